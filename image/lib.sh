@@ -1,0 +1,160 @@
+# shellcheck shell=bash
+# Helpers for image/setup.sh and image/stop.sh. Sourced, never run.
+
+# find_dotnet — prints the dotnet executable, or fails.
+find_dotnet() {
+  if command -v dotnet >/dev/null 2>&1; then
+    command -v dotnet
+  elif [ -x /usr/share/dotnet/dotnet ]; then
+    echo /usr/share/dotnet/dotnet
+  else
+    return 1
+  fi
+}
+
+# random_secret — 32 characters from the kernel's CSPRNG, safe in JSON and URLs.
+random_secret() {
+  head -c 48 /dev/urandom | base64 | tr -d '/+=\n' | head -c 32
+}
+
+# json_value FILE KEY — the first string value of KEY in a JSON file we wrote ourselves.
+json_value() {
+  sed -n "s/.*\"$2\": *\"\\([^\"]*\\)\".*/\\1/p" "$1" | head -n 1
+}
+
+# is_root — true when running as root.
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# make_certificate CRT KEY — a self-signed ECDSA P-256 certificate for this host, valid 825 days
+# (the longest browsers accept), naming the host, localhost and the primary address.
+make_certificate() {
+  local host address
+  host=$(hostname)
+  address=$(primary_address)
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 825 \
+    -subj "/CN=$host/O=ClassroomGuard" \
+    -addext "subjectAltName=DNS:$host,DNS:localhost,IP:127.0.0.1,IP:$address" \
+    -keyout "$2" -out "$1" >/dev/null 2>&1
+}
+
+# primary_address — the address other machines on the LAN reach this one at.
+primary_address() {
+  local address
+  address=$(hostname -I 2>/dev/null | awk '{print $1}')
+  echo "${address:-127.0.0.1}"
+}
+
+# write_influx_config FILE DATA_DIR HTTP_PORT RPC_PORT — influxd 1.x listening on loopback only,
+# with authentication on, no usage reporting and no internal monitoring database.
+write_influx_config() {
+  cat >"$1" <<CONF
+# Written by ClassroomGuard set-up. Loopback only: nothing outside this machine reaches it.
+reporting-disabled = true
+bind-address = "127.0.0.1:$4"
+
+[meta]
+  dir = "$2/meta"
+
+[data]
+  dir = "$2/data"
+  wal-dir = "$2/wal"
+  query-log-enabled = false
+
+[http]
+  enabled = true
+  bind-address = "127.0.0.1:$3"
+  auth-enabled = true
+  log-enabled = false
+
+[monitor]
+  store-enabled = false
+
+[continuous_queries]
+  enabled = true
+CONF
+}
+
+# ensure_influx_admin URL USER PASSWORD — makes sure USER/PASSWORD is an InfluxDB admin.
+# influxd lets anyone create the first user while it has none; after that only an admin can.
+# The password travels in a curl config file, never on a command line other users can see.
+ensure_influx_admin() {
+  local url=$1 user=$2 password=$3 auth query
+  auth=$(mktemp) query=$(mktemp)
+  chmod 600 "$auth" "$query"
+  printf 'user = "%s:%s"\n' "$user" "$password" >"$auth"
+  if ! curl -sf -K "$auth" "$url/query" --data-urlencode "q=SHOW USERS" >/dev/null; then
+    printf "q=CREATE USER \"%s\" WITH PASSWORD '%s' WITH ALL PRIVILEGES" "$user" "$password" >"$query"
+    curl -sf -XPOST "$url/query" --data-binary @"$query" >/dev/null || true
+    if ! curl -sf -K "$auth" "$url/query" --data-urlencode "q=SHOW USERS" >/dev/null; then
+      rm -f "$auth" "$query"
+      echo "error: InfluxDB at $url refuses the credentials in secrets.json and already has other users." >&2
+      echo "       Put that server's admin user and password in secrets.json (Influx:Username, Influx:Password)." >&2
+      return 1
+    fi
+  fi
+  rm -f "$auth" "$query"
+}
+
+# run_as_user USER CMD... — runs CMD as USER without a shell in between (so signals reach it).
+run_as_user() {
+  local user=$1
+  shift
+  if [ "$(id -un)" = "$user" ]; then
+    "$@"
+  else
+    setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups --reset-env -- "$@"
+  fi
+}
+
+# start_background NAME RUN_DIR LOG_DIR USER CMD... — for machines without systemd.
+start_background() {
+  local name=$1 rundir=$2 logdir=$3 user=$4
+  shift 4
+  if [ -f "$rundir/$name.pid" ] && kill -0 "$(cat "$rundir/$name.pid")" 2>/dev/null; then
+    return 0
+  fi
+  (
+    cd /
+    run_as_user "$user" "$@" >>"$logdir/$name.log" 2>&1 </dev/null &
+    echo $! >"$rundir/$name.pid"
+  )
+}
+
+# stop_background NAME RUN_DIR — stops what start_background started, waiting up to 15 s.
+stop_background() {
+  local pidfile=$2/$1.pid pid i
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for i in $(seq 1 150); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+  fi
+  rm -f "$pidfile"
+}
+
+# install_unit NAME ETC OPT USER — installs image/systemd/NAME.service and (re)starts it.
+install_unit() {
+  local name=$1 dotnet_path
+  dotnet_path=$(find_dotnet)
+  sed -e "s|@ETC@|$2|g" -e "s|@OPT@|$3|g" -e "s|@USER@|$4|g" -e "s|@DOTNET@|$dotnet_path|g" \
+    "$repo/image/systemd/$name.service" >"/etc/systemd/system/$name.service"
+  systemctl daemon-reload
+  systemctl enable "$name.service" >/dev/null 2>&1
+  systemctl restart "$name.service"
+}
+
+# wait_for WHAT SECONDS CMD... — retries CMD until it succeeds or SECONDS pass.
+wait_for() {
+  local what=$1 seconds=$2 i
+  shift 2
+  for i in $(seq 1 $((seconds * 5))); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "error: $what did not come up within ${seconds}s; see the logs in ${log:-/var/log/classroomguard}" >&2
+  return 1
+}

@@ -1,0 +1,53 @@
+# shellcheck shell=bash
+# The Debian 12 packages ClassroomGuard needs, in one place, sourced by image/setup.sh and .ci/run.
+# Add a package here (in the right list) when a component starts to need it.
+
+# What the appliance runs with.
+APPLIANCE_PACKAGES=(
+  influxdb      # time series (influxd 1.6.7), started loopback-only by set-up
+  libpcap0.8    # packet capture for the sniffer
+  sqlite3       # the state database's CLI, for technicians' troubleshooting
+  openssl       # the console's self-signed certificate at set-up
+  curl          # health checks in set-up
+  ca-certificates
+)
+
+# What the test suite needs on top: the real servers and tools the tests drive.
+TEST_PACKAGES=(
+  "${APPLIANCE_PACKAGES[@]}"
+  influxdb-client  # the influx CLI, for inspecting test databases by hand
+  jq
+)
+
+# install_packages PKG... — installs what is missing, quietly; fails loudly naming apt's error.
+install_packages() {
+  local missing=()
+  local pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ "${#missing[@]}" -eq 0 ]; then
+    return 0
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "error: these Debian packages are missing and installing them needs root: ${missing[*]}" >&2
+    echo "       run: sudo apt-get install ${missing[*]}" >&2
+    return 1
+  fi
+  echo "Installing Debian packages: ${missing[*]}"
+  # Debian's influxdb package starts its own influxd on all interfaces where systemd runs;
+  # policy-rc.d stops any package from starting services during this install (set-up starts
+  # ours, loopback-only, itself).
+  local policy=/usr/sbin/policy-rc.d created_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy" && created_policy=1
+  fi
+  local rc=0
+  { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; } || rc=$?
+  [ "$created_policy" -eq 1 ] && rm -f "$policy"
+  if [ "$rc" -ne 0 ]; then
+    echo "error: apt-get could not install: ${missing[*]} (exit $rc)" >&2
+    return "$rc"
+  fi
+}

@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# Sets up and starts ClassroomGuard on this Debian 12 machine, and prints where the console is.
+# Safe to run again: it keeps the state database, the InfluxDB data, the certificate and the
+# secrets it made before, and never prints a password twice.
+#
+# Environment (all optional; the defaults make a real appliance):
+#   CG_PREFIX            install under this folder instead of / (tests use a temp folder)
+#   CG_SKIP_PACKAGES=1   do not apt-get install (the packages must already be there)
+#   CG_NO_SYSTEMD=1      start services as background processes even where systemd runs
+#   CG_RUN_AS            user the services run as (default: classroomguard, created if missing;
+#                        with CG_PREFIX, the user running set-up)
+#   CG_CONSOLE_PORT      console HTTPS port (default 8443)
+#   CG_INFLUX_URL        use this external InfluxDB instead of starting a local one
+#   CG_INFLUX_PORT       local InfluxDB HTTP port, loopback only (default 8086)
+#   CG_INFLUX_RPC_PORT   local InfluxDB backup/RPC port, loopback only (default 8088)
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=image/packages.sh
+source "$repo/image/packages.sh"
+# shellcheck source=image/lib.sh
+source "$repo/image/lib.sh"
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# 1. The .NET SDK builds everything; without it nothing else is worth doing.
+if ! dotnet_bin=$(find_dotnet); then
+  cat >&2 <<'MSG'
+error: the .NET 10 SDK is not installed (no `dotnet` on PATH or in /usr/share/dotnet).
+       Install Microsoft's `dotnet-sdk-10.0` package for Debian 12 (see Microsoft's guide
+       "Install the .NET SDK or the .NET Runtime on Debian"), then run this command again.
+MSG
+  exit 1
+fi
+if ! "$dotnet_bin" --list-sdks | grep -q '^10\.'; then
+  die "the .NET SDK found at $dotnet_bin is not version 10 ($("$dotnet_bin" --list-sdks | tr '\n' ' ')). Install dotnet-sdk-10.0 and run again."
+fi
+
+prefix=${CG_PREFIX:-}
+if [ -z "$prefix" ] && [ "$(id -u)" -ne 0 ]; then
+  die "set-up installs packages, a service user and files under /etc, /opt and /var: run it as root (sudo $0)"
+fi
+etc=$prefix/etc/classroomguard
+lib=$prefix/var/lib/classroomguard
+opt=$prefix/opt/classroomguard
+log=$prefix/var/log/classroomguard
+run=$prefix/run/classroomguard
+console_port=${CG_CONSOLE_PORT:-8443}
+influx_port=${CG_INFLUX_PORT:-8086}
+influx_rpc_port=${CG_INFLUX_RPC_PORT:-8088}
+external_influx=${CG_INFLUX_URL:-}
+# A real appliance runs its services as classroomguard; an install under CG_PREFIX (tests,
+# development) runs them as whoever ran set-up.
+default_user=classroomguard
+[ -n "$prefix" ] && default_user=$(id -un)
+run_as=${CG_RUN_AS:-$default_user}
+use_systemd=0
+if [ -z "${CG_NO_SYSTEMD:-}" ] && [ -z "$prefix" ] && [ -d /run/systemd/system ]; then
+  use_systemd=1
+fi
+
+# 2. Debian packages.
+if [ -z "${CG_SKIP_PACKAGES:-}" ]; then
+  say "Checking Debian packages"
+  install_packages "${APPLIANCE_PACKAGES[@]}"
+fi
+
+# 3. The service account: the services never run as root.
+if [ "$run_as" = classroomguard ] && is_root && ! id classroomguard >/dev/null 2>&1; then
+  say "Creating the service user classroomguard"
+  useradd --system --home-dir /var/lib/classroomguard --shell /usr/sbin/nologin classroomguard
+fi
+install -d -m 0750 "$etc" "$etc/tls" "$lib" "$lib/spool" "$lib/influxdb" "$log" "$run"
+group=$(id -gn "$run_as")
+# own_by_service FILE... — the service user reads settings and writes data; nobody else can.
+own_by_service() { if is_root; then chgrp "$group" "$@"; fi; }
+if is_root; then chown -R "$run_as:" "$lib" "$log" "$run"; fi
+own_by_service "$etc" "$etc/tls"
+
+# 4. Build and publish the services that exist so far.
+say "Building ClassroomGuard (Release)"
+for svc in console; do
+  project=$(ls "$repo/$svc"/*.csproj)
+  "$dotnet_bin" publish "$project" -c Release -o "$opt/$svc" --nologo -v quiet >"$log/build-$svc.log" 2>&1 ||
+    die "building $svc failed; see $log/build-$svc.log"
+done
+
+# 5. Secrets, generated once, readable by the service user only.
+secrets=$etc/secrets.json
+if [ ! -f "$secrets" ]; then
+  say "Generating secrets ($secrets)"
+  influx_password=$(random_secret)
+  umask 077
+  printf '{\n  "Influx": { "Username": "classroomguard", "Password": "%s" }\n}\n' "$influx_password" >"$secrets"
+  umask 022
+fi
+chmod 0640 "$secrets"
+own_by_service "$secrets"
+influx_password=$(json_value "$secrets" Password)
+
+# 6. The console's TLS certificate (self-signed unless the school puts its own in place).
+if [ ! -f "$etc/tls/console.crt" ]; then
+  say "Generating the console's TLS certificate"
+  make_certificate "$etc/tls/console.crt" "$etc/tls/console.key"
+fi
+own_by_service "$etc/tls/console.key"
+chmod 0640 "$etc/tls/console.key"
+
+# 7. InfluxDB: a loopback-only influxd with its own data folder and credentials, unless an
+#    external one is configured.
+if [ -n "$external_influx" ]; then
+  influx_url=$external_influx
+  say "Using the external InfluxDB at $influx_url"
+else
+  influx_url=http://127.0.0.1:$influx_port
+  write_influx_config "$etc/influxdb.conf" "$lib/influxdb" "$influx_port" "$influx_rpc_port"
+  if [ "$use_systemd" -eq 1 ]; then
+    # Debian's own unit listens on every interface without authentication: keep it off.
+    systemctl disable --now influxdb.service >/dev/null 2>&1 || true
+    install_unit classroomguard-influxdb "$etc" "$opt" "$run_as"
+  else
+    start_background influxd "$run" "$log" "$run_as" /usr/bin/influxd -config "$etc/influxdb.conf"
+  fi
+  wait_for "InfluxDB at $influx_url" 30 curl -sf "$influx_url/ping"
+  ensure_influx_admin "$influx_url" classroomguard "$influx_password"
+fi
+
+# 8. Settings for every service (kept if present, so a technician's edits survive re-runs).
+if [ ! -f "$etc/appliance.json" ]; then
+  cat >"$etc/appliance.json" <<JSON
+{
+  "State": { "Path": "$lib/state.db" },
+  "Influx": { "Url": "$influx_url", "SpoolDirectory": "$lib/spool" },
+  "Console": {
+    "Listen": "https://0.0.0.0:$console_port",
+    "CertificatePath": "$etc/tls/console.crt",
+    "CertificateKeyPath": "$etc/tls/console.key"
+  }
+}
+JSON
+fi
+own_by_service "$etc/appliance.json"
+chmod 0640 "$etc/appliance.json"
+
+# 9. State database and time-series provisioning, then the first administrator.
+console_dll=$opt/console/ClassroomGuard.Console.dll
+as_service_user() { run_as_user "$run_as" env CLASSROOMGUARD_CONFIG_DIR="$etc" "$@"; }
+say "Creating or upgrading the state database and provisioning InfluxDB"
+as_service_user "$dotnet_bin" "$console_dll" migrate
+as_service_user "$dotnet_bin" "$console_dll" create-first-admin --username admin
+
+# 10. Start the console.
+if [ "$use_systemd" -eq 1 ]; then
+  install_unit classroomguard-console "$etc" "$opt" "$run_as"
+else
+  stop_background console "$run"
+  start_background console "$run" "$log" "$run_as" \
+    env CLASSROOMGUARD_CONFIG_DIR="$etc" "$dotnet_bin" "$console_dll"
+fi
+wait_for "the console" 60 curl -skf "https://127.0.0.1:$console_port/healthz"
+
+address=$(primary_address)
+fingerprint=$(openssl x509 -in "$etc/tls/console.crt" -noout -fingerprint -sha256 | cut -d= -f2)
+cat <<DONE
+
+ClassroomGuard is running.
+  Console:      https://$address:$console_port/   (health: https://$address:$console_port/healthz)
+  Certificate:  SHA-256 $fingerprint
+  Settings:     $etc/appliance.json   Secrets: $secrets
+  Logs:         $log/
+  Services not built yet, so not started: dnsfilter (issue #3), sniffer (issue #4).
+DONE
