@@ -5,8 +5,8 @@
 find_dotnet() {
   if command -v dotnet >/dev/null 2>&1; then
     command -v dotnet
-  elif [ -x /usr/share/dotnet/dotnet ]; then
-    echo /usr/share/dotnet/dotnet
+  elif [ -x "${DOTNET_ROOT:-/usr/share/dotnet}/dotnet" ]; then
+    echo "${DOTNET_ROOT:-/usr/share/dotnet}/dotnet"
   else
     return 1
   fi

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ClassroomGuard.EndToEnd.Support;
+
+namespace ClassroomGuard.EndToEnd.Setup;
+
+/// <summary>
+/// The README's first command, run for real into a temporary prefix: real influxd, real SQLite,
+/// the console over real HTTPS with the certificate set-up generated.
+/// </summary>
+public sealed partial class SetupScriptTests
+{
+    [Fact]
+    public async Task Setup_WithoutDotnet_SaysHowToGetItAndStops()
+    {
+        // A PATH with only the few tools the script needs before its SDK check.
+        var bin = Directory.CreateTempSubdirectory("cg-nodotnet-");
+        try
+        {
+            foreach (var tool in new[] { "dirname", "cat", "id" })
+            {
+                File.CreateSymbolicLink(Path.Combine(bin.FullName, tool), "/usr/bin/" + tool);
+            }
+
+            var result = await ScriptRunner.RunAsync("image/setup.sh", new Dictionary<string, string?>
+            {
+                ["PATH"] = bin.FullName,
+                ["DOTNET_ROOT"] = "/nonexistent",
+            }, TimeSpan.FromSeconds(30));
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains(".NET 10 SDK is not installed", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains("dotnet-sdk-10.0", result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("==> ", result.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            bin.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Setup_FreshPrefix_StartsEverythingAndShowsThePasswordOnlyOnce()
+    {
+        var prefix = Directory.CreateTempSubdirectory("cg-setup-");
+        var consolePort = ScriptRunner.FreeLoopbackPort();
+        var environment = new Dictionary<string, string?>
+        {
+            ["CG_PREFIX"] = prefix.FullName,
+            ["CG_SKIP_PACKAGES"] = "1",
+            ["CG_NO_SYSTEMD"] = "1",
+            ["CG_CONSOLE_PORT"] = consolePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["CG_INFLUX_PORT"] = ScriptRunner.FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["CG_INFLUX_RPC_PORT"] = ScriptRunner.FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        try
+        {
+            var first = await ScriptRunner.RunAsync("image/setup.sh", environment, TimeSpan.FromMinutes(6));
+            Assert.True(first.ExitCode == 0, $"set-up failed ({first.ExitCode}):\n{first.Stdout}\n{first.Stderr}");
+            var password = PasswordLine().Match(first.Stdout);
+            Assert.True(password.Success, "no generated password printed:\n" + first.Stdout);
+            Assert.True(password.Groups["pw"].Value.Length >= 20, "generated password is too short");
+            Assert.Contains($":{consolePort}/", first.Stdout, StringComparison.Ordinal);
+
+            var etc = Path.Combine(prefix.FullName, "etc/classroomguard");
+            await AssertConsoleHealthyAsync(consolePort, Path.Combine(etc, "tls/console.crt"));
+            await AssertInfluxProvisionedAsync(environment["CG_INFLUX_PORT"]!, Path.Combine(etc, "secrets.json"));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead,
+                File.GetUnixFileMode(Path.Combine(etc, "secrets.json")));
+            Assert.DoesNotContain(password.Groups["pw"].Value, await File.ReadAllTextAsync(Path.Combine(prefix.FullName, "var/log/classroomguard/console.log")), StringComparison.Ordinal);
+
+            // Again: everything kept, nothing regenerated, and no password shown a second time.
+            var certificateBefore = await File.ReadAllBytesAsync(Path.Combine(etc, "tls/console.crt"));
+            var second = await ScriptRunner.RunAsync("image/setup.sh", environment, TimeSpan.FromMinutes(6));
+            Assert.True(second.ExitCode == 0, $"second set-up failed ({second.ExitCode}):\n{second.Stdout}\n{second.Stderr}");
+            Assert.False(PasswordLine().IsMatch(second.Stdout), "a password was printed twice");
+            Assert.Contains("already exists", second.Stdout, StringComparison.Ordinal);
+            Assert.Equal(certificateBefore, await File.ReadAllBytesAsync(Path.Combine(etc, "tls/console.crt")));
+            await AssertConsoleHealthyAsync(consolePort, Path.Combine(etc, "tls/console.crt"));
+        }
+        finally
+        {
+            await ScriptRunner.RunAsync("image/stop.sh", environment, TimeSpan.FromSeconds(60));
+            prefix.Delete(recursive: true);
+        }
+    }
+
+    private static async Task AssertConsoleHealthyAsync(int port, string certificatePath)
+    {
+        // Trust exactly the certificate set-up made, as a technician comparing the fingerprint would.
+        using var expected = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(certificatePath));
+        using var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate is not null && certificate.Thumbprint == expected.Thumbprint,
+        };
+        using var client = new HttpClient(handler);
+        using var response = await client.GetAsync(new Uri($"https://127.0.0.1:{port}/healthz"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"/healthz answered {response.StatusCode}: {body}");
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal("Healthy", json.RootElement.GetProperty("status").GetString());
+    }
+
+    private static async Task AssertInfluxProvisionedAsync(string port, string secretsPath)
+    {
+        using var secrets = JsonDocument.Parse(await File.ReadAllTextAsync(secretsPath));
+        var influx = secrets.RootElement.GetProperty("Influx");
+        var user = influx.GetProperty("Username").GetString()!;
+        var pass = influx.GetProperty("Password").GetString()!;
+        using var client = new HttpClient();
+        var query = Uri.EscapeDataString("SHOW RETENTION POLICIES ON classroomguard");
+        var url = new Uri($"http://127.0.0.1:{port}/query?u={Uri.EscapeDataString(user)}&p={Uri.EscapeDataString(pass)}&q={query}");
+        var body = await client.GetStringAsync(url);
+        Assert.DoesNotContain("\"error\"", body, StringComparison.Ordinal);
+        Assert.Contains("raw", body, StringComparison.Ordinal);
+
+        // Authentication is on: no credentials, no answer.
+        using var anonymous = await client.GetAsync(new Uri($"http://127.0.0.1:{port}/query?q=SHOW%20DATABASES"));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
+    [GeneratedRegex(@"shown only this once: (?<pw>\S+)")]
+    private static partial Regex PasswordLine();
+}
