@@ -28,10 +28,10 @@ internal static class StateMigrations
     }
 
     /// <summary>Migrates up to <paramref name="target"/>; returns the migrations applied by this call.</summary>
-    public static List<Migration> Migrate(SqliteConnection connection, int target, long nowMs)
+    public static List<Migration> Migrate(SqliteConnection connection, int target, long nowMs, IReadOnlyList<Migration>? migrations = null)
     {
         var applied = new List<Migration>();
-        foreach (var migration in All)
+        foreach (var migration in migrations ?? All)
         {
             if (migration.Version > target || migration.Version <= ReadVersion(connection))
             {

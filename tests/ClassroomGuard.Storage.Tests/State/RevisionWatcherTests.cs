@@ -34,6 +34,25 @@ public sealed class RevisionWatcherTests
     }
 
     [Fact]
+    public async Task WatchAsync_LibraryWriteFromAnotherDotnetProcess_ReportsNewRevision()
+    {
+        using var context = new StateTestContext();
+        var start = await context.Store.GetRevisionAsync(CancellationToken.None);
+        using var watcher = context.Store.CreateRevisionWatcher();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // includes starting a .NET process
+        await using var revisions = watcher.WatchAsync(cancel.Token).GetAsyncEnumerator(cancel.Token);
+        Assert.True(await revisions.MoveNextAsync());
+
+        var writer = StateTestContext.RunWriterAsync(context.DbPath, 1, "annexe");
+
+        Assert.True(await revisions.MoveNextAsync(), "no revision change seen");
+        Assert.Equal(start + 1, revisions.Current);
+        var (exit, output) = await writer;
+        Assert.True(exit == 0, output);
+        Assert.Equal("annexe-0", Assert.Single(await context.Store.Sites.ListSitesAsync(CancellationToken.None)).Name);
+    }
+
+    [Fact]
     public async Task WaitForChangeAsync_WriteFromAnotherStoreInstance_ReturnsNewRevision()
     {
         using var context = new StateTestContext();

@@ -56,4 +56,26 @@ public sealed class StateStoreConcurrencyTests
         Assert.Equal(100L, context.RawScalar("SELECT count(*) FROM rooms"));
         Assert.Equal(start + 100, await context.Store.GetRevisionAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Writes_TwoWriterProcessesAndThisOneAtOnce_LoseNothingAndRevisionCountsEvery()
+    {
+        using var context = new StateTestContext();
+        var start = await context.Store.GetRevisionAsync(CancellationToken.None);
+
+        var one = StateTestContext.RunWriterAsync(context.DbPath, 60, "p1");
+        var two = StateTestContext.RunWriterAsync(context.DbPath, 60, "p2");
+        for (var i = 0; i < 60; i++)
+        {
+            await context.Store.Sites.CreateSiteAsync($"here-{i}", CancellationToken.None);
+        }
+
+        foreach (var (exit, output) in await Task.WhenAll(one, two))
+        {
+            Assert.True(exit == 0, output);
+        }
+
+        Assert.Equal(180L, context.RawScalar("SELECT count(*) FROM sites"));
+        Assert.Equal(start + 180, await context.Store.GetRevisionAsync(CancellationToken.None));
+    }
 }

@@ -83,6 +83,22 @@ public sealed class StateTestContext : IDisposable
         return (process.ExitCode, output);
     }
 
+    /// <summary>Runs the TestWriter helper: a second .NET process writing through the storage library.</summary>
+    public static Task<(int ExitCode, string Output)> RunWriterAsync(string path, int count, string prefix) => Task.Run(() =>
+    {
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h ? h : "dotnet";
+        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ClassroomGuard.Storage.TestWriter.dll"));
+        start.ArgumentList.Add(path);
+        start.ArgumentList.Add(count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(prefix);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result + error);
+    });
+
     public void CloseStore()
     {
         store?.Dispose();
