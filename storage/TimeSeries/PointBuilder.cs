@@ -20,8 +20,8 @@ namespace ClassroomGuard.Storage.TimeSeries;
 /// <para>Tags are written sorted by key (InfluxDB's recommendation), whatever order they are added in. A tag with an
 /// empty value is left out (InfluxDB has no empty tag values). Tags must come before fields.</para>
 /// <para>Names (measurement, tag keys and values, field keys) are escaped exactly; characters InfluxDB 1.x cannot
-/// store in names (CR, LF, a backslash at the end or before ',', '=' or ' ', a leading '#' of the measurement) are
-/// replaced by U+FFFD. String field values are stored unchanged, newlines included.</para>
+/// store in names are replaced by U+FFFD: CR, LF, a backslash at the end or before ',', '=' or ' ' (or '"' in
+/// the measurement and field keys), a leading '#' or tab of the measurement, a leading tab of a field key. String field values are stored unchanged, newlines included.</para>
 /// <para>Mistakes that data can cause at run time (a NaN or infinite float, an empty name, no field) do not throw:
 /// they make the point invalid (<see cref="Error"/>) and <see cref="InfluxWriter.TryWrite"/> rejects and counts it.
 /// A point without a timestamp is stamped with the writer's clock when it is accepted, so replay after an outage
@@ -99,10 +99,10 @@ public readonly ref struct PointBuilder
         var start = s.Line.Length;
         s.TagStart[index] = start;
         s.Line.WriteByte((byte)',');
-        LineProtocol.WriteName(s.Line, key);
+        LineProtocol.WriteTag(s.Line, key);
         s.TagKeyLength[index] = s.Line.Length - start - 1;
         s.Line.WriteByte((byte)'=');
-        LineProtocol.WriteName(s.Line, value);
+        LineProtocol.WriteTag(s.Line, value);
         if (index > 0 && !s.TagsUnsorted && s.CompareKeys(s.Line.RawArray, index - 1, index) > 0)
         {
             s.TagsUnsorted = true;
@@ -228,7 +228,7 @@ public readonly ref struct PointBuilder
             s.Line.WriteByte((byte)',');
         }
 
-        LineProtocol.WriteName(s.Line, key);
+        LineProtocol.WriteFieldKey(s.Line, key);
         s.Line.WriteByte((byte)'=');
         return s;
     }

@@ -13,7 +13,9 @@ namespace ClassroomGuard.Storage.TimeSeries.Internal;
 /// string field values escape double quote and backslash (a raw newline inside quotes is legal).
 /// What 1.x cannot store in names is replaced by U+FFFD (see <see cref="Replacement"/>): CR and LF (they end the
 /// line), a backslash that ends a name or precedes a comma, equals or space (the parser always reads it as an
-/// escape), and a leading '#' of a measurement (the line would be a comment).
+/// escape), a leading '#' or tab of a measurement and a leading tab of a field key (the line would be a comment,
+/// the tab skipped as whitespace). In measurements and field keys (not in tags) 1.x also unescapes \", so a
+/// backslash before '"' is replaced there too. Checked by the round-trip tests against the real server.
 /// </remarks>
 internal static class LineProtocol
 {
@@ -29,17 +31,31 @@ internal static class LineProtocol
 
     public static void WriteMeasurement(ByteBuffer buffer, ReadOnlySpan<char> name)
     {
-        if (name[0] == '#')
+        // A line starting with '#' is a comment, and leading tabs are skipped as whitespace.
+        if (name[0] is '#' or '\t')
         {
             buffer.Write(ReplacementUtf8);
             name = name[1..];
         }
 
-        WriteEscaped(buffer, name, MeasurementSpecials);
+        WriteEscaped(buffer, name, MeasurementSpecials, strict: true);
     }
 
-    /// <summary>Writes a tag key, tag value or field key.</summary>
-    public static void WriteName(ByteBuffer buffer, ReadOnlySpan<char> name) => WriteEscaped(buffer, name, NameSpecials);
+    /// <summary>Writes a tag key or tag value.</summary>
+    public static void WriteTag(ByteBuffer buffer, ReadOnlySpan<char> name) => WriteEscaped(buffer, name, NameSpecials, strict: false);
+
+    /// <summary>Writes a field key (never empty).</summary>
+    public static void WriteFieldKey(ByteBuffer buffer, ReadOnlySpan<char> name)
+    {
+        // Whitespace before the field set is skipped, tabs included.
+        if (name[0] == '\t')
+        {
+            buffer.Write(ReplacementUtf8);
+            name = name[1..];
+        }
+
+        WriteEscaped(buffer, name, NameSpecials, strict: true);
+    }
 
     /// <summary>Writes a string field value with its quotes.</summary>
     public static void WriteStringValue(ByteBuffer buffer, ReadOnlySpan<char> value)
@@ -110,7 +126,7 @@ internal static class LineProtocol
         _ => "s",
     };
 
-    private static void WriteEscaped(ByteBuffer buffer, ReadOnlySpan<char> text, SearchValues<char> specials)
+    private static void WriteEscaped(ByteBuffer buffer, ReadOnlySpan<char> text, SearchValues<char> specials, bool strict)
     {
         while (true)
         {
@@ -129,8 +145,9 @@ internal static class LineProtocol
                     buffer.Write(ReplacementUtf8);
                     break;
                 case '\\':
-                    // 1.x reads "\x" as an escape when x is ',', '=' or ' ', and a trailing '\' breaks the line.
-                    if (i + 1 == text.Length || text[i + 1] is ',' or '=' or ' ')
+                    // 1.x reads "\x" as an escape when x is ',', '=' or ' ' (and '"' in measurements and field
+                    // keys), and a trailing '\' breaks the line: no escaping survives that.
+                    if (i + 1 == text.Length || text[i + 1] is ',' or '=' or ' ' || (strict && text[i + 1] == '"'))
                     {
                         buffer.Write(ReplacementUtf8);
                     }

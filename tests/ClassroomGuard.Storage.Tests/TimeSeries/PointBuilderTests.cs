@@ -23,6 +23,8 @@ public sealed class PointBuilderTests
         { "#hash", "#tag", "\uFFFDhash", "#tag" },
         { "emoji😀é", "ünï😀", "emoji😀é", "ünï😀" },
         { "tab\there", "tab\tv", "tab\there", "tab\tv" },
+        { "\tlead", "\tlead", "\uFFFDlead", "\tlead" },
+        { "m\\\"q", "t\\\"q", "m\uFFFD\"q", "t\\\"q" },
     };
 
     [Theory]
@@ -41,6 +43,14 @@ public sealed class PointBuilderTests
         var point = PointBuilder.Create("m").Tag("a key=,", "v").Field("f k=,", true).Timestamp(1L);
 
         Assert.Equal(@"m,a\ key\=\,=v f\ k\=\,=true 1", Line(point));
+    }
+
+    [Fact]
+    public void Field_KeyWithLeadingTabOrBackslashQuote_ReplacedButTagKeyKept()
+    {
+        var point = PointBuilder.Create("m").Tag("\tk\\\"", "v").Field("\tf\\\"", 1L).Timestamp(1L);
+
+        Assert.Equal("m,\tk\\\"=v \uFFFDf\uFFFD\"=1i 1", Line(point));
     }
 
     public static TheoryData<string, string> StringFieldCases => new()
