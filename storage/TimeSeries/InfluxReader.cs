@@ -37,12 +37,13 @@ public sealed class InfluxReader
             && !trimmed.Contains(" INTO ", StringComparison.OrdinalIgnoreCase)
             || trimmed.StartsWith("SHOW", StringComparison.OrdinalIgnoreCase);
         var (status, body) = await _connection.QueryAsync(influxQl, post: !readOnly, _database, cancellationToken);
-        return Interpret(status, body, _connection.Url);
+        return Interpret(status, body, _connection);
     }
 
     /// <summary>Turns a <c>/query</c> answer into a result or a clear exception.</summary>
-    internal static InfluxQueryResult Interpret(HttpStatusCode status, ReadOnlySpan<byte> body, Uri url)
+    internal static InfluxQueryResult Interpret(HttpStatusCode status, ReadOnlySpan<byte> body, InfluxConnection connection)
     {
+        var url = connection.Url;
         InfluxQueryResult result;
         string? error;
         try
@@ -53,6 +54,11 @@ public sealed class InfluxReader
         {
             var what = (int)status is >= 200 and < 300 ? "a malformed query answer" : $"HTTP {(int)status} with an unreadable body";
             throw new InfluxException($"InfluxDB at {url} sent {what}: {ex.Message}", status, ex);
+        }
+
+        if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new InfluxException(connection.DescribeStatus(status, error), status);
         }
 
         if (error is not null)

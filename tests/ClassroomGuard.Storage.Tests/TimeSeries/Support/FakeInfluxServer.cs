@@ -41,6 +41,9 @@ public sealed class FakeInfluxServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Bodies of the write requests, decompressed.</summary>
+    public ConcurrentQueue<string> Bodies { get; } = new();
+
     /// <summary>Write requests received so far.</summary>
     public int Writes => Volatile.Read(ref _writes);
 
@@ -65,7 +68,17 @@ public sealed class FakeInfluxServer : IAsyncDisposable
 
             using (context.Response)
             {
-                await context.Request.InputStream.CopyToAsync(Stream.Null);
+                var body = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(body);
+                body.Position = 0;
+                Stream reader = context.Request.Headers["Content-Encoding"] == "gzip"
+                    ? new System.IO.Compression.GZipStream(body, System.IO.Compression.CompressionMode.Decompress)
+                    : body;
+                using (var text = new StreamReader(reader))
+                {
+                    Bodies.Enqueue(await text.ReadToEndAsync());
+                }
+
                 if (context.Request.Url!.AbsolutePath != "/write")
                 {
                     context.Response.StatusCode = 204;
@@ -81,9 +94,8 @@ public sealed class FakeInfluxServer : IAsyncDisposable
                         context.Response.AddHeader("Retry-After", answer.RetryAfter);
                     }
 
-                    var body = "{\"error\":\"slow down\"}"u8.ToArray();
                     context.Response.ContentType = "application/json";
-                    await context.Response.OutputStream.WriteAsync(body);
+                    await context.Response.OutputStream.WriteAsync("{\"error\":\"slow down\"}"u8.ToArray());
                 }
                 else
                 {

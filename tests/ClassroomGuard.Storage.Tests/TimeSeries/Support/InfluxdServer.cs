@@ -165,13 +165,14 @@ public sealed class InfluxdServer : IAsyncDisposable
     /// <summary>Runs an InfluxQL statement with POST, outside the client under test.</summary>
     public async Task<string> QueryRawAsync(string query, string? database = null, string? username = null, string? password = null)
     {
-        var uri = new Uri(Url, "query" + (database is null ? string.Empty : "?db=" + Uri.EscapeDataString(database)));
-        var form = new Dictionary<string, string> { ["q"] = query };
+        var parameters = "?db=" + Uri.EscapeDataString(database ?? string.Empty);
         if (username is not null)
         {
-            form["u"] = username;
-            form["p"] = password ?? string.Empty;
+            parameters += "&u=" + Uri.EscapeDataString(username) + "&p=" + Uri.EscapeDataString(password ?? string.Empty);
         }
+
+        var uri = new Uri(Url, "query" + parameters);
+        var form = new Dictionary<string, string> { ["q"] = query };
 
         using var content = new FormUrlEncodedContent(form);
         using var response = await Http.PostAsync(uri, content);
