@@ -43,7 +43,12 @@ public sealed class InfluxWriter : IHostedService, IAsyncDisposable
     private readonly Stack<Batch> _free = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
-    private readonly MemoryStream _compressed = new();
+    // Two gzip buffers, used alternately: one holds the body in flight while the next batch is compressed into
+    // the other (the overlap keeps our CPU work off the request's critical path).
+    private readonly MemoryStream[] _compressed = [new(), new()];
+    private int _compressIndex;
+    private Batch? _prepared;
+    private ReadOnlyMemory<byte> _preparedPayload;
     private Batch _current;
     private TaskCompletionSource _wake = NewSignal();
     private TaskCompletionSource? _flushed;
@@ -248,7 +253,8 @@ public sealed class InfluxWriter : IHostedService, IAsyncDisposable
 
         _stopping.Dispose();
         _abort.Dispose();
-        await _compressed.DisposeAsync();
+        await _compressed[0].DisposeAsync();
+        await _compressed[1].DisposeAsync();
         lock (_gate)
         {
             _current.ReturnBuffer();
@@ -343,6 +349,7 @@ public sealed class InfluxWriter : IHostedService, IAsyncDisposable
 
             if (stopping || _abort.IsCancellationRequested)
             {
+                SpoolPrepared();
                 while (TryTakeReady(out var batch))
                 {
                     SpoolBatch(batch);
@@ -377,6 +384,7 @@ public sealed class InfluxWriter : IHostedService, IAsyncDisposable
             if (_spool.Count > 0)
             {
                 // Outage mode: newer batches queue up on disk behind the older ones.
+                SpoolPrepared();
                 while (TryTakeReady(out var queued))
                 {
                     SpoolBatch(queued);
@@ -410,21 +418,38 @@ public sealed class InfluxWriter : IHostedService, IAsyncDisposable
                 continue;
             }
 
-            if (!TryTakeReady(out var batch))
+            Batch batch;
+            ReadOnlyMemory<byte> payload;
+            if (_prepared is not null)
+            {
+                (batch, payload, _prepared) = (_prepared, _preparedPayload, null);
+            }
+            else if (TryTakeReady(out batch))
+            {
+                payload = Prepare(batch);
+            }
+            else
             {
                 return;
             }
 
-            await SendWithRetriesAsync(batch, stopping);
+            await SendWithRetriesAsync(batch, payload, stopping);
         }
     }
 
-    private async Task SendWithRetriesAsync(Batch batch, bool stopping)
+    private async Task SendWithRetriesAsync(Batch batch, ReadOnlyMemory<byte> payload, bool stopping)
     {
-        var payload = Prepare(batch);
         for (var attempt = 0; ; attempt++)
         {
-            var result = await SendAsync(payload, _options.Gzip);
+            var sending = SendAsync(payload, _options.Gzip);
+            if (_prepared is null && !stopping && TryTakeReady(out var next))
+            {
+                // Compress the next batch while this one is on the wire.
+                _preparedPayload = Prepare(next);
+                _prepared = next;
+            }
+
+            var result = await sending;
             if (result.Status != WriteStatus.Transient)
             {
                 Account(result, batch.Points);
@@ -480,13 +505,25 @@ public sealed class InfluxWriter : IHostedService, IAsyncDisposable
             return batch.Lines.WrittenMemory;
         }
 
-        _compressed.SetLength(0);
-        using (var gzip = new GZipStream(_compressed, CompressionLevel.Fastest, leaveOpen: true))
+        var buffer = _compressed[_compressIndex];
+        _compressIndex ^= 1;
+        buffer.SetLength(0);
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
         {
             gzip.Write(batch.Lines.WrittenSpan);
         }
 
-        return _compressed.GetBuffer().AsMemory(0, (int)_compressed.Length);
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+
+    private void SpoolPrepared()
+    {
+        if (_prepared is { } prepared)
+        {
+            _prepared = null;
+            SpoolPayload(_preparedPayload.Span, prepared.Points);
+            Release(prepared);
+        }
     }
 
     private void SpoolBatch(Batch batch)
