@@ -11,7 +11,8 @@ internal static class ConsoleApplication
 {
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // Content root = the program's folder, so appsettings.json is found whatever the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddClassroomGuardSources(args);
         builder.Services.AddClassroomGuardStorage(builder.Configuration);
         builder.Services.AddHostedService<StatePruningService>();
