@@ -260,6 +260,47 @@ public sealed class InfluxWriterTests(InfluxdFixture influxd)
     }
 
     [Fact]
+    public async Task TryWrite_FourThreadsAtOnce_EveryPointStoredOnce()
+    {
+        var database = influxd.NewDatabase("threads");
+        await using var client = new InfluxTestClient(influxd.Server.Url, database, o =>
+        {
+            o.RetentionPolicy = "";
+            o.BatchSize = 700;
+        });
+        await CreateDatabaseAsync(client);
+        await client.Writer.StartAsync(CancellationToken.None);
+
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            for (var i = 0; i < 5_000; i++)
+            {
+                var point = client.Writer.CreatePoint("stream").Tag("device", "t" + t).Field("seq", (long)i).Timestamp(BaseTime + i);
+                while (!client.Writer.TryWrite(point))
+                {
+                    Thread.Sleep(1);
+                }
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        await client.Writer.FlushAsync(CancellationToken.None);
+
+        Assert.Equal(20_000, await CountAsync(client));
+        var perDevice = await client.Reader.QueryAsync("SELECT count(\"seq\") FROM \"stream\" GROUP BY \"device\"", CancellationToken.None);
+        Assert.All(perDevice.Series, s => Assert.Equal(5_000, s.Rows[0][1].AsInt64()));
+        Assert.Equal(4, perDevice.Series.Count());
+    }
+
+    [Fact]
+    public async Task FlushAsync_NotStarted_Throws()
+    {
+        await using var client = new InfluxTestClient(new Uri("http://127.0.0.1:9"), "idle");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => client.Writer.FlushAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public void TryWrite_MemoryFull_RefusesAtOnceAndCounts()
     {
         var client = new InfluxTestClient(new Uri("http://127.0.0.1:9"), "full", o =>
