@@ -102,13 +102,14 @@ public sealed class InfluxWriterTests(InfluxdFixture influxd)
     }
 
     [Theory]
-    [InlineData(HttpStatusCode.TooManyRequests)]
-    [InlineData(HttpStatusCode.ServiceUnavailable)]
-    public async Task TryWrite_ServerAnswersRetryAfter_NextAttemptWaitsThatLong(HttpStatusCode status)
+    [InlineData(HttpStatusCode.TooManyRequests, false)]
+    [InlineData(HttpStatusCode.ServiceUnavailable, false)]
+    [InlineData(HttpStatusCode.ServiceUnavailable, true)]
+    public async Task TryWrite_ServerAnswersRetryAfter_NextAttemptWaitsThatLong(HttpStatusCode status, bool asHttpDate)
     {
         await using var fake = new FakeInfluxServer();
-        fake.Enqueue(status, "30");
         var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_763_780_000));
+        fake.Enqueue(status, asHttpDate ? time.GetUtcNow().AddSeconds(30).ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "30");
         await using var client = new InfluxTestClient(fake.Url, "retry", o => o.MaxRetries = 3, time);
         await client.Writer.StartAsync(CancellationToken.None);
 
