@@ -14,6 +14,7 @@ namespace ClassroomGuard.Storage.Benchmarks;
 [MemoryDiagnoser]
 public class PointBenchmarks
 {
+    private static readonly string SpoolDirectory = Path.Combine(Path.GetTempPath(), "cg-bdn-spool-" + Environment.ProcessId);
     private InfluxConnection? _connection;
     private InfluxWriter? _writer;
     private long _i;
@@ -27,7 +28,7 @@ public class PointBenchmarks
             Url = new Uri("http://127.0.0.1:1"),
             Gzip = false,
             MaxBufferedPoints = 1_000_000,
-            SpoolDirectory = Path.Combine(Path.GetTempPath(), "cg-bdn-spool"),
+            SpoolDirectory = SpoolDirectory,
         });
         _connection = new InfluxConnection(options, new NoContentHandler());
         _writer = new InfluxWriter(_connection, options, NullLogger<InfluxWriter>.Instance, TimeProvider.System);
@@ -41,6 +42,10 @@ public class PointBenchmarks
         Console.WriteLine($"// writer: accepted={stats.PointsAccepted} written={stats.PointsWritten} rejected_full={stats.PointsRejectedFull}");
         _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _connection!.Dispose();
+        if (Directory.Exists(SpoolDirectory))
+        {
+            Directory.Delete(SpoolDirectory, recursive: true);
+        }
     }
 
     [Benchmark(Baseline = true)]

@@ -111,7 +111,8 @@ public sealed class InfluxOptions : IValidatableObject
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Create the database, retention policies and continuous queries at start (idempotent).
-    /// Default <see langword="true"/>. Needs admin rights on 1.x; turn off when an operator provisions a shared server.</summary>
+    /// Default <see langword="true"/>. Needs admin rights on 1.x; turn off when an operator provisions a shared server,
+    /// and on InfluxDB 2.x/3.x, whose buckets and retention are managed there (their v1 API has no CREATE RETENTION POLICY).</summary>
     public bool Provision { get; set; } = true;
 
     /// <summary>How long raw per-second data is kept (retention policy <c>raw</c>). Default 7 days. Minimum 1 h.</summary>

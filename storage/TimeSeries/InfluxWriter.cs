@@ -171,8 +171,14 @@ public sealed class InfluxWriter : IHostedService, IAsyncDisposable
     /// Sends (or spools) everything accepted so far and completes when nothing is left in memory. For tests,
     /// tools and shutdown paths; the hot path never needs it.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The writer was not started.</exception>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
+        if (_loop is null)
+        {
+            throw new InvalidOperationException("The writer is not started: call StartAsync (the host does) before FlushAsync.");
+        }
+
         TaskCompletionSource flushed;
         lock (_gate)
         {
@@ -395,7 +401,21 @@ public sealed class InfluxWriter : IHostedService, IAsyncDisposable
                     return;
                 }
 
-                var result = await SendAsync(Spool.Read(entry), entry.Gzipped);
+                byte[] spooled;
+                try
+                {
+                    spooled = Spool.Read(entry);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Deleted or unreadable behind our back: skip it rather than retry it forever.
+                    Log.SpoolFileIgnored(_logger, entry.Path, ex);
+                    _spool.RemoveOldest();
+                    Interlocked.Add(ref _droppedSpool, entry.Points);
+                    continue;
+                }
+
+                var result = await SendAsync(spooled, entry.Gzipped);
                 if (result.Status == WriteStatus.Transient)
                 {
                     Fail(result);

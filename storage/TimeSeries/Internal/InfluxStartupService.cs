@@ -40,8 +40,9 @@ internal sealed class InfluxStartupService : BackgroundService
                 await _provisioner.ProvisionAsync(stoppingToken);
                 return;
             }
-            catch (InfluxException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                // Never let provisioning stop the host: DNS must keep answering while InfluxDB is away.
                 Log.ProvisionFailed(_logger, delay, ex.Message);
             }
 
