@@ -80,6 +80,8 @@ public sealed partial class AdminCommandsTests : IDisposable
     [InlineData("--Console:Listen=http://0.0.0.0:8080", "Console:Listen")]
     [InlineData("--Console:Listen=https://127.0.0.1:0", "Console:CertificatePath")]
     [InlineData("--Influx:Url=ftp://127.0.0.1:21", "Influx:Url")]
+    [InlineData("--Influx:BatchSize=0", "Influx:BatchSize")]
+    [InlineData("--State:TimeZone=Mars/Olympus_Mons", "State:TimeZone")]
     public async Task Service_BadSetting_Exits78NamingTheSetting(string setting, string named)
     {
         var result = await ConsoleProcess.RunAsync($"--State:Path={StatePath}", "--Console:Listen=http://127.0.0.1:0",
