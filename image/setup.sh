@@ -82,8 +82,14 @@ own_by_service "$etc" "$etc/tls"
 say "Building ClassroomGuard (Release)"
 for svc in console; do
   project=$(ls "$repo/$svc"/*.csproj)
-  "$dotnet_bin" publish "$project" -c Release -o "$opt/$svc" --nologo -v quiet >"$log/build-$svc.log" 2>&1 ||
+  # Publish beside the running copy, then swap folders: a running service keeps its old files
+  # (overwriting a loaded assembly in place can crash it) until it is restarted below.
+  rm -rf "$opt/.$svc.new" "$opt/.$svc.old"
+  "$dotnet_bin" publish "$project" -c Release -o "$opt/.$svc.new" --nologo -v quiet >"$log/build-$svc.log" 2>&1 ||
     die "building $svc failed; see $log/build-$svc.log"
+  [ -d "$opt/$svc" ] && mv "$opt/$svc" "$opt/.$svc.old"
+  mv "$opt/.$svc.new" "$opt/$svc"
+  rm -rf "$opt/.$svc.old"
 done
 
 # 5. Secrets, generated once, readable by the service user only.
