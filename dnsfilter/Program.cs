@@ -1,1 +1,27 @@
-return 0;
+// ClassroomGuard.DnsFilter — the filtering DNS resolver: UDP/TCP server, forwarder and cache (policy: see Policy/).
+using ClassroomGuard.DnsFilter.Hosting;
+using ClassroomGuard.Storage.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.Configuration.AddClassroomGuardSources(args);
+builder.Services.AddDnsFilter();
+
+try
+{
+    using var host = builder.Build();
+    await host.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException e)
+{
+    // Bad configuration: say which setting, exit EX_CONFIG so systemd does not restart in a loop.
+    Console.Error.WriteLine("ClassroomGuard.DnsFilter: invalid configuration: " + e.Message);
+    return 78;
+}
+catch (System.Net.Sockets.SocketException e)
+{
+    Console.Error.WriteLine("ClassroomGuard.DnsFilter: cannot listen: " + e.Message + " (check Dns:Listen and that the port is free and permitted)");
+    return 71;
+}

@@ -1,0 +1,176 @@
+using System.Net;
+using System.Threading.Channels;
+using ClassroomGuard.DnsFilter.Hosting;
+using ClassroomGuard.DnsFilter.Internal;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ClassroomGuard.DnsFilter.Server;
+
+/// <summary>
+/// Serves DNS on every <see cref="DnsOptions.Listen"/> endpoint over UDP and TCP. Sockets are bound in
+/// <see cref="StartAsync"/>, so a busy port or a bad address stops the service at start. UDP datagrams go
+/// from the receive loops through one bounded channel to <see cref="DnsOptions.MaxConcurrentQueries"/> workers.
+/// </summary>
+public sealed class DnsServer : IHostedService, IDisposable
+{
+    private readonly DnsQueryProcessor _processor;
+    private readonly DnsOptions _options;
+    private readonly TimeProvider _time;
+    private readonly DnsCounters _counters;
+    private readonly ILogger<DnsServer> _logger;
+    private readonly List<UdpListener> _udp = [];
+    private readonly List<TcpDnsListener> _tcp = [];
+    private readonly List<Task> _tasks = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Channel<UdpDatagram> _queue;
+
+    /// <summary>Creates the server (nothing is bound until <see cref="StartAsync"/>).</summary>
+    public DnsServer(DnsQueryProcessor processor, IOptions<DnsOptions> options, TimeProvider time, DnsCounters counters, ILogger<DnsServer> logger)
+    {
+        _processor = processor;
+        _options = options.Value;
+        _time = time;
+        _counters = counters;
+        _logger = logger;
+        _queue = Channel.CreateBounded<UdpDatagram>(new BoundedChannelOptions(_options.UdpQueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait, // never waited on: the receive loops use TryWrite and drop when full
+            SingleWriter = false,
+            SingleReader = false,
+        });
+    }
+
+    /// <summary>The UDP endpoints actually bound (port 0 resolved).</summary>
+    public IReadOnlyList<IPEndPoint> UdpEndPoints => _udp.ConvertAll(u => u.LocalEndPoint);
+
+    /// <summary>The TCP endpoints actually bound.</summary>
+    public IReadOnlyList<IPEndPoint> TcpEndPoints => _tcp.ConvertAll(t => t.LocalEndPoint);
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var listen = _options.Listen.Count == 0 ? [DnsOptions.DefaultListen] : _options.Listen;
+        var sockets = _options.UdpSocketsPerEndpoint > 0 ? _options.UdpSocketsPerEndpoint : Environment.ProcessorCount;
+        var limit = new TcpConnectionLimit();
+        try
+        {
+            foreach (var text in listen)
+            {
+                if (!DnsOptionsValidator.TryParseEndpoint(text, null, out var endpoint))
+                {
+                    throw new OptionsValidationException(nameof(DnsOptions), typeof(DnsOptions), [$"Dns:Listen '{text}' is not an address:port."]);
+                }
+
+                var udp = new UdpListener(endpoint, sockets, _options.MaxUdpSize, _queue.Writer, _counters, _logger);
+                _udp.Add(udp);
+                // With port 0 the TCP listener takes the port UDP got, so one number serves both.
+                var tcp = new TcpDnsListener(new IPEndPoint(endpoint.Address, udp.LocalEndPoint.Port), limit, _processor, _options, _time, _counters, _logger);
+                _tcp.Add(tcp);
+                Log.Listening(_logger, "UDP", udp.LocalEndPoint, udp.SocketCount);
+                Log.Listening(_logger, "TCP", tcp.LocalEndPoint, 1);
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+
+        Log.Forwarding(_logger, string.Join(", ", _options.Upstreams));
+        var token = _stopping.Token;
+        for (var i = 0; i < _options.MaxConcurrentQueries; i++)
+        {
+            _tasks.Add(Task.Run(() => WorkerAsync(token), CancellationToken.None));
+        }
+
+        foreach (var udp in _udp)
+        {
+            _tasks.AddRange(udp.Start(token));
+        }
+
+        foreach (var tcp in _tcp)
+        {
+            _tasks.Add(Task.Run(() => tcp.RunAsync(token), CancellationToken.None));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        foreach (var udp in _udp)
+        {
+            udp.Dispose();
+        }
+
+        foreach (var tcp in _tcp)
+        {
+            tcp.Dispose();
+        }
+
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_tasks).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var udp in _udp)
+        {
+            udp.Dispose();
+        }
+
+        foreach (var tcp in _tcp)
+        {
+            tcp.Dispose();
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task WorkerAsync(CancellationToken cancellationToken)
+    {
+        // Each worker owns one context and its buffers for its whole life.
+        var request = new DnsRequestContext(DnsTransport.Udp, 0, Math.Max(4096, _options.MaxUdpSize));
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(cancellationToken))
+            {
+                while (reader.TryRead(out var datagram))
+                {
+                    try
+                    {
+                        request.SetQuery(datagram.Buffer, datagram.Length);
+                        request.ClientAddress = datagram.Address;
+                        var length = await _processor.ProcessAsync(request, cancellationToken);
+                        if (length > 0)
+                        {
+                            await datagram.Socket.SendToAsync(request.Response[..length], System.Net.Sockets.SocketFlags.None, datagram.Address, cancellationToken);
+                        }
+                    }
+                    catch (System.Net.Sockets.SocketException)
+                    {
+                        Interlocked.Increment(ref _counters.SendErrors);
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        return;
+                    }
+                    finally
+                    {
+                        datagram.Pool.Enqueue(datagram);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+}
