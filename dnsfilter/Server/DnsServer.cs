@@ -161,6 +161,11 @@ public sealed class DnsServer : IHostedService, IDisposable
                     {
                         return;
                     }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // A bug must cost one answer, never a worker.
+                        Log.ProcessingFailed(_logger, e);
+                    }
                     finally
                     {
                         datagram.Pool.Enqueue(datagram);
