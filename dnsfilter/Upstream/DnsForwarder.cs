@@ -65,9 +65,10 @@ public sealed class DnsForwarder
         try
         {
             byte[]? lastAnswer = null;
+            ulong tried = 0;
             for (var attempt = 0; attempt < _options.UpstreamAttempts; attempt++)
             {
-                var upstream = Pick(attempt);
+                var upstream = Pick(ref tried);
                 var id = RandomId();
                 var queryLength = WriteQuery(query, id, name.Span, type, @class, dnssecOk, checkingDisabled);
                 Interlocked.Increment(ref _counters.UpstreamQueries);
@@ -110,8 +111,9 @@ public sealed class DnsForwarder
         }
     }
 
-    // Healthy upstreams in configured order, then the others by how soon they may be retried; attempts cycle through.
-    private UpstreamServer Pick(int attempt)
+    // Healthy upstreams in configured order, then the others by how soon they may be retried. Each attempt takes the
+    // first one not yet tried for this query; when all have been tried, the round starts again.
+    private UpstreamServer Pick(ref ulong tried)
     {
         var now = _time.GetTimestamp();
         Span<int> order = stackalloc int[Math.Min(_upstreams.Length, 64)];
@@ -142,7 +144,22 @@ public sealed class DnsForwarder
             }
         }
 
-        return _upstreams[order[attempt % n]];
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var bit = 1UL << (order[i] & 63);
+                if ((tried & bit) == 0)
+                {
+                    tried |= bit;
+                    return _upstreams[order[i]];
+                }
+            }
+
+            tried = 0;
+        }
+
+        return _upstreams[order[0]];
     }
 
     private void MarkFailure(UpstreamServer upstream, string reason)
