@@ -51,6 +51,17 @@ public sealed class DnsServerTests : IClassFixture<UnboundFixture>, IAsyncLifeti
     }
 
     [Fact]
+    public async Task Dig_Ipv6Listener_AnswersOverUdpAndTcp()
+    {
+        await using var host = await DnsTestHost.StartAsync([_unbound.Upstream], new Dictionary<string, string?> { ["Dns:Listen:0"] = "[::1]:0" });
+        Assert.Equal(System.Net.Sockets.AddressFamily.InterNetworkV6, host.Server.UdpEndPoints[0].AddressFamily);
+        var udp = await Tool.DigV6Async(host.Port, "a.test");
+        var tcp = await Tool.DigV6Async(host.Port, "+tcp", "a.test", "AAAA");
+        Assert.Contains("192.0.2.1", udp);
+        Assert.Contains("2001:db8::1", tcp);
+    }
+
+    [Fact]
     public async Task Dig_NxDomain_CarriesSoa()
     {
         var output = await Tool.DigAsync(_host.Port, "missing.test", "A");

@@ -25,6 +25,10 @@ public static class Tool
     public static Task<string> DigAsync(int port, params string[] args)
         => RunAsync("dig", ["@127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "+time=2", .. (args.Any(a => a.StartsWith("+tries", StringComparison.Ordinal)) ? args : ["+tries=1", .. args])]);
 
+    /// <summary>dig at our server on IPv6 loopback.</summary>
+    public static Task<string> DigV6Async(int port, params string[] args)
+        => RunAsync("dig", ["@::1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "+tries=1", "+time=2", .. args]);
+
     public static Task<string> KdigAsync(int port, params string[] args)
         => RunAsync("kdig", ["@127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "+retry=0", "+time=2", .. args]);
 }
