@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ClassroomGuard.DnsFilter.Hosting;
+using ClassroomGuard.DnsFilter.Internal;
 using ClassroomGuard.DnsFilter.Protocol;
 using ClassroomGuard.DnsFilter.Server;
 using ClassroomGuard.DnsFilter.Upstream;
@@ -19,7 +20,7 @@ public sealed class CachingResolver : IDnsResolver
     private readonly DnsOptions _options;
     private readonly TimeProvider _time;
     private readonly DnsCounters _counters;
-    private readonly ConcurrentDictionary<byte[], Task<DnsCacheEntry?>> _inFlight = new(ByteArrayComparer.Instance);
+    private readonly ConcurrentDictionary<byte[], Task<DnsCacheEntry?>> _inFlight = new(ByteKeyComparer.Instance);
     private readonly ConcurrentDictionary<byte[], Task<DnsCacheEntry?>>.AlternateLookup<ReadOnlySpan<byte>> _inFlightLookup;
 
     /// <summary>Creates the resolver.</summary>
@@ -160,24 +161,4 @@ public sealed class CachingResolver : IDnsResolver
     private int Write(DnsRequestContext request, DnsCacheEntry entry, bool stale)
         => entry.WriteResponse(request.ResponseBuffer, request.Info, request.Name, stale ? 0 : _cache.AgeSeconds(entry), stale,
             _options.StaleAnswerTtl, request.OurUdpPayloadSize, request.MaxResponseSize);
-
-    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
-    {
-        public static readonly ByteArrayComparer Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(byte[] obj) => GetHashCode((ReadOnlySpan<byte>)obj);
-
-        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
-
-        public int GetHashCode(ReadOnlySpan<byte> alternate)
-        {
-            var hash = default(HashCode);
-            hash.AddBytes(alternate);
-            return hash.ToHashCode();
-        }
-
-        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
-    }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ClassroomGuard.DnsFilter.Hosting;
+using ClassroomGuard.DnsFilter.Internal;
 using ClassroomGuard.DnsFilter.Protocol;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,7 @@ public sealed class DnsCache
     public const int MaxKeyLength = DnsName.MaxLength + 5;
 
     private const int EvictionSample = 16;
-    private readonly ConcurrentDictionary<byte[], DnsCacheEntry> _entries = new(KeyComparer.Instance);
+    private readonly ConcurrentDictionary<byte[], DnsCacheEntry> _entries = new(ByteKeyComparer.Instance);
     private readonly ConcurrentDictionary<byte[], DnsCacheEntry>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
     private readonly DnsOptions _options;
     private readonly TimeProvider _time;
@@ -156,26 +157,5 @@ public sealed class DnsCache
                 Interlocked.Increment(ref _counters.CacheEvictions);
             }
         }
-    }
-
-    private sealed class KeyComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
-    {
-        public static readonly KeyComparer Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(byte[] obj) => GetHashCode((ReadOnlySpan<byte>)obj);
-
-        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
-
-        // HashCode is seeded per process, so clients cannot aim many names at one bucket.
-        public int GetHashCode(ReadOnlySpan<byte> alternate)
-        {
-            var hash = default(HashCode);
-            hash.AddBytes(alternate);
-            return hash.ToHashCode();
-        }
-
-        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 }

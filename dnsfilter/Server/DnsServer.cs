@@ -63,10 +63,8 @@ public sealed class DnsServer : IHostedService, IDisposable
                     throw new OptionsValidationException(nameof(DnsOptions), typeof(DnsOptions), [$"Dns:Listen '{text}' is not an address:port."]);
                 }
 
-                var udp = new UdpListener(endpoint, sockets, _options.MaxUdpSize, _queue.Writer, _counters, _logger);
+                var (udp, tcp) = Bind(endpoint, sockets, limit);
                 _udp.Add(udp);
-                // With port 0 the TCP listener takes the port UDP got, so one number serves both.
-                var tcp = new TcpDnsListener(new IPEndPoint(endpoint.Address, udp.LocalEndPoint.Port), limit, _processor, _options, _time, _counters, _logger);
                 _tcp.Add(tcp);
                 Log.Listening(_logger, "UDP", udp.LocalEndPoint, udp.SocketCount);
                 Log.Listening(_logger, "TCP", tcp.LocalEndPoint, 1);
@@ -96,6 +94,30 @@ public sealed class DnsServer : IHostedService, IDisposable
         }
 
         return Task.CompletedTask;
+    }
+
+    // Binds UDP, then TCP on the same port. With port 0 the TCP side can find the number UDP got already taken
+    // (e.g. by an outgoing TCP connection), so a few fresh ports are tried.
+    private (UdpListener Udp, TcpDnsListener Tcp) Bind(IPEndPoint endpoint, int sockets, TcpConnectionLimit limit)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var udp = new UdpListener(endpoint, sockets, _options.MaxUdpSize, _queue.Writer, _counters, _logger);
+            try
+            {
+                var tcp = new TcpDnsListener(new IPEndPoint(endpoint.Address, udp.LocalEndPoint.Port), limit, _processor, _options, _time, _counters, _logger);
+                return (udp, tcp);
+            }
+            catch (System.Net.Sockets.SocketException e) when (endpoint.Port == 0 && attempt < 10 && e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+            {
+                udp.Dispose();
+            }
+            catch
+            {
+                udp.Dispose();
+                throw;
+            }
+        }
     }
 
     /// <inheritdoc />

@@ -132,7 +132,7 @@ public sealed partial class CachingResolverTests : IClassFixture<UnboundFixture>
     public async Task Resolve_ConcurrentIdenticalQueries_OneUpstreamQuery()
     {
         using var fake = new FakeUpstream(FakeBehaviour.Answer, delay: TimeSpan.FromMilliseconds(400));
-        await using var host = await DnsTestHost.StartAsync([fake.Upstream]);
+        await using var host = await DnsTestHost.StartAsync([fake.Upstream], new Dictionary<string, string?> { ["Dns:UpstreamTimeout"] = "00:00:05" });
         var queries = Enumerable.Range(0, 20)
             .Select(i => DnsClient.UdpAsync(host.EndPoint, DnsClient.BuildQuery((ushort)(100 + i), "same.example", DnsRecordType.A)))
             .ToArray();
@@ -148,7 +148,7 @@ public sealed partial class CachingResolverTests : IClassFixture<UnboundFixture>
     public async Task Resolve_DifferentTypes_NotCoalescedTogether()
     {
         using var fake = new FakeUpstream(FakeBehaviour.Answer, delay: TimeSpan.FromMilliseconds(200));
-        await using var host = await DnsTestHost.StartAsync([fake.Upstream]);
+        await using var host = await DnsTestHost.StartAsync([fake.Upstream], new Dictionary<string, string?> { ["Dns:UpstreamTimeout"] = "00:00:05" });
         await Task.WhenAll(
             DnsClient.UdpAsync(host.EndPoint, DnsClient.BuildQuery(1, "same.example", DnsRecordType.A)),
             DnsClient.UdpAsync(host.EndPoint, DnsClient.BuildQuery(2, "same.example", DnsRecordType.MX)));

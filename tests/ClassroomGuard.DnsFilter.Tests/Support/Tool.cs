@@ -23,12 +23,12 @@ public static class Tool
 
     /// <summary>dig at our server: one try, 2 s per try.</summary>
     public static Task<string> DigAsync(int port, params string[] args)
-        => RunAsync("dig", ["@127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "+time=2", .. (args.Any(a => a.StartsWith("+tries", StringComparison.Ordinal)) ? args : ["+tries=1", .. args])]);
+        => RunAsync("dig", ["@127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "+time=5", .. (args.Any(a => a.StartsWith("+tries", StringComparison.Ordinal)) ? args : ["+tries=1", .. args])]);
 
     /// <summary>dig at our server on IPv6 loopback.</summary>
     public static Task<string> DigV6Async(int port, params string[] args)
-        => RunAsync("dig", ["@::1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "+tries=1", "+time=2", .. args]);
+        => RunAsync("dig", ["@::1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "+tries=1", "+time=5", .. args]);
 
     public static Task<string> KdigAsync(int port, params string[] args)
-        => RunAsync("kdig", ["@127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "+retry=0", "+time=2", .. args]);
+        => RunAsync("kdig", ["@127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "+retry=0", "+time=5", .. args]);
 }
