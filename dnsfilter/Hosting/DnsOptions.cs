@@ -40,7 +40,7 @@ public sealed class DnsOptions
     public int UdpQueueCapacity { get; set; } = 1024;
 
     /// <summary>
-    /// UDP queries processed concurrently (each worker owns its buffers: about 8 KiB each). Default 256.
+    /// UDP queries processed concurrently (each worker owns its buffers: about 5 KiB each). Default 256.
     /// Queries waiting on an upstream occupy a worker, so this also caps outstanding upstream queries from UDP.
     /// </summary>
     [Range(1, 65536)]

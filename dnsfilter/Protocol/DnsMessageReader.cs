@@ -82,9 +82,6 @@ public ref struct DnsMessageReader
     /// <summary>Offset of the next unread byte.</summary>
     public int Position { get; private set; }
 
-    /// <summary>Bytes left after <see cref="Position"/>.</summary>
-    public readonly int Remaining => _message.Length - Position;
-
     /// <summary>Reads the header (only valid at position 0).</summary>
     public bool TryReadHeader(out DnsHeader header)
     {

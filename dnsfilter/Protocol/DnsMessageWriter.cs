@@ -256,31 +256,6 @@ public ref struct DnsMessageWriter
         return true;
     }
 
-    /// <summary>Copies already-encoded bytes (e.g. a question taken verbatim from a query).</summary>
-    public bool TryWriteBytes(ReadOnlySpan<byte> bytes)
-    {
-        if (Position + bytes.Length > _buffer.Length)
-        {
-            return false;
-        }
-
-        bytes.CopyTo(_buffer[Position..]);
-        Position += bytes.Length;
-        return true;
-    }
-
-    /// <summary>Adds to the question count after <see cref="TryWriteBytes"/> copied a question verbatim.</summary>
-    public void CountQuestion() => _questions++;
-
-    /// <summary>Lets the next <see cref="TryWriteName"/> calls compress against a name at <paramref name="offset"/> written verbatim.</summary>
-    public void RememberName(int offset)
-    {
-        if (_tableCount < CompressionTable.Capacity && offset <= MaxPointerOffset)
-        {
-            _table[_tableCount++] = (ushort)offset;
-        }
-    }
-
     private bool TryBeginRecord(ReadOnlySpan<byte> name, ushort type, ushort @class, uint ttl, out int rdLengthOffset)
     {
         rdLengthOffset = -1;

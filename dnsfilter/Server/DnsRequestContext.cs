@@ -21,7 +21,7 @@ public sealed class DnsRequestContext
     private readonly byte[] _name = new byte[DnsName.MaxLength];
     private byte[] _query;
     private int _queryLength;
-    private byte[] _response;
+    private readonly byte[] _response;
     private DnsQueryInfo _info;
 
     /// <summary>Creates a context with its own buffers (<paramref name="responseCapacity"/> bounds what can be written).</summary>
@@ -97,8 +97,6 @@ public sealed class DnsRequestContext
         return DnsQuery.TryFinishResponse(ref writer, _info, responseCode, OurUdpPayloadSize);
     }
 
-    internal byte[] QueryBuffer => _query;
-
     internal byte[] ResponseBuffer => _response;
 
     internal Span<byte> NameBuffer => _name;
@@ -108,10 +106,6 @@ public sealed class DnsRequestContext
         _query = buffer;
         _queryLength = length;
     }
-
-    internal void SetQueryLength(int length) => _queryLength = length;
-
-    internal void SetResponseBuffer(byte[] buffer) => _response = buffer;
 
     internal void SetInfo(in DnsQueryInfo info) => _info = info;
 }
