@@ -16,7 +16,7 @@ public sealed class DnsCounters
     internal long BadVers;
     internal long ServFail;
     internal long Truncated;
-    internal long UdpQueueFull;
+    internal long UdpBackpressureWaits;
     internal long SendErrors;
     internal long TcpConnections;
     internal long TcpConnectionsRejected;
@@ -49,7 +49,7 @@ public sealed class DnsCounters
         ["badvers"] = Volatile.Read(ref BadVers),
         ["servfail"] = Volatile.Read(ref ServFail),
         ["truncated"] = Volatile.Read(ref Truncated),
-        ["udp_queue_full"] = Volatile.Read(ref UdpQueueFull),
+        ["udp_backpressure_waits"] = Volatile.Read(ref UdpBackpressureWaits),
         ["send_errors"] = Volatile.Read(ref SendErrors),
         ["tcp_connections"] = Volatile.Read(ref TcpConnections),
         ["tcp_connections_rejected"] = Volatile.Read(ref TcpConnectionsRejected),

@@ -33,15 +33,10 @@ public sealed class DnsOptions
     public int UdpSocketsPerEndpoint { get; set; }
 
     /// <summary>
-    /// Datagrams waiting for a worker, for all UDP sockets together. Default 1024.
-    /// Security: when full, new datagrams are dropped and counted (a flood cannot grow memory).
-    /// </summary>
-    [Range(16, 1_000_000)]
-    public int UdpQueueCapacity { get; set; } = 1024;
-
-    /// <summary>
-    /// UDP queries processed concurrently (each worker owns its buffers: about 5 KiB each). Default 256.
-    /// Queries waiting on an upstream occupy a worker, so this also caps outstanding upstream queries from UDP.
+    /// UDP queries in flight per listen endpoint (each holds a context with its buffers: about 6 KiB). Default 256.
+    /// Answers ready at once (cache hits) are sent by the receive loops without using more; queries waiting on an
+    /// upstream hold one each. Security: when all are in use the receive loops wait (back-pressure), so a flood of
+    /// cache misses cannot grow memory; the kernel drops what its socket buffer cannot hold.
     /// </summary>
     [Range(1, 65536)]
     public int MaxConcurrentQueries { get; set; } = 256;

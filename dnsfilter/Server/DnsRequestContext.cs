@@ -101,6 +101,10 @@ public sealed class DnsRequestContext
 
     internal Span<byte> NameBuffer => _name;
 
+    internal byte[] QueryBuffer => _query;
+
+    internal void SetQueryLength(int length) => _queryLength = length;
+
     internal void SetQuery(byte[] buffer, int length)
     {
         _query = buffer;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Threading.Channels;
 using ClassroomGuard.DnsFilter.Hosting;
 using ClassroomGuard.DnsFilter.Internal;
 using Microsoft.Extensions.Hosting;
@@ -10,8 +9,8 @@ namespace ClassroomGuard.DnsFilter.Server;
 
 /// <summary>
 /// Serves DNS on every <see cref="DnsOptions.Listen"/> endpoint over UDP and TCP. Sockets are bound in
-/// <see cref="StartAsync"/>, so a busy port or a bad address stops the service at start. UDP datagrams go
-/// from the receive loops through one bounded channel to <see cref="DnsOptions.MaxConcurrentQueries"/> workers.
+/// <see cref="StartAsync"/>, so a busy port or a bad address stops the service at start. See <see cref="UdpListener"/>
+/// and <see cref="TcpDnsListener"/> for how each transport is served and bounded.
 /// </summary>
 public sealed class DnsServer : IHostedService, IDisposable
 {
@@ -24,7 +23,6 @@ public sealed class DnsServer : IHostedService, IDisposable
     private readonly List<TcpDnsListener> _tcp = [];
     private readonly List<Task> _tasks = [];
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Channel<UdpDatagram> _queue;
 
     /// <summary>Creates the server (nothing is bound until <see cref="StartAsync"/>).</summary>
     public DnsServer(DnsQueryProcessor processor, IOptions<DnsOptions> options, TimeProvider time, DnsCounters counters, ILogger<DnsServer> logger)
@@ -34,12 +32,6 @@ public sealed class DnsServer : IHostedService, IDisposable
         _time = time;
         _counters = counters;
         _logger = logger;
-        _queue = Channel.CreateBounded<UdpDatagram>(new BoundedChannelOptions(_options.UdpQueueCapacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait, // never waited on: the receive loops use TryWrite and drop when full
-            SingleWriter = false,
-            SingleReader = false,
-        });
     }
 
     /// <summary>The UDP endpoints actually bound (port 0 resolved).</summary>
@@ -78,11 +70,6 @@ public sealed class DnsServer : IHostedService, IDisposable
 
         Log.Forwarding(_logger, string.Join(", ", _options.Upstreams));
         var token = _stopping.Token;
-        for (var i = 0; i < _options.MaxConcurrentQueries; i++)
-        {
-            _tasks.Add(Task.Run(() => WorkerAsync(token), CancellationToken.None));
-        }
-
         foreach (var udp in _udp)
         {
             _tasks.AddRange(udp.Start(token));
@@ -102,7 +89,7 @@ public sealed class DnsServer : IHostedService, IDisposable
     {
         for (var attempt = 0; ; attempt++)
         {
-            var udp = new UdpListener(endpoint, sockets, _options.MaxUdpSize, _queue.Writer, _counters, _logger);
+            var udp = new UdpListener(endpoint, sockets, _options.MaxUdpSize, _options.MaxConcurrentQueries, _processor, _counters, _logger);
             try
             {
                 var tcp = new TcpDnsListener(new IPEndPoint(endpoint.Address, udp.LocalEndPoint.Port), limit, _processor, _options, _time, _counters, _logger);
@@ -134,7 +121,6 @@ public sealed class DnsServer : IHostedService, IDisposable
             tcp.Dispose();
         }
 
-        _queue.Writer.TryComplete();
         await Task.WhenAll(_tasks).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
@@ -152,52 +138,5 @@ public sealed class DnsServer : IHostedService, IDisposable
         }
 
         _stopping.Dispose();
-    }
-
-    private async Task WorkerAsync(CancellationToken cancellationToken)
-    {
-        // Each worker owns one context and its buffers for its whole life.
-        var request = new DnsRequestContext(DnsTransport.Udp, 0, Math.Max(4096, _options.MaxUdpSize));
-        var reader = _queue.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync(cancellationToken))
-            {
-                while (reader.TryRead(out var datagram))
-                {
-                    try
-                    {
-                        request.SetQuery(datagram.Buffer, datagram.Length);
-                        request.ClientAddress = datagram.Address;
-                        var length = await _processor.ProcessAsync(request, cancellationToken);
-                        if (length > 0)
-                        {
-                            await datagram.Socket.SendToAsync(request.Response[..length], System.Net.Sockets.SocketFlags.None, datagram.Address, cancellationToken);
-                        }
-                    }
-                    catch (System.Net.Sockets.SocketException)
-                    {
-                        Interlocked.Increment(ref _counters.SendErrors);
-                    }
-                    catch (ObjectDisposedException)
-                    {
-                        return;
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        // A bug must cost one answer, never a worker.
-                        Log.ProcessingFailed(_logger, e);
-                    }
-                    finally
-                    {
-                        datagram.Pool.Enqueue(datagram);
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // stopping
-        }
     }
 }

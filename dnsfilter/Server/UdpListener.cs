@@ -1,54 +1,42 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Threading.Channels;
 using ClassroomGuard.DnsFilter.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace ClassroomGuard.DnsFilter.Server;
 
-/// <summary>A received datagram, pooled per socket (buffer and address reused: no allocation per query).</summary>
-internal sealed class UdpDatagram
-{
-    public UdpDatagram(Socket socket, int bufferSize, ConcurrentQueue<UdpDatagram> pool)
-    {
-        Socket = socket;
-        Buffer = new byte[bufferSize];
-        Address = new SocketAddress(socket.AddressFamily);
-        Pool = pool;
-    }
-
-    public Socket Socket { get; }
-
-    public byte[] Buffer { get; }
-
-    public SocketAddress Address { get; }
-
-    public ConcurrentQueue<UdpDatagram> Pool { get; }
-
-    public int Length { get; set; }
-}
-
 /// <summary>
 /// The UDP sockets of one listen endpoint: several sockets on the same port with SO_REUSEPORT (the kernel spreads
-/// clients across them, so both cores receive), one receive loop per socket, hand-off to a bounded channel.
+/// clients across them, so every core receives), one receive loop per socket.
+/// The receive loop answers a query itself when the answer is ready at once (cache hit, local policy answer, error):
+/// no hand-off, no thread hop, no allocation. A query that must wait for an upstream is handed, with its context,
+/// to a completion task and the loop takes another context from a pool of <c>MaxConcurrentQueries</c>. That pool is
+/// the bound: when every context is waiting on upstreams, the loop waits for one (the kernel's socket buffer absorbs
+/// or drops the excess, counted in <c>udp_backpressure_waits</c>).
 /// </summary>
 internal sealed class UdpListener : IDisposable
 {
     private const int SolSocket = 1; // Linux SOL_SOCKET
     private const int SoReusePort = 15; // Linux SO_REUSEPORT
     private readonly List<Socket> _sockets = [];
-    private readonly int _bufferSize;
-    private readonly ChannelWriter<UdpDatagram> _queue;
+    private readonly DnsQueryProcessor _processor;
     private readonly DnsCounters _counters;
     private readonly ILogger _logger;
+    private readonly int _queryCapacity;
+    private readonly int _responseCapacity;
+    private readonly ConcurrentQueue<DnsRequestContext> _pool = new();
+    private readonly SemaphoreSlim _slots;
 
-    public UdpListener(IPEndPoint endpoint, int sockets, int bufferSize, ChannelWriter<UdpDatagram> queue, DnsCounters counters, ILogger logger)
+    public UdpListener(
+        IPEndPoint endpoint, int sockets, int maxUdpSize, int maxConcurrentQueries, DnsQueryProcessor processor, DnsCounters counters, ILogger logger)
     {
-        _bufferSize = bufferSize;
-        _queue = queue;
+        _processor = processor;
         _counters = counters;
         _logger = logger;
+        _queryCapacity = maxUdpSize;
+        _responseCapacity = Math.Max(4096, maxUdpSize);
+        _slots = new SemaphoreSlim(maxConcurrentQueries, maxConcurrentQueries);
         var bindTo = endpoint;
         for (var i = 0; i < sockets; i++)
         {
@@ -84,57 +72,144 @@ internal sealed class UdpListener : IDisposable
 
     public int SocketCount => _sockets.Count;
 
-    public IEnumerable<Task> Start(CancellationToken cancellationToken)
-    {
-        foreach (var socket in _sockets)
-        {
-            yield return Task.Run(() => ReceiveLoopAsync(socket, cancellationToken), CancellationToken.None);
-        }
-    }
+    public List<Task> Start(CancellationToken cancellationToken)
+        => _sockets.ConvertAll(socket => Task.Run(() => ReceiveLoopAsync(socket, cancellationToken), CancellationToken.None));
 
     private async Task ReceiveLoopAsync(Socket socket, CancellationToken cancellationToken)
     {
-        var pool = new ConcurrentQueue<UdpDatagram>();
-        while (!cancellationToken.IsCancellationRequested)
+        DnsRequestContext? request = null;
+        try
         {
-            if (!pool.TryDequeue(out var datagram))
+            while (!cancellationToken.IsCancellationRequested)
             {
-                datagram = new UdpDatagram(socket, _bufferSize, pool);
-            }
+                request ??= await RentAsync(cancellationToken);
+                int length;
+                try
+                {
+                    length = await socket.ReceiveFromAsync(request.QueryBuffer.AsMemory(0, _queryCapacity), SocketFlags.None, request.ClientAddress!, cancellationToken);
+                }
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.MessageSize or SocketError.ConnectionReset)
+                {
+                    // Oversized datagram (larger than MaxUdpSize) or an ICMP error for an earlier send: drop, count.
+                    Interlocked.Increment(ref _counters.MalformedDropped);
+                    continue;
+                }
+                catch (SocketException e)
+                {
+                    Log.UdpReceiveFailed(_logger, LocalEndPoint, e);
+                    await Task.Delay(10, cancellationToken);
+                    continue;
+                }
 
-            try
-            {
-                datagram.Length = await socket.ReceiveFromAsync(datagram.Buffer, SocketFlags.None, datagram.Address, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            catch (ObjectDisposedException)
-            {
-                break;
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.MessageSize or SocketError.ConnectionReset)
-            {
-                // Oversized datagram (larger than MaxUdpSize) or an ICMP error for an earlier send: drop, count.
-                Interlocked.Increment(ref _counters.MalformedDropped);
-                pool.Enqueue(datagram);
-                continue;
-            }
-            catch (SocketException e)
-            {
-                Log.UdpReceiveFailed(_logger, socket.LocalEndPoint, e);
-                pool.Enqueue(datagram);
-                await Task.Delay(10, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                continue;
-            }
+                Interlocked.Increment(ref _counters.UdpQueries);
+                request.SetQueryLength(length);
+                ValueTask<int> pending;
+                try
+                {
+                    pending = _processor.ProcessAsync(request, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Log.ProcessingFailed(_logger, e); // a bug costs one answer, never the loop
+                    continue;
+                }
 
-            Interlocked.Increment(ref _counters.UdpQueries);
-            if (!_queue.TryWrite(datagram))
-            {
-                Interlocked.Increment(ref _counters.UdpQueueFull);
-                pool.Enqueue(datagram);
+                if (pending.IsCompletedSuccessfully)
+                {
+                    await SendAsync(socket, request, pending.Result, cancellationToken);
+                    continue; // the same context serves the next datagram
+                }
+
+                // Bounded by the context pool: this context returns to it when the answer is sent.
+                _ = CompleteAsync(socket, request, pending, cancellationToken);
+                request = null;
             }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // stopping
+        }
+        finally
+        {
+            if (request is not null)
+            {
+                Return(request);
+            }
+        }
+    }
+
+    private async Task CompleteAsync(Socket socket, DnsRequestContext request, ValueTask<int> pending, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var length = await pending;
+            await SendAsync(socket, request, length, cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // stopping
+        }
+        catch (Exception e)
+        {
+            Log.ProcessingFailed(_logger, e);
+        }
+        finally
+        {
+            Return(request);
+        }
+    }
+
+    private async ValueTask SendAsync(Socket socket, DnsRequestContext request, int length, CancellationToken cancellationToken)
+    {
+        if (length <= 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await socket.SendToAsync(request.Response[..length], SocketFlags.None, request.ClientAddress!, cancellationToken);
+        }
+        catch (SocketException)
+        {
+            Interlocked.Increment(ref _counters.SendErrors);
+        }
+    }
+
+    private ValueTask<DnsRequestContext> RentAsync(CancellationToken cancellationToken)
+        => _slots.Wait(0, cancellationToken) ? new ValueTask<DnsRequestContext>(Take()) : WaitAndRentAsync(cancellationToken);
+
+    private async ValueTask<DnsRequestContext> WaitAndRentAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _counters.UdpBackpressureWaits);
+        await _slots.WaitAsync(cancellationToken);
+        return Take();
+    }
+
+    private DnsRequestContext Take()
+    {
+        if (_pool.TryDequeue(out var request))
+        {
+            return request;
+        }
+
+        // Created lazily, at most MaxConcurrentQueries (the semaphore's count), each with its own buffers and address.
+        return new DnsRequestContext(DnsTransport.Udp, _queryCapacity, _responseCapacity)
+        {
+            ClientAddress = new SocketAddress(LocalEndPoint.AddressFamily),
+        };
+    }
+
+    private void Return(DnsRequestContext request)
+    {
+        _pool.Enqueue(request);
+        try
+        {
+            _slots.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // stopping: an answer completed after the listener was disposed
         }
     }
 
@@ -144,5 +219,7 @@ internal sealed class UdpListener : IDisposable
         {
             socket.Dispose();
         }
+
+        _slots.Dispose();
     }
 }

@@ -226,7 +226,7 @@ public sealed class DnsServerTests : IClassFixture<UnboundFixture>, IAsyncLifeti
         // The flood can overflow the kernel's socket buffer (those datagrams never reach us); dig retries like any client.
         var output = await Tool.DigAsync(_host.Port, "+tries=3", "a.test");
         Assert.True(output.Contains("192.0.2.1", StringComparison.Ordinal), output + string.Join(",", _host.Counters.Snapshot()));
-        await WaitUntilAsync(() => _host.Counter("malformed_dropped") + _host.Counter("formerr") + _host.Counter("udp_queue_full") > 0);
+        await WaitUntilAsync(() => _host.Counter("malformed_dropped") > 0 && _host.Counter("formerr") >= 3);
         Assert.True(_host.Counter("formerr") >= 3, "readable headers get FORMERR");
         Assert.True(_host.Counter("malformed_dropped") >= 1, "unreadable ones are dropped");
     }
