@@ -11,7 +11,8 @@ namespace ClassroomGuard.DnsFilter.Server;
 /// clients across them, so every core receives), one receive loop per socket.
 /// The receive loop answers a query itself when the answer is ready at once (cache hit, local policy answer, error):
 /// no hand-off, no thread hop, no allocation. A query that must wait for an upstream is handed, with its context,
-/// to a completion task and the loop takes another context from a pool of <c>MaxConcurrentQueries</c>. That pool is
+/// to a completion task and the loop takes another context from a pool of <c>MaxConcurrentQueries</c> (plus one per
+/// socket). That pool is
 /// the bound: when every context is waiting on upstreams, the loop waits for one (the kernel's socket buffer absorbs
 /// or drops the excess, counted in <c>udp_backpressure_waits</c>).
 /// </summary>
@@ -36,7 +37,9 @@ internal sealed class UdpListener : IDisposable
         _logger = logger;
         _queryCapacity = maxUdpSize;
         _responseCapacity = Math.Max(4096, maxUdpSize);
-        _slots = new SemaphoreSlim(maxConcurrentQueries, maxConcurrentQueries);
+        // One context per socket for its receive loop, plus MaxConcurrentQueries for answers waiting on upstreams:
+        // a loop that only ever answers at once never starves the other loops of a context.
+        _slots = new SemaphoreSlim(maxConcurrentQueries + sockets, maxConcurrentQueries + sockets);
         var bindTo = endpoint;
         for (var i = 0; i < sockets; i++)
         {
@@ -193,7 +196,7 @@ internal sealed class UdpListener : IDisposable
             return request;
         }
 
-        // Created lazily, at most MaxConcurrentQueries (the semaphore's count), each with its own buffers and address.
+        // Created lazily, at most MaxConcurrentQueries + sockets (the semaphore's count), each with its own buffers and address.
         return new DnsRequestContext(DnsTransport.Udp, _queryCapacity, _responseCapacity)
         {
             ClientAddress = new SocketAddress(LocalEndPoint.AddressFamily),

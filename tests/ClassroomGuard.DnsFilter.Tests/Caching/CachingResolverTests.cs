@@ -145,6 +145,23 @@ public sealed partial class CachingResolverTests : IClassFixture<UnboundFixture>
     }
 
     [Fact]
+    public async Task Udp_MoreUpstreamBoundQueriesThanContexts_BackPressureThenAllAnswered()
+    {
+        using var fake = new FakeUpstream(FakeBehaviour.Answer, delay: TimeSpan.FromMilliseconds(300));
+        await using var host = await DnsTestHost.StartAsync([fake.Upstream], new Dictionary<string, string?>
+        {
+            ["Dns:MaxConcurrentQueries"] = "1", // plus the receive loop's own context: two in all
+            ["Dns:UdpSocketsPerEndpoint"] = "1",
+            ["Dns:UpstreamTimeout"] = "00:00:05",
+        });
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6)
+            .Select(i => DnsClient.UdpAsync(host.EndPoint, DnsClient.BuildQuery((ushort)i, $"n{i}.example", DnsRecordType.A), timeoutMs: 10000)));
+        Assert.All(responses, r => Assert.Contains("203.0.113.7", DnsText.Dump(r!)));
+        Assert.Equal(6, fake.Queries);
+        Assert.True(host.Counter("udp_backpressure_waits") >= 1, "the third query found both contexts busy");
+    }
+
+    [Fact]
     public async Task Resolve_DifferentTypes_NotCoalescedTogether()
     {
         using var fake = new FakeUpstream(FakeBehaviour.Answer, delay: TimeSpan.FromMilliseconds(200));
