@@ -1,5 +1,27 @@
-// ClassroomGuard.DnsFilter — the filtering DNS resolver (UDP/TCP 53) and policy engine.
-// This service is not built yet (issue #3). It says so and exits with EX_CONFIG (78) rather
-// than pretending to run, so set-up and systemd never report it as working.
-System.Console.Error.WriteLine("ClassroomGuard.DnsFilter is not implemented yet (issue #3); nothing was started.");
-return 78;
+// ClassroomGuard.DnsFilter — the filtering DNS resolver: UDP/TCP server, forwarder and cache (policy: see Policy/).
+using ClassroomGuard.DnsFilter.Hosting;
+using ClassroomGuard.Storage.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.Configuration.AddClassroomGuardSources(args);
+builder.Services.AddDnsFilter();
+
+try
+{
+    using var host = builder.Build();
+    await host.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException e)
+{
+    // Bad configuration: say which setting, exit EX_CONFIG so systemd does not restart in a loop.
+    Console.Error.WriteLine("ClassroomGuard.DnsFilter: invalid configuration: " + e.Message);
+    return 78;
+}
+catch (System.Net.Sockets.SocketException e)
+{
+    Console.Error.WriteLine("ClassroomGuard.DnsFilter: cannot listen: " + e.Message + " (check Dns:Listen and that the port is free and permitted)");
+    return 71;
+}

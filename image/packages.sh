@@ -17,6 +17,10 @@ TEST_PACKAGES=(
   "${APPLIANCE_PACKAGES[@]}"
   influxdb-client  # the influx CLI, for inspecting test databases by hand
   jq
+  unbound          # DNS filter tests: local upstream on a loopback port (local-data only, never the Internet)
+  bind9-dnsutils   # DNS filter tests: dig as a real client (UDP, TCP, EDNS, truncation and TCP retry)
+  knot-dnsutils    # DNS filter tests: kdig as a second real client
+  dnsperf          # DNS benchmark (bench/dns.sh, issue #3)
 )
 
 # install_packages PKG... — installs what is missing, quietly; fails loudly naming apt's error.

@@ -1,0 +1,38 @@
+using ClassroomGuard.DnsFilter.Caching;
+using ClassroomGuard.DnsFilter.Policy;
+using ClassroomGuard.DnsFilter.Server;
+using ClassroomGuard.DnsFilter.Upstream;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ClassroomGuard.DnsFilter.Hosting;
+
+/// <summary>DI registration of the DNS filter.</summary>
+public static class DnsFilterServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the DNS server, forwarder, cache and counters, with <see cref="DnsOptions"/> bound from the <c>Dns</c>
+    /// section and validated at start. The policy (<see cref="IDnsPolicy"/>, default pass-through) and the whole
+    /// query handler (<see cref="IDnsQueryHandler"/>) are registered with TryAdd: register yours first to replace them.
+    /// </summary>
+    public static IServiceCollection AddDnsFilter(this IServiceCollection services)
+    {
+        services.AddOptions<DnsOptions>()
+            .BindConfiguration(DnsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DnsOptions>, DnsOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DnsCounters>();
+        services.TryAddSingleton<DnsCache>();
+        services.TryAddSingleton<DnsForwarder>();
+        services.TryAddSingleton<IDnsResolver, CachingResolver>();
+        services.TryAddSingleton<IDnsPolicy, PassThroughDnsPolicy>();
+        services.TryAddSingleton<IDnsQueryHandler, PolicyQueryHandler>();
+        services.TryAddSingleton<DnsQueryProcessor>();
+        services.TryAddSingleton<DnsServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<DnsServer>());
+        return services;
+    }
+}

@@ -1,0 +1,228 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using ClassroomGuard.DnsFilter.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace ClassroomGuard.DnsFilter.Server;
+
+/// <summary>
+/// The UDP sockets of one listen endpoint: several sockets on the same port with SO_REUSEPORT (the kernel spreads
+/// clients across them, so every core receives), one receive loop per socket.
+/// The receive loop answers a query itself when the answer is ready at once (cache hit, local policy answer, error):
+/// no hand-off, no thread hop, no allocation. A query that must wait for an upstream is handed, with its context,
+/// to a completion task and the loop takes another context from a pool of <c>MaxConcurrentQueries</c> (plus one per
+/// socket). That pool is
+/// the bound: when every context is waiting on upstreams, the loop waits for one (the kernel's socket buffer absorbs
+/// or drops the excess, counted in <c>udp_backpressure_waits</c>).
+/// </summary>
+internal sealed class UdpListener : IDisposable
+{
+    private const int SolSocket = 1; // Linux SOL_SOCKET
+    private const int SoReusePort = 15; // Linux SO_REUSEPORT
+    private readonly List<Socket> _sockets = [];
+    private readonly DnsQueryProcessor _processor;
+    private readonly DnsCounters _counters;
+    private readonly ILogger _logger;
+    private readonly int _queryCapacity;
+    private readonly int _responseCapacity;
+    private readonly ConcurrentQueue<DnsRequestContext> _pool = new();
+    private readonly SemaphoreSlim _slots;
+
+    public UdpListener(
+        IPEndPoint endpoint, int sockets, int maxUdpSize, int maxConcurrentQueries, DnsQueryProcessor processor, DnsCounters counters, ILogger logger)
+    {
+        _processor = processor;
+        _counters = counters;
+        _logger = logger;
+        _queryCapacity = maxUdpSize;
+        _responseCapacity = Math.Max(4096, maxUdpSize);
+        // One context per socket for its receive loop, plus MaxConcurrentQueries for answers waiting on upstreams:
+        // a loop that only ever answers at once never starves the other loops of a context.
+        _slots = new SemaphoreSlim(maxConcurrentQueries + sockets, maxConcurrentQueries + sockets);
+        var bindTo = endpoint;
+        for (var i = 0; i < sockets; i++)
+        {
+            var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            try
+            {
+                if (endpoint.AddressFamily == AddressFamily.InterNetworkV6)
+                {
+                    socket.DualMode = false; // v6-only, so 0.0.0.0 and [::] can both be listed
+                }
+
+                if (sockets > 1 && OperatingSystem.IsLinux())
+                {
+                    socket.SetRawSocketOption(SolSocket, SoReusePort, [1, 0, 0, 0]);
+                }
+
+                socket.Bind(bindTo);
+                bindTo = (IPEndPoint)socket.LocalEndPoint!; // port 0: the others join the port the first one got
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
+            _sockets.Add(socket);
+        }
+
+        LocalEndPoint = bindTo;
+    }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    public int SocketCount => _sockets.Count;
+
+    public List<Task> Start(CancellationToken cancellationToken)
+        => _sockets.ConvertAll(socket => Task.Run(() => ReceiveLoopAsync(socket, cancellationToken), CancellationToken.None));
+
+    private async Task ReceiveLoopAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        DnsRequestContext? request = null;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                request ??= await RentAsync(cancellationToken);
+                int length;
+                try
+                {
+                    length = await socket.ReceiveFromAsync(request.QueryBuffer.AsMemory(0, _queryCapacity), SocketFlags.None, request.ClientAddress!, cancellationToken);
+                }
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.MessageSize or SocketError.ConnectionReset)
+                {
+                    // Oversized datagram (larger than MaxUdpSize) or an ICMP error for an earlier send: drop, count.
+                    Interlocked.Increment(ref _counters.MalformedDropped);
+                    continue;
+                }
+                catch (SocketException e)
+                {
+                    Log.UdpReceiveFailed(_logger, LocalEndPoint, e);
+                    await Task.Delay(10, cancellationToken);
+                    continue;
+                }
+
+                Interlocked.Increment(ref _counters.UdpQueries);
+                request.SetQueryLength(length);
+                ValueTask<int> pending;
+                try
+                {
+                    pending = _processor.ProcessAsync(request, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Log.ProcessingFailed(_logger, e); // a bug costs one answer, never the loop
+                    continue;
+                }
+
+                if (pending.IsCompletedSuccessfully)
+                {
+                    await SendAsync(socket, request, pending.Result, cancellationToken);
+                    continue; // the same context serves the next datagram
+                }
+
+                // Bounded by the context pool: this context returns to it when the answer is sent.
+                _ = CompleteAsync(socket, request, pending, cancellationToken);
+                request = null;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // stopping
+        }
+        finally
+        {
+            if (request is not null)
+            {
+                Return(request);
+            }
+        }
+    }
+
+    private async Task CompleteAsync(Socket socket, DnsRequestContext request, ValueTask<int> pending, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var length = await pending;
+            await SendAsync(socket, request, length, cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // stopping
+        }
+        catch (Exception e)
+        {
+            Log.ProcessingFailed(_logger, e);
+        }
+        finally
+        {
+            Return(request);
+        }
+    }
+
+    private async ValueTask SendAsync(Socket socket, DnsRequestContext request, int length, CancellationToken cancellationToken)
+    {
+        if (length <= 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await socket.SendToAsync(request.Response[..length], SocketFlags.None, request.ClientAddress!, cancellationToken);
+        }
+        catch (SocketException)
+        {
+            Interlocked.Increment(ref _counters.SendErrors);
+        }
+    }
+
+    private ValueTask<DnsRequestContext> RentAsync(CancellationToken cancellationToken)
+        => _slots.Wait(0, cancellationToken) ? new ValueTask<DnsRequestContext>(Take()) : WaitAndRentAsync(cancellationToken);
+
+    private async ValueTask<DnsRequestContext> WaitAndRentAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _counters.UdpBackpressureWaits);
+        await _slots.WaitAsync(cancellationToken);
+        return Take();
+    }
+
+    private DnsRequestContext Take()
+    {
+        if (_pool.TryDequeue(out var request))
+        {
+            return request;
+        }
+
+        // Created lazily, at most MaxConcurrentQueries + sockets (the semaphore's count), each with its own buffers and address.
+        return new DnsRequestContext(DnsTransport.Udp, _queryCapacity, _responseCapacity)
+        {
+            ClientAddress = new SocketAddress(LocalEndPoint.AddressFamily),
+        };
+    }
+
+    private void Return(DnsRequestContext request)
+    {
+        _pool.Enqueue(request);
+        try
+        {
+            _slots.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // stopping: an answer completed after the listener was disposed
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var socket in _sockets)
+        {
+            socket.Dispose();
+        }
+
+        _slots.Dispose();
+    }
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using ClassroomGuard.DnsFilter.Protocol;
+
+namespace ClassroomGuard.DnsFilter.Tests.Support;
+
+/// <summary>
+/// A real unbound (Debian package) on a free 127.0.0.1 port serving the test zone from local-data. Its own temp
+/// directory, no daemon, no remote control, no root hints, no trust anchors, and every name outside the test
+/// zones refused: it never contacts the Internet.
+/// </summary>
+public sealed class UnboundServer : IDisposable
+{
+    private readonly string _directory;
+    private Process? _process;
+
+    public UnboundServer()
+    {
+        _directory = Directory.CreateTempSubdirectory("cg-unbound-").FullName;
+        Port = FreePort.Get();
+        File.WriteAllText(Path.Combine(_directory, "unbound.conf"), Config(Port, _directory));
+        Start();
+    }
+
+    public int Port { get; }
+
+    public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
+
+    /// <summary>Names of the many.test A records (one answer > 1232 bytes).</summary>
+    public const int ManyCount = 120;
+
+    public void Start()
+    {
+        var start = new ProcessStartInfo("unbound", ["-d", "-c", Path.Combine(_directory, "unbound.conf")])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        _process = Process.Start(start) ?? throw new InvalidOperationException("unbound did not start");
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, _) => { };
+        _process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+        for (var i = 0; i < 100; i++)
+        {
+            if (Answers())
+            {
+                return;
+            }
+
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"unbound exited with {_process.ExitCode}; is the Debian package 'unbound' installed?");
+            }
+
+            Thread.Sleep(50);
+        }
+
+        throw new InvalidOperationException("unbound did not answer on port " + Port);
+    }
+
+    public void Stop()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private bool Answers()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 200 };
+        var query = DnsClient.BuildQuery(1, "a.test", DnsRecordType.A, edns: false);
+        try
+        {
+            socket.SendTo(query, EndPoint);
+            var buffer = new byte[512];
+            return socket.Receive(buffer) > 0;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static string Config(int port, string directory)
+    {
+        var config = new StringBuilder();
+        config.AppendLine("server:");
+        config.AppendLine("  interface: 127.0.0.1");
+        config.AppendLine($"  port: {port}");
+        config.AppendLine("  do-daemonize: no");
+        config.AppendLine("  do-ip6: no");
+        config.AppendLine("  username: \"\"");
+        config.AppendLine("  chroot: \"\"");
+        config.AppendLine($"  directory: \"{directory}\"");
+        config.AppendLine("  pidfile: \"\"");
+        config.AppendLine("  use-syslog: no");
+        config.AppendLine("  logfile: \"\"");
+        config.AppendLine("  verbosity: 0");
+        config.AppendLine("  num-threads: 1");
+        config.AppendLine("  root-hints: \"\"");
+        config.AppendLine("  module-config: \"iterator\"");
+        config.AppendLine("  access-control: 127.0.0.0/8 allow");
+        // Everything outside the test zones is refused: nothing is ever resolved from the Internet.
+        config.AppendLine("  local-zone: \".\" refuse");
+        config.AppendLine("  local-zone: \"test.\" static");
+        config.AppendLine("  local-data: \"test. 3600 IN SOA ns.test. hostmaster.test. 1 3600 600 86400 60\"");
+        config.AppendLine("  local-data: \"a.test. 300 IN A 192.0.2.1\"");
+        config.AppendLine("  local-data: \"a.test. 300 IN AAAA 2001:db8::1\"");
+        config.AppendLine("  local-data: \"short.test. 5 IN A 192.0.2.5\"");
+        config.AppendLine("  local-data: \"alias.test. 300 IN CNAME a.test.\"");
+        config.AppendLine("  local-data: \"mail.test. 300 IN MX 10 a.test.\"");
+        config.AppendLine($"  local-data: 'txt.test. 300 IN TXT \"{new string('t', 200)}\"'");
+        for (var i = 0; i < ManyCount; i++)
+        {
+            config.AppendLine($"  local-data: \"many.test. 300 IN A 198.51.{i / 250}.{(i % 250) + 1}\"");
+        }
+
+        config.AppendLine("remote-control:");
+        config.AppendLine("  control-enable: no");
+        return config.ToString();
+    }
+}
