@@ -21,6 +21,10 @@ public sealed class ConsoleOptions : IValidatableObject
     /// <summary>PEM private key for <see cref="CertificatePath"/>. Default none; set-up generates <c>console.key</c> beside it.</summary>
     public string? CertificateKeyPath { get; set; }
 
+    /// <summary>How often expired state is pruned (docs/data-protection.md). Default 1 day (1 minute to 7 days).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00", ErrorMessage = "Console:PruneInterval must be between 00:01:00 and 7.00:00:00.")]
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromDays(1);
+
     /// <inheritdoc/>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.Versioning;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -10,6 +11,7 @@ namespace ClassroomGuard.EndToEnd.Setup;
 /// The README's first command, run for real into a temporary prefix: real influxd, real SQLite,
 /// the console over real HTTPS with the certificate set-up generated.
 /// </summary>
+[SupportedOSPlatform("linux")]
 public sealed partial class SetupScriptTests
 {
     [Fact]

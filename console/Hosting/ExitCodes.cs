@@ -1,0 +1,20 @@
+namespace ClassroomGuard.Console.Hosting;
+
+/// <summary>Process exit codes (sysexits.h), so systemd and set-up can tell failures apart.</summary>
+internal static class ExitCodes
+{
+    /// <summary>The command did what was asked.</summary>
+    public const int Success = 0;
+
+    /// <summary>The command line was wrong (EX_USAGE).</summary>
+    public const int Usage = 64;
+
+    /// <summary>A data file (the state database) is unusable (EX_DATAERR).</summary>
+    public const int DataError = 65;
+
+    /// <summary>A service the command needs (InfluxDB) is unreachable (EX_UNAVAILABLE).</summary>
+    public const int Unavailable = 69;
+
+    /// <summary>A setting is wrong (EX_CONFIG); restarting will not help.</summary>
+    public const int BadConfiguration = 78;
+}

@@ -1,0 +1,46 @@
+namespace ClassroomGuard.Storage.State;
+
+/// <summary>A device on the school network.</summary>
+/// <param name="Id">Database id.</param>
+/// <param name="Hostname">Last hostname seen (DHCP, mDNS, agent), if any.</param>
+/// <param name="RoomId">Room it is in, if known.</param>
+/// <param name="GroupId">Filtering group assigned to this device through change control, if any.</param>
+/// <param name="DisplayName">Pupil or user name reported by the agent, if any.</param>
+/// <param name="Source">How it first became known.</param>
+/// <param name="FirstSeen">First seen.</param>
+/// <param name="LastSeen">Last seen.</param>
+/// <param name="Macs">Its MAC addresses (lower-case, colon-separated).</param>
+/// <param name="Ips">The IP addresses it holds now.</param>
+public sealed record Device(
+    long Id,
+    string? Hostname,
+    long? RoomId,
+    long? GroupId,
+    string? DisplayName,
+    DeviceSource Source,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset LastSeen,
+    IReadOnlyList<string> Macs,
+    IReadOnlyList<string> Ips);
+
+/// <summary>One sighting of a device, from the sniffer, the agent or a technician.</summary>
+/// <param name="At">When it was seen.</param>
+/// <param name="Source">Who saw it.</param>
+/// <param name="Mac">MAC address, if known (identifies the device best).</param>
+/// <param name="Ip">IP address it used, if known.</param>
+/// <param name="Hostname">Hostname, if known.</param>
+/// <param name="DisplayName">Signed-in pupil or user name (agent only).</param>
+public sealed record DeviceObservation(
+    DateTimeOffset At,
+    DeviceSource Source,
+    string? Mac = null,
+    string? Ip = null,
+    string? Hostname = null,
+    string? DisplayName = null);
+
+/// <summary>A period during which an IP address belonged to a device.</summary>
+/// <param name="Ip">The address.</param>
+/// <param name="DeviceId">The device.</param>
+/// <param name="From">Start of the period.</param>
+/// <param name="To">End of the period; null while it still holds the address.</param>
+public sealed record IpAssignment(string Ip, long DeviceId, DateTimeOffset From, DateTimeOffset? To);

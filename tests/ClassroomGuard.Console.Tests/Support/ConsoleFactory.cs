@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace ClassroomGuard.Console.Tests.Support;
+
+/// <summary>
+/// The console service in-process (TestServer) with its own state database in a temporary folder and
+/// the given InfluxDB address. Settings go in as command-line style settings, the highest-precedence source.
+/// </summary>
+internal sealed class ConsoleFactory(Uri influxUrl, string? statePath = null) : WebApplicationFactory<Program>
+{
+    public string Root { get; } = Directory.CreateTempSubdirectory("cg-console-").FullName;
+
+    public string StatePath => statePath ?? Path.Combine(Root, "state.db");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("State:Path", StatePath);
+        builder.UseSetting("Influx:Url", influxUrl.ToString());
+        builder.UseSetting("Influx:SpoolDirectory", Path.Combine(Root, "spool"));
+        builder.UseSetting("Console:Listen", "http://127.0.0.1:0");
+        // The test owns no config folder: keep /etc/classroomguard of the machine out of it.
+        Environment.SetEnvironmentVariable("CLASSROOMGUARD_CONFIG_DIR", Path.Combine(Root, "etc"));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(Root, recursive: true);
+    }
+}

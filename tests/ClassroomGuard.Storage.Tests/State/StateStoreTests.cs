@@ -1,0 +1,189 @@
+using ClassroomGuard.Storage.State;
+using ClassroomGuard.Storage.State.Internal;
+using Microsoft.Data.Sqlite;
+
+namespace ClassroomGuard.Storage.Tests.State;
+
+public sealed class StateStoreTests
+{
+    [Fact]
+    public void Open_EmptyDirectory_CreatesWalDatabaseAtLatestVersionWithSeeds()
+    {
+        using var context = new StateTestContext();
+
+        var store = context.Store;
+
+        Assert.Equal(StateStore.LatestSchemaVersion, store.SchemaVersion);
+        Assert.Equal("wal", context.RawScalar("PRAGMA journal_mode"));
+        Assert.Equal((long)StateStore.LatestSchemaVersion, context.RawScalar("PRAGMA user_version"));
+        Assert.Equal((long)StateStore.LatestSchemaVersion, context.RawScalar("SELECT count(*) FROM schema_version"));
+        Assert.Equal(8L, context.RawScalar("SELECT count(*) FROM groups"));
+        Assert.Equal("guests", context.RawScalar("SELECT key FROM groups WHERE is_default = 1"));
+    }
+
+    [Fact]
+    public void OpenConnection_Always_SetsForeignKeysBusyTimeoutAndSynchronousNormal()
+    {
+        using var context = new StateTestContext(o => o.BusyTimeout = TimeSpan.FromSeconds(7));
+        _ = context.Store;
+        var db = new StateDb(context.Options, TimeProvider.System);
+
+        using var connection = db.OpenConnection();
+        using var command = connection.CreateCommand();
+
+        command.CommandText = "PRAGMA foreign_keys";
+        Assert.Equal(1L, command.ExecuteScalar());
+        command.CommandText = "PRAGMA busy_timeout";
+        Assert.Equal(7000L, command.ExecuteScalar());
+        command.CommandText = "PRAGMA synchronous";
+        Assert.Equal(1L, command.ExecuteScalar()); // NORMAL
+    }
+
+    [Fact]
+    public async Task Open_V1DatabaseWithData_MigratesToLatestAndKeepsData()
+    {
+        using var context = new StateTestContext();
+        var v1 = ChainFixtures.CreateV1DatabaseWithData(context);
+
+        var store = context.Store;
+
+        Assert.Equal(StateStore.LatestSchemaVersion, store.SchemaVersion);
+        var rooms = await store.Sites.ListRoomsAsync(null, StateTestContext.Token);
+        Assert.Equal("Room 12", Assert.Single(rooms).Name);
+        Assert.NotNull(await store.Users.FindByNameAsync("tech", StateTestContext.Token));
+        // V2 carried the V1 chain's head into its anchor, so the old entry still verifies and new ones link to it.
+        Assert.Equal(1L, context.RawScalar("SELECT seq FROM change_log_head"));
+        Assert.Equal(v1.Hash, context.RawScalar("SELECT hash FROM change_log_head"));
+        var verification = await store.ChangeControl.VerifyChainAsync(null, StateTestContext.Token);
+        Assert.True(verification.IsValid, verification.Problem);
+        Assert.Equal(1L, context.RawScalar("SELECT count(*) FROM sqlite_master WHERE name = 'teacher_actions_expiry'"));
+    }
+
+    [Fact]
+    public void Migrate_EachEarlierVersion_UpgradesToLatest()
+    {
+        for (var from = 0; from < StateMigrations.LatestVersion; from++)
+        {
+            using var context = new StateTestContext();
+            using (var connection = new SqliteConnection($"Data Source={context.DbPath};Pooling=False"))
+            {
+                connection.Open();
+                StateMigrations.Migrate(connection, from, 0);
+                Assert.Equal(from, StateMigrations.ReadVersion(connection));
+            }
+
+            Assert.Equal(StateMigrations.LatestVersion, context.Store.SchemaVersion);
+            Assert.Equal((long)StateMigrations.LatestVersion, context.RawScalar("SELECT count(*) FROM schema_version"));
+        }
+    }
+
+    [Fact]
+    public void Open_AlreadyMigrated_AppliesNothingAndKeepsRevision()
+    {
+        using var context = new StateTestContext();
+        _ = context.Store;
+        context.RawSql("UPDATE state_revision SET revision = 41");
+        context.CloseStore();
+
+        var store = context.Store;
+
+        Assert.Equal(StateStore.LatestSchemaVersion, store.SchemaVersion);
+        Assert.Equal(41L, context.RawScalar("SELECT revision FROM state_revision"));
+        Assert.Equal((long)StateStore.LatestSchemaVersion, context.RawScalar("SELECT count(*) FROM schema_version"));
+    }
+
+    [Fact]
+    public void Open_NewerSchemaVersion_RefusesNamingPathAndVersions()
+    {
+        using var context = new StateTestContext();
+        _ = context.Store;
+        context.CloseStore();
+        context.RawSql($"PRAGMA user_version = {StateStore.LatestSchemaVersion + 1}");
+
+        var error = Assert.Throws<StateStoreException>(() => StateStore.Open(context.Options));
+
+        Assert.Equal(StateOpenFailure.TooNew, error.Failure);
+        Assert.Contains(context.DbPath, error.Message, StringComparison.Ordinal);
+        Assert.Contains($"version {StateStore.LatestSchemaVersion + 1}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("upgrade", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal((long)StateStore.LatestSchemaVersion + 1, context.RawScalar("PRAGMA user_version"));
+    }
+
+    [Fact]
+    public void Open_GarbageFile_RefusesAsCorruptNamingPathAndLeavesFileUntouched()
+    {
+        using var context = new StateTestContext();
+        var garbage = new byte[8192];
+        new Random(7).NextBytes(garbage);
+        File.WriteAllBytes(context.DbPath, garbage);
+
+        var error = Assert.Throws<StateStoreException>(() => StateStore.Open(context.Options));
+
+        Assert.Equal(StateOpenFailure.Corrupt, error.Failure);
+        Assert.Equal(context.DbPath, error.Path);
+        Assert.Contains(context.DbPath, error.Message, StringComparison.Ordinal);
+        Assert.Contains("has not been changed", error.Message, StringComparison.Ordinal);
+        Assert.Equal(garbage, File.ReadAllBytes(context.DbPath));
+    }
+
+    [Fact]
+    public void Open_DamagedPages_RefusesAsCorrupt()
+    {
+        using var context = new StateTestContext();
+        _ = context.Store;
+        context.CloseStore();
+        SqliteConnection.ClearAllPools();
+        context.RawSql("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;");
+        var bytes = File.ReadAllBytes(context.DbPath);
+        var pageSize = 4096;
+        for (var i = pageSize * 2; i < Math.Min(bytes.Length, pageSize * 6); i++)
+        {
+            bytes[i] = 0x5A; // scribble over b-tree pages, keep the header valid
+        }
+
+        File.WriteAllBytes(context.DbPath, bytes);
+
+        var error = Assert.Throws<StateStoreException>(() => StateStore.Open(context.Options));
+
+        Assert.Equal(StateOpenFailure.Corrupt, error.Failure);
+        Assert.Contains(context.DbPath, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_MissingDirectory_RefusesNamingDirectory()
+    {
+        var options = new StateOptions { Path = Path.Combine(Path.GetTempPath(), "cg-missing-" + Guid.NewGuid().ToString("N"), "state.db") };
+
+        var error = Assert.Throws<StateStoreException>(() => StateStore.Open(options));
+
+        Assert.Equal(StateOpenFailure.DirectoryMissing, error.Failure);
+        Assert.Contains(Path.GetDirectoryName(options.Path)!, error.Message, StringComparison.Ordinal);
+        Assert.Contains("State:Path", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.GetDirectoryName(options.Path)));
+    }
+
+    [Fact]
+    public void Open_ReadOnlyLocation_RefusesAsNotWritable()
+    {
+        // /proc refuses new files even to root (the tests may run as root, for whom chmod means nothing).
+        var options = new StateOptions { Path = "/proc/cg-state-test.db" };
+
+        var error = Assert.Throws<StateStoreException>(() => StateStore.Open(options));
+
+        Assert.Equal(StateOpenFailure.NotWritable, error.Failure);
+        Assert.Contains("/proc/cg-state-test.db", error.Message, StringComparison.Ordinal);
+        Assert.Contains("writable", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_PathIsDirectory_RefusesAsNotWritable()
+    {
+        using var context = new StateTestContext();
+        Directory.CreateDirectory(context.DbPath);
+
+        var error = Assert.Throws<StateStoreException>(() => StateStore.Open(context.Options));
+
+        Assert.Equal(StateOpenFailure.NotWritable, error.Failure);
+        Assert.Contains(context.DbPath, error.Message, StringComparison.Ordinal);
+    }
+}
