@@ -2,6 +2,7 @@
 using ClassroomGuard.DnsFilter.Hosting;
 using ClassroomGuard.Storage.Hosting;
 using ClassroomGuard.Storage.TimeSeries;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
