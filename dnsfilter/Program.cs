@@ -1,11 +1,18 @@
 // ClassroomGuard.DnsFilter — the filtering DNS resolver: UDP/TCP server, forwarder and cache (policy: see Policy/).
 using ClassroomGuard.DnsFilter.Hosting;
 using ClassroomGuard.Storage.Hosting;
+using ClassroomGuard.Storage.TimeSeries;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.AddClassroomGuardSources(args);
+if (builder.Configuration.GetSection("Influx").Exists())
+{
+    builder.Services.AddInfluxTimeSeries(); // per-second DNS activity (the policy writes it when a writer is registered)
+}
+
 builder.Services.AddDnsFilter();
 
 try

@@ -18,6 +18,7 @@ public static class DnsFilterServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddDnsFilter(this IServiceCollection services)
     {
+        services.AddDnsPolicy(); // school policy (when configured): registered first so it wins the TryAdds and starts before the server
         services.AddOptions<DnsOptions>()
             .BindConfiguration(DnsOptions.SectionName)
             .ValidateDataAnnotations()

@@ -60,6 +60,31 @@ public sealed class StateStoreTests
     }
 
     [Fact]
+    public async Task Open_V2DatabaseWithData_MigratesToV3AddingCircumventionCategories()
+    {
+        using var context = new StateTestContext();
+        using (var connection = new SqliteConnection($"Data Source={context.DbPath};Pooling=False"))
+        {
+            connection.Open();
+            StateMigrations.Migrate(connection, 2, 0);
+            using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO domain_rules (domain, group_id, action) VALUES ('kept.test', NULL, 'deny')";
+            insert.ExecuteNonQuery();
+        }
+
+        var snapshot = await context.Store.Policy.GetSnapshotAsync(StateTestContext.Token);
+
+        Assert.True(context.Store.SchemaVersion >= 3);
+        foreach (var key in new[] { "doh", "vpn", "proxy" })
+        {
+            Assert.False(Assert.Single(snapshot.Categories, c => c.Key == key).AlwaysOn);
+        }
+
+        Assert.Contains(snapshot.DomainRules, r => r.Domain == "kept.test");
+        Assert.Contains("circumvention", snapshot.Groups.Single(g => g.Key == "ks3").BlockedCategories);
+    }
+
+    [Fact]
     public void Migrate_EachEarlierVersion_UpgradesToLatest()
     {
         for (var from = 0; from < StateMigrations.LatestVersion; from++)

@@ -1,0 +1,168 @@
+namespace ClassroomGuard.DnsFilter.Lists;
+
+/// <summary>
+/// Reads list files into a <see cref="DomainTableBuilder"/>. Files are read whole and scanned as bytes (lists are
+/// ASCII; a non-ASCII byte makes its line invalid — internationalised names appear in lists as punycode).
+/// Never throws for content; an unreadable file throws <see cref="IOException"/> for the caller to report.
+/// </summary>
+public static class ListLoader
+{
+    /// <summary>Loads one file in <paramref name="format"/> (not <see cref="ListFormat.Ut1"/>), giving each name <paramref name="value"/>.</summary>
+    public static ListLoadStatistics LoadFile(string path, ListFormat format, ulong value, DomainTableBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return LoadText(File.ReadAllBytes(path), format, value, builder);
+    }
+
+    /// <summary>Loads list content already in memory.</summary>
+    public static ListLoadStatistics LoadText(ReadOnlySpan<byte> content, ListFormat format, ulong value, DomainTableBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (format == ListFormat.Ut1)
+        {
+            throw new ArgumentException("A UT1 source is a directory: use Ut1Loader.", nameof(format));
+        }
+
+        var stats = new ListLoadStatistics();
+        Span<char> chars = stackalloc char[1024];
+        Span<byte> wire = stackalloc byte[256];
+        while (!content.IsEmpty)
+        {
+            var newline = content.IndexOf((byte)'\n');
+            var line = newline < 0 ? content : content[..newline];
+            content = newline < 0 ? [] : content[(newline + 1)..];
+            stats.Lines++;
+            if (line.Length > chars.Length)
+            {
+                stats.TooLong++;
+                continue;
+            }
+
+            var text = chars[..line.Length];
+            for (var i = 0; i < line.Length; i++)
+            {
+                text[i] = (char)line[i];
+            }
+
+            ParseLine(text, format, value, builder, stats, wire);
+        }
+
+        return stats;
+    }
+
+    private static void ParseLine(ReadOnlySpan<char> line, ListFormat format, ulong value, DomainTableBuilder builder, ListLoadStatistics stats, Span<byte> wire)
+    {
+        line = line.Trim();
+        if (format == ListFormat.AdBlock && (line.StartsWith("##") || line.StartsWith("#@#") || line.StartsWith("#?#")))
+        {
+            stats.UnsupportedRules++; // cosmetic filters
+            return;
+        }
+
+        if (line.IsEmpty || line[0] == '#' || (format == ListFormat.AdBlock && (line[0] == '!' || line[0] == '[')))
+        {
+            stats.Comments++;
+            return;
+        }
+
+        switch (format)
+        {
+            case ListFormat.Hosts:
+                {
+                    var hash = line.IndexOf('#');
+                    if (hash >= 0)
+                    {
+                        line = line[..hash].TrimEnd();
+                    }
+
+                    var space = line.IndexOfAny(' ', '\t');
+                    if (space < 0)
+                    {
+                        stats.Invalid++; // an address or a name alone is not a hosts entry
+                        return;
+                    }
+
+                    var rest = line[(space + 1)..].Trim();
+                    var any = false;
+                    while (!rest.IsEmpty)
+                    {
+                        var next = rest.IndexOfAny(' ', '\t');
+                        var name = next < 0 ? rest : rest[..next];
+                        rest = next < 0 ? [] : rest[(next + 1)..].TrimStart();
+                        if (IsLocalHostName(name))
+                        {
+                            continue; // the hosts-file boilerplate: localhost, broadcasthost, ip6-…
+                        }
+
+                        any |= Add(name, value, builder, stats, wire);
+                    }
+
+                    if (!any && line.Length > 0)
+                    {
+                        stats.Comments++; // only boilerplate names on the line
+                    }
+
+                    break;
+                }
+
+            case ListFormat.AdBlock:
+                {
+                    // ||example.org^ (optionally ^$third-party etc. would restrict it: those are skipped, not widened).
+                    if (!line.StartsWith("||") || !line.EndsWith('^'))
+                    {
+                        stats.UnsupportedRules++;
+                        return;
+                    }
+
+                    var name = line[2..^1];
+                    if (name.IndexOfAny('/', '*', '$') >= 0)
+                    {
+                        stats.UnsupportedRules++;
+                        return;
+                    }
+
+                    Add(name, value, builder, stats, wire);
+                    break;
+                }
+
+            default:
+                {
+                    var hash = line.IndexOf('#');
+                    if (hash >= 0)
+                    {
+                        line = line[..hash].TrimEnd();
+                    }
+
+                    Add(line, value, builder, stats, wire);
+                    break;
+                }
+        }
+    }
+
+    private static bool Add(ReadOnlySpan<char> name, ulong value, DomainTableBuilder builder, ListLoadStatistics stats, Span<byte> wire)
+    {
+        switch (DomainText.Normalize(name, wire, out var length))
+        {
+            case DomainTextResult.Ok:
+                builder.AddWire(wire[..length], value);
+                stats.Names++;
+                return true;
+            case DomainTextResult.Address:
+                stats.Addresses++;
+                return false;
+            case DomainTextResult.TooLong:
+                stats.TooLong++;
+                return false;
+            default:
+                stats.Invalid++;
+                return false;
+        }
+    }
+
+    private static bool IsLocalHostName(ReadOnlySpan<char> name)
+        => name.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("localhost.localdomain", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("broadcasthost", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("local", StringComparison.OrdinalIgnoreCase)
+            || name.StartsWith("ip6-", StringComparison.OrdinalIgnoreCase);
+}

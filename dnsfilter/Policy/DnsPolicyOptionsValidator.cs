@@ -1,0 +1,101 @@
+using System.Net;
+using ClassroomGuard.DnsFilter.Lists;
+using ClassroomGuard.DnsFilter.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace ClassroomGuard.DnsFilter.Policy;
+
+/// <summary>Checks the policy settings at start; every message names its setting.</summary>
+internal sealed class DnsPolicyOptionsValidator : IValidateOptions<DnsPolicyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DnsPolicyOptions options)
+    {
+        var failures = new List<string>();
+        if (!Enum.IsDefined(options.BlockAnswer))
+        {
+            failures.Add("Dns:Policy:BlockAnswer must be NxDomain, NullAddress or BlockPage.");
+        }
+
+        for (var i = 0; i < options.BlockPageAddresses.Count; i++)
+        {
+            if (!IPAddress.TryParse(options.BlockPageAddresses[i], out _))
+            {
+                failures.Add($"Dns:Policy:BlockPageAddresses:{i} '{options.BlockPageAddresses[i]}' is not an IP address.");
+            }
+        }
+
+        if (options.BlockAnswer == BlockAnswerMode.BlockPage && options.BlockPageAddresses.Count == 0)
+        {
+            failures.Add("Dns:Policy:BlockPageAddresses must list at least one address when Dns:Policy:BlockAnswer is BlockPage.");
+        }
+
+        if (options.ExtendedError is not (DnsExtendedError.Blocked or DnsExtendedError.Filtered))
+        {
+            failures.Add("Dns:Policy:ExtendedError must be Blocked or Filtered.");
+        }
+
+        Name(failures, "Dns:Policy:GoogleSafeSearchTarget", options.GoogleSafeSearchTarget);
+        Name(failures, "Dns:Policy:YouTubeStrictTarget", options.YouTubeStrictTarget);
+        Name(failures, "Dns:Policy:YouTubeModerateTarget", options.YouTubeModerateTarget);
+        Name(failures, "Dns:Policy:BingSafeSearchTarget", options.BingSafeSearchTarget);
+        Name(failures, "Dns:Policy:DuckDuckGoSafeSearchTarget", options.DuckDuckGoSafeSearchTarget);
+        for (var i = 0; i < options.CircumventionNames.Count; i++)
+        {
+            Name(failures, $"Dns:Policy:CircumventionNames:{i}", options.CircumventionNames[i]);
+        }
+
+        for (var i = 0; i < options.PauseAllowList.Count; i++)
+        {
+            Name(failures, $"Dns:Policy:PauseAllowList:{i}", options.PauseAllowList[i]);
+        }
+
+        if (options.AlertInterval < TimeSpan.Zero || options.AlertInterval > TimeSpan.FromDays(1))
+        {
+            failures.Add("Dns:Policy:AlertInterval must be between 00:00:00 and 1.00:00:00.");
+        }
+
+        if (options.RetryInterval <= TimeSpan.Zero || options.RetryInterval > TimeSpan.FromMinutes(10))
+        {
+            failures.Add("Dns:Policy:RetryInterval must be between 00:00:00.001 and 00:10:00.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Name(List<string> failures, string setting, string? value)
+    {
+        Span<byte> wire = stackalloc byte[DnsName.MaxLength];
+        if (string.IsNullOrWhiteSpace(value) || DomainText.TryNormalize(value, wire) == 0)
+        {
+            failures.Add($"{setting} '{value}' is not a domain name.");
+        }
+    }
+}
+
+/// <summary>Checks list sources at start: paths exist, formats known, categories given.</summary>
+internal sealed class DnsListOptionsValidator : IValidateOptions<DnsListOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DnsListOptions options)
+    {
+        var failures = new List<string>();
+        for (var i = 0; i < options.Sources.Count; i++)
+        {
+            var source = options.Sources[i];
+            if (!Enum.IsDefined(source.Format))
+            {
+                failures.Add($"Dns:Lists:Sources:{i}:Format must be Plain, Hosts, AdBlock or Ut1.");
+            }
+            else if (source.Format == ListFormat.Ut1 ? !Directory.Exists(source.Path) : !File.Exists(source.Path))
+            {
+                failures.Add($"Dns:Lists:Sources:{i}:Path '{source.Path}' does not exist (a {(source.Format == ListFormat.Ut1 ? "directory" : "file")} is expected).");
+            }
+
+            if (source.Format != ListFormat.Ut1 && string.IsNullOrWhiteSpace(source.Category))
+            {
+                failures.Add($"Dns:Lists:Sources:{i}:Category must name the category of every name in '{source.Path}' (e.g. child_abuse).");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

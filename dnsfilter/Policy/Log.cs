@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace ClassroomGuard.DnsFilter.Policy;
+
+/// <summary>Log lines of the school policy. None is written per query.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(101, LogLevel.Information, "Block lists loaded: {Names} names in {Categories} categories from {Sources} source(s) in {Milliseconds} ms ({MemoryMb} MB)")]
+    public static partial void ListsLoaded(ILogger logger, int names, int categories, int sources, long milliseconds, long memoryMb);
+
+    [LoggerMessage(102, LogLevel.Information, "List {Source}: {Statistics}")]
+    public static partial void ListStatistics(ILogger logger, string source, string statistics);
+
+    [LoggerMessage(103, LogLevel.Warning, "UT1 folder {Source} is not in this copy of the lists; its categories have no names from it")]
+    public static partial void ListMissing(ILogger logger, string source);
+
+    [LoggerMessage(104, LogLevel.Information, "Policy revision {Revision} in force ({Groups} groups, {Rules} rules, {Clients} mapped clients, {Actions} teacher actions)")]
+    public static partial void PolicySwapped(ILogger logger, long revision, int groups, int rules, int clients, int actions);
+
+    [LoggerMessage(105, LogLevel.Error, "Cannot read or compile the policy from the state database; keeping the {Kind} policy (revision {Revision}) and retrying in {Retry}")]
+    public static partial void PolicyFailed(ILogger logger, string kind, long revision, TimeSpan retry, Exception exception);
+
+    [LoggerMessage(106, LogLevel.Warning, "Fail-closed policy in force until the state database can be read: always-on and every fallback category blocked for every client")]
+    public static partial void FallbackInForce(ILogger logger);
+
+    [LoggerMessage(107, LogLevel.Warning, "Could not write an alert to the state database ({Category} {Domain}); dropped")]
+    public static partial void AlertFailed(ILogger logger, string category, string domain, Exception exception);
+
+    [LoggerMessage(108, LogLevel.Information, "Blocked {Domain} for {Client} (device {Device}, MAC {Mac}): {Category} by {Rule}; alert raised")]
+    public static partial void HighRiskBlocked(ILogger logger, string domain, string client, long? device, string? mac, string category, string rule);
+
+    [LoggerMessage(109, LogLevel.Error, "Writing DNS activity to the time series failed")]
+    public static partial void FlushFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,244 @@
+using ClassroomGuard.DnsFilter.Events;
+using ClassroomGuard.DnsFilter.Lists;
+using ClassroomGuard.Storage.State;
+using ClassroomGuard.Storage.TimeSeries;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ClassroomGuard.DnsFilter.Policy;
+
+/// <summary>
+/// Keeps the school policy current. At start (before the DNS server listens): loads the block lists, puts the
+/// fail-closed fallback in force, and compiles the state's policy if the database can be read. Then, in the
+/// background: recompiles on every state revision (seen within ~250 ms) and swaps it in; retries a database it
+/// cannot read while the last good policy (or the fallback) stays in force; flushes per-second activity to
+/// InfluxDB; writes high-risk alerts to the state.
+/// </summary>
+public sealed class PolicyService : BackgroundService
+{
+    private readonly SchoolDnsPolicy _policy;
+    private readonly DnsActivity _activity;
+    private readonly PolicyCounters _counters;
+    private readonly DnsPolicyOptions _options;
+    private readonly DnsListOptions _listOptions;
+    private readonly IOptions<StateOptions> _stateOptions;
+    private readonly IServiceProvider _services;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger<PolicyService> _logger;
+    private readonly bool _enabled;
+    private LoadedLists? _lists;
+    private StateStore? _store;
+    private bool _ownsStore;
+
+    /// <summary>Creates the service.</summary>
+    public PolicyService(
+        SchoolDnsPolicy policy, DnsActivity activity, PolicyCounters counters, IOptions<DnsPolicyOptions> options, IOptions<DnsListOptions> listOptions,
+        IOptions<StateOptions> stateOptions, IServiceProvider services, IConfiguration configuration, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(listOptions);
+        _policy = policy;
+        _activity = activity;
+        _counters = counters;
+        _options = options.Value;
+        _listOptions = listOptions.Value;
+        _stateOptions = stateOptions;
+        _services = services;
+        _time = time;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<PolicyService>();
+        _enabled = IsEnabled(options.Value, configuration);
+    }
+
+    /// <summary>The loaded lists (null until start).</summary>
+    public LoadedLists? Lists => _lists;
+
+    /// <summary>The school policy is used when <c>Dns:Policy:Enabled</c> is true, or unset and <c>State:Path</c> is configured.</summary>
+    public static bool IsEnabled(DnsPolicyOptions options, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return options.Enabled ?? !string.IsNullOrWhiteSpace(configuration["State:Path"]);
+    }
+
+    /// <inheritdoc />
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!_enabled)
+        {
+            return;
+        }
+
+        var categories = new CategoryMap();
+        foreach (var key in _options.AlwaysOnCategories)
+        {
+            categories.GetOrAdd(key); // bits exist even before a provider's list is configured
+        }
+
+        _lists = LoadedLists.Load(_listOptions, categories);
+        Log.ListsLoaded(_logger, _lists.Table.Count, categories.Keys.Count, _listOptions.Sources.Count, (long)_lists.Elapsed.TotalMilliseconds, _lists.Table.MemoryBytes >> 20);
+        foreach (var (source, stats) in _lists.Statistics)
+        {
+            if (stats is null)
+            {
+                Log.ListMissing(_logger, source);
+            }
+            else
+            {
+                Log.ListStatistics(_logger, source, stats.ToString());
+            }
+        }
+
+        _policy.Swap(CompiledPolicy.Fallback(_lists, _options, _policy.SafeSearch));
+        if (!await TryRefreshAsync(cancellationToken))
+        {
+            Log.FallbackInForce(_logger);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+        => !_enabled ? Task.CompletedTask : Task.WhenAll(WatchAsync(stoppingToken), FlushLoopAsync(stoppingToken), AlertLoopAsync(stoppingToken));
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        if (_ownsStore)
+        {
+            _store?.Dispose();
+        }
+
+        base.Dispose();
+    }
+
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var store = _store ?? throw new InvalidOperationException("The state database is not open.");
+                using var watcher = store.CreateRevisionWatcher();
+                await foreach (var revision in watcher.WatchAsync(cancellationToken))
+                {
+                    if (revision != _policy.Current?.Revision)
+                    {
+                        await CompileAsync(store, cancellationToken);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+                await Task.Delay(_options.RetryInterval, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await TryRefreshAsync(cancellationToken);
+            }
+        }
+    }
+
+    private async Task<bool> TryRefreshAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_store is null)
+            {
+                _store = _services.GetService<StateStore>();
+                if (_store is null)
+                {
+                    _store = StateStore.Open(_stateOptions.Value, _time, _loggerFactory);
+                    _ownsStore = true;
+                }
+            }
+
+            await CompileAsync(_store, cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Fail(e);
+            return false;
+        }
+    }
+
+    private async Task CompileAsync(StateStore store, CancellationToken cancellationToken)
+    {
+        var snapshot = await store.Policy.GetSnapshotAsync(cancellationToken);
+        var compiled = CompiledPolicy.Compile(snapshot, _lists!, _options, _policy.SafeSearch);
+        _policy.Swap(compiled);
+        Interlocked.Increment(ref _counters.Compiled);
+        Log.PolicySwapped(_logger, snapshot.Revision, snapshot.Groups.Count, snapshot.DomainRules.Count, snapshot.ClientMappings.Count, snapshot.TeacherActions.Count);
+    }
+
+    private void Fail(Exception e)
+    {
+        Interlocked.Increment(ref _counters.CompileFailures);
+        var current = _policy.Current;
+        Log.PolicyFailed(_logger, current?.IsFallback != false ? "fail-closed" : "last good", current?.Revision ?? -1, _options.RetryInterval, e);
+    }
+
+    private async Task FlushLoopAsync(CancellationToken cancellationToken)
+    {
+        var writer = _services.GetService<InfluxWriter>();
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                try
+                {
+                    var now = _time.GetUtcNow();
+                    var second = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond) - TimeSpan.TicksPerSecond, TimeSpan.Zero);
+                    _activity.Flush(writer, _policy.Current, second);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Log.FlushFailed(_logger, e);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task AlertLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var alert in _activity.Alerts.ReadAllAsync(cancellationToken))
+            {
+                var store = _store;
+                if (store is null)
+                {
+                    Interlocked.Increment(ref _counters.AlertsDropped);
+                    continue;
+                }
+
+                try
+                {
+                    await store.Alerts.RaiseAsync(new NewAlert(alert.Kind, alert.At, alert.Evidence, alert.DeviceId, alert.Category, alert.Domain), cancellationToken);
+                    Interlocked.Increment(ref _counters.AlertsRaised);
+                    Log.HighRiskBlocked(_logger, alert.Domain, alert.Address, alert.DeviceId, alert.Mac, alert.Category, alert.Rule);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Interlocked.Increment(ref _counters.AlertsDropped);
+                    Log.AlertFailed(_logger, alert.Category, alert.Domain, e);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using ClassroomGuard.DnsFilter.Events;
+using ClassroomGuard.DnsFilter.Policy;
+using ClassroomGuard.DnsFilter.Tests.Policy.Support;
+using ClassroomGuard.DnsFilter.Tests.Support;
+using ClassroomGuard.Storage.State;
+using ClassroomGuard.Storage.Tests.TimeSeries.Support;
+using ClassroomGuard.Storage.TimeSeries;
+using Microsoft.Extensions.Options;
+
+namespace ClassroomGuard.DnsFilter.Tests.Events;
+
+/// <summary>Per-device per-second activity in the real influxd, and alerts in the real state, from queries asked with dig.</summary>
+public sealed class DnsActivityTests : IClassFixture<UnboundFixture>, IDisposable
+{
+    private readonly UnboundFixture _unbound;
+    private readonly PolicyWorld _world = new(DateTimeOffset.UtcNow);
+
+    public DnsActivityTests(UnboundFixture unbound) => _unbound = unbound;
+
+    public void Dispose() => _world.Dispose();
+
+    [Fact]
+    public async Task Queries_ThroughServer_WritePerDevicePointsAndOneAlertPerCategory()
+    {
+        await using var influx = await InfluxdServer.StartNewAsync();
+        var device = await _world.AddDeviceAsync("127.0.0.1", "aa:bb:cc:dd:ee:01");
+        var list = Path.Combine(_world.Directory, "list.txt");
+        File.WriteAllText(list, "adult.test\n");
+        await using var host = await DnsTestHost.StartAsync([_unbound.Upstream], new Dictionary<string, string?>
+        {
+            ["State:Path"] = _world.StateOptions.Path,
+            ["Dns:Lists:Sources:0:Path"] = list,
+            ["Dns:Lists:Sources:0:Category"] = "adult",
+            ["Influx:Url"] = influx.Url.ToString(),
+            ["Influx:Database"] = "cgtest",
+            ["Influx:SpoolDirectory"] = Path.Combine(_world.Directory, "spool"),
+            ["Influx:FlushInterval"] = "00:00:00.200",
+        }, services: s => s.AddInfluxTimeSeries());
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Contains("0.0.0.0", await Tool.DigAsync(host.Port, "www.adult.test", "A"), StringComparison.Ordinal); // a page retrying
+        }
+
+        Assert.Contains("192.0.2.1", await Tool.DigAsync(host.Port, "a.test", "A"), StringComparison.Ordinal);
+
+        var deviceTag = device.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string activity = "", blocks = "";
+        IReadOnlyList<Alert> alerts = [];
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            await Task.Delay(200);
+            alerts = await _world.Store.Alerts.ListUnacknowledgedAsync(CancellationToken.None);
+            try
+            {
+                activity = await influx.QueryRawAsync($"SELECT sum(\"queries\"), sum(\"blocked\") FROM dns_activity WHERE device = '{deviceTag}'", "cgtest");
+                blocks = await influx.QueryRawAsync("SELECT \"domain\", \"category\", \"rule\", \"ip\", \"mac\", \"count\" FROM dns_blocks", "cgtest");
+            }
+            catch (InvalidOperationException e)
+            {
+                activity = e.Message; // database not provisioned yet
+                continue;
+            }
+
+            if (activity.Contains("[", StringComparison.Ordinal) && activity.Contains(",4,3]", StringComparison.Ordinal) && alerts.Count > 0 && blocks.Contains("adult", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        Assert.True(activity.Contains(",4,3]", StringComparison.Ordinal), activity + "\n" + blocks + "\n" + alerts.Count); // 4 queries, 3 blocked, summed over the seconds they fell in
+        Assert.Contains("www.adult.test", blocks, StringComparison.Ordinal);
+        Assert.Contains("list:adult.test", blocks, StringComparison.Ordinal);
+        Assert.Contains("aa:bb:cc:dd:ee:01", blocks, StringComparison.Ordinal);
+        var alert = Assert.Single(alerts); // rate-limited: three attempts, one alert
+        Assert.Equal(AlertKind.HighRiskCategory, alert.Kind);
+        Assert.Equal(device, alert.DeviceId);
+        Assert.Equal("adult", alert.Category);
+        Assert.Equal("www.adult.test", alert.Domain);
+        Assert.Contains("127.0.0.1", alert.Evidence, StringComparison.Ordinal);
+        Assert.Contains("aa:bb:cc:dd:ee:01", alert.Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Record_KnownClient_DoesNotAllocate()
+    {
+        var counters = new PolicyCounters();
+        var activity = new DnsActivity(Options.Create(new DnsPolicyOptions()), counters);
+        var policy = CompiledPolicy.Fallback(PolicyWorld.BuildLists(), new DnsPolicyOptions(), new SafeSearchNames(new DnsPolicyOptions()));
+        var client = policy.ResolveClient(ClientKey.From(IPAddress.Loopback));
+        var address = ClientKey.From(IPAddress.Loopback);
+        var blocked = PolicyWorld.Wire("www.games.test");
+        var allowed = PolicyWorld.Wire("www.example.org");
+        var now = DateTimeOffset.UtcNow;
+        policy.Evaluate(blocked, client, now, out var blockedVerdict);
+        policy.Evaluate(allowed, client, now, out var allowedVerdict);
+        activity.Record(policy, client, address, blocked, blockedVerdict, now);
+        activity.Record(policy, client, address, allowed, allowedVerdict, now);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            activity.Record(policy, client, address, blocked, blockedVerdict, now);
+            activity.Record(policy, client, address, allowed, allowedVerdict, now);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text;
+using ClassroomGuard.DnsFilter.Lists;
+using ClassroomGuard.DnsFilter.Protocol;
+
+namespace ClassroomGuard.DnsFilter.Tests.Lists;
+
+public sealed class ListLoaderTests
+{
+    [Fact]
+    public void LoadText_PlainCorpus_CountsEveryKindOfBadLine()
+    {
+        var text = """
+            # comment
+            Example.ORG.
+            *.wild.test
+            .dot.test
+            10.0.0.1
+            2001:db8::1
+            bad_char!.test
+            a..b.test
+            localhost
+            trailing.test # comment after
+
+            CRLF.test\r
+            """.Replace("\\r", "\r", StringComparison.Ordinal) + "\n" + new string('a', 64) + ".test\n" + string.Join('.', Enumerable.Repeat("abcdefghij", 26)) + "\n";
+
+        var (table, stats) = Load(text, ListFormat.Plain);
+
+        Assert.Equal(5, stats.Names);
+        Assert.Equal(2, stats.Addresses);
+        Assert.Equal(3, stats.Invalid); // bad char, empty label, single label
+        Assert.Equal(2, stats.TooLong);
+        Assert.Equal(2, stats.Comments);
+        AssertListed(table, "example.org", "x.wild.test", "dot.test", "trailing.test", "crlf.test");
+    }
+
+    [Fact]
+    public void LoadText_HostsCorpus_TakesNamesAndSkipsBoilerplate()
+    {
+        var text = """
+            127.0.0.1 localhost
+            ::1 localhost ip6-localhost ip6-loopback
+            0.0.0.0 ads.test tracker.test # two names
+            127.0.0.1	tab.test
+            0.0.0.0
+            0.0.0.0 1.2.3.4
+            justaname.test
+            """;
+
+        var (table, stats) = Load(text, ListFormat.Hosts);
+
+        Assert.Equal(3, stats.Names);
+        Assert.Equal(1, stats.Addresses);
+        Assert.Equal(2, stats.Invalid); // address alone, name alone
+        AssertListed(table, "ads.test", "tracker.test", "tab.test");
+        Assert.Equal(0UL, table.MatchSuffixes(DnsName.FromText("justaname.test"), out _));
+    }
+
+    [Fact]
+    public void LoadText_AdBlockCorpus_UsesOnlyDomainRules()
+    {
+        var text = """
+            [Adblock Plus 2.0]
+            ! comment
+            ||ads.test^
+            ||Tracker.TEST^
+            @@||allowed.test^
+            ||path.test/banner^
+            ##.cosmetic
+            ||opts.test^$third-party
+            /regex/
+            ||10.0.0.1^
+            """;
+
+        var (table, stats) = Load(text, ListFormat.AdBlock);
+
+        Assert.Equal(2, stats.Names);
+        Assert.Equal(5, stats.UnsupportedRules);
+        Assert.Equal(1, stats.Addresses);
+        AssertListed(table, "ads.test", "x.tracker.test");
+    }
+
+    [Fact]
+    public void LoadText_BinaryJunk_NeverThrows()
+    {
+        var random = new Random(42);
+        var bytes = new byte[200_000];
+        random.NextBytes(bytes);
+        var builder = new DomainTableBuilder();
+        foreach (var format in new[] { ListFormat.Plain, ListFormat.Hosts, ListFormat.AdBlock })
+        {
+            var stats = ListLoader.LoadText(bytes, format, 1, builder);
+            Assert.True(stats.Lines > 0);
+        }
+    }
+
+    private static (DomainTable Table, ListLoadStatistics Stats) Load(string text, ListFormat format)
+    {
+        var builder = new DomainTableBuilder();
+        var stats = ListLoader.LoadText(Encoding.ASCII.GetBytes(text), format, 1, builder);
+        return (builder.Build(), stats);
+    }
+
+    private static void AssertListed(DomainTable table, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            Assert.True(table.MatchSuffixes(DnsName.FromText(name), out _) != 0, name);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using ClassroomGuard.DnsFilter.Events;
+using ClassroomGuard.DnsFilter.Policy;
+using ClassroomGuard.DnsFilter.Tests.Policy.Support;
+using ClassroomGuard.DnsFilter.Tests.Support;
+using ClassroomGuard.Storage.State;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClassroomGuard.DnsFilter.Tests.Policy;
+
+/// <summary>The real host (AddDnsFilter) with the state database and a list file, asked by dig and kdig; unbound upstream.</summary>
+public sealed class PolicyEndToEndTests : IClassFixture<UnboundFixture>, IDisposable
+{
+    private readonly UnboundFixture _unbound;
+    private readonly PolicyWorld _world = new(DateTimeOffset.UtcNow);
+    private readonly string _list;
+
+    public PolicyEndToEndTests(UnboundFixture unbound)
+    {
+        _unbound = unbound;
+        _list = Path.Combine(_world.Directory, "adult.hosts");
+        File.WriteAllText(_list, "# test list\n0.0.0.0 adult.test\n0.0.0.0 10.0.0.1\n");
+    }
+
+    public void Dispose() => _world.Dispose();
+
+    [Fact]
+    public async Task Dig_BlockedName_AnswersNullAddressWithExtendedErrorNamingCategory()
+    {
+        await using var host = await StartAsync();
+
+        var dig = await Tool.DigAsync(host.Port, "www.adult.test", "A");
+        var kdig = await Tool.KdigAsync(host.Port, "+edns", "www.adult.test", "AAAA");
+        var nxdomain = await Tool.DigAsync(host.Port, "use-application-dns.net", "A");
+
+        Assert.Contains("status: NOERROR", dig, StringComparison.Ordinal);
+        Assert.Matches(@"www\.adult\.test\.\s+10\s+IN\s+A\s+0\.0\.0\.0", dig);
+        Assert.Contains("EDE: 15 (Blocked): (ClassroomGuard: blocked, category adult)", dig, StringComparison.Ordinal);
+        Assert.Matches(@"www\.adult\.test\.\s+10\s+IN\s+AAAA\s+::", kdig);
+        Assert.Contains("EDE: 15 (Blocked): 'ClassroomGuard: blocked, category adult'", kdig, StringComparison.Ordinal);
+        Assert.Contains("status: NXDOMAIN", nxdomain, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dig_PolicyChangedThroughChangeControl_TakesEffectWithinASecond()
+    {
+        await using var host = await StartAsync();
+        Assert.Contains("192.0.2.1", await Tool.DigAsync(host.Port, "a.test", "A"), StringComparison.Ordinal);
+
+        await _world.MustChangeAsync(new SetDomainRuleChange("a.test", null, RuleAction.Deny));
+        var changed = Stopwatch.StartNew();
+        string answer;
+        do
+        {
+            await Task.Delay(100);
+            answer = await Tool.DigAsync(host.Port, "a.test", "A");
+        }
+        while (!answer.Contains("0.0.0.0", StringComparison.Ordinal) && changed.Elapsed < TimeSpan.FromSeconds(15));
+
+        Assert.Contains("EDE: 15 (Blocked): (ClassroomGuard: blocked, deny entry)", answer, StringComparison.Ordinal);
+        Assert.True(host.Counter("policy_answered") > 0);
+    }
+
+    [Fact]
+    public async Task Host_StateUnreadable_FailsClosedAndKeepsAnswering()
+    {
+        await using var host = await StartAsync(new Dictionary<string, string?> { ["State:Path"] = "/nonexistent/dir/state.db" });
+
+        var blocked = await Tool.DigAsync(host.Port, "adult.test", "A");
+        var allowed = await Tool.DigAsync(host.Port, "a.test", "A");
+
+        Assert.Contains("0.0.0.0", blocked, StringComparison.Ordinal);
+        Assert.Contains("192.0.2.1", allowed, StringComparison.Ordinal);
+    }
+
+    private Task<DnsTestHost> StartAsync(Dictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["State:Path"] = _world.StateOptions.Path,
+            ["Dns:Lists:Sources:0:Path"] = _list,
+            ["Dns:Lists:Sources:0:Format"] = "Hosts",
+            ["Dns:Lists:Sources:0:Category"] = "adult",
+        };
+        foreach (var (key, value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return DnsTestHost.StartAsync([_unbound.Upstream], settings);
+    }
+}
