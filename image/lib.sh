@@ -96,14 +96,37 @@ ensure_influx_admin() {
 }
 
 # run_as_user USER CMD... — runs CMD as USER without a shell in between (so signals reach it).
+# With caps=NAME[,NAME] in the environment, CMD keeps just those capabilities (ambient), the way
+# systemd's AmbientCapabilities= does: e.g. caps=net_bind_service for DNS on port 53.
 run_as_user() {
   local user=$1
   shift
-  if [ "$(id -un)" = "$user" ]; then
+  local cap_args=()
+  if [ -n "${caps:-}" ]; then
+    cap_args=(--inh-caps="+${caps//,/,+}" --ambient-caps="+${caps//,/,+}")
+  fi
+  if [ "$(id -un)" = "$user" ] && [ "${#cap_args[@]}" -eq 0 ]; then
     "$@"
   else
-    setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups --reset-env -- "$@"
+    setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups --reset-env "${cap_args[@]}" -- "$@"
   fi
+}
+
+# resolv_conf_upstreams — the machine's own resolvers (not loopback ones), comma-separated.
+resolv_conf_upstreams() {
+  awk '$1 == "nameserver" && $2 !~ /^127\./ && $2 != "::1" {print $2}' /etc/resolv.conf 2>/dev/null | paste -sd, -
+}
+
+# json_string_array A,B,C — ["A","B","C"]
+json_string_array() {
+  local IFS=, item out=""
+  for item in $1; do out+="${out:+,}\"$item\""; done
+  printf '[%s]' "$out"
+}
+
+# dns_answers_nxdomain HOST PORT NAME — true when the DNS server there says NXDOMAIN for NAME.
+dns_answers_nxdomain() {
+  dig +time=1 +tries=1 -p "$2" "@$1" "$3" A 2>/dev/null | grep -q 'status: NXDOMAIN'
 }
 
 # start_background NAME RUN_DIR LOG_DIR USER CMD... — for machines without systemd.

@@ -9,6 +9,7 @@ APPLIANCE_PACKAGES=(
   sqlite3       # the state database's CLI, for technicians' troubleshooting
   openssl       # the console's self-signed certificate at set-up
   curl          # health checks in set-up
+  bind9-dnsutils  # dig: set-up's DNS readiness check, and technicians' troubleshooting
   ca-certificates
 )
 

@@ -13,6 +13,10 @@
 #   CG_INFLUX_URL        use this external InfluxDB instead of starting a local one
 #   CG_INFLUX_PORT       local InfluxDB HTTP port, loopback only (default 8086)
 #   CG_INFLUX_RPC_PORT   local InfluxDB backup/RPC port, loopback only (default 8088)
+#   CG_DNS_LISTEN        where the DNS filter answers, comma-separated (default 0.0.0.0:53)
+#   CG_DNS_UPSTREAMS     resolvers it forwards to, comma-separated (default: this machine's
+#                        non-loopback nameservers in /etc/resolv.conf)
+#   CG_UT1_DIR           UT1 blocklists to install (default: ../shared/data/ut1 beside the repo)
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -55,6 +59,9 @@ external_influx=${CG_INFLUX_URL:-}
 default_user=classroomguard
 [ -n "$prefix" ] && default_user=$(id -un)
 run_as=${CG_RUN_AS:-$default_user}
+dns_listen=${CG_DNS_LISTEN:-0.0.0.0:53}
+dns_upstreams=${CG_DNS_UPSTREAMS:-$(resolv_conf_upstreams)}
+ut1_source=${CG_UT1_DIR:-$repo/../shared/data/ut1}
 use_systemd=0
 if [ -z "${CG_NO_SYSTEMD:-}" ] && [ -z "$prefix" ] && [ -d /run/systemd/system ]; then
   use_systemd=1
@@ -71,7 +78,7 @@ if [ "$run_as" = classroomguard ] && is_root && ! id classroomguard >/dev/null 2
   say "Creating the service user classroomguard"
   useradd --system --home-dir /var/lib/classroomguard --shell /usr/sbin/nologin classroomguard
 fi
-install -d -m 0750 "$etc" "$etc/tls" "$lib" "$lib/spool" "$lib/influxdb" "$log" "$run"
+install -d -m 0750 "$etc" "$etc/tls" "$lib" "$lib/spool" "$lib/influxdb" "$lib/lists" "$log" "$run"
 group=$(id -gn "$run_as")
 # own_by_service FILE... — the service user reads settings and writes data; nobody else can.
 own_by_service() { if is_root; then chgrp "$group" "$@"; fi; }
@@ -80,7 +87,7 @@ own_by_service "$etc" "$etc/tls"
 
 # 4. Build and publish the services that exist so far.
 say "Building ClassroomGuard (Release)"
-for svc in console; do
+for svc in console dnsfilter; do
   project=$(ls "$repo/$svc"/*.csproj)
   # Publish beside the running copy, then swap folders: a running service keeps its old files
   # (overwriting a loaded assembly in place can crash it) until it is restarted below.
@@ -166,6 +173,47 @@ else
 fi
 wait_for "the console" 60 curl -skf "https://127.0.0.1:$console_port/healthz"
 
+# 11. The DNS filter: the school's lists, its settings, and the service (port 53 needs
+#     CAP_NET_BIND_SERVICE, which it gets and nothing more).
+dns_status="not started: no upstream resolver (set CG_DNS_UPSTREAMS, or Dns:Upstreams in $etc/dns.json)"
+if [ -d "$ut1_source" ]; then
+  say "Installing the UT1 blocklists"
+  rm -rf "$lib/lists/ut1.new" && cp -a "$ut1_source" "$lib/lists/ut1.new"
+  rm -rf "$lib/lists/ut1" && mv "$lib/lists/ut1.new" "$lib/lists/ut1"
+  if is_root; then chown -R "$run_as:" "$lib/lists"; fi
+else
+  echo "warning: no UT1 blocklists at $ut1_source: only always-on lists and deny entries will block" >&2
+fi
+if [ ! -f "$etc/dns.json" ] && [ -n "$dns_upstreams" ]; then
+  cat >"$etc/dns.json" <<JSON
+{
+  "Dns": {
+    "Listen": $(json_string_array "$dns_listen"),
+    "Upstreams": $(json_string_array "$dns_upstreams"),
+    "Lists": { "Sources": [ { "Path": "$lib/lists/ut1", "Format": "Ut1" } ] }
+  }
+}
+JSON
+  own_by_service "$etc/dns.json"
+  chmod 0640 "$etc/dns.json"
+fi
+if [ -f "$etc/dns.json" ]; then
+  dnsfilter_dll=$opt/dnsfilter/ClassroomGuard.DnsFilter.dll
+  if [ "$use_systemd" -eq 1 ]; then
+    install_unit classroomguard-dnsfilter "$etc" "$opt" "$run_as"
+  else
+    stop_background dnsfilter "$run"
+    caps=net_bind_service start_background dnsfilter "$run" "$log" "$run_as" \
+      env CLASSROOMGUARD_CONFIG_DIR="$etc" "$dotnet_bin" "$dnsfilter_dll"
+  fi
+  first_listen=${dns_listen%%,*}
+  dns_host=${first_listen%:*} dns_port=${first_listen##*:}
+  [ "$dns_host" = 0.0.0.0 ] && dns_host=127.0.0.1
+  # The Firefox canary is NXDOMAIN only once the policy is loaded: a real readiness check.
+  wait_for "the DNS filter" 60 dns_answers_nxdomain "${dns_host//[\[\]]/}" "$dns_port" use-application-dns.net
+  dns_status="$dns_listen (settings: $etc/dns.json)"
+fi
+
 address=$(primary_address)
 fingerprint=$(openssl x509 -in "$etc/tls/console.crt" -noout -fingerprint -sha256 | cut -d= -f2)
 cat <<DONE
@@ -175,5 +223,7 @@ ClassroomGuard is running.
   Certificate:  SHA-256 $fingerprint
   Settings:     $etc/appliance.json   Secrets: $secrets
   Logs:         $log/
-  Services not built yet, so not started: dnsfilter (issue #3), sniffer (issue #4).
+  DNS filter:   $dns_status
+                Point the school's DHCP "DNS server" option at $address.
+  Not built yet, so not started: the sniffer (issue #4).
 DONE

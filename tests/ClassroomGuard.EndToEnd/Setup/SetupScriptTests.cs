@@ -48,6 +48,7 @@ public sealed partial class SetupScriptTests
     {
         var prefix = Directory.CreateTempSubdirectory("cg-setup-");
         var consolePort = ScriptRunner.FreeLoopbackPort();
+        var dnsPort = ScriptRunner.FreeUdpLoopbackPort();
         var environment = new Dictionary<string, string?>
         {
             ["CG_PREFIX"] = prefix.FullName,
@@ -56,6 +57,9 @@ public sealed partial class SetupScriptTests
             ["CG_CONSOLE_PORT"] = consolePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["CG_INFLUX_PORT"] = ScriptRunner.FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["CG_INFLUX_RPC_PORT"] = ScriptRunner.FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["CG_DNS_LISTEN"] = $"127.0.0.1:{dnsPort}",
+            // Nothing listens there: blocked names are answered without an upstream.
+            ["CG_DNS_UPSTREAMS"] = $"127.0.0.1:{ScriptRunner.FreeLoopbackPort()}",
         };
         try
         {
@@ -69,6 +73,7 @@ public sealed partial class SetupScriptTests
             var etc = Path.Combine(prefix.FullName, "etc/classroomguard");
             await AssertConsoleHealthyAsync(consolePort, Path.Combine(etc, "tls/console.crt"));
             await AssertInfluxProvisionedAsync(environment["CG_INFLUX_PORT"]!, Path.Combine(etc, "secrets.json"));
+            await AssertDnsFilterBlocksUt1GamblingAsync(dnsPort);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead,
                 File.GetUnixFileMode(Path.Combine(etc, "secrets.json")));
             Assert.DoesNotContain(password.Groups["pw"].Value, await File.ReadAllTextAsync(Path.Combine(prefix.FullName, "var/log/classroomguard/console.log")), StringComparison.Ordinal);
@@ -103,6 +108,21 @@ public sealed partial class SetupScriptTests
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"/healthz answered {response.StatusCode}: {body}");
         using var json = JsonDocument.Parse(body);
         Assert.Equal("Healthy", json.RootElement.GetProperty("status").GetString());
+    }
+
+    private static async Task AssertDnsFilterBlocksUt1GamblingAsync(int port)
+    {
+        // A name from the UT1 gambling list that set-up installed; the unknown client (127.0.0.1) is in the
+        // default group (guests), for which every category is blocked.
+        var listed = File.ReadLines(Path.Combine(ScriptRunner.RepoRoot, "../shared/data/ut1/gambling/domains"))
+            .First(line => line.Length > 0 && char.IsAsciiLetter(line[0]) && line.Contains('.', StringComparison.Ordinal));
+
+        var dig = await ScriptRunner.RunProcessAsync("dig", ["+time=3", "+tries=2", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "@127.0.0.1", "www." + listed, "A"]);
+
+        Assert.Contains("status: NOERROR", dig, StringComparison.Ordinal);
+        Assert.Contains("0.0.0.0", dig, StringComparison.Ordinal);
+        Assert.Contains("EDE: 15 (Blocked)", dig, StringComparison.Ordinal);
+        Assert.Contains("gambling", dig, StringComparison.Ordinal);
     }
 
     private static async Task AssertInfluxProvisionedAsync(string port, string secretsPath)

@@ -57,6 +57,38 @@ internal static class ScriptRunner
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>A port free for both UDP and TCP on loopback (DNS needs both).</summary>
+    public static int FreeUdpLoopbackPort()
+    {
+        while (true)
+        {
+            using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+            var port = ((IPEndPoint)udp.Client.LocalEndPoint!).Port;
+            try
+            {
+                using var tcp = new TcpListener(IPAddress.Loopback, port);
+                tcp.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken for TCP: try another.
+            }
+        }
+    }
+
+    /// <summary>Runs a program (not a script) and returns what it printed; fails the test if it fails.</summary>
+    public static async Task<string> RunProcessAsync(string program, string[] arguments)
+    {
+        var info = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(cts.Token);
+        return process.ExitCode == 0 ? await stdout : throw new InvalidOperationException($"{program} exited {process.ExitCode}: {await stdout}{await stderr}");
+    }
+
     private static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
