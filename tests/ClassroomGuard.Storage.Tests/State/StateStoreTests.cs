@@ -60,6 +60,27 @@ public sealed class StateStoreTests
     }
 
     [Fact]
+    public async Task Open_V2DatabaseWithUsers_MigratesToV3AndUsersAreUnchanged()
+    {
+        using var context = new StateTestContext();
+        var admin = await context.Store.Users.CreateFirstAdministratorAsync("admin", "Admin", StateTestContext.Token);
+        context.CloseStore();
+        // Roll the file back to its V2 shape: the users table without the V3 column, V3's tables gone.
+        context.RawSql("""
+            DROP TABLE admin_audit; DROP TABLE enrolment_tokens; ALTER TABLE users DROP COLUMN must_change_password;
+            DELETE FROM schema_version WHERE version = 3; PRAGMA user_version = 2;
+            """);
+
+        var store = context.Store;
+
+        Assert.Equal(3, store.SchemaVersion);
+        var user = await store.Users.FindByNameAsync("admin", StateTestContext.Token);
+        Assert.False(user!.MustChangePassword); // accounts from before V3 are not forced to change
+        Assert.Equal(SignInOutcome.Succeeded, (await store.Users.VerifyPasswordAsync("admin", admin.Password!, StateTestContext.Token)).Outcome);
+        Assert.Empty(await store.EnrolmentTokens.ListAsync(null, StateTestContext.Token));
+    }
+
+    [Fact]
     public void Migrate_EachEarlierVersion_UpgradesToLatest()
     {
         for (var from = 0; from < StateMigrations.LatestVersion; from++)
