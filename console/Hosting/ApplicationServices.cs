@@ -62,16 +62,24 @@ internal static class ApplicationServices
     }
 
     /// <summary>
-    /// Creates the data-protection key folder (owner-only) before the first request needs it, so a folder that
-    /// cannot be written stops the service with a message naming the setting (exit 78) instead of failing every sign-in.
+    /// Creates the data-protection key folder (owner-only; its parent must exist: set-up makes it) before the first
+    /// request needs it, so a folder that cannot be written stops the service with a message naming the setting
+    /// (exit 78) instead of failing every sign-in.
     /// </summary>
     public static void EnsureKeyFolder(ConsoleOptions options)
     {
+        var path = Path.TrimEndingDirectorySeparator(options.DataProtectionKeysPath);
+        var parent = Path.GetDirectoryName(path);
         try
         {
+            if (parent is null || !Directory.Exists(parent))
+            {
+                throw new DirectoryNotFoundException($"its parent folder '{parent}' does not exist");
+            }
+
             var folder = OperatingSystem.IsWindows()
-                ? Directory.CreateDirectory(options.DataProtectionKeysPath)
-                : Directory.CreateDirectory(options.DataProtectionKeysPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                ? Directory.CreateDirectory(path)
+                : Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             var probe = Path.Combine(folder.FullName, ".write-test");
             File.WriteAllText(probe, string.Empty);
             File.Delete(probe);
