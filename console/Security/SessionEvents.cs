@@ -17,6 +17,11 @@ internal sealed class SessionEvents(StateStore store, IOptions<ConsoleOptions> o
 {
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
+        if (Path.HasExtension(context.Request.Path.Value))
+        {
+            return; // static files (CSS) are public: no database read for them
+        }
+
         var current = ConsoleUser.From(context.Principal);
         var signedInAt = context.Principal is null ? null : ConsoleUser.SignedInAt(context.Principal);
         if (current is null || signedInAt is null || time.GetUtcNow() - signedInAt.Value > options.Value.SessionAbsoluteLimit)
@@ -48,18 +53,6 @@ internal sealed class SessionEvents(StateStore store, IOptions<ConsoleOptions> o
             StatusCodes.Status403Forbidden,
             "Not for your role",
             "Your account does not have access to this page or action. If you need it, ask an administrator.");
-    }
-
-    public override Task RedirectToLogin(RedirectContext<CookieAuthenticationOptions> context)
-    {
-        // The Blazor circuit and other script calls get 401; people get the sign-in page.
-        if (context.Request.Path.StartsWithSegments("/_blazor", StringComparison.Ordinal))
-        {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            return Task.CompletedTask;
-        }
-
-        return base.RedirectToLogin(context);
     }
 
     private async Task RejectAsync(CookieValidatePrincipalContext context, string userName, string reason)

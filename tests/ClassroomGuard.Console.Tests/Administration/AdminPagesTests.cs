@@ -130,6 +130,26 @@ public sealed partial class AdminPagesTests(ConsoleFixture fixture) : IClassFixt
         Assert.Single(await Store.Sites.ListRoomsAsync(siteId, Token));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AdministrationPost_MissingOrForeignAntiforgeryToken_Is400AndChangesNothing(bool foreignToken)
+    {
+        using var tech = await TechnicianAsync();
+        using var stranger = ConsoleSession.Anonymous(Factory);
+        var fields = new List<(string, string)> { ("_handler", "create-site"), ("Input.Name", "Forged site") };
+        if (foreignToken)
+        {
+            // A token another browser was given (as a forging site might obtain): bound to that browser, so refused.
+            fields.Add(("__RequestVerificationToken", await stranger.TokenAsync()));
+        }
+
+        using var response = await tech.PostRawAsync("/admin/rooms", [.. fields]);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain(await Store.Sites.ListSitesAsync(Token), s => s.Name == "Forged site");
+    }
+
     [Fact]
     public async Task Technician_MakesToken_ShownOnceStoredHashedAndRevocable()
     {
