@@ -11,4 +11,28 @@ internal static partial class Log
 
     [LoggerMessage(3, LogLevel.Error, "Pruning expired state failed; will try again at the next interval")]
     public static partial void PruneFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Information, "Sign-in: {UserName} signed in")]
+    public static partial void SignedIn(ILogger logger, string userName);
+
+    [LoggerMessage(5, LogLevel.Warning, "Sign-in: failed for {UserName} ({Reason})")]
+    public static partial void SignInFailed(ILogger logger, string userName, string reason);
+
+    [LoggerMessage(6, LogLevel.Warning, "Sign-in: {UserName} is locked out after repeated failures")]
+    public static partial void SignInLockedOut(ILogger logger, string userName);
+
+    [LoggerMessage(7, LogLevel.Information, "Sign-in: {UserName} signed out")]
+    public static partial void SignedOut(ILogger logger, string userName);
+
+    [LoggerMessage(8, LogLevel.Warning, "Sign-in: too many attempts from {Address}; answered 429")]
+    public static partial void SignInRateLimited(ILogger logger, string address);
+
+    [LoggerMessage(9, LogLevel.Warning, "Access denied: {UserName} {Method} {Path}")]
+    public static partial void AccessDenied(ILogger logger, string userName, string method, string path);
+
+    [LoggerMessage(10, LogLevel.Information, "Session of {UserName} ended: {Reason}")]
+    public static partial void SessionEnded(ILogger logger, string userName, string reason);
+
+    [LoggerMessage(11, LogLevel.Information, "Administration: {Actor} {Action} {Target}")]
+    public static partial void AdminAction(ILogger logger, string actor, string action, string target);
 }

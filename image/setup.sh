@@ -148,7 +148,8 @@ if [ ! -f "$etc/appliance.json" ]; then
   "Console": {
     "Listen": "https://0.0.0.0:$console_port",
     "CertificatePath": "$etc/tls/console.crt",
-    "CertificateKeyPath": "$etc/tls/console.key"
+    "CertificateKeyPath": "$etc/tls/console.key",
+    "DataProtectionKeysPath": "$lib/keys"
   }
 }
 JSON

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace ClassroomGuard.Console.Hosting;
 
-/// <summary>Builds the console web application: configuration, storage, HTTPS endpoint, health.</summary>
+/// <summary>Builds the console web application: configuration, storage, HTTPS endpoint, sign-in and pages, health.</summary>
 internal static class ConsoleApplication
 {
     public static WebApplication Build(string[] args)
@@ -22,12 +22,14 @@ internal static class ConsoleApplication
             .ValidateOnStart();
         builder.WebHost.ConfigureKestrel(kestrel =>
             ListenEndpoint.Configure(kestrel, kestrel.ApplicationServices.GetRequiredService<IOptions<ConsoleOptions>>().Value));
+        builder.Services.AddApplicationServices();
         builder.Services.AddHealthChecks()
             .AddCheck<StateHealthCheck>("state")
             .AddCheck<TimeSeriesHealthCheck>("timeseries");
 
         var app = builder.Build();
-        app.UseHsts();
+        ApplicationServices.EnsureKeyFolder(app.Services.GetRequiredService<IOptions<ConsoleOptions>>().Value);
+        app.UseConsoleUi();
         app.MapHealthChecks("/healthz", new HealthCheckOptions
         {
             ResponseWriter = HealthResponse.WriteAsync,
@@ -38,7 +40,8 @@ internal static class ConsoleApplication
                 [HealthStatus.Degraded] = StatusCodes.Status200OK,
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
-        });
+        }).AllowAnonymous(); // set-up and monitoring probe it without signing in; it reveals no detail
+
         return app;
     }
 }

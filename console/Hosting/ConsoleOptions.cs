@@ -25,6 +25,36 @@ public sealed class ConsoleOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00", ErrorMessage = "Console:PruneInterval must be between 00:01:00 and 7.00:00:00.")]
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// Folder for the ASP.NET Core data-protection keys that protect sign-in and antiforgery cookies, so sessions
+    /// survive a restart. Default <c>/var/lib/classroomguard/keys</c>; created at start if missing. Security: readable
+    /// only by the service user; anyone who reads it can forge a session.
+    /// </summary>
+    [Required(ErrorMessage = "Console:DataProtectionKeysPath is required.")]
+    public string DataProtectionKeysPath { get; set; } = "/var/lib/classroomguard/keys";
+
+    /// <summary>A session ends after this long without a request (sliding). Default 8 hours (5 minutes to 24 hours).</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00", ErrorMessage = "Console:SessionIdleTimeout must be between 00:05:00 and 1.00:00:00.")]
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// A session ends this long after sign-in however active it is (a kiosk signs in again each school day).
+    /// Default 12 hours (5 minutes to 7 days).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00", ErrorMessage = "Console:SessionAbsoluteLimit must be between 00:05:00 and 7.00:00:00.")]
+    public TimeSpan SessionAbsoluteLimit { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>
+    /// Sign-in attempts accepted per client IP address per minute; more are answered 429. Default 10 (1 to 1000).
+    /// Security: together with the account lockout (State:LockoutThreshold) this bounds password guessing.
+    /// </summary>
+    [Range(1, 1000, ErrorMessage = "Console:SignInAttemptsPerMinute must be between 1 and 1000.")]
+    public int SignInAttemptsPerMinute { get; set; } = 10;
+
+    /// <summary>How long a new agent enrolment token stays usable. Default 7 days (10 minutes to 90 days).</summary>
+    [Range(typeof(TimeSpan), "00:10:00", "90.00:00:00", ErrorMessage = "Console:EnrolmentTokenLifetime must be between 00:10:00 and 90.00:00:00.")]
+    public TimeSpan EnrolmentTokenLifetime { get; set; } = TimeSpan.FromDays(7);
+
     /// <inheritdoc/>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -33,6 +63,16 @@ public sealed class ConsoleOptions : IValidatableObject
         {
             yield return new ValidationResult($"Console:Listen '{Listen}' must look like https://0.0.0.0:8443 (scheme, IP address or localhost, port; no path).", [nameof(Listen)]);
             yield break;
+        }
+
+        if (!Path.IsPathFullyQualified(DataProtectionKeysPath ?? string.Empty))
+        {
+            yield return new ValidationResult($"Console:DataProtectionKeysPath '{DataProtectionKeysPath}' must be an absolute folder path.", [nameof(DataProtectionKeysPath)]);
+        }
+
+        if (SessionAbsoluteLimit < SessionIdleTimeout)
+        {
+            yield return new ValidationResult("Console:SessionAbsoluteLimit must not be shorter than Console:SessionIdleTimeout.", [nameof(SessionAbsoluteLimit)]);
         }
 
         if (uri.Scheme == Uri.UriSchemeHttp && !System.Net.IPAddress.IsLoopback(ListenEndpoint.TryParseAddress(uri)!))

@@ -39,6 +39,8 @@ public sealed class StateStore : IDisposable
         Incidents = new IncidentRepository(db);
         Alerts = new AlertRepository(db);
         UnblockRequests = new UnblockRequestRepository(db, ChangeControl);
+        EnrolmentTokens = new EnrolmentTokenRepository(db);
+        AdminAudit = new AdminAuditRepository(db);
     }
 
     /// <summary>The schema version this code writes (the newest migration).</summary>
@@ -76,6 +78,12 @@ public sealed class StateStore : IDisposable
 
     /// <summary>Unblock requests.</summary>
     public UnblockRequestRepository UnblockRequests { get; }
+
+    /// <summary>Agent enrolment tokens per room (hashes only).</summary>
+    public EnrolmentTokenRepository EnrolmentTokens { get; }
+
+    /// <summary>Audit of administrative actions (users, rooms, devices, tokens).</summary>
+    public AdminAuditRepository AdminAudit { get; }
 
     /// <summary>Opens (creating if absent) and migrates the database. See <see cref="Open"/>.</summary>
     public static Task<StateStore> OpenAsync(StateOptions options, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)

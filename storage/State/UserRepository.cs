@@ -21,7 +21,7 @@ public sealed class UserRepository
 
     // No 0/O, 1/l/I: the first administrator's password is read off a screen and typed.
     private const string PasswordAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-    private const string Columns = "id, user_name, display_name, disabled, failed_count, lockout_end, created_at";
+    private const string Columns = "id, user_name, display_name, disabled, failed_count, lockout_end, created_at, must_change_password";
 
     private static readonly PasswordHasher<UserAccount> Hasher = new();
     private static readonly Lazy<string> DummyHash = new(() => Hasher.HashPassword(null!, GeneratePassword()));
@@ -38,6 +38,7 @@ public sealed class UserRepository
     /// <summary>
     /// Creates the first administrator with a generated password (CSPRNG, <see cref="GeneratedPasswordLength"/>
     /// characters), stores only its hash and returns the password once. Refused when any administrator exists.
+    /// The administrator must choose their own password at first sign-in (<see cref="UserAccount.MustChangePassword"/>).
     /// </summary>
     public Task<FirstAdministratorResult> CreateFirstAdministratorAsync(string userName, string displayName, CancellationToken cancellationToken)
     {
@@ -57,15 +58,23 @@ public sealed class UserRepository
                 return new FirstAdministratorResult(null, null, $"A user named '{userName.Trim()}' already exists.");
             }
 
-            var id = Insert(tx, userName, displayName, hash, [Role.Administrator]);
+            var id = Insert(tx, userName, displayName, hash, [Role.Administrator], mustChangePassword: true);
             Log.FirstAdministratorCreated(logger, userName.Trim());
             return new FirstAdministratorResult(Load(tx, id), password, null);
         }, cancellationToken);
     }
 
-    /// <summary>Creates a user with the given roles and password.</summary>
+    /// <summary>Creates a user with the given roles and password, which they may keep.</summary>
     public Task<(CreateUserOutcome Outcome, UserAccount? User)> CreateUserAsync(
         string userName, string displayName, IReadOnlyCollection<Role> roles, string password, CancellationToken cancellationToken)
+        => CreateUserAsync(userName, displayName, roles, password, mustChangePassword: false, cancellationToken);
+
+    /// <summary>
+    /// Creates a user with the given roles and password. With <paramref name="mustChangePassword"/> (an administrator
+    /// chose the password) the user must choose their own at first sign-in.
+    /// </summary>
+    public Task<(CreateUserOutcome Outcome, UserAccount? User)> CreateUserAsync(
+        string userName, string displayName, IReadOnlyCollection<Role> roles, string password, bool mustChangePassword, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userName);
         ArgumentException.ThrowIfNullOrWhiteSpace(displayName);
@@ -89,7 +98,7 @@ public sealed class UserRepository
                 return (CreateUserOutcome.UserNameTaken, null);
             }
 
-            return (CreateUserOutcome.Created, Load(tx, Insert(tx, userName, displayName, hash, roles)));
+            return (CreateUserOutcome.Created, Load(tx, Insert(tx, userName, displayName, hash, roles, mustChangePassword)));
         }, cancellationToken);
     }
 
@@ -195,6 +204,13 @@ public sealed class UserRepository
 
     /// <summary>Sets a new password and clears any lockout.</summary>
     public Task<UpdateUserOutcome> SetPasswordAsync(long userId, string password, CancellationToken cancellationToken)
+        => SetPasswordAsync(userId, password, mustChangePassword: false, cancellationToken);
+
+    /// <summary>
+    /// Sets a new password and clears any lockout. With <paramref name="mustChangePassword"/> (a reset by an
+    /// administrator) the user must choose their own at next sign-in.
+    /// </summary>
+    public Task<UpdateUserOutcome> SetPasswordAsync(long userId, string password, bool mustChangePassword, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(password);
         if (password.Length < MinimumPasswordLength)
@@ -205,8 +221,39 @@ public sealed class UserRepository
         var hash = Hasher.HashPassword(null!, password);
         return UpdateGuardedAsync(
             userId,
-            tx => tx.Execute("UPDATE users SET password_hash = $h, failed_count = 0, lockout_end = NULL WHERE id = $id", ("$h", hash), ("$id", userId)),
+            tx => tx.Execute(
+                "UPDATE users SET password_hash = $h, failed_count = 0, lockout_end = NULL, must_change_password = $m WHERE id = $id",
+                ("$h", hash), ("$m", mustChangePassword ? 1 : 0), ("$id", userId)),
             cancellationToken);
+    }
+
+    /// <summary>
+    /// A user changes their own password: the current one must verify and the new one must differ and be long
+    /// enough. Clears <see cref="UserAccount.MustChangePassword"/>.
+    /// </summary>
+    public async Task<UpdateUserOutcome> ChangeOwnPasswordAsync(long userId, string currentPassword, string newPassword, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(currentPassword);
+        ArgumentNullException.ThrowIfNull(newPassword);
+        var found = await db.ReadAsync(
+            tx => tx.Query("SELECT password_hash FROM users WHERE id = $id", r => r.GetString(0), ("$id", userId)),
+            cancellationToken);
+        if (found.Count == 0)
+        {
+            return UpdateUserOutcome.NotFound;
+        }
+
+        if (Hasher.VerifyHashedPassword(null!, found[0], currentPassword) == PasswordVerificationResult.Failed)
+        {
+            return UpdateUserOutcome.WrongPassword;
+        }
+
+        if (string.Equals(currentPassword, newPassword, StringComparison.Ordinal))
+        {
+            return UpdateUserOutcome.PasswordUnchanged;
+        }
+
+        return await SetPasswordAsync(userId, newPassword, mustChangePassword: false, cancellationToken);
     }
 
     internal static UserAccount? Load(Tx tx, long id)
@@ -214,17 +261,17 @@ public sealed class UserRepository
         var roles = tx.Query("SELECT role FROM user_roles WHERE user_id = $id ORDER BY role", r => Enum.Parse<Role>(r.GetString(0)), ("$id", id));
         return tx.Single(
             $"SELECT {Columns} FROM users WHERE id = $id",
-            r => new UserAccount(r.GetInt64(0), r.GetString(1), r.GetString(2), roles, r.GetInt64(3) == 1, r.GetInt32(4), Sql.TimeOrNull(r, 5), Sql.Time(r, 6)),
+            r => new UserAccount(r.GetInt64(0), r.GetString(1), r.GetString(2), roles, r.GetInt64(3) == 1, r.GetInt32(4), Sql.TimeOrNull(r, 5), Sql.Time(r, 6), r.GetInt64(7) == 1),
             ("$id", id));
     }
 
     private static string GeneratePassword() => new(RandomNumberGenerator.GetItems<char>(PasswordAlphabet, GeneratedPasswordLength));
 
-    private static long Insert(Tx tx, string userName, string displayName, string hash, IReadOnlyCollection<Role> roles)
+    private static long Insert(Tx tx, string userName, string displayName, string hash, IReadOnlyCollection<Role> roles, bool mustChangePassword)
     {
         var id = tx.Long(
-            "INSERT INTO users (user_name, display_name, password_hash, created_at) VALUES ($n, $d, $h, $now) RETURNING id",
-            ("$n", userName.Trim()), ("$d", displayName.Trim()), ("$h", hash), ("$now", tx.Now))!.Value;
+            "INSERT INTO users (user_name, display_name, password_hash, created_at, must_change_password) VALUES ($n, $d, $h, $now, $m) RETURNING id",
+            ("$n", userName.Trim()), ("$d", displayName.Trim()), ("$h", hash), ("$now", tx.Now), ("$m", mustChangePassword ? 1 : 0))!.Value;
         InsertRoles(tx, id, roles);
         tx.Changed = true;
         return id;

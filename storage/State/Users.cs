@@ -9,6 +9,7 @@ namespace ClassroomGuard.Storage.State;
 /// <param name="FailedCount">Failed sign-ins since the last success or lockout.</param>
 /// <param name="LockoutEnd">Locked until then, if locked.</param>
 /// <param name="CreatedAt">Created.</param>
+/// <param name="MustChangePassword">Their password was chosen by someone else (generated or reset): they must choose their own at next sign-in.</param>
 public sealed record UserAccount(
     long Id,
     string UserName,
@@ -17,7 +18,8 @@ public sealed record UserAccount(
     bool Disabled,
     int FailedCount,
     DateTimeOffset? LockoutEnd,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    bool MustChangePassword = false)
 {
     /// <summary>Whether the user holds <paramref name="role"/>.</summary>
     public bool IsIn(Role role) => Roles.Contains(role);
@@ -63,6 +65,12 @@ public enum UpdateUserOutcome
 
     /// <summary>Refused: the password is too short.</summary>
     PasswordTooShort,
+
+    /// <summary>Refused: the current password given is wrong.</summary>
+    WrongPassword,
+
+    /// <summary>Refused: the new password is the same as the current one.</summary>
+    PasswordUnchanged,
 }
 
 /// <summary>Outcome of a sign-in attempt.</summary>

@@ -82,6 +82,10 @@ public sealed partial class AdminCommandsTests : IDisposable
     [InlineData("--Influx:Url=ftp://127.0.0.1:21", "Influx:Url")]
     [InlineData("--Influx:BatchSize=0", "Influx:BatchSize")]
     [InlineData("--State:TimeZone=Mars/Olympus_Mons", "State:TimeZone")]
+    [InlineData("--Console:DataProtectionKeysPath=relative/keys", "Console:DataProtectionKeysPath")]
+    [InlineData("--Console:DataProtectionKeysPath=/nonexistent/classroomguard/keys", "Console:DataProtectionKeysPath")]
+    [InlineData("--Console:SignInAttemptsPerMinute=0", "Console:SignInAttemptsPerMinute")]
+    [InlineData("--Console:SessionAbsoluteLimit=00:10:00", "Console:SessionAbsoluteLimit")]
     public async Task Service_BadSetting_Exits78NamingTheSetting(string setting, string named)
     {
         var result = await ConsoleProcess.RunAsync($"--State:Path={StatePath}", "--Console:Listen=http://127.0.0.1:0",

@@ -13,12 +13,21 @@ internal sealed class ConsoleFactory(Uri influxUrl, string? statePath = null) : 
 
     public string StatePath => statePath ?? Path.Combine(Root, "state.db");
 
+    /// <summary>Sign-in attempts per IP per minute; high by default so tests that sign in often are not limited.</summary>
+    public int SignInAttemptsPerMinute { get; init; } = 1000;
+
+    /// <summary>Failed sign-ins that lock an account.</summary>
+    public int LockoutThreshold { get; init; } = 3;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("State:Path", StatePath);
         builder.UseSetting("Influx:Url", influxUrl.ToString());
         builder.UseSetting("Influx:SpoolDirectory", Path.Combine(Root, "spool"));
         builder.UseSetting("Console:Listen", "http://127.0.0.1:0");
+        builder.UseSetting("Console:DataProtectionKeysPath", Path.Combine(Root, "keys"));
+        builder.UseSetting("Console:SignInAttemptsPerMinute", SignInAttemptsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("State:LockoutThreshold", LockoutThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // The test owns no config folder: keep /etc/classroomguard of the machine out of it.
         Environment.SetEnvironmentVariable("CLASSROOMGUARD_CONFIG_DIR", Path.Combine(Root, "etc"));
     }

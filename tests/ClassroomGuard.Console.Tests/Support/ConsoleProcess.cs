@@ -17,8 +17,11 @@ internal static class ConsoleProcess
             info.ArgumentList.Add(arg);
         }
 
-        // No machine configuration leaks in: only the settings each test passes.
+        // No machine configuration leaks in: only the settings each test passes; the session keys go to a
+        // temporary folder, never the machine's /var/lib/classroomguard.
         info.Environment["CLASSROOMGUARD_CONFIG_DIR"] = "/nonexistent/classroomguard";
+        var keys = Directory.CreateTempSubdirectory("cg-keys-");
+        info.Environment["ClassroomGuard__Console__DataProtectionKeysPath"] = Path.Combine(keys.FullName, "keys");
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -33,6 +36,7 @@ internal static class ConsoleProcess
             throw new TimeoutException($"ClassroomGuard.Console {string.Join(' ', args)} did not exit: {await stdout}{await stderr}");
         }
 
+        keys.Delete(recursive: true);
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 }

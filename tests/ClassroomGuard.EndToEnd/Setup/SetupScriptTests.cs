@@ -72,6 +72,8 @@ public sealed partial class SetupScriptTests
 
             var etc = Path.Combine(prefix.FullName, "etc/classroomguard");
             await AssertConsoleHealthyAsync(consolePort, Path.Combine(etc, "tls/console.crt"));
+            await AssertFirstSignInAsync(consolePort, Path.Combine(etc, "tls/console.crt"), password.Groups["pw"].Value);
+            Assert.NotEmpty(Directory.GetFiles(Path.Combine(prefix.FullName, "var/lib/classroomguard/keys"), "key-*.xml"));
             await AssertInfluxProvisionedAsync(environment["CG_INFLUX_PORT"]!, Path.Combine(etc, "secrets.json"));
             await AssertDnsFilterBlocksUt1GamblingAsync(dnsPort);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead,
@@ -125,6 +127,34 @@ public sealed partial class SetupScriptTests
         Assert.Contains("gambling", dig, StringComparison.Ordinal);
     }
 
+    /// <summary>The printed password signs in over real HTTPS, and the console asks for a new one first.</summary>
+    private static async Task AssertFirstSignInAsync(int port, string certificatePath, string password)
+    {
+        using var expected = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(certificatePath));
+        using var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate is not null && certificate.Thumbprint == expected.Thumbprint,
+            AllowAutoRedirect = false,
+            CookieContainer = new CookieContainer(),
+        };
+        using var client = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{port}") };
+        var page = await client.GetStringAsync(new Uri("/signin", UriKind.Relative));
+        Assert.Contains("This system is monitored.", page, StringComparison.Ordinal);
+        var token = WebUtility.HtmlDecode(AntiforgeryField().Match(page).Groups["v"].Value);
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "signin",
+            ["__RequestVerificationToken"] = token,
+            ["Input.UserName"] = "admin",
+            ["Input.Password"] = password,
+        });
+
+        using var response = await client.PostAsync(new Uri("/signin", UriKind.Relative), form);
+
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"sign-in answered {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal("/account/password", response.Headers.Location!.IsAbsoluteUri ? response.Headers.Location.AbsolutePath : response.Headers.Location.OriginalString);
+    }
+
     private static async Task AssertInfluxProvisionedAsync(string port, string secretsPath)
     {
         using var secrets = JsonDocument.Parse(await File.ReadAllTextAsync(secretsPath));
@@ -142,6 +172,9 @@ public sealed partial class SetupScriptTests
         using var anonymous = await client.GetAsync(new Uri($"http://127.0.0.1:{port}/query?q=SHOW%20DATABASES"));
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"(?<v>[^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
 
     [GeneratedRegex(@"shown only this once: (?<pw>\S+)")]
     private static partial Regex PasswordLine();

@@ -139,4 +139,51 @@ public sealed class UserRepositoryTests
         Assert.Equal(SignInOutcome.Failed, (await context.Store.Users.VerifyPasswordAsync("teacher", StateTestContext.TestPassword, Token)).Outcome);
         Assert.Equal(SignInOutcome.Succeeded, (await context.Store.Users.VerifyPasswordAsync("teacher", "a brand new passphrase", Token)).Outcome);
     }
+
+    [Fact]
+    public async Task CreateFirstAdministratorAsync_Created_MustChangePassword()
+    {
+        using var context = new StateTestContext();
+
+        var result = await context.Store.Users.CreateFirstAdministratorAsync("admin", "Admin", Token);
+
+        Assert.True(result.User!.MustChangePassword);
+    }
+
+    [Fact]
+    public async Task ChangeOwnPasswordAsync_CorrectCurrent_ClearsMustChangeAndNewPasswordWorks()
+    {
+        using var context = new StateTestContext();
+        var first = await context.Store.Users.CreateFirstAdministratorAsync("admin", "Admin", Token);
+
+        var outcome = await context.Store.Users.ChangeOwnPasswordAsync(first.User!.Id, first.Password!, "a new long passphrase", Token);
+
+        Assert.Equal(UpdateUserOutcome.Updated, outcome);
+        Assert.False((await context.Store.Users.GetAsync(first.User.Id, Token))!.MustChangePassword);
+        Assert.Equal(SignInOutcome.Succeeded, (await context.Store.Users.VerifyPasswordAsync("admin", "a new long passphrase", Token)).Outcome);
+    }
+
+    [Theory]
+    [InlineData("wrong current password", "a new long passphrase", UpdateUserOutcome.WrongPassword)]
+    [InlineData(StateTestContext.TestPassword, StateTestContext.TestPassword, UpdateUserOutcome.PasswordUnchanged)]
+    [InlineData(StateTestContext.TestPassword, "short", UpdateUserOutcome.PasswordTooShort)]
+    public async Task ChangeOwnPasswordAsync_Refused_SaysWhyAndKeepsOldPassword(string current, string next, UpdateUserOutcome expected)
+    {
+        using var context = new StateTestContext();
+        var user = await context.UserAsync("jsmith", Role.Teacher);
+
+        Assert.Equal(expected, await context.Store.Users.ChangeOwnPasswordAsync(user.Id, current, next, Token));
+        Assert.Equal(SignInOutcome.Succeeded, (await context.Store.Users.VerifyPasswordAsync("jsmith", StateTestContext.TestPassword, Token)).Outcome);
+    }
+
+    [Fact]
+    public async Task SetPasswordAsync_ResetByAdministrator_MustChangeAtNextSignIn()
+    {
+        using var context = new StateTestContext();
+        var user = await context.UserAsync("jsmith", Role.Teacher);
+
+        Assert.Equal(UpdateUserOutcome.Updated, await context.Store.Users.SetPasswordAsync(user.Id, "a reset passphrase", mustChangePassword: true, Token));
+
+        Assert.True((await context.Store.Users.GetAsync(user.Id, Token))!.MustChangePassword);
+    }
 }

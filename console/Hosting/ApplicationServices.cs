@@ -1,0 +1,110 @@
+using ClassroomGuard.Console.Administration;
+using ClassroomGuard.Console.Components;
+using ClassroomGuard.Console.Security;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace ClassroomGuard.Console.Hosting;
+
+/// <summary>The console's web services (sign-in, roles, antiforgery, rate limiting, Blazor) and its request pipeline.</summary>
+internal static class ApplicationServices
+{
+    /// <summary>Registers everything the console UI needs; storage and options are registered by the caller.</summary>
+    public static IServiceCollection AddApplicationServices(this IServiceCollection services)
+    {
+        services.AddRazorComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddHttpContextAccessor();
+
+        // Keys persist in a folder from settings, so sessions and forms survive a restart.
+        services.AddDataProtection().SetApplicationName("ClassroomGuard.Console");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<ConsoleOptions>, ILoggerFactory>((keys, console, loggers) =>
+            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(console.Value.DataProtectionKeysPath), loggers));
+
+        services.AddScoped<SessionEvents>();
+        services.AddAuthentication(ConsoleUser.Scheme).AddCookie(ConsoleUser.Scheme);
+        services.AddOptions<CookieAuthenticationOptions>(ConsoleUser.Scheme).Configure<IOptions<ConsoleOptions>>((cookie, console) =>
+        {
+            cookie.Cookie.Name = "__Host-ClassroomGuard";
+            cookie.Cookie.Path = "/";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.Cookie.IsEssential = true;
+            cookie.ExpireTimeSpan = console.Value.SessionIdleTimeout;
+            cookie.SlidingExpiration = true;
+            cookie.LoginPath = AccountPaths.SignIn;
+            cookie.LogoutPath = AccountPaths.SignOut;
+            cookie.ReturnUrlParameter = "returnUrl";
+            cookie.EventsType = typeof(SessionEvents);
+        });
+        services.AddAuthorization(Policies.Configure);
+
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "__Host-ClassroomGuard-Antiforgery";
+            antiforgery.Cookie.Path = "/";
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            antiforgery.Cookie.HttpOnly = true;
+        });
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<ConsoleOptions>>((limiter, console) => SignInRateLimit.Configure(limiter, console.Value));
+        services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
+
+        services.AddSingleton<SignInService>();
+        services.AddScoped<AdminActions>();
+        return services;
+    }
+
+    /// <summary>
+    /// Creates the data-protection key folder (owner-only; its parent must exist: set-up makes it) before the first
+    /// request needs it, so a folder that cannot be written stops the service with a message naming the setting
+    /// (exit 78) instead of failing every sign-in.
+    /// </summary>
+    public static void EnsureKeyFolder(ConsoleOptions options)
+    {
+        var path = Path.TrimEndingDirectorySeparator(options.DataProtectionKeysPath);
+        var parent = Path.GetDirectoryName(path);
+        try
+        {
+            if (parent is null || !Directory.Exists(parent))
+            {
+                throw new DirectoryNotFoundException($"its parent folder '{parent}' does not exist");
+            }
+
+            var folder = OperatingSystem.IsWindows()
+                ? Directory.CreateDirectory(path)
+                : Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var probe = Path.Combine(folder.FullName, ".write-test");
+            File.WriteAllText(probe, string.Empty);
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new OptionsValidationException(ConsoleOptions.Section, typeof(ConsoleOptions),
+                [$"Console:DataProtectionKeysPath '{options.DataProtectionKeysPath}' cannot be created or written by the service user ({ex.Message})."]);
+        }
+    }
+
+    /// <summary>The request pipeline: headers, rate limit, sign-in, roles, antiforgery, then the pages.</summary>
+    public static WebApplication UseConsoleUi(this WebApplication app)
+    {
+        app.UseHsts();
+        app.UseSecurityHeaders();
+        app.UseHttpsOnlyPages();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UsePasswordChangeGate();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<App>();
+        return app;
+    }
+}

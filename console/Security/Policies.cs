@@ -1,0 +1,32 @@
+using ClassroomGuard.Storage.State;
+using Microsoft.AspNetCore.Authorization;
+
+namespace ClassroomGuard.Console.Security;
+
+/// <summary>
+/// The authorization policies every page and endpoint names. The fallback policy (any page without an attribute)
+/// is "signed in", so a page someone forgets to mark is still closed to the anonymous.
+/// </summary>
+public static class Policies
+{
+    /// <summary>Administration pages and actions: Technician or Administrator.</summary>
+    public const string Administration = nameof(Administration);
+
+    /// <summary>Rooms and (later) the live classroom view and teacher actions: Teacher, Technician, SafeguardingLead, Administrator. Not Governor.</summary>
+    public const string Classroom = nameof(Classroom);
+
+    /// <summary>Roles that may use the administration pages.</summary>
+    public static readonly Role[] AdministrationRoles = [Role.Technician, Role.Administrator];
+
+    /// <summary>Roles that may open rooms and act in a classroom. A governor is read-only and is not among them.</summary>
+    public static readonly Role[] ClassroomRoles = [Role.Teacher, Role.Technician, Role.SafeguardingLead, Role.Administrator];
+
+    /// <summary>Registers the policies and the signed-in fallback.</summary>
+    public static void Configure(AuthorizationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+        options.AddPolicy(Administration, p => p.RequireAuthenticatedUser().RequireRole(AdministrationRoles.Select(r => r.ToString())));
+        options.AddPolicy(Classroom, p => p.RequireAuthenticatedUser().RequireRole(ClassroomRoles.Select(r => r.ToString())));
+    }
+}

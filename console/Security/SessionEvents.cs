@@ -1,0 +1,64 @@
+using ClassroomGuard.Console.Hosting;
+using ClassroomGuard.Storage.State;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+
+namespace ClassroomGuard.Console.Security;
+
+/// <summary>
+/// Cookie events. Every request re-reads the user from the state database, so disabling an account or
+/// changing roles takes effect at once rather than when the cookie expires; a session also ends at
+/// <see cref="ConsoleOptions.SessionAbsoluteLimit"/> after sign-in however active it is. A signed-in user
+/// refused a page gets a plain 403 page (not a redirect), so the refusal is visible and testable.
+/// </summary>
+internal sealed class SessionEvents(StateStore store, IOptions<ConsoleOptions> options, TimeProvider time, ILogger<SessionEvents> logger)
+    : CookieAuthenticationEvents
+{
+    public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
+    {
+        if (Path.HasExtension(context.Request.Path.Value))
+        {
+            return; // static files (CSS) are public: no database read for them
+        }
+
+        var current = ConsoleUser.From(context.Principal);
+        var signedInAt = context.Principal is null ? null : ConsoleUser.SignedInAt(context.Principal);
+        if (current is null || signedInAt is null || time.GetUtcNow() - signedInAt.Value > options.Value.SessionAbsoluteLimit)
+        {
+            await RejectAsync(context, current?.UserName ?? "?", "session reached its absolute limit");
+            return;
+        }
+
+        var account = await store.Users.GetAsync(current.Id, context.HttpContext.RequestAborted);
+        if (account is null || account.Disabled)
+        {
+            await RejectAsync(context, current.UserName, "account disabled or removed");
+            return;
+        }
+
+        if (!account.Roles.ToHashSet().SetEquals(current.Roles) || account.MustChangePassword != current.MustChangePassword
+            || account.DisplayName != current.DisplayName)
+        {
+            context.ReplacePrincipal(ConsoleUser.CreatePrincipal(account, signedInAt.Value));
+            context.ShouldRenew = true;
+        }
+    }
+
+    public override Task RedirectToAccessDenied(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        Log.AccessDenied(logger, ConsoleUser.From(context.HttpContext.User)?.UserName ?? "?", context.Request.Method, context.Request.Path);
+        return StatusPages.WriteAsync(
+            context.HttpContext,
+            StatusCodes.Status403Forbidden,
+            "Not for your role",
+            "Your account does not have access to this page or action. If you need it, ask an administrator.");
+    }
+
+    private async Task RejectAsync(CookieValidatePrincipalContext context, string userName, string reason)
+    {
+        Log.SessionEnded(logger, userName, reason);
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(ConsoleUser.Scheme);
+    }
+}

@@ -1,0 +1,29 @@
+using System.Text.Encodings.Web;
+
+namespace ClassroomGuard.Console.Security;
+
+/// <summary>
+/// Small self-contained pages for refusals that happen before any page component runs (403, 429): plain,
+/// readable, styled by the console's stylesheet, no script.
+/// </summary>
+internal static class StatusPages
+{
+    public static async Task WriteAsync(HttpContext context, int status, string title, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        var html = HtmlEncoder.Default;
+        await context.Response.WriteAsync(
+            $"""
+            <!DOCTYPE html>
+            <html lang="en-GB">
+            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{html.Encode(title)} · ClassroomGuard</title><link rel="stylesheet" href="/app.css"></head>
+            <body class="status-page"><main class="card narrow" role="main">
+            <h1>{html.Encode(title)}</h1><p class="lead">{html.Encode(message)}</p>
+            <p><a class="button" href="/">Back to the console</a></p>
+            </main></body></html>
+            """,
+            context.RequestAborted);
+    }
+}

@@ -1,0 +1,41 @@
+namespace ClassroomGuard.Storage.State;
+
+/// <summary>An agent enrolment token for a room, as stored: its hash and a hint, never the token.</summary>
+/// <param name="Id">Database id.</param>
+/// <param name="RoomId">The room agents enrolled with it are put in.</param>
+/// <param name="Hint">The token's last four characters, to tell tokens apart on screen.</param>
+/// <param name="CreatedBy">User who made it.</param>
+/// <param name="CreatedAt">Made.</param>
+/// <param name="ExpiresAt">No enrolment accepted from then on.</param>
+/// <param name="RevokedAt">Revoked, if it was.</param>
+/// <param name="UseCount">Agents enrolled with it.</param>
+/// <param name="LastUsedAt">Last enrolment with it, if any.</param>
+public sealed record EnrolmentToken(
+    long Id,
+    long RoomId,
+    string Hint,
+    long CreatedBy,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset? RevokedAt,
+    int UseCount,
+    DateTimeOffset? LastUsedAt)
+{
+    /// <summary>Whether an agent may enrol with it at <paramref name="now"/>.</summary>
+    public bool IsUsableAt(DateTimeOffset now) => RevokedAt is null && ExpiresAt > now;
+}
+
+/// <summary>A token just made: <see cref="Secret"/> is shown to the technician once and never again.</summary>
+/// <param name="Token">The stored record.</param>
+/// <param name="Secret">The token itself (43 characters of base64url, 256 random bits).</param>
+public sealed record NewEnrolmentToken(EnrolmentToken Token, string Secret);
+
+/// <summary>One administrative action: who did what to what, and when.</summary>
+/// <param name="Id">Database id (increasing).</param>
+/// <param name="At">When.</param>
+/// <param name="ActorId">User who did it.</param>
+/// <param name="ActorName">Their user name at the time.</param>
+/// <param name="Action">What, e.g. <c>user.create</c>, <c>room.create</c>, <c>token.revoke</c>.</param>
+/// <param name="Target">What it was done to, e.g. <c>user 'jsmith'</c>.</param>
+/// <param name="Detail">Anything else worth keeping (roles given, room moved to); never a password or token.</param>
+public sealed record AuditEntry(long Id, DateTimeOffset At, long ActorId, string ActorName, string Action, string Target, string Detail);
