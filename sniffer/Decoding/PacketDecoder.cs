@@ -348,7 +348,7 @@ public sealed class PacketDecoder
             case ReassemblyResult.Pending:
                 return;
             case ReassemblyResult.Abandoned:
-                Statistics.TlsReassemblyAbandoned++;
+                Statistics.TlsReassemblyAbandoned = _reassembler.Abandoned;
                 break;
         }
 
@@ -358,11 +358,10 @@ public sealed class PacketDecoder
                 DecodeClientHelloRecord(payload[..recordLength], HelloTransport.Tcp);
                 return;
             case TlsRecordStatus.Incomplete:
-                if (!_reassembler.Start(key, tcp.Sequence, payload, recordLength, _summary.TimestampMicroseconds))
-                {
-                    Statistics.TlsReassemblyAbandoned++;
-                }
+                _reassembler.Start(key, tcp.Sequence, payload, recordLength, _summary.TimestampMicroseconds);
 
+                // Starting may have evicted or refused a flow.
+                Statistics.TlsReassemblyAbandoned = _reassembler.Abandoned;
                 return;
         }
 

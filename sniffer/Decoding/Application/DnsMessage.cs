@@ -115,32 +115,38 @@ public readonly ref struct DnsMessage
         return true;
     }
 
-    /// <summary>A reader over the answer, authority and additional records, in order.</summary>
-    public DnsRecordReader ReadRecords() => new(Message, RecordsOffset, AnswerCount + AuthorityCount + AdditionalCount, AnswerCount);
+    /// <summary>
+    /// A reader over the answer, authority and additional records, in order, that decodes each owner name into
+    /// <paramref name="nameBuffer"/> (at least <see cref="DnsName.MaxLength"/> bytes).
+    /// </summary>
+    public DnsRecordReader ReadRecords(Span<byte> nameBuffer) =>
+        new(Message, nameBuffer, RecordsOffset, AnswerCount + AuthorityCount + AdditionalCount, AnswerCount);
 }
 
 /// <summary>Reads resource records one at a time; stops at the first malformed one.</summary>
 public ref struct DnsRecordReader
 {
     private readonly ReadOnlySpan<byte> _message;
+    private readonly Span<byte> _nameBuffer;
     private readonly int _answerCount;
     private int _offset;
     private int _remaining;
     private int _index;
 
-    internal DnsRecordReader(ReadOnlySpan<byte> message, int offset, int count, int answerCount)
+    internal DnsRecordReader(ReadOnlySpan<byte> message, Span<byte> nameBuffer, int offset, int count, int answerCount)
     {
         _message = message;
+        _nameBuffer = nameBuffer;
         _offset = offset;
         _remaining = count;
         _answerCount = answerCount;
     }
 
     /// <summary>
-    /// Reads the next record, its owner name into <paramref name="nameBuffer"/>. <see langword="false"/> at the end or at a
-    /// malformed record.
+    /// Reads the next record (its owner name decoded into the reader's name buffer, valid until the next call).
+    /// <see langword="false"/> at the end or at a malformed record.
     /// </summary>
-    public bool TryReadNext(Span<byte> nameBuffer, out DnsRecord record)
+    public bool TryReadNext(out DnsRecord record)
     {
         record = default;
         if (_remaining <= 0)
@@ -148,7 +154,7 @@ public ref struct DnsRecordReader
             return false;
         }
 
-        if (!DnsName.TryRead(_message, _offset, nameBuffer, out var written, out var end) || (uint)(end + 10) > (uint)_message.Length)
+        if (!DnsName.TryRead(_message, _offset, _nameBuffer, out var written, out var end) || (uint)(end + 10) > (uint)_message.Length)
         {
             _remaining = 0;
             return false;
@@ -165,7 +171,7 @@ public ref struct DnsRecordReader
             return false;
         }
 
-        record = new DnsRecord(nameBuffer[..written], type, @class, ttl, dataOffset, _message.Slice(dataOffset, length), _index < _answerCount);
+        record = new DnsRecord(_nameBuffer[..written], type, @class, ttl, dataOffset, _message.Slice(dataOffset, length), _index < _answerCount);
         _offset = dataOffset + length;
         _remaining--;
         _index++;
