@@ -17,6 +17,17 @@ TEST_PACKAGES=(
   "${APPLIANCE_PACKAGES[@]}"
   influxdb-client  # the influx CLI, for inspecting test databases by hand
   jq
+  # Sniffer tests: real traffic in network namespaces, tshark as the oracle (tests must run as root).
+  iproute2         # ip netns, veth pairs
+  ethtool          # segmentation offload off on the test veths (wire-sized TCP segments)
+  tcpdump          # writes the captures; its -r rate is the benchmark's baseline
+  tshark           # the oracle (answer "no" to wireshark-common's setuid question; non-interactive installs do)
+  dnsmasq          # DNS and DHCP server in the server namespace
+  isc-dhcp-client  # dhclient: a real DHCP exchange with a host name
+  bind9-dnsutils   # dig
+  iputils-ping     # live-capture traffic
+  python3          # a plain HTTP server for the Host-header oracle
+  tcpreplay        # live replay benchmark (bench/sniffer.sh)
 )
 
 # install_packages PKG... — installs what is missing, quietly; fails loudly naming apt's error.
