@@ -22,7 +22,7 @@ TEST_PACKAGES=(
   ethtool          # segmentation offload off on the test veths (wire-sized TCP segments)
   tcpdump          # writes the captures; its -r rate is the benchmark's baseline
   tshark           # the oracle (answer "no" to wireshark-common's setuid question; non-interactive installs do)
-  dnsmasq          # DNS and DHCP server in the server namespace
+  dnsmasq-base     # DNS and DHCP server in the server namespace (binary only: no system service on port 53)
   isc-dhcp-client  # dhclient: a real DHCP exchange with a host name
   bind9-dnsutils   # dig
   iputils-ping     # live-capture traffic
