@@ -28,6 +28,8 @@ TEST_PACKAGES=(
   iputils-ping     # live-capture traffic
   python3          # a plain HTTP server for the Host-header oracle
   tcpreplay        # live replay benchmark (bench/sniffer.sh)
+  time             # /usr/bin/time: CPU seconds of each contender in bench/sniffer.sh
+  bc               # arithmetic in bench/sniffer.sh
 )
 
 # install_packages PKG... — installs what is missing, quietly; fails loudly naming apt's error.

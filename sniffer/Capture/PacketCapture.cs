@@ -8,7 +8,7 @@ namespace ClassroomGuard.Sniffer.Capture;
 /// packet at a time with <see cref="ReadNext"/>. One thread reads; any thread may call <see cref="BreakLoop"/> or
 /// <see cref="GetStatistics"/>. Dispose only after the reading thread has stopped.
 /// </summary>
-public sealed unsafe class PacketCapture : IDisposable
+public sealed unsafe class PacketCapture : IPacketSource
 {
     private readonly PcapSafeHandle _handle;
     private readonly nint _pcap;
@@ -27,7 +27,7 @@ public sealed unsafe class PacketCapture : IDisposable
         SnapLength = LibPcap.Snapshot(_pcap);
     }
 
-    /// <summary>The interface name or file path this capture reads.</summary>
+    /// <inheritdoc />
     public string Source { get; }
 
     /// <summary>Whether this capture reads a file (no statistics, ends).</summary>
@@ -36,7 +36,7 @@ public sealed unsafe class PacketCapture : IDisposable
     /// <summary>Link-layer header type of every packet (<c>pcap_datalink</c>).</summary>
     public LinkType LinkType { get; }
 
-    /// <summary>Bytes kept of each packet (<c>pcap_snapshot</c>).</summary>
+    /// <inheritdoc />
     public int SnapLength { get; }
 
     /// <summary>The libpcap version string, e.g. <c>libpcap version 1.10.3 (with TPACKET_V3)</c>.</summary>

@@ -42,14 +42,14 @@ public sealed class PacketDecoder
     public int PendingReassemblies => _reassembler.PendingFlows;
 
     /// <summary>
-    /// Reads and decodes packets from <paramref name="capture"/> until the file ends, <see cref="PacketCapture.BreakLoop"/> is
+    /// Reads and decodes packets from <paramref name="capture"/> until the file ends, <see cref="IPacketSource.BreakLoop"/> is
     /// called, or <paramref name="cancellationToken"/> is cancelled (which breaks the loop). Returns the packets read.
     /// </summary>
     /// <exception cref="PcapException">libpcap reported a read error.</exception>
-    public long DecodeAll(PacketCapture capture, CancellationToken cancellationToken)
+    public long DecodeAll(IPacketSource capture, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(capture);
-        using var registration = cancellationToken.Register(static state => ((PacketCapture)state!).BreakLoop(), capture);
+        using var registration = cancellationToken.Register(static state => ((IPacketSource)state!).BreakLoop(), capture);
         var linkType = capture.LinkType;
         long count = 0;
         while (true)

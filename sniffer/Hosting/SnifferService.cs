@@ -18,14 +18,14 @@ internal sealed partial class SnifferService(
     IHostApplicationLifetime lifetime,
     ILogger<SnifferService> logger) : BackgroundService
 {
-    private PacketCapture? _capture;
+    private IPacketSource? _capture;
     private PacketDecoder? _decoder;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         _capture = settings.ReadFile is { Length: > 0 } file
-            ? PacketCapture.OpenFile(file)
+            ? PacketSources.OpenFile(file)
             : PacketCapture.OpenLive(new LiveCaptureSettings
             {
                 Interface = settings.Interface!,
@@ -95,7 +95,7 @@ internal sealed partial class SnifferService(
         }
     }
 
-    private async Task LogStatisticsAsync(PacketCapture capture, PacketDecoder decoder, CancellationToken cancellationToken)
+    private async Task LogStatisticsAsync(IPacketSource capture, PacketDecoder decoder, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(options.Value.StatisticsInterval, timeProvider);
         try

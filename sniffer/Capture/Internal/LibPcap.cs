@@ -58,6 +58,12 @@ internal static unsafe partial class LibPcap
     [LibraryImport(Library, EntryPoint = "pcap_open_offline", StringMarshalling = StringMarshalling.Utf8)]
     public static partial nint OpenOffline(string path, byte* errorBuffer);
 
+    [LibraryImport(Library, EntryPoint = "pcap_open_dead")]
+    public static partial nint OpenDead(int linkType, int snapLength);
+
+    [LibraryImport(Library, EntryPoint = "pcap_offline_filter")]
+    public static partial int OfflineFilter(BpfProgram* program, PacketHeader* header, byte* data);
+
     [LibraryImport(Library, EntryPoint = "pcap_set_snaplen")]
     public static partial int SetSnapLength(nint pcap, int snapLength);
 
