@@ -20,6 +20,13 @@ public sealed class DecoderOptions
     /// </summary>
     public int MaxClientHelloLength { get; set; } = 16384 + TlsRecord.HeaderLength;
 
+    /// <summary>
+    /// Most QUIC Initial packets per second (of packet time) whose decryption may fail before further ones are skipped
+    /// (and counted). Default 1000. Security: each failure costs an AEAD check and an exception, so this bounds the CPU a
+    /// flood of fake Initials can take; real clients' Initials never fail.
+    /// </summary>
+    public int MaxQuicDecryptFailuresPerSecond { get; set; } = 1000;
+
     /// <summary>Longest gap in packet time between two segments of one ClientHello. Default 10 s.</summary>
     public TimeSpan ReassemblyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

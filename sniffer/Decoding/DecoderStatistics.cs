@@ -39,8 +39,14 @@ public sealed class DecoderStatistics
     /// <summary>ClientHellos that had to be joined from several TCP segments.</summary>
     public long TlsReassembled { get; internal set; }
 
-    /// <summary>Partial ClientHellos given up: evicted, timed out, too long or with a gap in the sequence.</summary>
+    /// <summary>Partial ClientHellos (TCP or QUIC) given up: evicted, timed out, too long or with a gap in the sequence.</summary>
     public long TlsReassemblyAbandoned { get; internal set; }
+
+    /// <summary>QUIC Initial packets decrypted (v1 and v2).</summary>
+    public long QuicInitials { get; internal set; }
+
+    /// <summary>QUIC Initial-looking packets not tried because too many failed in the last second.</summary>
+    public long QuicSkipped { get; internal set; }
 
     /// <summary>HTTP/1.x request heads.</summary>
     public long HttpRequests { get; internal set; }

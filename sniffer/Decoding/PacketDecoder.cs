@@ -10,10 +10,10 @@ namespace ClassroomGuard.Sniffer.Decoding;
 
 /// <summary>
 /// Decodes captured packets layer by layer and reports what it finds to an <see cref="IPacketSink"/>. Allocates nothing per
-/// packet; never throws on packet content (malformed layers are counted and reported to the sink). Not thread-safe: one
-/// decoder per capture thread.
+/// packet (QUIC Initial packets excepted: each decryption allocates its AES-GCM key schedule); never throws on packet
+/// content (malformed layers are counted and reported to the sink). Not thread-safe: one decoder per capture thread.
 /// </summary>
-public sealed class PacketDecoder
+public sealed class PacketDecoder : IDisposable
 {
     private const ushort DnsPort = 53;
     private const ushort MulticastDnsPort = 5353;
@@ -24,7 +24,18 @@ public sealed class PacketDecoder
 
     private readonly IPacketSink _sink;
     private readonly ClientHelloReassembler _reassembler;
+    private const ushort QuicPort = 443;
+
+    /// <summary>RFC 9000 14.1: a client's Initial datagram is padded to at least 1200 bytes; servers drop smaller ones.</summary>
+    private const int MinInitialDatagram = 1200;
+
     private readonly byte[] _nameScratch = new byte[DnsName.MaxLength + 3];
+    private readonly QuicInitialDecryptor _quic = new();
+    private readonly QuicCryptoReassembler _quicReassembler;
+    private readonly byte[] _quicPlaintext = new byte[65536];
+    private readonly int _maxQuicFailuresPerSecond;
+    private long _quicFailureWindow;
+    private int _quicFailuresInWindow;
     private PacketSummary _summary;
 
     /// <summary>Creates a decoder that reports to <paramref name="sink"/>.</summary>
@@ -32,14 +43,17 @@ public sealed class PacketDecoder
     {
         ArgumentNullException.ThrowIfNull(sink);
         _sink = sink;
-        _reassembler = new ClientHelloReassembler(options ?? new DecoderOptions());
+        options ??= new DecoderOptions();
+        _reassembler = new ClientHelloReassembler(options);
+        _quicReassembler = new QuicCryptoReassembler(options);
+        _maxQuicFailuresPerSecond = options.MaxQuicDecryptFailuresPerSecond;
     }
 
     /// <summary>The decoder's counters.</summary>
     public DecoderStatistics Statistics { get; } = new();
 
-    /// <summary>Flows holding a partial TLS ClientHello now.</summary>
-    public int PendingReassemblies => _reassembler.PendingFlows;
+    /// <summary>Flows holding a partial TLS ClientHello now (TCP and QUIC).</summary>
+    public int PendingReassemblies => _reassembler.PendingFlows + _quicReassembler.PendingFlows;
 
     /// <summary>
     /// Reads and decodes packets from <paramref name="capture"/> until the file ends, <see cref="IPacketSource.BreakLoop"/> is
@@ -67,6 +81,9 @@ public sealed class PacketDecoder
             }
         }
     }
+
+    /// <summary>Releases the QUIC header-protection cipher.</summary>
+    public void Dispose() => _quic.Dispose();
 
     /// <summary>Decodes one packet read from a capture of link type <paramref name="linkType"/>.</summary>
     public void Decode(LinkType linkType, in CapturedPacket packet) =>
@@ -310,7 +327,11 @@ public sealed class PacketDecoder
             Statistics.Dhcp++;
             _sink.OnDhcp(in _summary, in dhcp);
         }
-        else if (sourcePort == NetBiosNamePort && destinationPort == NetBiosNamePort || destinationPort == NetBiosNamePort)
+        else if (destinationPort == QuicPort && payload.Length >= MinInitialDatagram && (payload[0] & 0xC0) == 0xC0)
+        {
+            DecodeQuicInitial(payload);
+        }
+        else if (destinationPort == NetBiosNamePort)
         {
             if (!NetBiosNamePacket.TryRead(payload, _nameScratch, out var netBios))
             {
@@ -320,6 +341,52 @@ public sealed class PacketDecoder
 
             Statistics.NetBios++;
             _sink.OnNetBiosName(in _summary, in netBios);
+        }
+    }
+
+    private void DecodeQuicInitial(ReadOnlySpan<byte> datagram)
+    {
+        // Only the first packet of the datagram: clients send each Initial in a datagram of its own.
+        if (!QuicLongHeader.TryReadInitial(datagram, out var header))
+        {
+            return;
+        }
+
+        // Garbage that looks like an Initial costs a failed AEAD each (an exception in .NET): bounded per second of
+        // packet time so a flood of it cannot take the capture thread.
+        var now = _summary.TimestampMicroseconds;
+        if (now - _quicFailureWindow >= 1_000_000 || now < _quicFailureWindow)
+        {
+            _quicFailureWindow = now;
+            _quicFailuresInWindow = 0;
+        }
+
+        if (_quicFailuresInWindow >= _maxQuicFailuresPerSecond)
+        {
+            Statistics.QuicSkipped++;
+            return;
+        }
+
+        if (!_quic.TryDecrypt(header, datagram, _quicPlaintext, out var length, out _))
+        {
+            _quicFailuresInWindow++;
+            Malformed(PacketLayer.Quic);
+            return;
+        }
+
+        Statistics.QuicInitials++;
+        var key = QuicFlowKey.Create(_summary.SourceIp, _summary.SourcePort, header.DestinationConnectionId);
+        var result = _quicReassembler.Add(key, _quicPlaintext.AsSpan(0, length), now, out var clientHello);
+        Statistics.TlsReassemblyAbandoned = _reassembler.Abandoned + _quicReassembler.Abandoned;
+        switch (result)
+        {
+            case QuicFramesResult.Complete when TlsClientHello.TryRead(clientHello, out var hello):
+                Statistics.TlsClientHellos++;
+                _sink.OnTlsClientHello(in _summary, in hello, HelloTransport.Quic);
+                break;
+            case QuicFramesResult.Complete or QuicFramesResult.Malformed:
+                Malformed(PacketLayer.Quic);
+                break;
         }
     }
 
@@ -348,7 +415,7 @@ public sealed class PacketDecoder
             case ReassemblyResult.Pending:
                 return;
             case ReassemblyResult.Abandoned:
-                Statistics.TlsReassemblyAbandoned = _reassembler.Abandoned;
+                Statistics.TlsReassemblyAbandoned = _reassembler.Abandoned + _quicReassembler.Abandoned;
                 break;
         }
 
@@ -361,7 +428,7 @@ public sealed class PacketDecoder
                 _reassembler.Start(key, tcp.Sequence, payload, recordLength, _summary.TimestampMicroseconds);
 
                 // Starting may have evicted or refused a flow.
-                Statistics.TlsReassemblyAbandoned = _reassembler.Abandoned;
+                Statistics.TlsReassemblyAbandoned = _reassembler.Abandoned + _quicReassembler.Abandoned;
                 return;
         }
 

@@ -53,6 +53,13 @@ public sealed class SnifferOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00", ErrorMessage = "Sniffer:ReassemblyTimeout must be between 00:00:00.100 and 00:05:00.")]
     public TimeSpan ReassemblyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Most QUIC Initials per second whose decryption may fail before more are skipped (counted). Default 1000.
+    /// Range 0-1,000,000. Security: bounds the CPU a flood of fake Initials costs (each failure is an AEAD check + exception).
+    /// </summary>
+    [Range(0, 1_000_000, ErrorMessage = "Sniffer:MaxQuicDecryptFailuresPerSecond must be between 0 and 1000000.")]
+    public int MaxQuicDecryptFailuresPerSecond { get; set; } = 1000;
+
     /// <summary>How often capture and decoder counters are logged. Default 60 s. Range 1 s-1 h.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Sniffer:StatisticsInterval must be between 00:00:01 and 01:00:00.")]
     public TimeSpan StatisticsInterval { get; set; } = TimeSpan.FromSeconds(60);

@@ -51,6 +51,7 @@ internal sealed partial class SnifferService(
             MaxReassemblyFlows = settings.MaxReassemblyFlows,
             MaxClientHelloLength = settings.MaxClientHelloLength,
             ReassemblyTimeout = settings.ReassemblyTimeout,
+            MaxQuicDecryptFailuresPerSecond = settings.MaxQuicDecryptFailuresPerSecond,
         });
         Log.CaptureOpened(logger, _capture.Source, _capture.LinkType, _capture.SnapLength, settings.Filter, PacketCapture.LibraryVersion);
         return base.StartAsync(cancellationToken);
@@ -59,6 +60,7 @@ internal sealed partial class SnifferService(
     public override void Dispose()
     {
         _capture?.Dispose();
+        _decoder?.Dispose();
         base.Dispose();
     }
 
