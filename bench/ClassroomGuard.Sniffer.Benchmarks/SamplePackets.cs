@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using ClassroomGuard.Sniffer.Capture;
 
 namespace ClassroomGuard.Sniffer.Benchmarks;
@@ -29,5 +28,4 @@ internal static class SamplePackets
         }
     }
 
-    public static int TlsHellos(byte[][] packets) => packets.Count(p => p.Length > 60 && p[23] == 6 && BinaryPrimitives.ReadUInt16BigEndian(p.AsSpan(36)) == 443 && p[54] == 22);
 }

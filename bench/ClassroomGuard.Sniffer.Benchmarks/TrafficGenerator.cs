@@ -1,13 +1,17 @@
 using System.Buffers.Binary;
 using System.Text;
+using ClassroomGuard.Sniffer.Tests.Support;
 
 namespace ClassroomGuard.Sniffer.Benchmarks;
 
 /// <summary>
 /// Writes a synthetic but realistic school capture (classic pcap, Ethernet): bulk TCP downloads with ACKs, TLS connections
 /// (handshake with a ClientHello carrying SNI + ALPN; a third of them "post-quantum" sized, spanning two segments), DNS
-/// query/response pairs, QUIC-like UDP 443 (long-header Initials and short-header data), and a little ARP/ICMP/mDNS.
-/// Seeded: the same arguments give the same file.
+/// query/response pairs, QUIC on UDP 443 (real encrypted client Initials, half of them split over two, then short-header
+/// data), and a little ARP/ICMP/mDNS.
+/// Per connection: TLS 4-120 data segments after the handshake, QUIC 20-300 packets after the Initials, bulk 8-40
+/// segments — so about one ClientHello (TCP or QUIC) per 60-70 packets, which is handshake-heavy next to a real network
+/// (video flows run to thousands of packets). Seeded: the same arguments give the same file.
 /// </summary>
 internal sealed class TrafficGenerator
 {
@@ -95,7 +99,7 @@ internal sealed class TrafficGenerator
         Tcp(server, client, 443, port, 0x10, Filler(1448, 0x16));
         Tcp(server, client, 443, port, 0x18, Filler(900, 0x17));
         Tcp(client, server, port, 443, 0x18, Filler(80, 0x14));
-        Bulk(client, server, port, _random.Next(2, 12), limit);
+        Bulk(client, server, port, _random.Next(4, 120), limit);
         Tcp(client, server, port, 443, 0x11, []);
         Tcp(server, client, 443, port, 0x11, []);
     }
@@ -130,14 +134,20 @@ internal sealed class TrafficGenerator
 
     private void Quic(uint client, uint server, ushort port, long limit)
     {
-        // Long-header Initial (first byte 0xC3, version 1), then short-header data both ways.
-        var initial = Filler(1200, 0xC3);
-        initial[1] = 0;
-        initial[2] = 0;
-        initial[3] = 0;
-        initial[4] = 1;
-        Udp(client, server, port, 443, initial);
-        var packets = _random.Next(10, 40);
+        // Real client Initials (v1): the ClientHello in CRYPTO frames, encrypted as a browser does. Half are Chrome-like
+        // post-quantum ClientHellos (~1.8 KB) split over two Initials. Then short-header data both ways.
+        var postQuantum = _random.Next(2) == 0;
+        var hello = ClientHelloRecord(_names[_random.Next(_names.Length)], postQuantum ? 1216 : 32, postQuantum ? _random.Next(300, 500) : 0).AsSpan(5);
+        var id = new byte[8];
+        _random.NextBytes(id);
+        var first = Math.Min(hello.Length, 1100);
+        Udp(client, server, port, 443, QuicInitialProtector.Protect(1, id, id[..4], 0, QuicInitialProtector.CryptoFrame(0, hello[..first])));
+        if (first < hello.Length)
+        {
+            Udp(client, server, port, 443, QuicInitialProtector.Protect(1, id, id[..4], 1, QuicInitialProtector.CryptoFrame(first, hello[first..])));
+        }
+
+        var packets = _random.Next(20, 300);
         for (var i = 0; i < packets && Packets < limit; i++)
         {
             Udp(server, client, 443, port, Filler(_random.Next(1100, 1350), 0x43));
