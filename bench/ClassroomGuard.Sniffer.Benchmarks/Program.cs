@@ -53,7 +53,7 @@ if (args.Length >= 2 && args[0] == "--decode")
     cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
     var s = decoder.Statistics;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"decoded packets={count} seconds={watch.Elapsed.TotalSeconds:F3} pps={count / watch.Elapsed.TotalSeconds:F0} cpu_seconds={cpu.TotalSeconds:F3} cpu_pps={count / cpu.TotalSeconds:F0} allocated_bytes={allocated} gen0={GC.CollectionCount(0)} hellos={s.TlsClientHellos} reassembled={s.TlsReassembled} dns={s.Dns} malformed={s.Malformed}"));
+        $"decoded packets={count} seconds={watch.Elapsed.TotalSeconds:F3} pps={count / watch.Elapsed.TotalSeconds:F0} cpu_seconds={cpu.TotalSeconds:F3} cpu_pps={count / cpu.TotalSeconds:F0} allocated_bytes={allocated} gen0={GC.CollectionCount(0)} hellos={s.TlsClientHellos} reassembled={s.TlsReassembled} quic_initials={s.QuicInitials} dns={s.Dns} malformed={s.Malformed}"));
     return 0;
 }
 

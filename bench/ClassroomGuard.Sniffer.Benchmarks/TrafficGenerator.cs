@@ -10,7 +10,7 @@ namespace ClassroomGuard.Sniffer.Benchmarks;
 /// query/response pairs, QUIC on UDP 443 (real encrypted client Initials, half of them split over two, then short-header
 /// data), and a little ARP/ICMP/mDNS.
 /// Per connection: TLS 4-120 data segments after the handshake, QUIC 20-300 packets after the Initials, bulk 8-40
-/// segments — so about one ClientHello (TCP or QUIC) per 60-70 packets, which is handshake-heavy next to a real network
+/// segments — so about one ClientHello (TCP or QUIC) per 200 packets, which is handshake-heavy next to a real network
 /// (video flows run to thousands of packets). Seeded: the same arguments give the same file.
 /// </summary>
 internal sealed class TrafficGenerator
