@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 // ClassroomGuard.Sniffer: passive capture from the mirror port. A bad setting ends with a message naming it and exit
 // code 78 (EX_CONFIG); an interface or file libpcap cannot open, or a bad filter, with 66 (EX_NOINPUT) or 77
-// (EX_NOPERM) and libpcap's reason. systemd does not restart on either: a person has to fix them.
+// (EX_NOPERM) and libpcap's reason; a capture that fails while running (interface gone) with 74 (EX_IOERR).
 try
 {
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = false });
@@ -14,7 +14,7 @@ try
     builder.Services.AddSniffer();
     using var host = builder.Build();
     await host.RunAsync();
-    return 0;
+    return Environment.ExitCode;
 }
 catch (OptionsValidationException ex)
 {

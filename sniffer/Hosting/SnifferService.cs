@@ -80,7 +80,9 @@ internal sealed partial class SnifferService(
         }
         catch (PcapException ex)
         {
+            // The host stops when a background service fails; EX_IOERR tells systemd it was not a clean stop.
             Log.CaptureFailed(logger, ex.Message);
+            Environment.ExitCode = 74;
             throw;
         }
         finally

@@ -49,6 +49,37 @@ public sealed class LiveCaptureTests
     }
 
     [Fact]
+    public async Task OpenLive_AnyInterface_CookedHeadersDecoded()
+    {
+        await using var lab = await NetworkLab.CreateAsync();
+        using var capture = NetworkLab.RunInNamespace(lab.ClientNamespace, () => PacketCapture.OpenLive(new LiveCaptureSettings
+        {
+            Interface = "any",
+            ImmediateMode = true,
+            BufferSize = 4 * 1024 * 1024,
+            ReadTimeout = TimeSpan.FromMilliseconds(50),
+        }));
+        capture.SetFilter("icmp");
+        Assert.True(capture.LinkType is LinkType.LinuxSll or LinkType.LinuxSll2, capture.LinkType.ToString());
+
+        var sink = new RecordingSink { RecordPackets = true };
+        var decoder = new PacketDecoder(sink);
+        var reading = Task.Factory.StartNew(() => decoder.DecodeAll(capture, CancellationToken.None), TaskCreationOptions.LongRunning);
+        var ping = await lab.InClientAsync("ping", "-c", "3", "-i", "0.2", "-W", "2", lab.ServerIp);
+        Assert.True(ping.ExitCode == 0, ping.Output + ping.Error);
+        for (var i = 0; i < 200 && decoder.Statistics.Packets < 6; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        capture.BreakLoop();
+        await reading.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(3, sink.Packets.Count(p => p.StartsWith(lab.ClientIp + ":0>" + lab.ServerIp, StringComparison.Ordinal)));
+        Assert.Equal(3, sink.Packets.Count(p => p.StartsWith(lab.ServerIp + ":0>" + lab.ClientIp, StringComparison.Ordinal)));
+        Assert.Equal(0, decoder.Statistics.Malformed);
+    }
+
+    [Fact]
     public async Task BreakLoop_IdleLiveCapture_UnblocksReader()
     {
         await using var lab = await NetworkLab.CreateAsync();
