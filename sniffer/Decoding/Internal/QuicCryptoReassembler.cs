@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using ClassroomGuard.Sniffer.Decoding.Application;
 
 namespace ClassroomGuard.Sniffer.Decoding.Internal;
@@ -99,17 +100,11 @@ internal sealed class QuicCryptoReassembler
             if (NextFrame(frames, ref offset, out var cryptoOffset, out var data) == FrameKind.Crypto)
             {
                 data.CopyTo(slot.Buffer.AsSpan((int)cryptoOffset));
-                for (var i = (int)cryptoOffset; i < (int)cryptoOffset + data.Length; i++)
-                {
-                    slot.Coverage[i >> 6] |= 1UL << (i & 63);
-                }
+                MarkCovered(slot.Coverage, (int)cryptoOffset, data.Length);
             }
         }
 
-        while (slot.Contiguous < _maxLength && (slot.Coverage[slot.Contiguous >> 6] & (1UL << (slot.Contiguous & 63))) != 0)
-        {
-            slot.Contiguous++;
-        }
+        slot.Contiguous = ContiguousFrom(slot.Coverage, slot.Contiguous, _maxLength);
 
         if (slot.Needed == 0 && slot.Contiguous >= 4)
         {
@@ -143,11 +138,9 @@ internal sealed class QuicCryptoReassembler
         switch (type)
         {
             case 0x00:
-                while (offset < frames.Length && frames[offset] == 0)
-                {
-                    offset++;
-                }
-
+                // PADDING runs to the end of most Initials (~900 bytes): skip the run in one vectorised search.
+                var next = frames[offset..].IndexOfAnyExcept((byte)0);
+                offset = next < 0 ? frames.Length : offset + next;
                 return FrameKind.Other;
             case 0x01:
                 return FrameKind.Other;
@@ -190,6 +183,37 @@ internal sealed class QuicCryptoReassembler
             default:
                 return FrameKind.Malformed;
         }
+    }
+
+    // Sets bits [start, start + length) a 64-bit word at a time.
+    private static void MarkCovered(ulong[] coverage, int start, int length)
+    {
+        var end = start + length;
+        while (start < end)
+        {
+            var bit = start & 63;
+            var count = Math.Min(64 - bit, end - start);
+            var mask = count == 64 ? ulong.MaxValue : ((1UL << count) - 1) << bit;
+            coverage[start >> 6] |= mask;
+            start += count;
+        }
+    }
+
+    // The first byte at or after `from` not yet received (or `max`), found a word at a time.
+    private static int ContiguousFrom(ulong[] coverage, int from, int max)
+    {
+        while (from < max)
+        {
+            var missing = ~coverage[from >> 6] >> (from & 63);
+            if (missing != 0)
+            {
+                return Math.Min(max, from + BitOperations.TrailingZeroCount(missing));
+            }
+
+            from = (from | 63) + 1;
+        }
+
+        return max;
     }
 
     private int Allocate(in QuicFlowKey key, long now)
