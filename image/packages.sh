@@ -19,9 +19,20 @@ TEST_PACKAGES=(
   influxdb-client  # the influx CLI, for inspecting test databases by hand
   jq
   unbound          # DNS filter tests: local upstream on a loopback port (local-data only, never the Internet)
-  bind9-dnsutils   # DNS filter tests: dig as a real client (UDP, TCP, EDNS, truncation and TCP retry)
   knot-dnsutils    # DNS filter tests: kdig as a second real client
   dnsperf          # DNS benchmark (bench/dns.sh, issue #3)
+  # Sniffer tests: real traffic in network namespaces, tshark as the oracle (tests must run as root).
+  iproute2         # ip netns, veth pairs
+  ethtool          # segmentation offload off on the test veths (wire-sized TCP segments)
+  tcpdump          # writes the captures; its -r rate is the benchmark's baseline
+  tshark           # the oracle (answer "no" to wireshark-common's setuid question; non-interactive installs do)
+  dnsmasq-base     # DNS and DHCP server in the server namespace (binary only: no system service on port 53)
+  isc-dhcp-client  # dhclient: a real DHCP exchange with a host name
+  iputils-ping     # live-capture traffic
+  python3          # a plain HTTP server for the Host-header oracle
+  tcpreplay        # live replay benchmark (bench/sniffer.sh)
+  time             # /usr/bin/time: CPU seconds of each contender in bench/sniffer.sh
+  bc               # arithmetic in bench/sniffer.sh
 )
 
 # install_packages PKG... — installs what is missing, quietly; fails loudly naming apt's error.

@@ -1,5 +1,33 @@
-// ClassroomGuard.Sniffer — passive capture from the mirror port, packet decoding and per-device accounting.
-// This service is not built yet (issue #4). It says so and exits with EX_CONFIG (78) rather
-// than pretending to run, so set-up and systemd never report it as working.
-System.Console.Error.WriteLine("ClassroomGuard.Sniffer is not implemented yet (issue #4); nothing was started.");
-return 78;
+using ClassroomGuard.Sniffer.Capture;
+using ClassroomGuard.Sniffer.Hosting;
+using ClassroomGuard.Storage.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+// ClassroomGuard.Sniffer: passive capture from the mirror port. A bad setting ends with a message naming it and exit
+// code 78 (EX_CONFIG); an interface or file libpcap cannot open, or a bad filter, with 66 (EX_NOINPUT) or 77
+// (EX_NOPERM) and libpcap's reason; a capture that fails while running (interface gone) with 74 (EX_IOERR).
+try
+{
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = false });
+    builder.Configuration.AddClassroomGuardSources(args);
+    builder.Services.AddSniffer();
+    using var host = builder.Build();
+    await host.RunAsync();
+    return Environment.ExitCode;
+}
+catch (OptionsValidationException ex)
+{
+    await Console.Error.WriteLineAsync("ClassroomGuard.Sniffer: invalid setting: " + string.Join(" ", ex.Failures));
+    return 78;
+}
+catch (PcapException ex)
+{
+    await Console.Error.WriteLineAsync("ClassroomGuard.Sniffer: " + ex.Message);
+    return ex.Kind switch
+    {
+        PcapErrorKind.PermissionDenied => 77,
+        PcapErrorKind.BadFilter => 78,
+        _ => 66,
+    };
+}

@@ -1,0 +1,64 @@
+using System.Buffers.Binary;
+using BenchmarkDotNet.Attributes;
+using ClassroomGuard.Sniffer.Capture;
+using ClassroomGuard.Sniffer.Decoding;
+
+namespace ClassroomGuard.Sniffer.Benchmarks;
+
+/// <summary>
+/// The decode path on the first 4096 packets of the generated workload, with the memory diagnoser. Each invocation
+/// decodes every packet once (OperationsPerInvoke), so Mean and Allocated are per packet.
+/// </summary>
+[MemoryDiagnoser]
+public class DecodeBenchmarks
+{
+    private byte[][] _mix = [];
+    private byte[][] _withoutQuicInitials = [];
+    private byte[][] _quicInitials = [];
+    private PacketDecoder _decoder = null!;
+    private PacketDecoder _countingDecoder = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _mix = SamplePackets.Mix();
+        _withoutQuicInitials = _mix.Where(p => !IsQuicInitial(p)).ToArray();
+        _quicInitials = _mix.Where(IsQuicInitial).ToArray();
+        _decoder = new PacketDecoder(NullPacketSink.Instance);
+        _countingDecoder = new PacketDecoder(new CountingSink());
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _decoder.Dispose();
+        _countingDecoder.Dispose();
+    }
+
+    /// <summary>Everything: bulk TCP, TLS (with split ClientHellos), DNS, QUIC (with real Initials), ARP/ICMP/mDNS.</summary>
+    [Benchmark(OperationsPerInvoke = SamplePackets.Count)]
+    public void DecodeMix() => Run(_decoder, _mix);
+
+    /// <summary>The same with a sink that reads addresses, lengths, SNI and DNS names.</summary>
+    [Benchmark(OperationsPerInvoke = SamplePackets.Count)]
+    public void DecodeMixCountingSink() => Run(_countingDecoder, _mix);
+
+    /// <summary>The mix without QUIC client Initials: the path every other packet takes.</summary>
+    [Benchmark]
+    public void DecodeMixWithoutQuicInitials() => Run(_decoder, _withoutQuicInitials);
+
+    /// <summary>Only the QUIC client Initials of the mix (decryption + CRYPTO reassembly + ClientHello).</summary>
+    [Benchmark]
+    public void DecodeQuicInitials() => Run(_decoder, _quicInitials);
+
+    private static void Run(PacketDecoder decoder, byte[][] packets)
+    {
+        foreach (var packet in packets)
+        {
+            decoder.Decode(LinkType.Ethernet, 1, packet.Length, packet);
+        }
+    }
+
+    private static bool IsQuicInitial(byte[] p) =>
+        p.Length >= 42 + 1200 && p[23] == 17 && BinaryPrimitives.ReadUInt16BigEndian(p.AsSpan(36)) == 443 && (p[42] & 0xC0) == 0xC0;
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Packets per second of our sniffer's decode against tcpdump and tshark, on the same generated capture.
+#
+#   bash bench/sniffer.sh                    # 5,000,000 packets; tshark on the first 500,000
+#   PACKETS=2000000 RUNS=5 bash bench/sniffer.sh
+#   LIVE=0 BDN=0 bash bench/sniffer.sh       # skip the live tcpreplay run / the BenchmarkDotNet allocation proof
+#
+# 1. Generates a synthetic but realistic capture with our generator (bench/ClassroomGuard.Sniffer.Benchmarks
+#    --generate): bulk TCP downloads + ACKs, TLS connections (ClientHello with SNI and ALPN; a third of them ~2 KB
+#    "post-quantum" ClientHellos split across two segments), DNS pairs, QUIC-like UDP 443, a little ARP/ICMP/mDNS.
+#    The file lives in a temporary folder and is deleted at the end.
+# 2. Each contender runs pinned to ONE core (taskset -c $CPU), the file already in the page cache:
+#    sniffer: read + decode every packet through the decoder and the IPacketSink seam with a no-op sink
+#             (--decode: the service's file path, a memory-mapped reader; also reported: the libpcap pcap_next_ex path);
+#    tcpdump: tcpdump -r FILE -w /dev/null (reads and copies every packet);
+#    tshark:  tshark -r FILE -c $TSHARK_PACKETS -Y 'tls.handshake.type == 1' -T fields -e tls.handshake.extensions_server_name
+#             (only the first $TSHARK_PACKETS packets: tshark on millions of packets takes minutes).
+#    sniffer and tcpdump run $RUNS times each, alternating; the best (shortest) wall time counts. The machine is shared,
+#    so packets per CPU-second (user+sys) are printed too.
+# 3. LIVE=1: tcpreplay --topspeed from one network namespace into a veth, our capture + decode on the peer in another,
+#    and the counters pcap_stats reports (received / dropped). All traffic stays on that veth pair.
+# 4. BDN=1: BenchmarkDotNet with the memory diagnoser on the decode path (Allocated must be 0 B).
+# Prints, as its last three lines:  sniffer pps=N   tshark pps=N   tcpdump pps=N   (wall clock, one core)
+set -euo pipefail
+
+PACKETS=${PACKETS:-5000000}
+TSHARK_PACKETS=${TSHARK_PACKETS:-500000}
+RUNS=${RUNS:-3}
+CPU=${CPU:-1}
+LIVE=${LIVE:-1}
+LIVE_PACKETS=${LIVE_PACKETS:-1000000}
+BDN=${BDN:-1}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+for tool in dotnet tcpdump tshark taskset /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "error: $tool is missing (image/packages.sh TEST_PACKAGES; /usr/bin/time is Debian's 'time')" >&2; exit 1; }
+done
+
+WORK=$(mktemp -d /tmp/cg-bench-sniffer.XXXXXX)
+NS=""
+cleanup() {
+  if [[ -n $NS ]]; then ip netns del "${NS}r" 2>/dev/null || true; ip netns del "${NS}s" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "== build"
+dotnet build "$ROOT/bench/ClassroomGuard.Sniffer.Benchmarks" -c Release -v quiet -nologo | grep -E "error|Warn|warn" || true
+BENCH=(dotnet "$ROOT/bench/ClassroomGuard.Sniffer.Benchmarks/bin/Release/net10.0/ClassroomGuard.Sniffer.Benchmarks.dll")
+FILE=$WORK/bench.pcap
+
+echo "== generate $PACKETS packets"
+"${BENCH[@]}" --generate "$FILE" "$PACKETS"
+cat "$FILE" > /dev/null   # into the page cache, for every contender alike
+
+# seconds(cmd...) — runs pinned to $CPU, prints "wall user sys" of the command.
+seconds() {
+  /usr/bin/time -f "%e %U %S" -o "$WORK/time" taskset -c "$CPU" "$@" > "$WORK/out" 2> "$WORK/err"
+  cat "$WORK/time"
+}
+
+best_ours=""; best_ours_cpu=""; best_tcpdump=""; best_tcpdump_cpu=""
+for run in $(seq 1 "$RUNS"); do
+  echo "== run $run/$RUNS"
+  taskset -c "$CPU" "${BENCH[@]}" --decode "$FILE" > "$WORK/ours"
+  line=$(cat "$WORK/ours"); echo "sniffer (mapped file): $line"
+  wall=$(grep -o ' seconds=[0-9.]*' <<<"$line" | cut -d= -f2)
+  cpu=$(grep -o 'cpu_seconds=[0-9.]*' <<<"$line" | cut -d= -f2)
+  [[ -z $best_ours ]] || (( $(echo "$wall < $best_ours" | bc -l) )) && best_ours=$wall
+  [[ -z $best_ours_cpu ]] || (( $(echo "$cpu < $best_ours_cpu" | bc -l) )) && best_ours_cpu=$cpu
+
+  read -r wall user sys < <(seconds tcpdump -r "$FILE" -w /dev/null)
+  echo "tcpdump -r -w /dev/null: wall=${wall}s user=${user}s sys=${sys}s"
+  cpu=$(echo "$user + $sys" | bc -l)
+  [[ -z $best_tcpdump ]] || (( $(echo "$wall < $best_tcpdump" | bc -l) )) && best_tcpdump=$wall
+  [[ -z $best_tcpdump_cpu ]] || (( $(echo "$cpu < $best_tcpdump_cpu" | bc -l) )) && best_tcpdump_cpu=$cpu
+done
+
+echo "== sniffer through libpcap (pcap_next_ex, fread copy), once"
+taskset -c "$CPU" "${BENCH[@]}" --decode "$FILE" libpcap | tee "$WORK/libpcap"
+libpcap_wall=$(grep -o ' seconds=[0-9.]*' "$WORK/libpcap" | cut -d= -f2)
+
+echo "== tshark on the first $TSHARK_PACKETS packets (SNI extraction)"
+read -r tshark_wall tshark_user tshark_sys < <(seconds tshark -r "$FILE" -c "$TSHARK_PACKETS" -Y "tls.handshake.type == 1" -T fields -e tls.handshake.extensions_server_name)
+hellos=$(grep -c . "$WORK/out" || true)
+echo "tshark: wall=${tshark_wall}s user=${tshark_user}s sys=${tshark_sys}s, $hellos SNI lines"
+read -r empty_wall _ < <(seconds tshark -r "$FILE" -c 1 -Y "tls.handshake.type == 1" -T fields -e tls.handshake.extensions_server_name)
+echo "tshark start-up alone (1 packet): ${empty_wall}s (included in its rate below)"
+
+if [[ $LIVE == 1 ]]; then
+  echo "== live: tcpreplay --topspeed of $LIVE_PACKETS packets into a veth, captured on its peer"
+  if [[ $(id -u) -ne 0 ]] || ! command -v tcpreplay >/dev/null; then
+    echo "live: skipped (needs root and tcpreplay)"
+  else
+    NS=cgb$(printf '%04x' $((RANDOM % 65536)))
+    ip netns add "${NS}r"; ip netns add "${NS}s"
+    ip link add "${NS}a" type veth peer name "${NS}b"
+    ip link set "${NS}a" netns "${NS}s"; ip link set "${NS}b" netns "${NS}r"
+    ip -n "${NS}s" link set "${NS}a" up; ip -n "${NS}r" link set "${NS}b" up
+    ip netns exec "${NS}r" "${BENCH[@]}" --live "${NS}b" 120 > "$WORK/live" 2>&1 &
+    live_pid=$!
+    for _ in $(seq 1 100); do grep -q "live: capturing" "$WORK/live" && break; sleep 0.1; done
+    ip netns exec "${NS}s" tcpreplay -i "${NS}a" --topspeed -L "$LIVE_PACKETS" "$FILE" 2>&1 | grep -E "Actual|Rated|Failed" || true
+    wait "$live_pid" || true
+    cat "$WORK/live"
+  fi
+fi
+
+if [[ $BDN == 1 ]]; then
+  echo "== BenchmarkDotNet: allocations on the decode path"
+  (cd "$WORK" && "${BENCH[@]}" --bdn --filter '*DecodeBenchmarks*' --job short --inProcess 2>&1 | grep -E '^\|' ) || echo "BenchmarkDotNet failed"
+fi
+
+pps() { echo "$1 / $2" | bc -l | xargs printf '%.0f'; }
+echo "== result: best of $RUNS, one core (CPU $CPU), $PACKETS packets ($(du -h "$FILE" | cut -f1)); tshark on $TSHARK_PACKETS"
+echo "per CPU-second (user+sys): sniffer $(pps "$PACKETS" "$best_ours_cpu"), tcpdump $(pps "$PACKETS" "$best_tcpdump_cpu"), tshark $(pps "$TSHARK_PACKETS" "$(echo "$tshark_user + $tshark_sys" | bc -l)")"
+echo "sniffer via libpcap pcap_next_ex: $(pps "$PACKETS" "$libpcap_wall") pps (wall)"
+echo "sniffer pps=$(pps "$PACKETS" "$best_ours")"
+echo "tshark pps=$(pps "$TSHARK_PACKETS" "$tshark_wall")"
+echo "tcpdump pps=$(pps "$PACKETS" "$best_tcpdump")"

@@ -1,0 +1,118 @@
+using ClassroomGuard.Sniffer.Capture;
+using ClassroomGuard.Sniffer.Decoding;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ClassroomGuard.Sniffer.Hosting;
+
+/// <summary>
+/// Opens the capture at start (so a missing interface, a missing permission or a bad filter stops the host with a message
+/// naming it), then decodes on a dedicated thread until stopped, logging counters every
+/// <see cref="SnifferOptions.StatisticsInterval"/>. When reading a file, it stops the host at the file's end.
+/// </summary>
+internal sealed partial class SnifferService(
+    IOptions<SnifferOptions> options,
+    IPacketSink sink,
+    TimeProvider timeProvider,
+    IHostApplicationLifetime lifetime,
+    ILogger<SnifferService> logger) : BackgroundService
+{
+    private IPacketSource? _capture;
+    private PacketDecoder? _decoder;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        _capture = settings.ReadFile is { Length: > 0 } file
+            ? PacketSources.OpenFile(file)
+            : PacketCapture.OpenLive(new LiveCaptureSettings
+            {
+                Interface = settings.Interface!,
+                SnapLength = settings.SnapLength,
+                BufferSize = settings.BufferSize,
+                Promiscuous = settings.Promiscuous,
+                ImmediateMode = settings.ImmediateMode,
+                ReadTimeout = settings.ReadTimeout,
+            });
+        try
+        {
+            _capture.SetFilter(settings.Filter);
+        }
+        catch
+        {
+            _capture.Dispose();
+            _capture = null;
+            throw;
+        }
+
+        _decoder = new PacketDecoder(sink, new DecoderOptions
+        {
+            MaxReassemblyFlows = settings.MaxReassemblyFlows,
+            MaxClientHelloLength = settings.MaxClientHelloLength,
+            ReassemblyTimeout = settings.ReassemblyTimeout,
+            MaxQuicDecryptFailuresPerSecond = settings.MaxQuicDecryptFailuresPerSecond,
+        });
+        Log.CaptureOpened(logger, _capture.Source, _capture.LinkType, _capture.SnapLength, settings.Filter, PacketCapture.LibraryVersion);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _capture?.Dispose();
+        _decoder?.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var capture = _capture!;
+        var decoder = _decoder!;
+        using var statisticsStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var statistics = LogStatisticsAsync(capture, decoder, statisticsStop.Token);
+        try
+        {
+            await Task.Factory.StartNew(
+                () => decoder.DecodeAll(capture, stoppingToken),
+                stoppingToken,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
+        }
+        catch (PcapException ex)
+        {
+            // The host stops when a background service fails; EX_IOERR tells systemd it was not a clean stop.
+            Log.CaptureFailed(logger, ex.Message);
+            Environment.ExitCode = 74;
+            throw;
+        }
+        finally
+        {
+            await statisticsStop.CancelAsync();
+            await statistics;
+            var s = decoder.Statistics;
+            Log.CaptureEnded(logger, capture.Source, s.Packets, s.Malformed, s.TlsClientHellos, s.Dns, s.Dhcp);
+        }
+
+        if (capture.IsFile)
+        {
+            lifetime.StopApplication();
+        }
+    }
+
+    private async Task LogStatisticsAsync(IPacketSource capture, PacketDecoder decoder, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.StatisticsInterval, timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                var c = capture.GetStatistics();
+                Log.Statistics(logger, c.Received, c.Dropped, c.InterfaceDropped, decoder.Statistics.Packets, decoder.Statistics.Malformed);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using ClassroomGuard.Sniffer.Decoding;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ClassroomGuard.Sniffer.Hosting;
+
+/// <summary>Registers the sniffer.</summary>
+public static class SnifferServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="SnifferOptions"/> (section <c>Sniffer</c>, validated at start), the capture service and, unless one
+    /// is registered already, an <see cref="IPacketSink"/> that logs facts at Debug level.
+    /// </summary>
+    public static IServiceCollection AddSniffer(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<SnifferOptions>()
+            .BindConfiguration(SnifferOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IPacketSink, LoggingPacketSink>();
+        services.AddHostedService<SnifferService>();
+        return services;
+    }
+}
