@@ -155,6 +155,7 @@ measure() { # NAME PORT PID → sets QPS RSS
   QPS=$(awk '/Queries per second/ { printf "%d", $4 }' "$work/$name-perf.txt")
   RSS=$(awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")
   grep -E "Queries (sent|completed|lost)|Response codes" "$work/$name-perf.txt" | sed "s/^/  $name: /"
+  echo "  $name: $(grep -E '^(RssAnon|RssFile|Threads)' "/proc/$pid/status" | tr -s ' \t' ' ' | tr '\n' ' ')"
 }
 
 results=()
