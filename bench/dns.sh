@@ -183,7 +183,7 @@ if [[ " $PEERS " == *" dnsfilter "* ]]; then
   kill "$pid"; wait "$pid" 2>/dev/null || true
   start_dnsfilter "$port"
   READY=$(wait_answer "$port" "$probe_blocked" NXDOMAIN) || { cat "$work/dnsfilter.log" >&2; echo "error: dnsfilter never answered" >&2; exit 1; }
-  echo "dnsfilter restart: ready_s=$READY rss_ready_mb=$(awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")"
+  echo "dnsfilter restart: ready_s=$READY cpu_to_ready_s=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$pid/stat") rss_ready_mb=$(awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")"
   measure dnsfilter "$port" "$pid"
   results+=("dnsfilter qps=$QPS ready_s=$READY rss_mb=$RSS")
   kill "$pid"; wait "$pid" 2>/dev/null || true
