@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -197,6 +198,7 @@ internal static class DomainTableCache
         return Mix(hash, MemoryMarshal.AsBytes(slots));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per start over ~9 MB: skip the unoptimised tier
     private static ulong Mix(ulong hash, ReadOnlySpan<byte> bytes)
     {
         var words = MemoryMarshal.Cast<byte, ulong>(bytes);
@@ -215,6 +217,7 @@ internal static class DomainTableCache
     }
 
     /// <summary>Bounds the arrays so that a lookup can never index outside them, whatever the file held.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Consistent(int arenaLength, int[] offsets, int[] slots, int count)
     {
         if (offsets[0] != 0 || offsets[count] != arenaLength)
