@@ -119,7 +119,16 @@ public sealed class PolicyService : BackgroundService
         }
 
         var cachePath = CachePathOf(_listOptions, _stateOptions.Value.Path);
-        var fingerprint = cachePath is null ? null : DomainTableCache.Fingerprint(_listOptions, categories.Keys);
+        string? fingerprint = null;
+        try
+        {
+            fingerprint = cachePath is null ? null : DomainTableCache.Fingerprint(_listOptions, categories.Keys);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            cachePath = null; // a source cannot be listed: no cache; loading below reports it naming the setting
+        }
+
         if (cachePath is not null && DomainTableCache.TryRead(cachePath, fingerprint!) is var (table, keys))
         {
             foreach (var key in keys)
