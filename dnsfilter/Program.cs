@@ -27,6 +27,12 @@ catch (OptionsValidationException e)
     Console.Error.WriteLine("ClassroomGuard.DnsFilter: invalid configuration: " + e.Message);
     return 78;
 }
+catch (InvalidOperationException e) when (e.InnerException is FormatException)
+{
+    // The configuration binder could not convert a value (e.g. an unknown enum name); its message names the key.
+    Console.Error.WriteLine("ClassroomGuard.DnsFilter: invalid configuration: " + e.Message);
+    return 78;
+}
 catch (System.Net.Sockets.SocketException e)
 {
     Console.Error.WriteLine("ClassroomGuard.DnsFilter: cannot listen: " + e.Message + " (check Dns:Listen and that the port is free and permitted)");

@@ -34,6 +34,19 @@ public sealed class DnsListOptions
     /// </summary>
     public Dictionary<string, string> Ut1Categories { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Keep a compiled copy of the loaded lists (<see cref="CachePath"/>) so a restart reads it instead of parsing the
+    /// lists again; it is used only while every source file's path, size and modification time and these settings are
+    /// unchanged, and only if its checksum holds. Default <c>true</c>.
+    /// </summary>
+    public bool Cache { get; set; } = true;
+
+    /// <summary>
+    /// Where the compiled copy is kept. Default: <c>dns-lists.cache</c> in the directory of <c>State:Path</c> (no cache
+    /// when neither is set).
+    /// </summary>
+    public string? CachePath { get; set; }
+
     /// <summary>The effective UT1 mapping: defaults with the overrides applied.</summary>
     public IReadOnlyDictionary<string, string> EffectiveUt1Categories()
     {

@@ -32,6 +32,17 @@ public sealed class DomainTable
         _mask = slots.Length - 1;
     }
 
+    // The raw arrays, for the binary cache (DomainTableCache): written and read back as they are.
+    internal ReadOnlySpan<byte> Arena => _arena;
+
+    internal ReadOnlySpan<int> Offsets => _offsets;
+
+    internal ReadOnlySpan<ulong> Values => _values;
+
+    internal ReadOnlySpan<uint> Hashes => _hashes;
+
+    internal ReadOnlySpan<int> Slots => _slots;
+
     /// <summary>Number of distinct names.</summary>
     public int Count => _values.Length;
 

@@ -36,7 +36,7 @@ public sealed class DnsPolicyOptions
     public List<string> BlockPageAddresses { get; set; } = [];
 
     /// <summary>TTL of block answers, seconds: short, so an unblock takes effect quickly in clients' caches. Default 10.</summary>
-    [Range(0, 3600)]
+    [Range(0, 3600, ErrorMessage = "Dns:Policy:BlockTtl must be between {1} and {2} seconds.")]
     public int BlockTtl { get; set; } = 10;
 
     /// <summary>Extended DNS Error code on blocks (RFC 8914): <c>Blocked</c> (15) or <c>Filtered</c> (17). Default Blocked.</summary>
@@ -58,7 +58,7 @@ public sealed class DnsPolicyOptions
     public string DuckDuckGoSafeSearchTarget { get; set; } = "safe.duckduckgo.com";
 
     /// <summary>TTL of the synthetic CNAME of a SafeSearch rewrite, seconds. Default 300.</summary>
-    [Range(0, 86400)]
+    [Range(0, 86400, ErrorMessage = "Dns:Policy:RewriteTtl must be between {1} and {2} seconds.")]
     public int RewriteTtl { get; set; } = 300;
 
     /// <summary>

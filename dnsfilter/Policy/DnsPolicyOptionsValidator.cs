@@ -1,6 +1,7 @@
 using System.Net;
 using ClassroomGuard.DnsFilter.Lists;
 using ClassroomGuard.DnsFilter.Protocol;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace ClassroomGuard.DnsFilter.Policy;
@@ -72,18 +73,35 @@ internal sealed class DnsPolicyOptionsValidator : IValidateOptions<DnsPolicyOpti
     }
 }
 
-/// <summary>Checks list sources at start: paths exist, formats known, categories given.</summary>
-internal sealed class DnsListOptionsValidator : IValidateOptions<DnsListOptions>
+/// <summary>
+/// Checks list sources at start: paths exist, formats known, categories given. With the configuration it also checks
+/// the raw <c>Format</c> values: the binder silently drops a list element it cannot convert (e.g. <c>Format=Csv</c>),
+/// which would start the filter without that list — fail open — instead of refusing to start.
+/// </summary>
+internal sealed class DnsListOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<DnsListOptions>
 {
     public ValidateOptionsResult Validate(string? name, DnsListOptions options)
     {
         var failures = new List<string>();
+        foreach (var section in configuration?.GetSection(DnsListOptions.SectionName + ":Sources").GetChildren() ?? [])
+        {
+            var format = section["Format"];
+            if (format is not null && !Enum.TryParse<ListFormat>(format, ignoreCase: true, out _))
+            {
+                failures.Add($"{section.Path}:Format '{format}' must be Plain, Hosts, AdBlock or Ut1.");
+            }
+        }
+
         for (var i = 0; i < options.Sources.Count; i++)
         {
             var source = options.Sources[i];
             if (!Enum.IsDefined(source.Format))
             {
                 failures.Add($"Dns:Lists:Sources:{i}:Format must be Plain, Hosts, AdBlock or Ut1.");
+            }
+            else if (string.IsNullOrWhiteSpace(source.Path))
+            {
+                failures.Add($"Dns:Lists:Sources:{i}:Path is required (a list file, or the UT1 directory).");
             }
             else if (source.Format == ListFormat.Ut1 ? !Directory.Exists(source.Path) : !File.Exists(source.Path))
             {

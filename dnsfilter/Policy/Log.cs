@@ -8,6 +8,12 @@ internal static partial class Log
     [LoggerMessage(101, LogLevel.Information, "Block lists loaded: {Names} names in {Categories} categories from {Sources} source(s) in {Milliseconds} ms ({MemoryMb} MB)")]
     public static partial void ListsLoaded(ILogger logger, int names, int categories, int sources, long milliseconds, long memoryMb);
 
+    [LoggerMessage(110, LogLevel.Information, "Block lists read from the compiled cache {Path}: {Names} names in {Categories} categories in {Milliseconds} ms (source files unchanged)")]
+    public static partial void ListsFromCache(ILogger logger, string path, int names, int categories, long milliseconds);
+
+    [LoggerMessage(111, LogLevel.Warning, "Could not write the compiled list cache {Path}; the next start parses the lists again")]
+    public static partial void ListCacheWriteFailed(ILogger logger, string path, Exception exception);
+
     [LoggerMessage(102, LogLevel.Information, "List {Source}: {Statistics}")]
     public static partial void ListStatistics(ILogger logger, string source, string statistics);
 

@@ -33,6 +33,7 @@ public sealed class PolicyService : BackgroundService
     private LoadedLists? _lists;
     private StateStore? _store;
     private bool _ownsStore;
+    private Task _cacheWrite = Task.CompletedTask;
 
     /// <summary>Creates the service.</summary>
     public PolicyService(
@@ -73,26 +74,10 @@ public sealed class PolicyService : BackgroundService
             return;
         }
 
-        var categories = new CategoryMap();
-        foreach (var key in _options.AlwaysOnCategories)
-        {
-            categories.GetOrAdd(key); // bits exist even before a provider's list is configured
-        }
-
-        _lists = LoadedLists.Load(_listOptions, categories);
-        Log.ListsLoaded(_logger, _lists.Table.Count, categories.Keys.Count, _listOptions.Sources.Count, (long)_lists.Elapsed.TotalMilliseconds, _lists.Table.MemoryBytes >> 20);
-        foreach (var (source, stats) in _lists.Statistics)
-        {
-            if (stats is null)
-            {
-                Log.ListMissing(_logger, source);
-            }
-            else
-            {
-                Log.ListStatistics(_logger, source, stats.ToString());
-            }
-        }
-
+        // Opening (and migrating) the state database and loading the lists are independent: do them at once.
+        var opening = Task.Run(TryOpenStore, cancellationToken);
+        _lists = LoadLists();
+        await opening;
         _policy.Swap(CompiledPolicy.Fallback(_lists, _options, _policy.SafeSearch));
         if (!await TryRefreshAsync(cancellationToken))
         {
@@ -104,7 +89,107 @@ public sealed class PolicyService : BackgroundService
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
-        => !_enabled ? Task.CompletedTask : Task.WhenAll(WatchAsync(stoppingToken), FlushLoopAsync(stoppingToken), AlertLoopAsync(stoppingToken));
+        => !_enabled ? Task.CompletedTask : Task.WhenAll(WatchAsync(stoppingToken), FlushLoopAsync(stoppingToken), AlertLoopAsync(stoppingToken), _cacheWrite);
+
+    /// <summary>Where the compiled list cache lives: <c>Dns:Lists:CachePath</c>, else beside the state database, else none.</summary>
+    public static string? CachePathOf(DnsListOptions lists, string? statePath)
+    {
+        ArgumentNullException.ThrowIfNull(lists);
+        if (!lists.Cache || lists.Sources.Count == 0)
+        {
+            return null;
+        }
+
+        if (!string.IsNullOrWhiteSpace(lists.CachePath))
+        {
+            return lists.CachePath;
+        }
+
+        var directory = string.IsNullOrWhiteSpace(statePath) ? null : Path.GetDirectoryName(Path.GetFullPath(statePath));
+        return directory is null ? null : Path.Combine(directory, "dns-lists.cache");
+    }
+
+    private LoadedLists LoadLists()
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var categories = new CategoryMap();
+        foreach (var key in _options.AlwaysOnCategories)
+        {
+            categories.GetOrAdd(key); // bits exist even before a provider's list is configured
+        }
+
+        var cachePath = CachePathOf(_listOptions, _stateOptions.Value.Path);
+        string? fingerprint = null;
+        try
+        {
+            fingerprint = cachePath is null ? null : DomainTableCache.Fingerprint(_listOptions, categories.Keys);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            cachePath = null; // a source cannot be listed: no cache; loading below reports it naming the setting
+        }
+
+        if (cachePath is not null && DomainTableCache.TryRead(cachePath, fingerprint!) is var (table, keys))
+        {
+            foreach (var key in keys)
+            {
+                categories.GetOrAdd(key); // same order as when written, so the same bits
+            }
+
+            var cached = new LoadedLists(table, categories, [], System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            Log.ListsFromCache(_logger, cachePath, table.Count, categories.Keys.Count, (long)cached.Elapsed.TotalMilliseconds);
+            return cached;
+        }
+
+        var lists = LoadedLists.Load(_listOptions, categories);
+        Log.ListsLoaded(_logger, lists.Table.Count, categories.Keys.Count, _listOptions.Sources.Count, (long)lists.Elapsed.TotalMilliseconds, lists.Table.MemoryBytes >> 20);
+        foreach (var (source, stats) in lists.Statistics)
+        {
+            if (stats is null)
+            {
+                Log.ListMissing(_logger, source);
+            }
+            else
+            {
+                Log.ListStatistics(_logger, source, stats.ToString());
+            }
+        }
+
+        if (cachePath is not null)
+        {
+            var keysNow = categories.Keys.ToArray();
+            _cacheWrite = Task.Run(() =>
+            {
+                try
+                {
+                    DomainTableCache.Write(cachePath, fingerprint!, lists.Table, keysNow);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    Log.ListCacheWriteFailed(_logger, cachePath, e);
+                }
+            });
+        }
+
+        return lists;
+    }
+
+    private void TryOpenStore()
+    {
+        try
+        {
+            _store = _services.GetService<StateStore>();
+            if (_store is null)
+            {
+                _store = StateStore.Open(_stateOptions.Value, _time, _loggerFactory);
+                _ownsStore = true;
+            }
+        }
+        catch (Exception)
+        {
+            _store = null; // TryRefreshAsync opens it again and reports why it cannot
+        }
+    }
 
     /// <inheritdoc />
     public override void Dispose()

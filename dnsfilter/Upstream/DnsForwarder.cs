@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using ClassroomGuard.DnsFilter.Hosting;
 using ClassroomGuard.DnsFilter.Internal;
 using ClassroomGuard.DnsFilter.Protocol;
@@ -171,12 +170,7 @@ public sealed class DnsForwarder
         }
     }
 
-    private static ushort RandomId()
-    {
-        Span<byte> bytes = stackalloc byte[2];
-        RandomNumberGenerator.Fill(bytes);
-        return BinaryPrimitives.ReadUInt16BigEndian(bytes);
-    }
+    private static ushort RandomId() => Internal.KernelRandom.NextUInt16();
 
     private int WriteQuery(byte[] buffer, ushort id, ReadOnlySpan<byte> name, ushort type, ushort @class, bool dnssecOk, bool checkingDisabled)
     {

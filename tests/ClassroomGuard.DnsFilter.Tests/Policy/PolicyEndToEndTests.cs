@@ -73,6 +73,28 @@ public sealed class PolicyEndToEndTests : IClassFixture<UnboundFixture>, IDispos
         Assert.Contains("192.0.2.1", allowed, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Host_Restarted_ReadsCompiledListsFromCacheAndStillBlocks()
+    {
+        await using (var first = await StartAsync())
+        {
+            Assert.NotEmpty(first.Get<PolicyService>().Lists!.Statistics); // parsed
+        }
+
+        var cache = Path.Combine(_world.Directory, "dns-lists.cache");
+        Assert.True(File.Exists(cache));
+        await using (var second = await StartAsync())
+        {
+            Assert.Empty(second.Get<PolicyService>().Lists!.Statistics); // read from the cache
+            Assert.Contains("EDE: 15 (Blocked): (ClassroomGuard: blocked, category adult)", await Tool.DigAsync(second.Port, "www.adult.test", "A"), StringComparison.Ordinal);
+        }
+
+        File.AppendAllText(_list, "0.0.0.0 more.test\n"); // a changed list is parsed again
+        await using var third = await StartAsync();
+        Assert.NotEmpty(third.Get<PolicyService>().Lists!.Statistics);
+        Assert.Contains("0.0.0.0", await Tool.DigAsync(third.Port, "more.test", "A"), StringComparison.Ordinal);
+    }
+
     private Task<DnsTestHost> StartAsync(Dictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>

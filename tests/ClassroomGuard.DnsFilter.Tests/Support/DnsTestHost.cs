@@ -34,6 +34,8 @@ public sealed class DnsTestHost : IAsyncDisposable
 
     public long Counter(string name) => Counters.Get(name);
 
+    public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
+
     public static async Task<DnsTestHost> StartAsync(
         IEnumerable<string> upstreams, IDictionary<string, string?>? settings = null, TimeProvider? time = null,
         Action<IServiceCollection>? services = null)

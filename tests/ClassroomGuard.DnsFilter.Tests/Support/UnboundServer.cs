@@ -31,6 +31,21 @@ public sealed class UnboundServer : IDisposable
     /// <summary>Names of the many.test A records (one answer > 1232 bytes).</summary>
     public const int ManyCount = 120;
 
+    /// <summary>SafeSearch targets and search-engine names served as local-data (name, test address).</summary>
+    public static readonly (string Name, string Address)[] SafeSearchData =
+    [
+        ("forcesafesearch.google.com", "192.0.2.101"),
+        ("restrict.youtube.com", "192.0.2.102"),
+        ("restrictmoderate.youtube.com", "192.0.2.103"),
+        ("strict.bing.com", "192.0.2.104"),
+        ("safe.duckduckgo.com", "192.0.2.105"),
+        ("www.bing.com", "192.0.2.110"),
+        ("www.youtube.com", "192.0.2.111"),
+    ];
+
+    /// <summary>forcesafesearch.google.com has two A records, to show the rewrite carries every one.</summary>
+    public const string GoogleSecondAddress = "192.0.2.106";
+
     public void Start()
     {
         var start = new ProcessStartInfo("unbound", ["-d", "-c", Path.Combine(_directory, "unbound.conf")])
@@ -131,6 +146,14 @@ public sealed class UnboundServer : IDisposable
         config.AppendLine("  local-data: \"alias.test. 300 IN CNAME a.test.\"");
         config.AppendLine("  local-data: \"mail.test. 300 IN MX 10 a.test.\"");
         config.AppendLine($"  local-data: 'txt.test. 300 IN TXT \"{new string('t', 200)}\"'");
+        // SafeSearch targets and the search engines' own names (loopback test addresses, never the real ones).
+        foreach (var (name, address) in SafeSearchData)
+        {
+            config.AppendLine($"  local-zone: \"{name}.\" static");
+            config.AppendLine($"  local-data: \"{name}. 300 IN A {address}\"");
+        }
+
+        config.AppendLine($"  local-data: \"forcesafesearch.google.com. 300 IN A {GoogleSecondAddress}\"");
         for (var i = 0; i < ManyCount; i++)
         {
             config.AppendLine($"  local-data: \"many.test. 300 IN A 198.51.{i / 250}.{(i % 250) + 1}\"");

@@ -1,0 +1,249 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace ClassroomGuard.DnsFilter.Lists;
+
+/// <summary>
+/// A compiled copy of the loaded lists on disk, so a restart reads the domain table's arrays in one go instead of
+/// parsing the list files again (UT1: ~8 MB read vs ~0.4 s of parsing). The file is keyed by a fingerprint of the
+/// settings (sources, formats, categories, the UT1 mapping, the categories registered before loading) and of every
+/// source file's path, size and modification time; a different fingerprint, a bad checksum or an inconsistent table
+/// means "no cache" and the lists are parsed as usual. Written to a temporary file and renamed, so a crash never
+/// leaves a half-written cache. Little-endian machines only (x86-64, arm64); elsewhere it is never used.
+/// </summary>
+internal static class DomainTableCache
+{
+    private const uint Magic = 0x54444743; // "CGDT"
+    private const int Version = 1;
+
+    /// <summary>A fingerprint of everything the loaded table depends on (a few hundred stat calls for UT1).</summary>
+    public static string Fingerprint(DnsListOptions options, IReadOnlyList<string> categoriesBefore)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(categoriesBefore);
+        var text = new StringBuilder();
+        text.Append("v").Append(Version).Append('\n');
+        text.Append("categories=").AppendJoin(',', categoriesBefore).Append('\n');
+        foreach (var (folder, keys) in options.EffectiveUt1Categories().OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            text.Append("ut1:").Append(folder).Append('=').Append(keys).Append('\n');
+        }
+
+        foreach (var source in options.Sources)
+        {
+            text.Append("source=").Append(source.Path).Append('|').Append(source.Format).Append('|').Append(source.Category).Append('\n');
+            if (source.Format != ListFormat.Ut1)
+            {
+                Stat(text, source.Path);
+                continue;
+            }
+
+            if (!Directory.Exists(source.Path))
+            {
+                text.Append("missing\n");
+                continue;
+            }
+
+            // Every top-level entry (folders, alias files such as drugs → drogue) and every folder's domains file.
+            foreach (var entry in Directory.GetFileSystemEntries(source.Path).Order(StringComparer.Ordinal))
+            {
+                Stat(text, entry);
+                if (Directory.Exists(entry))
+                {
+                    Stat(text, Path.Combine(entry, "domains"));
+                }
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Reads the cached table if it exists and matches <paramref name="fingerprint"/>; null otherwise (never throws on content).</summary>
+    public static (DomainTable Table, IReadOnlyList<string> Categories)? TryRead(string path, string fingerprint)
+    {
+        if (!BitConverter.IsLittleEndian || !File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+            if (reader.ReadUInt32() != Magic || reader.ReadInt32() != Version || reader.ReadString() != fingerprint)
+            {
+                return null;
+            }
+
+            var categoryCount = reader.ReadInt32();
+            if ((uint)categoryCount > CategoryMap.MaxCategories)
+            {
+                return null;
+            }
+
+            var categories = new string[categoryCount];
+            for (var i = 0; i < categories.Length; i++)
+            {
+                categories[i] = reader.ReadString();
+            }
+
+            var count = reader.ReadInt32();
+            var arenaLength = reader.ReadInt32();
+            var slotCount = reader.ReadInt32();
+            var remaining = stream.Length - stream.Position;
+            if (count < 0 || arenaLength < 0 || slotCount < 16 || (slotCount & (slotCount - 1)) != 0 || slotCount < count * 2L
+                || remaining != arenaLength + ((count + 1L) * 4) + (count * 8L) + (count * 4L) + (slotCount * 4L) + 8)
+            {
+                return null;
+            }
+
+            var arena = new byte[arenaLength];
+            var offsets = new int[count + 1];
+            var values = new ulong[count];
+            var hashes = new uint[count];
+            var slots = new int[slotCount];
+            stream.ReadExactly(arena);
+            stream.ReadExactly(MemoryMarshal.AsBytes(offsets.AsSpan()));
+            stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+            stream.ReadExactly(MemoryMarshal.AsBytes(hashes.AsSpan()));
+            stream.ReadExactly(MemoryMarshal.AsBytes(slots.AsSpan()));
+            var checksum = reader.ReadUInt64();
+            if (checksum != Checksum(arena, offsets, values, hashes, slots) || !Consistent(arenaLength, offsets, slots, count))
+            {
+                return null;
+            }
+
+            return (new DomainTable(arena, offsets, values, hashes, slots), categories);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or EndOfStreamException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes <paramref name="table"/> (temporary file, then rename). Throws on I/O errors (the caller logs them).</summary>
+    public static void Write(string path, string fingerprint, DomainTable table, IReadOnlyList<string> categories)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(categories);
+        if (!BitConverter.IsLittleEndian)
+        {
+            return;
+        }
+
+        var temporary = path + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
+            using (var writer = new BinaryWriter(stream, Encoding.UTF8))
+            {
+                writer.Write(Magic);
+                writer.Write(Version);
+                writer.Write(fingerprint);
+                writer.Write(categories.Count);
+                foreach (var key in categories)
+                {
+                    writer.Write(key);
+                }
+
+                writer.Write(table.Count);
+                writer.Write(table.Arena.Length);
+                writer.Write(table.Slots.Length);
+                writer.Write(table.Arena);
+                writer.Write(MemoryMarshal.AsBytes(table.Offsets));
+                writer.Write(MemoryMarshal.AsBytes(table.Values));
+                writer.Write(MemoryMarshal.AsBytes(table.Hashes));
+                writer.Write(MemoryMarshal.AsBytes(table.Slots));
+                writer.Write(Checksum(table.Arena, table.Offsets, table.Values, table.Hashes, table.Slots));
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private static void Stat(StringBuilder text, string path)
+    {
+        var info = new FileInfo(path);
+        text.Append(path).Append('|');
+        if (info.Exists)
+        {
+            text.Append(info.Length.ToString(CultureInfo.InvariantCulture)).Append('|').Append(info.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture));
+        }
+        else if (Directory.Exists(path))
+        {
+            text.Append("dir|").Append(Directory.GetLastWriteTimeUtc(path).Ticks.ToString(CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            text.Append("missing");
+        }
+
+        text.Append('\n');
+    }
+
+    /// <summary>A 64-bit multiply-xor checksum over the arrays, 8 bytes a step (~1 ms for UT1's 8 MB).</summary>
+    private static ulong Checksum(ReadOnlySpan<byte> arena, ReadOnlySpan<int> offsets, ReadOnlySpan<ulong> values, ReadOnlySpan<uint> hashes, ReadOnlySpan<int> slots)
+    {
+        var hash = 0x9E3779B97F4A7C15UL;
+        hash = Mix(hash, arena);
+        hash = Mix(hash, MemoryMarshal.AsBytes(offsets));
+        hash = Mix(hash, MemoryMarshal.AsBytes(values));
+        hash = Mix(hash, MemoryMarshal.AsBytes(hashes));
+        return Mix(hash, MemoryMarshal.AsBytes(slots));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per start over ~9 MB: skip the unoptimised tier
+    private static ulong Mix(ulong hash, ReadOnlySpan<byte> bytes)
+    {
+        var words = MemoryMarshal.Cast<byte, ulong>(bytes);
+        foreach (var word in words)
+        {
+            hash = (hash ^ word) * 0x100000001B3UL;
+            hash ^= hash >> 29;
+        }
+
+        foreach (var b in bytes[(words.Length * 8)..])
+        {
+            hash = (hash ^ b) * 0x100000001B3UL;
+        }
+
+        return (hash ^ (ulong)bytes.Length) * 0x100000001B3UL;
+    }
+
+    /// <summary>Bounds the arrays so that a lookup can never index outside them, whatever the file held.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool Consistent(int arenaLength, int[] offsets, int[] slots, int count)
+    {
+        if (offsets[0] != 0 || offsets[count] != arenaLength)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            if (offsets[i + 1] < offsets[i] || offsets[i + 1] - offsets[i] > 255)
+            {
+                return false;
+            }
+        }
+
+        var used = 0;
+        foreach (var slot in slots)
+        {
+            if ((uint)slot > (uint)count)
+            {
+                return false;
+            }
+
+            used += slot != 0 ? 1 : 0;
+        }
+
+        return used == count; // so empty slots remain and every probe ends
+    }
+}
