@@ -38,6 +38,7 @@ public sealed record AgentReport(string Hostname, IReadOnlyList<string> Macs, IR
             }
         }
 
+        macs.Sort(StringComparer.Ordinal); // the first MAC identifies the device on the console: keep it stable
         return new AgentReport(Environment.MachineName, macs, ips, Environment.UserName);
     }
 }

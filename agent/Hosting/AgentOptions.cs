@@ -48,6 +48,12 @@ public sealed class AgentOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00", ErrorMessage = "Agent:HeartbeatInterval must be between 00:00:05 and 00:10:00.")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// X display to blank, e.g. <c>:0</c>. Default none: the <c>DISPLAY</c> environment variable of the agent's session.
+    /// Linux only.
+    /// </summary>
+    public string? Display { get; set; }
+
     /// <summary>The console URL as a URI (valid after validation).</summary>
     public Uri ConsoleUri => new(ConsoleUrl);
 

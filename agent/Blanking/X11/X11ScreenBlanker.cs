@@ -1,5 +1,7 @@
 using System.Text;
+using ClassroomGuard.Agent.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ClassroomGuard.Agent.Blanking.X11;
 
@@ -14,7 +16,7 @@ namespace ClassroomGuard.Agent.Blanking.X11;
 /// Limits: a pupil who can switch to a text console (Ctrl+Alt+F2) or kill the agent is not stopped by a window; a
 /// compositor or screen locker with its own override-redirect windows may stack above until the next raise.
 /// </summary>
-public sealed class X11ScreenBlanker(ILogger<X11ScreenBlanker> logger) : IScreenBlanker, IDisposable
+public sealed class X11ScreenBlanker(IOptions<AgentOptions> options, ILogger<X11ScreenBlanker> logger) : IScreenBlanker, IDisposable
 {
     /// <summary>Background of the blank windows (24-bit TrueColor): a dark navy.</summary>
     public const uint BackgroundRgb = 0x1B2A49;
@@ -82,10 +84,10 @@ public sealed class X11ScreenBlanker(ILogger<X11ScreenBlanker> logger) : IScreen
 
     private unsafe void Run(ManualResetEventSlim ready)
     {
-        var display = Xlib.XOpenDisplay(null);
+        var display = Xlib.XOpenDisplay(options.Value.Display);
         if (display == 0)
         {
-            Log.NoDisplay(logger, Environment.GetEnvironmentVariable("DISPLAY") ?? "(DISPLAY not set)");
+            Log.NoDisplay(logger, options.Value.Display ?? Environment.GetEnvironmentVariable("DISPLAY") ?? "(DISPLAY not set)");
             ready.Set();
             return;
         }
