@@ -42,7 +42,8 @@ public static class HubProtocol
         unknown = false;
         using var document = Parse(record);
         var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var typeElement) || !typeElement.TryGetInt32(out var type))
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var typeElement)
+            || typeElement.ValueKind != JsonValueKind.Number || !typeElement.TryGetInt32(out var type))
         {
             throw new HubProtocolException("A hub message must be a JSON object with a numeric 'type'.");
         }
@@ -120,7 +121,14 @@ public static class HubProtocol
         try
         {
             var reader = new Utf8JsonReader(record, new JsonReaderOptions { MaxDepth = 32 });
-            return JsonDocument.ParseValue(ref reader);
+            var document = JsonDocument.ParseValue(ref reader);
+            if (reader.Read())
+            {
+                document.Dispose();
+                throw new HubProtocolException("A hub message has more than one JSON value.");
+            }
+
+            return document;
         }
         catch (JsonException e)
         {
