@@ -26,6 +26,9 @@ public sealed class AgentConnection(
     /// <summary>Timing of each hub connection.</summary>
     public HubConnectionOptions HubOptions { get; init; } = new();
 
+    /// <summary>What heartbeats report; this machine by default (tests give each agent its own device).</summary>
+    public Func<AgentReport> Report { get; init; } = AgentReport.Collect;
+
     /// <summary>Successful connections so far (tests and diagnostics).</summary>
     public int Connections => connections;
 
@@ -90,7 +93,7 @@ public sealed class AgentConnection(
         using var timer = new PeriodicTimer(options.Value.HeartbeatInterval, time);
         do
         {
-            await hub.SendAsync("Heartbeat", [AgentReport.Collect()], cancellationToken).ConfigureAwait(false);
+            await hub.SendAsync("Heartbeat", [Report()], cancellationToken).ConfigureAwait(false);
         }
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
     }
