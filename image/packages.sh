@@ -22,6 +22,11 @@ TEST_PACKAGES=(
   bind9-dnsutils   # DNS filter tests: dig as a real client (UDP, TCP, EDNS, truncation and TCP retry)
   knot-dnsutils    # DNS filter tests: kdig as a second real client
   dnsperf          # DNS benchmark (bench/dns.sh, issue #3)
+  xvfb             # agent tests: a real X server for the screen blank (issue #5)
+  x11-utils        # agent tests: xwininfo (our window mapped, full screen, override-redirect, stacking)
+  x11-apps         # agent tests: xwd (screenshot) and xeyes (a window that tries to cover the blank)
+  imagemagick      # agent tests: convert xwd to PNG and raw RGB for the pixel check
+  libx11-6         # agent: the X11 blanker P/Invokes libX11.so.6
 )
 
 # install_packages PKG... — installs what is missing, quietly; fails loudly naming apt's error.
