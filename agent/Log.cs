@@ -43,4 +43,7 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Error, "Enrolment: not enrolled ({StatePath} missing) and no Agent:EnrolmentToken set; nothing to connect with")]
     public static partial void NotEnrolled(ILogger logger, string statePath);
+
+    [LoggerMessage(14, LogLevel.Error, "Enrolment: {Reason}")]
+    public static partial void EnrolmentRefused(ILogger logger, string reason);
 }

@@ -12,7 +12,14 @@ namespace ClassroomGuard.Agent.Enrolment;
 public sealed record EnrolmentResponse(long AgentId, string Secret, long RoomId);
 
 /// <summary>Enrolment failed: the token was refused, or the console could not be reached or trusted.</summary>
-public sealed class EnrolmentException(string message, Exception? inner = null) : Exception(message, inner);
+/// <param name="message">What happened and what to do.</param>
+/// <param name="refused">True when the console answered and refused the token (trying again will not help).</param>
+/// <param name="inner">The underlying error, if any.</param>
+public sealed class EnrolmentException(string message, bool refused, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The console refused the token; false when it could not be reached or its certificate was refused.</summary>
+    public bool Refused { get; } = refused;
+}
 
 /// <summary>
 /// Enrols this device with the console: POST <c>/api/agents/enrol</c> with the room token and the device report; the
@@ -58,23 +65,23 @@ public sealed class AgentEnroller(ILogger<AgentEnroller> logger)
         }
         catch (HttpRequestException e)
         {
-            throw new EnrolmentException($"The console at {consoleUrl} could not be reached or its certificate was refused: {e.Message}", e);
+            throw new EnrolmentException($"The console at {consoleUrl} could not be reached or its certificate was refused: {e.Message}", refused: false, e);
         }
 
         using (response)
         {
             if (response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest)
             {
-                throw new EnrolmentException($"The console refused the enrolment token ({(int)response.StatusCode}); ask a technician for a current token for this room.");
+                throw new EnrolmentException($"The console refused the enrolment token ({(int)response.StatusCode}); ask a technician for a current token for this room.", refused: true);
             }
 
             if (!response.IsSuccessStatusCode)
             {
-                throw new EnrolmentException($"Enrolment failed: the console answered {(int)response.StatusCode}.");
+                throw new EnrolmentException($"Enrolment failed: the console answered {(int)response.StatusCode}.", refused: false);
             }
 
             var answer = await response.Content.ReadFromJsonAsync<EnrolmentResponse>(AgentJson.Options, cancellationToken).ConfigureAwait(false)
-                ?? throw new EnrolmentException("The console's enrolment answer was empty.");
+                ?? throw new EnrolmentException("The console's enrolment answer was empty.", refused: false);
             var identity = new AgentIdentity(consoleUrl.ToString(), answer.AgentId, answer.Secret, answer.RoomId, seenPin!);
             Log.Enrolled(logger, answer.AgentId, answer.RoomId, identity.CertificatePin);
             return identity;

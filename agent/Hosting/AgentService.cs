@@ -11,21 +11,50 @@ public sealed class AgentService(
     AgentEnroller enroller,
     AgentConnection connection,
     IHostApplicationLifetime lifetime,
+    TimeProvider time,
     ILogger<AgentService> logger) : BackgroundService
 {
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var identity = await EnsureEnrolledAsync(options.Value, enroller, stoppingToken).ConfigureAwait(false);
+        var backoff = new Backoff(options.Value.ReconnectMinDelay, options.Value.ReconnectMaxDelay, Random.Shared);
+        AgentIdentity? identity;
+        while (true)
+        {
+            try
+            {
+                identity = await EnsureEnrolledAsync(options.Value, enroller, stoppingToken).ConfigureAwait(false);
+                break;
+            }
+            catch (EnrolmentException e) when (!e.Refused)
+            {
+                // The console is not reachable yet (network still coming up): keep trying, like a lost connection.
+                var delay = backoff.Next();
+                Log.ConnectionLost(logger, e.Message, delay);
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (EnrolmentException e)
+            {
+                Log.EnrolmentRefused(logger, e.Message);
+                Exit(77); // EX_NOPERM: only a new token helps; systemd does not restart on it
+                return;
+            }
+        }
+
         if (identity is null)
         {
             Log.NotEnrolled(logger, options.Value.StatePath);
-            Environment.ExitCode = 78;
-            lifetime.StopApplication();
+            Exit(78);
             return;
         }
 
         await connection.RunAsync(identity, stoppingToken).ConfigureAwait(false);
+    }
+
+    private void Exit(int code)
+    {
+        Environment.ExitCode = code;
+        lifetime.StopApplication();
     }
 
     /// <summary>The saved identity, or a new one from enrolling with <see cref="AgentOptions.EnrolmentToken"/>; null when neither exists.</summary>

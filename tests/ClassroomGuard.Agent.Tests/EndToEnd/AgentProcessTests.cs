@@ -53,6 +53,30 @@ public sealed class AgentProcessTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Agent_TokenRefused_Exits77AndConsoleUnreachable_KeepsTrying()
+    {
+        await using var console = await ConsoleServer.StartAsync();
+        var statePath = Path.Combine(console.Root, "agent", "agent.json");
+
+        var refused = await RunToEndAsync(["--Agent:ConsoleUrl=" + console.Url.ToString().TrimEnd('/'), "--Agent:StatePath=" + statePath, "--Agent:EnrolmentToken=wrong"]);
+        Assert.True(refused.ExitCode == 77, refused.Output);
+
+        var notEnrolled = await RunToEndAsync(["--Agent:ConsoleUrl=" + console.Url.ToString().TrimEnd('/'), "--Agent:StatePath=" + statePath]);
+        Assert.True(notEnrolled.ExitCode == 78, notEnrolled.Output);
+
+        using var unreachable = Start(["--Agent:ConsoleUrl=https://127.0.0.1:9", "--Agent:StatePath=" + statePath, "--Agent:EnrolmentToken=any"]);
+        try
+        {
+            Assert.False(unreachable.WaitForExit(TimeSpan.FromSeconds(3)), "the agent gave up on an unreachable console");
+        }
+        finally
+        {
+            unreachable.Kill(entireProcessTree: true);
+            await unreachable.WaitForExitAsync();
+        }
+    }
+
     private static Process Start(string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
