@@ -56,4 +56,7 @@ internal static partial class Log
 
     [LoggerMessage(26, LogLevel.Information, "Classroom: {UserName} {Action} {Scope} {Target}")]
     public static partial void TeacherAction(ILogger logger, string userName, string action, string scope, long target);
+
+    [LoggerMessage(27, LogLevel.Warning, "Agents: heartbeat of device {DeviceId} ignored: MAC {Mac} is not that device's")]
+    public static partial void AgentHeartbeatRefused(ILogger logger, long deviceId, string mac);
 }

@@ -34,11 +34,24 @@ internal sealed class AgentHub(StateStore store, AgentBlankState state, TimeProv
         return Task.CompletedTask;
     }
 
-    /// <summary>The agent's report: its device is seen now, with its hostname, addresses and signed-in user.</summary>
+    /// <summary>
+    /// The agent's report: its device is seen now, with its hostname, addresses and signed-in user. Accepted only when
+    /// the reported MAC is one of the agent's own device (the one it enrolled as): an agent cannot update, rename or
+    /// take addresses for another device by claiming its MAC.
+    /// </summary>
     public async Task Heartbeat(AgentHeartbeat report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        await AgentEndpoints.ObserveAsync(store, time, report.Hostname, report.Macs, report.Ips, report.User, fallbackIp: null, Context.ConnectionAborted);
+        var deviceId = DeviceId;
+        var device = await store.Devices.GetAsync(deviceId, Context.ConnectionAborted);
+        var mac = report.Macs is { Length: > 0 } macs ? macs[0].Trim().ToLowerInvariant().Replace('-', ':') : null;
+        if (device is null || mac is null || !device.Macs.Contains(mac))
+        {
+            Log.AgentHeartbeatRefused(logger, deviceId, mac ?? "(none)");
+            return;
+        }
+
+        await AgentEndpoints.ObserveAsync(store, time, report.Hostname, [mac], report.Ips, report.User, fallbackIp: null, Context.ConnectionAborted);
     }
 
     private long DeviceId => long.Parse(Context.User!.FindFirst(AgentAuthenticationHandler.DeviceClaim)!.Value, CultureInfo.InvariantCulture);

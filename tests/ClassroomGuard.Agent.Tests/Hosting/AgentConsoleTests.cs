@@ -185,6 +185,25 @@ public sealed class AgentConsoleTests(ConsoleServerFixture fixture, ITestOutputH
         Assert.Contains("10.9.8.7", device.Ips);
     }
 
+    [Fact]
+    public async Task RunAsync_HeartbeatClaimsAnotherDevicesMac_Ignored()
+    {
+        var (victim, victimReport) = await EnrolAsync("Victim1");
+        var (victimRoom, victimId) = await DeviceOfAsync(victim);
+        var (identity, enrolled) = await EnrolAsync("Spoof1");
+        using var stop = new CancellationTokenSource();
+        var connection = Connection(new RecordingBlanker(), enrolled with { Macs = victimReport.Macs, Hostname = "renamed", User = "mallory" });
+
+        var run = connection.RunAsync(identity, stop.Token);
+        await WaitConnectedAsync(connection);
+        await Task.Delay(500); // the heartbeat is sent at once on connect
+        await stop.CancelAsync();
+        await run.WaitAsync(Wait);
+
+        var device = await Console.Store.Devices.GetAsync(victimId, CancellationToken.None);
+        Assert.Equal(("pc-Victim1", "pupil", (long?)victimRoom), (device!.Hostname, device.DisplayName, device.RoomId));
+    }
+
     private static AgentReport NewReport(string hostname)
     {
         var n = Interlocked.Increment(ref nextMac);
