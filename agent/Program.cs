@@ -1,5 +1,43 @@
-// ClassroomGuard.Agent — the pupil-device agent that blanks the screen on the teacher's command.
-// This service is not built yet (issue #5). It says so and exits with EX_CONFIG (78) rather
-// than pretending to run, so set-up and systemd never report it as working.
-System.Console.Error.WriteLine("ClassroomGuard.Agent is not implemented yet (issue #5); nothing was started.");
-return 78;
+using ClassroomGuard.Agent.Enrolment;
+using ClassroomGuard.Agent.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+// ClassroomGuard.Agent [enrol] — settings from appsettings.json, /etc/classroomguard/agent.json, environment
+// (Agent__ConsoleUrl) and the command line (--Agent:ConsoleUrl=…). "enrol" enrols, saves the credential and exits;
+// without it the agent enrols if needed and then stays connected. Bad settings exit 78 (EX_CONFIG); a refused
+// enrolment exits 77 (EX_NOPERM).
+var enrolOnly = args.Length > 0 && args[0] == "enrol";
+var builder = Host.CreateApplicationBuilder(enrolOnly ? args[1..] : args);
+builder.Configuration.AddJsonFile("/etc/classroomguard/agent.json", optional: true);
+builder.Configuration.AddEnvironmentVariables();
+builder.Configuration.AddCommandLine(enrolOnly ? args[1..] : args);
+builder.Services.AddAgent();
+try
+{
+    using var host = builder.Build();
+    if (!enrolOnly)
+    {
+        await host.RunAsync();
+        return Environment.ExitCode;
+    }
+
+    var options = host.Services.GetRequiredService<IOptions<AgentOptions>>().Value;
+    var identity = await AgentService.EnsureEnrolledAsync(options, host.Services.GetRequiredService<AgentEnroller>(), CancellationToken.None);
+    await Console.Out.WriteLineAsync(identity is null
+        ? "Not enrolled: set Agent:EnrolmentToken to the room's token."
+        : $"Enrolled as agent {identity.AgentId} in room {identity.RoomId}; console certificate pinned ({identity.CertificatePin}).");
+    return identity is null ? 78 : 0;
+}
+catch (OptionsValidationException ex)
+{
+    await Console.Error.WriteLineAsync("ClassroomGuard.Agent: invalid setting: " + string.Join(" ", ex.Failures));
+    return 78;
+}
+catch (EnrolmentException ex)
+{
+    await Console.Error.WriteLineAsync("ClassroomGuard.Agent: " + ex.Message);
+    return 77;
+}

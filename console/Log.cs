@@ -35,4 +35,28 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Information, "Administration: {Actor} {Action} {Target}")]
     public static partial void AdminAction(ILogger logger, string actor, string action, string target);
+
+    [LoggerMessage(20, LogLevel.Information, "Agents: device {DeviceId} enrolled in room {RoomId} (agent {AgentId})")]
+    public static partial void AgentEnrolled(ILogger logger, long deviceId, long roomId, long agentId);
+
+    [LoggerMessage(21, LogLevel.Warning, "Agents: enrolment refused from {Address}: {Reason}")]
+    public static partial void AgentEnrolmentRefused(ILogger logger, string address, string reason);
+
+    [LoggerMessage(22, LogLevel.Warning, "Agents: credential {AgentId} refused from {Address}")]
+    public static partial void AgentCredentialRefused(ILogger logger, long agentId, string address);
+
+    [LoggerMessage(23, LogLevel.Information, "Agents: device {DeviceId} connected")]
+    public static partial void AgentConnected(ILogger logger, long deviceId);
+
+    [LoggerMessage(24, LogLevel.Debug, "Agents: device {DeviceId} told blanked={Blanked}")]
+    public static partial void AgentStateSent(ILogger logger, long deviceId, bool blanked);
+
+    [LoggerMessage(25, LogLevel.Error, "Agents: pushing blank state failed; trying again in 1 s")]
+    public static partial void AgentPushFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(26, LogLevel.Information, "Classroom: {UserName} {Action} {Scope} {Target}")]
+    public static partial void TeacherAction(ILogger logger, string userName, string action, string scope, long target);
+
+    [LoggerMessage(27, LogLevel.Warning, "Agents: heartbeat of device {DeviceId} ignored: MAC {Mac} is not that device's")]
+    public static partial void AgentHeartbeatRefused(ILogger logger, long deviceId, string mac);
 }

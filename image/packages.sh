@@ -33,6 +33,11 @@ TEST_PACKAGES=(
   tcpreplay        # live replay benchmark (bench/sniffer.sh)
   time             # /usr/bin/time: CPU seconds of each contender in bench/sniffer.sh
   bc               # arithmetic in bench/sniffer.sh
+  xvfb             # agent tests: a real X server for the screen blank (issue #5)
+  x11-utils        # agent tests: xwininfo (our window mapped, full screen, override-redirect, stacking)
+  x11-apps         # agent tests: xwd (screenshot) and xeyes (a window that tries to cover the blank)
+  imagemagick      # agent tests: convert xwd to PNG and raw RGB for the pixel check
+  libx11-6         # agent: the X11 blanker P/Invokes libX11.so.6
 )
 
 # install_packages PKG... — installs what is missing, quietly; fails loudly naming apt's error.

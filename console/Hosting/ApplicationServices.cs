@@ -1,4 +1,5 @@
 using ClassroomGuard.Console.Administration;
+using ClassroomGuard.Console.Agents;
 using ClassroomGuard.Console.Components;
 using ClassroomGuard.Console.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -58,6 +59,7 @@ internal static class ApplicationServices
 
         services.AddSingleton<SignInService>();
         services.AddScoped<AdminActions>();
+        services.AddAgentHub();
         return services;
     }
 
@@ -104,6 +106,7 @@ internal static class ApplicationServices
         app.UseAntiforgery();
         app.MapStaticAssets().AllowAnonymous();
         app.MapAccountEndpoints();
+        app.MapAgentEndpoints();
         app.MapRazorComponents<App>();
         return app;
     }

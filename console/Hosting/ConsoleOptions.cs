@@ -55,6 +55,13 @@ public sealed class ConsoleOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:10:00", "90.00:00:00", ErrorMessage = "Console:EnrolmentTokenLifetime must be between 00:10:00 and 90.00:00:00.")]
     public TimeSpan EnrolmentTokenLifetime { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// Agent enrolments accepted per client IP address per minute (POST /api/agents/enrol); more are answered 429.
+    /// Default 10 (1 to 1000). Security: bounds guessing of enrolment tokens (which have 256 random bits anyway).
+    /// </summary>
+    [Range(1, 1000, ErrorMessage = "Console:AgentEnrolmentsPerMinute must be between 1 and 1000.")]
+    public int AgentEnrolmentsPerMinute { get; set; } = 10;
+
     /// <inheritdoc/>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

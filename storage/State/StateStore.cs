@@ -41,6 +41,7 @@ public sealed class StateStore : IDisposable
         UnblockRequests = new UnblockRequestRepository(db, ChangeControl);
         EnrolmentTokens = new EnrolmentTokenRepository(db);
         AdminAudit = new AdminAuditRepository(db);
+        AgentCredentials = new AgentCredentialRepository(db);
     }
 
     /// <summary>The schema version this code writes (the newest migration).</summary>
@@ -84,6 +85,9 @@ public sealed class StateStore : IDisposable
 
     /// <summary>Audit of administrative actions (users, rooms, devices, tokens).</summary>
     public AdminAuditRepository AdminAudit { get; }
+
+    /// <summary>Credentials of enrolled pupil agents.</summary>
+    public AgentCredentialRepository AgentCredentials { get; }
 
     /// <summary>Opens (creating if absent) and migrates the database. See <see cref="Open"/>.</summary>
     public static Task<StateStore> OpenAsync(StateOptions options, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)

@@ -90,15 +90,15 @@ public sealed class StateStoreTests
         using var context = new StateTestContext();
         var admin = await context.Store.Users.CreateFirstAdministratorAsync("admin", "Admin", StateTestContext.Token);
         context.CloseStore();
-        // Roll the file back to its V3 shape: the users table without the V4 column, V4's tables gone.
+        // Roll the file back to its V3 shape: the users table without the V4 column, V4's (and later) tables gone.
         context.RawSql("""
-            DROP TABLE admin_audit; DROP TABLE enrolment_tokens; ALTER TABLE users DROP COLUMN must_change_password;
-            DELETE FROM schema_version WHERE version = 4; PRAGMA user_version = 3;
+            DROP TABLE agent_credentials; DROP TABLE admin_audit; DROP TABLE enrolment_tokens; ALTER TABLE users DROP COLUMN must_change_password;
+            DELETE FROM schema_version WHERE version >= 4; PRAGMA user_version = 3;
             """);
 
         var store = context.Store;
 
-        Assert.Equal(4, store.SchemaVersion);
+        Assert.Equal(StateStore.LatestSchemaVersion, store.SchemaVersion);
         var user = await store.Users.FindByNameAsync("admin", StateTestContext.Token);
         Assert.False(user!.MustChangePassword); // accounts from before V4 are not forced to change
         Assert.Equal(SignInOutcome.Succeeded, (await store.Users.VerifyPasswordAsync("admin", admin.Password!, StateTestContext.Token)).Outcome);

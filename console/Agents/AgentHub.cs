@@ -1,0 +1,58 @@
+using System.Globalization;
+using ClassroomGuard.Storage.State;
+using Microsoft.AspNetCore.SignalR;
+
+namespace ClassroomGuard.Console.Agents;
+
+/// <summary>
+/// The pupil agents' hub (<c>/hubs/agent</c>, agent credential required). Agents call <see cref="Heartbeat"/>; the
+/// console calls <c>Blank(message, expiresAt)</c> and <c>Unblank()</c> on the group of the agent's device. On connect
+/// the agent is told the current state at once, so a reconnecting agent re-applies a blank still in force.
+/// </summary>
+internal sealed class AgentHub(StateStore store, AgentBlankState state, TimeProvider time, ILogger<AgentHub> logger) : Hub
+{
+    /// <summary>The group of all connections of one device's agent.</summary>
+    public static string Group(long deviceId) => "device:" + deviceId.ToString(CultureInfo.InvariantCulture);
+
+    public override async Task OnConnectedAsync()
+    {
+        var deviceId = DeviceId;
+        await Groups.AddToGroupAsync(Context.ConnectionId, Group(deviceId), Context.ConnectionAborted);
+        state.Connected(Context.ConnectionId, deviceId);
+        Log.AgentConnected(logger, deviceId);
+        var (blanks, _) = await state.EvaluateAsync([deviceId], Context.ConnectionAborted);
+        var until = blanks[deviceId];
+        state.Record(deviceId, until);
+        await (until is { } expiresAt
+            ? Clients.Caller.SendAsync("Blank", null, expiresAt, Context.ConnectionAborted)
+            : Clients.Caller.SendAsync("Unblank", Context.ConnectionAborted));
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        state.Disconnected(Context.ConnectionId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The agent's report: its device is seen now, with its hostname, addresses and signed-in user. Accepted only when
+    /// the reported MAC is one of the agent's own device (the one it enrolled as): an agent cannot update, rename or
+    /// take addresses for another device by claiming its MAC.
+    /// </summary>
+    public async Task Heartbeat(AgentHeartbeat report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var deviceId = DeviceId;
+        var device = await store.Devices.GetAsync(deviceId, Context.ConnectionAborted);
+        var mac = report.Macs is { Length: > 0 } macs ? macs[0].Trim().ToLowerInvariant().Replace('-', ':') : null;
+        if (device is null || mac is null || !device.Macs.Contains(mac))
+        {
+            Log.AgentHeartbeatRefused(logger, deviceId, mac ?? "(none)");
+            return;
+        }
+
+        await AgentEndpoints.ObserveAsync(store, time, report.Hostname, [mac], report.Ips, report.User, fallbackIp: null, Context.ConnectionAborted);
+    }
+
+    private long DeviceId => long.Parse(Context.User!.FindFirst(AgentAuthenticationHandler.DeviceClaim)!.Value, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,78 @@
+using ClassroomGuard.Storage.State;
+using Microsoft.AspNetCore.SignalR;
+
+namespace ClassroomGuard.Console.Agents;
+
+/// <summary>
+/// Pushes blank/unblank to connected agents: wakes on every state revision (seen within 250 ms of a commit by any
+/// process) and at the earliest expiry of a blank in force, works out each connected device's state, and sends it to
+/// the devices whose state changed. Blank/unblank thus reaches the agent well within the 1 s target.
+/// </summary>
+internal sealed class AgentPushService(StateStore store, AgentBlankState state, IHubContext<AgentHub> hub, TimeProvider time, ILogger<AgentPushService> logger) : BackgroundService
+{
+    /// <summary>Longest sleep without a revision change (a safety net; expiries wake it precisely).</summary>
+    private static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var watcher = store.CreateRevisionWatcher();
+        using var wake = new SemaphoreSlim(0);
+        var watching = WatchAsync(watcher, wake, stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var sleep = MaxSleep;
+            try
+            {
+                if (await PushAsync(stoppingToken) is { } next)
+                {
+                    var untilExpiry = next - time.GetUtcNow() + TimeSpan.FromMilliseconds(1);
+                    sleep = untilExpiry < TimeSpan.Zero ? TimeSpan.Zero : untilExpiry < MaxSleep ? untilExpiry : MaxSleep;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.AgentPushFailed(logger, e);
+                sleep = TimeSpan.FromSeconds(1);
+            }
+
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var woken = wake.WaitAsync(either.Token);
+            await Task.WhenAny(woken, Task.Delay(sleep, time, either.Token)).ConfigureAwait(false);
+            await either.CancelAsync();
+            await Task.WhenAll(woken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            while (wake.CurrentCount > 0)
+            {
+                await wake.WaitAsync(stoppingToken); // coalesce revisions that arrived meanwhile
+            }
+        }
+
+        await watching.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private static async Task WatchAsync(RevisionWatcher watcher, SemaphoreSlim wake, CancellationToken cancellationToken)
+    {
+        await foreach (var _ in watcher.WatchAsync(cancellationToken))
+        {
+            wake.Release();
+        }
+    }
+
+    private async Task<DateTimeOffset?> PushAsync(CancellationToken cancellationToken)
+    {
+        var devices = state.ConnectedDevices;
+        var (blanks, next) = await state.EvaluateAsync(devices, cancellationToken);
+        foreach (var (deviceId, until) in blanks)
+        {
+            if (!state.Record(deviceId, until))
+            {
+                continue;
+            }
+
+            var group = hub.Clients.Group(AgentHub.Group(deviceId));
+            await (until is { } expiresAt ? group.SendAsync("Blank", null, expiresAt, cancellationToken) : group.SendAsync("Unblank", cancellationToken));
+            Log.AgentStateSent(logger, deviceId, until is not null);
+        }
+
+        return next;
+    }
+}
