@@ -95,10 +95,11 @@ ensure_influx_admin() {
   rm -f "$auth" "$query"
 }
 
-# run_as_user USER CMD... — runs CMD as USER without a shell in between (so signals reach it).
-# With caps=NAME[,NAME] in the environment, CMD keeps just those capabilities (ambient), the way
-# systemd's AmbientCapabilities= does: e.g. caps=net_bind_service for DNS on port 53.
-run_as_user() {
+# as_user_argv USER CMD... — sets AS_USER_ARGV to a command line that runs CMD as USER with no shell
+# in between (so signals and the pid reach the program itself). With caps=NAME[,NAME] in the
+# environment, CMD keeps just those capabilities (ambient), the way systemd's AmbientCapabilities=
+# does: e.g. caps=net_bind_service for DNS on port 53.
+as_user_argv() {
   local user=$1
   shift
   local cap_args=()
@@ -106,10 +107,16 @@ run_as_user() {
     cap_args=(--inh-caps="+${caps//,/,+}" --ambient-caps="+${caps//,/,+}")
   fi
   if [ "$(id -un)" = "$user" ] && [ "${#cap_args[@]}" -eq 0 ]; then
-    "$@"
+    AS_USER_ARGV=("$@")
   else
-    setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups --reset-env "${cap_args[@]}" -- "$@"
+    AS_USER_ARGV=(setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups --reset-env "${cap_args[@]}" -- "$@")
   fi
+}
+
+# run_as_user USER CMD... — runs CMD as USER in the foreground.
+run_as_user() {
+  as_user_argv "$@"
+  "${AS_USER_ARGV[@]}"
 }
 
 # resolv_conf_upstreams — the machine's own resolvers (not loopback ones), comma-separated.
@@ -136,11 +143,11 @@ start_background() {
   if [ -f "$rundir/$name.pid" ] && kill -0 "$(cat "$rundir/$name.pid")" 2>/dev/null; then
     return 0
   fi
-  (
-    cd /
-    run_as_user "$user" "$@" >>"$logdir/$name.log" 2>&1 </dev/null &
-    echo $! >"$rundir/$name.pid"
-  )
+  as_user_argv "$user" "$@"
+  # exec: the background job IS the program, so the pid file names it and stop_background's
+  # signal reaches it (a shell left in between would die alone and orphan the service).
+  (cd / && exec "${AS_USER_ARGV[@]}" >>"$logdir/$name.log" 2>&1 </dev/null) &
+  echo $! >"$rundir/$name.pid"
 }
 
 # stop_background NAME RUN_DIR — stops what start_background started, waiting up to 15 s.

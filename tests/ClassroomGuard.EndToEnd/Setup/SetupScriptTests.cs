@@ -88,6 +88,12 @@ public sealed partial class SetupScriptTests
             Assert.Contains("already exists", second.Stdout, StringComparison.Ordinal);
             Assert.Equal(certificateBefore, await File.ReadAllBytesAsync(Path.Combine(etc, "tls/console.crt")));
             await AssertConsoleHealthyAsync(consolePort, Path.Combine(etc, "tls/console.crt"));
+
+            // stop.sh stops every service set-up started: nothing from this install keeps running.
+            Assert.NotEmpty(ProcessesMentioning(prefix.FullName));
+            var stopped = await ScriptRunner.RunAsync("image/stop.sh", environment, TimeSpan.FromSeconds(60));
+            Assert.True(stopped.ExitCode == 0, stopped.Stderr);
+            Assert.Empty(ProcessesMentioning(prefix.FullName));
         }
         finally
         {
@@ -175,6 +181,34 @@ public sealed partial class SetupScriptTests
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"(?<v>[^\"]+)\"")]
     private static partial Regex AntiforgeryField();
+
+    /// <summary>Running processes whose command line names <paramref name="path"/> (their program lives there).</summary>
+    private static List<string> ProcessesMentioning(string path)
+    {
+        var found = new List<string>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _))
+            {
+                continue;
+            }
+
+            try
+            {
+                var commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if (commandLine.Contains(path, StringComparison.Ordinal))
+                {
+                    found.Add(commandLine);
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        return found;
+    }
 
     [GeneratedRegex(@"shown only this once: (?<pw>\S+)")]
     private static partial Regex PasswordLine();
