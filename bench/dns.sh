@@ -151,10 +151,16 @@ measure() { # NAME PORT PID → sets QPS RSS
   local name=$1 port=$2 pid=$3
   # Warm-up: every name once (fills caches, JIT), then the timed run.
   dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries.txt" -n 1 -c "$CLIENTS" -q "$OUTSTANDING" > "$work/$name-warm.txt" 2>&1
+  local cpu0 cpu1
+  cpu0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
   dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries.txt" -l "$DURATION" -c "$CLIENTS" -q "$OUTSTANDING" > "$work/$name-perf.txt" 2>&1
+  cpu1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
   QPS=$(awk '/Queries per second/ { printf "%d", $4 }' "$work/$name-perf.txt")
   RSS=$(awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")
   grep -E "Queries (sent|completed|lost)|Response codes" "$work/$name-perf.txt" | sed "s/^/  $name: /"
+  # CPU the server used per answered query during the timed run (µs): comparable even when dnsperf, not the
+  # server, is the bottleneck (on 2 cores the client competes for the same CPUs).
+  echo "  $name: cpu_us_per_query=$(awk -v c=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v n="$(awk '/Queries completed/ { print $3 }' "$work/$name-perf.txt")" 'BEGIN { printf "%.2f", c / hz * 1e6 / n }')"
   echo "  $name: $(grep -E '^(RssAnon|RssFile|Threads)' "/proc/$pid/status" | tr -s ' \t' ' ' | tr '\n' ' ')"
 }
 

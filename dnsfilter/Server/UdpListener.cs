@@ -76,20 +76,25 @@ internal sealed class UdpListener : IDisposable
     public int SocketCount => _sockets.Count;
 
     public List<Task> Start(CancellationToken cancellationToken)
-        => _sockets.ConvertAll(socket => Task.Run(() => ReceiveLoopAsync(socket, cancellationToken), CancellationToken.None));
+        => _sockets.ConvertAll(socket => Task.Factory.StartNew(
+            () => ReceiveLoop(socket, cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
 
-    private async Task ReceiveLoopAsync(Socket socket, CancellationToken cancellationToken)
+    // One dedicated thread per socket, blocking in recvfrom/sendto: no epoll → thread-pool hop and no async state
+    // machine per datagram. The socket is never used asynchronously (that would make it non-blocking for good), so
+    // answers completed later by an upstream are sent with a synchronous sendto too. Disposing the socket unblocks
+    // the receive at stop.
+    private void ReceiveLoop(Socket socket, CancellationToken cancellationToken)
     {
         DnsRequestContext? request = null;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                request ??= await RentAsync(cancellationToken);
+                request ??= Rent(cancellationToken);
                 int length;
                 try
                 {
-                    length = await socket.ReceiveFromAsync(request.QueryBuffer.AsMemory(0, _queryCapacity), SocketFlags.None, request.ClientAddress!, cancellationToken);
+                    length = socket.ReceiveFrom(request.QueryBuffer.AsSpan(0, _queryCapacity), SocketFlags.None, request.ClientAddress!);
                 }
                 catch (SocketException e) when (e.SocketErrorCode is SocketError.MessageSize or SocketError.ConnectionReset)
                 {
@@ -97,10 +102,10 @@ internal sealed class UdpListener : IDisposable
                     Interlocked.Increment(ref _counters.MalformedDropped);
                     continue;
                 }
-                catch (SocketException e)
+                catch (SocketException e) when (!cancellationToken.IsCancellationRequested)
                 {
                     Log.UdpReceiveFailed(_logger, LocalEndPoint, e);
-                    await Task.Delay(10, cancellationToken);
+                    cancellationToken.WaitHandle.WaitOne(10);
                     continue;
                 }
 
@@ -119,16 +124,16 @@ internal sealed class UdpListener : IDisposable
 
                 if (pending.IsCompletedSuccessfully)
                 {
-                    await SendAsync(socket, request, pending.Result, cancellationToken);
+                    Send(socket, request, pending.Result);
                     continue; // the same context serves the next datagram
                 }
 
                 // Bounded by the context pool: this context returns to it when the answer is sent.
-                _ = CompleteAsync(socket, request, pending, cancellationToken);
+                _ = CompleteAsync(socket, request, pending);
                 request = null;
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || (e is SocketException && cancellationToken.IsCancellationRequested))
         {
             // stopping
         }
@@ -141,12 +146,12 @@ internal sealed class UdpListener : IDisposable
         }
     }
 
-    private async Task CompleteAsync(Socket socket, DnsRequestContext request, ValueTask<int> pending, CancellationToken cancellationToken)
+    private async Task CompleteAsync(Socket socket, DnsRequestContext request, ValueTask<int> pending)
     {
         try
         {
             var length = await pending;
-            await SendAsync(socket, request, length, cancellationToken);
+            Send(socket, request, length);
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
         {
@@ -162,7 +167,7 @@ internal sealed class UdpListener : IDisposable
         }
     }
 
-    private async ValueTask SendAsync(Socket socket, DnsRequestContext request, int length, CancellationToken cancellationToken)
+    private void Send(Socket socket, DnsRequestContext request, int length)
     {
         if (length <= 0)
         {
@@ -171,7 +176,7 @@ internal sealed class UdpListener : IDisposable
 
         try
         {
-            await socket.SendToAsync(request.Response[..length], SocketFlags.None, request.ClientAddress!, cancellationToken);
+            socket.SendTo(request.ResponseBuffer.AsSpan(0, length), SocketFlags.None, request.ClientAddress!);
         }
         catch (SocketException)
         {
@@ -179,13 +184,14 @@ internal sealed class UdpListener : IDisposable
         }
     }
 
-    private ValueTask<DnsRequestContext> RentAsync(CancellationToken cancellationToken)
-        => _slots.Wait(0, cancellationToken) ? new ValueTask<DnsRequestContext>(Take()) : WaitAndRentAsync(cancellationToken);
-
-    private async ValueTask<DnsRequestContext> WaitAndRentAsync(CancellationToken cancellationToken)
+    private DnsRequestContext Rent(CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _counters.UdpBackpressureWaits);
-        await _slots.WaitAsync(cancellationToken);
+        if (!_slots.Wait(0, cancellationToken))
+        {
+            Interlocked.Increment(ref _counters.UdpBackpressureWaits);
+            _slots.Wait(cancellationToken);
+        }
+
         return Take();
     }
 
