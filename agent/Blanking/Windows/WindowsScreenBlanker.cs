@@ -14,7 +14,7 @@ namespace ClassroomGuard.Agent.Blanking.Windows;
 /// session 0) to be seen at all. No keyboard hook is installed.
 /// </summary>
 [SupportedOSPlatform("windows")]
-public sealed unsafe class WindowsScreenBlanker : IScreenBlanker, IDisposable
+public sealed unsafe class WindowsScreenBlanker() : DedicatedThreadScreenBlanker("Windows blank")
 {
     private const string ClassName = "ClassroomGuardBlank";
     private static readonly List<User32.Rect> Monitors = [];
@@ -22,54 +22,8 @@ public sealed unsafe class WindowsScreenBlanker : IScreenBlanker, IDisposable
     private static nint brush;
     private static nint font;
 
-    private readonly Lock gate = new();
-    private Thread? thread;
-    private volatile bool stopping;
-    private volatile bool shown;
-
     /// <inheritdoc/>
-    public bool IsBlanked => shown;
-
-    /// <inheritdoc/>
-    public void Blank(string message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        lock (gate)
-        {
-            text = message;
-            if (thread is { IsAlive: true })
-            {
-                return;
-            }
-
-            stopping = false;
-            using var ready = new ManualResetEventSlim();
-            thread = new Thread(() => Run(ready)) { IsBackground = true, Name = "Windows blank" };
-            thread.Start();
-            ready.Wait(TimeSpan.FromSeconds(5));
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Unblank()
-    {
-        lock (gate)
-        {
-            if (thread is null)
-            {
-                return;
-            }
-
-            stopping = true;
-            thread.Join(TimeSpan.FromSeconds(5));
-            thread = null;
-        }
-    }
-
-    /// <summary>Unblanks.</summary>
-    public void Dispose() => Unblank();
-
-    private void Run(ManualResetEventSlim ready)
+    protected override void Run(ManualResetEventSlim ready)
     {
         var windows = new List<nint>();
         try
@@ -103,11 +57,12 @@ public sealed unsafe class WindowsScreenBlanker : IScreenBlanker, IDisposable
                 }
             }
 
-            shown = windows.Count > 0;
+            text = Message; // the window procedure is static (an unmanaged callback): it paints from here
+            SetShown(windows.Count > 0);
             ready.Set();
             var lastRaise = Environment.TickCount64;
             var drawn = text;
-            while (!stopping)
+            while (!Stopping)
             {
                 while (User32.PeekMessageW(out var msg, 0, 0, 0, User32.PM_REMOVE))
                 {
@@ -115,8 +70,9 @@ public sealed unsafe class WindowsScreenBlanker : IScreenBlanker, IDisposable
                     User32.DispatchMessageW(msg);
                 }
 
-                if (Environment.TickCount64 - lastRaise >= 500 || !ReferenceEquals(drawn, text))
+                if (Environment.TickCount64 - lastRaise >= 500 || !ReferenceEquals(drawn, Message))
                 {
+                    text = Message;
                     foreach (var hwnd in windows)
                     {
                         User32.SetWindowPos(hwnd, User32.HWND_TOPMOST, 0, 0, 0, 0, User32.SWP_NOMOVE | User32.SWP_NOSIZE | User32.SWP_SHOWWINDOW);
@@ -137,7 +93,7 @@ public sealed unsafe class WindowsScreenBlanker : IScreenBlanker, IDisposable
                 User32.DestroyWindow(hwnd);
             }
 
-            shown = false;
+            SetShown(false);
             ready.Set();
         }
     }

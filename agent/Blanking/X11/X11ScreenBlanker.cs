@@ -16,7 +16,7 @@ namespace ClassroomGuard.Agent.Blanking.X11;
 /// Limits: a pupil who can switch to a text console (Ctrl+Alt+F2) or kill the agent is not stopped by a window; a
 /// compositor or screen locker with its own override-redirect windows may stack above until the next raise.
 /// </summary>
-public sealed class X11ScreenBlanker(IOptions<AgentOptions> options, ILogger<X11ScreenBlanker> logger) : IScreenBlanker, IDisposable
+public sealed class X11ScreenBlanker(IOptions<AgentOptions> options, ILogger<X11ScreenBlanker> logger) : DedicatedThreadScreenBlanker("X11 blank")
 {
     /// <summary>Background of the blank windows (24-bit TrueColor): a dark navy.</summary>
     public const uint BackgroundRgb = 0x1B2A49;
@@ -34,55 +34,8 @@ public sealed class X11ScreenBlanker(IOptions<AgentOptions> options, ILogger<X11
         "fixed",
     ];
 
-    private readonly Lock gate = new();
-    private Thread? thread;
-    private volatile bool stopping;
-    private volatile string message = string.Empty;
-    private volatile bool shown;
-
     /// <inheritdoc/>
-    public bool IsBlanked => shown;
-
-    /// <inheritdoc/>
-    public void Blank(string message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        lock (gate)
-        {
-            this.message = message; // a running thread redraws with it at the next tick
-            if (thread is { IsAlive: true })
-            {
-                return;
-            }
-
-            stopping = false;
-            using var ready = new ManualResetEventSlim();
-            thread = new Thread(() => Run(ready)) { IsBackground = true, Name = "X11 blank" };
-            thread.Start();
-            ready.Wait(TimeSpan.FromSeconds(5));
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Unblank()
-    {
-        lock (gate)
-        {
-            if (thread is null)
-            {
-                return;
-            }
-
-            stopping = true;
-            thread.Join(TimeSpan.FromSeconds(5));
-            thread = null;
-        }
-    }
-
-    /// <summary>Unblanks.</summary>
-    public void Dispose() => Unblank();
-
-    private unsafe void Run(ManualResetEventSlim ready)
+    protected override unsafe void Run(ManualResetEventSlim ready)
     {
         var display = Xlib.XOpenDisplay(options.Value.Display);
         if (display == 0)
@@ -102,13 +55,13 @@ public sealed class X11ScreenBlanker(IOptions<AgentOptions> options, ILogger<X11
 
             Xlib.XSync(display, 0);
             Grab(display, screens[0].Window);
-            shown = true;
+            SetShown(true);
             ready.Set();
 
             var eventBuffer = stackalloc byte[192]; // sizeof(XEvent) on LP64
             var lastRaise = Environment.TickCount64;
             var drawn = string.Empty;
-            while (!stopping)
+            while (!Stopping)
             {
                 var raise = false;
                 while (Xlib.XPending(display) > 0)
@@ -118,7 +71,7 @@ public sealed class X11ScreenBlanker(IOptions<AgentOptions> options, ILogger<X11
                     raise |= type == Xlib.Expose || (type == Xlib.VisibilityNotify && *(int*)(eventBuffer + 40) != Xlib.VisibilityUnobscured);
                 }
 
-                var text = message;
+                var text = Message;
                 if (raise || text != drawn || Environment.TickCount64 - lastRaise >= (long)RaiseInterval.TotalMilliseconds)
                 {
                     foreach (var screen in screens)
@@ -158,7 +111,7 @@ public sealed class X11ScreenBlanker(IOptions<AgentOptions> options, ILogger<X11
             }
 
             Xlib.XCloseDisplay(display); // also destroys anything left of ours
-            shown = false;
+            SetShown(false);
             ready.Set();
         }
     }
