@@ -13,7 +13,7 @@ namespace ClassroomGuard.Sniffer.Hosting;
 /// </summary>
 internal sealed partial class SnifferService(
     IOptions<SnifferOptions> options,
-    IPacketSink sink,
+    IEnumerable<IPacketSink> sinks,
     TimeProvider timeProvider,
     IHostApplicationLifetime lifetime,
     ILogger<SnifferService> logger) : BackgroundService
@@ -46,6 +46,8 @@ internal sealed partial class SnifferService(
             throw;
         }
 
+        IPacketSink[] all = [.. sinks];
+        IPacketSink sink = all.Length == 1 ? all[0] : new CompositePacketSink(all);
         _decoder = new PacketDecoder(sink, new DecoderOptions
         {
             MaxReassemblyFlows = settings.MaxReassemblyFlows,

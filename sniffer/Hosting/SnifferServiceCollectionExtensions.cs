@@ -8,8 +8,10 @@ namespace ClassroomGuard.Sniffer.Hosting;
 public static class SnifferServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="SnifferOptions"/> (section <c>Sniffer</c>, validated at start), the capture service and, unless one
-    /// is registered already, an <see cref="IPacketSink"/> that logs facts at Debug level.
+    /// Adds <see cref="SnifferOptions"/> (section <c>Sniffer</c>, validated at start), the capture service and an
+    /// <see cref="IPacketSink"/> that logs facts at Debug level. Every <see cref="IPacketSink"/> registered (accounting,
+    /// discovery, circumvention detection: <c>services.AddSingleton&lt;IPacketSink, T&gt;()</c>) receives every fact, in
+    /// registration order, through one <see cref="CompositePacketSink"/>.
     /// </summary>
     public static IServiceCollection AddSniffer(this IServiceCollection services)
     {
@@ -19,7 +21,7 @@ public static class SnifferServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IPacketSink, LoggingPacketSink>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPacketSink, LoggingPacketSink>());
         services.AddHostedService<SnifferService>();
         return services;
     }
