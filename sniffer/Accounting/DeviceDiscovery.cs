@@ -33,6 +33,10 @@ public sealed class DeviceDiscovery : IPacketSink
     private readonly byte[] _scratch = new byte[256];
     private readonly Lock _lock = new();
     private readonly HashSet<ulong> _routers = [];
+
+    // Direct-mapped memory of recently confirmed (address, MAC) pairs in front of the dictionaries: the common packet
+    // (a known device, refreshed recently) costs one array read. A collision only sends a packet down the slow path.
+    private readonly RecentPair[] _recent = new RecentPair[4096];
     private Dictionary<AddressKey, AddressSeen> _addresses;
     private Dictionary<AddressKey, AddressSeen> _oldAddresses;
     private Dictionary<ulong, MacSeen> _macs;
@@ -106,10 +110,18 @@ public sealed class DeviceDiscovery : IPacketSink
         }
 
         var now = packet.TimestampMicroseconds;
-        ref var seen = ref Address(packet.SourceIp, out var exists);
-        if (exists && seen.Mac == mac && now - seen.Queued < _refresh)
+        var ip = packet.SourceIp;
+        ref var recent = ref _recent[(int)(((ip.Low * 0x9E3779B97F4A7C15UL) ^ ip.High) >> 52)];
+        if (recent.Low == ip.Low && recent.High == ip.High && recent.Mac == mac && now - recent.Queued < _refresh && now >= recent.Queued)
         {
             return; // the common case: a known pair, refreshed recently
+        }
+
+        ref var seen = ref Address(ip, out var exists);
+        if (exists && seen.Mac == mac && now - seen.Queued < _refresh)
+        {
+            recent = new RecentPair(ip.High, ip.Low, mac, seen.Queued);
+            return;
         }
 
         if (mac != _lastRouter && packet.SourceIp.Version == 4)
@@ -128,6 +140,7 @@ public sealed class DeviceDiscovery : IPacketSink
         var router = mac == _lastRouter || IsRouterLocal(mac);
         seen.Mac = mac;
         seen.Queued = now;
+        recent = new RecentPair(ip.High, ip.Low, mac, now);
         Queue(new Sighting(now, router ? 0 : mac, packet.SourceIp, null, SightingKind.Traffic));
     }
 
@@ -337,6 +350,8 @@ public sealed class DeviceDiscovery : IPacketSink
             current.Clear();
         }
     }
+
+    private readonly record struct RecentPair(ulong High, ulong Low, ulong Mac, long Queued);
 
     private struct AddressSeen
     {
