@@ -44,6 +44,7 @@ public sealed class DeviceDiscovery : IPacketSink
     private List<Sighting> _pending;
     private ulong _lastRouter;
     private int _scratchLength;
+    private bool _full;
 
     /// <summary>Creates the discovery sink (tables pre-sized from the options).</summary>
     public DeviceDiscovery(IOptions<AccountingOptions> options)
@@ -61,7 +62,7 @@ public sealed class DeviceDiscovery : IPacketSink
         _pending = new(_maxPending);
     }
 
-    /// <summary>Sightings dropped because a batch was full.</summary>
+    /// <summary>Sightings refused because a batch was full (tried again with the next packet that shows them).</summary>
     public long Dropped { get; private set; }
 
     /// <summary>Sightings queued for the state.</summary>
@@ -85,6 +86,7 @@ public sealed class DeviceDiscovery : IPacketSink
         {
             var taken = _pending;
             _pending = empty;
+            Volatile.Write(ref _full, false);
             return taken;
         }
     }
@@ -138,10 +140,13 @@ public sealed class DeviceDiscovery : IPacketSink
         }
 
         var router = mac == _lastRouter || IsRouterLocal(mac);
-        seen.Mac = mac;
-        seen.Queued = now;
-        recent = new RecentPair(ip.High, ip.Low, mac, now);
-        Queue(new Sighting(now, router ? 0 : mac, packet.SourceIp, null, SightingKind.Traffic));
+        if (Queue(new Sighting(now, router ? 0 : mac, packet.SourceIp, null, SightingKind.Traffic)))
+        {
+            // Remembered only once queued: a sighting refused because the batch was full is tried again next packet.
+            seen.Mac = mac;
+            seen.Queued = now;
+            recent = new RecentPair(ip.High, ip.Low, mac, now);
+        }
     }
 
     /// <inheritdoc />
@@ -187,11 +192,10 @@ public sealed class DeviceDiscovery : IPacketSink
         else if (!name.IsEmpty && HostName(name, out var hash))
         {
             ref var info = ref Mac(mac, out var exists);
-            if (!exists || info.NameHash != hash || now - info.Queued >= _refresh)
+            if ((!exists || info.NameHash != hash || now - info.Queued >= _refresh) && Queue(new Sighting(now, mac, default, NameText(), SightingKind.Dhcp)))
             {
                 info.NameHash = hash;
                 info.Queued = now;
-                Queue(new Sighting(now, mac, default, NameText(), SightingKind.Dhcp));
             }
         }
     }
@@ -243,6 +247,11 @@ public sealed class DeviceDiscovery : IPacketSink
             return;
         }
 
+        if (!Queue(new Sighting(now, mac, ip, hasName ? NameText() : null, kind)))
+        {
+            return;
+        }
+
         if (mac != 0)
         {
             seen.Mac = mac;
@@ -250,7 +259,6 @@ public sealed class DeviceDiscovery : IPacketSink
 
         seen.NameHash = hasName ? hash : seen.NameHash;
         seen.Queued = now;
-        Queue(new Sighting(now, mac, ip, hasName ? NameText() : null, kind));
     }
 
     // Lower-cased into _scratch when it is a plausible host name; the text is made only if a sighting is queued.
@@ -271,18 +279,27 @@ public sealed class DeviceDiscovery : IPacketSink
 
     private string NameText() => Encoding.ASCII.GetString(_scratch, 0, _scratchLength);
 
-    private void Queue(in Sighting sighting)
+    // False when this second's batch is full (the flag spares the lock on every packet of a flood until the next batch).
+    private bool Queue(in Sighting sighting)
     {
+        if (Volatile.Read(ref _full))
+        {
+            Dropped++;
+            return false;
+        }
+
         lock (_lock)
         {
             if (_pending.Count >= _maxPending)
             {
+                Volatile.Write(ref _full, true);
                 Dropped++;
-                return;
+                return false;
             }
 
             _pending.Add(sighting);
             Queued++;
+            return true;
         }
     }
 
