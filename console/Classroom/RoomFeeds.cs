@@ -30,15 +30,21 @@ internal sealed class RoomFeeds(RoomSnapshotReader reader, IOptions<ConsoleOptio
 
     private TimeProvider Clock => time;
 
-    /// <summary>Rooms with a running feed (for tests and diagnostics).</summary>
-    public int ActiveFeeds
+    /// <summary>Whether a feed is running for the room.</summary>
+    public bool IsWatched(long roomId)
     {
-        get
+        lock (gate)
         {
-            lock (gate)
-            {
-                return feeds.Count;
-            }
+            return feeds.TryGetValue(roomId, out var feed) && feed.Running;
+        }
+    }
+
+    /// <summary>How many viewers the room's feed has now.</summary>
+    public int ViewersOf(long roomId)
+    {
+        lock (gate)
+        {
+            return feeds.TryGetValue(roomId, out var feed) ? feed.Viewers : 0;
         }
     }
 
@@ -73,21 +79,6 @@ internal sealed class RoomFeeds(RoomSnapshotReader reader, IOptions<ConsoleOptio
             if (feeds.TryGetValue(roomId, out var feed) && feed.Wake.CurrentCount == 0)
             {
                 feed.Wake.Release();
-            }
-        }
-    }
-
-    /// <summary>Pokes every running feed (an action on a device: its room is not known to the caller).</summary>
-    public void PokeAll()
-    {
-        lock (gate)
-        {
-            foreach (var feed in feeds.Values)
-            {
-                if (feed.Wake.CurrentCount == 0)
-                {
-                    feed.Wake.Release();
-                }
             }
         }
     }
