@@ -199,7 +199,7 @@ public sealed class CircumventionDetector : IPacketSink
         // An alert is due: only now are strings made.
         _queue.TryWrite(new CircumventionAttempt(
             packet.TimestampMicroseconds, kind, packet.SourceIp, packet.SourceMac, packet.DestinationIp, packet.DestinationPort, packet.Protocol, detail,
-            domain.IsEmpty ? null : Encoding.ASCII.GetString(domain).ToLowerInvariant(),
+            domain.IsEmpty ? null : Encoding.ASCII.GetString(domain).TrimEnd('.').ToLowerInvariant(),
             listedWire.IsEmpty ? null : DnsFilter.Lists.DomainText.ToDotted(listedWire),
             suppressed));
     }
