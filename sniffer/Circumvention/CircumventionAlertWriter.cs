@@ -32,9 +32,16 @@ public sealed class CircumventionAlertWriter(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        while (queue.Reader.TryRead(out var attempt) && !cancellationToken.IsCancellationRequested)
+        try
         {
-            await WriteAsync(attempt, retryUnknown: false, cancellationToken);
+            while (!cancellationToken.IsCancellationRequested && queue.Reader.TryRead(out var attempt))
+            {
+                await WriteAsync(attempt, retryUnknown: false, cancellationToken, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The host's shutdown timeout ran out: what is left is lost, and the counters below say how much was written.
         }
 
         LogStatistics();
@@ -51,7 +58,9 @@ public sealed class CircumventionAlertWriter(
             {
                 while (queue.Reader.TryRead(out var attempt))
                 {
-                    await WriteAsync(attempt, retryUnknown: true, stoppingToken);
+                    // A write under way is finished even when stopping (it is short: one SQLite transaction), so an
+                    // attempt taken off the queue is never lost to the stop.
+                    await WriteAsync(attempt, retryUnknown: true, stoppingToken, CancellationToken.None);
                 }
             }
         }
@@ -77,20 +86,25 @@ public sealed class CircumventionAlertWriter(
         }
     }
 
-    private async Task WriteAsync(CircumventionAttempt attempt, bool retryUnknown, CancellationToken cancellationToken)
+    private async Task WriteAsync(CircumventionAttempt attempt, bool retryUnknown, CancellationToken waitToken, CancellationToken cancellationToken)
     {
         try
         {
             var ip = attempt.Client.ToString();
             var deviceId = await FindDeviceAsync(ip, attempt.At, cancellationToken);
-            if (deviceId is null && retryUnknown)
+            var wait = attempt.At + AttributionDelay - timeProvider.GetUtcNow();
+            if (deviceId is null && retryUnknown && wait > TimeSpan.Zero && !waitToken.IsCancellationRequested)
             {
-                var wait = attempt.At + AttributionDelay - timeProvider.GetUtcNow();
-                if (wait > TimeSpan.Zero)
+                try
                 {
-                    await Task.Delay(wait, timeProvider, cancellationToken);
-                    deviceId = await FindDeviceAsync(ip, attempt.At, cancellationToken);
+                    await Task.Delay(wait, timeProvider, waitToken);
                 }
+                catch (OperationCanceledException)
+                {
+                    // Stopping: look once more now rather than wait.
+                }
+
+                deviceId = await FindDeviceAsync(ip, attempt.At, cancellationToken);
             }
 
             var token = attempt.Kind.Token();

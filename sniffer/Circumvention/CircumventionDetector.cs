@@ -60,7 +60,7 @@ public sealed class CircumventionDetector : IPacketSink
                 // The SYN only: one attempt per connection, and never the server's replies.
                 if (_rules.IsMonitoredClient(packet.SourceIp) && !_rules.IsAllowedResolver(packet.DestinationIp))
                 {
-                    Detected(packet, CircumventionKind.DnsOverTls, "a TCP connection (DNS over TLS)");
+                    Detected(packet, CircumventionKind.DnsOverTls, "a TCP connection request (DNS over TLS)");
                 }
 
                 break;

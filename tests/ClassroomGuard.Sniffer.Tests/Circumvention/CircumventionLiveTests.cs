@@ -113,7 +113,7 @@ public sealed class CircumventionLiveTests
             var byKind = alerts.ToDictionary(a => a.Category!);
             Assert.Equal("q0.pupil.example", byKind["other-resolver"].Domain);
             Assert.Contains($"a DNS query (UDP) for q0.pupil.example to {resolver}:53 (UDP), a resolver other than the appliance", byKind["other-resolver"].Evidence, StringComparison.Ordinal);
-            Assert.Contains($"a TCP connection (DNS over TLS) to {dotServer}:853", byKind["dot"].Evidence, StringComparison.Ordinal);
+            Assert.Contains($"a TCP connection request (DNS over TLS) to {dotServer}:853", byKind["dot"].Evidence, StringComparison.Ordinal);
             Assert.Equal("dns.google", byKind["doh"].Domain);
             Assert.Contains($"a TLS ClientHello for dns.google to {web}:443 (on the UT1 doh list as dns.google", byKind["doh"].Evidence, StringComparison.Ordinal);
             Assert.Contains($"a TLS ClientHello without a server name to {web}:443", byKind["numeric-ip-tls"].Evidence, StringComparison.Ordinal);
