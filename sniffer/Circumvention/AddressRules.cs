@@ -34,7 +34,7 @@ public sealed class AddressRules
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(errors);
-        var local = ParseNetworks(options.LocalNetworks ?? CircumventionOptions.DefaultLocalNetworks, "Sniffer:Circumvention:LocalNetworks", errors);
+        var local = ParseNetworks(options.LocalNetworks is { Count: > 0 } networks ? networks : CircumventionOptions.DefaultLocalNetworks, CircumventionOptions.LocalNetworksKey, errors);
         var exempt = ParseNetworks(options.ExemptClients ?? [], "Sniffer:Circumvention:ExemptClients", errors);
         var appliance = options.ApplianceAddresses is { } configured
             ? ParseAddresses(configured, "Sniffer:Circumvention:ApplianceAddresses", errors)

@@ -11,7 +11,8 @@ namespace ClassroomGuard.Sniffer.Circumvention;
 public static class CircumventionServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="CircumventionOptions"/> (section <c>Sniffer:Circumvention</c>, validated at start) and, unless
+    /// Adds <see cref="CircumventionOptions"/> (section <c>Sniffer:Circumvention</c>, and <c>Sniffer:LocalNetworks</c>;
+    /// validated at start) and, unless
     /// <c>Sniffer:Circumvention:Enabled</c> is false, the state store (section <c>State</c>), the
     /// <see cref="CircumventionDetector"/> as an <see cref="IPacketSink"/> and the <see cref="CircumventionAlertWriter"/>.
     /// </summary>
@@ -21,6 +22,7 @@ public static class CircumventionServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<CircumventionOptions>()
             .BindConfiguration(CircumventionOptions.SectionName)
+            .Configure(o => o.LocalNetworks = configuration.GetSection(CircumventionOptions.LocalNetworksKey).Get<List<string>>())
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CircumventionOptions>, CircumventionOptionsValidator>());

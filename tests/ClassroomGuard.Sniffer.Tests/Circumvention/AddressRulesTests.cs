@@ -70,7 +70,7 @@ public sealed class AddressRulesTests
         Assert.Null(rules);
         Assert.Equal(
             [
-                "Sniffer:Circumvention:LocalNetworks:1 '10.0.0.0/33' is not an address or a network in CIDR form (10.0.0.0/8, fd00::/8).",
+                "Sniffer:LocalNetworks:1 '10.0.0.0/33' is not an address or a network in CIDR form (10.0.0.0/8, fd00::/8).",
                 "Sniffer:Circumvention:ExemptClients:0 'banana/8' is not an address or a network in CIDR form (10.0.0.0/8, fd00::/8).",
                 "Sniffer:Circumvention:ApplianceAddresses:0 'appliance' is not an IP address.",
                 "Sniffer:Circumvention:AllowedResolvers:0 '10.0.0.0/8' is not an IP address.",

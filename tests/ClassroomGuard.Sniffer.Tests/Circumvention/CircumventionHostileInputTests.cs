@@ -68,18 +68,26 @@ public sealed class CircumventionHostileInputTests
 
         harness.Drain();
         var detected = harness.Queue.Statistics.Detected;
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var pass = 0; pass < 200; pass++)
+
+        // A per-packet allocation would show in every round; the runtime's own one-off work on this thread (tiering
+        // bookkeeping) shows in one round at most. So the least allocated over five rounds must be zero.
+        var least = long.MaxValue;
+        for (var round = 0; round < 5; round++)
         {
-            foreach (var frame in frames)
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var pass = 0; pass < 200; pass++)
             {
-                harness.Feed(frame, 1_000_010 + pass);
+                foreach (var frame in frames)
+                {
+                    harness.Feed(frame, 1_000_010 + pass);
+                }
             }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
-        Assert.Equal(detected + (200L * frames.Length), harness.Queue.Statistics.Detected);
+        Assert.Equal(0, least);
+        Assert.Equal(detected + (5L * 200 * frames.Length), harness.Queue.Statistics.Detected);
         Assert.Empty(harness.Drain());
     }
 }

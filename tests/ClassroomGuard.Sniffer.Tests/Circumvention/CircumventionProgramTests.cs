@@ -48,7 +48,7 @@ public sealed class CircumventionProgramTests(LabCaptureFixture lab)
 
     [Theory]
     [InlineData("--Sniffer:Circumvention:Ut1Directory=/nonexistent/ut1", "Sniffer:Circumvention:Ut1Directory '/nonexistent/ut1' is not a directory")]
-    [InlineData("--Sniffer:Circumvention:LocalNetworks:0=10.0.0.0/99", "Sniffer:Circumvention:LocalNetworks:0 '10.0.0.0/99' is not an address or a network")]
+    [InlineData("--Sniffer:LocalNetworks:0=10.0.0.0/99", "Sniffer:LocalNetworks:0 '10.0.0.0/99' is not an address or a network")]
     [InlineData("--Sniffer:Circumvention:AlertInterval=00:00:00", "Sniffer:Circumvention:AlertInterval must be between")]
     public async Task Program_BadCircumventionSetting_Exit78NamingIt(string setting, string message)
     {
