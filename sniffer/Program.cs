@@ -1,17 +1,21 @@
 using ClassroomGuard.Sniffer.Capture;
+using ClassroomGuard.Sniffer.Circumvention;
 using ClassroomGuard.Sniffer.Hosting;
 using ClassroomGuard.Storage.Hosting;
+using ClassroomGuard.Storage.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 // ClassroomGuard.Sniffer: passive capture from the mirror port. A bad setting ends with a message naming it and exit
 // code 78 (EX_CONFIG); an interface or file libpcap cannot open, or a bad filter, with 66 (EX_NOINPUT) or 77
-// (EX_NOPERM) and libpcap's reason; a capture that fails while running (interface gone) with 74 (EX_IOERR).
+// (EX_NOPERM) and libpcap's reason; an unusable state database with 65 (EX_DATAERR); a capture that fails while
+// running (interface gone) with 74 (EX_IOERR).
 try
 {
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = false });
     builder.Configuration.AddClassroomGuardSources(args);
     builder.Services.AddSniffer();
+    builder.Services.AddCircumventionDetection(builder.Configuration);
     using var host = builder.Build();
     await host.RunAsync();
     return Environment.ExitCode;
@@ -20,6 +24,11 @@ catch (OptionsValidationException ex)
 {
     await Console.Error.WriteLineAsync("ClassroomGuard.Sniffer: invalid setting: " + string.Join(" ", ex.Failures));
     return 78;
+}
+catch (StateStoreException ex)
+{
+    await Console.Error.WriteLineAsync("ClassroomGuard.Sniffer: " + ex.Message);
+    return 65;
 }
 catch (PcapException ex)
 {

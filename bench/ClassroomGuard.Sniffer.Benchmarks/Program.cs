@@ -7,7 +7,7 @@ using ClassroomGuard.Sniffer.Decoding;
 
 // bench/sniffer.sh drives this:
 //   --generate FILE COUNT     write the synthetic capture (COUNT packets), print packets and bytes
-//   --decode FILE [counting] [libpcap]   read FILE (mapped, or through libpcap) and decode every packet on this thread; print pps
+//   --decode FILE [counting|circumvention] [libpcap]   read FILE (mapped, or through libpcap) and decode every packet on this thread; print pps
 //   --live IFACE SECONDS      capture live on IFACE for SECONDS (or until idle 3 s after traffic), print pps and pcap_stats
 //   --bdn [BenchmarkDotNet args]      DecodeBenchmarks with the memory diagnoser
 if (args.Length > 0 && args[0] == "--bdn")
@@ -26,7 +26,7 @@ if (args.Length >= 3 && args[0] == "--generate")
 
 if (args.Length >= 2 && args[0] == "--decode")
 {
-    IPacketSink sink = args.Contains("counting") ? new CountingSink() : NullPacketSink.Instance;
+    IPacketSink sink = args.Contains("counting") ? new CountingSink() : args.Contains("circumvention") ? CircumventionSinks.Create() : NullPacketSink.Instance;
 
     // "libpcap": every packet through pcap_next_ex (fread copies it into libpcap's buffer); default: what the service
     // uses for a classic pcap file, the memory-mapped reader (no copy).
@@ -100,5 +100,5 @@ if (args.Length >= 3 && args[0] == "--live")
     return 0;
 }
 
-Console.Error.WriteLine("usage: --generate FILE COUNT | --decode FILE [counting] [libpcap] | --read FILE | --live IFACE SECONDS | --bdn [args]");
+Console.Error.WriteLine("usage: --generate FILE COUNT | --decode FILE [counting|circumvention] [libpcap] | --read FILE | --live IFACE SECONDS | --bdn [args]");
 return 64;
