@@ -7,9 +7,9 @@ using ClassroomGuard.Sniffer.Decoding;
 
 // bench/sniffer.sh drives this:
 //   --generate FILE COUNT     write the synthetic capture (COUNT packets), print packets and bytes
-//   --decode FILE [accounting|counting] [libpcap]   read FILE (mapped, or through libpcap) and decode every packet on this
-//                             thread; "accounting": through the service's accounting and discovery sinks, flushed once a
-//                             second by another thread (without an InfluxDB writer); print pps
+//   --decode FILE [accounting|counting|circumvention] [libpcap]   read FILE (mapped, or through libpcap) and decode every
+//                             packet on this thread; "accounting": through the service's accounting and discovery sinks,
+//                             flushed once a second by another thread (without an InfluxDB writer); print pps
 //   --inmemory FILE COUNT     the first COUNT packets in memory: ns per packet of decode alone and decode + accounting
 //   --live IFACE SECONDS      capture live on IFACE for SECONDS (or until idle 3 s after traffic), print pps and pcap_stats
 //   --bdn [BenchmarkDotNet args]      DecodeBenchmarks with the memory diagnoser
@@ -32,7 +32,10 @@ if (args.Length >= 2 && args[0] == "--decode")
     // "accounting-only" / "discovery-only": one of the two service sinks, to see what each costs.
     var accounting = args.Any(a => a.StartsWith("accounting", StringComparison.Ordinal) || a == "discovery-only");
     AccountingSinks NewAccounting() => new(!args.Contains("discovery-only"), !args.Contains("accounting-only"));
-    IPacketSink NewSink() => accounting ? NewAccounting().Sink : args.Contains("counting") ? new CountingSink() : NullPacketSink.Instance;
+    IPacketSink NewSink() => accounting ? NewAccounting().Sink
+        : args.Contains("counting") ? new CountingSink()
+        : args.Contains("circumvention") ? CircumventionSinks.Create()
+        : NullPacketSink.Instance;
 
     // "libpcap": every packet through pcap_next_ex (fread copies it into libpcap's buffer); default: what the service
     // uses for a classic pcap file, the memory-mapped reader (no copy).
@@ -182,5 +185,5 @@ if (args.Length >= 3 && args[0] == "--live")
     return 0;
 }
 
-Console.Error.WriteLine("usage: --generate FILE COUNT | --decode FILE [accounting|counting] [libpcap] | --inmemory FILE COUNT | --read FILE | --live IFACE SECONDS | --bdn [args]");
+Console.Error.WriteLine("usage: --generate FILE COUNT | --decode FILE [accounting|counting|circumvention] [libpcap] | --inmemory FILE COUNT | --read FILE | --live IFACE SECONDS | --bdn [args]");
 return 64;
