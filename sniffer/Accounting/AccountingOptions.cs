@@ -83,7 +83,7 @@ public sealed class AccountingOptions : IValidatableObject
             if (!Accounting.LocalNetworks.TryParseOne(networks[i], out _))
             {
                 yield return new ValidationResult(
-                    $"Sniffer:LocalNetworks:{i} '{networks[i]}' is not an address range in CIDR form (e.g. 10.0.0.0/8 or fd00::/8).",
+                    $"Sniffer:LocalNetworks:{i} '{networks[i]}' is not an address or a network in CIDR form (10.0.0.0/8, fd00::/8).", // as circumvention says it
                     [nameof(LocalNetworks)]);
             }
         }
