@@ -71,9 +71,6 @@ public sealed class AccountingOptions : IValidatableObject
     /// <summary>The local ranges in force: <see cref="LocalNetworks"/>, or the defaults when unset.</summary>
     public IReadOnlyList<string> EffectiveLocalNetworks => LocalNetworks is { Count: > 0 } list ? list : Accounting.LocalNetworks.Defaults;
 
-    /// <summary>A copy with the defaults (tests, the benchmark).</summary>
-    public static AccountingOptions Default => new();
-
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -181,8 +181,13 @@ public sealed class NetActivityFlusher
             for (var i = 0; i < record.SitesUsed; i++)
             {
                 var site = record.Sites[i];
-                var index = Sites.FindIndex(s => s.NameId == site.NameId);
-                if (index >= 0)
+                var index = 0;
+                while (index < Sites.Count && Sites[index].NameId != site.NameId)
+                {
+                    index++;
+                }
+
+                if (index < Sites.Count)
                 {
                     Sites[index] = Sites[index] with { Bytes = Sites[index].Bytes + site.Bytes };
                 }
