@@ -17,8 +17,9 @@ namespace ClassroomGuard.Sniffer.Accounting;
 /// <para>
 /// Routers: a router's MAC is the source of every packet it forwards, so "source MAC + address" of an ordinary packet
 /// is only trusted for MACs that are not routers. A MAC is taken for a router once it sends a packet from a non-local
-/// address (internet traffic it forwards) or from a third different local IPv4 address; its packets then give the
-/// address alone. ARP and DHCP name the MAC explicitly and are always trusted.
+/// unicast IPv4 address (internet traffic it forwards; global IPv6 sources are devices' own) or from a third different
+/// local IPv4 address; its packets then give the address alone. ARP and DHCP name the MAC explicitly and are always
+/// trusted.
 /// </para>
 /// </summary>
 public sealed class DeviceDiscovery : IPacketSink
@@ -102,8 +103,9 @@ public sealed class DeviceDiscovery : IPacketSink
 
         if (!_local.Contains(packet.SourceIp))
         {
-            // Forwarded internet traffic: its source MAC is a router's.
-            if (mac != _lastRouter)
+            // Forwarded internet traffic: its source MAC is a router's. IPv4 only (devices send from global IPv6
+            // addresses themselves), and not 0.0.0.0 (a DHCP client before its lease) or a group address.
+            if (mac != _lastRouter && IsRoutedIPv4(packet.SourceIp))
             {
                 MarkRouter(mac);
             }
@@ -233,6 +235,12 @@ public sealed class DeviceDiscovery : IPacketSink
         }
 
         Pair(SightingKind.NetBios, packet.SourceMac.Value, packet.SourceIp, name.Name, packet.TimestampMicroseconds);
+    }
+
+    private static bool IsRoutedIPv4(in NetAddress address)
+    {
+        var ip = address.IPv4;
+        return address.Version == 4 && ip != 0 && (ip >> 28) != 0xE && ip != uint.MaxValue && (ip >> 24) != 127;
     }
 
     private static bool IsLocalName(ReadOnlySpan<byte> name) => name.Length > 6 && Ascii.EqualsIgnoreCase(name[^6..], ".local"u8);

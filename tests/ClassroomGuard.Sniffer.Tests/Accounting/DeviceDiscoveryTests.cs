@@ -124,6 +124,23 @@ public sealed class DeviceDiscoveryTests
     }
 
     [Fact]
+    public async Task DhcpClientAndGlobalIPv6_NotTakenForRouters_TrafficKeepsTheMac()
+    {
+        using var state = new TempState();
+        using var rig = new AccountingRig();
+        rig.Feed(Frames.Dhcp(1, 1, MacA, hostName: "tablet-1")); // DISCOVER from 0.0.0.0
+        rig.Feed(Frames.Tcp(MacA, "2001:db8::a", 40000, Router, "2001:db8:ffff::1", 443)); // its own global IPv6 address
+        rig.Feed(Frames.Tcp(MacA, "10.20.0.7", 40000, Router, "198.51.100.1", 443)); // then ordinary IPv4 traffic
+        await rig.DiscoveryWriter.WriteBatchAsync(state.Store, CancellationToken.None);
+
+        Assert.False(rig.Discovery.IsRouter(new MacAddress(Convert.ToUInt64(MacA.Replace(":", "", StringComparison.Ordinal), 16)).Value));
+        var device = await state.Store.Devices.FindByIpAsync("10.20.0.7", CancellationToken.None);
+        Assert.NotNull(device);
+        Assert.Equal([MacA], device.Macs);
+        Assert.Equal("tablet-1", device.Hostname);
+    }
+
+    [Fact]
     public async Task Flood_MoreSightingsThanTheBatchLimit_ExtraDroppedAndCounted()
     {
         using var state = new TempState();
