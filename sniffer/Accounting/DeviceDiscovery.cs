@@ -24,9 +24,6 @@ namespace ClassroomGuard.Sniffer.Accounting;
 /// </summary>
 public sealed class DeviceDiscovery : IPacketSink
 {
-    /// <summary>Distinct local IPv4 sources beyond which a MAC is taken for a router.</summary>
-    public const int MaxIPv4PerHost = 2;
-
     private readonly LocalNetworks _local;
     private readonly long _refresh;
     private readonly int _maxPending;
@@ -130,14 +127,20 @@ public sealed class DeviceDiscovery : IPacketSink
 
         if (mac != _lastRouter && packet.SourceIp.Version == 4)
         {
+            // Distinct addresses, not changes: a host flipping between two (a secondary address) stays a host.
             ref var info = ref Mac(mac, out _);
-            if (info.LastIPv4 != packet.SourceIp.IPv4)
+            var ipv4 = packet.SourceIp.IPv4;
+            if (info.FirstIPv4 == 0)
             {
-                info.LastIPv4 = packet.SourceIp.IPv4;
-                if (++info.IPv4Count > MaxIPv4PerHost)
-                {
-                    MarkRouter(mac);
-                }
+                info.FirstIPv4 = ipv4;
+            }
+            else if (info.FirstIPv4 != ipv4 && info.SecondIPv4 == 0)
+            {
+                info.SecondIPv4 = ipv4;
+            }
+            else if (info.FirstIPv4 != ipv4 && info.SecondIPv4 != ipv4)
+            {
+                MarkRouter(mac); // a third: it forwards other hosts' packets
             }
         }
 
@@ -181,6 +184,12 @@ public sealed class DeviceDiscovery : IPacketSink
             if (message.MessageType == 5 && _local.Contains(message.YourAddress))
             {
                 Pair(SightingKind.Dhcp, mac, message.YourAddress, name, now);
+
+                // A DHCP client is a host: its new lease starts its count of addresses again (a laptop moving between
+                // subnets over months is not a router).
+                ref var info = ref Mac(mac, out _);
+                info.FirstIPv4 = message.YourAddress.IPv4;
+                info.SecondIPv4 = 0;
             }
 
             return;
@@ -387,8 +396,8 @@ public sealed class DeviceDiscovery : IPacketSink
 
     private struct MacSeen
     {
-        public uint LastIPv4;
-        public int IPv4Count;
+        public uint FirstIPv4;
+        public uint SecondIPv4;
         public int NameHash;
         public long Queued;
         public bool Router;
