@@ -10,11 +10,13 @@
 #          times each from just before the POST to the agent's window MapNotify (blank) or UnmapNotify (unblank),
 #          read by our own libX11 client selecting SubstructureNotify on the root window (what `xev -root -event
 #          substructure` prints) on a thread blocked in poll(2) on the X socket: resolution well under 1 ms. Three
-#          warm-up cycles are not counted; 200 ms pass between actions.
+#          warm-up cycles are not counted; a random 200–700 ms pass between actions (a fixed period would lock onto
+#          the phase of the console's 250 ms state-revision poll and bias the result).
 #   live:  SAMPLES DNS queries with `dig -b 127.0.0.23` (an address the state gives the agent's device, in the room)
 #          through the DNS filter, each timed from just before dig starts to the device's tile in the live view
 #          (Chromium via Playwright, /rooms/{id}) showing the name in .tile-site — stamped in the page by a
-#          MutationObserver (wall clock on both sides, same machine). Two warm-up queries; 1.1 s between queries.
+#          MutationObserver (wall clock on both sides, same machine). Two warm-up queries; a random 1–2 s between
+#          queries (no lock-step with the per-second flushes and reads on the way).
 #          Skipped (NA) when the room page has no live view.
 #
 # Prints the summaries (min/median/p95/max), the load average at start and end, and last:

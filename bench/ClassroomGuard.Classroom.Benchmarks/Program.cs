@@ -58,7 +58,9 @@ async Task<(List<double> Blank, List<double> Unblank, List<double> Post)> Measur
 
     for (var i = 0; i < cycles; i++)
     {
-        await Task.Delay(200); // a window shown for a moment, as a teacher would
+        // Random pauses (200–700 ms): the console sees state changes through a 250 ms revision poll, and a fixed
+        // cycle period would lock onto its phase and report a biased latency.
+        await Task.Delay(200 + Random.Shared.Next(500));
         watcher.Drain();
         var sent = Stopwatch.GetTimestamp();
         await teacher.PostAsync("blank", classroom.Room.Id, deviceId);
@@ -66,7 +68,7 @@ async Task<(List<double> Blank, List<double> Unblank, List<double> Post)> Measur
         var mapped = await watcher.NextAsync(mapped: true, TimeSpan.FromSeconds(30));
         blanks.Add(Stopwatch.GetElapsedTime(sent, mapped.Timestamp).TotalMilliseconds);
 
-        await Task.Delay(200);
+        await Task.Delay(200 + Random.Shared.Next(500));
         sent = Stopwatch.GetTimestamp();
         await teacher.PostAsync("unblank", classroom.Room.Id, deviceId);
         posts.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
@@ -88,7 +90,16 @@ async Task<List<double>?> MeasureLiveAsync()
         await page.FillAsync("#username", classroom.Teacher.UserName);
         await page.FillAsync("#password", Appliance.TeacherPassword);
         await page.ClickAsync("form button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        try
+        {
+            await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 90_000 });
+        }
+        catch (TimeoutException)
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot("bench-signin-failed.png") });
+            throw new InvalidOperationException("the teacher's sign-in in Chromium did not leave /signin; see bench-signin-failed.png: "
+                + await page.Locator("[role=alert]").AllInnerTextsAsync().ContinueWith(t => string.Join(" ", t.Result), TaskScheduler.Default));
+        }
         await page.GotoAsync("/rooms/" + classroom.Room.Id.ToString(CultureInfo.InvariantCulture));
         if (await page.Locator("main#room #live-status").CountAsync() == 0)
         {
@@ -119,7 +130,9 @@ async Task<List<double>?> MeasureLiveAsync()
                 latencies.Add(at - sent);
             }
 
-            await Task.Delay(1100); // the next query in another second of the DNS filter's per-second activity
+            // 1–2 s apart, at random: each query in its own second of the DNS filter's per-second activity, and no
+            // lock-step with the filter's flush, the writer's 1 s batches or the live view's 1 s reads.
+            await Task.Delay(1000 + Random.Shared.Next(1000));
         }
 
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot("bench-live-1920x1080.png") });
