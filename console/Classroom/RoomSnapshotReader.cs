@@ -30,6 +30,12 @@ internal sealed class RoomSnapshotReader(
     /// <summary>How far back the DNS "site it is on now" looks: a browser asks once and caches, so a page read for minutes shows its last name.</summary>
     public static readonly TimeSpan SiteWindow = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Longest wait for InfluxDB's answer: a hung server must not hold back the state part of the tiles (a blank
+    /// must show at once), so after this the snapshot goes out with activity marked unavailable.
+    /// </summary>
+    public static readonly TimeSpan ActivityTimeout = TimeSpan.FromSeconds(3);
+
     private const int MaxAlerts = 20;
     private bool influxFailing;
 
@@ -96,9 +102,11 @@ internal sealed class RoomSnapshotReader(
         var bucketTicks = TimeSpan.TicksPerSecond * BucketSeconds;
         var bucketEnd = new DateTimeOffset((now.UtcTicks / bucketTicks * bucketTicks) + bucketTicks, TimeSpan.Zero);
         var query = RoomActivityQuery.Build(influxOptions.Value.RetentionPolicy, activity.Keys, now, bucketEnd, Buckets, BucketSeconds, options.Value.OnlineWindow, SiteWindow, BlockWindow);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ActivityTimeout);
         try
         {
-            var result = await influx.QueryAsync(query, cancellationToken);
+            var result = await influx.QueryAsync(query, timeout.Token);
             var startNs = (bucketEnd.AddSeconds(-Buckets * BucketSeconds).UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
             RoomActivityQuery.Read(result, activity, startNs, BucketSeconds * 1_000_000_000L);
             influxFailing = false;
@@ -106,14 +114,23 @@ internal sealed class RoomSnapshotReader(
         }
         catch (InfluxException e)
         {
-            if (!influxFailing)
-            {
-                Log.LiveActivityUnavailable(logger, e.Message); // once per outage, not once a second
-            }
-
-            influxFailing = true;
-            return false;
+            return Unavailable(e.Message);
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Unavailable($"no answer within {ActivityTimeout.TotalSeconds} s");
+        }
+    }
+
+    private bool Unavailable(string reason)
+    {
+        if (!influxFailing)
+        {
+            Log.LiveActivityUnavailable(logger, reason); // once per outage, not once a second
+        }
+
+        influxFailing = true;
+        return false;
     }
 
     /// <summary>The action of that kind lasting longest among those matching, as a tile state.</summary>

@@ -91,6 +91,13 @@
                     throw new Error('HTTP ' + response.status);
                 }
 
+                if (response.redirected || (response.headers.get('Content-Type') || '').indexOf('json') < 0) {
+                    // Sent elsewhere (e.g. a password that must be changed): a person has to act.
+                    signedOut = true;
+                    setStatus('signed-out', 'The console needs you to sign in again. ');
+                    return null;
+                }
+
                 return response.json().then(function (snapshot) {
                     apply(snapshot);
                     connect();
