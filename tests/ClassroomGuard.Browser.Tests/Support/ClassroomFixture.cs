@@ -17,7 +17,15 @@ public sealed class ClassroomFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Appliance = await Appliance.StartAsync();
-        (playwright, Browser) = await Chromium.LaunchAsync(Appliance.Certificate.Pin);
+        try
+        {
+            (playwright, Browser) = await Chromium.LaunchAsync(Appliance.Certificate.Pin);
+        }
+        catch
+        {
+            await Appliance.DisposeAsync(); // no leftover influxd, console or DNS filter when Chromium cannot start
+            throw;
+        }
     }
 
     /// <summary>A fresh browser (no cookies) showing the console at 1920×1080.</summary>
