@@ -26,8 +26,8 @@ internal enum ClassroomCommand
 /// The teacher's classroom actions: <c>POST /classroom/blank</c>, <c>/unblank</c>, <c>/pause</c>, <c>/resume</c>
 /// (Classroom policy; antiforgery token required). Each start is a teacher action in the state (who, when, scope,
 /// expiry; released early by whom and when), which the agent hub (blank) and the DNS filter (pause) act on.
-/// <para>Form: <c>roomId</c> alone acts on the whole room; <c>deviceId</c> (with the page's <c>roomId</c>, which it
-/// must be in) on one device; <c>minutes</c> 1–720, default 60 ("end of the lesson"); <c>returnUrl</c> (local).</para>
+/// <para>Form: <c>roomId</c> alone acts on the whole room; <c>deviceId</c> on one device, which must be in the
+/// <c>roomId</c> when one is given (the page always gives its own); <c>minutes</c> 1–720, default 60 ("end of the lesson"); <c>returnUrl</c> (local).</para>
 /// <para>A page posts the form and is redirected back (Post/Redirect/Get); the page's script posts the same form with
 /// <c>Accept: application/json</c> and gets <c>{ ok, message }</c> instead. Refusals are 400 with the reason.</para>
 /// </summary>
@@ -61,7 +61,7 @@ internal static class TeacherActionEndpoints
         var user = ConsoleUser.From(context.User)!;
         if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context))
         {
-            return Refuse(context, logger, user, command, "The form has expired. Reload the page and try again.");
+            return Refuse(context, logger, user, command, "expired form", "The form has expired. Reload the page and try again.");
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
@@ -72,13 +72,13 @@ internal static class TeacherActionEndpoints
         long? roomId = long.TryParse(roomText, NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : null;
         if ((deviceText.Length > 0 && deviceId is null) || (roomText.Length > 0 && roomId is null) || (deviceId is null && roomId is null))
         {
-            return Refuse(context, logger, user, command, "Say which device or room (deviceId, roomId).");
+            return Refuse(context, logger, user, command, "no device or room", "Say which device or room (deviceId, roomId).");
         }
 
         Room? room = null;
         if (roomId is { } rid && (room = (await store.Sites.ListRoomsAsync(null, ct)).FirstOrDefault(x => x.Id == rid)) is null)
         {
-            return Refuse(context, logger, user, command, $"There is no room {rid}.");
+            return Refuse(context, logger, user, command, "unknown room", $"There is no room {rid}.");
         }
 
         Device? device = null;
@@ -87,12 +87,12 @@ internal static class TeacherActionEndpoints
             device = await store.Devices.GetAsync(did, ct);
             if (device is null)
             {
-                return Refuse(context, logger, user, command, $"There is no device {did}.");
+                return Refuse(context, logger, user, command, "unknown device", $"There is no device {did}.");
             }
 
             if (room is not null && device.RoomId != room.Id)
             {
-                return Refuse(context, logger, user, command, $"{RoomSnapshotReader.NameOf(device)} is not in {room.Name}.");
+                return Refuse(context, logger, user, command, "device not in the room", $"{RoomSnapshotReader.NameOf(device)} is not in {room.Name}.");
             }
         }
 
@@ -101,7 +101,7 @@ internal static class TeacherActionEndpoints
         if (command is ClassroomCommand.Blank or ClassroomCommand.Pause && minutesText.Length > 0
             && (!int.TryParse(minutesText, NumberStyles.None, CultureInfo.InvariantCulture, out minutes) || minutes is < 1 or > MaxMinutes))
         {
-            return Refuse(context, logger, user, command, $"The length must be between 1 and {MaxMinutes} minutes (12 hours).");
+            return Refuse(context, logger, user, command, "bad length", $"The length must be between 1 and {MaxMinutes} minutes (12 hours).");
         }
 
         var scope = device is null ? ActionScope.Room : ActionScope.Device;
@@ -120,23 +120,24 @@ internal static class TeacherActionEndpoints
             message = await ReleaseAsync(store, clock, user.Id, kind, scope, device, room, target, ct);
         }
 
+        var roomOf = room?.Id ?? device!.RoomId;
         Log.TeacherAction(logger, user.UserName, command.ToString().ToLowerInvariant(), scope.ToString(), device?.Id ?? room!.Id);
         if (kind == TeacherActionKind.Blank)
         {
             agents.Wake(); // reach the agents now rather than on the next revision poll
         }
 
-        feeds.Poke(device?.RoomId ?? room!.Id);
+        if (roomOf is { } poked)
+        {
+            feeds.Poke(poked);
+        }
+
         if (WantsJson(context))
         {
             return Results.Json(new ActionOutcome(true, message));
         }
 
-        var back = form["returnUrl"].ToString();
-        var roomOf = room?.Id ?? device!.RoomId;
-        return Results.Redirect(back.StartsWith('/') && !back.StartsWith("//", StringComparison.Ordinal) && !back.StartsWith("/\\", StringComparison.Ordinal)
-            ? back
-            : roomOf is { } home ? "/rooms/" + home.ToString(CultureInfo.InvariantCulture) : "/rooms");
+        return Results.Redirect(LocalUrls.OrElse(form["returnUrl"].ToString(), roomOf is { } home ? "/rooms/" + home.ToString(CultureInfo.InvariantCulture) : "/rooms"));
     }
 
     /// <summary>
@@ -173,9 +174,10 @@ internal static class TeacherActionEndpoints
             : $"{target}: {(kind == TeacherActionKind.Blank ? "screen unblanked" : "internet resumed")}.";
     }
 
-    private static IResult Refuse(HttpContext context, ILogger logger, ConsoleUser user, ClassroomCommand command, string reason)
+    // The log gets a fixed reason, not the message: that names devices (host names from the network, pupils' names).
+    private static IResult Refuse(HttpContext context, ILogger logger, ConsoleUser user, ClassroomCommand command, string logReason, string reason)
     {
-        Log.TeacherActionRefused(logger, user.UserName, command.ToString().ToLowerInvariant(), reason);
+        Log.TeacherActionRefused(logger, user.UserName, command.ToString().ToLowerInvariant(), logReason);
         return WantsJson(context)
             ? Results.Json(new ActionOutcome(false, reason), statusCode: StatusCodes.Status400BadRequest)
             : new StatusPageResult(StatusCodes.Status400BadRequest, "Not done", reason);

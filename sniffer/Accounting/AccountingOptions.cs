@@ -74,15 +74,8 @@ public sealed class AccountingOptions : IValidatableObject
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var networks = EffectiveLocalNetworks;
-        for (var i = 0; i < networks.Count; i++)
-        {
-            if (!Accounting.LocalNetworks.TryParseOne(networks[i], out _))
-            {
-                yield return new ValidationResult(
-                    $"Sniffer:LocalNetworks:{i} '{networks[i]}' is not an address or a network in CIDR form (10.0.0.0/8, fd00::/8).", // as circumvention says it
-                    [nameof(LocalNetworks)]);
-            }
-        }
+        var errors = new List<string>();
+        Accounting.LocalNetworks.TryParse(EffectiveLocalNetworks, Accounting.LocalNetworks.Setting, errors);
+        return errors.Select(e => new ValidationResult(e, [nameof(LocalNetworks)]));
     }
 }

@@ -24,6 +24,13 @@ namespace ClassroomGuard.Sniffer.Accounting;
 /// </summary>
 public sealed class DeviceDiscovery : IPacketSink
 {
+    /// <summary>
+    /// Most MACs remembered as routers for the state writer (<see cref="IsRouter"/>). A school has a handful; a host
+    /// spoofing source MACs with internet addresses must not grow the set (and take the lock) packet after packet.
+    /// Past it, a router is still known on the capture thread, within the bounded generations of MACs.
+    /// </summary>
+    public const int MaxRouters = 256;
+
     private readonly LocalNetworks _local;
     private readonly long _refresh;
     private readonly int _maxPending;
@@ -41,6 +48,7 @@ public sealed class DeviceDiscovery : IPacketSink
     private Dictionary<ulong, MacSeen> _oldMacs;
     private List<Sighting> _pending;
     private ulong _lastRouter;
+    private int _routerCount;
     private int _scratchLength;
     private bool _full;
 
@@ -327,9 +335,13 @@ public sealed class DeviceDiscovery : IPacketSink
         if (!info.Router)
         {
             info.Router = true;
-            lock (_lock)
+            if (Volatile.Read(ref _routerCount) < MaxRouters)
             {
-                _routers.Add(mac);
+                lock (_lock)
+                {
+                    _routers.Add(mac);
+                    Volatile.Write(ref _routerCount, _routers.Count);
+                }
             }
         }
     }

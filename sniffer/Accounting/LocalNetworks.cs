@@ -17,6 +17,9 @@ public sealed class LocalNetworks
     public static readonly IReadOnlyList<string> Defaults =
         ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10"];
 
+    /// <summary>The setting's name, shared by accounting, discovery and circumvention.</summary>
+    public const string Setting = "Sniffer:LocalNetworks";
+
     private readonly (uint Network, uint Mask)[] _v4;
     private readonly (ulong High, ulong Low, ulong MaskHigh, ulong MaskLow)[] _v6;
 
@@ -34,18 +37,35 @@ public sealed class LocalNetworks
     /// <exception cref="FormatException">A range does not parse; the message quotes it.</exception>
     public static LocalNetworks Parse(IEnumerable<string> networks)
     {
+        var errors = new List<string>();
+        return TryParse(networks, Setting, errors) ?? throw new FormatException(string.Join(" ", errors));
+    }
+
+    /// <summary>
+    /// The one parser of address ranges for every sniffer setting that takes them (<c>Sniffer:LocalNetworks</c>,
+    /// <c>Sniffer:Circumvention:ExemptClients</c>): null, with one message per bad entry naming
+    /// <paramref name="setting"/> and its index added to <paramref name="errors"/>, when any does not parse.
+    /// </summary>
+    public static LocalNetworks? TryParse(IEnumerable<string> networks, string setting, List<string> errors)
+    {
         ArgumentNullException.ThrowIfNull(networks);
+        ArgumentNullException.ThrowIfNull(errors);
         var v4 = new List<(uint, uint)>();
         var v6 = new List<(ulong, ulong, ulong, ulong)>();
         var text = new List<string>();
+        var bad = false;
+        var index = 0;
         Span<byte> bytes = stackalloc byte[16];
         foreach (var item in networks)
         {
             if (!TryParseOne(item, out var network))
             {
-                throw new FormatException($"'{item}' is not an address range in CIDR form (e.g. 10.0.0.0/8 or fd00::/8).");
+                errors.Add(ErrorFor(setting, index++, item));
+                bad = true;
+                continue;
             }
 
+            index++;
             text.Add(network.ToString());
             network.BaseAddress.TryWriteBytes(bytes, out var length);
             if (length == 4)
@@ -62,8 +82,12 @@ public sealed class LocalNetworks
             }
         }
 
-        return new LocalNetworks([.. v4], [.. v6], text);
+        return bad ? null : new LocalNetworks([.. v4], [.. v6], text);
     }
+
+    /// <summary>The message for a bad entry: <c>Sniffer:LocalNetworks:1 'banana' is not an address or a network in CIDR form (…)</c>.</summary>
+    public static string ErrorFor(string setting, int index, string? value)
+        => $"{setting}:{index.ToString(System.Globalization.CultureInfo.InvariantCulture)} '{value?.Trim()}' is not an address or a network in CIDR form (10.0.0.0/8, fd00::/8).";
 
     /// <summary>Whether <paramref name="text"/> is a CIDR range (or a single address).</summary>
     public static bool TryParseOne(string? text, out IPNetwork network)

@@ -109,14 +109,15 @@ public sealed class CircumventionAlertWriter(
 
             var token = attempt.Kind.Token();
             var evidence = AlertEvidence.Format(attempt, deviceId, options.Value.AlertInterval);
-            await store.Alerts.RaiseAsync(new NewAlert(AlertKind.Circumvention, attempt.At, evidence, deviceId, token, attempt.Domain), cancellationToken);
+            var alert = await store.Alerts.RaiseAsync(new NewAlert(AlertKind.Circumvention, attempt.At, evidence, deviceId, token, attempt.Domain), cancellationToken);
             Interlocked.Increment(ref _statistics.Raised);
             if (deviceId is null)
             {
                 Interlocked.Increment(ref _statistics.Unattributed);
             }
 
-            Log.AlertRaised(logger, token, ip, deviceId, attempt.Domain, attempt.Suppressed);
+            // The name stays out of the log: it is what a pupil tried to reach (safeguarding data, in the alert) and the wire's.
+            Log.AlertRaised(logger, alert.Id, token, ip, deviceId, attempt.Suppressed);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,4 +1,3 @@
-using System.Text;
 using ClassroomGuard.Sniffer.Decoding;
 using ClassroomGuard.Sniffer.Decoding.Application;
 using ClassroomGuard.Sniffer.Decoding.Network;
@@ -199,7 +198,7 @@ public sealed class CircumventionDetector : IPacketSink
         // An alert is due: only now are strings made.
         _queue.TryWrite(new CircumventionAttempt(
             packet.TimestampMicroseconds, kind, packet.SourceIp, packet.SourceMac, packet.DestinationIp, packet.DestinationPort, packet.Protocol, detail,
-            domain.IsEmpty ? null : Encoding.ASCII.GetString(domain).TrimEnd('.').ToLowerInvariant(),
+            domain.IsEmpty ? null : HostNames.ToAlertText(domain),
             listedWire.IsEmpty ? null : DnsFilter.Lists.DomainText.ToDotted(listedWire),
             suppressed));
     }

@@ -16,14 +16,7 @@ public sealed class CircumventionOptions
     public const string DefaultUt1Directory = "/var/lib/classroomguard/lists/ut1";
 
     /// <summary>The setting <see cref="LocalNetworks"/> is read from, shared with the rest of the sniffer.</summary>
-    public const string LocalNetworksKey = "Sniffer:LocalNetworks";
-
-    /// <summary>
-    /// The default of <see cref="LocalNetworks"/>: private IPv4 (RFC 1918), carrier-grade NAT (RFC 6598), IPv4 link-local,
-    /// IPv6 unique-local and link-local.
-    /// </summary>
-    public static readonly IReadOnlyList<string> DefaultLocalNetworks =
-        ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10"];
+    public const string LocalNetworksKey = Accounting.LocalNetworks.Setting;
 
     /// <summary>Whether circumvention attempts become alerts at all. Default <see langword="true"/>.</summary>
     public bool Enabled { get; set; } = true;
@@ -49,7 +42,7 @@ public sealed class CircumventionOptions
     /// Networks (CIDR) of the school's devices: only traffic from these raises alerts (so replies from the internet and the
     /// uplink's own traffic do not). Read from <c>Sniffer:LocalNetworks</c> (<see cref="LocalNetworksKey"/>), the one
     /// setting every part of the sniffer uses, not from this section (hence the internal setter: the binder skips it).
-    /// Default <see cref="DefaultLocalNetworks"/>; a school whose devices have public addresses (IPv6 global, or public
+    /// Default <see cref="Accounting.LocalNetworks.Defaults"/> (the same as accounting's); a school whose devices have public addresses (IPv6 global, or public
     /// IPv4) lists its prefixes there.
     /// </summary>
     public List<string>? LocalNetworks { get; internal set; }

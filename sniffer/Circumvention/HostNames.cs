@@ -98,6 +98,39 @@ public static class HostNames
         return dots == 3 && digits > 0;
     }
 
+    /// <summary>Longest name kept in an alert (a DNS name's limit); a longer one is cut and ends in <c>…</c>.</summary>
+    public const int MaxTextLength = 253;
+
+    /// <summary>
+    /// A name from the wire as the text stored in an alert, shown on the console and written to the log: lower-case,
+    /// without a trailing dot, every byte outside printable ASCII (control characters, escape sequences, UTF-8) as
+    /// <c>?</c>, and at most <see cref="MaxTextLength"/> characters. The name is the attacker's (an SNI may be 16 KB of
+    /// anything), so nothing of it reaches the state, a page or a terminal unchanged.
+    /// </summary>
+    public static string ToAlertText(ReadOnlySpan<byte> name)
+    {
+        if (!name.IsEmpty && name[^1] == (byte)'.')
+        {
+            name = name[..^1];
+        }
+
+        var cut = name.Length > MaxTextLength;
+        var length = cut ? MaxTextLength : name.Length;
+        Span<char> text = stackalloc char[length];
+        for (var i = 0; i < length; i++)
+        {
+            var b = name[i];
+            text[i] = b is <= 0x20 or >= 0x7F ? '?' : (char)(b is >= (byte)'A' and <= (byte)'Z' ? b | 0x20 : b);
+        }
+
+        if (cut)
+        {
+            text[^1] = '…';
+        }
+
+        return new string(text);
+    }
+
     /// <summary>The host part of an HTTP Host header value: without <c>:port</c>, and without brackets around an IPv6 literal.</summary>
     public static ReadOnlySpan<byte> HostWithoutPort(ReadOnlySpan<byte> host)
     {

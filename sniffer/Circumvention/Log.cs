@@ -17,8 +17,8 @@ internal static partial class Log
     [LoggerMessage(103, LogLevel.Information, "Circumvention: the appliance's resolver addresses are {Addresses}")]
     public static partial void Addresses(ILogger logger, string addresses);
 
-    [LoggerMessage(104, LogLevel.Information, "Circumvention alert {Kind} from {Client} (device {DeviceId}) name '{Domain}', {Suppressed} repeats held back before it")]
-    public static partial void AlertRaised(ILogger logger, string kind, string client, long? deviceId, string? domain, long suppressed);
+    [LoggerMessage(104, LogLevel.Information, "Circumvention alert {AlertId} {Kind} from {Client} (device {DeviceId}), {Suppressed} repeats held back before it")]
+    public static partial void AlertRaised(ILogger logger, long alertId, string kind, string client, long? deviceId, long suppressed);
 
     [LoggerMessage(105, LogLevel.Error, "Circumvention alert {Kind} from {Client} could not be written to the state")]
     public static partial void AlertFailed(ILogger logger, string kind, string client, Exception exception);

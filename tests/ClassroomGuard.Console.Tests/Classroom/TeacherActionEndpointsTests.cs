@@ -117,25 +117,25 @@ public sealed class TeacherActionEndpointsTests(ConsoleFixture fixture) : IClass
         Assert.Empty(await ActiveAsync(room.Id, TeacherActionKind.Blank));
     }
 
-    public static TheoryData<string, string, string> BadForms => new()
+    public static TheoryData<string, string, bool, string> BadForms => new()
     {
-        { "unknown device", "deviceId=987654", "There is no device 987654" },
-        { "unknown room", "roomId=987654", "There is no room 987654" },
-        { "neither", "minutes=60", "Say which device or room" },
-        { "not a number", "deviceId=abc", "Say which device or room" },
-        { "zero minutes", "minutes=0", "between 1 and 720 minutes" },
-        { "too long", "minutes=721", "between 1 and 720 minutes" },
-        { "not minutes", "minutes=an hour", "between 1 and 720 minutes" },
+        { "unknown device", "deviceId=987654", true, "There is no device 987654" },
+        { "unknown room", "roomId=987654", false, "There is no room 987654" },
+        { "neither", "minutes=60", false, "Say which device or room" },
+        { "not a number", "deviceId=abc", true, "Say which device or room" },
+        { "zero minutes", "minutes=0", true, "between 1 and 720 minutes" },
+        { "too long", "minutes=721", true, "between 1 and 720 minutes" },
+        { "not minutes", "minutes=an hour", true, "between 1 and 720 minutes" },
     };
 
     [Theory]
     [MemberData(nameof(BadForms))]
-    public async Task Pause_BadForm_RefusedWithTheReasonAndNothingStarted(string name, string field, string reason)
+    public async Task Pause_BadForm_RefusedWithTheReasonAndNothingStarted(string name, string field, bool withRoom, string reason)
     {
         var (room, _) = await RoomAsync("Act-Bad-" + name, 1);
         using var session = await TeacherAsync();
         var (key, value) = (field[..field.IndexOf('=', StringComparison.Ordinal)], field[(field.IndexOf('=', StringComparison.Ordinal) + 1)..]);
-        (string, string)[] fields = key == "minutes" && name != "neither" ? [("roomId", Id(room.Id)), (key, value)] : [(key, value)];
+        (string, string)[] fields = withRoom ? [("roomId", Id(room.Id)), (key, value)] : [(key, value)];
 
         using var page = await PostAsync(session, "/classroom/pause", fields);
         using var json = await PostAsync(session, "/classroom/pause", json: true, fields);
@@ -147,6 +147,35 @@ public sealed class TeacherActionEndpointsTests(ConsoleFixture fixture) : IClass
         Assert.False(answer.RootElement.GetProperty("ok").GetBoolean());
         Assert.Contains(reason, answer.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Empty(await ActiveAsync(room.Id, TeacherActionKind.Pause));
+    }
+
+    [Theory]
+    [InlineData("//evil.example/")]
+    [InlineData("/\\evil.example/")]
+    [InlineData("/\t/evil.example/")]
+    [InlineData("/\n/evil.example/")]
+    [InlineData("https://evil.example/")]
+    [InlineData("evil.example")]
+    public async Task Resume_ReturnUrlToAnotherSite_SentBackToTheRoomInstead(string returnUrl)
+    {
+        var (room, _) = await RoomAsync("Act-Redirect-" + (uint)returnUrl.GetHashCode(StringComparison.Ordinal), 1);
+        using var session = await TeacherAsync();
+
+        using var response = await PostAsync(session, "/classroom/resume", ("roomId", Id(room.Id)), ("returnUrl", returnUrl));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal($"/rooms/{room.Id}", ConsoleSession.LocationOf(response));
+    }
+
+    [Fact]
+    public async Task Resume_LocalReturnUrl_Followed()
+    {
+        var (room, _) = await RoomAsync("Act-Redirect-Local", 1);
+        using var session = await TeacherAsync();
+
+        using var response = await PostAsync(session, "/classroom/resume", ("roomId", Id(room.Id)), ("returnUrl", "/rooms"));
+
+        Assert.Equal("/rooms", ConsoleSession.LocationOf(response));
     }
 
     [Fact]

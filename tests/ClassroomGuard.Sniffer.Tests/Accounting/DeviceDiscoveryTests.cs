@@ -1,3 +1,4 @@
+using ClassroomGuard.Sniffer.Accounting;
 using ClassroomGuard.Sniffer.Decoding;
 using ClassroomGuard.Sniffer.Tests.Support;
 
@@ -93,6 +94,24 @@ public sealed class DeviceDiscoveryTests
         Assert.Equal(1, await rig.DiscoveryWriter.WriteBatchAsync(state.Store, CancellationToken.None));
         var refreshed = await state.Store.Devices.GetAsync(a.Id, CancellationToken.None);
         Assert.True(refreshed!.LastSeen > a.LastSeen);
+    }
+
+    [Fact]
+    public void SpoofedRouterMacs_TheSharedRouterSetStaysBounded()
+    {
+        using var rig = new AccountingRig();
+
+        // Internet-sourced packets from ever new MACs: each looks like a router. The first are remembered for the
+        // state writer; past the bound, none (the set, keyed by the attacker's MACs, must not grow without end).
+        const int spoofed = DeviceDiscovery.MaxRouters + 500;
+        for (var i = 1; i <= spoofed; i++)
+        {
+            rig.Feed(Frames.Tcp($"02:bb:00:00:{i >> 8:x2}:{i & 0xff:x2}", "198.51.100.1", 443, MacA, "10.20.0.7", 40000));
+        }
+
+        Assert.True(rig.Discovery.IsRouter(Mac("02:bb:00:00:00:01")));
+        var remembered = Enumerable.Range(1, spoofed).Count(i => rig.Discovery.IsRouter(Mac($"02:bb:00:00:{i >> 8:x2}:{i & 0xff:x2}")));
+        Assert.Equal(DeviceDiscovery.MaxRouters, remembered);
     }
 
     [Fact]
@@ -202,4 +221,6 @@ public sealed class DeviceDiscoveryTests
     /// <summary>An mDNS response announcing <paramref name="name"/> at <paramref name="address"/> (cache-flush A record).</summary>
     private static byte[] MdnsAnswer(string name, byte[] address) =>
         [0, 0, 0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0, .. Packets.EncodeName(name), 0, 1, 0x80, 1, 0, 0, 0, 120, 0, 4, .. address];
+
+    private static ulong Mac(string text) => Convert.ToUInt64(text.Replace(":", "", StringComparison.Ordinal), 16);
 }

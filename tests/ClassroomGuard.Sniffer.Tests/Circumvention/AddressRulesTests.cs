@@ -28,6 +28,22 @@ public sealed class AddressRulesTests
     }
 
     [Fact]
+    public void LocalNetworkWithHostBits_MeansTheNetworkAsForAccounting()
+    {
+        // One setting, one parser: accounting takes 10.20.30.40/16 as 10.20.0.0/16, so circumvention must too (it
+        // refused it once, so the same configuration was valid for one part of the sniffer and stopped the other).
+        var options = new CircumventionOptions { ApplianceAddresses = [], LocalNetworks = ["10.20.30.40/16"] };
+        var errors = new List<string>();
+        var rules = AddressRules.TryCreate(options, errors);
+
+        Assert.Empty(errors);
+        Assert.NotNull(rules);
+        Assert.True(rules.IsMonitoredClient(A("10.20.99.1")));
+        Assert.False(rules.IsMonitoredClient(A("10.21.0.1")));
+        Assert.True(Sniffer.Accounting.LocalNetworks.Parse(options.LocalNetworks!).Contains(A("10.20.99.1")));
+    }
+
+    [Fact]
     public void Configured_LocalExemptAllowed()
     {
         var rules = AddressRules.TryCreate(new CircumventionOptions

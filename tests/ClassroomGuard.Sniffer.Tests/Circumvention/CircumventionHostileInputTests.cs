@@ -1,3 +1,4 @@
+using ClassroomGuard.Sniffer.Circumvention;
 using ClassroomGuard.Sniffer.Tests.Support;
 using static ClassroomGuard.Sniffer.Tests.Circumvention.CircumventionPackets;
 
@@ -89,5 +90,30 @@ public sealed class CircumventionHostileInputTests
         Assert.Equal(0, least);
         Assert.Equal(detected + (5L * 200 * frames.Length), harness.Queue.Statistics.Detected);
         Assert.Empty(harness.Drain());
+    }
+
+    [Fact]
+    public void HostileNames_ReachTheAlertOnlyAsBoundedPrintableText()
+    {
+        // A colon makes an SNI an "IP literal" (numeric-IP TLS), so any bytes around it are kept as the alert's name;
+        // a DNS label may hold any byte. Both come from a pupil's device and end up in the state, on the console and in evidence.
+        using var harness = new CircumventionHarness();
+        var sni = "1:\u001b[2J<img src=x onerror=alert(1)>\r\n" + new string('a', 3000);
+        harness.Feed(Tcp(Pupil, "8.8.8.8", 40020, 443, Packets.ClientHelloRecord(sni)));
+        harness.Feed(Udp(Pupil, "8.8.8.8", 40021, 53, Packets.DnsQuery("x\u0007\u001b]0;pwned\u0007.example")));
+
+        var attempts = harness.Drain();
+        Assert.Equal(2, attempts.Count);
+        foreach (var attempt in attempts)
+        {
+            Assert.NotNull(attempt.Domain);
+            Assert.InRange(attempt.Domain.Length, 1, HostNames.MaxTextLength);
+            Assert.DoesNotContain(attempt.Domain, c => c < 0x21 || c == 0x7F);
+            var evidence = AlertEvidence.Format(attempt, 7, TimeSpan.FromMinutes(10));
+            Assert.DoesNotContain(evidence, c => c < 0x20 || c == 0x7F);
+        }
+
+        Assert.StartsWith("1:?[2j<img", attempts[0].Domain, StringComparison.Ordinal);
+        Assert.Equal("x??]0;pwned?.example", attempts[1].Domain);
     }
 }

@@ -59,4 +59,19 @@ public sealed class HostNamesTests
     [InlineData("2001:db8::1", "2001:db8::1")]
     public void HostWithoutPort_Cases(string host, string expected) =>
         Assert.Equal(expected, Encoding.ASCII.GetString(HostNames.HostWithoutPort(Encoding.ASCII.GetBytes(host))));
+
+    [Theory]
+    [InlineData("Dns.Google.", "dns.google")]
+    [InlineData("a\u001b[2Jb\r\nc d", "a?[2jb??c?d")]
+    [InlineData("caf\u00e9.org", "caf??.org")]
+    public void ToAlertText_ControlAndNonAsciiBytes_Replaced(string raw, string expected)
+        => Assert.Equal(expected, HostNames.ToAlertText(Encoding.UTF8.GetBytes(raw)));
+
+    [Fact]
+    public void ToAlertText_HugeName_CutToTheLimit()
+    {
+        var text = HostNames.ToAlertText(Encoding.ASCII.GetBytes(new string('a', 16_000)));
+        Assert.Equal(HostNames.MaxTextLength, text.Length);
+        Assert.EndsWith("a…", text, StringComparison.Ordinal);
+    }
 }
