@@ -283,7 +283,10 @@ public sealed class PolicyService : BackgroundService
                 {
                     var now = _time.GetUtcNow();
                     var second = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond) - TimeSpan.TicksPerSecond, TimeSpan.Zero);
-                    _activity.Flush(writer, _policy.Current, second);
+                    if (_activity.Flush(writer, _policy.Current, second) > 0)
+                    {
+                        writer?.SendNow(); // the second is the batch: don't also wait for the writer's tick
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -90,7 +90,10 @@ internal sealed class AccountingService(
                 }
 
                 _lastSecond = second;
-                flusher.Flush(_writer, second);
+                if (flusher.Flush(_writer, second) > 0)
+                {
+                    _writer?.SendNow(); // the second is the batch: don't also wait for the writer's tick
+                }
             }
             catch (Exception e)
             {

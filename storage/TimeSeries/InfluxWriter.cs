@@ -168,6 +168,22 @@ public sealed class InfluxWriter : IHostedService, IAsyncDisposable
         Volatile.Read(ref _lastError));
 
     /// <summary>
+    /// Asks the background loop to send what has been accepted so far now, instead of at the next
+    /// <see cref="InfluxOptions.FlushInterval"/> tick, and returns at once. For writers that already batch by time (the
+    /// services' once-a-second aggregates): their second is one batch, and waiting for the tick as well would only add up
+    /// to a second to the live view's latency. Before the writer is started the points simply wait.
+    /// </summary>
+    public void SendNow()
+    {
+        lock (_gate)
+        {
+            SealLocked();
+        }
+
+        Volatile.Read(ref _wake).TrySetResult();
+    }
+
+    /// <summary>
     /// Sends (or spools) everything accepted so far and completes when nothing is left in memory. For tests,
     /// tools and shutdown paths; the hot path never needs it.
     /// </summary>

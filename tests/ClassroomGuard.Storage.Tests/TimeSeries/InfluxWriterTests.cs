@@ -280,6 +280,25 @@ public sealed class InfluxWriterTests(InfluxdFixture influxd)
     }
 
     [Fact]
+    public async Task SendNow_LongFlushInterval_SendsWithoutWaitingForTheTick()
+    {
+        var database = influxd.NewDatabase("sendnow");
+        await using var client = new InfluxTestClient(influxd.Server.Url, database, o =>
+        {
+            o.RetentionPolicy = "";
+            o.FlushInterval = TimeSpan.FromMinutes(1); // the tick would come after the wait below gives up
+        });
+        await CreateDatabaseAsync(client);
+        await client.Writer.StartAsync(CancellationToken.None);
+        WritePoints(client.Writer, 0, 321);
+
+        client.Writer.SendNow();
+
+        await InfluxTestClient.WaitUntilAsync(async () => await CountAsync(client) == 321, "the points are sent before the tick");
+        Assert.Equal(0, client.Writer.GetStatistics().BufferedPoints);
+    }
+
+    [Fact]
     public async Task StopAsync_PointsInMemory_SentBeforeStopping()
     {
         var database = influxd.NewDatabase("shutdown");
