@@ -1,16 +1,31 @@
 using ClassroomGuard.Sniffer.Capture;
 using ClassroomGuard.Sniffer.Hosting;
 using ClassroomGuard.Storage.Hosting;
+using ClassroomGuard.Storage.State;
+using ClassroomGuard.Storage.TimeSeries;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 // ClassroomGuard.Sniffer: passive capture from the mirror port. A bad setting ends with a message naming it and exit
 // code 78 (EX_CONFIG); an interface or file libpcap cannot open, or a bad filter, with 66 (EX_NOINPUT) or 77
-// (EX_NOPERM) and libpcap's reason; a capture that fails while running (interface gone) with 74 (EX_IOERR).
+// (EX_NOPERM) and libpcap's reason; a capture that fails while running (interface gone) with 74 (EX_IOERR); a state
+// database it cannot use with 65 (EX_DATAERR). InfluxDB (per-second net_activity) and the state (device discovery) are
+// used when their settings are present.
 try
 {
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = false });
     builder.Configuration.AddClassroomGuardSources(args);
+    if (builder.Configuration.GetSection("Influx").Exists())
+    {
+        builder.Services.AddInfluxTimeSeries(); // registered first: its writer stops last, after the final flush
+    }
+
+    if (!string.IsNullOrWhiteSpace(builder.Configuration["State:Path"]))
+    {
+        builder.Services.AddStateStore(builder.Configuration);
+    }
+
     builder.Services.AddSniffer();
     using var host = builder.Build();
     await host.RunAsync();
@@ -20,6 +35,11 @@ catch (OptionsValidationException ex)
 {
     await Console.Error.WriteLineAsync("ClassroomGuard.Sniffer: invalid setting: " + string.Join(" ", ex.Failures));
     return 78;
+}
+catch (StateStoreException ex)
+{
+    await Console.Error.WriteLineAsync("ClassroomGuard.Sniffer: " + ex.Message);
+    return 65;
 }
 catch (PcapException ex)
 {

@@ -46,6 +46,15 @@ public sealed class DeviceRepository
             tx => Load(tx, $"SELECT {Columns} FROM devices d JOIN device_macs m ON m.device_id = d.id WHERE m.mac = $mac", ("$mac", Normalize.Mac(mac))).FirstOrDefault(),
             cancellationToken);
 
+    /// <summary>
+    /// Every address held now with its device and room, in one query: what the sniffer tags its per-second points with
+    /// (cheaper than <see cref="ListAsync"/>, which reads each device's MACs and IPs separately).
+    /// </summary>
+    public Task<IReadOnlyList<IpHolder>> ListIpHoldersAsync(CancellationToken cancellationToken)
+        => db.ReadAsync<IReadOnlyList<IpHolder>>(
+            tx => tx.Query("SELECT i.ip, d.id, d.room_id FROM device_ips i JOIN devices d ON d.id = i.device_id", r => new IpHolder(r.GetString(0), r.GetInt64(1), Sql.LongOrNull(r, 2))),
+            cancellationToken);
+
     /// <summary>Devices, optionally only those in one room.</summary>
     public Task<IReadOnlyList<Device>> ListAsync(long? roomId, CancellationToken cancellationToken)
         => db.ReadAsync<IReadOnlyList<Device>>(

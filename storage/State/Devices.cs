@@ -44,3 +44,9 @@ public sealed record DeviceObservation(
 /// <param name="From">Start of the period.</param>
 /// <param name="To">End of the period; null while it still holds the address.</param>
 public sealed record IpAssignment(string Ip, long DeviceId, DateTimeOffset From, DateTimeOffset? To);
+
+/// <summary>An address and the device that holds it now.</summary>
+/// <param name="Ip">The address (canonical text).</param>
+/// <param name="DeviceId">The device.</param>
+/// <param name="RoomId">The device's room, if any.</param>
+public sealed record IpHolder(string Ip, long DeviceId, long? RoomId);

@@ -1,0 +1,165 @@
+using ClassroomGuard.Sniffer.Hosting;
+using ClassroomGuard.Storage.State;
+using ClassroomGuard.Storage.TimeSeries;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ClassroomGuard.Sniffer.Accounting;
+
+/// <summary>
+/// The accounting's work off the capture thread: once a second it flushes the counters to InfluxDB
+/// (<see cref="NetActivityFlusher"/>) and writes the device sightings to the state (<see cref="DiscoveryWriter"/>), and
+/// it reloads the address → device map whenever the state's revision changes. InfluxDB and the state are optional
+/// (<c>Influx</c> and <c>State</c> settings): without them the counts and sightings are dropped (and counted). At stop —
+/// after the capture, before the InfluxDB writer — it flushes and writes once more.
+/// </summary>
+internal sealed class AccountingService(
+    TrafficAccountant accountant,
+    NetActivityFlusher flusher,
+    DeviceDiscovery discovery,
+    DiscoveryWriter discoveryWriter,
+    IServiceProvider services,
+    IOptions<SnifferOptions> snifferOptions,
+    TimeProvider time,
+    ILogger<AccountingService> logger) : BackgroundService
+{
+    private static readonly TimeSpan WatchRetry = TimeSpan.FromSeconds(10);
+    private readonly Lock _flushLock = new();
+    // Owned by the container, not by this service.
+#pragma warning disable CA2213
+    private InfluxWriter? _writer;
+    private StateStore? _store;
+#pragma warning restore CA2213
+    private DateTimeOffset _lastSecond = DateTimeOffset.MinValue;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _writer = services.GetService<InfluxWriter>();
+        _store = services.GetService<StateStore>();
+        Log.Started(logger, string.Join(", ", accountant.LocalNetworks.Networks), accountant.Flows.Capacity, _writer is not null, _store is not null);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+
+        // The capture has stopped (its service stops first): what it counted last still goes out.
+        FlushOnce();
+        await WriteBatchOnceAsync(cancellationToken);
+        LogStatistics();
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(FlushLoopAsync(stoppingToken), DiscoveryLoopAsync(stoppingToken), WatchLoopAsync(stoppingToken));
+
+    private async Task FlushLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        var statisticsEvery = Math.Max(1, (long)snifferOptions.Value.StatisticsInterval.TotalSeconds);
+        try
+        {
+            for (long tick = 1; await timer.WaitForNextTickAsync(cancellationToken); tick++)
+            {
+                FlushOnce();
+                if (tick % statisticsEvery == 0)
+                {
+                    LogStatistics();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void FlushOnce()
+    {
+        lock (_flushLock)
+        {
+            try
+            {
+                // The second that just ended; never the same second twice (a second point would overwrite the first).
+                var now = time.GetUtcNow();
+                var second = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero).AddSeconds(-1);
+                if (second <= _lastSecond)
+                {
+                    second = _lastSecond.AddSeconds(1);
+                }
+
+                _lastSecond = second;
+                flusher.Flush(_writer, second);
+            }
+            catch (Exception e)
+            {
+                Log.FlushFailed(logger, e);
+            }
+        }
+    }
+
+    private async Task DiscoveryLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                await WriteBatchOnceAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task WriteBatchOnceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await discoveryWriter.WriteBatchAsync(_store, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.DiscoveryFailed(logger, e);
+        }
+    }
+
+    private async Task WatchLoopAsync(CancellationToken cancellationToken)
+    {
+        if (_store is not { } store)
+        {
+            return;
+        }
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var watcher = store.CreateRevisionWatcher();
+                await foreach (var _ in watcher.WatchAsync(cancellationToken))
+                {
+                    await discoveryWriter.RefreshMapAsync(store, cancellationToken);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                Log.WatchFailed(logger, WatchRetry, e);
+                await Task.Delay(WatchRetry, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private void LogStatistics()
+    {
+        accountant.RefreshStatistics();
+        var s = accountant.Statistics;
+        Log.Statistics(logger, s.Packets, s.NotLocal, accountant.Flows.Count, s.FlowsCreated, s.FlowsExpired, s.FlowsEvicted, s.AddressOverflow,
+            s.PointsWritten, s.PointsDropped, discoveryWriter.Written, discoveryWriter.Lost, discovery.Dropped);
+    }
+}

@@ -1,0 +1,383 @@
+using System.Text;
+using ClassroomGuard.Sniffer.Accounting.Internal;
+using ClassroomGuard.Sniffer.Decoding;
+using ClassroomGuard.Sniffer.Decoding.Application;
+using ClassroomGuard.Sniffer.Decoding.Link;
+using Microsoft.Extensions.Options;
+
+namespace ClassroomGuard.Sniffer.Accounting;
+
+/// <summary>
+/// Learns which device (MAC) holds which local address and what it is called, from DHCP (client MAC, host name, the
+/// address the server acknowledged or the client already uses), ARP (sender MAC and address), mDNS answers and NetBIOS
+/// registrations (names), and the source MAC and address of ordinary packets. Deduplicated in memory on the capture
+/// thread — a pair already queued is queued again only when something changed or after
+/// <see cref="AccountingOptions.DeviceRefreshInterval"/> (to move last-seen on) — and handed to the state writer as
+/// <see cref="Sighting"/>s, at most <see cref="AccountingOptions.MaxObservationsPerSecond"/> per batch.
+/// <para>
+/// Routers: a router's MAC is the source of every packet it forwards, so "source MAC + address" of an ordinary packet
+/// is only trusted for MACs that are not routers. A MAC is taken for a router once it sends a packet from a non-local
+/// address (internet traffic it forwards) or from a third different local IPv4 address; its packets then give the
+/// address alone. ARP and DHCP name the MAC explicitly and are always trusted.
+/// </para>
+/// </summary>
+public sealed class DeviceDiscovery : IPacketSink
+{
+    /// <summary>Distinct local IPv4 sources beyond which a MAC is taken for a router.</summary>
+    public const int MaxIPv4PerHost = 2;
+
+    private readonly LocalNetworks _local;
+    private readonly long _refresh;
+    private readonly int _maxPending;
+    private readonly int _generationSize;
+    private readonly byte[] _scratch = new byte[256];
+    private readonly Lock _lock = new();
+    private readonly HashSet<ulong> _routers = [];
+    private Dictionary<AddressKey, AddressSeen> _addresses;
+    private Dictionary<AddressKey, AddressSeen> _oldAddresses;
+    private Dictionary<ulong, MacSeen> _macs;
+    private Dictionary<ulong, MacSeen> _oldMacs;
+    private List<Sighting> _pending;
+    private ulong _lastRouter;
+    private int _scratchLength;
+
+    /// <summary>Creates the discovery sink (tables pre-sized from the options).</summary>
+    public DeviceDiscovery(IOptions<AccountingOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var o = options.Value;
+        _local = LocalNetworks.Parse(o.EffectiveLocalNetworks);
+        _refresh = o.DeviceRefreshInterval.Ticks / TimeSpan.TicksPerMicrosecond;
+        _maxPending = o.MaxObservationsPerSecond;
+        _generationSize = Math.Max(16, o.MaxDeviceAddresses / 2);
+        _addresses = new(_generationSize);
+        _oldAddresses = new(_generationSize);
+        _macs = new(_generationSize);
+        _oldMacs = new(_generationSize);
+        _pending = new(_maxPending);
+    }
+
+    /// <summary>Sightings dropped because a batch was full.</summary>
+    public long Dropped { get; private set; }
+
+    /// <summary>Sightings queued for the state.</summary>
+    public long Queued { get; private set; }
+
+    /// <summary>Whether <paramref name="mac"/> has been taken for a router (any thread).</summary>
+    public bool IsRouter(ulong mac)
+    {
+        lock (_lock)
+        {
+            return _routers.Contains(mac);
+        }
+    }
+
+    /// <summary>Hands over the sightings queued since the last call (state writer thread) and starts a new batch.</summary>
+    public List<Sighting> TakePending(List<Sighting> empty)
+    {
+        ArgumentNullException.ThrowIfNull(empty);
+        empty.Clear();
+        lock (_lock)
+        {
+            var taken = _pending;
+            _pending = empty;
+            return taken;
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnPacket(in PacketSummary packet)
+    {
+        var mac = packet.SourceMac.Value;
+        if (packet.SourceIp.Version == 0 || mac == 0 || packet.SourceMac.IsMulticast)
+        {
+            return;
+        }
+
+        if (!_local.Contains(packet.SourceIp))
+        {
+            // Forwarded internet traffic: its source MAC is a router's.
+            if (mac != _lastRouter)
+            {
+                MarkRouter(mac);
+            }
+
+            return;
+        }
+
+        var now = packet.TimestampMicroseconds;
+        ref var seen = ref Address(packet.SourceIp, out var exists);
+        if (exists && seen.Mac == mac && now - seen.Queued < _refresh)
+        {
+            return; // the common case: a known pair, refreshed recently
+        }
+
+        if (mac != _lastRouter && packet.SourceIp.Version == 4)
+        {
+            ref var info = ref Mac(mac, out _);
+            if (info.LastIPv4 != packet.SourceIp.IPv4)
+            {
+                info.LastIPv4 = packet.SourceIp.IPv4;
+                if (++info.IPv4Count > MaxIPv4PerHost)
+                {
+                    MarkRouter(mac);
+                }
+            }
+        }
+
+        var router = mac == _lastRouter || IsRouterLocal(mac);
+        seen.Mac = mac;
+        seen.Queued = now;
+        Queue(new Sighting(now, router ? 0 : mac, packet.SourceIp, null, SightingKind.Traffic));
+    }
+
+    /// <inheritdoc />
+    public void OnArp(in PacketSummary packet, in ArpPacket arp)
+    {
+        // Probes (sender 0.0.0.0) and announcements from non-local ranges say nothing about our devices.
+        var mac = arp.SenderMac.Value;
+        if (mac == 0 || arp.SenderMac.IsMulticast || !_local.Contains(arp.SenderIp))
+        {
+            return;
+        }
+
+        Pair(SightingKind.Arp, mac, arp.SenderIp, default, packet.TimestampMicroseconds);
+    }
+
+    /// <inheritdoc />
+    public void OnDhcp(in PacketSummary packet, in DhcpMessage message)
+    {
+        var mac = message.ClientMac.Value;
+        if (mac == 0 || message.ClientMac.IsMulticast)
+        {
+            return;
+        }
+
+        var now = packet.TimestampMicroseconds;
+        var name = message.HostName;
+        if (message.Operation == 2)
+        {
+            // Only the server's ACK gives the address; an OFFER may be declined, a REQUEST refused with a NAK.
+            if (message.MessageType == 5 && _local.Contains(message.YourAddress))
+            {
+                Pair(SightingKind.Dhcp, mac, message.YourAddress, name, now);
+            }
+
+            return;
+        }
+
+        // Client to server: the MAC and its name; a renewing (or INFORM) client already uses ciaddr.
+        if (_local.Contains(message.ClientAddress))
+        {
+            Pair(SightingKind.Dhcp, mac, message.ClientAddress, name, now);
+        }
+        else if (!name.IsEmpty && HostName(name, out var hash))
+        {
+            ref var info = ref Mac(mac, out var exists);
+            if (!exists || info.NameHash != hash || now - info.Queued >= _refresh)
+            {
+                info.NameHash = hash;
+                info.Queued = now;
+                Queue(new Sighting(now, mac, default, NameText(), SightingKind.Dhcp));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnDns(in PacketSummary packet, in DnsMessage message, DnsProtocol protocol)
+    {
+        // mDNS answers: "name.local" has this address (a device announcing itself).
+        if (protocol != DnsProtocol.Multicast || !message.IsResponse || packet.SourceMac.IsMulticast)
+        {
+            return;
+        }
+
+        var records = message.ReadRecords(_scratch);
+        while (records.TryReadNext(out var record))
+        {
+            var address = record.Address;
+            if (record.Type is not (1 or 28) || address.Version == 0 || !_local.Contains(address) || !IsLocalName(record.Name))
+            {
+                continue;
+            }
+
+            var mac = address == packet.SourceIp ? packet.SourceMac.Value : 0;
+            Pair(SightingKind.Mdns, mac, address, record.Name[..^".local".Length], packet.TimestampMicroseconds);
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnNetBiosName(in PacketSummary packet, in NetBiosNamePacket name)
+    {
+        // A workstation registering (5) or refreshing (8, 9) its own name, from its own address.
+        if (name.IsResponse || name.Opcode is not (5 or 8 or 9) || name.Suffix != 0 || packet.SourceMac.IsMulticast || !_local.Contains(packet.SourceIp))
+        {
+            return;
+        }
+
+        Pair(SightingKind.NetBios, packet.SourceMac.Value, packet.SourceIp, name.Name, packet.TimestampMicroseconds);
+    }
+
+    private static bool IsLocalName(ReadOnlySpan<byte> name) => name.Length > 6 && Ascii.EqualsIgnoreCase(name[^6..], ".local"u8);
+
+    private void Pair(SightingKind kind, ulong mac, in NetAddress ip, ReadOnlySpan<byte> rawName, long now)
+    {
+        var hasName = HostName(rawName, out var hash);
+        ref var seen = ref Address(ip, out var exists);
+        var changed = !exists || (mac != 0 && seen.Mac != mac) || (hasName && seen.NameHash != hash);
+        if (!changed && now - seen.Queued < _refresh)
+        {
+            return;
+        }
+
+        if (mac != 0)
+        {
+            seen.Mac = mac;
+        }
+
+        seen.NameHash = hasName ? hash : seen.NameHash;
+        seen.Queued = now;
+        Queue(new Sighting(now, mac, ip, hasName ? NameText() : null, kind));
+    }
+
+    // Lower-cased into _scratch when it is a plausible host name; the text is made only if a sighting is queued.
+    private bool HostName(ReadOnlySpan<byte> raw, out int hash)
+    {
+        hash = 0;
+        _scratchLength = 0;
+        if (raw.IsEmpty || raw.Length > 63 || !SiteName.TryNormalize(raw, _scratch, out _scratchLength))
+        {
+            return false;
+        }
+
+        var hc = default(HashCode);
+        hc.AddBytes(_scratch.AsSpan(0, _scratchLength));
+        hash = hc.ToHashCode() | 1; // never 0, so "no name yet" differs from any name
+        return true;
+    }
+
+    private string NameText() => Encoding.ASCII.GetString(_scratch, 0, _scratchLength);
+
+    private void Queue(in Sighting sighting)
+    {
+        lock (_lock)
+        {
+            if (_pending.Count >= _maxPending)
+            {
+                Dropped++;
+                return;
+            }
+
+            _pending.Add(sighting);
+            Queued++;
+        }
+    }
+
+    private void MarkRouter(ulong mac)
+    {
+        _lastRouter = mac;
+        ref var info = ref Mac(mac, out _);
+        if (!info.Router)
+        {
+            info.Router = true;
+            lock (_lock)
+            {
+                _routers.Add(mac);
+            }
+        }
+    }
+
+    private bool IsRouterLocal(ulong mac) => (_macs.TryGetValue(mac, out var info) || _oldMacs.TryGetValue(mac, out info)) && info.Router;
+
+    // Two generations per table, like the accounting's DNS map: bounded, nothing allocated after start. A forgotten
+    // pair costs one more sighting, never a wrong one.
+    private ref AddressSeen Address(in NetAddress ip, out bool exists)
+    {
+        var key = new AddressKey(ip);
+        if (!_addresses.ContainsKey(key))
+        {
+            if (_oldAddresses.Remove(key, out var old))
+            {
+                Rotate(ref _addresses, ref _oldAddresses);
+                _addresses[key] = old;
+            }
+            else
+            {
+                Rotate(ref _addresses, ref _oldAddresses);
+            }
+        }
+
+        return ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_addresses, key, out exists);
+    }
+
+    private ref MacSeen Mac(ulong mac, out bool exists)
+    {
+        if (!_macs.ContainsKey(mac))
+        {
+            if (_oldMacs.Remove(mac, out var old))
+            {
+                Rotate(ref _macs, ref _oldMacs);
+                _macs[mac] = old;
+            }
+            else
+            {
+                Rotate(ref _macs, ref _oldMacs);
+            }
+        }
+
+        return ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_macs, mac, out exists);
+    }
+
+    private void Rotate<TKey, TValue>(ref Dictionary<TKey, TValue> current, ref Dictionary<TKey, TValue> old)
+        where TKey : notnull
+    {
+        if (current.Count >= _generationSize)
+        {
+            (old, current) = (current, old);
+            current.Clear();
+        }
+    }
+
+    private struct AddressSeen
+    {
+        public ulong Mac;
+        public int NameHash;
+        public long Queued;
+    }
+
+    private struct MacSeen
+    {
+        public uint LastIPv4;
+        public int IPv4Count;
+        public int NameHash;
+        public long Queued;
+        public bool Router;
+    }
+}
+
+/// <summary>How a device was seen.</summary>
+public enum SightingKind
+{
+    /// <summary>The source of an ordinary packet.</summary>
+    Traffic,
+
+    /// <summary>An ARP request or reply's sender.</summary>
+    Arp,
+
+    /// <summary>A DHCP message (client's MAC and name; the acknowledged address).</summary>
+    Dhcp,
+
+    /// <summary>An mDNS answer (<c>name.local</c>).</summary>
+    Mdns,
+
+    /// <summary>A NetBIOS name registration.</summary>
+    NetBios,
+}
+
+/// <summary>One sighting of a device, queued for the state.</summary>
+/// <param name="TimestampMicroseconds">Packet time.</param>
+/// <param name="Mac">The device's MAC as a 48-bit number, 0 when unknown (or a router's).</param>
+/// <param name="Ip">The address it used, none when unknown.</param>
+/// <param name="Hostname">Its name, lower-case, if the packet gave one.</param>
+/// <param name="Kind">What showed it.</param>
+public readonly record struct Sighting(long TimestampMicroseconds, ulong Mac, NetAddress Ip, string? Hostname, SightingKind Kind);

@@ -1,0 +1,203 @@
+using System.Globalization;
+using ClassroomGuard.Sniffer.Accounting.Internal;
+using ClassroomGuard.Storage.TimeSeries;
+
+namespace ClassroomGuard.Sniffer.Accounting;
+
+/// <summary>
+/// Once a second, off the capture thread: takes the second's counters from the <see cref="TrafficAccountant"/> and
+/// writes one <c>net_activity</c> point per device with traffic (the contract the console's live view reads):
+/// tags <c>device</c> and <c>room</c> (room left out when none) when the state knows the address's device — several
+/// addresses of one device are added together — else tag <c>client</c> with the address (<c>overflow</c> for traffic
+/// beyond <see cref="AccountingOptions.MaxDeviceAddresses"/>); integer fields <c>bytes_in</c>, <c>bytes_out</c>,
+/// <c>packets_in</c>, <c>packets_out</c>, <c>flows_new</c>; string field <c>top_sites</c> (<c>name=bytes,…</c>, biggest
+/// first, at most five, as dnsfilter's <c>top_domains</c>). Not thread-safe: one flusher.
+/// </summary>
+public sealed class NetActivityFlusher
+{
+    /// <summary>The measurement written.</summary>
+    public const string Measurement = "net_activity";
+
+    /// <summary>Sites written per point.</summary>
+    public const int TopSites = 5;
+
+    private readonly TrafficAccountant _accountant;
+    private readonly DeviceMap _devices;
+    private readonly Dictionary<long, Aggregate> _byDevice = [];
+    private readonly Stack<Aggregate> _pool = new();
+    private readonly byte[] _name = new byte[SiteName.MaxLength];
+    private readonly char[] _text = new char[TopSites * (SiteName.MaxLength + 22)];
+
+    /// <summary>Creates the flusher.</summary>
+    public NetActivityFlusher(TrafficAccountant accountant, DeviceMap devices)
+    {
+        _accountant = accountant;
+        _devices = devices;
+    }
+
+    /// <summary>
+    /// Takes the counts gathered since the last call and writes them with timestamp <paramref name="second"/>; without a
+    /// writer they are dropped. Returns the points the writer accepted.
+    /// </summary>
+    public int Flush(InfluxWriter? writer, DateTimeOffset second)
+    {
+        var counters = _accountant.Swap();
+        var statistics = _accountant.Statistics;
+        var written = 0;
+        try
+        {
+            for (var i = 0; i < counters.TouchedCount; i++)
+            {
+                var slot = counters.Touched[i];
+                ref var record = ref counters.Records[slot];
+                if (slot != _accountant.OverflowSlot && _devices.TryGet(record.Address, out var device))
+                {
+                    if (!_byDevice.TryGetValue(device.DeviceId, out var aggregate))
+                    {
+                        aggregate = _pool.Count > 0 ? _pool.Pop() : new Aggregate();
+                        aggregate.Room = device.RoomId;
+                        _byDevice.Add(device.DeviceId, aggregate);
+                    }
+
+                    aggregate.Add(record);
+                    continue;
+                }
+
+                if (writer is not null)
+                {
+                    var single = _pool.Count > 0 ? _pool.Pop() : new Aggregate();
+                    single.Add(record);
+                    written += Write(writer, null, null, slot == _accountant.OverflowSlot ? "overflow" : record.Address.ToString(), single, second);
+                    single.Clear();
+                    _pool.Push(single);
+                }
+            }
+
+            foreach (var (deviceId, aggregate) in _byDevice)
+            {
+                if (writer is not null)
+                {
+                    written += Write(writer, deviceId, aggregate.Room, null, aggregate, second);
+                }
+
+                aggregate.Clear();
+                _pool.Push(aggregate);
+            }
+        }
+        finally
+        {
+            _byDevice.Clear();
+            counters.Clear();
+        }
+
+        statistics.Flushes++;
+        return written;
+    }
+
+    private int Write(InfluxWriter writer, long? deviceId, long? roomId, string? client, Aggregate a, DateTimeOffset second)
+    {
+        Span<char> device = stackalloc char[20];
+        Span<char> room = stackalloc char[20];
+        var deviceLength = 0;
+        var roomLength = 0;
+        deviceId?.TryFormat(device, out deviceLength, provider: CultureInfo.InvariantCulture);
+        roomId?.TryFormat(room, out roomLength, provider: CultureInfo.InvariantCulture);
+        var point = writer.CreatePoint(Measurement)
+            .Tag("device", device[..deviceLength])
+            .Tag("room", room[..roomLength])
+            .Tag("client", client)
+            .Field("bytes_in", a.BytesIn)
+            .Field("bytes_out", a.BytesOut)
+            .Field("packets_in", a.PacketsIn)
+            .Field("packets_out", a.PacketsOut)
+            .Field("flows_new", a.FlowsNew)
+            .Field("top_sites", FormatTopSites(a))
+            .Timestamp(second);
+        if (writer.TryWrite(point))
+        {
+            _accountant.Statistics.PointsWritten++;
+            return 1;
+        }
+
+        _accountant.Statistics.PointsDropped++;
+        return 0;
+    }
+
+    // name=bytes,name=bytes — biggest first, at most five; a name whose slot was reused since is skipped.
+    private ReadOnlySpan<char> FormatTopSites(Aggregate a)
+    {
+        a.Sites.Sort(static (x, y) => y.Bytes.CompareTo(x.Bytes));
+        var length = 0;
+        var count = 0;
+        foreach (var site in a.Sites)
+        {
+            if (count == TopSites)
+            {
+                break;
+            }
+
+            if (!_accountant.Names.TryCopy(site.NameId, _name, out var nameLength))
+            {
+                continue;
+            }
+
+            if (count > 0)
+            {
+                _text[length++] = ',';
+            }
+
+            for (var i = 0; i < nameLength; i++)
+            {
+                _text[length++] = (char)_name[i];
+            }
+
+            _text[length++] = '=';
+            site.Bytes.TryFormat(_text.AsSpan(length), out var digits, provider: CultureInfo.InvariantCulture);
+            length += digits;
+            count++;
+        }
+
+        return _text.AsSpan(0, length);
+    }
+
+    /// <summary>One device's (or one address's) counts, reused from second to second.</summary>
+    private sealed class Aggregate
+    {
+        public long? Room;
+        public long BytesIn;
+        public long BytesOut;
+        public long PacketsIn;
+        public long PacketsOut;
+        public long FlowsNew;
+        public readonly List<SiteBytes> Sites = [];
+
+        public void Add(in AddressSecond record)
+        {
+            BytesIn += record.BytesIn;
+            BytesOut += record.BytesOut;
+            PacketsIn += record.PacketsIn;
+            PacketsOut += record.PacketsOut;
+            FlowsNew += record.FlowsNew;
+            for (var i = 0; i < record.SitesUsed; i++)
+            {
+                var site = record.Sites[i];
+                var index = Sites.FindIndex(s => s.NameId == site.NameId);
+                if (index >= 0)
+                {
+                    Sites[index] = Sites[index] with { Bytes = Sites[index].Bytes + site.Bytes };
+                }
+                else
+                {
+                    Sites.Add(site);
+                }
+            }
+        }
+
+        public void Clear()
+        {
+            Room = null;
+            BytesIn = BytesOut = PacketsIn = PacketsOut = FlowsNew = 0;
+            Sites.Clear();
+        }
+    }
+}

@@ -1,0 +1,255 @@
+using ClassroomGuard.Sniffer.Accounting.Internal;
+using ClassroomGuard.Sniffer.Decoding;
+using ClassroomGuard.Sniffer.Decoding.Application;
+using Microsoft.Extensions.Options;
+
+namespace ClassroomGuard.Sniffer.Accounting;
+
+/// <summary>
+/// Counts traffic per local address per second — bytes and packets in and out, new flows, bytes per site — on the
+/// capture thread, with no allocation and no lock per packet. A packet is counted as "out" for its source when that is a
+/// local address, and "in" for its destination when that is a local unicast address (so LAN-to-LAN traffic counts for
+/// both). Bytes are frame bytes on the wire (<see cref="PacketSummary.WireLength"/>). A flow's site name comes from its
+/// TLS/QUIC SNI or HTTP Host, else from a DNS answer seen on the wire for its server's address.
+/// <para>
+/// Hand-over to the flusher, once a second: two <see cref="SecondCounters"/> alternate. The capture thread brackets
+/// each packet's writes with <c>_busy</c> and reads which buffer is current (<c>_epoch</c>) inside the bracket; the
+/// flusher (<see cref="Swap"/>) advances the epoch, issues a process-wide memory barrier (so the capture thread needs
+/// no fence of its own) and waits only while a packet that started before the swap is still being counted.
+/// </para>
+/// </summary>
+public sealed class TrafficAccountant : IPacketSink
+{
+    private readonly LocalNetworks _local;
+    private readonly FlowTable _flows;
+    private readonly NameTable _names;
+    private readonly AddressNames _addressNames;
+    private readonly AddressTable _addresses;
+    private readonly SecondCounters[] _buffers;
+    private readonly byte[] _nameScratch = new byte[256];
+    private readonly byte[] _recordNameScratch = new byte[256];
+    private int _epoch;
+    private int _using;
+    private bool _busy;
+    private int _lastFlow = -1;
+    private int _lastSource = -1;
+    private int _lastDestination = -1;
+
+    /// <summary>Creates the accountant with every table at its full size.</summary>
+    public TrafficAccountant(IOptions<AccountingOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var o = options.Value;
+        _local = LocalNetworks.Parse(o.EffectiveLocalNetworks);
+        _flows = new FlowTable(o.MaxFlows, o.TcpIdleTimeout, o.TcpClosedTimeout, o.UdpIdleTimeout, o.OtherIdleTimeout);
+        _names = new NameTable(o.MaxSiteNames);
+        _addressNames = new AddressNames(o.MaxDnsAddresses);
+        _addresses = new AddressTable(o.MaxDeviceAddresses);
+        _buffers = [new SecondCounters(o.MaxDeviceAddresses + 1), new SecondCounters(o.MaxDeviceAddresses + 1)];
+    }
+
+    /// <summary>The local ranges in force.</summary>
+    public LocalNetworks LocalNetworks => _local;
+
+    /// <summary>The flow table (capture thread; its counters may be read from any thread).</summary>
+    internal FlowTable Flows => _flows;
+
+    /// <summary>Interned site names (resolved by the flusher).</summary>
+    internal NameTable Names => _names;
+
+    /// <summary>Slot shared by addresses beyond <see cref="AccountingOptions.MaxDeviceAddresses"/>.</summary>
+    internal int OverflowSlot => _addresses.OverflowSlot;
+
+    /// <summary>Counters for the logs and the status page (written by the capture thread; a reading may be a packet behind).</summary>
+    public AccountingStatistics Statistics { get; } = new();
+
+    /// <inheritdoc />
+    public void OnPacket(in PacketSummary packet)
+    {
+        _lastFlow = _lastSource = _lastDestination = -1;
+        if (packet.SourceIp.Version == 0)
+        {
+            return;
+        }
+
+        var sourceLocal = _local.Contains(packet.SourceIp);
+        var destinationLocal = !packet.DestinationMac.IsMulticast && _local.Contains(packet.DestinationIp);
+        if (!sourceLocal && !destinationLocal)
+        {
+            Statistics.NotLocal++;
+            return;
+        }
+
+        var now = packet.TimestampMicroseconds;
+        var counters = Enter();
+        Statistics.Packets++;
+        Statistics.Bytes += packet.WireLength;
+
+        var isNew = false;
+        var nameId = NameTable.None;
+        if (!packet.IsFragment || packet.SourcePort != 0 || packet.DestinationPort != 0)
+        {
+            _lastFlow = _flows.Touch(packet, out isNew, out var sourceIsA);
+            ref var flow = ref _flows[_lastFlow];
+            if (isNew)
+            {
+                // The server is the end that did not send the first packet seen.
+                var sourceIsClient = sourceIsA == flow.AInitiated;
+                flow.NameId = _addressNames.Get(sourceIsClient ? packet.DestinationIp : packet.SourceIp);
+            }
+
+            nameId = flow.NameId;
+            _names.Touch(nameId, now);
+        }
+        else
+        {
+            Statistics.LaterFragments++;
+        }
+
+        var wire = packet.WireLength;
+        if (sourceLocal)
+        {
+            _lastSource = _addresses.Slot(packet.SourceIp, now);
+            ref var record = ref counters.Record(_lastSource, packet.SourceIp);
+            record.BytesOut += wire;
+            record.PacketsOut++;
+            record.FlowsNew += isNew ? 1 : 0;
+            if (nameId != NameTable.None)
+            {
+                record.AddSite(nameId, wire);
+            }
+        }
+
+        if (destinationLocal)
+        {
+            _lastDestination = _addresses.Slot(packet.DestinationIp, now);
+            ref var record = ref counters.Record(_lastDestination, packet.DestinationIp);
+            record.BytesIn += wire;
+            record.PacketsIn++;
+            record.FlowsNew += isNew ? 1 : 0;
+            if (nameId != NameTable.None)
+            {
+                record.AddSite(nameId, wire);
+            }
+        }
+
+        _addresses.SweepOne(now, counters);
+        Exit();
+    }
+
+    /// <inheritdoc />
+    public void OnTlsClientHello(in PacketSummary packet, in TlsClientHello hello, HelloTransport transport) => NameFlow(packet, hello.ServerName, fromHello: true);
+
+    /// <inheritdoc />
+    public void OnHttpRequest(in PacketSummary packet, in HttpRequestHead request) => NameFlow(packet, request.Host, fromHello: false);
+
+    /// <inheritdoc />
+    public void OnDns(in PacketSummary packet, in DnsMessage message, DnsProtocol protocol)
+    {
+        // Only unicast DNS answers name internet servers (mDNS/LLMNR name devices: discovery reads those).
+        if (protocol is not (DnsProtocol.Udp or DnsProtocol.Tcp) || !message.IsResponse || message.ResponseCode != 0 || message.AnswerCount == 0
+            || !SiteName.TryNormalize(message.QuestionName, _nameScratch, out var length))
+        {
+            return;
+        }
+
+        var nameId = NameTable.None;
+        var records = message.ReadRecords(_recordNameScratch);
+        while (records.TryReadNext(out var record))
+        {
+            if (record.IsAnswer && record.Type is 1 or 28 && record.Address.Version != 0)
+            {
+                if (nameId == NameTable.None)
+                {
+                    nameId = _names.Intern(_nameScratch.AsSpan(0, length), packet.TimestampMicroseconds);
+                }
+
+                _addressNames.Set(record.Address, nameId);
+                Statistics.DnsAddresses++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Flusher thread: makes the other buffer current and returns the one the capture thread was filling, once no packet
+    /// is still being counted into it. The caller reads and clears it before the next call.
+    /// </summary>
+    internal SecondCounters Swap()
+    {
+        var previous = _epoch;
+        var next = previous + 1;
+        Volatile.Write(ref _epoch, next);
+
+        // Makes the capture thread's stores visible here, or its next read of _epoch see the new value: the asymmetric
+        // half of a Dekker handshake, paid once a second here instead of a fence per packet there.
+        Interlocked.MemoryBarrierProcessWide();
+        var spin = default(SpinWait);
+        while (Volatile.Read(ref _busy) && Volatile.Read(ref _using) != next)
+        {
+            spin.SpinOnce(sleep1Threshold: 30);
+        }
+
+        RefreshStatistics();
+        return _buffers[previous & 1];
+    }
+
+    /// <summary>Copies the tables' own counters into <see cref="Statistics"/> (a racy but harmless read of the capture thread's longs).</summary>
+    internal void RefreshStatistics()
+    {
+        var s = Statistics;
+        s.FlowsCreated = _flows.Created;
+        s.FlowsExpired = _flows.Expired;
+        s.FlowsEvicted = _flows.Evicted;
+        s.AddressOverflow = _addresses.Overflowed;
+        s.NamesReplaced = _names.Replaced;
+    }
+
+    private SecondCounters Enter()
+    {
+        _busy = true;
+        var epoch = Volatile.Read(ref _epoch);
+        _using = epoch;
+        return _buffers[epoch & 1];
+    }
+
+    private void Exit() => Volatile.Write(ref _busy, false);
+
+    // Called after OnPacket for the same packet, so _lastFlow is the packet's flow.
+    private void NameFlow(in PacketSummary packet, ReadOnlySpan<byte> raw, bool fromHello)
+    {
+        if (_lastFlow < 0 || !SiteName.TryNormalize(raw, _nameScratch, out var length))
+        {
+            return;
+        }
+
+        ref var flow = ref _flows[_lastFlow];
+        if (flow.NamedByClient && !fromHello)
+        {
+            return; // SNI first, then a later Host on the same connection: keep the SNI
+        }
+
+        var hadName = flow.NameId != NameTable.None;
+        var now = packet.TimestampMicroseconds;
+        flow.NameId = _names.Intern(_nameScratch.AsSpan(0, length), now);
+        flow.NamedByClient = true;
+        Statistics.NamedFlows++;
+        if (hadName)
+        {
+            return; // this packet's bytes already went to the earlier name
+        }
+
+        // The packet that carried the name counts for it too.
+        var counters = Enter();
+        if (_lastSource >= 0)
+        {
+            counters.Record(_lastSource, packet.SourceIp).AddSite(flow.NameId, packet.WireLength);
+        }
+
+        if (_lastDestination >= 0)
+        {
+            counters.Record(_lastDestination, packet.DestinationIp).AddSite(flow.NameId, packet.WireLength);
+        }
+
+        Exit();
+    }
+}

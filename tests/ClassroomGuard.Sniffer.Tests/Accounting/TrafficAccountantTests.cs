@@ -1,0 +1,101 @@
+using ClassroomGuard.Sniffer.Accounting;
+using ClassroomGuard.Sniffer.Capture;
+using ClassroomGuard.Sniffer.Tests.Support;
+
+namespace ClassroomGuard.Sniffer.Tests.Accounting;
+
+/// <summary>The accountant's hand-over between the capture thread and the flusher, and its bounds.</summary>
+public sealed class TrafficAccountantTests
+{
+    [Fact]
+    public void Swap_WhileAnotherThreadCounts_EveryPacketCountedExactlyOnce()
+    {
+        using var rig = new AccountingRig();
+        var frames = Enumerable.Range(0, 64)
+            .Select(i => Frames.Udp("02:00:00:00:00:02", $"10.0.{i % 4}.{2 + (i % 16)}", (ushort)(40000 + i), "02:00:00:00:00:01", "198.51.100.1", 443, new byte[i]))
+            .ToArray();
+        const int rounds = 10_000;
+        var feeding = new Thread(() =>
+        {
+            for (var round = 0; round < rounds; round++)
+            {
+                foreach (var frame in frames)
+                {
+                    rig.Decoder.Decode(LinkType.Ethernet, round, frame.Length, frame);
+                }
+            }
+        });
+
+        long bytes = 0, packets = 0;
+        void Take()
+        {
+            var counters = rig.Accountant.Swap();
+            for (var i = 0; i < counters.TouchedCount; i++)
+            {
+                ref var record = ref counters.Records[counters.Touched[i]];
+                bytes += record.BytesOut;
+                packets += record.PacketsOut;
+            }
+
+            counters.Clear();
+        }
+
+        feeding.Start();
+        var swaps = 0;
+        while (feeding.IsAlive)
+        {
+            Take();
+            swaps++; // back to back: as many hand-overs as possible while packets are being counted
+        }
+
+        feeding.Join();
+        Take();
+        Take();
+        Assert.True(swaps > 2, "the flusher swapped while the other thread counted");
+        Assert.Equal((long)rounds * frames.Length, packets);
+        Assert.Equal(rounds * frames.Sum(f => (long)f.Length), bytes);
+    }
+
+    [Fact]
+    public void OnPacket_MoreAddressesThanSlots_CountedUnderOverflowNotLost()
+    {
+        using var rig = new AccountingRig(new AccountingOptions { MaxDeviceAddresses = 16 });
+        long total = 0;
+        for (var i = 0; i < 40; i++)
+        {
+            total += rig.Feed(Frames.Udp("02:00:00:00:00:02", $"10.1.0.{i + 1}", 1000, "02:00:00:00:00:01", "198.51.100.1", 53)).Length;
+        }
+
+        var counters = rig.Accountant.Swap();
+        long counted = 0;
+        for (var i = 0; i < counters.TouchedCount; i++)
+        {
+            counted += counters.Records[counters.Touched[i]].BytesOut;
+        }
+
+        Assert.Equal(17, counters.TouchedCount); // 16 addresses + the overflow slot
+        Assert.Equal(total, counted);
+        Assert.Equal(24 * counters.Records[0].BytesOut, counters.Records[rig.Accountant.OverflowSlot].BytesOut);
+        rig.Accountant.RefreshStatistics();
+        Assert.Equal(24, rig.Accountant.Statistics.AddressOverflow);
+    }
+
+    [Fact]
+    public void OnPacket_SmallFlowTableFlood_EvictionsCountedAndBytesStillCounted()
+    {
+        using var rig = new AccountingRig(new AccountingOptions { MaxFlows = 1024 });
+        long total = 0;
+        for (var port = 0; port < 5000; port++)
+        {
+            total += rig.Feed(Frames.Tcp("02:00:00:00:00:02", "10.0.0.2", (ushort)(1024 + port), "02:00:00:00:00:01", "198.51.100.1", 443, Frames.Syn)).Length;
+        }
+
+        var counters = rig.Accountant.Swap();
+        ref var record = ref counters.Records[counters.Touched[0]];
+        Assert.Equal(total, record.BytesOut);
+        Assert.Equal(5000, record.FlowsNew);
+        rig.Accountant.RefreshStatistics();
+        Assert.Equal(5000 - 1024, rig.Accountant.Statistics.FlowsEvicted);
+        Assert.Equal(1024, rig.Accountant.Flows.Count);
+    }
+}
