@@ -88,7 +88,7 @@ if [ "$run_as" = classroomguard ] && is_root && ! id classroomguard >/dev/null 2
   say "Creating the service user classroomguard"
   useradd --system --home-dir /var/lib/classroomguard --shell /usr/sbin/nologin classroomguard
 fi
-install -d -m 0750 "$etc" "$etc/tls" "$lib" "$lib/spool" "$lib/influxdb" "$lib/lists" "$log" "$run"
+install -d -m 0750 "$etc" "$etc/tls" "$lib" "$lib/spool" "$lib/spool-sniffer" "$lib/influxdb" "$lib/lists" "$log" "$run"
 group=$(id -gn "$run_as")
 # own_by_service FILE... — the service user reads settings and writes data; nobody else can.
 own_by_service() { if is_root; then chgrp "$group" "$@"; fi; }
@@ -263,8 +263,10 @@ if [ -f "$sniffer_json" ]; then
   else
     stop_background sniffer "$run"
     offset=$(stat -c %s "$log/sniffer.log" 2>/dev/null || echo 0)
+    # Its own InfluxDB spool, as in the unit: a spool folder is one process's queue (per-process file sequence).
     caps=net_raw start_background sniffer "$run" "$log" "$run_as" \
-      env CLASSROOMGUARD_CONFIG_DIR="$etc" "$dotnet_bin" "$sniffer_dll"
+      env CLASSROOMGUARD_CONFIG_DIR="$etc" ClassroomGuard__Influx__SpoolDirectory="$lib/spool-sniffer" \
+      "$dotnet_bin" "$sniffer_dll"
     wait_for_sniffer "$sniff_interface" "$log/sniffer.log" "$offset" "$(cat "$run/sniffer.pid")"
   fi
   sniffer_status="capturing on $sniff_interface (settings: $sniffer_json)"

@@ -90,6 +90,7 @@ public sealed partial class SetupScriptTests
             await AssertSnifferRunsWithOnlyNetRawAsync(prefix.FullName, serviceUser, mirror, first.Stdout);
             const int datagrams = 20;
             await mirror.SendTrafficAsync(datagrams);
+            await AssertDeviceDiscoveredWithActivityAsync(prefix.FullName, environment["CG_INFLUX_PORT"]!, mirror, datagrams);
 
             // Again: everything kept, nothing regenerated, and no password shown a second time.
             var certificateBefore = await File.ReadAllBytesAsync(Path.Combine(etc, "tls/console.crt"));
