@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packets per second of our sniffer's decode against tcpdump and tshark, on the same generated capture.
+# Packets per second of our sniffer's decode + accounting against tcpdump and tshark, on the same generated capture.
 #
 #   bash bench/sniffer.sh                    # 5,000,000 packets; tshark on the first 500,000
 #   PACKETS=2000000 RUNS=5 bash bench/sniffer.sh
@@ -10,8 +10,10 @@
 #    "post-quantum" ClientHellos split across two segments), DNS pairs, QUIC-like UDP 443, a little ARP/ICMP/mDNS.
 #    The file lives in a temporary folder and is deleted at the end.
 # 2. Each contender runs pinned to ONE core (taskset -c $CPU), the file already in the page cache:
-#    sniffer: read + decode every packet through the decoder and the IPacketSink seam with a no-op sink
-#             (--decode: the service's file path, a memory-mapped reader; also reported: the libpcap pcap_next_ex path);
+#    sniffer: read + decode every packet and count it through the service's sinks — the accounting (flow table,
+#             per-address counters, site names) and device discovery — flushed once a second by a second thread
+#             without an InfluxDB writer (--decode FILE accounting: the service's file path, a memory-mapped reader);
+#             also reported, once each: decode alone with a no-op sink, and the libpcap pcap_next_ex path;
 #    tcpdump: tcpdump -r FILE -w /dev/null (reads and copies every packet);
 #    tshark:  tshark -r FILE -c $TSHARK_PACKETS -Y 'tls.handshake.type == 1' -T fields -e tls.handshake.extensions_server_name
 #             (only the first $TSHARK_PACKETS packets: tshark on millions of packets takes minutes).
@@ -20,7 +22,7 @@
 # 3. LIVE=1: bench/sniffer-live.sh on the same file — tcpreplay from one network namespace into a veth at --topspeed
 #    and fixed rates, our sniffer service and tcpdump capturing on the peer in another, and the counters pcap_stats
 #    reports (received / dropped). All traffic stays on that veth pair.
-# 4. BDN=1: BenchmarkDotNet with the memory diagnoser on the decode path (Allocated must be 0 B).
+# 4. BDN=1: BenchmarkDotNet with the memory diagnoser on the decode and accounting paths (Allocated must be 0 B).
 # Prints, as its last three lines:  sniffer pps=N   tshark pps=N   tcpdump pps=N   (wall clock, one core)
 set -euo pipefail
 
@@ -60,8 +62,8 @@ seconds() {
 best_ours=""; best_ours_cpu=""; best_tcpdump=""; best_tcpdump_cpu=""
 for run in $(seq 1 "$RUNS"); do
   echo "== run $run/$RUNS"
-  taskset -c "$CPU" "${BENCH[@]}" --decode "$FILE" > "$WORK/ours"
-  line=$(cat "$WORK/ours"); echo "sniffer (mapped file): $line"
+  taskset -c "$CPU" "${BENCH[@]}" --decode "$FILE" accounting > "$WORK/ours"
+  line=$(cat "$WORK/ours"); echo "sniffer (mapped file, decode + accounting): $line"
   wall=$(grep -o ' seconds=[0-9.]*' <<<"$line" | cut -d= -f2)
   cpu=$(grep -o 'cpu_seconds=[0-9.]*' <<<"$line" | cut -d= -f2)
   [[ -z $best_ours ]] || (( $(echo "$wall < $best_ours" | bc -l) )) && best_ours=$wall
@@ -74,8 +76,12 @@ for run in $(seq 1 "$RUNS"); do
   [[ -z $best_tcpdump_cpu ]] || (( $(echo "$cpu < $best_tcpdump_cpu" | bc -l) )) && best_tcpdump_cpu=$cpu
 done
 
-echo "== sniffer through libpcap (pcap_next_ex, fread copy), once"
-taskset -c "$CPU" "${BENCH[@]}" --decode "$FILE" libpcap | tee "$WORK/libpcap"
+echo "== sniffer decode alone (no-op sink), once"
+taskset -c "$CPU" "${BENCH[@]}" --decode "$FILE" | tee "$WORK/decodeonly"
+decode_wall=$(grep -o ' seconds=[0-9.]*' "$WORK/decodeonly" | cut -d= -f2)
+
+echo "== sniffer decode + accounting through libpcap (pcap_next_ex, fread copy), once"
+taskset -c "$CPU" "${BENCH[@]}" --decode "$FILE" accounting libpcap | tee "$WORK/libpcap"
 libpcap_wall=$(grep -o ' seconds=[0-9.]*' "$WORK/libpcap" | cut -d= -f2)
 
 echo "== tshark on the first $TSHARK_PACKETS packets (SNI extraction)"
@@ -95,14 +101,16 @@ if [[ $LIVE == 1 ]]; then
 fi
 
 if [[ $BDN == 1 ]]; then
-  echo "== BenchmarkDotNet: allocations on the decode path"
+  echo "== BenchmarkDotNet: allocations on the decode and accounting paths"
   (cd "$WORK" && "${BENCH[@]}" --bdn --filter '*DecodeBenchmarks*' --job short --inProcess 2>&1 | grep -E '^\|' ) || echo "BenchmarkDotNet failed"
 fi
 
 pps() { echo "$1 / $2" | bc -l | xargs printf '%.0f'; }
 echo "== result: best of $RUNS, one core (CPU $CPU), $PACKETS packets ($(du -h "$FILE" | cut -f1)); tshark on $TSHARK_PACKETS"
 echo "per CPU-second (user+sys): sniffer $(pps "$PACKETS" "$best_ours_cpu"), tcpdump $(pps "$PACKETS" "$best_tcpdump_cpu"), tshark $(pps "$TSHARK_PACKETS" "$(echo "$tshark_user + $tshark_sys" | bc -l)")"
-echo "sniffer via libpcap pcap_next_ex: $(pps "$PACKETS" "$libpcap_wall") pps (wall)"
+echo "sniffer decode alone (no-op sink, one run): $(pps "$PACKETS" "$decode_wall") pps (wall)"
+echo "sniffer via libpcap pcap_next_ex (one run): $(pps "$PACKETS" "$libpcap_wall") pps (wall)"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "sniffer pps=$(pps "$PACKETS" "$best_ours")"
 echo "tshark pps=$(pps "$TSHARK_PACKETS" "$tshark_wall")"
 echo "tcpdump pps=$(pps "$PACKETS" "$best_tcpdump")"

@@ -17,6 +17,7 @@ public class DecodeBenchmarks
     private byte[][] _quicInitials = [];
     private PacketDecoder _decoder = null!;
     private PacketDecoder _countingDecoder = null!;
+    private PacketDecoder _accountingDecoder = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -26,6 +27,7 @@ public class DecodeBenchmarks
         _quicInitials = _mix.Where(IsQuicInitial).ToArray();
         _decoder = new PacketDecoder(NullPacketSink.Instance);
         _countingDecoder = new PacketDecoder(new CountingSink());
+        _accountingDecoder = new PacketDecoder(new AccountingSinks().Sink);
     }
 
     [GlobalCleanup]
@@ -33,6 +35,7 @@ public class DecodeBenchmarks
     {
         _decoder.Dispose();
         _countingDecoder.Dispose();
+        _accountingDecoder.Dispose();
     }
 
     /// <summary>Everything: bulk TCP, TLS (with split ClientHellos), DNS, QUIC (with real Initials), ARP/ICMP/mDNS.</summary>
@@ -42,6 +45,10 @@ public class DecodeBenchmarks
     /// <summary>The same with a sink that reads addresses, lengths, SNI and DNS names.</summary>
     [Benchmark(OperationsPerInvoke = SamplePackets.Count)]
     public void DecodeMixCountingSink() => Run(_countingDecoder, _mix);
+
+    /// <summary>The same through the service's sinks: flow table, per-address counters, site names, device discovery.</summary>
+    [Benchmark(OperationsPerInvoke = SamplePackets.Count)]
+    public void DecodeMixAccounting() => Run(_accountingDecoder, _mix);
 
     /// <summary>The mix without QUIC client Initials: the path every other packet takes.</summary>
     [Benchmark]

@@ -7,7 +7,9 @@ using ClassroomGuard.Sniffer.Decoding;
 
 // bench/sniffer.sh drives this:
 //   --generate FILE COUNT     write the synthetic capture (COUNT packets), print packets and bytes
-//   --decode FILE [counting] [libpcap]   read FILE (mapped, or through libpcap) and decode every packet on this thread; print pps
+//   --decode FILE [accounting|counting] [libpcap]   read FILE (mapped, or through libpcap) and decode every packet on this
+//                             thread; "accounting": through the service's accounting and discovery sinks, flushed once a
+//                             second by another thread (without an InfluxDB writer); print pps
 //   --live IFACE SECONDS      capture live on IFACE for SECONDS (or until idle 3 s after traffic), print pps and pcap_stats
 //   --bdn [BenchmarkDotNet args]      DecodeBenchmarks with the memory diagnoser
 if (args.Length > 0 && args[0] == "--bdn")
@@ -26,24 +28,54 @@ if (args.Length >= 3 && args[0] == "--generate")
 
 if (args.Length >= 2 && args[0] == "--decode")
 {
-    IPacketSink sink = args.Contains("counting") ? new CountingSink() : NullPacketSink.Instance;
+    // "accounting-only" / "discovery-only": one of the two service sinks, to see what each costs.
+    var accounting = args.Any(a => a.StartsWith("accounting", StringComparison.Ordinal) || a == "discovery-only");
+    AccountingSinks NewAccounting() => new(!args.Contains("discovery-only"), !args.Contains("accounting-only"));
+    IPacketSink NewSink() => accounting ? NewAccounting().Sink : args.Contains("counting") ? new CountingSink() : NullPacketSink.Instance;
 
     // "libpcap": every packet through pcap_next_ex (fread copies it into libpcap's buffer); default: what the service
     // uses for a classic pcap file, the memory-mapped reader (no copy).
     Func<IPacketSource> open = args.Contains("libpcap") ? () => PacketCapture.OpenFile(args[1]) : () => PacketSources.OpenFile(args[1]);
 
-    // Warm-up on the first 200k packets (tiering, PGO), then the measured pass over the whole file.
-    using (var warm = open())
+    // Warm-up: four passes over the first 200k packets with pauses, so the tiered JIT has compiled the hot methods at
+    // tier 1 (tier 0, then instrumented for PGO, then optimised) before the measured pass; otherwise its background
+    // compiles (slow with W^X on), pinned to the same core, are measured as decode time (perf showed a third of a
+    // 1 M-packet run in the JIT). Then the measured pass over the whole file.
+    for (var pass = 0; pass < 4; pass++)
     {
-        var warmDecoder = new PacketDecoder(sink);
+        using var warm = open();
+        var warmDecoder = new PacketDecoder(NewSink());
         for (var i = 0; i < 200_000 && warm.ReadNext(out var packet) == CaptureReadResult.Packet; i++)
         {
             warmDecoder.Decode(warm.LinkType, packet);
         }
+
+        warmDecoder.Dispose();
+        Thread.Sleep(500);
     }
 
     using var capture = open();
-    var decoder = new PacketDecoder(sink);
+    var sinks = accounting ? NewAccounting() : null;
+    var decoder = new PacketDecoder(sinks?.Sink ?? NewSink());
+
+    // The service's flusher takes the counters once a second on another thread (here without a writer).
+    using var stopFlushing = new CancellationTokenSource();
+    var flushes = sinks is null ? Task.CompletedTask : Task.Run(async () =>
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopFlushing.Token))
+            {
+                sinks.Flusher.Flush(null, DateTimeOffset.UtcNow);
+                sinks.Discovery.TakePending([]);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The measured pass is over.
+        }
+    });
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var watch = Stopwatch.StartNew();
     var allocated = GC.GetAllocatedBytesForCurrentThread();
@@ -51,9 +83,15 @@ if (args.Length >= 2 && args[0] == "--decode")
     allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
     watch.Stop();
     cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+    await stopFlushing.CancelAsync();
+    await flushes;
     var s = decoder.Statistics;
+    var a = sinks?.Accountant;
+    a?.RefreshStatistics();
+    var extra = a is null ? "" : string.Create(CultureInfo.InvariantCulture,
+        $" counted={a.Statistics.Packets} flows_created={a.Statistics.FlowsCreated} flows_expired={a.Statistics.FlowsExpired} flows_evicted={a.Statistics.FlowsEvicted} flows_held={a.Flows.Count} named_flows={a.Statistics.NamedFlows} dns_addresses={a.Statistics.DnsAddresses} flushes={a.Statistics.Flushes} sightings={sinks!.Discovery.Queued}");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"decoded packets={count} seconds={watch.Elapsed.TotalSeconds:F3} pps={count / watch.Elapsed.TotalSeconds:F0} cpu_seconds={cpu.TotalSeconds:F3} cpu_pps={count / cpu.TotalSeconds:F0} allocated_bytes={allocated} gen0={GC.CollectionCount(0)} hellos={s.TlsClientHellos} reassembled={s.TlsReassembled} quic_initials={s.QuicInitials} dns={s.Dns} malformed={s.Malformed}"));
+        $"decoded packets={count} seconds={watch.Elapsed.TotalSeconds:F3} pps={count / watch.Elapsed.TotalSeconds:F0} cpu_seconds={cpu.TotalSeconds:F3} cpu_pps={count / cpu.TotalSeconds:F0} allocated_bytes={allocated} gen0={GC.CollectionCount(0)} hellos={s.TlsClientHellos} reassembled={s.TlsReassembled} quic_initials={s.QuicInitials} dns={s.Dns} malformed={s.Malformed}{extra}"));
     return 0;
 }
 
@@ -100,5 +138,5 @@ if (args.Length >= 3 && args[0] == "--live")
     return 0;
 }
 
-Console.Error.WriteLine("usage: --generate FILE COUNT | --decode FILE [counting] [libpcap] | --read FILE | --live IFACE SECONDS | --bdn [args]");
+Console.Error.WriteLine("usage: --generate FILE COUNT | --decode FILE [accounting|counting] [libpcap] | --read FILE | --live IFACE SECONDS | --bdn [args]");
 return 64;

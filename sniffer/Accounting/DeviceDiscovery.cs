@@ -33,6 +33,10 @@ public sealed class DeviceDiscovery : IPacketSink
     private readonly byte[] _scratch = new byte[256];
     private readonly Lock _lock = new();
     private readonly HashSet<ulong> _routers = [];
+
+    // Direct-mapped memory of recently confirmed (address, MAC) pairs in front of the dictionaries: the common packet
+    // (a known device, refreshed recently) costs one array read. A collision only sends a packet down the slow path.
+    private readonly RecentPair[] _recent = new RecentPair[4096];
     private Dictionary<AddressKey, AddressSeen> _addresses;
     private Dictionary<AddressKey, AddressSeen> _oldAddresses;
     private Dictionary<ulong, MacSeen> _macs;
@@ -40,6 +44,7 @@ public sealed class DeviceDiscovery : IPacketSink
     private List<Sighting> _pending;
     private ulong _lastRouter;
     private int _scratchLength;
+    private bool _full;
 
     /// <summary>Creates the discovery sink (tables pre-sized from the options).</summary>
     public DeviceDiscovery(IOptions<AccountingOptions> options)
@@ -57,7 +62,7 @@ public sealed class DeviceDiscovery : IPacketSink
         _pending = new(_maxPending);
     }
 
-    /// <summary>Sightings dropped because a batch was full.</summary>
+    /// <summary>Sightings refused because a batch was full (tried again with the next packet that shows them).</summary>
     public long Dropped { get; private set; }
 
     /// <summary>Sightings queued for the state.</summary>
@@ -81,6 +86,7 @@ public sealed class DeviceDiscovery : IPacketSink
         {
             var taken = _pending;
             _pending = empty;
+            Volatile.Write(ref _full, false);
             return taken;
         }
     }
@@ -106,10 +112,18 @@ public sealed class DeviceDiscovery : IPacketSink
         }
 
         var now = packet.TimestampMicroseconds;
-        ref var seen = ref Address(packet.SourceIp, out var exists);
-        if (exists && seen.Mac == mac && now - seen.Queued < _refresh)
+        var ip = packet.SourceIp;
+        ref var recent = ref _recent[(int)(((ip.Low * 0x9E3779B97F4A7C15UL) ^ ip.High) >> 52)];
+        if (recent.Low == ip.Low && recent.High == ip.High && recent.Mac == mac && now - recent.Queued < _refresh && now >= recent.Queued)
         {
             return; // the common case: a known pair, refreshed recently
+        }
+
+        ref var seen = ref Address(ip, out var exists);
+        if (exists && seen.Mac == mac && now - seen.Queued < _refresh)
+        {
+            recent = new RecentPair(ip.High, ip.Low, mac, seen.Queued);
+            return;
         }
 
         if (mac != _lastRouter && packet.SourceIp.Version == 4)
@@ -126,9 +140,13 @@ public sealed class DeviceDiscovery : IPacketSink
         }
 
         var router = mac == _lastRouter || IsRouterLocal(mac);
-        seen.Mac = mac;
-        seen.Queued = now;
-        Queue(new Sighting(now, router ? 0 : mac, packet.SourceIp, null, SightingKind.Traffic));
+        if (Queue(new Sighting(now, router ? 0 : mac, packet.SourceIp, null, SightingKind.Traffic)))
+        {
+            // Remembered only once queued: a sighting refused because the batch was full is tried again next packet.
+            seen.Mac = mac;
+            seen.Queued = now;
+            recent = new RecentPair(ip.High, ip.Low, mac, now);
+        }
     }
 
     /// <inheritdoc />
@@ -174,11 +192,10 @@ public sealed class DeviceDiscovery : IPacketSink
         else if (!name.IsEmpty && HostName(name, out var hash))
         {
             ref var info = ref Mac(mac, out var exists);
-            if (!exists || info.NameHash != hash || now - info.Queued >= _refresh)
+            if ((!exists || info.NameHash != hash || now - info.Queued >= _refresh) && Queue(new Sighting(now, mac, default, NameText(), SightingKind.Dhcp)))
             {
                 info.NameHash = hash;
                 info.Queued = now;
-                Queue(new Sighting(now, mac, default, NameText(), SightingKind.Dhcp));
             }
         }
     }
@@ -230,6 +247,11 @@ public sealed class DeviceDiscovery : IPacketSink
             return;
         }
 
+        if (!Queue(new Sighting(now, mac, ip, hasName ? NameText() : null, kind)))
+        {
+            return;
+        }
+
         if (mac != 0)
         {
             seen.Mac = mac;
@@ -237,7 +259,6 @@ public sealed class DeviceDiscovery : IPacketSink
 
         seen.NameHash = hasName ? hash : seen.NameHash;
         seen.Queued = now;
-        Queue(new Sighting(now, mac, ip, hasName ? NameText() : null, kind));
     }
 
     // Lower-cased into _scratch when it is a plausible host name; the text is made only if a sighting is queued.
@@ -258,18 +279,27 @@ public sealed class DeviceDiscovery : IPacketSink
 
     private string NameText() => Encoding.ASCII.GetString(_scratch, 0, _scratchLength);
 
-    private void Queue(in Sighting sighting)
+    // False when this second's batch is full (the flag spares the lock on every packet of a flood until the next batch).
+    private bool Queue(in Sighting sighting)
     {
+        if (Volatile.Read(ref _full))
+        {
+            Dropped++;
+            return false;
+        }
+
         lock (_lock)
         {
             if (_pending.Count >= _maxPending)
             {
+                Volatile.Write(ref _full, true);
                 Dropped++;
-                return;
+                return false;
             }
 
             _pending.Add(sighting);
             Queued++;
+            return true;
         }
     }
 
@@ -337,6 +367,8 @@ public sealed class DeviceDiscovery : IPacketSink
             current.Clear();
         }
     }
+
+    private readonly record struct RecentPair(ulong High, ulong Low, ulong Mac, long Queued);
 
     private struct AddressSeen
     {

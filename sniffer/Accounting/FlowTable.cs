@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 using ClassroomGuard.Sniffer.Accounting.Internal;
 using ClassroomGuard.Sniffer.Decoding;
@@ -7,39 +8,35 @@ namespace ClassroomGuard.Sniffer.Accounting;
 
 /// <summary>
 /// The bounded flow table: one entry per 5-tuple (IPv4 or IPv6, both directions one flow), forgotten after an idle
-/// timeout that depends on the protocol and, for TCP, on whether FIN or RST was seen. All storage is allocated at
-/// construction (a dictionary pre-sized to the capacity, an entry array, a free list): touching a flow allocates nothing.
-/// Time is packet time, so a file replays the same way however fast it is read. Used by the capture thread only.
+/// timeout that depends on the protocol and, for TCP, on whether FIN or RST was seen. Open addressing with linear
+/// probing over one preallocated array at most half full, the flows stored inline (a lookup is one random memory access,
+/// not a bucket, an entry and a value), removal by backward shift (no tombstones). Touching a flow allocates nothing.
+/// Time is packet time, so a file replays the same way however fast it is read. Used by the capture thread only; an
+/// index returned by <see cref="Touch"/> is valid until the next call.
 /// </summary>
 internal sealed class FlowTable
 {
-    /// <summary>Entries looked at per packet by the background sweep, and candidates examined when the table is full.</summary>
-    private const int SweepPerPacket = 2;
+    /// <summary>Slots looked at per packet by the background sweep, and occupied candidates examined when the table is full.</summary>
+    private const int SweepPerPacket = 4;
     private const int EvictionCandidates = 16;
 
-    private readonly Dictionary<FlowKey, int> _index;
-    private readonly Flow[] _flows;
-    private readonly int[] _free;
+    private readonly Flow[] _slots;
+    private readonly int _mask;
+    private readonly int _capacity;
     private readonly long _tcpIdle;
     private readonly long _tcpClosed;
     private readonly long _udpIdle;
     private readonly long _otherIdle;
-    private int _freeCount;
+    private int _count;
     private int _cursor;
     private long _clock;
 
     public FlowTable(int capacity, TimeSpan tcpIdle, TimeSpan tcpClosed, TimeSpan udpIdle, TimeSpan otherIdle)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        _index = new Dictionary<FlowKey, int>(capacity);
-        _flows = new Flow[capacity];
-        _free = new int[capacity];
-        for (var i = 0; i < capacity; i++)
-        {
-            _free[i] = capacity - 1 - i;
-        }
-
-        _freeCount = capacity;
+        _capacity = capacity;
+        _slots = new Flow[(int)BitOperations.RoundUpToPowerOf2((uint)capacity * 2)];
+        _mask = _slots.Length - 1;
         _tcpIdle = Micros(tcpIdle);
         _tcpClosed = Micros(tcpClosed);
         _udpIdle = Micros(udpIdle);
@@ -47,10 +44,10 @@ internal sealed class FlowTable
     }
 
     /// <summary>Most flows held at once.</summary>
-    public int Capacity => _flows.Length;
+    public int Capacity => _capacity;
 
     /// <summary>Flows held now.</summary>
-    public int Count => _index.Count;
+    public int Count => _count;
 
     /// <summary>Flows started (first packet of a 5-tuple, or the first after it timed out or closed).</summary>
     public long Created { get; private set; }
@@ -61,13 +58,13 @@ internal sealed class FlowTable
     /// <summary>Live flows evicted (least recently seen of a sample) because the table was full: counted, not silent.</summary>
     public long Evicted { get; private set; }
 
-    /// <summary>The entry at <paramref name="index"/> (as returned by <see cref="Touch"/>).</summary>
-    public ref Flow this[int index] => ref _flows[index];
+    /// <summary>The flow at <paramref name="index"/> (as returned by <see cref="Touch"/>, until the next call).</summary>
+    public ref Flow this[int index] => ref _slots[index];
 
     /// <summary>
     /// Finds or starts the flow of <paramref name="packet"/> (which must have IP addresses) and records the packet's time and
     /// TCP flags. <paramref name="isNew"/> is true for the first packet of a flow; <paramref name="sourceIsA"/> tells which
-    /// end of the canonical key sent it. Returns the flow's index, stable until the flow is forgotten.
+    /// end of the canonical key sent it.
     /// </summary>
     public int Touch(in PacketSummary packet, out bool isNew, out bool sourceIsA)
     {
@@ -80,10 +77,12 @@ internal sealed class FlowTable
         _clock = now;
         Sweep(now);
         var key = FlowKey.Of(packet, out sourceIsA);
+        var hash = (uint)key.GetHashCode() | 1; // 0 marks an empty slot
         var flags = packet.TcpFlags;
-        if (_index.TryGetValue(key, out var index))
+        var index = Find(key, hash);
+        if (index >= 0)
         {
-            ref var flow = ref _flows[index];
+            ref var flow = ref _slots[index];
             var expired = now - flow.LastSeen > Timeout(flow);
 
             // A new SYN on a closed connection's 5-tuple is a new connection (port reuse), not more of the old one.
@@ -92,17 +91,27 @@ internal sealed class FlowTable
             if (isNew)
             {
                 Expired += expired ? 1 : 0;
-                Start(ref flow, key, sourceIsA, now);
+                Start(ref flow, key, hash, sourceIsA);
             }
 
             Update(ref flow, flags, now);
             return index;
         }
 
-        index = _freeCount > 0 ? _free[--_freeCount] : Evict(now);
-        _index.Add(key, index);
-        ref var created = ref _flows[index];
-        Start(ref created, key, sourceIsA, now);
+        if (_count == _capacity)
+        {
+            Evict(now);
+        }
+
+        index = (int)hash & _mask;
+        while (_slots[index].Hash != 0)
+        {
+            index = (index + 1) & _mask;
+        }
+
+        _count++;
+        ref var created = ref _slots[index];
+        Start(ref created, key, hash, sourceIsA);
         Update(ref created, flags, now);
         isNew = true;
         return index;
@@ -111,9 +120,10 @@ internal sealed class FlowTable
     /// <summary>Forgets every flow idle past its timeout at <paramref name="nowMicroseconds"/> (tests; the sweep does it gradually).</summary>
     public void ExpireAll(long nowMicroseconds)
     {
-        for (var i = 0; i < _flows.Length; i++)
+        for (var i = 0; i < _slots.Length; i++)
         {
-            if (_flows[i].InUse && nowMicroseconds - _flows[i].LastSeen > Timeout(_flows[i]))
+            // A removal shifts a later flow into this slot: look at it again.
+            while (_slots[i].Hash != 0 && nowMicroseconds - _slots[i].LastSeen > Timeout(_slots[i]))
             {
                 Remove(i);
                 Expired++;
@@ -123,14 +133,34 @@ internal sealed class FlowTable
 
     private static long Micros(TimeSpan span) => span.Ticks / TimeSpan.TicksPerMicrosecond;
 
-    private void Start(ref Flow flow, in FlowKey key, bool sourceIsA, long now)
+    private int Find(in FlowKey key, uint hash)
+    {
+        var index = (int)hash & _mask;
+        while (true)
+        {
+            ref var slot = ref _slots[index];
+            if (slot.Hash == 0)
+            {
+                return -1;
+            }
+
+            if (slot.Hash == hash && slot.Key.Equals(key))
+            {
+                return index;
+            }
+
+            index = (index + 1) & _mask;
+        }
+    }
+
+    private void Start(ref Flow flow, in FlowKey key, uint hash, bool sourceIsA)
     {
         flow = default;
         flow.Key = key;
-        flow.InUse = true;
+        flow.Hash = hash;
         flow.AInitiated = sourceIsA;
-        flow.FirstSeen = now;
         flow.NameId = NameTable.None;
+        flow.SlotA = flow.SlotB = -1;
         Created++;
     }
 
@@ -150,70 +180,78 @@ internal sealed class FlowTable
         _ => _otherIdle,
     };
 
-    // A few entries per packet: a full pass every capacity/2 packets keeps the table clear of dead flows without a pause.
+    // A few slots per packet: a full pass every slots/4 packets keeps the table clear of dead flows without a pause.
     private void Sweep(long now)
     {
         for (var i = 0; i < SweepPerPacket; i++)
         {
             var index = _cursor;
-            _cursor = index + 1 == _flows.Length ? 0 : index + 1;
-            ref var flow = ref _flows[index];
-            if (flow.InUse && now - flow.LastSeen > Timeout(flow))
+            ref var flow = ref _slots[index];
+            if (flow.Hash != 0 && now - flow.LastSeen > Timeout(flow))
             {
-                Remove(index);
+                Remove(index); // a later flow may shift into this slot: the cursor stays to look at it next
                 Expired++;
+                continue;
             }
+
+            _cursor = (index + 1) & _mask;
         }
     }
 
-    // Full: take the least recently seen of a sample at the sweep cursor (an approximate LRU in bounded time).
-    private int Evict(long now)
+    // Full: remove the least recently seen of a sample of occupied slots at the sweep cursor (an approximate LRU in
+    // bounded time); an idle one found on the way is taken at once.
+    private void Evict(long now)
     {
         var victim = -1;
-        var oldest = long.MaxValue;
-        for (var i = 0; i < EvictionCandidates; i++)
+        var seen = 0;
+        for (var index = _cursor; seen < Math.Min(EvictionCandidates, _count); index = (index + 1) & _mask)
         {
-            var index = (_cursor + i) % _flows.Length;
-            ref var flow = ref _flows[index];
-            if (!flow.InUse)
+            ref var flow = ref _slots[index];
+            if (flow.Hash == 0)
             {
                 continue;
             }
 
+            seen++;
             if (now - flow.LastSeen > Timeout(flow))
             {
-                victim = index;
-                oldest = long.MinValue;
-                break;
+                Remove(index);
+                Expired++;
+                return;
             }
 
-            if (flow.LastSeen < oldest)
+            if (victim < 0 || flow.LastSeen < _slots[victim].LastSeen)
             {
-                oldest = flow.LastSeen;
                 victim = index;
             }
         }
 
-        if (oldest == long.MinValue)
-        {
-            Expired++;
-        }
-        else
-        {
-            Evicted++;
-        }
-
-        _cursor = (victim + 1) % _flows.Length;
+        _cursor = (victim + 1) & _mask;
         Remove(victim);
-        return _free[--_freeCount];
+        Evicted++;
     }
 
+    // Backward-shift deletion: later flows of the same probe run move up, so a lookup never meets a gap before its flow.
     private void Remove(int index)
     {
-        ref var flow = ref _flows[index];
-        _index.Remove(flow.Key);
-        flow.InUse = false;
-        _free[_freeCount++] = index;
+        var hole = index;
+        var next = (index + 1) & _mask;
+        while (_slots[next].Hash != 0)
+        {
+            var home = (int)_slots[next].Hash & _mask;
+
+            // Move it into the hole unless its home lies cyclically in (hole, next].
+            if (((next - home) & _mask) >= ((next - hole) & _mask))
+            {
+                _slots[hole] = _slots[next];
+                hole = next;
+            }
+
+            next = (next + 1) & _mask;
+        }
+
+        _slots[hole] = default;
+        _count--;
     }
 }
 
@@ -222,12 +260,17 @@ internal sealed class FlowTable
 internal struct Flow
 {
     public FlowKey Key;
-    public long FirstSeen;
+
+    /// <summary>The key's hash with the low bit set; 0 = empty slot.</summary>
+    public uint Hash;
     public long LastSeen;
 
     /// <summary>The site's name (<see cref="NameTable"/> id), or <see cref="NameTable.None"/>.</summary>
     public long NameId;
-    public bool InUse;
+
+    /// <summary>Counter slots of ends A and B when local (a cache, checked against the address on use), else -1.</summary>
+    public int SlotA;
+    public int SlotB;
 
     /// <summary>Endpoint A (of the canonical key) sent the first packet seen: it is the client.</summary>
     public bool AInitiated;

@@ -87,6 +87,9 @@ public sealed class TrafficAccountant : IPacketSink
 
         var isNew = false;
         var nameId = NameTable.None;
+        int noFlowSource = -1, noFlowDestination = -1;
+        ref var sourceSlot = ref noFlowSource;
+        ref var destinationSlot = ref noFlowDestination;
         if (!packet.IsFragment || packet.SourcePort != 0 || packet.DestinationPort != 0)
         {
             _lastFlow = _flows.Touch(packet, out isNew, out var sourceIsA);
@@ -100,6 +103,8 @@ public sealed class TrafficAccountant : IPacketSink
 
             nameId = flow.NameId;
             _names.Touch(nameId, now);
+            sourceSlot = ref sourceIsA ? ref flow.SlotA : ref flow.SlotB;
+            destinationSlot = ref sourceIsA ? ref flow.SlotB : ref flow.SlotA;
         }
         else
         {
@@ -109,7 +114,7 @@ public sealed class TrafficAccountant : IPacketSink
         var wire = packet.WireLength;
         if (sourceLocal)
         {
-            _lastSource = _addresses.Slot(packet.SourceIp, now);
+            _lastSource = _addresses.Slot(packet.SourceIp, now, ref sourceSlot);
             ref var record = ref counters.Record(_lastSource, packet.SourceIp);
             record.BytesOut += wire;
             record.PacketsOut++;
@@ -122,7 +127,7 @@ public sealed class TrafficAccountant : IPacketSink
 
         if (destinationLocal)
         {
-            _lastDestination = _addresses.Slot(packet.DestinationIp, now);
+            _lastDestination = _addresses.Slot(packet.DestinationIp, now, ref destinationSlot);
             ref var record = ref counters.Record(_lastDestination, packet.DestinationIp);
             record.BytesIn += wire;
             record.PacketsIn++;

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace ClassroomGuard.Sniffer.Hosting;
 
 /// <summary>
-/// The service's sink until accounting exists: it logs each application fact at Debug level (enable with
+/// Logs each application fact at Debug level (enable with
 /// <c>--Logging:LogLevel:ClassroomGuard.Sniffer=Debug</c>) and costs one level check per fact otherwise.
 /// </summary>
 internal sealed class LoggingPacketSink(ILogger<LoggingPacketSink> logger) : IPacketSink

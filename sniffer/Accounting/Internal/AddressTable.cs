@@ -67,6 +67,24 @@ internal sealed class AddressTable
     }
 
     /// <summary>
+    /// The slot of <paramref name="address"/>, trying <paramref name="cached"/> first (a flow remembers its ends' slots:
+    /// one array read instead of a dictionary lookup); updates the cache.
+    /// </summary>
+    public int Slot(in NetAddress address, long now, ref int cached)
+    {
+        var slot = cached;
+        if ((uint)slot < (uint)_addresses.Length && _inUse[slot] && _addresses[slot] == address)
+        {
+            _lastSeen[slot] = now;
+            return slot;
+        }
+
+        slot = Slot(address, now);
+        cached = slot == OverflowSlot ? -1 : slot;
+        return slot;
+    }
+
+    /// <summary>
     /// Looks at one slot: forgets its address when idle and not counted in <paramref name="active"/> this second (a slot
     /// must not change address while the capture thread may still add to its record).
     /// </summary>

@@ -136,6 +136,15 @@ public sealed class DeviceDiscoveryTests
         Assert.Equal(16, await rig.DiscoveryWriter.WriteBatchAsync(state.Store, CancellationToken.None));
         Assert.Equal(24, rig.Discovery.Dropped);
         Assert.Equal(16, (await state.Store.Devices.ListAsync(null, CancellationToken.None)).Count);
+
+        // A refused sighting is not remembered as written: the next packets showing those pairs get them in.
+        for (var i = 0; i < 40; i++)
+        {
+            rig.Feed(Frames.Arp($"02:bb:00:00:00:{i:x2}", $"10.40.0.{i + 1}", "10.40.0.254"));
+        }
+
+        Assert.Equal(16, await rig.DiscoveryWriter.WriteBatchAsync(state.Store, CancellationToken.None));
+        Assert.Equal(32, (await state.Store.Devices.ListAsync(null, CancellationToken.None)).Count);
     }
 
     [Fact]

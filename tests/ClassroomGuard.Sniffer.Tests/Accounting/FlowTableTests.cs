@@ -152,8 +152,9 @@ public sealed class FlowTableTests
             table.Touch(Packet("10.0.0.2", (ushort)(1000 + i), "192.0.2.1", 53, 17, 0), out _, out _);
         }
 
-        // One busy flow much later: the sweep (two entries per packet) passes over the whole table in 512 packets.
-        for (var i = 0; i < 600; i++)
+        // One busy flow much later: the sweep (four of the 2048 slots per packet, a removal taking one of the four)
+        // passes over the whole table within 1000 packets.
+        for (var i = 0; i < 1000; i++)
         {
             table.Touch(Packet("10.0.0.3", 5, "192.0.2.1", 53, 17, (61 * Second) + i), out _, out _);
         }
@@ -170,5 +171,40 @@ public sealed class FlowTableTests
         table.Touch(Packet("10.0.0.2", 1, "192.0.2.1", 2, 17, 0), out var isNew, out _);
         Assert.False(isNew);
         Assert.Equal(1, table.Count);
+    }
+
+    [Fact]
+    public void Touch_RandomChurn_AgreesWithASimpleModel()
+    {
+        // Many flows coming and going: the open-addressing table (with backward-shift removal by the sweep) must give
+        // the same "new flow" answers as a plain dictionary with the same timeouts.
+        var table = NewTable(capacity: 1024);
+        var model = new Dictionary<(int, byte), (long Last, bool Closing)>();
+        var random = new Random(7);
+        long now = 0;
+        for (var i = 0; i < 200_000; i++)
+        {
+            now += random.Next(0, 2000) * 1000L;
+            var client = random.Next(600);
+            var protocol = random.Next(2) == 0 ? (byte)6 : (byte)17;
+            var flags = protocol == 6 ? (TcpFlags)new[] { 0x10, 0x10, 0x10, 0x02, 0x11, 0x04 }[random.Next(6)] : TcpFlags.None;
+            var packet = Packet($"10.0.{client / 250}.{client % 250}", (ushort)(1000 + client), "192.0.2.1", 443, protocol, now, flags);
+            if (random.Next(2) == 0)
+            {
+                packet = Packet("192.0.2.1", 443, $"10.0.{client / 250}.{client % 250}", (ushort)(1000 + client), protocol, now, flags);
+            }
+
+            table.Touch(packet, out var isNew, out _);
+            var timeout = protocol == 17 ? 60 * Second : 300 * Second;
+            var expected = !model.TryGetValue((client, protocol), out var m)
+                || now - m.Last > (protocol == 6 && m.Closing ? 10 * Second : timeout)
+                || (m.Closing && (flags & (TcpFlags.Syn | TcpFlags.Ack)) == TcpFlags.Syn);
+            Assert.Equal(expected, isNew);
+            var closing = (!expected && m.Closing) || (flags & (TcpFlags.Fin | TcpFlags.Rst)) != 0;
+            model[(client, protocol)] = (now, closing);
+        }
+
+        Assert.Equal(0, table.Evicted);
+        Assert.True(table.Expired > 1000);
     }
 }
