@@ -76,6 +76,9 @@ fi
 if [ -n "$sniff_interface" ] && ! interface_exists "$sniff_interface"; then
   die "CG_SNIFF_INTERFACE=$sniff_interface is not a network interface on this machine. Interfaces here: $(describe_interfaces | paste -sd';' - | sed 's/;/; /g')"
 fi
+if [ -n "$sniff_interface" ] && ! is_root; then
+  die "starting the sniffer on $sniff_interface needs root (to give it CAP_NET_RAW): sudo $0, or leave CG_SNIFF_INTERFACE unset"
+fi
 
 # 2. Debian packages.
 if [ -z "${CG_SKIP_PACKAGES:-}" ]; then
@@ -241,6 +244,7 @@ fi
 sniffer_status=""
 if [ -f "$sniffer_json" ]; then
   sniff_interface=$(json_value "$sniffer_json" Interface)
+  is_root || die "starting the sniffer ($sniffer_json) needs root to give it CAP_NET_RAW: sudo $0"
   interface_exists "$sniff_interface" ||
     die "the sniffer's interface '$sniff_interface' (Sniffer:Interface in $sniffer_json) does not exist. Interfaces here: $(describe_interfaces | paste -sd';' - | sed 's/;/; /g')"
   if [ -n "$(interface_addresses "$sniff_interface")" ]; then
