@@ -59,4 +59,16 @@ internal static partial class Log
 
     [LoggerMessage(27, LogLevel.Warning, "Agents: heartbeat of device {DeviceId} ignored: MAC {Mac} is not that device's")]
     public static partial void AgentHeartbeatRefused(ILogger logger, long deviceId, string mac);
+
+    [LoggerMessage(40, LogLevel.Warning, "Live view: activity series unavailable, tiles show state only until InfluxDB answers: {Reason}")]
+    public static partial void LiveActivityUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(41, LogLevel.Error, "Live view: reading room {RoomId} failed; trying again next interval")]
+    public static partial void LiveReadFailed(ILogger logger, long roomId, Exception exception);
+
+    [LoggerMessage(42, LogLevel.Debug, "Live view: room {RoomId} feed {Change} ({Viewers} viewers)")]
+    public static partial void LiveFeedChanged(ILogger logger, long roomId, string change, int viewers);
+
+    [LoggerMessage(43, LogLevel.Information, "Classroom: {UserName} was refused {Action}: {Reason}")]
+    public static partial void TeacherActionRefused(ILogger logger, string userName, string action, string reason);
 }

@@ -1,4 +1,5 @@
 using ClassroomGuard.Sniffer.Capture;
+using ClassroomGuard.Sniffer.Circumvention;
 using ClassroomGuard.Sniffer.Hosting;
 using ClassroomGuard.Storage.Hosting;
 using ClassroomGuard.Storage.State;
@@ -9,9 +10,9 @@ using Microsoft.Extensions.Options;
 
 // ClassroomGuard.Sniffer: passive capture from the mirror port. A bad setting ends with a message naming it and exit
 // code 78 (EX_CONFIG); an interface or file libpcap cannot open, or a bad filter, with 66 (EX_NOINPUT) or 77
-// (EX_NOPERM) and libpcap's reason; a capture that fails while running (interface gone) with 74 (EX_IOERR); a state
-// database it cannot use with 65 (EX_DATAERR). InfluxDB (per-second net_activity) and the state (device discovery) are
-// used when their settings are present.
+// (EX_NOPERM) and libpcap's reason; an unusable state database with 65 (EX_DATAERR); a capture that fails while
+// running (interface gone) with 74 (EX_IOERR). InfluxDB (per-second net_activity) is used when an Influx section is
+// present, the state (device discovery, circumvention alerts) when State:Path is set or circumvention detection is on.
 try
 {
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = false });
@@ -27,6 +28,7 @@ try
     }
 
     builder.Services.AddSniffer();
+    builder.Services.AddCircumventionDetection(builder.Configuration);
     using var host = builder.Build();
     await host.RunAsync();
     return Environment.ExitCode;

@@ -18,6 +18,7 @@ public class DecodeBenchmarks
     private PacketDecoder _decoder = null!;
     private PacketDecoder _countingDecoder = null!;
     private PacketDecoder _accountingDecoder = null!;
+    private PacketDecoder _circumventionDecoder = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -28,6 +29,7 @@ public class DecodeBenchmarks
         _decoder = new PacketDecoder(NullPacketSink.Instance);
         _countingDecoder = new PacketDecoder(new CountingSink());
         _accountingDecoder = new PacketDecoder(new AccountingSinks().Sink);
+        _circumventionDecoder = new PacketDecoder(CircumventionSinks.Create());
     }
 
     [GlobalCleanup]
@@ -36,6 +38,7 @@ public class DecodeBenchmarks
         _decoder.Dispose();
         _countingDecoder.Dispose();
         _accountingDecoder.Dispose();
+        _circumventionDecoder.Dispose();
     }
 
     /// <summary>Everything: bulk TCP, TLS (with split ClientHellos), DNS, QUIC (with real Initials), ARP/ICMP/mDNS.</summary>
@@ -49,6 +52,9 @@ public class DecodeBenchmarks
     /// <summary>The same through the service's sinks: flow table, per-address counters, site names, device discovery.</summary>
     [Benchmark(OperationsPerInvoke = SamplePackets.Count)]
     public void DecodeMixAccounting() => Run(_accountingDecoder, _mix);
+    /// <summary>The same with circumvention detection (UT1 doh/vpn/proxy lookups of every SNI, shapes, rate limit).</summary>
+    [Benchmark(OperationsPerInvoke = SamplePackets.Count)]
+    public void DecodeMixCircumvention() => Run(_circumventionDecoder, _mix);
 
     /// <summary>The mix without QUIC client Initials: the path every other packet takes.</summary>
     [Benchmark]

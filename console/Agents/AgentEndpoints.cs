@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using ClassroomGuard.Console.Hosting;
-using ClassroomGuard.Console.Security;
 using ClassroomGuard.Storage.State;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
@@ -12,16 +9,13 @@ using Microsoft.Extensions.Options;
 namespace ClassroomGuard.Console.Agents;
 
 /// <summary>
-/// Agent enrolment (<c>POST /api/agents/enrol</c>, anonymous, rate-limited per address), the agent hub, and the
-/// teacher's blank/unblank form posts (<c>POST /classroom/blank</c>, <c>/classroom/unblank</c>; Classroom policy,
-/// antiforgery).
+/// Agent enrolment (<c>POST /api/agents/enrol</c>, anonymous, rate-limited per address) and the agent hub. The
+/// teacher's blank/unblank posts that the hub carries out are in <see cref="Classroom.TeacherActionEndpoints"/>.
 /// </summary>
 internal static class AgentEndpoints
 {
     public const string EnrolPath = "/api/agents/enrol";
     public const string HubPath = "/hubs/agent";
-    public const string BlankPath = "/classroom/blank";
-    public const string UnblankPath = "/classroom/unblank";
     private const string EnrolLimit = "agent-enrol";
     private const int MaxAddresses = 16;
 
@@ -46,10 +40,6 @@ internal static class AgentEndpoints
     {
         endpoints.MapPost(EnrolPath, EnrolAsync).AllowAnonymous().RequireRateLimiting(EnrolLimit).DisableAntiforgery();
         endpoints.MapHub<AgentHub>(HubPath).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = AgentAuthenticationHandler.SchemeName });
-        endpoints.MapPost(BlankPath, (HttpContext context, IAntiforgery antiforgery, StateStore store, TimeProvider time, ILogger<AgentHub> logger)
-            => TeacherActionAsync(context, antiforgery, store, time, logger, blank: true)).RequireAuthorization(Policies.Classroom).DisableAntiforgery();
-        endpoints.MapPost(UnblankPath, (HttpContext context, IAntiforgery antiforgery, StateStore store, TimeProvider time, ILogger<AgentHub> logger)
-            => TeacherActionAsync(context, antiforgery, store, time, logger, blank: false)).RequireAuthorization(Policies.Classroom).DisableAntiforgery();
         return endpoints;
     }
 
@@ -110,52 +100,6 @@ internal static class AgentEndpoints
         var credential = (await store.AgentCredentials.IssueAsync(deviceId.Value, token.Id, context.RequestAborted))!;
         Log.AgentEnrolled(logger, deviceId.Value, token.RoomId, credential.Credential.Id);
         return Results.Ok(new EnrolmentAnswer(credential.Credential.Id, credential.Secret, token.RoomId));
-    }
-
-    /// <summary>
-    /// Blank (form: <c>deviceId</c> or <c>roomId</c>, optional <c>minutes</c>, default 60, at most 720) or unblank
-    /// (releases the blank actions of exactly that scope) a device or a room; then back to <c>returnUrl</c> (local) or the room.
-    /// </summary>
-    private static async Task<IResult> TeacherActionAsync(HttpContext context, IAntiforgery antiforgery, StateStore store, TimeProvider time, ILogger logger, bool blank)
-    {
-        if (!await antiforgery.IsRequestValidAsync(context))
-        {
-            return Results.BadRequest();
-        }
-
-        var user = ConsoleUser.From(context.User)!;
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        long? deviceId = long.TryParse(form["deviceId"], NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : null;
-        long? roomId = long.TryParse(form["roomId"], NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : null;
-        if (deviceId is null == roomId is null)
-        {
-            return Results.BadRequest();
-        }
-
-        var scope = deviceId is null ? ActionScope.Room : ActionScope.Device;
-        if (blank)
-        {
-            var minutes = int.TryParse(form["minutes"], NumberStyles.None, CultureInfo.InvariantCulture, out var m) && m is > 0 and <= 720 ? m : 60;
-            await store.TeacherActions.StartAsync(
-                new NewTeacherAction(TeacherActionKind.Blank, user.Id, "Blank from the console", scope, deviceId, roomId, time.GetUtcNow().AddMinutes(minutes)),
-                context.RequestAborted);
-        }
-        else
-        {
-            foreach (var action in await store.TeacherActions.ActiveAtAsync(time.GetUtcNow(), null, context.RequestAborted))
-            {
-                if (action.Kind == TeacherActionKind.Blank && action.Scope == scope && action.DeviceId == deviceId && action.RoomId == roomId)
-                {
-                    await store.TeacherActions.ReleaseAsync(action.Id, user.Id, context.RequestAborted);
-                }
-            }
-        }
-
-        Log.TeacherAction(logger, user.UserName, blank ? "blanked" : "unblanked", scope.ToString(), deviceId ?? roomId!.Value);
-        var back = form["returnUrl"].ToString();
-        return Results.Redirect(back.StartsWith('/') && !back.StartsWith("//", StringComparison.Ordinal) && !back.StartsWith("/\\", StringComparison.Ordinal)
-            ? back
-            : roomId is { } room ? "/rooms/" + room.ToString(CultureInfo.InvariantCulture) : "/rooms");
     }
 
     private static string? Clip(string? text, int max) => string.IsNullOrWhiteSpace(text) ? null : text.Trim().Length <= max ? text.Trim() : text.Trim()[..max];

@@ -1,5 +1,6 @@
 using ClassroomGuard.Console.Administration;
 using ClassroomGuard.Console.Agents;
+using ClassroomGuard.Console.Classroom;
 using ClassroomGuard.Console.Components;
 using ClassroomGuard.Console.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -60,6 +61,7 @@ internal static class ApplicationServices
         services.AddSingleton<SignInService>();
         services.AddScoped<AdminActions>();
         services.AddAgentHub();
+        services.AddClassroomLive();
         return services;
     }
 
@@ -107,6 +109,8 @@ internal static class ApplicationServices
         app.MapStaticAssets().AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapAgentEndpoints();
+        app.MapLiveEndpoints();
+        app.MapTeacherActionEndpoints();
         app.MapRazorComponents<App>();
         return app;
     }

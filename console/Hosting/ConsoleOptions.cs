@@ -62,6 +62,20 @@ public sealed class ConsoleOptions : IValidatableObject
     [Range(1, 1000, ErrorMessage = "Console:AgentEnrolmentsPerMinute must be between 1 and 1000.")]
     public int AgentEnrolmentsPerMinute { get; set; } = 10;
 
+    /// <summary>
+    /// How often the live classroom view reads a room's state and activity and sends it to that room's viewers (one
+    /// read per room, shared by all its viewers). Default 1 second (250 ms to 10 seconds).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.250", "00:00:10", ErrorMessage = "Console:LiveInterval must be between 00:00:00.250 and 00:00:10.")]
+    public TimeSpan LiveInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A device counts as online when it was seen this recently: a DNS query, traffic the sniffer saw, an agent
+    /// heartbeat or sighting (or an agent connected now). Default 2 minutes (10 seconds to 1 hour).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00", ErrorMessage = "Console:OnlineWindow must be between 00:00:10 and 01:00:00.")]
+    public TimeSpan OnlineWindow { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <inheritdoc/>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -45,6 +45,22 @@ internal sealed class SessionEvents(StateStore store, IOptions<ConsoleOptions> o
         }
     }
 
+    /// <summary>
+    /// A browser page goes to the sign-in page; the live view's stream and its script's requests (which ask for
+    /// <c>text/event-stream</c> or JSON) get 401 instead, so the page can say "signed out" rather than parse a form.
+    /// </summary>
+    public override Task RedirectToLogin(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        var accept = context.Request.Headers.Accept.ToString();
+        if (accept.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase) || accept.Contains("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Task.CompletedTask;
+        }
+
+        return base.RedirectToLogin(context);
+    }
+
     public override Task RedirectToAccessDenied(RedirectContext<CookieAuthenticationOptions> context)
     {
         Log.AccessDenied(logger, ConsoleUser.From(context.HttpContext.User)?.UserName ?? "?", context.Request.Method, context.Request.Path);

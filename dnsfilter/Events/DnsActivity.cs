@@ -59,7 +59,9 @@ public sealed class DnsActivity
         _highRiskKeys = [.. o.HighRiskCategories];
         _alerts = Channel.CreateBounded<PendingAlert>(new BoundedChannelOptions(o.AlertQueueCapacity)
         {
-            FullMode = BoundedChannelFullMode.DropWrite,
+            // Wait, not DropWrite: with DropWrite TryWrite reports success while it drops, so a full queue would lose
+            // alerts without counting them. In Wait mode TryWrite never waits; it returns false and we count the drop.
+            FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
     }

@@ -31,6 +31,15 @@ public sealed class CompositePacketSink : IPacketSink
     }
 
     /// <inheritdoc/>
+    public void OnTransportPayload(in PacketSummary packet, ReadOnlySpan<byte> payload)
+    {
+        foreach (var sink in _sinks)
+        {
+            sink.OnTransportPayload(packet, payload);
+        }
+    }
+
+    /// <inheritdoc/>
     public void OnArp(in PacketSummary packet, in ArpPacket arp)
     {
         foreach (var sink in _sinks)

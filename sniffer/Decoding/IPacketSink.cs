@@ -16,6 +16,15 @@ public interface IPacketSink
     {
     }
 
+    /// <summary>
+    /// The payload of every TCP segment and UDP datagram that has one (unfragmented, or a first fragment's part), right after
+    /// <see cref="OnPacket"/> and before any fact decoded from it: for detectors that recognise a protocol by its shape
+    /// (a WireGuard or OpenVPN handshake) rather than by a decoded fact. The span is the captured part only.
+    /// </summary>
+    void OnTransportPayload(in PacketSummary packet, ReadOnlySpan<byte> payload)
+    {
+    }
+
     /// <summary>An ARP request or reply (IP ↔ MAC).</summary>
     void OnArp(in PacketSummary packet, in ArpPacket arp)
     {

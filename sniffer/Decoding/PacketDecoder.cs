@@ -252,6 +252,7 @@ public sealed class PacketDecoder : IDisposable
                 _sink.OnPacket(in _summary);
                 if (!tcp.Payload.IsEmpty && !_summary.IsFragment)
                 {
+                    _sink.OnTransportPayload(in _summary, tcp.Payload);
                     DecodeTcpPayload(in tcp);
                 }
 
@@ -269,6 +270,11 @@ public sealed class PacketDecoder : IDisposable
                 _sink.OnPacket(in _summary);
                 if (!_summary.IsFragment)
                 {
+                    if (!udp.Payload.IsEmpty)
+                    {
+                        _sink.OnTransportPayload(in _summary, udp.Payload);
+                    }
+
                     DecodeUdpPayload(udp.SourcePort, udp.DestinationPort, udp.Payload);
                 }
 

@@ -107,4 +107,34 @@ public sealed class DnsActivityTests : IClassFixture<UnboundFixture>, IDisposabl
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void Record_AlertQueueFull_CountsEveryDroppedAlertAndKeepsTheQueued()
+    {
+        var counters = new PolicyCounters();
+        var options = new DnsPolicyOptions { AlertQueueCapacity = 2 };
+        var activity = new DnsActivity(Options.Create(options), counters);
+        var policy = CompiledPolicy.Fallback(PolicyWorld.BuildLists(), options, new SafeSearchNames(options));
+        var adult = PolicyWorld.Wire("www.adult.test");
+        var now = DateTimeOffset.UtcNow;
+
+        // Five clients, one high-risk block each: five alerts (the rate limit is per client), room for two.
+        for (byte i = 1; i <= 5; i++)
+        {
+            var address = ClientKey.From(new IPAddress([10, 0, 0, i]));
+            var client = policy.ResolveClient(address);
+            policy.Evaluate(adult, client, now, out var verdict);
+            activity.Record(policy, client, address, adult, verdict, now);
+        }
+
+        var queued = 0;
+        while (activity.Alerts.TryRead(out var alert))
+        {
+            Assert.Equal("adult", alert.Category);
+            queued++;
+        }
+
+        Assert.Equal(2, queued);
+        Assert.Equal(3, Interlocked.Read(ref counters.AlertsDropped));
+    }
 }

@@ -25,6 +25,7 @@ public sealed class CompositePacketSinkTests
             Assert.Single(sink.Arp);
             Assert.Equal("example.org", Assert.Single(sink.ClientHellos).ServerName);
             Assert.Equal(2, sink.Packets.Count);
+            Assert.Equal(Packets.ClientHelloRecord("example.org").Length, Assert.Single(sink.TransportPayloads));
         }
 
         Assert.Equal([first, second], composite.Sinks);

@@ -56,7 +56,7 @@ public sealed class SnifferOptionsTests
     [Fact]
     public async Task Program_BadSetting_Exit78NamingSetting()
     {
-        var result = await Tool.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "ClassroomGuard.Sniffer.dll"), "--Sniffer:Interface=eth1", "--Sniffer:SnapLength=1"]);
+        var result = await Tool.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "ClassroomGuard.Sniffer.dll"), "--Sniffer:Interface=eth1", "--Sniffer:SnapLength=1", "--Sniffer:Circumvention:Enabled=false"]);
         Assert.Equal(78, result.ExitCode);
         Assert.Contains("Sniffer:SnapLength must be between 64 and 262144", result.Error, StringComparison.Ordinal);
     }
@@ -64,7 +64,7 @@ public sealed class SnifferOptionsTests
     [Fact]
     public async Task Program_MissingInterface_Exit66NamingInterface()
     {
-        var result = await Tool.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "ClassroomGuard.Sniffer.dll"), "--Sniffer:Interface=cgnosuch1"]);
+        var result = await Tool.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "ClassroomGuard.Sniffer.dll"), "--Sniffer:Interface=cgnosuch1", "--Sniffer:Circumvention:Enabled=false"]);
         Assert.Equal(66, result.ExitCode);
         Assert.Contains("Interface 'cgnosuch1' does not exist", result.Error, StringComparison.Ordinal);
     }

@@ -12,6 +12,7 @@ public sealed class SnifferProgramTests(LabCaptureFixture lab)
         var result = await Tool.RunAsync("dotnet", [
             Path.Combine(AppContext.BaseDirectory, "ClassroomGuard.Sniffer.dll"),
             "--Sniffer:ReadFile=" + lab.PcapPath,
+            "--Sniffer:Circumvention:Enabled=false", // no state database here (CircumventionProgramTests cover it)
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:ClassroomGuard.Sniffer=Debug",
         ]);
@@ -29,6 +30,7 @@ public sealed class SnifferProgramTests(LabCaptureFixture lab)
     {
         var result = await Tool.RunAsync("dotnet", [
             Path.Combine(AppContext.BaseDirectory, "ClassroomGuard.Sniffer.dll"), "--Sniffer:ReadFile=" + lab.PcapPath, "--Sniffer:Filter=port banana",
+            "--Sniffer:Circumvention:Enabled=false",
         ]);
 
         Assert.Equal(78, result.ExitCode);

@@ -28,6 +28,8 @@ internal sealed class RecordingSink : IPacketSink
 
     public bool RecordPackets { get; init; }
 
+    public List<int> TransportPayloads { get; } = [];
+
     public void OnPacket(in PacketSummary packet)
     {
         if (RecordPackets)
@@ -35,6 +37,8 @@ internal sealed class RecordingSink : IPacketSink
             Packets.Add($"{packet.SourceIp}:{packet.SourcePort}>{packet.DestinationIp}:{packet.DestinationPort} p{packet.Protocol} len{packet.PayloadLength} frag{packet.IsFragment} vlan{packet.VlanId}");
         }
     }
+
+    public void OnTransportPayload(in PacketSummary packet, ReadOnlySpan<byte> payload) => TransportPayloads.Add(payload.Length);
 
     public void OnArp(in PacketSummary packet, in ArpPacket arp) => Arp.Add((arp.SenderIp.ToString(), arp.SenderMac.ToString(), arp.Operation));
 

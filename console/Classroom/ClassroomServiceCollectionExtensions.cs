@@ -1,0 +1,13 @@
+namespace ClassroomGuard.Console.Classroom;
+
+/// <summary>Registers the live classroom view and the teacher's actions.</summary>
+internal static class ClassroomServiceCollectionExtensions
+{
+    public static IServiceCollection AddClassroomLive(this IServiceCollection services)
+    {
+        services.AddSingleton<SchoolClock>();
+        services.AddSingleton<RoomSnapshotReader>();
+        services.AddSingleton<RoomFeeds>();
+        return services;
+    }
+}
