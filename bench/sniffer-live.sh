@@ -11,8 +11,9 @@
 # - Two network namespaces joined by a veth, nothing else in them (no address, IPv6 off): tcpreplay sends into one end
 #   (pinned to CPU $SEND_CPU), the capture reads the other end (pinned to CPU $CAPTURE_CPU). No traffic leaves them.
 # - sniffer: the real service (sniffer/, published), run as nobody with CAP_NET_RAW only, as set-up runs it, with its
-#   defaults (promiscuous, no filter, every packet decoded and accounted; ring BUFFER_MB, default 32 MiB as the
-#   service's). After tcpreplay ends it is given time to drain the ring (until its decoded count stops moving), then
+#   defaults (promiscuous, no filter, every packet decoded, accounted and checked for circumvention with the UT1 lists
+#   at $UT1, default ../shared/data/ut1; ring BUFFER_MB, default 32 MiB as the service's); no InfluxDB or state
+#   database (their writers run once a second off the capture thread). After tcpreplay ends it is given time to drain the ring (until its decoded count stops moving), then
 #   stopped; its last log lines carry pcap_stats.
 # - tcpdump: tcpdump -i IFACE -w /dev/null -B (the same ring size; TPACKET_V3 like ours), stopped with SIGINT;
 #   its exit summary carries pcap_stats ("received by filter", "dropped by kernel"; "dropped by interface" only when
@@ -30,6 +31,7 @@ SEND_CPU=${SEND_CPU:-0}
 CAPTURE_CPU=${CAPTURE_CPU:-1}
 FILE=${FILE:-}
 BUFFER_MB=${BUFFER_MB:-32}
+UT1=${UT1:-$(cd "$(dirname "$0")/../.." && pwd)/shared/data/ut1}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 [[ $(id -u) -eq 0 ]] || { echo "error: run as root (network namespaces, veth, setpriv)" >&2; exit 1; }
@@ -70,6 +72,11 @@ for pair in "${NS}s ${NS}a" "${NS}r ${NS}b"; do
   ip -n "$ns" link set "$dev" up
 done
 IFACE=${NS}b
+ut1=$UT1
+if [[ ! -d $ut1 ]]; then
+  echo "note: no UT1 lists at $ut1 (UT1=…): circumvention detection runs without its name lists"
+  ut1=""
+fi
 
 # replay RATE — tcpreplay into the veth; sets SENT and SENT_PPS from its summary.
 replay() {
@@ -106,7 +113,7 @@ run_sniffer() {
   ip netns exec "${NS}r" taskset -c "$CAPTURE_CPU" setpriv --reuid=nobody --regid=nogroup --init-groups --reset-env \
     --inh-caps=+net_raw --ambient-caps=+net_raw --bounding-set=-all,+net_raw --no-new-privs -- \
     "$DOTNET" "$WORK/sniffer/ClassroomGuard.Sniffer.dll" --Sniffer:Interface="$IFACE" --Sniffer:StatisticsInterval=00:00:01 \
-    --Sniffer:BufferSize=$((BUFFER_MB * 1024 * 1024)) >"$log" 2>&1 &
+    --Sniffer:BufferSize=$((BUFFER_MB * 1024 * 1024)) --Sniffer:Circumvention:Ut1Directory="$ut1" >"$log" 2>&1 &
   CAPTURE_PID=$!
   wait_for_text "$log" "Capturing on $IFACE ("
   sleep 2   # past the JIT of start-up: the CPU counted below is the capture's

@@ -233,7 +233,21 @@ fi
 sniffer_json=$etc/sniffer.json
 if [ -n "$sniff_interface" ]; then
   if [ ! -f "$sniffer_json" ]; then
-    printf '{\n  "Sniffer": { "Interface": "%s" }\n}\n' "$sniff_interface" >"$sniffer_json"
+    # Circumvention detection names DoH/VPN/proxy services from the UT1 lists the DNS filter uses; without them
+    # it still runs its other detectors.
+    ut1_lists=$lib/lists/ut1
+    if [ ! -d "$ut1_lists" ]; then
+      ut1_lists=""
+      echo "warning: no UT1 lists: the sniffer will not recognise DoH, VPN and proxy services by name (Sniffer:Circumvention:Ut1Directory in $sniffer_json)" >&2
+    fi
+    cat >"$sniffer_json" <<JSON
+{
+  "Sniffer": {
+    "Interface": "$sniff_interface",
+    "Circumvention": { "Ut1Directory": "$ut1_lists" }
+  }
+}
+JSON
   elif [ "$(json_value "$sniffer_json" Interface)" != "$sniff_interface" ]; then
     say "Sniffer interface: $(json_value "$sniffer_json" Interface) -> $sniff_interface"
     sed -i "s|\"Interface\": *\"[^\"]*\"|\"Interface\": \"$sniff_interface\"|" "$sniffer_json"

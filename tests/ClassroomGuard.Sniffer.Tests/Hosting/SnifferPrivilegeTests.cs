@@ -137,16 +137,19 @@ public sealed partial class SnifferPrivilegeTests(SnifferPrivilegeTests.Lab lab)
 
         /// <summary>Runs the sniffer to its end as nobody in the client namespace.</summary>
         internal Task<Tool.Result> RunAsync(bool withNetRaw, params string[] arguments) =>
-            Tool.RunAsync("ip", ["netns", "exec", Network.ClientNamespace, .. AsNobody(withNetRaw), Dotnet, SnifferDll, .. arguments], timeout: TimeSpan.FromSeconds(90));
+            Tool.RunAsync("ip", ["netns", "exec", Network.ClientNamespace, .. AsNobody(withNetRaw), Dotnet, SnifferDll, NoCircumvention, .. arguments], timeout: TimeSpan.FromSeconds(90));
 
         /// <summary>Starts the sniffer as nobody in the client namespace, with CAP_NET_RAW as its only capability or with none.</summary>
         internal BackgroundTool Start(bool withNetRaw, params string[] arguments) =>
-            NetworkLab.StartIn(Network.ClientNamespace, "setpriv", [.. AsNobody(withNetRaw).Skip(1), Dotnet, SnifferDll, .. arguments]);
+            NetworkLab.StartIn(Network.ClientNamespace, "setpriv", [.. AsNobody(withNetRaw).Skip(1), Dotnet, SnifferDll, NoCircumvention, .. arguments]);
 
         /// <summary>Starts the apphost that carries the file capability, as nobody with no capability of its own.</summary>
         internal BackgroundTool StartWithFileCapability(params string[] arguments) =>
             NetworkLab.StartIn(Network.ClientNamespace, "setpriv", [.. AsNobody(withNetRaw: false, noNewPrivileges: false).Skip(1),
-                "env", "DOTNET_ROOT=" + Path.GetDirectoryName(Dotnet), Path.Combine(_copy!.FullName, "ClassroomGuard.Sniffer"), .. arguments]);
+                "env", "DOTNET_ROOT=" + Path.GetDirectoryName(Dotnet), Path.Combine(_copy!.FullName, "ClassroomGuard.Sniffer"), NoCircumvention, .. arguments]);
+
+        // Capture is what is tested here: circumvention detection would want the UT1 lists and a state database.
+        private const string NoCircumvention = "--Sniffer:Circumvention:Enabled=false";
 
         private string SnifferDll => Path.Combine(_copy!.FullName, "ClassroomGuard.Sniffer.dll");
 
