@@ -12,8 +12,9 @@
 #   (pinned to CPU $SEND_CPU), the capture reads the other end (pinned to CPU $CAPTURE_CPU). No traffic leaves them.
 # - sniffer: the real service (sniffer/, published), run as nobody with CAP_NET_RAW only, as set-up runs it, with its
 #   defaults (promiscuous, no filter, every packet decoded, accounted and checked for circumvention with the UT1 lists
-#   at $UT1, default ../shared/data/ut1; ring BUFFER_MB, default 32 MiB as the service's); no InfluxDB or state
-#   database (their writers run once a second off the capture thread). After tcpreplay ends it is given time to drain the ring (until its decoded count stops moving), then
+#   at $UT1, default ../shared/data/ut1; ring BUFFER_MB, default 32 MiB as the service's); discovered devices and
+#   alerts go to a state database of its own in the work folder (written off the capture thread); no InfluxDB (the
+#   per-second net_activity is still computed, then dropped). After tcpreplay ends it is given time to drain the ring (until its decoded count stops moving), then
 #   stopped; its last log lines carry pcap_stats.
 # - tcpdump: tcpdump -i IFACE -w /dev/null -B (the same ring size; TPACKET_V3 like ours), stopped with SIGINT;
 #   its exit summary carries pcap_stats ("received by filter", "dropped by kernel"; "dropped by interface" only when
@@ -72,6 +73,7 @@ for pair in "${NS}s ${NS}a" "${NS}r ${NS}b"; do
   ip -n "$ns" link set "$dev" up
 done
 IFACE=${NS}b
+install -d -o nobody "$WORK/state"   # the service's own state database: discovered devices and alerts go there
 ut1=$UT1
 if [[ ! -d $ut1 ]]; then
   echo "note: no UT1 lists at $ut1 (UT1=…): circumvention detection runs without its name lists"
@@ -113,7 +115,8 @@ run_sniffer() {
   ip netns exec "${NS}r" taskset -c "$CAPTURE_CPU" setpriv --reuid=nobody --regid=nogroup --init-groups --reset-env \
     --inh-caps=+net_raw --ambient-caps=+net_raw --bounding-set=-all,+net_raw --no-new-privs -- \
     "$DOTNET" "$WORK/sniffer/ClassroomGuard.Sniffer.dll" --Sniffer:Interface="$IFACE" --Sniffer:StatisticsInterval=00:00:01 \
-    --Sniffer:BufferSize=$((BUFFER_MB * 1024 * 1024)) --Sniffer:Circumvention:Ut1Directory="$ut1" >"$log" 2>&1 &
+    --Sniffer:BufferSize=$((BUFFER_MB * 1024 * 1024)) --Sniffer:Circumvention:Ut1Directory="$ut1" \
+    --State:Path="$WORK/state/state.db" >"$log" 2>&1 &
   CAPTURE_PID=$!
   wait_for_text "$log" "Capturing on $IFACE ("
   sleep 2   # past the JIT of start-up: the CPU counted below is the capture's
