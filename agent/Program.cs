@@ -11,7 +11,9 @@ using Microsoft.Extensions.Options;
 // enrolment exits 77 (EX_NOPERM).
 var enrolOnly = args.Length > 0 && args[0] == "enrol";
 var builder = Host.CreateApplicationBuilder(enrolOnly ? args[1..] : args);
-builder.Configuration.AddJsonFile("/etc/classroomguard/agent.json", optional: true);
+// CLASSROOMGUARD_CONFIG_DIR moves the folder, as for the appliance's services (packaging tests install into a temp root).
+var configDirectory = Environment.GetEnvironmentVariable("CLASSROOMGUARD_CONFIG_DIR") is { Length: > 0 } dir ? dir : "/etc/classroomguard";
+builder.Configuration.AddJsonFile(Path.Combine(configDirectory, "agent.json"), optional: true);
 builder.Configuration.AddEnvironmentVariables();
 builder.Configuration.AddCommandLine(enrolOnly ? args[1..] : args);
 builder.Services.AddAgent();

@@ -39,6 +39,10 @@ TEST_PACKAGES=(
   x11-apps         # agent tests: xwd (screenshot) and xeyes (a window that tries to cover the blank)
   imagemagick      # agent tests: convert xwd to PNG and raw RGB for the pixel check
   libx11-6         # agent: the X11 blanker P/Invokes libX11.so.6
+  # Browser tests (issue #5): Playwright's bundled driver (node, copied into the test output by the NuGet package)
+  # drives Debian's Chromium; no browser is downloaded.
+  chromium         # /usr/bin/chromium, headless
+  fonts-liberation # readable text in the console screenshots (Chromium only recommends it)
 )
 
 # install_packages PKG... — installs what is missing, quietly; fails loudly naming apt's error.

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using BenchmarkDotNet.Running;
+using ClassroomGuard.Sniffer.Accounting;
 using ClassroomGuard.Sniffer.Benchmarks;
 using ClassroomGuard.Sniffer.Capture;
 using ClassroomGuard.Sniffer.Decoding;
@@ -71,12 +72,13 @@ if (args.Length >= 2 && args[0] == "--decode")
     var flushes = sinks is null ? Task.CompletedTask : Task.Run(async () =>
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var spare = new List<Sighting>(1024); // as DiscoveryWriter does: the capture thread fills a list with room
         try
         {
             while (await timer.WaitForNextTickAsync(stopFlushing.Token))
             {
                 sinks.Flusher.Flush(null, DateTimeOffset.UtcNow);
-                sinks.Discovery.TakePending([]);
+                spare = sinks.Discovery.TakePending(spare);
             }
         }
         catch (OperationCanceledException)

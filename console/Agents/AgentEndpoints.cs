@@ -28,6 +28,7 @@ internal static class AgentEndpoints
         });
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AgentAuthenticationHandler>(AgentAuthenticationHandler.SchemeName, null);
         services.AddSingleton<AgentBlankState>();
+        services.AddSingleton<AgentPushTrigger>();
         services.AddHostedService<AgentPushService>();
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<ConsoleOptions>>((limiter, console) =>
             limiter.AddPolicy(EnrolLimit, context => RateLimitPartition.GetFixedWindowLimiter(

@@ -5,10 +5,10 @@ namespace ClassroomGuard.Console.Agents;
 
 /// <summary>
 /// Pushes blank/unblank to connected agents: wakes on every state revision (seen within 250 ms of a commit by any
-/// process) and at the earliest expiry of a blank in force, works out each connected device's state, and sends it to
+/// process), at once when this console's own teacher actions call <see cref="AgentPushTrigger.Wake"/>, and at the earliest expiry of a blank in force, works out each connected device's state, and sends it to
 /// the devices whose state changed. Blank/unblank thus reaches the agent well within the 1 s target.
 /// </summary>
-internal sealed class AgentPushService(StateStore store, AgentBlankState state, IHubContext<AgentHub> hub, TimeProvider time, ILogger<AgentPushService> logger) : BackgroundService
+internal sealed class AgentPushService(StateStore store, AgentBlankState state, AgentPushTrigger trigger, IHubContext<AgentHub> hub, TimeProvider time, ILogger<AgentPushService> logger) : BackgroundService
 {
     /// <summary>Longest sleep without a revision change (a safety net; expiries wake it precisely).</summary>
     private static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(1);
@@ -16,8 +16,7 @@ internal sealed class AgentPushService(StateStore store, AgentBlankState state, 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var watcher = store.CreateRevisionWatcher();
-        using var wake = new SemaphoreSlim(0);
-        var watching = WatchAsync(watcher, wake, stoppingToken);
+        var watching = WatchAsync(watcher, trigger, stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             var sleep = MaxSleep;
@@ -36,24 +35,21 @@ internal sealed class AgentPushService(StateStore store, AgentBlankState state, 
             }
 
             using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var woken = wake.WaitAsync(either.Token);
+            var woken = trigger.WaitAsync(either.Token);
             await Task.WhenAny(woken, Task.Delay(sleep, time, either.Token)).ConfigureAwait(false);
             await either.CancelAsync();
             await Task.WhenAll(woken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            while (wake.CurrentCount > 0)
-            {
-                await wake.WaitAsync(stoppingToken); // coalesce revisions that arrived meanwhile
-            }
+            trigger.Drain(); // coalesce revisions and wakes that arrived meanwhile
         }
 
         await watching.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private static async Task WatchAsync(RevisionWatcher watcher, SemaphoreSlim wake, CancellationToken cancellationToken)
+    private static async Task WatchAsync(RevisionWatcher watcher, AgentPushTrigger trigger, CancellationToken cancellationToken)
     {
         await foreach (var _ in watcher.WatchAsync(cancellationToken))
         {
-            wake.Release();
+            trigger.Wake();
         }
     }
 

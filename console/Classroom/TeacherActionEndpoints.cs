@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClassroomGuard.Console.Agents;
 using ClassroomGuard.Console.Security;
 using ClassroomGuard.Storage.State;
 using Microsoft.AspNetCore.Antiforgery;
@@ -45,8 +46,8 @@ internal static class TeacherActionEndpoints
     {
         foreach (var command in Enum.GetValues<ClassroomCommand>())
         {
-            endpoints.MapPost(PathOf(command), (HttpContext context, IAntiforgery antiforgery, StateStore store, RoomFeeds feeds, SchoolClock clock, ILogger<RoomFeeds> logger)
-                    => HandleAsync(command, context, antiforgery, store, feeds, clock, logger))
+            endpoints.MapPost(PathOf(command), (HttpContext context, IAntiforgery antiforgery, StateStore store, RoomFeeds feeds, AgentPushTrigger agents, SchoolClock clock, ILogger<RoomFeeds> logger)
+                    => HandleAsync(command, context, antiforgery, store, feeds, agents, clock, logger))
                 .RequireAuthorization(Policies.Classroom)
                 .DisableAntiforgery(); // validated in the handler, so a refusal can say why
         }
@@ -55,7 +56,7 @@ internal static class TeacherActionEndpoints
     }
 
     private static async Task<IResult> HandleAsync(
-        ClassroomCommand command, HttpContext context, IAntiforgery antiforgery, StateStore store, RoomFeeds feeds, SchoolClock clock, ILogger logger)
+        ClassroomCommand command, HttpContext context, IAntiforgery antiforgery, StateStore store, RoomFeeds feeds, AgentPushTrigger agents, SchoolClock clock, ILogger logger)
     {
         var user = ConsoleUser.From(context.User)!;
         if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context))
@@ -120,6 +121,11 @@ internal static class TeacherActionEndpoints
         }
 
         Log.TeacherAction(logger, user.UserName, command.ToString().ToLowerInvariant(), scope.ToString(), device?.Id ?? room!.Id);
+        if (kind == TeacherActionKind.Blank)
+        {
+            agents.Wake(); // reach the agents now rather than on the next revision poll
+        }
+
         feeds.Poke(device?.RoomId ?? room!.Id);
         if (WantsJson(context))
         {

@@ -71,9 +71,6 @@ public sealed class AccountingOptions : IValidatableObject
     /// <summary>The local ranges in force: <see cref="LocalNetworks"/>, or the defaults when unset.</summary>
     public IReadOnlyList<string> EffectiveLocalNetworks => LocalNetworks is { Count: > 0 } list ? list : Accounting.LocalNetworks.Defaults;
 
-    /// <summary>A copy with the defaults (tests, the benchmark).</summary>
-    public static AccountingOptions Default => new();
-
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -83,7 +80,7 @@ public sealed class AccountingOptions : IValidatableObject
             if (!Accounting.LocalNetworks.TryParseOne(networks[i], out _))
             {
                 yield return new ValidationResult(
-                    $"Sniffer:LocalNetworks:{i} '{networks[i]}' is not an address range in CIDR form (e.g. 10.0.0.0/8 or fd00::/8).",
+                    $"Sniffer:LocalNetworks:{i} '{networks[i]}' is not an address or a network in CIDR form (10.0.0.0/8, fd00::/8).", // as circumvention says it
                     [nameof(LocalNetworks)]);
             }
         }

@@ -17,15 +17,13 @@ namespace ClassroomGuard.Sniffer.Accounting;
 /// <para>
 /// Routers: a router's MAC is the source of every packet it forwards, so "source MAC + address" of an ordinary packet
 /// is only trusted for MACs that are not routers. A MAC is taken for a router once it sends a packet from a non-local
-/// address (internet traffic it forwards) or from a third different local IPv4 address; its packets then give the
-/// address alone. ARP and DHCP name the MAC explicitly and are always trusted.
+/// unicast IPv4 address (internet traffic it forwards; global IPv6 sources are devices' own) or from a third different
+/// local IPv4 address; its packets then give the address alone. ARP and DHCP name the MAC explicitly and are always
+/// trusted.
 /// </para>
 /// </summary>
 public sealed class DeviceDiscovery : IPacketSink
 {
-    /// <summary>Distinct local IPv4 sources beyond which a MAC is taken for a router.</summary>
-    public const int MaxIPv4PerHost = 2;
-
     private readonly LocalNetworks _local;
     private readonly long _refresh;
     private readonly int _maxPending;
@@ -102,8 +100,9 @@ public sealed class DeviceDiscovery : IPacketSink
 
         if (!_local.Contains(packet.SourceIp))
         {
-            // Forwarded internet traffic: its source MAC is a router's.
-            if (mac != _lastRouter)
+            // Forwarded internet traffic: its source MAC is a router's. IPv4 only (devices send from global IPv6
+            // addresses themselves), and not 0.0.0.0 (a DHCP client before its lease) or a group address.
+            if (mac != _lastRouter && IsRoutedIPv4(packet.SourceIp))
             {
                 MarkRouter(mac);
             }
@@ -128,14 +127,20 @@ public sealed class DeviceDiscovery : IPacketSink
 
         if (mac != _lastRouter && packet.SourceIp.Version == 4)
         {
+            // Distinct addresses, not changes: a host flipping between two (a secondary address) stays a host.
             ref var info = ref Mac(mac, out _);
-            if (info.LastIPv4 != packet.SourceIp.IPv4)
+            var ipv4 = packet.SourceIp.IPv4;
+            if (info.FirstIPv4 == 0)
             {
-                info.LastIPv4 = packet.SourceIp.IPv4;
-                if (++info.IPv4Count > MaxIPv4PerHost)
-                {
-                    MarkRouter(mac);
-                }
+                info.FirstIPv4 = ipv4;
+            }
+            else if (info.FirstIPv4 != ipv4 && info.SecondIPv4 == 0)
+            {
+                info.SecondIPv4 = ipv4;
+            }
+            else if (info.FirstIPv4 != ipv4 && info.SecondIPv4 != ipv4)
+            {
+                MarkRouter(mac); // a third: it forwards other hosts' packets
             }
         }
 
@@ -179,6 +184,12 @@ public sealed class DeviceDiscovery : IPacketSink
             if (message.MessageType == 5 && _local.Contains(message.YourAddress))
             {
                 Pair(SightingKind.Dhcp, mac, message.YourAddress, name, now);
+
+                // A DHCP client is a host: its new lease starts its count of addresses again (a laptop moving between
+                // subnets over months is not a router).
+                ref var info = ref Mac(mac, out _);
+                info.FirstIPv4 = message.YourAddress.IPv4;
+                info.SecondIPv4 = 0;
             }
 
             return;
@@ -233,6 +244,12 @@ public sealed class DeviceDiscovery : IPacketSink
         }
 
         Pair(SightingKind.NetBios, packet.SourceMac.Value, packet.SourceIp, name.Name, packet.TimestampMicroseconds);
+    }
+
+    private static bool IsRoutedIPv4(in NetAddress address)
+    {
+        var ip = address.IPv4;
+        return address.Version == 4 && ip != 0 && (ip >> 28) != 0xE && ip != uint.MaxValue && (ip >> 24) != 127;
     }
 
     private static bool IsLocalName(ReadOnlySpan<byte> name) => name.Length > 6 && Ascii.EqualsIgnoreCase(name[^6..], ".local"u8);
@@ -379,37 +396,10 @@ public sealed class DeviceDiscovery : IPacketSink
 
     private struct MacSeen
     {
-        public uint LastIPv4;
-        public int IPv4Count;
+        public uint FirstIPv4;
+        public uint SecondIPv4;
         public int NameHash;
         public long Queued;
         public bool Router;
     }
 }
-
-/// <summary>How a device was seen.</summary>
-public enum SightingKind
-{
-    /// <summary>The source of an ordinary packet.</summary>
-    Traffic,
-
-    /// <summary>An ARP request or reply's sender.</summary>
-    Arp,
-
-    /// <summary>A DHCP message (client's MAC and name; the acknowledged address).</summary>
-    Dhcp,
-
-    /// <summary>An mDNS answer (<c>name.local</c>).</summary>
-    Mdns,
-
-    /// <summary>A NetBIOS name registration.</summary>
-    NetBios,
-}
-
-/// <summary>One sighting of a device, queued for the state.</summary>
-/// <param name="TimestampMicroseconds">Packet time.</param>
-/// <param name="Mac">The device's MAC as a 48-bit number, 0 when unknown (or a router's).</param>
-/// <param name="Ip">The address it used, none when unknown.</param>
-/// <param name="Hostname">Its name, lower-case, if the packet gave one.</param>
-/// <param name="Kind">What showed it.</param>
-public readonly record struct Sighting(long TimestampMicroseconds, ulong Mac, NetAddress Ip, string? Hostname, SightingKind Kind);

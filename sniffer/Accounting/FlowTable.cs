@@ -117,20 +117,6 @@ internal sealed class FlowTable
         return index;
     }
 
-    /// <summary>Forgets every flow idle past its timeout at <paramref name="nowMicroseconds"/> (tests; the sweep does it gradually).</summary>
-    public void ExpireAll(long nowMicroseconds)
-    {
-        for (var i = 0; i < _slots.Length; i++)
-        {
-            // A removal shifts a later flow into this slot: look at it again.
-            while (_slots[i].Hash != 0 && nowMicroseconds - _slots[i].LastSeen > Timeout(_slots[i]))
-            {
-                Remove(i);
-                Expired++;
-            }
-        }
-    }
-
     private static long Micros(TimeSpan span) => span.Ticks / TimeSpan.TicksPerMicrosecond;
 
     private int Find(in FlowKey key, uint hash)

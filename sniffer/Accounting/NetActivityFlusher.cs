@@ -11,7 +11,7 @@ namespace ClassroomGuard.Sniffer.Accounting;
 /// addresses of one device are added together — else tag <c>client</c> with the address (<c>overflow</c> for traffic
 /// beyond <see cref="AccountingOptions.MaxDeviceAddresses"/>); integer fields <c>bytes_in</c>, <c>bytes_out</c>,
 /// <c>packets_in</c>, <c>packets_out</c>, <c>flows_new</c>; string field <c>top_sites</c> (<c>name=bytes,…</c>, biggest
-/// first, at most five, as dnsfilter's <c>top_domains</c>). Not thread-safe: one flusher.
+/// first, at most five, as dnsfilter's <c>top_domains</c>; left out when no site had a name). Not thread-safe: one flusher.
 /// </summary>
 public sealed class NetActivityFlusher
 {
@@ -110,9 +110,16 @@ public sealed class NetActivityFlusher
             .Field("bytes_out", a.BytesOut)
             .Field("packets_in", a.PacketsIn)
             .Field("packets_out", a.PacketsOut)
-            .Field("flows_new", a.FlowsNew)
-            .Field("top_sites", FormatTopSites(a))
-            .Timestamp(second);
+            .Field("flows_new", a.FlowsNew);
+
+        // Left out when no flow had a name that second, so the live view's last(top_sites) keeps the latest real one.
+        var sites = FormatTopSites(a);
+        if (!sites.IsEmpty)
+        {
+            point = point.Field("top_sites", sites);
+        }
+
+        point = point.Timestamp(second);
         if (writer.TryWrite(point))
         {
             _accountant.Statistics.PointsWritten++;
@@ -181,8 +188,13 @@ public sealed class NetActivityFlusher
             for (var i = 0; i < record.SitesUsed; i++)
             {
                 var site = record.Sites[i];
-                var index = Sites.FindIndex(s => s.NameId == site.NameId);
-                if (index >= 0)
+                var index = 0;
+                while (index < Sites.Count && Sites[index].NameId != site.NameId)
+                {
+                    index++;
+                }
+
+                if (index < Sites.Count)
                 {
                     Sites[index] = Sites[index] with { Bytes = Sites[index].Bytes + site.Bytes };
                 }

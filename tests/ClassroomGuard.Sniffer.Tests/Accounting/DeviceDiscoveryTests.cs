@@ -124,6 +124,49 @@ public sealed class DeviceDiscoveryTests
     }
 
     [Fact]
+    public async Task DhcpClientAndGlobalIPv6_NotTakenForRouters_TrafficKeepsTheMac()
+    {
+        using var state = new TempState();
+        using var rig = new AccountingRig();
+        rig.Feed(Frames.Dhcp(1, 1, MacA, hostName: "tablet-1")); // DISCOVER from 0.0.0.0
+        rig.Feed(Frames.Tcp(MacA, "2001:db8::a", 40000, Router, "2001:db8:ffff::1", 443)); // its own global IPv6 address
+        rig.Feed(Frames.Tcp(MacA, "10.20.0.7", 40000, Router, "198.51.100.1", 443)); // then ordinary IPv4 traffic
+        await rig.DiscoveryWriter.WriteBatchAsync(state.Store, CancellationToken.None);
+
+        Assert.False(rig.Discovery.IsRouter(new MacAddress(Convert.ToUInt64(MacA.Replace(":", "", StringComparison.Ordinal), 16)).Value));
+        var device = await state.Store.Devices.FindByIpAsync("10.20.0.7", CancellationToken.None);
+        Assert.NotNull(device);
+        Assert.Equal([MacA], device.Macs);
+        Assert.Equal("tablet-1", device.Hostname);
+    }
+
+    [Fact]
+    public void HostWithTwoAddressesOrNewLeases_NeverTakenForARouter()
+    {
+        using var rig = new AccountingRig();
+        var mac = Convert.ToUInt64(MacA.Replace(":", "", StringComparison.Ordinal), 16);
+        for (var i = 0; i < 10; i++)
+        {
+            rig.Feed(Frames.Tcp(MacA, i % 2 == 0 ? "10.20.0.7" : "10.20.0.8", 40000, Router, "198.51.100.1", 443)); // a secondary address
+        }
+
+        Assert.False(rig.Discovery.IsRouter(mac));
+        foreach (var lease in new[] { "10.21.0.7", "10.22.0.7", "10.23.0.7" })
+        {
+            rig.Feed(Frames.Dhcp(2, 5, MacA, yourAddress: lease)); // moved between subnets over the months
+            rig.Feed(Frames.Tcp(MacA, lease, 40000, Router, "198.51.100.1", 443));
+        }
+
+        Assert.False(rig.Discovery.IsRouter(mac));
+        for (var i = 1; i <= 3; i++)
+        {
+            rig.Feed(Frames.Tcp(Router, $"10.30.0.{i}", 40000, MacA, "10.23.0.7", 445)); // a MAC forwarding three hosts' packets
+        }
+
+        Assert.True(rig.Discovery.IsRouter(Convert.ToUInt64(Router.Replace(":", "", StringComparison.Ordinal), 16)));
+    }
+
+    [Fact]
     public async Task Flood_MoreSightingsThanTheBatchLimit_ExtraDroppedAndCounted()
     {
         using var state = new TempState();

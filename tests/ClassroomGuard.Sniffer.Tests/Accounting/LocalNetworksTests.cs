@@ -57,6 +57,6 @@ public sealed class LocalNetworksTests
         var options = new AccountingOptions { LocalNetworks = ["10.0.0.0/8", "10.0.0.0/40"] };
         var results = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ToList();
         var result = Assert.Single(results);
-        Assert.Contains("Sniffer:LocalNetworks:1 '10.0.0.0/40'", result.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("Sniffer:LocalNetworks:1 '10.0.0.0/40' is not an address or a network", result.ErrorMessage, StringComparison.Ordinal);
     }
 }

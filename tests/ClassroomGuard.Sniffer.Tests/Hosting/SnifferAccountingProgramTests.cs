@@ -35,6 +35,7 @@ public sealed class SnifferAccountingProgramTests(LabCaptureFixture lab)
                 "--Influx:Provision=false",
                 "--Influx:SpoolDirectory=" + spool.FullName,
                 "--State:Path=" + state.Options.Path,
+                "--Sniffer:Circumvention:Ut1Directory=", // circumvention runs alongside, without the UT1 lists
                 "--Logging:LogLevel:Default=Warning",
                 "--Logging:LogLevel:ClassroomGuard.Sniffer.Accounting=Information",
             ], timeout: TimeSpan.FromSeconds(60));

@@ -45,6 +45,27 @@ public sealed class DeviceRepositoryTests
     }
 
     [Fact]
+    public async Task ListIpHoldersAsync_EveryCurrentAddressWithItsDeviceAndRoom()
+    {
+        using var context = new StateTestContext();
+        var devices = context.Store.Devices;
+        var t = context.Clock.Now;
+        var site = await context.Store.Sites.CreateSiteAsync("Main", Token);
+        var room = await context.Store.Sites.CreateRoomAsync(site.Id, "Lab 1", Token);
+        var pupil = await devices.ObserveAsync(new DeviceObservation(t, DeviceSource.Sniffer, "aa:bb:cc:00:00:01", "10.0.0.9"), Token);
+        await devices.ObserveAsync(new DeviceObservation(t, DeviceSource.Sniffer, "aa:bb:cc:00:00:01", "fe80::1"), Token);
+        var other = await devices.ObserveAsync(new DeviceObservation(t, DeviceSource.Sniffer, "aa:bb:cc:00:00:02", "10.0.0.10"), Token);
+        await devices.SetRoomAsync(pupil, room.Id, Token);
+        await devices.ObserveAsync(new DeviceObservation(t.AddHours(1), DeviceSource.Sniffer, "aa:bb:cc:00:00:02", "10.0.0.9"), Token); // changes hands
+
+        var holders = (await devices.ListIpHoldersAsync(Token)).OrderBy(h => h.Ip, StringComparer.Ordinal).ToList();
+
+        Assert.Equal(
+            [new IpHolder("10.0.0.10", other, null), new IpHolder("10.0.0.9", other, null), new IpHolder("fe80::1", pupil, room.Id)],
+            holders);
+    }
+
+    [Fact]
     public async Task ObserveAsync_SecondMacFromAgentForKnownIp_AddsDisplayName()
     {
         using var context = new StateTestContext();

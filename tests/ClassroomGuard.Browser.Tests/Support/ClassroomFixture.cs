@@ -1,0 +1,74 @@
+using Microsoft.Playwright;
+
+namespace ClassroomGuard.Browser.Tests.Support;
+
+/// <summary>
+/// One appliance and one Chromium for every browser test (starting them is most of the cost); each test makes its own
+/// room and teacher, and its own browser context (cookies) at the classroom display's 1920×1080.
+/// </summary>
+public sealed class ClassroomFixture : IAsyncLifetime
+{
+    private IPlaywright? playwright;
+
+    public Appliance Appliance { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Appliance = await Appliance.StartAsync();
+        try
+        {
+            (playwright, Browser) = await Chromium.LaunchAsync(Appliance.Certificate.Pin);
+        }
+        catch
+        {
+            await Appliance.DisposeAsync(); // no leftover influxd, console or DNS filter when Chromium cannot start
+            throw;
+        }
+    }
+
+    /// <summary>A fresh browser (no cookies) showing the console at 1920×1080.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = Chromium.ClassroomDisplay,
+            BaseURL = Appliance.ConsoleUrl.ToString(),
+            Locale = "en-GB",
+            TimezoneId = "Europe/London",
+        });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Signs in through the real sign-in form, as a teacher at the kiosk would.</summary>
+    public static async Task SignInAsync(IPage page, string userName, string password)
+    {
+        await page.GotoAsync("/signin");
+        await page.FillAsync("#username", userName);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("form button[type=submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        playwright?.Dispose();
+        if (Appliance is not null)
+        {
+            await Appliance.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClassroomCollection : ICollectionFixture<ClassroomFixture>
+{
+    public const string Name = "classroom";
+}

@@ -1,0 +1,20 @@
+using System.Globalization;
+
+namespace ClassroomGuard.Browser.Tests.Support;
+
+/// <summary>BIND's dig (Debian bind9-dnsutils): the real client a pupil's device would be, from any loopback address.</summary>
+public static class Dig
+{
+    /// <summary>dig @127.0.0.1 -p <paramref name="port"/> <paramref name="name"/> A, sent from <paramref name="source"/> when given.</summary>
+    public static async Task<string> QueryAsync(int port, string name, string? source = null)
+    {
+        List<string> arguments = ["+time=2", "+tries=1", "-p", port.ToString(CultureInfo.InvariantCulture), "@127.0.0.1", name, "A"];
+        if (source is not null)
+        {
+            arguments.InsertRange(0, ["-b", source]);
+        }
+
+        var (_, output) = await ServiceProcess.RunAsync("dig", arguments);
+        return output;
+    }
+}
