@@ -19,8 +19,9 @@
 #             (only the first $TSHARK_PACKETS packets: tshark on millions of packets takes minutes).
 #    sniffer and tcpdump run $RUNS times each, alternating; the best (shortest) wall time counts. The machine is shared,
 #    so packets per CPU-second (user+sys) are printed too.
-# 3. LIVE=1: tcpreplay --topspeed from one network namespace into a veth, our capture + decode on the peer in another,
-#    and the counters pcap_stats reports (received / dropped). All traffic stays on that veth pair.
+# 3. LIVE=1: bench/sniffer-live.sh on the same file — tcpreplay from one network namespace into a veth at --topspeed
+#    and fixed rates, our sniffer service and tcpdump capturing on the peer in another, and the counters pcap_stats
+#    reports (received / dropped). All traffic stays on that veth pair.
 # 4. BDN=1: BenchmarkDotNet with the memory diagnoser on the decode and accounting paths (Allocated must be 0 B).
 # Prints, as its last three lines:  sniffer pps=N   tshark pps=N   tcpdump pps=N   (wall clock, one core)
 set -euo pipefail
@@ -38,9 +39,7 @@ for tool in dotnet tcpdump tshark taskset /usr/bin/time; do
 done
 
 WORK=$(mktemp -d /tmp/cg-bench-sniffer.XXXXXX)
-NS=""
 cleanup() {
-  if [[ -n $NS ]]; then ip netns del "${NS}r" 2>/dev/null || true; ip netns del "${NS}s" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -93,21 +92,11 @@ read -r empty_wall _ < <(seconds tshark -r "$FILE" -c 1 -Y "tls.handshake.type =
 echo "tshark start-up alone (1 packet): ${empty_wall}s (included in its rate below)"
 
 if [[ $LIVE == 1 ]]; then
-  echo "== live: tcpreplay --topspeed of $LIVE_PACKETS packets into a veth, captured on its peer"
+  echo "== live: bench/sniffer-live.sh on the same file ($LIVE_PACKETS packets per run)"
   if [[ $(id -u) -ne 0 ]] || ! command -v tcpreplay >/dev/null; then
     echo "live: skipped (needs root and tcpreplay)"
   else
-    NS=cgb$(printf '%04x' $((RANDOM % 65536)))
-    ip netns add "${NS}r"; ip netns add "${NS}s"
-    ip link add "${NS}a" type veth peer name "${NS}b"
-    ip link set "${NS}a" netns "${NS}s"; ip link set "${NS}b" netns "${NS}r"
-    ip -n "${NS}s" link set "${NS}a" up; ip -n "${NS}r" link set "${NS}b" up
-    ip netns exec "${NS}r" "${BENCH[@]}" --live "${NS}b" 120 > "$WORK/live" 2>&1 &
-    live_pid=$!
-    for _ in $(seq 1 100); do grep -q "live: capturing" "$WORK/live" && break; sleep 0.1; done
-    ip netns exec "${NS}s" tcpreplay -i "${NS}a" --topspeed -L "$LIVE_PACKETS" "$FILE" 2>&1 | grep -E "Actual|Rated|Failed" || true
-    wait "$live_pid" || true
-    cat "$WORK/live"
+    FILE=$FILE PACKETS=$LIVE_PACKETS bash "$ROOT/bench/sniffer-live.sh" || echo "live: failed"
   fi
 fi
 

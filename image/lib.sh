@@ -97,14 +97,17 @@ ensure_influx_admin() {
 
 # as_user_argv USER CMD... — sets AS_USER_ARGV to a command line that runs CMD as USER with no shell
 # in between (so signals and the pid reach the program itself). With caps=NAME[,NAME] in the
-# environment, CMD keeps just those capabilities (ambient), the way systemd's AmbientCapabilities=
-# does: e.g. caps=net_bind_service for DNS on port 53.
+# environment, CMD gets those capabilities and can never have any other, the way the units'
+# AmbientCapabilities= + CapabilityBoundingSet= + NoNewPrivileges= do: e.g. caps=net_bind_service
+# for DNS on port 53, caps=net_raw for the sniffer. The bounding set holds even when USER is root
+# (an install under CG_PREFIX run by root): root then keeps its uid but not its other capabilities.
 as_user_argv() {
   local user=$1
   shift
   local cap_args=()
   if [ -n "${caps:-}" ]; then
-    cap_args=(--inh-caps="+${caps//,/,+}" --ambient-caps="+${caps//,/,+}")
+    cap_args=(--inh-caps="+${caps//,/,+}" --ambient-caps="+${caps//,/,+}"
+      --bounding-set="-all,+${caps//,/,+}" --no-new-privs)
   fi
   if [ "$(id -un)" = "$user" ] && [ "${#cap_args[@]}" -eq 0 ]; then
     AS_USER_ARGV=("$@")
@@ -166,6 +169,27 @@ stop_background() {
   rm -f "$pidfile"
 }
 
+# describe_interfaces — this machine's network interfaces but loopback, one per line:
+# "NAME (STATE, ADDRESSES)", for a technician choosing the mirror port.
+describe_interfaces() {
+  local name state addresses
+  for name in $(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//'); do
+    [ "$name" = lo ] && continue
+    state=$(cat "/sys/class/net/$name/operstate" 2>/dev/null || echo unknown)
+    addresses=$(ip -o addr show dev "$name" scope global | awk '{print $4}' | paste -sd' ' -)
+    printf '%s (%s, %s)\n' "$name" "$state" "${addresses:-no address}"
+  done
+}
+
+# interface_exists NAME — true when NAME is a network interface here.
+interface_exists() { [ -n "$1" ] && ip link show dev "$1" >/dev/null 2>&1; }
+
+# interface_addresses NAME — its global addresses, space-separated (a mirror port has none).
+interface_addresses() { ip -o addr show dev "$1" scope global | awk '{print $4}' | paste -sd' ' -; }
+
+# interface_is_up NAME — true when the administrative state is up (a capture on a down link fails).
+interface_is_up() { ip -o link show dev "$1" | grep -q '[<,]UP[,>]'; }
+
 # install_unit NAME ETC OPT USER — installs image/systemd/NAME.service and (re)starts it.
 install_unit() {
   local name=$1 dotnet_path
@@ -186,5 +210,54 @@ wait_for() {
     sleep 0.2
   done
   echo "error: $what did not come up within ${seconds}s; see the logs in ${log:-/var/log/classroomguard}" >&2
+  return 1
+}
+
+# persist_mirror_interface NAME — where ifupdown manages the network (Debian's default), brings the
+# mirror port up at every boot, with no address (a capture on a down link fails). Leaves alone an
+# interface the machine's own network configuration already names.
+persist_mirror_interface() {
+  local name=$1 ours=/etc/network/interfaces.d/classroomguard-mirror
+  if ! grep -qs '^source .*interfaces\.d' /etc/network/interfaces; then
+    echo "note: ifupdown does not manage this machine's network: make $name come up at boot, without an address, in its network configuration" >&2
+    return 0
+  fi
+  if grep -qsw "iface $name" /etc/network/interfaces $(ls /etc/network/interfaces.d/* 2>/dev/null | grep -vx "$ours"); then
+    return 0
+  fi
+  cat >"$ours" <<IFACE
+# Written by ClassroomGuard set-up: the switch's mirror port, up at boot with no address, for the sniffer.
+auto $name
+iface $name inet manual
+    up ip link set dev \$IFACE up
+    down ip link set dev \$IFACE down
+IFACE
+}
+
+# sniffer_output SOURCE FROM — what the sniffer printed since FROM: SOURCE is its log file (FROM a
+# byte offset) or "journal" (FROM a Unix time).
+sniffer_output() {
+  if [ "$1" = journal ]; then
+    journalctl -u classroomguard-sniffer.service --since "@$2" -o cat 2>/dev/null
+  else
+    tail -c +"$(($2 + 1))" "$1" 2>/dev/null
+  fi
+}
+
+# wait_for_sniffer IFACE SOURCE FROM [PID] — waits up to 30 s until the sniffer says it captures on
+# IFACE; if it ends first (PID gone) or never says so, fails quoting its own reason (no permission,
+# no such interface, interface down, bad filter, bad setting).
+wait_for_sniffer() {
+  local iface=$1 source=$2 from=$3 pid=${4:-} i output reason
+  for i in $(seq 1 150); do
+    output=$(sniffer_output "$source" "$from")
+    grep -qF "Capturing on $iface (" <<<"$output" && return 0
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+      break
+    fi
+    sleep 0.2
+  done
+  reason=$(sniffer_output "$source" "$from" | grep -E '^ClassroomGuard\.Sniffer: ' | tail -n 1 || true)
+  echo "error: the sniffer did not start capturing on $iface: ${reason:-no reason given; see ${log:-/var/log/classroomguard}/sniffer.log}" >&2
   return 1
 }

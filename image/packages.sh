@@ -11,6 +11,7 @@ APPLIANCE_PACKAGES=(
   curl          # health checks in set-up
   bind9-dnsutils  # dig: set-up's DNS readiness check, and technicians' troubleshooting
   ca-certificates
+  iproute2      # ip: set-up checks the sniffer's mirror interface and brings it up
 )
 
 # What the test suite needs on top: the real servers and tools the tests drive.

@@ -17,6 +17,10 @@
 #   CG_DNS_UPSTREAMS     resolvers it forwards to, comma-separated (default: this machine's
 #                        non-loopback nameservers in /etc/resolv.conf)
 #   CG_UT1_DIR           UT1 blocklists to install (default: ../shared/data/ut1 beside the repo)
+#   CG_SNIFF_INTERFACE   the interface cabled to the switch's mirror (SPAN) port, e.g. eth1, that
+#                        the sniffer captures on (default: the one chosen at an earlier run, kept in
+#                        sniffer.json; none: the sniffer is not started, and set-up lists the
+#                        interfaces to choose from)
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -62,9 +66,18 @@ run_as=${CG_RUN_AS:-$default_user}
 dns_listen=${CG_DNS_LISTEN:-0.0.0.0:53}
 dns_upstreams=${CG_DNS_UPSTREAMS:-$(resolv_conf_upstreams)}
 ut1_source=${CG_UT1_DIR:-$repo/../shared/data/ut1}
+sniff_interface=${CG_SNIFF_INTERFACE:-}
 use_systemd=0
 if [ -z "${CG_NO_SYSTEMD:-}" ] && [ -z "$prefix" ] && [ -d /run/systemd/system ]; then
   use_systemd=1
+fi
+
+# The mirror port is checked before anything changes: a typo must not leave a half set-up machine.
+if [ -n "$sniff_interface" ] && ! interface_exists "$sniff_interface"; then
+  die "CG_SNIFF_INTERFACE=$sniff_interface is not a network interface on this machine. Interfaces here: $(describe_interfaces | paste -sd';' - | sed 's/;/; /g')"
+fi
+if [ -n "$sniff_interface" ] && ! is_root; then
+  die "starting the sniffer on $sniff_interface needs root (to give it CAP_NET_RAW): sudo $0, or leave CG_SNIFF_INTERFACE unset"
 fi
 
 # 2. Debian packages.
@@ -78,7 +91,7 @@ if [ "$run_as" = classroomguard ] && is_root && ! id classroomguard >/dev/null 2
   say "Creating the service user classroomguard"
   useradd --system --home-dir /var/lib/classroomguard --shell /usr/sbin/nologin classroomguard
 fi
-install -d -m 0750 "$etc" "$etc/tls" "$lib" "$lib/spool" "$lib/influxdb" "$lib/lists" "$log" "$run"
+install -d -m 0750 "$etc" "$etc/tls" "$lib" "$lib/spool" "$lib/spool-sniffer" "$lib/influxdb" "$lib/lists" "$log" "$run"
 group=$(id -gn "$run_as")
 # own_by_service FILE... — the service user reads settings and writes data; nobody else can.
 own_by_service() { if is_root; then chgrp "$group" "$@"; fi; }
@@ -87,7 +100,7 @@ own_by_service "$etc" "$etc/tls"
 
 # 4. Build and publish the services that exist so far.
 say "Building ClassroomGuard (Release)"
-for svc in console dnsfilter; do
+for svc in console dnsfilter sniffer; do
   project=$(ls "$repo/$svc"/*.csproj)
   # Publish beside the running copy, then swap folders: a running service keeps its old files
   # (overwriting a loaded assembly in place can crash it) until it is restarted below.
@@ -215,6 +228,68 @@ if [ -f "$etc/dns.json" ]; then
   dns_status="$dns_listen (settings: $etc/dns.json)"
 fi
 
+# 12. The sniffer on the switch's mirror port, with CAP_NET_RAW and nothing more. Which port is the
+#     mirror is the technician's choice (CG_SNIFF_INTERFACE), kept in sniffer.json for later runs.
+sniffer_json=$etc/sniffer.json
+if [ -n "$sniff_interface" ]; then
+  if [ ! -f "$sniffer_json" ]; then
+    # Circumvention detection names DoH/VPN/proxy services from the UT1 lists the DNS filter uses; without them
+    # it still runs its other detectors.
+    ut1_lists=$lib/lists/ut1
+    if [ ! -d "$ut1_lists" ]; then
+      ut1_lists=""
+      echo "warning: no UT1 lists: the sniffer will not recognise DoH, VPN and proxy services by name (Sniffer:Circumvention:Ut1Directory in $sniffer_json)" >&2
+    fi
+    cat >"$sniffer_json" <<JSON
+{
+  "Sniffer": {
+    "Interface": "$sniff_interface",
+    "Circumvention": { "Ut1Directory": "$ut1_lists" }
+  }
+}
+JSON
+  elif [ "$(json_value "$sniffer_json" Interface)" != "$sniff_interface" ]; then
+    say "Sniffer interface: $(json_value "$sniffer_json" Interface) -> $sniff_interface"
+    sed -i "s|\"Interface\": *\"[^\"]*\"|\"Interface\": \"$sniff_interface\"|" "$sniffer_json"
+  fi
+  own_by_service "$sniffer_json"
+  chmod 0640 "$sniffer_json"
+fi
+sniffer_status=""
+if [ -f "$sniffer_json" ]; then
+  sniff_interface=$(json_value "$sniffer_json" Interface)
+  is_root || die "starting the sniffer ($sniffer_json) needs root to give it CAP_NET_RAW: sudo $0"
+  interface_exists "$sniff_interface" ||
+    die "the sniffer's interface '$sniff_interface' (Sniffer:Interface in $sniffer_json) does not exist. Interfaces here: $(describe_interfaces | paste -sd';' - | sed 's/;/; /g')"
+  if [ -n "$(interface_addresses "$sniff_interface")" ]; then
+    echo "warning: $sniff_interface has an address ($(interface_addresses "$sniff_interface")): a mirror port normally has none; is it the school network port rather than the switch's mirror port?" >&2
+  fi
+  if ! interface_is_up "$sniff_interface"; then
+    is_root || die "$sniff_interface is down and bringing it up needs root: sudo ip link set $sniff_interface up"
+    say "Bringing $sniff_interface up (no address: it only listens)"
+    ip link set dev "$sniff_interface" up
+  fi
+  if [ -z "$prefix" ] && [ -z "$(interface_addresses "$sniff_interface")" ]; then
+    persist_mirror_interface "$sniff_interface"
+  fi
+  say "Starting the sniffer on $sniff_interface"
+  sniffer_dll=$opt/sniffer/ClassroomGuard.Sniffer.dll
+  if [ "$use_systemd" -eq 1 ]; then
+    since=$(date +%s)
+    install_unit classroomguard-sniffer "$etc" "$opt" "$run_as"
+    wait_for_sniffer "$sniff_interface" journal "$since"
+  else
+    stop_background sniffer "$run"
+    offset=$(stat -c %s "$log/sniffer.log" 2>/dev/null || echo 0)
+    # Its own InfluxDB spool, as in the unit: a spool folder is one process's queue (per-process file sequence).
+    caps=net_raw start_background sniffer "$run" "$log" "$run_as" \
+      env CLASSROOMGUARD_CONFIG_DIR="$etc" ClassroomGuard__Influx__SpoolDirectory="$lib/spool-sniffer" \
+      "$dotnet_bin" "$sniffer_dll"
+    wait_for_sniffer "$sniff_interface" "$log/sniffer.log" "$offset" "$(cat "$run/sniffer.pid")"
+  fi
+  sniffer_status="capturing on $sniff_interface (settings: $sniffer_json)"
+fi
+
 address=$(primary_address)
 fingerprint=$(openssl x509 -in "$etc/tls/console.crt" -noout -fingerprint -sha256 | cut -d= -f2)
 cat <<DONE
@@ -226,5 +301,15 @@ ClassroomGuard is running.
   Logs:         $log/
   DNS filter:   $dns_status
                 Point the school's DHCP "DNS server" option at $address.
-  Not built yet, so not started: the sniffer (issue #4).
 DONE
+if [ -n "$sniffer_status" ]; then
+  echo "  Sniffer:      $sniffer_status"
+else
+  cat <<NOSNIFF
+  Sniffer:      NOT started: no mirror port chosen. Cable a spare port of this machine to the switch's
+                mirror (SPAN) port, then run set-up again naming it, e.g.
+                  sudo CG_SNIFF_INTERFACE=eth1 $repo/image/setup.sh
+                Interfaces here:
+$(describe_interfaces | sed 's/^/                  /')
+NOSNIFF
+fi

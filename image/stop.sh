@@ -7,9 +7,9 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$repo/image/lib.sh"
 run=${CG_PREFIX:-}/run/classroomguard
 if [ -z "${CG_PREFIX:-}" ] && [ -d /run/systemd/system ] && [ -z "${CG_NO_SYSTEMD:-}" ]; then
-  systemctl stop classroomguard-dnsfilter.service classroomguard-console.service classroomguard-influxdb.service 2>/dev/null || true
+  systemctl stop classroomguard-sniffer.service classroomguard-dnsfilter.service classroomguard-console.service classroomguard-influxdb.service 2>/dev/null || true
 fi
-for name in dnsfilter console influxd; do
+for name in sniffer dnsfilter console influxd; do
   stop_background "$name" "$run"
 done
 echo "ClassroomGuard services stopped."

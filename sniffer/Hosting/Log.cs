@@ -19,6 +19,12 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Critical, "Capture failed: {Reason}")]
     public static partial void CaptureFailed(ILogger logger, string reason);
 
+    [LoggerMessage(5, LogLevel.Information, "Final capture statistics of {Source}: received {Received}, dropped {Dropped}, interface dropped {InterfaceDropped}")]
+    public static partial void FinalStatistics(ILogger logger, string source, ulong received, ulong dropped, ulong interfaceDropped);
+
+    [LoggerMessage(6, LogLevel.Warning, "Final capture statistics of {Source} unavailable: {Reason}")]
+    public static partial void FinalStatisticsUnavailable(ILogger logger, string source, string reason);
+
     [LoggerMessage(10, LogLevel.Debug, "TLS {Client}:{Port} -> {Server} SNI '{ServerName}' ALPN '{Alpn}' ({Transport})")]
     public static partial void ClientHello(ILogger logger, string client, ushort port, string server, string serverName, string alpn, HelloTransport transport);
 

@@ -91,6 +91,7 @@ internal sealed partial class SnifferService(
         {
             await statisticsStop.CancelAsync();
             await statistics;
+            LogFinalCaptureStatistics(capture);
             var s = decoder.Statistics;
             Log.CaptureEnded(logger, capture.Source, s.Packets, s.Malformed, s.TlsClientHellos, s.Dns, s.Dhcp);
         }
@@ -98,6 +99,29 @@ internal sealed partial class SnifferService(
         if (capture.IsFile)
         {
             lifetime.StopApplication();
+        }
+    }
+
+    /// <summary>
+    /// The kernel's counters once more at the end of a live capture, so a stopped service (and the live benchmark) always
+    /// reports how many packets the ring dropped, even when it ran for less than one <see cref="SnifferOptions.StatisticsInterval"/>.
+    /// </summary>
+    private void LogFinalCaptureStatistics(IPacketSource capture)
+    {
+        if (capture.IsFile)
+        {
+            return;
+        }
+
+        try
+        {
+            var c = capture.GetStatistics();
+            Log.FinalStatistics(logger, capture.Source, c.Received, c.Dropped, c.InterfaceDropped);
+        }
+        catch (PcapException ex)
+        {
+            // The interface went away: its counters went with it, and the failure is already logged.
+            Log.FinalStatisticsUnavailable(logger, capture.Source, ex.Message);
         }
     }
 

@@ -9,7 +9,8 @@ namespace ClassroomGuard.EndToEnd.Setup;
 
 /// <summary>
 /// The README's first command, run for real into a temporary prefix: real influxd, real SQLite,
-/// the console over real HTTPS with the certificate set-up generated.
+/// the console over real HTTPS with the certificate set-up generated, the services run as an
+/// unprivileged user, and the sniffer on a veth standing in for the switch's mirror port.
 /// </summary>
 [SupportedOSPlatform("linux")]
 public sealed partial class SetupScriptTests
@@ -46,7 +47,12 @@ public sealed partial class SetupScriptTests
     [Fact]
     public async Task Setup_FreshPrefix_StartsEverythingAndShowsThePasswordOnlyOnce()
     {
+        const string serviceUser = "nobody";
+        await using var mirror = await MirrorPort.CreateAsync();
         var prefix = Directory.CreateTempSubdirectory("cg-setup-");
+        // rwxr-xr-x: the service user must reach its files below.
+        File.SetUnixFileMode(prefix.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+            UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         var consolePort = ScriptRunner.FreeLoopbackPort();
         var dnsPort = ScriptRunner.FreeUdpLoopbackPort();
         var environment = new Dictionary<string, string?>
@@ -60,6 +66,8 @@ public sealed partial class SetupScriptTests
             ["CG_DNS_LISTEN"] = $"127.0.0.1:{dnsPort}",
             // Nothing listens there: blocked names are answered without an upstream.
             ["CG_DNS_UPSTREAMS"] = $"127.0.0.1:{ScriptRunner.FreeLoopbackPort()}",
+            ["CG_RUN_AS"] = serviceUser,
+            ["CG_SNIFF_INTERFACE"] = mirror.Interface,
         };
         try
         {
@@ -79,6 +87,10 @@ public sealed partial class SetupScriptTests
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead,
                 File.GetUnixFileMode(Path.Combine(etc, "secrets.json")));
             Assert.DoesNotContain(password.Groups["pw"].Value, await File.ReadAllTextAsync(Path.Combine(prefix.FullName, "var/log/classroomguard/console.log")), StringComparison.Ordinal);
+            await AssertSnifferRunsWithOnlyNetRawAsync(prefix.FullName, serviceUser, mirror, first.Stdout);
+            const int datagrams = 20;
+            await mirror.SendTrafficAsync(datagrams);
+            await AssertDeviceDiscoveredWithActivityAsync(prefix.FullName, environment["CG_INFLUX_PORT"]!, mirror, datagrams);
 
             // Again: everything kept, nothing regenerated, and no password shown a second time.
             var certificateBefore = await File.ReadAllBytesAsync(Path.Combine(etc, "tls/console.crt"));
@@ -94,6 +106,7 @@ public sealed partial class SetupScriptTests
             var stopped = await ScriptRunner.RunAsync("image/stop.sh", environment, TimeSpan.FromSeconds(60));
             Assert.True(stopped.ExitCode == 0, stopped.Stderr);
             Assert.Empty(ProcessesMentioning(prefix.FullName));
+            await AssertSnifferCapturedAsync(prefix.FullName, mirror, datagrams);
         }
         finally
         {

@@ -82,6 +82,12 @@ internal sealed class BackgroundTool : IAsyncDisposable
         _process.BeginOutputReadLine();
     }
 
+    /// <summary>The process id (the program itself when started through exec-ing wrappers such as ip netns exec and setpriv).</summary>
+    public int Id => _process.Id;
+
+    /// <summary>The exit code, once the tool has exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public string Error
     {
         get
