@@ -91,7 +91,7 @@ if [ "$run_as" = classroomguard ] && is_root && ! id classroomguard >/dev/null 2
   say "Creating the service user classroomguard"
   useradd --system --home-dir /var/lib/classroomguard --shell /usr/sbin/nologin classroomguard
 fi
-install -d -m 0750 "$etc" "$etc/tls" "$lib" "$lib/spool" "$lib/spool-sniffer" "$lib/influxdb" "$lib/lists" "$log" "$run"
+install -d -m 0750 "$etc" "$etc/tls" "$lib" "$lib/spool" "$lib/spool-console" "$lib/spool-sniffer" "$lib/influxdb" "$lib/lists" "$log" "$run"
 group=$(id -gn "$run_as")
 # own_by_service FILE... — the service user reads settings and writes data; nobody else can.
 own_by_service() { if is_root; then chgrp "$group" "$@"; fi; }
@@ -183,7 +183,7 @@ if [ "$use_systemd" -eq 1 ]; then
 else
   stop_background console "$run"
   start_background console "$run" "$log" "$run_as" \
-    env CLASSROOMGUARD_CONFIG_DIR="$etc" "$dotnet_bin" "$console_dll"
+    env CLASSROOMGUARD_CONFIG_DIR="$etc" ClassroomGuard__Influx__SpoolDirectory="$lib/spool-console" "$dotnet_bin" "$console_dll"
 fi
 wait_for "the console" 60 curl -skf "https://127.0.0.1:$console_port/healthz"
 

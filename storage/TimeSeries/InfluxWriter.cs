@@ -211,7 +211,8 @@ public sealed class InfluxWriter : IHostedService, IAsyncDisposable
         await flushed.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Loads the spool left by a previous run and starts the background loop.</summary>
+    /// <summary>Locks the spool folder, loads the batches a previous run left there and starts the background loop.</summary>
+    /// <exception cref="OptionsValidationException">Another writer, in this process or another, holds the spool folder.</exception>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (_loop is not null)
@@ -222,6 +223,12 @@ public sealed class InfluxWriter : IHostedService, IAsyncDisposable
         try
         {
             _spool.Load();
+        }
+        catch (SpoolInUseException ex)
+        {
+            // Two services configured with one spool folder: a setting to fix, so start-up stops naming it.
+            throw new OptionsValidationException(Options.DefaultName, typeof(InfluxOptions),
+                [$"Influx:SpoolDirectory: {ex.Message}. Give each service (console, DNS filter, sniffer) its own spool folder."]);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -248,6 +255,7 @@ public sealed class InfluxWriter : IHostedService, IAsyncDisposable
 
         if (_loop is null || _loop.IsCompleted)
         {
+            _spool.ReleaseLock();
             return;
         }
 
@@ -261,6 +269,8 @@ public sealed class InfluxWriter : IHostedService, IAsyncDisposable
             await _abort.CancelAsync();
             await _loop;
         }
+
+        _spool.ReleaseLock();
 
         Log.WriterStopped(_logger, Interlocked.Read(ref _written), _spool.Points);
     }

@@ -16,6 +16,7 @@ internal sealed class Spool
     private readonly string _directory;
     private readonly long _maxBytes;
     private readonly ILogger _logger;
+    private FileStream? _lock;
     private long _nextSequence;
     private long _bytes;
     private int _count;
@@ -36,14 +37,26 @@ internal sealed class Spool
 
     public long Points => Interlocked.Read(ref _points);
 
-    /// <summary>Creates the folder and picks up batches a previous run left behind, oldest first.</summary>
+    /// <summary>The lock file that makes a spool folder one process's queue.</summary>
+    public const string LockFileName = "spool.lock";
+
+    /// <summary>
+    /// Creates the folder, takes its lock and picks up batches a previous run left behind, oldest first.
+    /// </summary>
+    /// <exception cref="SpoolInUseException">Another writer (in this or another process) holds the folder.</exception>
     public void Load()
     {
         System.IO.Directory.CreateDirectory(_directory);
+        TakeLock();
         var found = new List<Entry>();
         foreach (var path in System.IO.Directory.EnumerateFiles(_directory))
         {
             var name = Path.GetFileName(path);
+            if (name == LockFileName)
+            {
+                continue;
+            }
+
             if (name.EndsWith(".tmp", StringComparison.Ordinal))
             {
                 File.Delete(path); // a crash mid-write: the batch was never acknowledged as spooled
@@ -73,6 +86,32 @@ internal sealed class Spool
         if (found.Count > 0)
         {
             Log.SpoolFound(_logger, found.Count, Bytes, _directory);
+        }
+    }
+
+    /// <summary>Lets another writer use the folder (the writer has stopped).</summary>
+    public void ReleaseLock()
+    {
+        _lock?.Dispose();
+        _lock = null;
+    }
+
+    // Two writers on one folder would replay (and delete) each other's batches and remove each other's half-written
+    // files at start, so the folder is locked (flock, through FileShare.None) for as long as the writer runs.
+    private void TakeLock()
+    {
+        if (_lock is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            _lock = new FileStream(Path.Combine(_directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new SpoolInUseException(_directory, ex);
         }
     }
 
@@ -143,3 +182,7 @@ internal sealed class Spool
 
     internal sealed record Entry(long Sequence, int Points, long Bytes, string Path, bool Gzipped);
 }
+
+/// <summary>The spool folder is locked by another writer.</summary>
+internal sealed class SpoolInUseException(string directory, IOException inner)
+    : IOException($"the folder '{directory}' is in use by another writer ({inner.Message})", inner);

@@ -103,7 +103,6 @@ public sealed class Appliance : IAsyncDisposable
         [
             "--State:Path=" + statePath,
             "--Influx:Url=" + Influx.Url,
-            "--Influx:SpoolDirectory=" + Path.Combine(Root, "spool"),
         ];
 
         var consolePort = Ports.FreeTcp();
@@ -111,6 +110,7 @@ public sealed class Appliance : IAsyncDisposable
         Console = ServiceProcess.StartDotnet("console/ClassroomGuard.Console.dll", // the published layout, wwwroot beside it
         [
             .. common,
+            "--Influx:SpoolDirectory=" + Path.Combine(Root, "spool-console"), // a spool folder is one process's
             "--Console:Listen=" + ConsoleUrl,
             "--Console:CertificatePath=" + Certificate.CertificatePath,
             "--Console:CertificateKeyPath=" + Certificate.KeyPath,
@@ -124,6 +124,7 @@ public sealed class Appliance : IAsyncDisposable
         DnsFilter = ServiceProcess.StartDotnet("ClassroomGuard.DnsFilter.dll",
         [
             .. common,
+            "--Influx:SpoolDirectory=" + Path.Combine(Root, "spool-dnsfilter"),
             string.Create(CultureInfo.InvariantCulture, $"--Dns:Listen:0=127.0.0.1:{DnsPort}"),
             string.Create(CultureInfo.InvariantCulture, $"--Dns:Upstreams:0=127.0.0.1:{upstream.Port}"),
             "--Dns:UdpSocketsPerEndpoint=1",

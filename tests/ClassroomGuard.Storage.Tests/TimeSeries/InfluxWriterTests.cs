@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using ClassroomGuard.Storage.Tests.TimeSeries.Support;
 using ClassroomGuard.Storage.TimeSeries;
+using Microsoft.Extensions.Options;
 
 namespace ClassroomGuard.Storage.Tests.TimeSeries;
 
@@ -145,7 +146,7 @@ public sealed class InfluxWriterTests(InfluxdFixture influxd)
         Assert.Equal(3_000, stats.PointsDroppedSpoolFull + stats.SpoolPoints);
 
         // What is left is the newest data: the files hold exactly the last SpoolPoints points, in order.
-        var files = Directory.GetFiles(client.Options.SpoolDirectory).Order(StringComparer.Ordinal).ToList();
+        var files = Directory.GetFiles(client.Options.SpoolDirectory, "*.lp").Order(StringComparer.Ordinal).ToList();
         var seqs = files.SelectMany(File.ReadAllLines)
             .Select(line => long.Parse(line.Split("seq=")[1].Split('i')[0], System.Globalization.CultureInfo.InvariantCulture))
             .ToList();
@@ -296,6 +297,23 @@ public sealed class InfluxWriterTests(InfluxdFixture influxd)
 
         await InfluxTestClient.WaitUntilAsync(async () => await CountAsync(client) == 321, "the points are sent before the tick");
         Assert.Equal(0, client.Writer.GetStatistics().BufferedPoints);
+    }
+
+    [Fact]
+    public async Task StartAsync_SpoolFolderHeldByAnotherWriter_RefusedNamingTheSettingUntilItStops()
+    {
+        var database = influxd.NewDatabase("sharedspool");
+        await using var first = new InfluxTestClient(influxd.Server.Url, database);
+        await using var second = new InfluxTestClient(influxd.Server.Url, database, spoolDirectory: first.Options.SpoolDirectory);
+        await first.Writer.StartAsync(CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => second.Writer.StartAsync(CancellationToken.None));
+        Assert.Contains("Influx:SpoolDirectory", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(first.Options.SpoolDirectory, refused.Message, StringComparison.Ordinal);
+
+        await first.Writer.StopAsync(CancellationToken.None);
+        await second.Writer.StartAsync(CancellationToken.None); // the folder is free once its writer stopped
+        await second.Writer.StopAsync(CancellationToken.None);
     }
 
     [Fact]

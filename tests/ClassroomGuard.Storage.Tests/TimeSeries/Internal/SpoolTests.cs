@@ -21,6 +21,7 @@ public sealed class SpoolTests : IDisposable
         first.Append("a x=2i 2\na x=3i 3\n"u8, 2, gzipped: false);
         File.WriteAllText(Path.Combine(_directory, "0000000000000002.5.lp.tmp"), "half a batch");
         File.WriteAllText(Path.Combine(_directory, "junk.txt"), "not ours");
+        first.ReleaseLock(); // the crashed process's lock went with it
 
         var second = NewSpool();
         second.Load();
