@@ -24,7 +24,7 @@
 # - cpu_s: CPU seconds (user+sys, /proc/PID/stat) the capture process used from just before tcpreplay started until it
 #   had drained; pps_per_cpu = received / cpu_s, the rate one dedicated core would sustain.
 # - Of cpu_s, for the sniffer (/proc/PID/task/*/stat by thread name): capture_s is the capture thread's own (the one
-#   LongRunning task, ".NET Long Running Task": read, decode, account, check), jit_s the tiered JIT's background thread
+#   LongRunning task, ".NET Long Runni", its name cut to 15 characters: read, decode, account, check), jit_s the tiered JIT's background thread
 #   (".NET Tiered Compilation"); the rest is the thread pool (state writer, per-second work), timers and logging.
 #   start_s is what it used from launch until 2 s after "Capturing on" (not in cpu_s). For tcpdump capture_s = cpu_s.
 # Prints one line per run, then a table; records the load average (the machine is shared).
@@ -140,7 +140,7 @@ run_sniffer() {
   sleep 2   # past the JIT of start-up: the CPU counted below is the capture's
   local ticks start capture jit
   ticks=$(cpu_ticks "$CAPTURE_PID"); start=$ticks
-  capture=$(thread_ticks "$CAPTURE_PID" ".NET Long Running"); jit=$(thread_ticks "$CAPTURE_PID" ".NET Tiered Com")
+  capture=$(thread_ticks "$CAPTURE_PID" ".NET Long Runni"); jit=$(thread_ticks "$CAPTURE_PID" ".NET Tiered Com")
   replay "$1"
   # Let it drain the ring: stop once two successive one-second statistics lines show the same decoded count.
   for _ in $(seq 1 120); do
@@ -150,7 +150,7 @@ run_sniffer() {
     last=$now
   done
   ticks=$(($(cpu_ticks "$CAPTURE_PID") - ticks))
-  capture=$(($(thread_ticks "$CAPTURE_PID" ".NET Long Running") - capture))
+  capture=$(($(thread_ticks "$CAPTURE_PID" ".NET Long Runni") - capture))
   jit=$(($(thread_ticks "$CAPTURE_PID" ".NET Tiered Com") - jit))
   kill -TERM "$CAPTURE_PID"; wait "$CAPTURE_PID" || true; CAPTURE_PID=""
   local final decoded
