@@ -23,6 +23,10 @@
 #   needs less CPU per packet drops fewer (on this 2-vCPU VM tcpreplay, not the capture, is otherwise the limit).
 # - cpu_s: CPU seconds (user+sys, /proc/PID/stat) the capture process used from just before tcpreplay started until it
 #   had drained; pps_per_cpu = received / cpu_s, the rate one dedicated core would sustain.
+# - Of cpu_s, for the sniffer (/proc/PID/task/*/stat by thread name): capture_s is the capture thread's own (the one
+#   LongRunning task, ".NET Long Runni", its name cut to 15 characters: read, decode, account, check), jit_s the tiered JIT's background thread
+#   (".NET Tiered Compilation"); the rest is the thread pool (state writer, per-second work), timers and logging.
+#   start_s is what it used from launch until 2 s after "Capturing on" (not in cpu_s). For tcpdump capture_s = cpu_s.
 # Prints one line per run, then a table; records the load average (the machine is shared).
 set -euo pipefail
 
@@ -94,13 +98,27 @@ replay() {
 cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 TICK=$(getconf CLK_TCK)
 
-# result TOOL RATE RECEIVED DECODED DROP IFDROP TICKS — prints one result line.
+# thread_ticks PID NAME — user+sys clock ticks of the process's threads whose name starts with NAME.
+thread_ticks() {
+  local f sum=0 v
+  for f in /proc/"$1"/task/*; do
+    [[ $(cat "$f/comm" 2>/dev/null) == "$2"* ]] || continue
+    v=$(sed 's/.*) //' "$f/stat" 2>/dev/null | awk '{print $12 + $13}') || continue
+    sum=$((sum + ${v:-0}))
+  done
+  echo "$sum"
+}
+
+# seconds TICKS — as CPU seconds, two decimals.
+seconds() { awk -v t="$1" -v hz="$TICK" 'BEGIN { printf "%.2f", t / hz }'; }
+
+# result TOOL RATE RECEIVED DECODED DROP IFDROP TICKS CAPTURE_TICKS JIT_TICKS START_TICKS — prints one result line.
 result() {
   local cpu pps_cpu
-  cpu=$(awk -v t="$7" -v hz="$TICK" 'BEGIN { printf "%.2f", t / hz }')
+  cpu=$(seconds "$7")
   pps_cpu=$(echo "$7" | awk -v r="$3" -v t="$TICK" '{ printf "%d", ($1 > 0 ? r * t / $1 : 0) }')
-  printf 'live rate=%s tool=%s sent=%s sent_pps=%s received=%s decoded=%s ps_drop=%s ps_ifdrop=%s cpu_s=%s pps_per_cpu=%s\n' \
-    "$2" "$1" "$SENT" "$SENT_PPS" "$3" "$4" "$5" "$6" "$cpu" "$pps_cpu"
+  printf 'live rate=%s tool=%s sent=%s sent_pps=%s received=%s decoded=%s ps_drop=%s ps_ifdrop=%s cpu_s=%s pps_per_cpu=%s capture_s=%s jit_s=%s start_s=%s\n' \
+    "$2" "$1" "$SENT" "$SENT_PPS" "$3" "$4" "$5" "$6" "$cpu" "$pps_cpu" "$(seconds "$8")" "$(seconds "$9")" "$(seconds "${10}")"
 }
 
 # wait_for_text FILE TEXT — up to 60 s.
@@ -120,8 +138,9 @@ run_sniffer() {
   CAPTURE_PID=$!
   wait_for_text "$log" "Capturing on $IFACE ("
   sleep 2   # past the JIT of start-up: the CPU counted below is the capture's
-  local ticks
-  ticks=$(cpu_ticks "$CAPTURE_PID")
+  local ticks start capture jit
+  ticks=$(cpu_ticks "$CAPTURE_PID"); start=$ticks
+  capture=$(thread_ticks "$CAPTURE_PID" ".NET Long Runni"); jit=$(thread_ticks "$CAPTURE_PID" ".NET Tiered Com")
   replay "$1"
   # Let it drain the ring: stop once two successive one-second statistics lines show the same decoded count.
   for _ in $(seq 1 120); do
@@ -131,13 +150,16 @@ run_sniffer() {
     last=$now
   done
   ticks=$(($(cpu_ticks "$CAPTURE_PID") - ticks))
+  capture=$(($(thread_ticks "$CAPTURE_PID" ".NET Long Runni") - capture))
+  jit=$(($(thread_ticks "$CAPTURE_PID" ".NET Tiered Com") - jit))
   kill -TERM "$CAPTURE_PID"; wait "$CAPTURE_PID" || true; CAPTURE_PID=""
   local final decoded
   final=$(grep -o 'Final capture statistics of .*' "$log" | tail -n 1)
   decoded=$(sed -n 's/.*Capture of .* ended: \([0-9]*\) packets.*/\1/p' "$log" | tail -n 1)
   [[ -n $final ]] || { echo "error: no final statistics from the sniffer:" >&2; cat "$log" >&2; exit 1; }
   result sniffer "$1" "$(sed -n 's/.*received \([0-9]*\),.*/\1/p' <<<"$final")" "$decoded" \
-    "$(sed -n 's/.*, dropped \([0-9]*\),.*/\1/p' <<<"$final")" "$(sed -n 's/.*interface dropped \([0-9]*\).*/\1/p' <<<"$final")" "$ticks"
+    "$(sed -n 's/.*, dropped \([0-9]*\),.*/\1/p' <<<"$final")" "$(sed -n 's/.*interface dropped \([0-9]*\).*/\1/p' <<<"$final")" "$ticks" \
+    "$capture" "$jit" "$start"
 }
 
 # run_tcpdump RATE — prints one result line.
@@ -146,15 +168,15 @@ run_tcpdump() {
   ip netns exec "${NS}r" taskset -c "$CAPTURE_CPU" tcpdump -n -i "$IFACE" -B $((BUFFER_MB * 1024)) -w /dev/null >"$log" 2>&1 &
   CAPTURE_PID=$!
   wait_for_text "$log" "listening on"
-  local ticks
-  ticks=$(cpu_ticks "$CAPTURE_PID")
+  local ticks start
+  ticks=$(cpu_ticks "$CAPTURE_PID"); start=$ticks
   replay "$1"
   sleep 2   # tcpdump writes to /dev/null: its ring drains at once
   ticks=$(($(cpu_ticks "$CAPTURE_PID") - ticks))
   kill -INT "$CAPTURE_PID"; wait "$CAPTURE_PID" || true; CAPTURE_PID=""
   result tcpdump "$1" "$(sed -n 's/^\([0-9]*\) packets received by filter.*/\1/p' "$log")" \
     "$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$log")" "$(sed -n 's/^\([0-9]*\) packets dropped by kernel.*/\1/p' "$log")" \
-    "$(sed -n 's/^\([0-9]*\) packets dropped by interface.*/\1/p' "$log" | grep . || echo 0)" "$ticks"
+    "$(sed -n 's/^\([0-9]*\) packets dropped by interface.*/\1/p' "$log" | grep . || echo 0)" "$ticks" "$ticks" 0 "$start"
 }
 
 echo "== $PACKETS packets of $(basename "$FILE") per run ($(du -h "$FILE" | cut -f1)); send CPU $SEND_CPU, capture CPU $CAPTURE_CPU, ring $BUFFER_MB MiB"
@@ -166,10 +188,10 @@ for rate in $RATES; do
 done
 echo "== load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== result (decoded: packets our sniffer decoded / tcpdump wrote)"
-fmt='%-9s %-8s %9s %9s %9s %9s %9s %9s %7s %11s\n'
+fmt='%-9s %-8s %9s %9s %9s %9s %9s %9s %7s %11s %9s %6s %7s\n'
 # shellcheck disable=SC2059
-printf "$fmt" rate tool sent sent_pps received decoded ps_drop ps_ifdrop cpu_s pps_per_cpu
-sed -E 's/[a-z_]+=//g' "$WORK/results" | while read -r _ r t s p rc d dr ifd c pc; do
+printf "$fmt" rate tool sent sent_pps received decoded ps_drop ps_ifdrop cpu_s pps_per_cpu capture_s jit_s start_s
+sed -E 's/[a-z_]+=//g' "$WORK/results" | while read -r _ r t s p rc d dr ifd c pc cs js ss; do
   # shellcheck disable=SC2059
-  printf "$fmt" "$r" "$t" "$s" "$p" "$rc" "$d" "$dr" "$ifd" "$c" "$pc"
+  printf "$fmt" "$r" "$t" "$s" "$p" "$rc" "$d" "$dr" "$ifd" "$c" "$pc" "$cs" "$js" "$ss"
 done
