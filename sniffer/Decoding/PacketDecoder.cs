@@ -183,55 +183,50 @@ public sealed class PacketDecoder : IDisposable
     {
         if (!IPv4Packet.TryRead(data, out var ip))
         {
-            _sink.OnPacket(in _summary);
-            Malformed(PacketLayer.Network);
+            NetworkMalformed();
             return;
         }
 
-        _summary.SourceIp = ip.Source;
-        _summary.DestinationIp = ip.Destination;
-        _summary.Protocol = ip.Protocol;
-        if (ip.IsFragment)
-        {
-            Statistics.Fragments++;
-            _summary.IsFragment = true;
-            if (ip.FragmentOffset != 0)
-            {
-                // Later fragments carry no transport header; the first one is decoded as far as it goes.
-                _summary.PayloadLength = ip.Payload.Length;
-                _sink.OnPacket(in _summary);
-                return;
-            }
-        }
-
-        DecodeTransport(ip.Protocol, ip.Payload);
+        DecodeNetwork(ip.Source, ip.Destination, ip.Protocol, ip.IsFragment, ip.FragmentOffset, ip.Payload);
     }
 
     private void DecodeIPv6(ReadOnlySpan<byte> data)
     {
         if (!IPv6Packet.TryRead(data, out var ip))
         {
-            _sink.OnPacket(in _summary);
-            Malformed(PacketLayer.Network);
+            NetworkMalformed();
             return;
         }
 
-        _summary.SourceIp = ip.Source;
-        _summary.DestinationIp = ip.Destination;
-        _summary.Protocol = ip.Protocol;
-        if (ip.IsFragment)
+        DecodeNetwork(ip.Source, ip.Destination, ip.Protocol, ip.IsFragment, ip.FragmentOffset, ip.Payload);
+    }
+
+    private void NetworkMalformed()
+    {
+        _sink.OnPacket(in _summary);
+        Malformed(PacketLayer.Network);
+    }
+
+    /// <summary>What IPv4 and IPv6 share once their headers are read: addresses, fragments, then the transport.</summary>
+    private void DecodeNetwork(NetAddress source, NetAddress destination, byte protocol, bool isFragment, int fragmentOffset, ReadOnlySpan<byte> payload)
+    {
+        _summary.SourceIp = source;
+        _summary.DestinationIp = destination;
+        _summary.Protocol = protocol;
+        if (isFragment)
         {
             Statistics.Fragments++;
             _summary.IsFragment = true;
-            if (ip.FragmentOffset != 0)
+            if (fragmentOffset != 0)
             {
-                _summary.PayloadLength = ip.Payload.Length;
+                // Later fragments carry no transport header; the first one is decoded as far as it goes.
+                _summary.PayloadLength = payload.Length;
                 _sink.OnPacket(in _summary);
                 return;
             }
         }
 
-        DecodeTransport(ip.Protocol, ip.Payload);
+        DecodeTransport(protocol, payload);
     }
 
     private void DecodeTransport(byte protocol, ReadOnlySpan<byte> data)
