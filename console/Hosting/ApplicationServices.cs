@@ -2,13 +2,17 @@ using ClassroomGuard.Console.Administration;
 using ClassroomGuard.Console.Agents;
 using ClassroomGuard.Console.Classroom;
 using ClassroomGuard.Console.Components;
+using ClassroomGuard.Console.Components.Layout;
 using ClassroomGuard.Console.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using MudBlazor;
+using MudBlazor.Services;
 
 namespace ClassroomGuard.Console.Hosting;
 
@@ -18,9 +22,13 @@ internal static class ApplicationServices
     /// <summary>Registers everything the console UI needs; storage and options are registered by the caller.</summary>
     public static IServiceCollection AddApplicationServices(this IServiceCollection services)
     {
-        services.AddRazorComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight);
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();
+        services.AddScoped<AuthenticationStateProvider, CircuitAuthenticationStateProvider>();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<ConsoleTheme>();
 
         // Keys persist in a folder from settings, so sessions and forms survive a restart.
         services.AddDataProtection().SetApplicationName("ClassroomGuard.Console");
@@ -62,6 +70,7 @@ internal static class ApplicationServices
         services.AddScoped<AdminActions>();
         services.AddAgentHub();
         services.AddClassroomLive();
+        services.AddScoped<RoomAccess>();
         return services;
     }
 
@@ -111,7 +120,7 @@ internal static class ApplicationServices
         app.MapAgentEndpoints();
         app.MapLiveEndpoints();
         app.MapTeacherActionEndpoints();
-        app.MapRazorComponents<App>();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
 }

@@ -3,14 +3,16 @@ using Microsoft.AspNetCore.HttpOverrides;
 namespace ClassroomGuard.Console.Security;
 
 /// <summary>
-/// Security headers on every response. The CSP allows only the console's own scripts, styles and connections
-/// (Blazor Server's script and its WebSocket are same-origin), no inline script, and no framing by anyone.
+/// Security headers on every response. The CSP allows only the console's own scripts and connections (Blazor Server's
+/// script and its WebSocket are same-origin), no inline script, and no framing by anyone. Inline styles are allowed:
+/// MudBlazor sets its theme as CSS variables in a style element and positions popovers with style attributes; a style
+/// cannot run code.
 /// Pages are not cached: they show pupils' activity and accounts.
 /// </summary>
 internal static class SecurityHeaders
 {
     public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
         + "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
     /// <summary>
