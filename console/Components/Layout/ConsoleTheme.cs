@@ -55,6 +55,7 @@ internal sealed class ConsoleTheme
         Typography = new Typography
         {
             Default = new DefaultTypography { FontFamily = ["Noto Sans", "DejaVu Sans", "Liberation Sans", "Arial", "sans-serif"], FontSize = "1rem" },
+            Button = new ButtonTypography { TextTransform = "none", FontWeight = "600" }, // sentence case reads faster than capitals
         },
         LayoutProperties = new LayoutProperties { DrawerWidthLeft = "260px" },
     };
