@@ -21,8 +21,14 @@ public static class ClassroomGuardConfiguration
     /// is not valid JSON; the message names it.</exception>
     public static IConfigurationBuilder AddClassroomGuardSources(this IConfigurationBuilder builder, string[] args)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         var directory = Environment.GetEnvironmentVariable(ConfigDirectoryVariable) is { Length: > 0 } moved ? moved : DefaultConfigDirectory;
+        return builder.AddClassroomGuardSources(args, directory);
+    }
+
+    /// <summary>As the public overload, with the configuration folder given (tests: no process-wide variable to change).</summary>
+    internal static IConfigurationBuilder AddClassroomGuardSources(this IConfigurationBuilder builder, string[] args, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
         if (Directory.Exists(directory))
         {
             foreach (var file in ListFiles(directory))
