@@ -50,7 +50,7 @@ public sealed partial class SnifferPrivilegeTests(SnifferPrivilegeTests.Lab lab)
         var config = Directory.CreateTempSubdirectory("cg-sniffer-unreadable-config-");
         try
         {
-            var result = await lab.RunAsync(withNetRaw: true, config.FullName, "--Sniffer:Interface=" + lab.Network.ClientInterface);
+            var result = await lab.RunWithConfigAsync(withNetRaw: true, config.FullName, "--Sniffer:Interface=" + lab.Network.ClientInterface);
 
             Assert.True(result.ExitCode == 78, $"exit {result.ExitCode}: {result.Error}");
             Assert.Contains($"cannot read the configuration folder {config.FullName}", result.Error, StringComparison.Ordinal);
@@ -157,10 +157,10 @@ public sealed partial class SnifferPrivilegeTests(SnifferPrivilegeTests.Lab lab)
 
         /// <summary>Runs the sniffer to its end as nobody in the client namespace.</summary>
         internal Task<Tool.Result> RunAsync(bool withNetRaw, params string[] arguments) =>
-            RunAsync(withNetRaw, HermeticTestEnvironment.ConfigDirectory, arguments);
+            RunWithConfigAsync(withNetRaw, HermeticTestEnvironment.ConfigDirectory, arguments);
 
         /// <summary>Runs the sniffer to its end as nobody in the client namespace, reading its settings from <paramref name="configDirectory"/>.</summary>
-        internal Task<Tool.Result> RunAsync(bool withNetRaw, string configDirectory, params string[] arguments) =>
+        internal Task<Tool.Result> RunWithConfigAsync(bool withNetRaw, string configDirectory, params string[] arguments) =>
             Tool.RunAsync("ip", ["netns", "exec", Network.ClientNamespace, .. AsNobody(withNetRaw), .. ConfigEnvironment(configDirectory), Dotnet, SnifferDll, NoCircumvention, .. arguments],
                 timeout: TimeSpan.FromSeconds(90));
 
