@@ -178,8 +178,18 @@ chmod 0640 "$etc/appliance.json"
 console_dll=$opt/console/ClassroomGuard.Console.dll
 as_service_user() { run_as_user "$run_as" env CLASSROOMGUARD_CONFIG_DIR="$etc" "$@"; }
 say "Creating or upgrading the state database and provisioning InfluxDB"
-as_service_user "$dotnet_bin" "$console_dll" migrate
-as_service_user "$dotnet_bin" "$console_dll" create-first-admin --username admin
+# The commands' results are on stdout; their log lines (stderr) go to set-up's log, shown only if one fails.
+run_logged() {
+  local rc=0
+  "$@" 2>>"$log/setup.log" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo "error: '$*' failed (exit $rc); its log ($log/setup.log) ends:" >&2
+    tail -n 20 "$log/setup.log" >&2
+    exit "$rc"
+  fi
+}
+run_logged as_service_user "$dotnet_bin" "$console_dll" migrate
+run_logged as_service_user "$dotnet_bin" "$console_dll" create-first-admin --username admin
 
 # 10. Start the console.
 if [ "$use_systemd" -eq 1 ]; then
