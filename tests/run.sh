@@ -55,7 +55,7 @@ if [ -e "$work/canary" ]; then
   rc=1
 fi
 # An installed appliance writes there itself, as its service user; the tests run as root.
-written=$(find /var/lib/classroomguard /etc/classroomguard -newer "$marker" -user root 2>/dev/null | head -n 20 || true)
+written=$(find /var/lib/classroomguard /var/lib/classroomguard-agent /etc/classroomguard -newer "$marker" -user root 2>/dev/null | head -n 20 || true)
 if [ -n "$written" ]; then
   echo "error: the tests wrote into the appliance's folders:" >&2
   echo "$written" >&2
