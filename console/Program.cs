@@ -1,5 +1,6 @@
 using ClassroomGuard.Console.Commands;
 using ClassroomGuard.Console.Hosting;
+using ClassroomGuard.Storage.Hosting;
 using ClassroomGuard.Storage.State;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,11 @@ try
 catch (OptionsValidationException ex)
 {
     await System.Console.Error.WriteLineAsync("ClassroomGuard.Console: invalid setting: " + string.Join(" ", ex.Failures));
+    return ExitCodes.BadConfiguration;
+}
+catch (ConfigurationFolderException ex)
+{
+    await System.Console.Error.WriteLineAsync("ClassroomGuard.Console: " + ex.Message);
     return ExitCodes.BadConfiguration;
 }
 catch (StateStoreException ex)

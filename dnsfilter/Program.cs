@@ -6,17 +6,16 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-var builder = Host.CreateApplicationBuilder(args);
-builder.Configuration.AddClassroomGuardSources(args);
-if (builder.Configuration.GetSection("Influx").Exists())
-{
-    builder.Services.AddInfluxTimeSeries(); // per-second DNS activity (the policy writes it when a writer is registered)
-}
-
-builder.Services.AddDnsFilter();
-
 try
 {
+    var builder = Host.CreateApplicationBuilder(args);
+    builder.Configuration.AddClassroomGuardSources(args); // inside the try: an unreadable /etc/classroomguard is exit 78
+    if (builder.Configuration.GetSection("Influx").Exists())
+    {
+        builder.Services.AddInfluxTimeSeries(); // per-second DNS activity (the policy writes it when a writer is registered)
+    }
+
+    builder.Services.AddDnsFilter();
     using var host = builder.Build();
     await host.RunAsync();
     return 0;
@@ -25,6 +24,11 @@ catch (OptionsValidationException e)
 {
     // Bad configuration: say which setting, exit EX_CONFIG so systemd does not restart in a loop.
     Console.Error.WriteLine("ClassroomGuard.DnsFilter: invalid configuration: " + e.Message);
+    return 78;
+}
+catch (ConfigurationFolderException e)
+{
+    Console.Error.WriteLine("ClassroomGuard.DnsFilter: " + e.Message);
     return 78;
 }
 catch (InvalidOperationException e) when (e.InnerException is FormatException)

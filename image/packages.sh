@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# The Debian 12 packages ClassroomGuard needs, in one place, sourced by image/setup.sh and .ci/run.
+# The Debian 12 packages ClassroomGuard needs, in one place, sourced by image/setup.sh and tests/run.sh
+# (which installs TEST_PACKAGES itself, so the README's test command works on a fresh machine).
 # Add a package here (in the right list) when a component starts to need it.
 
 # What the appliance runs with.
@@ -25,6 +26,8 @@ TEST_PACKAGES=(
   # Sniffer tests: real traffic in network namespaces, tshark as the oracle (tests must run as root).
   iproute2         # ip netns, veth pairs
   ethtool          # segmentation offload off on the test veths (wire-sized TCP segments)
+  libcap2-bin      # setcap: the sniffer's file-capability test (iputils-ping only recommends it)
+  procps           # kill: SIGINT to captures and the sniffer (absent from minimal images)
   tcpdump          # writes the captures; its -r rate is the benchmark's baseline
   tshark           # the oracle (answer "no" to wireshark-common's setuid question; non-interactive installs do)
   dnsmasq-base     # DNS and DHCP server in the server namespace (binary only: no system service on port 53)
@@ -35,6 +38,7 @@ TEST_PACKAGES=(
   time             # /usr/bin/time: CPU seconds of each contender in bench/sniffer.sh
   bc               # arithmetic in bench/sniffer.sh
   xvfb             # agent tests: a real X server for the screen blank (issue #5)
+  xfonts-base      # agent tests: Xvfb's fixed/cursor fonts; without them the blank's message draws nothing (xvfb only recommends them)
   x11-utils        # agent tests: xwininfo (our window mapped, full screen, override-redirect, stacking)
   x11-apps         # agent tests: xwd (screenshot) and xeyes (a window that tries to cover the blank)
   imagemagick      # agent tests: convert xwd to PNG and raw RGB for the pixel check
@@ -68,12 +72,20 @@ install_packages() {
   if [ ! -e "$policy" ]; then
     printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy" && created_policy=1
   fi
-  local rc=0
-  { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null &&
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; } || rc=$?
+  # apt and debconf talk on stderr even when all is well ("debconf: delaying package configuration, since
+  # apt-utils is not installed"): everything goes to a log, shown only when the install fails. Another apt
+  # run holding the dpkg lock is waited for, not failed on.
+  local rc=0 apt_log
+  apt_log=$(mktemp /tmp/classroomguard-apt.XXXXXX)
+  { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -q &&
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}"; } \
+    >"$apt_log" 2>&1 || rc=$?
   [ "$created_policy" -eq 1 ] && rm -f "$policy"
   if [ "$rc" -ne 0 ]; then
-    echo "error: apt-get could not install: ${missing[*]} (exit $rc)" >&2
+    echo "error: apt-get could not install: ${missing[*]} (exit $rc); its last lines:" >&2
+    tail -n 25 "$apt_log" >&2
+    rm -f "$apt_log"
     return "$rc"
   fi
+  rm -f "$apt_log"
 }

@@ -13,7 +13,8 @@
 #   CG_INFLUX_URL        use this external InfluxDB instead of starting a local one
 #   CG_INFLUX_PORT       local InfluxDB HTTP port, loopback only (default 8086)
 #   CG_INFLUX_RPC_PORT   local InfluxDB backup/RPC port, loopback only (default 8088)
-#   CG_DNS_LISTEN        where the DNS filter answers, comma-separated (default 0.0.0.0:53)
+#   CG_DNS_LISTEN        where the DNS filter answers, comma-separated (default 0.0.0.0:53,[::]:53; IPv4 only
+#                        where the kernel has IPv6 switched off)
 #   CG_DNS_UPSTREAMS     resolvers it forwards to, comma-separated (default: this machine's
 #                        non-loopback nameservers in /etc/resolv.conf)
 #   CG_UT1_DIR           UT1 blocklists to install (default: ../shared/data/ut1 beside the repo)
@@ -63,7 +64,10 @@ external_influx=${CG_INFLUX_URL:-}
 default_user=classroomguard
 [ -n "$prefix" ] && default_user=$(id -un)
 run_as=${CG_RUN_AS:-$default_user}
-dns_listen=${CG_DNS_LISTEN:-0.0.0.0:53}
+# Both families: the school's IPv6 clients must be filtered too (a v4-only filter lets them ask the router instead).
+# /proc/net/if_inet6 is absent only when the kernel runs with ipv6.disable=1, where [::]:53 could not bind.
+if [ -e /proc/net/if_inet6 ]; then default_dns_listen='0.0.0.0:53,[::]:53'; else default_dns_listen=0.0.0.0:53; fi
+dns_listen=${CG_DNS_LISTEN:-$default_dns_listen}
 dns_upstreams=${CG_DNS_UPSTREAMS:-$(resolv_conf_upstreams)}
 ut1_source=${CG_UT1_DIR:-$repo/../shared/data/ut1}
 sniff_interface=${CG_SNIFF_INTERFACE:-}
@@ -174,8 +178,18 @@ chmod 0640 "$etc/appliance.json"
 console_dll=$opt/console/ClassroomGuard.Console.dll
 as_service_user() { run_as_user "$run_as" env CLASSROOMGUARD_CONFIG_DIR="$etc" "$@"; }
 say "Creating or upgrading the state database and provisioning InfluxDB"
-as_service_user "$dotnet_bin" "$console_dll" migrate
-as_service_user "$dotnet_bin" "$console_dll" create-first-admin --username admin
+# The commands' results are on stdout; their log lines (stderr) go to set-up's log, shown only if one fails.
+run_logged() {
+  local rc=0
+  "$@" 2>>"$log/setup.log" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo "error: '$*' failed (exit $rc); its log ($log/setup.log) ends:" >&2
+    tail -n 20 "$log/setup.log" >&2
+    exit "$rc"
+  fi
+}
+run_logged as_service_user "$dotnet_bin" "$console_dll" migrate
+run_logged as_service_user "$dotnet_bin" "$console_dll" create-first-admin --username admin
 
 # 10. Start the console.
 if [ "$use_systemd" -eq 1 ]; then
@@ -223,6 +237,7 @@ if [ -f "$etc/dns.json" ]; then
   first_listen=${dns_listen%%,*}
   dns_host=${first_listen%:*} dns_port=${first_listen##*:}
   [ "$dns_host" = 0.0.0.0 ] && dns_host=127.0.0.1
+  [ "$dns_host" = "[::]" ] && dns_host=::1
   # The Firefox canary is NXDOMAIN only once the policy is loaded: a real readiness check.
   wait_for "the DNS filter" 60 dns_answers_nxdomain "${dns_host//[\[\]]/}" "$dns_port" use-application-dns.net
   dns_status="$dns_listen (settings: $etc/dns.json)"

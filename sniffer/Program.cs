@@ -38,6 +38,11 @@ catch (OptionsValidationException ex)
     await Console.Error.WriteLineAsync("ClassroomGuard.Sniffer: invalid setting: " + string.Join(" ", ex.Failures));
     return 78;
 }
+catch (ConfigurationFolderException ex)
+{
+    await Console.Error.WriteLineAsync("ClassroomGuard.Sniffer: " + ex.Message);
+    return 78;
+}
 catch (StateStoreException ex)
 {
     await Console.Error.WriteLineAsync("ClassroomGuard.Sniffer: " + ex.Message);

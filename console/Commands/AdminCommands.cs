@@ -87,8 +87,9 @@ internal static class AdminCommands
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = settings, DisableDefaults = true });
         builder.Configuration.AddClassroomGuardSources(settings);
-        // The commands print what matters themselves; only problems go to the log.
-        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        // The commands print what matters themselves, on stdout; only problems go to the log, on stderr, so set-up
+        // keeps log lines out of its own output (and in its log) without losing the one-time password.
+        builder.Logging.AddSimpleConsole().AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddClassroomGuardStorage(builder.Configuration);
         return builder.Build();
     }

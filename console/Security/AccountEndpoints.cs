@@ -20,7 +20,7 @@ internal static class AccountEndpoints
 
             Log.SignedOut(logger, ConsoleUser.From(context.User)?.UserName ?? "?");
             await context.SignOutAsync(ConsoleUser.Scheme);
-            return Results.Redirect(AccountPaths.SignIn + "?signedout=1");
+            return Results.Redirect(AccountPaths.SignIn + "?signedout=true");
         }).DisableAntiforgery(); // validated above, explicitly: this endpoint binds no form fields
         return endpoints;
     }

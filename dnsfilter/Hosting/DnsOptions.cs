@@ -12,13 +12,23 @@ public sealed class DnsOptions
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "Dns";
 
-    /// <summary>Listen endpoint used when <see cref="Listen"/> is empty (development: unprivileged port, loopback only).</summary>
+    /// <summary>
+    /// IPv4 listen endpoint used when <see cref="Listen"/> is empty (development: unprivileged port, loopback only).
+    /// <see cref="DefaultListenIPv6"/> is served beside it.
+    /// </summary>
     public const string DefaultListen = "127.0.0.1:5353";
 
     /// <summary>
+    /// IPv6 listen endpoint used beside <see cref="DefaultListen"/> when <see cref="Listen"/> is empty; left out, with a
+    /// warning, where the machine has no IPv6 loopback (IPv6 disabled).
+    /// </summary>
+    public const string DefaultListenIPv6 = "[::1]:5353";
+
+    /// <summary>
     /// Endpoints served over both UDP and TCP, as <c>address:port</c> (<c>0.0.0.0:53</c>, <c>[::]:53</c>, <c>192.168.1.1:53</c>).
-    /// Default: empty, meaning <c>127.0.0.1:5353</c>. Production lists <c>0.0.0.0:53</c> and <c>[::]:53</c>
-    /// (IPv6 sockets are v6-only so both can bind). Port 0 picks a free port (tests).
+    /// Default: empty, meaning <c>127.0.0.1:5353</c> and <c>[::1]:5353</c>. Production (set-up) lists <c>0.0.0.0:53</c>
+    /// and <c>[::]:53</c>: IPv6 sockets are v6-only so both can bind, and the school's IPv6 clients are filtered too.
+    /// Port 0 picks a free port (tests).
     /// </summary>
     public List<string> Listen { get; set; } = [];
 

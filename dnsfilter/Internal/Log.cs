@@ -29,4 +29,7 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Debug, "TCP connection from {Client} ended: {Reason}")]
     public static partial void TcpClosed(ILogger logger, EndPoint? client, string reason);
+
+    [LoggerMessage(9, LogLevel.Warning, "DNS not listening on the default {Endpoint}: {Reason} (IPv6 is off on this machine; set Dns:Listen to silence this)")]
+    public static partial void DefaultIPv6Unavailable(ILogger logger, string endpoint, string reason);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using ClassroomGuard.DnsFilter.Hosting;
 using ClassroomGuard.DnsFilter.Internal;
 using Microsoft.Extensions.Hosting;
@@ -43,7 +44,8 @@ public sealed class DnsServer : IHostedService, IDisposable
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var listen = _options.Listen.Count == 0 ? [DnsOptions.DefaultListen] : _options.Listen;
+        var useDefault = _options.Listen.Count == 0;
+        var listen = useDefault ? [DnsOptions.DefaultListen, DnsOptions.DefaultListenIPv6] : _options.Listen;
         var sockets = _options.UdpSocketsPerEndpoint > 0 ? _options.UdpSocketsPerEndpoint : Environment.ProcessorCount;
         var limit = new TcpConnectionLimit();
         try
@@ -55,7 +57,20 @@ public sealed class DnsServer : IHostedService, IDisposable
                     throw new OptionsValidationException(nameof(DnsOptions), typeof(DnsOptions), [$"Dns:Listen '{text}' is not an address:port."]);
                 }
 
-                var (udp, tcp) = Bind(endpoint, sockets, limit);
+                UdpListener udp;
+                TcpDnsListener tcp;
+                try
+                {
+                    (udp, tcp) = Bind(endpoint, sockets, limit);
+                }
+                catch (SocketException e) when (useDefault && endpoint.AddressFamily == AddressFamily.InterNetworkV6 &&
+                    e.SocketErrorCode is SocketError.AddressFamilyNotSupported or SocketError.AddressNotAvailable)
+                {
+                    // A machine with IPv6 switched off has no ::1: the default still serves IPv4. A listed endpoint fails.
+                    Log.DefaultIPv6Unavailable(_logger, text, e.Message);
+                    continue;
+                }
+
                 _udp.Add(udp);
                 _tcp.Add(tcp);
                 Log.Listening(_logger, "UDP", udp.LocalEndPoint, udp.SocketCount);

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Text.RegularExpressions;
 using ClassroomGuard.Console.Tests.Support;
 using ClassroomGuard.Storage.State;
@@ -93,6 +94,25 @@ public sealed partial class AdminCommandsTests : IDisposable
 
         Assert.Equal(78, result.ExitCode);
         Assert.Contains(named, result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [SupportedOSPlatform("linux")]
+    [InlineData("")] // the service
+    [InlineData("migrate")] // set-up's command
+    public async Task UnreadableConfigFolder_Exits78NamingTheFolder(string command)
+    {
+        // As on an appliance whose /etc/classroomguard the service's user cannot read: a message, not exit 134.
+        var config = Directory.CreateDirectory(Path.Combine(_root.FullName, "etc"));
+        File.SetUnixFileMode(config.FullName, UnixFileMode.None);
+
+        var result = await ConsoleProcess.RunAsync(config.FullName, withoutPrivileges: true, [.. command.Length > 0 ? [command] : Array.Empty<string>(), $"--State:Path={StatePath}",
+            "--Console:Listen=http://127.0.0.1:0", $"--Influx:SpoolDirectory={_root.FullName}/spool"]);
+
+        File.SetUnixFileMode(config.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Assert.True(result.ExitCode == 78, $"exit {result.ExitCode}: {result.Stderr}");
+        Assert.Contains($"cannot read the configuration folder {config.FullName}", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

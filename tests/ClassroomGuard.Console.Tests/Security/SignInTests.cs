@@ -139,10 +139,35 @@ public sealed class SignInTests(ConsoleFixture fixture) : IClassFixture<ConsoleF
         using var response = await session.PostRawAsync("/signout", ("__RequestVerificationToken", await session.TokenAsync()));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/signin", ConsoleSession.LocationOf(response), StringComparison.Ordinal);
+        var location = ConsoleSession.LocationOf(response);
+        Assert.StartsWith("/signin", location, StringComparison.Ordinal);
+
+        // Follow the redirect as a browser does: the page it lands on must render and say so.
+        using var landing = await session.GetAsync(location);
+        var page = await landing.Content.ReadAsStringAsync();
+        Assert.True(landing.StatusCode == HttpStatusCode.OK, $"{location}: HTTP {(int)landing.StatusCode} {page}");
+        Assert.Contains("You have signed out.", page, StringComparison.Ordinal);
+
         using var after = await session.GetAsync("/");
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
         Assert.StartsWith("/signin", ConsoleSession.LocationOf(after), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("?signedout=1", true)] // what earlier versions redirected to: bookmarks keep it
+    [InlineData("?signedout=true", true)]
+    [InlineData("?signedout=banana", true)]
+    [InlineData("?signedout=false", false)]
+    [InlineData("", false)]
+    public async Task SignInPage_AnySignedOutValue_Renders(string query, bool saysSignedOut)
+    {
+        using var session = ConsoleSession.Anonymous(Factory);
+
+        using var response = await session.GetAsync("/signin" + query);
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"HTTP {(int)response.StatusCode} {page}");
+        Assert.Equal(saysSignedOut, page.Contains("You have signed out.", StringComparison.Ordinal));
     }
 
     [Fact]

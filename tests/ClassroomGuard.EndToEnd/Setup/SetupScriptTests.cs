@@ -77,6 +77,8 @@ public sealed partial class SetupScriptTests
             Assert.True(password.Success, "no generated password printed:\n" + first.Stdout);
             Assert.True(password.Groups["pw"].Value.Length >= 20, "generated password is too short");
             Assert.Contains($":{consolePort}/", first.Stdout, StringComparison.Ordinal);
+            // Set-up's own lines only: the commands' and services' log lines go to its log folder.
+            Assert.False(LogLine().IsMatch(first.Stdout + first.Stderr), "a log line leaked into set-up's output:\n" + first.Stdout + first.Stderr);
 
             var etc = Path.Combine(prefix.FullName, "etc/classroomguard");
             await AssertConsoleHealthyAsync(consolePort, Path.Combine(etc, "tls/console.crt"));
@@ -225,4 +227,7 @@ public sealed partial class SetupScriptTests
 
     [GeneratedRegex(@"shown only this once: (?<pw>\S+)")]
     private static partial Regex PasswordLine();
+
+    [GeneratedRegex(@"(?m)^(trce|dbug|info|warn|fail|crit): ")]
+    private static partial Regex LogLine();
 }

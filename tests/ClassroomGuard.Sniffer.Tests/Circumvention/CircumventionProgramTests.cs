@@ -52,8 +52,19 @@ public sealed class CircumventionProgramTests(LabCaptureFixture lab)
     [InlineData("--Sniffer:Circumvention:AlertInterval=00:00:00", "Sniffer:Circumvention:AlertInterval must be between")]
     public async Task Program_BadCircumventionSetting_Exit78NamingIt(string setting, string message)
     {
-        var result = await Tool.RunAsync("dotnet", [Program, "--Sniffer:ReadFile=" + lab.PcapPath, "--State:Path=" + Path.Combine(Path.GetTempPath(), "cg-never.db"), setting]);
-        Assert.Equal(78, result.ExitCode);
-        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+        // Every data path is the test's own (the lists' default is the appliance's /var/lib/classroomguard/lists/ut1);
+        // the setting under test comes last and wins.
+        var dir = Directory.CreateTempSubdirectory("cg-circumvention-bad-");
+        try
+        {
+            var result = await Tool.RunAsync("dotnet", [Program, "--Sniffer:ReadFile=" + lab.PcapPath, "--State:Path=" + Path.Combine(dir.FullName, "never.db"),
+                "--Sniffer:Circumvention:Ut1Directory=" + CircumventionHarness.RealUt1Root, setting]);
+            Assert.Equal(78, result.ExitCode);
+            Assert.Contains(message, result.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.Versioning;
 using System.Text.RegularExpressions;
 using ClassroomGuard.Sniffer.Tests.Support;
+using ClassroomGuard.Tests;
 
 namespace ClassroomGuard.Sniffer.Tests.Hosting;
 
@@ -40,6 +41,25 @@ public sealed partial class SnifferPrivilegeTests(SnifferPrivilegeTests.Lab lab)
 
         Assert.True(result.ExitCode == 78, $"exit {result.ExitCode}: {result.Error}");
         Assert.Contains("Filter 'port banana' does not compile", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnreadableConfigFolder_Exit78NamingIt()
+    {
+        // As on an appliance whose /etc/classroomguard is root's alone (0700): not an unhandled exception (exit 134).
+        var config = Directory.CreateTempSubdirectory("cg-sniffer-unreadable-config-");
+        try
+        {
+            var result = await lab.RunWithConfigAsync(withNetRaw: true, config.FullName, "--Sniffer:Interface=" + lab.Network.ClientInterface);
+
+            Assert.True(result.ExitCode == 78, $"exit {result.ExitCode}: {result.Error}");
+            Assert.Contains($"cannot read the configuration folder {config.FullName}", result.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", result.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            config.Delete(recursive: true);
+        }
     }
 
     [Fact]
@@ -137,16 +157,27 @@ public sealed partial class SnifferPrivilegeTests(SnifferPrivilegeTests.Lab lab)
 
         /// <summary>Runs the sniffer to its end as nobody in the client namespace.</summary>
         internal Task<Tool.Result> RunAsync(bool withNetRaw, params string[] arguments) =>
-            Tool.RunAsync("ip", ["netns", "exec", Network.ClientNamespace, .. AsNobody(withNetRaw), Dotnet, SnifferDll, NoCircumvention, .. arguments], timeout: TimeSpan.FromSeconds(90));
+            RunWithConfigAsync(withNetRaw, HermeticTestEnvironment.ConfigDirectory, arguments);
+
+        /// <summary>Runs the sniffer to its end as nobody in the client namespace, reading its settings from <paramref name="configDirectory"/>.</summary>
+        internal Task<Tool.Result> RunWithConfigAsync(bool withNetRaw, string configDirectory, params string[] arguments) =>
+            Tool.RunAsync("ip", ["netns", "exec", Network.ClientNamespace, .. AsNobody(withNetRaw), .. ConfigEnvironment(configDirectory), Dotnet, SnifferDll, NoCircumvention, .. arguments],
+                timeout: TimeSpan.FromSeconds(90));
 
         /// <summary>Starts the sniffer as nobody in the client namespace, with CAP_NET_RAW as its only capability or with none.</summary>
         internal BackgroundTool Start(bool withNetRaw, params string[] arguments) =>
-            NetworkLab.StartIn(Network.ClientNamespace, "setpriv", [.. AsNobody(withNetRaw).Skip(1), Dotnet, SnifferDll, NoCircumvention, .. arguments]);
+            NetworkLab.StartIn(Network.ClientNamespace, "setpriv", [.. AsNobody(withNetRaw).Skip(1), .. ConfigEnvironment(HermeticTestEnvironment.ConfigDirectory), Dotnet, SnifferDll,
+                NoCircumvention, .. arguments]);
 
         /// <summary>Starts the apphost that carries the file capability, as nobody with no capability of its own.</summary>
         internal BackgroundTool StartWithFileCapability(params string[] arguments) =>
             NetworkLab.StartIn(Network.ClientNamespace, "setpriv", [.. AsNobody(withNetRaw: false, noNewPrivileges: false).Skip(1),
-                "env", "DOTNET_ROOT=" + Path.GetDirectoryName(Dotnet), Path.Combine(_copy!.FullName, "ClassroomGuard.Sniffer"), NoCircumvention, .. arguments]);
+                .. ConfigEnvironment(HermeticTestEnvironment.ConfigDirectory), "DOTNET_ROOT=" + Path.GetDirectoryName(Dotnet),
+                Path.Combine(_copy!.FullName, "ClassroomGuard.Sniffer"), NoCircumvention, .. arguments]);
+
+        // setpriv --reset-env drops the test run's CLASSROOMGUARD_CONFIG_DIR: without it the service would read the
+        // machine's /etc/classroomguard (an installed appliance's mirror port), so it is passed again explicitly.
+        private static string[] ConfigEnvironment(string configDirectory) => ["env", HermeticTestEnvironment.ConfigDirectoryVariable + "=" + configDirectory];
 
         // Capture is what is tested here: circumvention detection would want the UT1 lists and a state database.
         private const string NoCircumvention = "--Sniffer:Circumvention:Enabled=false";
