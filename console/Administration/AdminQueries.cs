@@ -12,7 +12,9 @@ namespace ClassroomGuard.Console.Administration;
 /// </summary>
 internal sealed class AdminQueries(StateStore store, IOptions<StateOptions> stateOptions, TimeProvider time)
 {
-    private static readonly CultureInfo British = CultureInfo.GetCultureInfo("en-GB");
+    // The service runs in globalization-invariant mode: the invariant culture's English day and month names serve a UK school.
+    // Globalization-invariant service: the invariant culture has the English day and month names a UK school reads.
+    private static readonly CultureInfo British = CultureInfo.InvariantCulture;
     private readonly TimeZoneInfo zone = TimeZoneInfo.FindSystemTimeZoneById(stateOptions.Value.TimeZone);
 
     /// <summary>The school's time zone.</summary>

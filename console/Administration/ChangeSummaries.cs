@@ -65,5 +65,5 @@ internal static class ChangeSummaries
     private static string Clock(int minute) => $"{minute / 60:00}:{minute % 60:00}";
 
     private static string Local(DateTimeOffset at, TimeZoneInfo zone)
-        => TimeZoneInfo.ConvertTime(at, zone).ToString("ddd d MMM HH:mm", CultureInfo.GetCultureInfo("en-GB"));
+        => TimeZoneInfo.ConvertTime(at, zone).ToString("ddd d MMM HH:mm", CultureInfo.InvariantCulture);
 }
