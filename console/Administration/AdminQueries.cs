@@ -76,7 +76,7 @@ internal sealed class AdminQueries(StateStore store, IOptions<StateOptions> stat
             d.DisplayName,
             string.Join("  ", d.Macs.Concat(d.Ips)),
             Source(d.Source),
-            When(d.LastSeen),
+            Recently(d.LastSeen),
             d.RoomId,
             d.RoomId is { } r && rooms.TryGetValue(r, out var room) ? room : "No room",
             d.GroupId is { } g && groups.TryGetValue(g, out var group) ? group : "By its address",
@@ -205,6 +205,18 @@ internal sealed class AdminQueries(StateStore store, IOptions<StateOptions> stat
 
     /// <summary>An instant as the school reads it: "Mon 23 Nov 2026, 09:14".</summary>
     public string When(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, zone).ToString("ddd d MMM yyyy, HH:mm", British);
+
+    /// <summary>A recent instant briefly: "Today 09:14", "Yesterday 15:02", "Fri 20 Nov 11:30", or "3 Mar 2025" for an older year.</summary>
+    public string Recently(DateTimeOffset at)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, zone);
+        var today = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).Date;
+        var format = local.Date == today ? "'Today' HH:mm"
+            : local.Date == today.AddDays(-1) ? "'Yesterday' HH:mm"
+            : local.Year == today.Year ? "ddd d MMM HH:mm"
+            : "d MMM yyyy";
+        return local.ToString(format, British);
+    }
 
     private static void Require(ConsoleUser actor)
     {

@@ -38,8 +38,15 @@ public sealed class AdminPagesBrowserTests(ClassroomFixture fixture)
 
             await VisitAsync(page, "/admin/users", "Users", $"admin-users-{size}");
             Assert.True(await page.GetByText("Anna Smith").First.IsVisibleAsync());
+            await ClickUntilAsync(page, "button:has-text('Add a user')", ".mud-dialog");
+            await page.Locator(".mud-dialog form button[type=submit]").ClickAsync();
+            await page.GetByText("Enter a display name.").WaitForAsync(); // each refusal beside its field
+            await page.WaitForTimeoutAsync(400);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot($"admin-user-add-dialog-{size}.png") });
+            await page.ClickAsync(".mud-dialog button:has-text('Cancel')");
             await VisitAsync(page, $"/admin/users/{school.TeacherId}", "Tom Teacher", $"admin-user-detail-{size}");
             await ClickUntilAsync(page, "button:has-text('Disable the account')", ".mud-dialog");
+            await page.WaitForTimeoutAsync(400); // the dialog's opening animation
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot($"admin-user-disable-dialog-{size}.png") });
             await page.ClickAsync(".mud-dialog button:has-text('Cancel')");
 
@@ -53,6 +60,9 @@ public sealed class AdminPagesBrowserTests(ClassroomFixture fixture)
 
             await VisitAsync(page, "/admin/devices", "Devices", $"admin-devices-{size}");
             Assert.True(await page.GetByText("LAPTOP-07").First.IsVisibleAsync());
+            await page.FillAsync("input[aria-label='Search devices']", "LAPTOP-1");
+            await page.GetByText("1-10 of 10").WaitForAsync(); // filtered on the server: LAPTOP-10 to LAPTOP-19
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot($"admin-devices-search-{size}.png") });
             await VisitAsync(page, "/admin/changes", "Changes waiting for approval", $"admin-changes-{size}");
             Assert.True(await page.GetByText("Put LAPTOP-07 in the group").First.IsVisibleAsync());
             await VisitAsync(page, "/admin/audit", "Audit log", $"admin-audit-{size}");
