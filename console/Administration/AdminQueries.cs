@@ -68,7 +68,7 @@ internal sealed class AdminQueries(StateStore store, IOptions<StateOptions> stat
         var found = await store.Devices.QueryAsync(
             new DeviceQuery(filter.Search, filter.RoomId, filter.WithoutRoomOnly, sort, page.Descending, page.Offset, Math.Max(1, page.Limit)), cancellationToken);
         var rooms = (await store.Sites.ListRoomsAsync(null, cancellationToken)).ToDictionary(r => r.Id, r => r.Name);
-        var groups = (await store.Policy.GetSnapshotAsync(cancellationToken)).Groups.ToDictionary(g => g.Id, g => g.Name);
+        var groups = (await store.Policy.GetSnapshotAsync(cancellationToken)).Groups.ToDictionary(g => g.Id);
         var pending = await PendingDeviceGroupsAsync(cancellationToken);
         var rows = found.Devices.Select(d => new DeviceRow(
             d.Id,
@@ -79,8 +79,9 @@ internal sealed class AdminQueries(StateStore store, IOptions<StateOptions> stat
             Recently(d.LastSeen),
             d.RoomId,
             d.RoomId is { } r && rooms.TryGetValue(r, out var room) ? room : "No room",
-            d.GroupId is { } g && groups.TryGetValue(g, out var group) ? group : "By its address",
-            pending.Contains(d.Id))).ToList();
+            d.GroupId is { } g && groups.TryGetValue(g, out var group) ? group.Name : "By its address",
+            pending.Contains(d.Id),
+            d.GroupId is { } k && groups.TryGetValue(k, out var keyed) ? keyed.Key : string.Empty)).ToList();
         return new PageOf<DeviceRow>(rows, found.Total);
     }
 

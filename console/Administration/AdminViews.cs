@@ -39,7 +39,8 @@ public sealed record UserView(
 /// <param name="Room">Room name, or "No room".</param>
 /// <param name="Group">Filtering group name, or how it is filtered without one.</param>
 /// <param name="GroupChangePending">A change of its group waits for approval.</param>
-public sealed record DeviceRow(long Id, string Name, string? SignedIn, string Addresses, string Source, string LastSeen, long? RoomId, string Room, string Group, bool GroupChangePending);
+/// <param name="GroupKey">Its filtering group's key (for the group choice; never shown), or empty when it has none.</param>
+public sealed record DeviceRow(long Id, string Name, string? SignedIn, string Addresses, string Source, string LastSeen, long? RoomId, string Room, string Group, bool GroupChangePending, string GroupKey);
 
 /// <summary>Filters of the device list.</summary>
 /// <param name="Search">Part of a name, user, MAC or IP address.</param>

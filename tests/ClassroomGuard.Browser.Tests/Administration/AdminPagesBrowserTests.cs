@@ -58,11 +58,19 @@ public sealed class AdminPagesBrowserTests(ClassroomFixture fixture)
             Assert.Contains("--pin " + fixture.Appliance.Certificate.Pin, command, StringComparison.Ordinal);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot($"admin-room-token-{size}.png"), FullPage = true });
 
+            var laptop11 = (await fixture.Appliance.Store.Devices.FindByMacAsync("02:42:ac:11:00:0b", CancellationToken.None))!;
             await VisitAsync(page, "/admin/devices", "Devices", $"admin-devices-{size}");
             Assert.True(await page.GetByText("LAPTOP-07").First.IsVisibleAsync());
             await page.FillAsync("input[aria-label='Search devices']", "LAPTOP-1");
             await page.GetByText("1-10 of 10").WaitForAsync(); // filtered on the server: LAPTOP-10 to LAPTOP-19
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot($"admin-devices-search-{size}.png") });
+
+            // The room is changed inline: open LAPTOP-11's room list, choose IT1, and the store has it at once.
+            await page.ClickAsync("tr:has-text('LAPTOP-11') .mud-select");
+            await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('IT1')");
+            await page.GetByText("LAPTOP-11 put in IT1.").WaitForAsync();
+            Assert.Equal(school.RoomId, (await fixture.Appliance.Store.Devices.FindByMacAsync("02:42:ac:11:00:0b", CancellationToken.None))!.RoomId);
+            await fixture.Appliance.Store.Devices.SetRoomAsync(laptop11.Id, null, CancellationToken.None); // as it was, for the other screen size
             await VisitAsync(page, "/admin/changes", "Changes waiting for approval", $"admin-changes-{size}");
             Assert.True(await page.GetByText("Put LAPTOP-07 in the group").First.IsVisibleAsync());
             await VisitAsync(page, "/admin/audit", "Audit log", $"admin-audit-{size}");

@@ -191,6 +191,36 @@ public sealed class AdminComponentTests : IDisposable
     }
 
     [Fact]
+    public async Task Devices_ChangeGroup_ReasonRequiredBesideTheField_ThenWaitsForApproval()
+    {
+        var tech = await school.UserAsync("sam.tech", "Sam Technician", Role.Technician);
+        var device = await school.Store.Devices.ObserveAsync(new DeviceObservation(DateTimeOffset.UtcNow, DeviceSource.Manual, "02:00:00:00:04:01", Hostname: "LAPTOP-07"), Token);
+        await using var ctx = school.Components(tech);
+        var dialogs = ctx.Render<MudDialogProvider>();
+        var popovers = ctx.Render<MudPopoverProvider>();
+        var page = ctx.Render<Devices>();
+        page.WaitForAssertion(() => Assert.Contains("LAPTOP-07", page.Markup, StringComparison.Ordinal), Wait);
+        var ks3 = (await school.Store.Policy.GetSnapshotAsync(Token)).Groups.Single(g => g.Key == "ks3");
+
+        await page.InvokeAsync(() => page.Find("button[aria-label='Propose a filtering group for LAPTOP-07']").Click());
+        dialogs.WaitForAssertion(() => Assert.NotEmpty(dialogs.FindAll("form")), Wait);
+        await dialogs.InvokeAsync(() => dialogs.Find("form").Submit());
+        dialogs.WaitForAssertion(() => Assert.Contains("Say why the device's filtering group should change", dialogs.Markup, StringComparison.Ordinal), Wait);
+        Assert.Empty(await school.Store.ChangeControl.GetPendingAsync(Token));
+
+        await dialogs.InvokeAsync(() => dialogs.Find("form .mud-select .mud-input-control").MouseDown());
+        popovers.WaitForAssertion(() => Assert.Contains(ks3.Name, popovers.Markup, StringComparison.Ordinal), Wait);
+        await popovers.InvokeAsync(() => popovers.FindAll(".mud-list-item").First(i => i.TextContent.Contains(ks3.Name, StringComparison.Ordinal)).Click());
+        await dialogs.InvokeAsync(() => dialogs.Find("form input[maxlength='200']").Input("Year 8 laptop"));
+        await dialogs.InvokeAsync(() => dialogs.Find("form").Submit());
+
+        page.WaitForAssertion(() => Assert.Contains("change waiting for approval", page.Markup, StringComparison.Ordinal), Wait);
+        var pending = Assert.Single(await school.Store.ChangeControl.GetPendingAsync(Token));
+        Assert.Equal(new SetDeviceGroupChange(device, "ks3"), pending.Change);
+        Assert.Equal("Year 8 laptop", pending.Reason);
+    }
+
+    [Fact]
     public async Task Changes_ProposerCannotApprove_AnotherApprovesThroughTheDialog()
     {
         var tech = await school.UserAsync("sam.tech", "Sam Technician", Role.Technician);
