@@ -16,7 +16,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
     public async Task<AdminResult> CreateUserAsync(
         ConsoleUser actor, string? userName, string? displayName, IReadOnlyList<Role> roles, string? password, CancellationToken cancellationToken)
     {
-        if (Deny(actor) is { } denied)
+        if (await DenyAsync(actor, cancellationToken) is { } denied)
         {
             return denied;
         }
@@ -111,7 +111,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
 
     public async Task<AdminResult> CreateSiteAsync(ConsoleUser actor, string? name, CancellationToken cancellationToken)
     {
-        if ((Deny(actor) ?? Invalid(AdminValidation.Name(name, "site name"), AdminFields.Name)) is { } refused)
+        if ((await DenyAsync(actor, cancellationToken) ?? Invalid(AdminValidation.Name(name, "site name"), AdminFields.Name)) is { } refused)
         {
             return refused;
         }
@@ -128,7 +128,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
 
     public async Task<AdminResult> CreateRoomAsync(ConsoleUser actor, long siteId, string? name, CancellationToken cancellationToken)
     {
-        if ((Deny(actor) ?? Invalid(AdminValidation.Name(name, "room name"), AdminFields.Name)) is { } refused)
+        if ((await DenyAsync(actor, cancellationToken) ?? Invalid(AdminValidation.Name(name, "room name"), AdminFields.Name)) is { } refused)
         {
             return refused;
         }
@@ -151,7 +151,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
 
     public async Task<AdminResult> AddDeviceAsync(ConsoleUser actor, string? mac, string? ip, string? hostname, long? roomId, CancellationToken cancellationToken)
     {
-        if (Deny(actor) is { } denied)
+        if (await DenyAsync(actor, cancellationToken) is { } denied)
         {
             return denied;
         }
@@ -184,7 +184,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
 
     public async Task<AdminResult> SetDeviceRoomAsync(ConsoleUser actor, long deviceId, long? roomId, CancellationToken cancellationToken)
     {
-        if (Deny(actor) is { } denied)
+        if (await DenyAsync(actor, cancellationToken) is { } denied)
         {
             return denied;
         }
@@ -211,7 +211,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
     /// </summary>
     public async Task<AdminResult> RemoveRoomAsync(ConsoleUser actor, long roomId, CancellationToken cancellationToken)
     {
-        if (Deny(actor) is { } denied)
+        if (await DenyAsync(actor, cancellationToken) is { } denied)
         {
             return denied;
         }
@@ -229,7 +229,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
     /// <summary>Filtering group is policy: it is proposed through change control and applies when someone else approves it.</summary>
     public async Task<AdminResult> ProposeDeviceGroupAsync(ConsoleUser actor, long deviceId, string? groupKey, string? reason, CancellationToken cancellationToken)
     {
-        if (Deny(actor) is { } denied)
+        if (await DenyAsync(actor, cancellationToken) is { } denied)
         {
             return denied;
         }
@@ -256,7 +256,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
 
     public async Task<AdminResult> DecideChangeAsync(ConsoleUser actor, long changeId, bool approve, string? comment, CancellationToken cancellationToken)
     {
-        if (Deny(actor) is { } denied)
+        if (await DenyAsync(actor, cancellationToken) is { } denied)
         {
             return denied;
         }
@@ -287,7 +287,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
 
     public async Task<(AdminResult Result, NewEnrolmentToken? Token)> CreateTokenAsync(ConsoleUser actor, long roomId, CancellationToken cancellationToken)
     {
-        if (Deny(actor) is { } denied)
+        if (await DenyAsync(actor, cancellationToken) is { } denied)
         {
             return (denied, null);
         }
@@ -304,7 +304,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
 
     public async Task<AdminResult> RevokeTokenAsync(ConsoleUser actor, long tokenId, CancellationToken cancellationToken)
     {
-        if (Deny(actor) is { } denied)
+        if (await DenyAsync(actor, cancellationToken) is { } denied)
         {
             return denied;
         }
@@ -325,9 +325,12 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
         return device.Hostname ?? device.DisplayName ?? device.Macs.FirstOrDefault() ?? device.Ips.FirstOrDefault() ?? "unnamed device";
     }
 
-    private AdminResult? Deny(ConsoleUser actor, [System.Runtime.CompilerServices.CallerMemberName] string action = "")
+    // The session's roles are re-checked every 30 s (CircuitAuthenticationStateProvider); the account as stored now is
+    // checked on every action too, so a technician disabled or demoted a moment ago can do nothing more.
+    private async Task<AdminResult?> DenyAsync(ConsoleUser actor, CancellationToken cancellationToken, [System.Runtime.CompilerServices.CallerMemberName] string action = "")
     {
-        if (actor.IsAdministration)
+        var account = await store.Users.GetAsync(actor.Id, cancellationToken);
+        if (actor.IsAdministration && account is { Disabled: false } && Policies.AdministrationRoles.Any(account.IsIn))
         {
             return null;
         }
@@ -343,7 +346,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
 
     private async Task<(UserAccount? Target, AdminResult? Refusal)> TargetAsync(ConsoleUser actor, long userId, CancellationToken cancellationToken)
     {
-        if (Deny(actor) is { } denied)
+        if (await DenyAsync(actor, cancellationToken) is { } denied)
         {
             return (null, denied);
         }

@@ -239,6 +239,23 @@ public sealed class AdminActionsTests : IDisposable
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => context.Queries.AuditAsync(outsider, new AuditFilter(null, null, null, null), new PageRequest(null, false, 0, 10), Token));
     }
 
-    private async Task<ConsoleUser> TechnicianAsync()
-        => AdminTestContext.Actor(await context.UserAsync("admin.tech", "Admin Tech", Role.Technician));
+    [Fact]
+    public async Task Action_ByATechnicianDisabledOrDemotedSinceSigningIn_Refused()
+    {
+        var admin = AdminTestContext.Actor(await context.UserAsync("the.admin", "The Admin", Role.Administrator));
+        var tech = await TechnicianAsync(); // the session still says Technician
+        var other = await TechnicianAsync("other.tech");
+        await Actions.SetRolesAsync(admin, tech.Id, [Role.Teacher], Token);
+        await Actions.SetDisabledAsync(admin, other.Id, true, Token);
+
+        var demoted = await Actions.CreateSiteAsync(tech, "Demoted site", Token);
+        var disabled = await Actions.CreateSiteAsync(other, "Disabled site", Token);
+
+        Assert.Equal("Only a technician or administrator can do that.", demoted.Message);
+        Assert.Equal("Only a technician or administrator can do that.", disabled.Message);
+        Assert.Empty(await Store.Sites.ListSitesAsync(Token));
+    }
+
+    private async Task<ConsoleUser> TechnicianAsync(string userName = "admin.tech")
+        => AdminTestContext.Actor(await context.UserAsync(userName, "Admin Tech", Role.Technician));
 }
