@@ -57,6 +57,10 @@ public sealed class AdminPagesBrowserTests(ClassroomFixture fixture)
             Assert.StartsWith("sudo classroomguard-agent-enrol --console https://127.0.0.1:", command, StringComparison.Ordinal);
             Assert.Contains("--pin " + fixture.Appliance.Certificate.Pin, command, StringComparison.Ordinal);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot($"admin-room-token-{size}.png"), FullPage = true });
+            await page.ClickAsync("button[aria-label='Use the dark theme']"); // the token and command stay readable in the dark theme
+            await page.Locator("button[aria-label='Use the light theme']").WaitForAsync();
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot($"admin-room-token-dark-{size}.png"), FullPage = true });
+            await page.ClickAsync("button[aria-label='Use the light theme']");
 
             var laptop11 = (await fixture.Appliance.Store.Devices.FindByMacAsync("02:42:ac:11:00:0b", CancellationToken.None))!;
             await VisitAsync(page, "/admin/devices", "Devices", $"admin-devices-{size}");
