@@ -16,19 +16,19 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
     public async Task<AdminResult> CreateUserAsync(
         ConsoleUser actor, string? userName, string? displayName, IReadOnlyList<Role> roles, string? password, CancellationToken cancellationToken)
     {
-        if (Deny(actor) is { } denied)
+        if (await DenyAsync(actor, cancellationToken) is { } denied)
         {
             return denied;
         }
 
-        var problem = AdminValidation.UserName(userName)
-            ?? AdminValidation.Name(displayName, "display name")
-            ?? (roles.Count == 0 ? "Tick at least one role." : null)
-            ?? (roles.Contains(Role.Administrator) && !actor.IsAdministrator ? "Only an administrator can make someone an administrator." : null)
-            ?? AdminValidation.Password(password, userName);
+        var problem = Invalid(AdminValidation.UserName(userName), AdminFields.UserName)
+            ?? Invalid(AdminValidation.Name(displayName, "display name"), AdminFields.DisplayName)
+            ?? Invalid(roles.Count == 0 ? "Tick at least one role." : null, AdminFields.Roles)
+            ?? Invalid(roles.Contains(Role.Administrator) && !actor.IsAdministrator ? "Only an administrator can make someone an administrator." : null, AdminFields.Roles)
+            ?? Invalid(AdminValidation.Password(password, userName), AdminFields.Password);
         if (problem is not null)
         {
-            return AdminResult.Refused(problem);
+            return problem;
         }
 
         // The administrator chose this password, so the new user must choose their own at first sign-in.
@@ -36,9 +36,9 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
         return outcome switch
         {
             CreateUserOutcome.Created => await AuditAsync(actor, "user.create", $"user '{user!.UserName}'", "roles " + string.Join(", ", user.Roles), $"Created {user.UserName}. They will choose their own password when they first sign in.", cancellationToken),
-            CreateUserOutcome.UserNameTaken => AdminResult.Refused($"A user named '{userName.Trim()}' already exists."),
-            CreateUserOutcome.PasswordTooShort => AdminResult.Refused(AdminValidation.Password(string.Empty, null)!),
-            _ => AdminResult.Refused("Tick at least one role."),
+            CreateUserOutcome.UserNameTaken => AdminResult.Refused($"A user named '{userName.Trim()}' already exists.", AdminFields.UserName),
+            CreateUserOutcome.PasswordTooShort => AdminResult.Refused(AdminValidation.Password(string.Empty, null)!, AdminFields.Password),
+            _ => AdminResult.Refused("Tick at least one role.", AdminFields.Roles),
         };
     }
 
@@ -52,18 +52,18 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
 
         if (roles.Count == 0)
         {
-            return AdminResult.Refused("Tick at least one role (to stop someone signing in, disable the account).");
+            return AdminResult.Refused("Tick at least one role (to stop someone signing in, disable the account).", AdminFields.Roles);
         }
 
         if (roles.Contains(Role.Administrator) != target.IsIn(Role.Administrator) && !actor.IsAdministrator)
         {
-            return AdminResult.Refused("Only an administrator can grant or remove the Administrator role.");
+            return AdminResult.Refused("Only an administrator can grant or remove the Administrator role.", AdminFields.Roles);
         }
 
         return await store.Users.SetRolesAsync(userId, roles, cancellationToken) switch
         {
-            UpdateUserOutcome.Updated => await AuditAsync(actor, "user.roles", $"user '{target.UserName}'", "roles " + string.Join(", ", roles), $"{target.UserName} now holds: {string.Join(", ", roles)}.", cancellationToken),
-            UpdateUserOutcome.LastAdministrator => AdminResult.Refused($"{target.UserName} is the last enabled administrator: make someone else an administrator first."),
+            UpdateUserOutcome.Updated => await AuditAsync(actor, "user.roles", $"user '{target.UserName}'", "roles " + string.Join(", ", roles), $"{target.UserName} now holds: {RoleNames.List(roles)}.", cancellationToken),
+            UpdateUserOutcome.LastAdministrator => AdminResult.Refused($"{target.UserName} is the last enabled administrator: make someone else an administrator first.", AdminFields.Roles),
             _ => AdminResult.Refused("No such user."),
         };
     }
@@ -99,7 +99,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
 
         if (AdminValidation.Password(password, target.UserName) is { } problem)
         {
-            return AdminResult.Refused(problem);
+            return AdminResult.Refused(problem, AdminFields.Password);
         }
 
         return await store.Users.SetPasswordAsync(userId, password!, mustChangePassword: true, cancellationToken) switch
@@ -111,7 +111,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
 
     public async Task<AdminResult> CreateSiteAsync(ConsoleUser actor, string? name, CancellationToken cancellationToken)
     {
-        if ((Deny(actor) ?? Invalid(AdminValidation.Name(name, "site name"))) is { } refused)
+        if ((await DenyAsync(actor, cancellationToken) ?? Invalid(AdminValidation.Name(name, "site name"), AdminFields.Name)) is { } refused)
         {
             return refused;
         }
@@ -119,7 +119,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
         var sites = await store.Sites.ListSitesAsync(cancellationToken);
         if (sites.Any(s => string.Equals(s.Name, name!.Trim(), StringComparison.OrdinalIgnoreCase)))
         {
-            return AdminResult.Refused($"A site named '{name!.Trim()}' already exists.");
+            return AdminResult.Refused($"A site named '{name!.Trim()}' already exists.", AdminFields.Name);
         }
 
         var site = await store.Sites.CreateSiteAsync(name!.Trim(), cancellationToken);
@@ -128,7 +128,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
 
     public async Task<AdminResult> CreateRoomAsync(ConsoleUser actor, long siteId, string? name, CancellationToken cancellationToken)
     {
-        if ((Deny(actor) ?? Invalid(AdminValidation.Name(name, "room name"))) is { } refused)
+        if ((await DenyAsync(actor, cancellationToken) ?? Invalid(AdminValidation.Name(name, "room name"), AdminFields.Name)) is { } refused)
         {
             return refused;
         }
@@ -136,13 +136,13 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
         var site = (await store.Sites.ListSitesAsync(cancellationToken)).FirstOrDefault(s => s.Id == siteId);
         if (site is null)
         {
-            return AdminResult.Refused("Choose the site the room is on (add a site first if there is none).");
+            return AdminResult.Refused("Choose the site the room is on (add a site first if there is none).", AdminFields.SiteId);
         }
 
         var rooms = await store.Sites.ListRoomsAsync(siteId, cancellationToken);
         if (rooms.Any(r => string.Equals(r.Name, name!.Trim(), StringComparison.OrdinalIgnoreCase)))
         {
-            return AdminResult.Refused($"A room named '{name!.Trim()}' already exists on {site.Name}.");
+            return AdminResult.Refused($"A room named '{name!.Trim()}' already exists on {site.Name}.", AdminFields.Name);
         }
 
         var room = await store.Sites.CreateRoomAsync(siteId, name!.Trim(), cancellationToken);
@@ -151,7 +151,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
 
     public async Task<AdminResult> AddDeviceAsync(ConsoleUser actor, string? mac, string? ip, string? hostname, long? roomId, CancellationToken cancellationToken)
     {
-        if (Deny(actor) is { } denied)
+        if (await DenyAsync(actor, cancellationToken) is { } denied)
         {
             return denied;
         }
@@ -159,7 +159,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
         var name = string.IsNullOrWhiteSpace(hostname) ? null : hostname.Trim();
         if (name is not null && AdminValidation.Name(name, "device name") is { } bad)
         {
-            return AdminResult.Refused(bad);
+            return AdminResult.Refused(bad, AdminFields.Name);
         }
 
         long id;
@@ -170,7 +170,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
         }
         catch (ArgumentException)
         {
-            return AdminResult.Refused("Enter the device's MAC address (like 3c:22:fb:12:34:56) or IP address (like 10.1.20.31), or both.");
+            return AdminResult.Refused("Enter the device's MAC address (like 3c:22:fb:12:34:56) or IP address (like 10.1.20.31), or both.", AdminFields.Address);
         }
 
         if (roomId is { } room)
@@ -178,12 +178,13 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
             await store.Devices.SetRoomAsync(id, room, cancellationToken);
         }
 
-        return await AuditAsync(actor, "device.add", $"device {id}", $"mac {Blank(mac) ?? "-"}, ip {Blank(ip) ?? "-"}, name {name ?? "-"}", $"Device {name ?? Blank(mac) ?? Blank(ip)} added.", cancellationToken);
+        var label = name ?? Blank(mac) ?? Blank(ip);
+        return await AuditAsync(actor, "device.add", $"device '{label}'", $"mac {Blank(mac) ?? "-"}, ip {Blank(ip) ?? "-"}, name {name ?? "-"}", $"Device {label} added.", cancellationToken);
     }
 
     public async Task<AdminResult> SetDeviceRoomAsync(ConsoleUser actor, long deviceId, long? roomId, CancellationToken cancellationToken)
     {
-        if (Deny(actor) is { } denied)
+        if (await DenyAsync(actor, cancellationToken) is { } denied)
         {
             return denied;
         }
@@ -194,25 +195,53 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
             return AdminResult.Refused("No such room.");
         }
 
-        if (!await store.Devices.SetRoomAsync(deviceId, roomId, cancellationToken))
+        var device = await store.Devices.GetAsync(deviceId, cancellationToken);
+        if (device is null || !await store.Devices.SetRoomAsync(deviceId, roomId, cancellationToken))
         {
             return AdminResult.Refused("No such device.");
         }
 
-        return await AuditAsync(actor, "device.room", $"device {deviceId}", room is null ? "no room" : $"room '{room.Name}'", room is null ? "Device taken out of its room." : $"Device put in {room.Name}.", cancellationToken);
+        var label = DeviceLabel(device);
+        return await AuditAsync(actor, "device.room", $"device '{label}'", room is null ? "no room" : $"room '{room.Name}'", room is null ? $"{label} taken out of its room." : $"{label} put in {room.Name}.", cancellationToken);
+    }
+
+    /// <summary>
+    /// Removes a room. Its devices stay in the inventory without a room and its enrolment tokens stop working; the
+    /// page asks for confirmation first.
+    /// </summary>
+    public async Task<AdminResult> RemoveRoomAsync(ConsoleUser actor, long roomId, CancellationToken cancellationToken)
+    {
+        if (await DenyAsync(actor, cancellationToken) is { } denied)
+        {
+            return denied;
+        }
+
+        var room = (await store.Sites.ListRoomsAsync(null, cancellationToken)).FirstOrDefault(r => r.Id == roomId);
+        var site = room is null ? null : (await store.Sites.ListSitesAsync(cancellationToken)).FirstOrDefault(s => s.Id == room.SiteId);
+        if (room is null || !await store.Sites.RemoveRoomAsync(roomId, cancellationToken))
+        {
+            return AdminResult.Refused("No such room: it may have been removed already.");
+        }
+
+        return await AuditAsync(actor, "room.remove", $"room '{room.Name}'", site is null ? string.Empty : $"site '{site.Name}'", $"Room {room.Name} removed. Its devices are kept without a room.", cancellationToken);
     }
 
     /// <summary>Filtering group is policy: it is proposed through change control and applies when someone else approves it.</summary>
     public async Task<AdminResult> ProposeDeviceGroupAsync(ConsoleUser actor, long deviceId, string? groupKey, string? reason, CancellationToken cancellationToken)
     {
-        if (Deny(actor) is { } denied)
+        if (await DenyAsync(actor, cancellationToken) is { } denied)
         {
             return denied;
         }
 
         if (string.IsNullOrWhiteSpace(reason))
         {
-            return AdminResult.Refused("Say why the device's filtering group should change: the reason goes in the change-control log.");
+            return AdminResult.Refused("Say why the device's filtering group should change: the reason goes in the change-control log.", AdminFields.Reason);
+        }
+
+        if (reason.Trim().Length > AdminValidation.MaxReasonLength)
+        {
+            return AdminResult.Refused($"A reason is at most {AdminValidation.MaxReasonLength} characters.", AdminFields.Reason);
         }
 
         var result = await store.ChangeControl.ProposeAsync(actor.Id, new SetDeviceGroupChange(deviceId, string.IsNullOrEmpty(groupKey) ? null : groupKey), reason.Trim(), cancellationToken);
@@ -222,19 +251,24 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
         }
 
         Log.AdminAction(logger, actor.UserName, "device.group.propose", $"device {deviceId}");
-        return AdminResult.Done($"Change {result.Entry!.ChangeId} proposed: it applies once another technician or administrator approves it.");
+        return AdminResult.Done($"Change {result.Entry!.ChangeId} proposed: it applies once another technician or administrator approves it under Approvals.");
     }
 
     public async Task<AdminResult> DecideChangeAsync(ConsoleUser actor, long changeId, bool approve, string? comment, CancellationToken cancellationToken)
     {
-        if (Deny(actor) is { } denied)
+        if (await DenyAsync(actor, cancellationToken) is { } denied)
         {
             return denied;
         }
 
         if (!approve && string.IsNullOrWhiteSpace(comment))
         {
-            return AdminResult.Refused("Say why the change is rejected: the reason goes in the change-control log.");
+            return AdminResult.Refused("Say why the change is rejected: the reason goes in the change-control log.", AdminFields.Comment);
+        }
+
+        if (comment?.Trim().Length > AdminValidation.MaxReasonLength)
+        {
+            return AdminResult.Refused($"A comment is at most {AdminValidation.MaxReasonLength} characters.", AdminFields.Comment);
         }
 
         var result = approve
@@ -242,7 +276,9 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
             : await store.ChangeControl.RejectAsync(actor.Id, changeId, comment!.Trim(), cancellationToken);
         if (!result.Succeeded)
         {
-            return AdminResult.Refused(result.Detail ?? "The decision was refused.");
+            return AdminResult.Refused(result.Refusal == ChangeRefusal.SameUser
+                ? $"You proposed change {changeId} yourself. A change must be approved by someone other than its proposer: ask another technician or administrator to approve it."
+                : result.Detail ?? "The decision was refused.");
         }
 
         Log.AdminAction(logger, actor.UserName, approve ? "change.approve" : "change.reject", $"change {changeId}");
@@ -251,7 +287,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
 
     public async Task<(AdminResult Result, NewEnrolmentToken? Token)> CreateTokenAsync(ConsoleUser actor, long roomId, CancellationToken cancellationToken)
     {
-        if (Deny(actor) is { } denied)
+        if (await DenyAsync(actor, cancellationToken) is { } denied)
         {
             return (denied, null);
         }
@@ -268,7 +304,7 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
 
     public async Task<AdminResult> RevokeTokenAsync(ConsoleUser actor, long tokenId, CancellationToken cancellationToken)
     {
-        if (Deny(actor) is { } denied)
+        if (await DenyAsync(actor, cancellationToken) is { } denied)
         {
             return denied;
         }
@@ -282,16 +318,35 @@ internal sealed class AdminActions(StateStore store, IOptions<ConsoleOptions> op
         return AdminResult.Done("Token revoked: no agent can enrol with it any more.");
     }
 
-    private static AdminResult? Deny(ConsoleUser actor)
-        => actor.IsAdministration ? null : AdminResult.Refused("Only a technician or administrator can do that.");
+    /// <summary>How a device is named to people: its hostname, else the signed-in user, else an address.</summary>
+    public static string DeviceLabel(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return device.Hostname ?? device.DisplayName ?? device.Macs.FirstOrDefault() ?? device.Ips.FirstOrDefault() ?? "unnamed device";
+    }
 
-    private static AdminResult? Invalid(string? problem) => problem is null ? null : AdminResult.Refused(problem);
+    // The session's roles are re-checked every 30 s (CircuitAuthenticationStateProvider); the account as stored now is
+    // checked on every action too, so a technician disabled or demoted a moment ago can do nothing more.
+    private async Task<AdminResult?> DenyAsync(ConsoleUser actor, CancellationToken cancellationToken, [System.Runtime.CompilerServices.CallerMemberName] string action = "")
+    {
+        var account = await store.Users.GetAsync(actor.Id, cancellationToken);
+        if (actor.IsAdministration && account is { Disabled: false } && Policies.AdministrationRoles.Any(account.IsIn))
+        {
+            return null;
+        }
+
+        const string Reason = "Only a technician or administrator can do that.";
+        Log.AdminActionRefused(logger, actor.UserName, action, Reason);
+        return AdminResult.Refused(Reason);
+    }
+
+    private static AdminResult? Invalid(string? problem, string field) => problem is null ? null : AdminResult.Refused(problem, field);
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private async Task<(UserAccount? Target, AdminResult? Refusal)> TargetAsync(ConsoleUser actor, long userId, CancellationToken cancellationToken)
     {
-        if (Deny(actor) is { } denied)
+        if (await DenyAsync(actor, cancellationToken) is { } denied)
         {
             return (null, denied);
         }

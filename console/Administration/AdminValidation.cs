@@ -9,6 +9,9 @@ public static partial class AdminValidation
     /// <summary>Longest display, site or room name.</summary>
     public const int MaxNameLength = 64;
 
+    /// <summary>Longest reason or comment written to the change-control log.</summary>
+    public const int MaxReasonLength = 200;
+
     /// <summary>Longest password accepted (hashing cost is bounded).</summary>
     public const int MaxPasswordLength = 256;
 
@@ -67,38 +70,6 @@ public static partial class AdminValidation
         }
 
         return null;
-    }
-
-    /// <summary>Roles from the form's tick boxes.</summary>
-    public static IReadOnlyList<Role> Roles(bool teacher, bool technician, bool safeguardingLead, bool governor, bool administrator)
-    {
-        var roles = new List<Role>();
-        if (teacher)
-        {
-            roles.Add(Role.Teacher);
-        }
-
-        if (technician)
-        {
-            roles.Add(Role.Technician);
-        }
-
-        if (safeguardingLead)
-        {
-            roles.Add(Role.SafeguardingLead);
-        }
-
-        if (governor)
-        {
-            roles.Add(Role.Governor);
-        }
-
-        if (administrator)
-        {
-            roles.Add(Role.Administrator);
-        }
-
-        return roles;
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$", RegexOptions.CultureInvariant)]

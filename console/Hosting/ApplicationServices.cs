@@ -67,7 +67,7 @@ internal static class ApplicationServices
         services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
 
         services.AddSingleton<SignInService>();
-        services.AddScoped<AdminActions>();
+        services.AddAdministration();
         services.AddAgentHub();
         services.AddClassroomLive();
         services.AddScoped<RoomAccess>();

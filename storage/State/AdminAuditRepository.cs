@@ -41,6 +41,38 @@ public sealed class AdminAuditRepository
                 ("$l", limit)),
             cancellationToken);
 
+    /// <summary>
+    /// One page of entries matching <paramref name="query"/> (actor, kind, period), newest first unless asked
+    /// otherwise, with the number that match in all: the console's audit grid pages on the server.
+    /// </summary>
+    public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+        const string Where = """
+            WHERE ($actor IS NULL OR actor_id = $actor)
+              AND ($prefix IS NULL OR substr(action, 1, length($prefix)) = $prefix)
+              AND ($from IS NULL OR at >= $from)
+              AND ($until IS NULL OR at < $until)
+            """;
+        (string, object?)[] args =
+        [
+            ("$actor", query.ActorId), ("$prefix", string.IsNullOrEmpty(query.ActionPrefix) ? null : query.ActionPrefix),
+            ("$from", Sql.Ms(query.From)), ("$until", Sql.Ms(query.Until)),
+        ];
+        var order = query.OldestFirst ? "ASC" : "DESC";
+        return db.ReadAsync(tx =>
+        {
+            var total = tx.Long($"SELECT count(*) FROM admin_audit {Where}", args) ?? 0;
+            var entries = tx.Query(
+                $"SELECT id, at, actor_id, actor_name, action, target, detail FROM admin_audit {Where} ORDER BY id {order} LIMIT $l OFFSET $o",
+                r => new AuditEntry(r.GetInt64(0), Sql.Time(r, 1), r.GetInt64(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6)),
+                [.. args, ("$l", query.Limit), ("$o", query.Offset)]);
+            return new AuditPage(entries, (int)total);
+        }, cancellationToken);
+    }
+
     internal static void Append(Tx tx, UserAccount actor, string action, string target, string detail)
         => tx.Execute(
             "INSERT INTO admin_audit (at, actor_id, actor_name, action, target, detail) VALUES ($at, $id, $name, $a, $t, $d)",

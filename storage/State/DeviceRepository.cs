@@ -61,6 +61,49 @@ public sealed class DeviceRepository
             tx => Load(tx, $"SELECT {Columns} FROM devices d WHERE $room IS NULL OR d.room_id = $room ORDER BY d.id", ("$room", roomId)),
             cancellationToken);
 
+    /// <summary>
+    /// One page of devices matching <paramref name="query"/>, with the number that match in all: the console's device
+    /// grid pages on the server, so a school with thousands of BYOD sightings never loads them all. The search matches
+    /// part of the name, the signed-in user, a MAC or an IP address.
+    /// </summary>
+    public Task<DevicePage> QueryAsync(DeviceQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+        const string Where = """
+            WHERE ($room IS NULL OR d.room_id = $room)
+              AND ($noroom = 0 OR d.room_id IS NULL)
+              AND ($like IS NULL
+                   OR d.hostname LIKE $like ESCAPE '\' OR d.display_name LIKE $like ESCAPE '\'
+                   OR EXISTS (SELECT 1 FROM device_macs m WHERE m.device_id = d.id AND m.mac LIKE $like ESCAPE '\')
+                   OR EXISTS (SELECT 1 FROM device_ips i WHERE i.device_id = d.id AND i.ip LIKE $like ESCAPE '\'))
+            """;
+        var search = query.Search?.Trim();
+        var like = string.IsNullOrEmpty(search)
+            ? null
+            : "%" + search.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        (string, object?)[] args = [("$room", query.RoomId), ("$noroom", query.WithoutRoomOnly ? 1 : 0), ("$like", like)];
+        var direction = query.Descending ? "DESC" : "ASC";
+
+        // Unnamed devices sort after named ones whichever the direction; the id breaks ties so pages never overlap.
+        var order = query.Sort switch
+        {
+            DeviceSort.LastSeen => $"d.last_seen {direction}, d.id",
+            DeviceSort.Room => $"r.name IS NULL, r.name COLLATE NOCASE {direction}, d.id",
+            _ => $"coalesce(d.hostname, d.display_name) IS NULL, coalesce(d.hostname, d.display_name) COLLATE NOCASE {direction}, d.id",
+        };
+        return db.ReadAsync(tx =>
+        {
+            var total = tx.Long($"SELECT count(*) FROM devices d {Where}", args) ?? 0;
+            var devices = Load(
+                tx,
+                $"SELECT {Columns} FROM devices d LEFT JOIN rooms r ON r.id = d.room_id {Where} ORDER BY {order} LIMIT $l OFFSET $o",
+                [.. args, ("$l", query.Limit), ("$o", query.Offset)]);
+            return new DevicePage(devices, (int)total);
+        }, cancellationToken);
+    }
+
     /// <summary>Puts a device in a room (inventory; not filtering policy). Returns false when the device does not exist.</summary>
     public Task<bool> SetRoomAsync(long deviceId, long? roomId, CancellationToken cancellationToken)
         => db.WriteAsync(

@@ -50,3 +50,38 @@ public sealed record IpAssignment(string Ip, long DeviceId, DateTimeOffset From,
 /// <param name="DeviceId">The device.</param>
 /// <param name="RoomId">The device's room, if any.</param>
 public sealed record IpHolder(string Ip, long DeviceId, long? RoomId);
+
+/// <summary>How a device list is ordered.</summary>
+public enum DeviceSort
+{
+    /// <summary>By hostname (or signed-in user when there is none); unnamed devices last.</summary>
+    Name,
+
+    /// <summary>By when it was last seen.</summary>
+    LastSeen,
+
+    /// <summary>By room name; devices without a room last.</summary>
+    Room,
+}
+
+/// <summary>Which devices to read, one page at a time.</summary>
+/// <param name="Search">Part of a name, signed-in user, MAC or IP address; null or blank matches every device.</param>
+/// <param name="RoomId">Only devices in this room.</param>
+/// <param name="WithoutRoomOnly">Only devices in no room.</param>
+/// <param name="Sort">Order.</param>
+/// <param name="Descending">Reverse the order.</param>
+/// <param name="Offset">Devices to skip (paging).</param>
+/// <param name="Limit">Most devices to return (at least 1).</param>
+public sealed record DeviceQuery(
+    string? Search = null,
+    long? RoomId = null,
+    bool WithoutRoomOnly = false,
+    DeviceSort Sort = DeviceSort.Name,
+    bool Descending = false,
+    int Offset = 0,
+    int Limit = 50);
+
+/// <summary>One page of devices.</summary>
+/// <param name="Devices">The devices of this page.</param>
+/// <param name="Total">How many devices match in all pages.</param>
+public sealed record DevicePage(IReadOnlyList<Device> Devices, int Total);

@@ -39,3 +39,25 @@ public sealed record NewEnrolmentToken(EnrolmentToken Token, string Secret);
 /// <param name="Target">What it was done to, e.g. <c>user 'jsmith'</c>.</param>
 /// <param name="Detail">Anything else worth keeping (roles given, room moved to); never a password or token.</param>
 public sealed record AuditEntry(long Id, DateTimeOffset At, long ActorId, string ActorName, string Action, string Target, string Detail);
+
+/// <summary>Which audit entries to read: every criterion left null matches everything.</summary>
+/// <param name="ActorId">Only actions by this user.</param>
+/// <param name="ActionPrefix">Only actions whose key starts with this, e.g. <c>user.</c> for every account action.</param>
+/// <param name="From">Only actions at or after this instant.</param>
+/// <param name="Until">Only actions before this instant.</param>
+/// <param name="Offset">Entries to skip (paging).</param>
+/// <param name="Limit">Most entries to return (at least 1).</param>
+/// <param name="OldestFirst">Oldest first instead of newest first.</param>
+public sealed record AuditQuery(
+    long? ActorId = null,
+    string? ActionPrefix = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? Until = null,
+    int Offset = 0,
+    int Limit = 50,
+    bool OldestFirst = false);
+
+/// <summary>One page of audit entries.</summary>
+/// <param name="Entries">The entries of this page.</param>
+/// <param name="Total">How many entries match in all pages.</param>
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, int Total);

@@ -54,6 +54,13 @@ public sealed class SiteRepository
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Removes a room: its devices stay in the inventory without a room, its enrolment tokens stop working (they are
+    /// deleted with it), and past teacher actions and incidents keep their own record. False when there is no such room.
+    /// </summary>
+    public Task<bool> RemoveRoomAsync(long roomId, CancellationToken cancellationToken)
+        => db.WriteAsync(tx => tx.Changed = tx.Execute("DELETE FROM rooms WHERE id = $id", ("$id", roomId)) == 1, cancellationToken);
+
     /// <summary>All sites by name.</summary>
     public Task<IReadOnlyList<Site>> ListSitesAsync(CancellationToken cancellationToken)
         => db.ReadAsync<IReadOnlyList<Site>>(

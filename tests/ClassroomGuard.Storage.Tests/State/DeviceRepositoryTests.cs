@@ -118,4 +118,48 @@ public sealed class DeviceRepositoryTests
         Assert.Equal("staff", entry.GroupKey);
         Assert.Equal(["10.0.0.7"], entry.Ips);
     }
+
+    [Fact]
+    public async Task QueryAsync_SearchRoomSortAndPage_ReturnsThePageAndTotal()
+    {
+        using var context = new StateTestContext();
+        var devices = context.Store.Devices;
+        var site = await context.Store.Sites.CreateSiteAsync("Main", Token);
+        var it1 = await context.Store.Sites.CreateRoomAsync(site.Id, "IT1", Token);
+        var art = await context.Store.Sites.CreateRoomAsync(site.Id, "Art", Token);
+        var t = context.Clock.Now;
+        var ids = new List<long>();
+        for (var i = 0; i < 12; i++)
+        {
+            var id = await devices.ObserveAsync(new DeviceObservation(t.AddMinutes(i), DeviceSource.Sniffer, $"02:00:00:00:00:{i:x2}", $"10.1.20.{i + 10}", $"LAPTOP-{i:00}"), Token);
+            await devices.SetRoomAsync(id, i % 3 == 0 ? null : i % 3 == 1 ? it1.Id : art.Id, Token);
+            ids.Add(id);
+        }
+
+        await devices.ObserveAsync(new DeviceObservation(t, DeviceSource.Agent, Ip: "10.9.9.9"), Token); // no name at all
+
+        var page2 = await devices.QueryAsync(new DeviceQuery(Offset: 5, Limit: 5), Token);
+        var byName = await devices.QueryAsync(new DeviceQuery(Search: "laptop-1"), Token);
+        var byMac = await devices.QueryAsync(new DeviceQuery(Search: "00:0b"), Token);
+        var byIp = await devices.QueryAsync(new DeviceQuery(Search: "10.9.9"), Token);
+        var inIt1 = await devices.QueryAsync(new DeviceQuery(RoomId: it1.Id), Token);
+        var noRoom = await devices.QueryAsync(new DeviceQuery(WithoutRoomOnly: true), Token);
+        var newest = await devices.QueryAsync(new DeviceQuery(Sort: DeviceSort.LastSeen, Descending: true, Limit: 1), Token);
+        var byRoom = await devices.QueryAsync(new DeviceQuery(Sort: DeviceSort.Room, Limit: 100), Token);
+        var wildcard = await devices.QueryAsync(new DeviceQuery(Search: "_"), Token);
+
+        Assert.Equal(13, page2.Total);
+        Assert.Equal(["LAPTOP-05", "LAPTOP-06", "LAPTOP-07", "LAPTOP-08", "LAPTOP-09"], page2.Devices.Select(d => d.Hostname));
+        Assert.Equal(["LAPTOP-10", "LAPTOP-11"], byName.Devices.Select(d => d.Hostname));
+        Assert.Equal(["LAPTOP-11"], byMac.Devices.Select(d => d.Hostname));
+        Assert.Null(Assert.Single(byIp.Devices).Hostname);
+        Assert.Equal(4, inIt1.Total);
+        Assert.All(inIt1.Devices, d => Assert.Equal(it1.Id, d.RoomId));
+        Assert.Equal(5, noRoom.Total); // four of the twelve, and the unnamed one
+        Assert.Equal("LAPTOP-11", Assert.Single(newest.Devices).Hostname);
+        Assert.Equal(13, newest.Total);
+        Assert.Equal(art.Id, byRoom.Devices[0].RoomId); // Art before IT1, no room last
+        Assert.Null(byRoom.Devices[^1].RoomId);
+        Assert.Equal(0, wildcard.Total);
+    }
 }

@@ -1,0 +1,69 @@
+using System.Globalization;
+using ClassroomGuard.Storage.State;
+
+namespace ClassroomGuard.Console.Administration;
+
+/// <summary>The names a change summary needs instead of keys and ids.</summary>
+/// <param name="Snapshot">The current policy: group and category names, schedules.</param>
+/// <param name="Devices">Device labels by id.</param>
+/// <param name="Rooms">Room names by id.</param>
+/// <param name="Zone">The school's time zone, for lesson times.</param>
+internal sealed record PolicyNames(PolicySnapshot Snapshot, IReadOnlyDictionary<long, string> Devices, IReadOnlyDictionary<long, string> Rooms, TimeZoneInfo Zone)
+{
+    public string Group(string? key) => key is null ? "every group" : $"the group {Snapshot.Groups.FirstOrDefault(g => g.Key == key)?.Name ?? key}";
+
+    public string Category(string key) => Snapshot.Categories.FirstOrDefault(c => c.Key == key)?.Name ?? key;
+
+    public string Device(long id) => Devices.TryGetValue(id, out var name) ? name : "a device no longer in the inventory";
+
+    public string Room(long? id) => id is { } r && Rooms.TryGetValue(r, out var name) ? name : "a room no longer on record";
+}
+
+/// <summary>A pending policy change as one readable sentence: "Put LAPTOP-07 in the group Key Stage 3".</summary>
+internal static class ChangeSummaries
+{
+    public static string Describe(PolicyChange change, PolicyNames names) => change switch
+    {
+        SetDeviceGroupChange d => d.GroupKey is null
+            ? $"Filter {names.Device(d.DeviceId)} by its address again (no group of its own)"
+            : $"Put {names.Device(d.DeviceId)} in {names.Group(d.GroupKey)}",
+        BlockCategoryChange b => $"Block {names.Category(b.Category)} for {names.Group(b.GroupKey)}",
+        UnblockCategoryChange u => $"Allow {names.Category(u.Category)} for {names.Group(u.GroupKey)}",
+        AddScheduleChange a => $"{(a.Effect == ScheduleEffect.Allow ? "Allow" : "Block")} {names.Category(a.Category)} for {names.Group(a.GroupKey)} on {Days(a.Days)}, {Clock(a.StartMinute)} to {Clock(a.EndMinute)}",
+        RemoveScheduleChange r => names.Snapshot.Groups.SelectMany(g => g.Schedules).FirstOrDefault(s => s.Id == r.ScheduleId) is { } s
+            ? $"Stop the time rule that {(s.Effect == ScheduleEffect.Allow ? "allows" : "blocks")} {names.Category(s.Category)} for {names.Group(s.GroupKey)} on {Days(s.Days)}, {Clock(s.StartMinute)} to {Clock(s.EndMinute)}"
+            : "Stop a time rule that no longer exists",
+        SetDomainRuleChange r => r.Action switch
+        {
+            RuleAction.Allow => $"Always allow {r.Domain} for {names.Group(r.GroupKey)}",
+            RuleAction.Deny => $"Always block {r.Domain} for {names.Group(r.GroupKey)}",
+            _ => $"Remove the allow or block rule for {r.Domain} ({names.Group(r.GroupKey)})",
+        },
+        SetSafeSearchChange s => $"Set SafeSearch to {s.Mode.ToString().ToLowerInvariant()} for {names.Group(s.GroupKey)}",
+        SetClientMappingChange m => m.GroupKey is null
+            ? $"Stop mapping the {Kind(m.Kind)} {m.Value} to a group"
+            : $"Filter the {Kind(m.Kind)} {m.Value} as {names.Group(m.GroupKey)}",
+        SetDefaultGroupChange g => $"Filter devices no rule names as {names.Group(g.GroupKey)}",
+        TemporaryUnblockChange t => $"Unblock {t.Domain} for {(t.Scope == ActionScope.Room ? "the room " + names.Room(t.RoomId) : names.Device(t.DeviceId ?? 0))} from {Local(t.From, names.Zone)} until {Local(t.Until, names.Zone)}",
+        _ => "A policy change this console has no words for yet",
+    };
+
+    private static string Kind(ClientMappingKind kind) => kind switch
+    {
+        ClientMappingKind.Subnet => "subnet",
+        ClientMappingKind.Ip => "IP address",
+        _ => "MAC address",
+    };
+
+    private static string Days(SchoolDays days) => days switch
+    {
+        SchoolDays.All => "every day",
+        SchoolDays.Weekdays => "school days (Monday to Friday)",
+        _ => string.Join(", ", Enum.GetValues<SchoolDays>().Where(d => d is not (SchoolDays.None or SchoolDays.All or SchoolDays.Weekdays) && days.HasFlag(d))),
+    };
+
+    private static string Clock(int minute) => $"{minute / 60:00}:{minute % 60:00}";
+
+    private static string Local(DateTimeOffset at, TimeZoneInfo zone)
+        => TimeZoneInfo.ConvertTime(at, zone).ToString("ddd d MMM HH:mm", CultureInfo.InvariantCulture);
+}
