@@ -18,7 +18,8 @@ internal sealed class DashboardService(DashboardFeed feed, RoomAccess access, Sc
     /// <summary>A service whose latest report is older than this is "not reporting" (it reports once a minute).</summary>
     public static readonly TimeSpan ReportStale = TimeSpan.FromMinutes(3);
 
-    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");
+    // The console runs in invariant globalization mode: invariant formats are English (month names, "1,234").
+    private static readonly CultureInfo English = CultureInfo.InvariantCulture;
 
     /// <summary>The user's home now (the shared overview, read at most <see cref="DashboardFeed.MaxAge"/> ago).</summary>
     public async Task<HomeView?> GetAsync(ConsoleUser? user, CancellationToken cancellationToken)
