@@ -2,16 +2,21 @@ namespace ClassroomGuard.Console.Dashboard;
 
 /// <summary>
 /// The one shared source of <see cref="SchoolOverview"/> for every home page open in the school: a read is shared by
-/// everyone who asks within <see cref="MaxAge"/> (one reader at a time), and while any page is open one timer —
-/// not one per circuit — reads again every <see cref="RefreshInterval"/> and hands the result to every subscriber.
+/// everyone who asks within <see cref="MaxAge"/> while the state database has not changed since (and always within
+/// <see cref="MinAge"/>, so a busy state costs at most one read per <see cref="MinAge"/>); one reader at a time. While any
+/// page is open one timer — not one per circuit — reads again every <see cref="RefreshInterval"/> and hands the result
+/// to every subscriber.
 /// </summary>
 internal sealed class DashboardFeed(SchoolOverviewReader reader, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<DashboardFeed> logger) : IDisposable
 {
     /// <summary>How often open home pages are refreshed.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
 
-    /// <summary>A read younger than this is served as it is.</summary>
+    /// <summary>A read younger than this is served as it is while the state has not changed since.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(25);
+
+    /// <summary>A read younger than this is served as it is, changed state or not.</summary>
+    public static readonly TimeSpan MinAge = TimeSpan.FromSeconds(2);
 
     private readonly SemaphoreSlim readGate = new(1, 1);
     private readonly Lock gate = new();
@@ -35,7 +40,7 @@ internal sealed class DashboardFeed(SchoolOverviewReader reader, TimeProvider ti
     public async Task<SchoolOverview> GetAsync(CancellationToken cancellationToken, TimeSpan? maxAge = null)
     {
         var age = maxAge ?? MaxAge;
-        if (Fresh(latest, age) is { } cached)
+        if (await CurrentAsync(latest, age, cancellationToken) is { } cached)
         {
             return cached;
         }
@@ -43,7 +48,7 @@ internal sealed class DashboardFeed(SchoolOverviewReader reader, TimeProvider ti
         await readGate.WaitAsync(cancellationToken);
         try
         {
-            if (Fresh(latest, age) is { } justRead)
+            if (await CurrentAsync(latest, age, cancellationToken) is { } justRead)
             {
                 return justRead; // someone else read it while we waited
             }
@@ -119,8 +124,15 @@ internal sealed class DashboardFeed(SchoolOverviewReader reader, TimeProvider ti
         readGate.Dispose();
     }
 
-    private SchoolOverview? Fresh(SchoolOverview? overview, TimeSpan maxAge)
-        => overview is not null && time.GetUtcNow() - overview.ReadAt < maxAge ? overview : null;
+    private async Task<SchoolOverview?> CurrentAsync(SchoolOverview? overview, TimeSpan maxAge, CancellationToken cancellationToken)
+    {
+        if (overview is null || time.GetUtcNow() - overview.ReadAt >= maxAge)
+        {
+            return null;
+        }
+
+        return time.GetUtcNow() - overview.ReadAt < MinAge || await reader.StateRevisionAsync(cancellationToken) == overview.StateRevision ? overview : null;
+    }
 
     private void Unsubscribe(Func<SchoolOverview, Task> listener)
     {

@@ -33,7 +33,11 @@ internal sealed record SchoolOverview(
     IReadOnlySet<long> Online,
     IReadOnlyDictionary<long, long> BlocksLastHourByRoom,
     IReadOnlyList<TeacherAction> Actions,
-    IReadOnlyList<Alert> OpenAlerts);
+    IReadOnlyList<Alert> OpenAlerts)
+{
+    /// <summary>The state database's revision when the read began (a later one means the state has changed since).</summary>
+    public long StateRevision { get; init; }
+}
 
 /// <summary>InfluxDB as the console sees it.</summary>
 /// <param name="Reachable">It answered <c>/ping</c>.</param>

@@ -35,10 +35,14 @@ internal sealed class SchoolOverviewReader(
         return new DateTimeOffset(local, zone.GetUtcOffset(local));
     }
 
+    /// <summary>The state database's revision now (a cheap read): whether a kept overview is still current.</summary>
+    public Task<long> StateRevisionAsync(CancellationToken cancellationToken) => store.GetRevisionAsync(cancellationToken);
+
     /// <summary>Reads everything now.</summary>
     public async Task<SchoolOverview> ReadAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var revision = await store.GetRevisionAsync(cancellationToken);
         var rooms = await store.Sites.ListRoomsAsync(null, cancellationToken);
         var devices = await store.Devices.ListAsync(null, cancellationToken);
         var actions = await store.TeacherActions.ActiveAtAsync(now, null, cancellationToken);
@@ -74,7 +78,7 @@ internal sealed class SchoolOverviewReader(
         online.IntersectWith(devices.Select(d => d.Id));
 
         return new SchoolOverview(now, influxState, series.Services, problem, Disk(), Certificate(), series.BlocksToday, rooms, devices, online,
-            series.BlocksByRoom, actions, alerts);
+            series.BlocksByRoom, actions, alerts) { StateRevision = revision };
     }
 
     /// <summary>The one request: five statements, answered together.</summary>
