@@ -77,7 +77,7 @@ public sealed class HomeTests(ClassroomFixture fixture)
         var store = appliance.Store;
         var ct = CancellationToken.None;
         var classroom = await appliance.AddClassroomAsync("Science 2", "teacher.home");
-        var pupil = await appliance.AssignAddressAsync("02:00:00:00:41:01", PupilAddress);
+        var pupil = await store.Devices.ObserveAsync(new DeviceObservation(DateTimeOffset.UtcNow, DeviceSource.Sniffer, "02:00:00:00:41:01", PupilAddress, "SCI2-PC1"), ct);
         await store.Devices.SetRoomAsync(pupil, classroom.Room.Id, ct);
         for (var i = 2; i <= 6; i++)
         {
@@ -131,6 +131,7 @@ public sealed class HomeTests(ClassroomFixture fixture)
             await Expect(page.Locator(".alerts-table tbody tr").First).ToContainTextAsync("Tried to get round the filter");
             await Expect(page.Locator(".alerts-table")).ToContainTextAsync("self harm");
             await Expect(page.Locator(".alerts-table")).ToContainTextAsync("Science 2");
+            await Expect(page.Locator(".alerts-table")).ToContainTextAsync("SCI2-PC1");
             await ShootBothAsync(page, "home-safeguarding");
         });
 
