@@ -106,9 +106,13 @@ internal sealed class DashboardFeed(SchoolOverviewReader reader, TimeProvider ti
             {
                 await target(overview);
             }
-            catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+            catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or OperationCanceledException)
             {
                 // That page's circuit is going away; its subscription ends with it.
+            }
+            catch (Exception e)
+            {
+                Log.DashboardPageRefreshFailed(logger, e); // one page failed (its state read, say): the others still get theirs
             }
         }
     }

@@ -8,4 +8,7 @@ internal static partial class Log
 
     [LoggerMessage(2401, LogLevel.Error, "Home page: reading the school overview failed; the page keeps the previous figures")]
     public static partial void DashboardReadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2402, LogLevel.Warning, "Home page: refreshing one open page failed; it keeps its previous figures")]
+    public static partial void DashboardPageRefreshFailed(ILogger logger, Exception exception);
 }
