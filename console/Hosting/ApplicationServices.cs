@@ -3,6 +3,7 @@ using ClassroomGuard.Console.Agents;
 using ClassroomGuard.Console.Classroom;
 using ClassroomGuard.Console.Components;
 using ClassroomGuard.Console.Components.Layout;
+using ClassroomGuard.Console.Dashboard;
 using ClassroomGuard.Console.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -71,6 +72,7 @@ internal static class ApplicationServices
         services.AddAgentHub();
         services.AddClassroomLive();
         services.AddScoped<RoomAccess>();
+        services.AddDashboard();
         return services;
     }
 

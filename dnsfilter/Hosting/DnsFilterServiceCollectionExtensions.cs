@@ -1,7 +1,9 @@
 using ClassroomGuard.DnsFilter.Caching;
+using ClassroomGuard.DnsFilter.Events;
 using ClassroomGuard.DnsFilter.Policy;
 using ClassroomGuard.DnsFilter.Server;
 using ClassroomGuard.DnsFilter.Upstream;
+using ClassroomGuard.Storage.TimeSeries;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -34,6 +36,7 @@ public static class DnsFilterServiceCollectionExtensions
         services.TryAddSingleton<DnsQueryProcessor>();
         services.TryAddSingleton<DnsServer>();
         services.AddHostedService(sp => sp.GetRequiredService<DnsServer>());
+        services.AddServiceHealth<DnsHealthSource>(); // once-a-minute service_health point, when InfluxDB is configured
         return services;
     }
 }

@@ -15,6 +15,7 @@ internal sealed partial class SnifferService(
     IOptions<SnifferOptions> options,
     IEnumerable<IPacketSink> sinks,
     TimeProvider timeProvider,
+    SnifferHealthSource health,
     IHostApplicationLifetime lifetime,
     ILogger<SnifferService> logger) : BackgroundService
 {
@@ -55,12 +56,14 @@ internal sealed partial class SnifferService(
             ReassemblyTimeout = settings.ReassemblyTimeout,
             MaxQuicDecryptFailuresPerSecond = settings.MaxQuicDecryptFailuresPerSecond,
         });
+        health.Attach(_capture);
         Log.CaptureOpened(logger, _capture.Source, _capture.LinkType, _capture.SnapLength, settings.Filter, PacketCapture.LibraryVersion);
         return base.StartAsync(cancellationToken);
     }
 
     public override void Dispose()
     {
+        health.Attach(null);
         _capture?.Dispose();
         _decoder?.Dispose();
         base.Dispose();
@@ -89,6 +92,7 @@ internal sealed partial class SnifferService(
         }
         finally
         {
+            health.Attach(null);
             await statisticsStop.CancelAsync();
             await statistics;
             LogFinalCaptureStatistics(capture);

@@ -1,5 +1,6 @@
 using ClassroomGuard.Sniffer.Accounting;
 using ClassroomGuard.Sniffer.Decoding;
+using ClassroomGuard.Storage.TimeSeries;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -24,6 +25,9 @@ public static class SnifferServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPacketSink, LoggingPacketSink>());
         services.AddSnifferAccounting();
+        services.TryAddSingleton<SnifferHealthSource>();
+        services.TryAddSingleton<IServiceHealthSource>(provider => provider.GetRequiredService<SnifferHealthSource>());
+        services.AddServiceHealth<SnifferHealthSource>(); // once-a-minute service_health point, when InfluxDB is configured
         services.AddHostedService<SnifferService>();
         return services;
     }

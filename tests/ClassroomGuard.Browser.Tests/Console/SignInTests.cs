@@ -28,7 +28,7 @@ public sealed class SignInTests(ClassroomFixture fixture)
             await page.GotoAsync("/rooms");
             await page.ClickAsync("a.tile.room:has-text('Room 7')");
             await page.WaitForURLAsync("**/rooms/" + classroom.Room.Id);
-            Assert.Equal("Room 7", await page.Locator("h1").First.InnerTextAsync());
+            await Microsoft.Playwright.Assertions.Expect(page.Locator("h1").First).ToHaveTextAsync("Room 7"); // enhanced navigation: the URL changes before the page
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot("room-empty-1920x1080.png") });
 
             // The server enforces the role: a teacher is refused administration.

@@ -1,0 +1,108 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace ClassroomGuard.Storage.TimeSeries;
+
+/// <summary>
+/// A service's own counters for its once-a-minute <c>service_health</c> point (docs/timeseries.md): monotonic totals
+/// since the service started, by stable field name. The reporter turns them into per-minute differences.
+/// </summary>
+public interface IServiceHealthSource
+{
+    /// <summary>The <c>component</c> tag: <c>dnsfilter</c>, <c>sniffer</c>.</summary>
+    string Component { get; }
+
+    /// <summary>Adds the current totals (never decreasing while the process runs). Called once a minute, off the hot path.</summary>
+    void ReadTotals(IDictionary<string, long> totals);
+}
+
+/// <summary>
+/// Writes one <c>service_health</c> point per minute for its service: the differences of the source's totals over
+/// the minute (additive, so the generic rollups sum them correctly), plus the writer's own health: points it had to
+/// drop in the minute and its spool backlog now (<c>spool_points</c>, <c>spool_bytes</c>: gauges, meaningful in raw
+/// only). The point's arrival is the service's heartbeat: the console says a service is not reporting when none came
+/// for a few minutes. Does nothing when the service has no InfluxDB writer.
+/// </summary>
+public sealed class ServiceHealthReporter(IServiceHealthSource source, TimeProvider time, InfluxWriter? writer = null) : BackgroundService
+{
+    /// <summary>The measurement name.</summary>
+    public const string Measurement = "service_health";
+
+    /// <summary>How often a point is written: once a minute.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+
+    private readonly Dictionary<string, long> previous = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> current = new(StringComparer.Ordinal);
+    private long previousWriterDropped;
+
+    /// <summary>Writes the point for the interval ending at <paramref name="at"/>; returns whether the writer took it.</summary>
+    public bool Report(DateTimeOffset at)
+    {
+        if (writer is null)
+        {
+            return false;
+        }
+
+        current.Clear();
+        source.ReadTotals(current);
+        var stats = writer.GetStatistics();
+        var writerDropped = stats.PointsRejectedFull + stats.PointsDroppedByServer + stats.PointsDroppedSpoolFull + stats.PointsInvalid;
+        var point = writer.CreatePoint(Measurement).Tag("component", source.Component)
+            .Field("points_dropped", writerDropped - previousWriterDropped)
+            .Field("spool_points", stats.SpoolPoints)
+            .Field("spool_bytes", stats.SpoolBytes);
+        previousWriterDropped = writerDropped;
+        foreach (var (name, total) in current)
+        {
+            // A total that went down (a counter reset by a reopened capture) counts from zero again.
+            var delta = total - previous.GetValueOrDefault(name);
+            point = point.Field(name, delta < 0 ? total : delta);
+            previous[name] = total;
+        }
+
+        return writer.TryWrite(point.Timestamp(at));
+    }
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (writer is null)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(Interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                Report(time.GetUtcNow());
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+}
+
+/// <summary>Registers a service's <see cref="ServiceHealthReporter"/>.</summary>
+public static class ServiceHealthServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <typeparamref name="TSource"/> and the reporter that writes its <c>service_health</c> point once a minute
+    /// (only when <see cref="InfluxServiceCollectionExtensions.AddInfluxTimeSeries"/> registered a writer).
+    /// </summary>
+    public static IServiceCollection AddServiceHealth<TSource>(this IServiceCollection services)
+        where TSource : class, IServiceHealthSource
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IServiceHealthSource, TSource>();
+        services.TryAddSingleton(sp => new ServiceHealthReporter(
+            sp.GetRequiredService<IServiceHealthSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<InfluxWriter>()));
+        services.AddHostedService(sp => sp.GetRequiredService<ServiceHealthReporter>());
+        return services;
+    }
+}
