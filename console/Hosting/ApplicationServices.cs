@@ -71,6 +71,7 @@ internal static class ApplicationServices
         services.AddAgentHub();
         services.AddClassroomLive();
         services.AddScoped<RoomAccess>();
+        services.AddTeacherRooms();
         return services;
     }
 

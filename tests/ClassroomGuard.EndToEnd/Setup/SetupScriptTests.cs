@@ -77,6 +77,14 @@ public sealed partial class SetupScriptTests
             Assert.True(password.Success, "no generated password printed:\n" + first.Stdout);
             Assert.True(password.Groups["pw"].Value.Length >= 20, "generated password is too short");
             Assert.Contains($":{consolePort}/", first.Stdout, StringComparison.Ordinal);
+            // The pin printed is the one the agent's --pin takes (SPKI SHA-256, base64), in a complete enrol command.
+            using (var certificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(prefix.FullName, "etc/classroomguard/tls/console.crt"))))
+            {
+                var pin = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
+                Assert.Contains("classroomguard-agent-enrol --console https://", first.Stdout, StringComparison.Ordinal);
+                Assert.Contains($":{consolePort} --token <room token> --pin {pin}", first.Stdout, StringComparison.Ordinal);
+            }
+
 
             var etc = Path.Combine(prefix.FullName, "etc/classroomguard");
             await AssertConsoleHealthyAsync(consolePort, Path.Combine(etc, "tls/console.crt"));
