@@ -80,7 +80,7 @@ internal sealed class FocusListsAdmin(StateStore store, SchoolClock clock, ILogg
     }
 
     private string Updated(DateTimeOffset at)
-        => "Changed on " + clock.Local(at).ToString("d MMM yyyy 'at' HH:mm", System.Globalization.CultureInfo.GetCultureInfo("en-GB"));
+        => "Changed on " + clock.Local(at).ToString("d MMM yyyy 'at' HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task<AdminResult> AuditAsync(ConsoleUser actor, string key, string name, string detail, string message, CancellationToken cancellationToken)
     {
