@@ -20,4 +20,7 @@ internal static partial class Log
 
     [LoggerMessage(2305, LogLevel.Information, "Agent reset: {Actor} revoked {Count} credential(s) of device {DeviceId}")]
     public static partial void AgentReset(ILogger logger, string actor, long deviceId, int count);
+
+    [LoggerMessage(2306, LogLevel.Information, "Agent hub: device {DeviceId}'s credential was revoked (agent reset); connection ended")]
+    public static partial void AgentConnectionRevoked(ILogger logger, long deviceId);
 }

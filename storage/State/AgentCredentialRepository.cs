@@ -91,6 +91,10 @@ public sealed class AgentCredentialRepository
         }, cancellationToken);
     }
 
+    /// <summary>Whether credential <paramref name="id"/> exists and is not revoked (an agent's connection re-checks it).</summary>
+    public Task<bool> IsActiveAsync(long id, CancellationToken cancellationToken)
+        => db.ReadAsync(tx => tx.Long("SELECT 1 FROM agent_credentials WHERE id = $id AND revoked_at IS NULL", ("$id", id)) is not null, cancellationToken);
+
     /// <summary>Whether the device holds an unrevoked credential (an enrolled agent).</summary>
     public Task<bool> HasAgentAsync(long deviceId, CancellationToken cancellationToken)
         => db.ReadAsync(tx => HasActive(tx, deviceId), cancellationToken);

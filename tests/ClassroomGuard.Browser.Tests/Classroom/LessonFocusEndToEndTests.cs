@@ -90,8 +90,7 @@ public sealed class LessonFocusEndToEndTests(ClassroomFixture fixture, ITestOutp
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot($"admin-teachers-{width}x{height}.png"), FullPage = true });
             for (var i = 0; i < 20 && !await page.GetByRole(AriaRole.Dialog).IsVisibleAsync(); i++)
             {
-                await page.GetByRole(AriaRole.Button, new() { Name = "Add a room for " + newcomer }).ClickAsync();
-                await Task.Delay(250);
+                await ClickSoonAsync(page.GetByRole(AriaRole.Button, new() { Name = "Add a room for " + newcomer }));
             }
 
             await page.GetByRole(AriaRole.Dialog).WaitForAsync();
@@ -104,8 +103,7 @@ public sealed class LessonFocusEndToEndTests(ClassroomFixture fixture, ITestOutp
             // The page is prerendered before its circuit is live: click again until the dialog opens.
             for (var i = 0; i < 20 && !await page.GetByRole(AriaRole.Dialog).IsVisibleAsync(); i++)
             {
-                await page.GetByRole(AriaRole.Button, new() { Name = "New list" }).ClickAsync();
-                await Task.Delay(250);
+                await ClickSoonAsync(page.GetByRole(AriaRole.Button, new() { Name = "New list" }));
             }
 
             await page.GetByRole(AriaRole.Dialog).WaitForAsync();
@@ -124,6 +122,21 @@ public sealed class LessonFocusEndToEndTests(ClassroomFixture fixture, ITestOutp
         {
             await page.Context.CloseAsync();
         }
+    }
+
+    /// <summary>Clicks unless something (the dialog opening from an earlier click) covers the button; then waits a little.</summary>
+    private static async Task ClickSoonAsync(ILocator button)
+    {
+        try
+        {
+            await button.ClickAsync(new() { Timeout = 1000 });
+        }
+        catch (TimeoutException)
+        {
+            // covered by the dialog that is opening: the loop looks for it
+        }
+
+        await Task.Delay(300);
     }
 
     private static async Task<string> DigUntilAsync(int port, string name, string source, Func<string, bool> expected)
