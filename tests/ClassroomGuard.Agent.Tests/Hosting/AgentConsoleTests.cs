@@ -253,7 +253,7 @@ public sealed class AgentConsoleTests(ConsoleServerFixture fixture, ITestOutputH
         Assert.DoesNotContain(deviceId, hub.ConnectedDevices);
         Assert.Equal(1, connection.Connections);
         await stop.CancelAsync();
-        await run.WaitAsync(Wait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await run.WaitAsync(Wait);
     }
 
     private static AgentReport NewReport(string hostname)
