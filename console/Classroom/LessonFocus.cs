@@ -20,7 +20,8 @@ public sealed record FocusDevice(long Id, string Name);
 /// <param name="Target">"The whole room" or the device's name.</param>
 /// <param name="Sites">The sites that stay reachable.</param>
 /// <param name="Until">"until 10:45" (school time).</param>
-public sealed record ActiveFocus(long ActionId, string Target, IReadOnlyList<string> Sites, string Until);
+/// <param name="Ends">When it ends by itself (the panel stops showing it then without asking the store again).</param>
+public sealed record ActiveFocus(long ActionId, string Target, IReadOnlyList<string> Sites, string Until, DateTimeOffset Ends);
 
 /// <summary>What the lesson focus panel shows for a room.</summary>
 /// <param name="RoomName">The room.</param>
@@ -63,7 +64,8 @@ internal sealed class LessonFocus(StateStore store, RoomAccess access, SchoolClo
                 a.Id,
                 a.Scope == ActionScope.Room ? "The whole room" : a.DeviceId is { } d && devices.TryGetValue(d, out var device) ? NameOf(device) : "A device",
                 a.Domains,
-                "until " + clock.Time(a.ReleasedAt is { } r && r < a.ExpiresAt ? r : a.ExpiresAt)))
+                "until " + clock.Time(a.ExpiresAt),
+                a.ExpiresAt))
             .OrderBy(f => f.Target == "The whole room" ? 0 : 1).ThenBy(f => f.Target, StringComparer.CurrentCultureIgnoreCase)
             .ToList();
         var lists = (await store.FocusLists.ListAsync(cancellationToken)).Select(l => new FocusChoice(l.Id, l.Name, FocusSites.Describe(l.Domains))).ToList();
