@@ -307,11 +307,16 @@ fi
 
 address=$(primary_address)
 fingerprint=$(openssl x509 -in "$etc/tls/console.crt" -noout -fingerprint -sha256 | cut -d= -f2)
+# The agent's --pin: base64 SHA-256 of the certificate's SubjectPublicKeyInfo (agent/Enrolment/CertificatePin.cs).
+agent_pin=$(openssl x509 -in "$etc/tls/console.crt" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
 cat <<DONE
 
 ClassroomGuard is running.
   Console:      https://$address:$console_port/   (health: https://$address:$console_port/healthz)
   Certificate:  SHA-256 $fingerprint
+  Agent pin:    $agent_pin
+                Enrol a pupil device with a room's token (Rooms & enrolment), on the device:
+                  sudo classroomguard-agent-enrol --console https://$address:$console_port --token <room token> --pin $agent_pin
   Settings:     $etc/appliance.json   Secrets: $secrets
   Logs:         $log/
   DNS filter:   $dns_status

@@ -75,6 +75,11 @@ public sealed class AgentEnroller(ILogger<AgentEnroller> logger)
                 throw new EnrolmentException($"The console refused the enrolment token ({(int)response.StatusCode}); ask a technician for a current token for this room.", refused: true);
             }
 
+            if (response.StatusCode == HttpStatusCode.Conflict)
+            {
+                throw new EnrolmentException("This device already has an enrolled agent on the console; ask a technician to reset its agent (Devices page), then enrol again.", refused: true);
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 throw new EnrolmentException($"Enrolment failed: the console answered {(int)response.StatusCode}.", refused: false);

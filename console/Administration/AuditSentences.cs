@@ -18,6 +18,8 @@ public static partial class AuditSentences
         ("room.", "Rooms"),
         ("device.", "Devices"),
         ("token.", "Enrolment tokens"),
+        ("teacher.", "Teachers' rooms"),
+        ("focus_list.", "Lesson focus lists"),
     ];
 
     private static readonly Dictionary<string, Func<Facts, string>> Sentences = new(StringComparer.Ordinal)
@@ -37,6 +39,12 @@ public static partial class AuditSentences
             : $"{f.Actor} put the device {f.Quoted} in the room {QuotedIn(f.Detail) ?? "(unknown)"}",
         ["token.create"] = f => $"{f.Actor} made an agent enrolment token{f.Hint} for the room {f.Quoted}",
         ["token.revoke"] = f => $"{f.Actor} revoked the agent enrolment token{f.Hint} of the room {f.Quoted}",
+        ["device.agent_reset"] = f => $"{f.Actor} reset the agent of the device {f.Quoted}, so that it can be enrolled again",
+        ["teacher.room.assign"] = f => $"{f.Actor} gave {f.Quoted} the room {QuotedIn(f.Detail) ?? "(unknown)"}",
+        ["teacher.room.unassign"] = f => $"{f.Actor} took the room {QuotedIn(f.Detail) ?? "(unknown)"} from {f.Quoted}",
+        ["focus_list.create"] = f => $"{f.Actor} saved the lesson focus list {f.Quoted}{f.Sites}",
+        ["focus_list.update"] = f => $"{f.Actor} changed the lesson focus list {f.Quoted}{f.Sites}",
+        ["focus_list.delete"] = f => $"{f.Actor} deleted the lesson focus list {f.Quoted}",
     };
 
     /// <summary>Every key that has a sentence.</summary>
@@ -80,6 +88,9 @@ public static partial class AuditSentences
 
         /// <summary>" on the site 'Main'" when the detail names the site.</summary>
         public string OnSite => QuotedIn(Detail) is { } site && Detail.StartsWith("site ", StringComparison.Ordinal) ? $" on the site {site}" : string.Empty;
+
+        /// <summary>" (sites: a, b)" when the detail lists a focus list's sites.</summary>
+        public string Sites => Detail.Length == 0 ? string.Empty : $" (sites: {Detail})";
 
         /// <summary>" ending …abcd" when the detail names a token.</summary>
         public string Hint => TokenHint().Match(Detail) is { Success: true } m ? $" ending …{m.Groups["hint"].Value}" : string.Empty;

@@ -90,17 +90,40 @@ internal static class AgentEndpoints
         }
 
         var fallback = context.Connection.RemoteIpAddress is { } remote ? (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString() : null;
-        var deviceId = await ObserveAsync(store, time, request.Hostname, request.Macs, request.Ips, request.User, fallback, context.RequestAborted);
-        if (deviceId is null)
+        var enrolment = await store.AgentCredentials.EnrolAsync(
+            Sightings(time, request.Hostname, request.Macs, request.Ips, request.User, fallback), token.RoomId, token.Id, context.RequestAborted);
+        switch (enrolment.Outcome)
         {
-            Log.AgentEnrolmentRefused(logger, address, "no valid MAC or IP address");
-            return Results.BadRequest();
+            case AgentEnrolmentOutcome.NoAddress:
+                Log.AgentEnrolmentRefused(logger, address, "no valid MAC or IP address");
+                return Results.BadRequest();
+            case AgentEnrolmentOutcome.DeviceHasAgent:
+                // Never a takeover: anyone with a room token could otherwise claim any device seen on the LAN.
+                Log.AgentEnrolmentTakeoverRefused(logger, address, enrolment.DeviceId!.Value);
+                return Results.Problem(
+                    "This device already has an enrolled agent. A technician must reset its agent (Devices) before it can be enrolled again.",
+                    statusCode: StatusCodes.Status409Conflict);
         }
 
-        await store.Devices.SetRoomAsync(deviceId.Value, token.RoomId, context.RequestAborted);
-        var credential = (await store.AgentCredentials.IssueAsync(deviceId.Value, token.Id, context.RequestAborted))!;
-        Log.AgentEnrolled(logger, deviceId.Value, token.RoomId, credential.Credential.Id);
+        var credential = enrolment.Credential!;
+        Log.AgentEnrolled(logger, enrolment.DeviceId!.Value, token.RoomId, credential.Credential.Id);
         return Results.Ok(new EnrolmentAnswer(credential.Credential.Id, credential.Secret, token.RoomId));
+    }
+
+    /// <summary>An agent's sightings of its own device: its first MAC with each address it reported (or the connection's).</summary>
+    private static List<DeviceObservation> Sightings(TimeProvider time, string? hostname, string[]? macs, string[]? ips, string? user, string? fallbackIp)
+    {
+        var mac = macs is { Length: > 0 } ? macs[0] : null;
+        var addresses = (ips ?? []).Take(MaxAddresses).ToList();
+        if (addresses.Count == 0 && fallbackIp is not null)
+        {
+            addresses.Add(fallbackIp);
+        }
+
+        var now = time.GetUtcNow();
+        return (addresses.Count == 0 ? [null] : addresses.Cast<string?>())
+            .Select(ip => new DeviceObservation(now, DeviceSource.Agent, mac, ip, Clip(hostname, 253), Clip(user, 100)))
+            .ToList();
     }
 
     private static string? Clip(string? text, int max) => string.IsNullOrWhiteSpace(text) ? null : text.Trim().Length <= max ? text.Trim() : text.Trim()[..max];

@@ -37,12 +37,21 @@ internal sealed class AgentHub(StateStore store, AgentBlankState state, TimeProv
     /// <summary>
     /// The agent's report: its device is seen now, with its hostname, addresses and signed-in user. Accepted only when
     /// the reported MAC is one of the agent's own device (the one it enrolled as): an agent cannot update, rename or
-    /// take addresses for another device by claiming its MAC.
+    /// take addresses for another device by claiming its MAC. A heartbeat on a credential revoked since the connection
+    /// opened (a technician's "Reset agent") ends the connection.
     /// </summary>
     public async Task Heartbeat(AgentHeartbeat report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var deviceId = DeviceId;
+        if (!await store.AgentCredentials.IsActiveAsync(CredentialId, Context.ConnectionAborted))
+        {
+            // A technician reset this device's agent: end the connection now rather than at its next reconnect.
+            Log.AgentConnectionRevoked(logger, deviceId);
+            Context.Abort();
+            return;
+        }
+
         var device = await store.Devices.GetAsync(deviceId, Context.ConnectionAborted);
         var mac = report.Macs is { Length: > 0 } macs ? macs[0].Trim().ToLowerInvariant().Replace('-', ':') : null;
         if (device is null || mac is null || !device.Macs.Contains(mac))
@@ -53,6 +62,8 @@ internal sealed class AgentHub(StateStore store, AgentBlankState state, TimeProv
 
         await AgentEndpoints.ObserveAsync(store, time, report.Hostname, [mac], report.Ips, report.User, fallbackIp: null, Context.ConnectionAborted);
     }
+
+    private long CredentialId => long.Parse(Context.User!.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)!.Value, CultureInfo.InvariantCulture);
 
     private long DeviceId => long.Parse(Context.User!.FindFirst(AgentAuthenticationHandler.DeviceClaim)!.Value, CultureInfo.InvariantCulture);
 }

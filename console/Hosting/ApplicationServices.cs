@@ -73,6 +73,7 @@ internal static class ApplicationServices
         services.AddClassroomLive();
         services.AddScoped<RoomAccess>();
         services.AddDashboard();
+        services.AddTeacherRooms();
         return services;
     }
 

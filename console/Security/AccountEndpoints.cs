@@ -21,13 +21,13 @@ internal static class AccountEndpoints
             Log.SignedOut(logger, ConsoleUser.From(context.User)?.UserName ?? "?");
             await context.SignOutAsync(ConsoleUser.Scheme);
             return Results.Redirect(AccountPaths.SignIn + "?signedout=true");
-        }).DisableAntiforgery(); // validated above, explicitly: this endpoint binds no form fields
+        }).RequireAuthorization().DisableAntiforgery(); // antiforgery validated above, explicitly: this endpoint binds no form fields
         return endpoints;
     }
 
     /// <summary>
-    /// While <see cref="ConsoleUser.MustChangePassword"/>, the password page, sign-out and static files are all
-    /// a user can reach: pages redirect to the password page, anything else is refused.
+    /// While <see cref="ConsoleUser.MustChangePassword"/>, the password page, sign-out and the app's static files
+    /// (wwwroot, <c>_framework</c>, <c>_content</c>: <see cref="StaticAssetRequests"/>) are all a user can reach: pages redirect to the password page, anything else is refused.
     /// </summary>
     public static IApplicationBuilder UsePasswordChangeGate(this IApplicationBuilder app) => app.Use((context, next) =>
     {
@@ -35,9 +35,8 @@ internal static class AccountEndpoints
         if (ConsoleUser.From(context.User) is not { MustChangePassword: true }
             || path.StartsWithSegments(AccountPaths.ChangePassword, StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments(AccountPaths.SignOut, StringComparison.OrdinalIgnoreCase)
-            || path.StartsWithSegments("/_framework", StringComparison.Ordinal)
             || path.StartsWithSegments("/healthz", StringComparison.Ordinal)
-            || Path.HasExtension(path.Value))
+            || StaticAssetRequests.IsStaticAsset(context))
         {
             return next(context);
         }

@@ -17,9 +17,9 @@ internal sealed class SessionEvents(StateStore store, IOptions<ConsoleOptions> o
 {
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
-        if (Path.HasExtension(context.Request.Path.Value))
+        if (StaticAssetRequests.IsStaticAsset(context.HttpContext))
         {
-            return; // static files (CSS) are public: no database read for them
+            return; // the app's own static files are public: no database read for them
         }
 
         var current = ConsoleUser.From(context.Principal);

@@ -136,7 +136,7 @@ public sealed class DeviceRepository
         }, cancellationToken);
     }
 
-    private static long Observe(Tx tx, DeviceObservation o)
+    internal static long Observe(Tx tx, DeviceObservation o)
     {
         var mac = Normalize.Mac(o.Mac);
         var ip = Normalize.Ip(o.Ip);

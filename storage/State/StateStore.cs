@@ -42,6 +42,8 @@ public sealed class StateStore : IDisposable
         EnrolmentTokens = new EnrolmentTokenRepository(db);
         AdminAudit = new AdminAuditRepository(db);
         AgentCredentials = new AgentCredentialRepository(db);
+        TeacherRooms = new TeacherRoomRepository(db);
+        FocusLists = new FocusListRepository(db);
     }
 
     /// <summary>The schema version this code writes (the newest migration).</summary>
@@ -88,6 +90,12 @@ public sealed class StateStore : IDisposable
 
     /// <summary>Credentials of enrolled pupil agents.</summary>
     public AgentCredentialRepository AgentCredentials { get; }
+
+    /// <summary>Which rooms each teacher is assigned.</summary>
+    public TeacherRoomRepository TeacherRooms { get; }
+
+    /// <summary>Saved lesson-focus allow-lists.</summary>
+    public FocusListRepository FocusLists { get; }
 
     /// <summary>Opens (creating if absent) and migrates the database. See <see cref="Open"/>.</summary>
     public static Task<StateStore> OpenAsync(StateOptions options, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)

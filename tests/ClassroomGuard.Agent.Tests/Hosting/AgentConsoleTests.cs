@@ -5,6 +5,7 @@ using ClassroomGuard.Agent.Hosting;
 using ClassroomGuard.Agent.Hub;
 using ClassroomGuard.Agent.Tests.Support;
 using ClassroomGuard.Storage.State;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
@@ -202,6 +203,57 @@ public sealed class AgentConsoleTests(ConsoleServerFixture fixture, ITestOutputH
 
         var device = await Console.Store.Devices.GetAsync(victimId, CancellationToken.None);
         Assert.Equal(("pc-Victim1", "pupil", (long?)victimRoom), (device!.Hostname, device.DisplayName, device.RoomId));
+    }
+
+    [Fact]
+    public async Task EnrolAsync_DeviceAlreadyHasAnAgent_RefusedWithResetAdviceAndDeviceKept()
+    {
+        var (first, report) = await EnrolAsync("Again1");
+        var (firstRoom, deviceId) = await DeviceOfAsync(first);
+        var (_, _, otherToken) = await Console.RoomWithTokenAsync("Again2");
+
+        var refused = await Assert.ThrowsAsync<EnrolmentException>(() => Enroller().EnrolAsync(Console.Url, otherToken, null, report with { Hostname = "taken" }, CancellationToken.None));
+
+        Assert.Contains("reset its agent", refused.Message, StringComparison.Ordinal);
+        var device = await Console.Store.Devices.GetAsync(deviceId, CancellationToken.None);
+        Assert.Equal((firstRoom, "pc-Again1"), (device!.RoomId, device.Hostname));
+    }
+
+    [Fact]
+    public async Task RunAsync_AgentResetWhileConnected_ConnectionEndsAndStaysRefused()
+    {
+        var (identity, enrolled) = await EnrolAsync("Reset1");
+        var (_, deviceId) = await DeviceOfAsync(identity);
+        var hub = Console.Services.GetRequiredService<ClassroomGuard.Console.Agents.AgentBlankState>();
+        using var stop = new CancellationTokenSource();
+        var options = Microsoft.Extensions.Options.Options.Create(new AgentOptions
+        {
+            ConsoleUrl = "https://127.0.0.1:1",
+            StatePath = "/nonexistent/agent.json",
+            ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
+            ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
+            HeartbeatInterval = TimeSpan.FromSeconds(5),
+        });
+        var connection = new AgentConnection(options, new BlankController(new RecordingBlanker(), TimeProvider.System, NullLogger<BlankController>.Instance), TimeProvider.System, NullLogger<AgentConnection>.Instance)
+        {
+            Report = () => enrolled,
+        };
+        var run = connection.RunAsync(identity, stop.Token);
+        await WaitConnectedAsync(connection);
+        Assert.Contains(deviceId, hub.ConnectedDevices);
+
+        Assert.Equal(1, await Console.Store.AgentCredentials.RevokeForDeviceAsync(deviceId, CancellationToken.None));
+        for (var i = 0; i < 100 && hub.ConnectedDevices.Contains(deviceId); i++)
+        {
+            await Task.Delay(100); // the next heartbeat (5 s) finds the credential revoked
+        }
+
+        Assert.DoesNotContain(deviceId, hub.ConnectedDevices);
+        await Task.Delay(1000); // reconnect attempts are refused
+        Assert.DoesNotContain(deviceId, hub.ConnectedDevices);
+        Assert.Equal(1, connection.Connections);
+        await stop.CancelAsync();
+        await run.WaitAsync(Wait);
     }
 
     private static AgentReport NewReport(string hostname)

@@ -37,6 +37,9 @@ internal sealed class ConsoleServer : IAsyncDisposable
 
     public StateStore Store => app.Services.GetRequiredService<StateStore>();
 
+    /// <summary>The console's services (to look at its agent hub's state).</summary>
+    public IServiceProvider Services => app.Services;
+
     public static async Task<ConsoleServer> StartAsync()
     {
         var root = Directory.CreateTempSubdirectory("cg-agent-console-").FullName;

@@ -70,7 +70,8 @@ public sealed class Appliance : IAsyncDisposable
             throw new InvalidOperationException($"teacher {teacherName}: {outcome}");
         }
 
-        var token = await Store.EnrolmentTokens.CreateAsync(room.Id, teacher!.Id, TimeSpan.FromHours(1), CancellationToken.None)
+        await Store.TeacherRooms.AssignAsync(teacher!.Id, room.Id, CancellationToken.None); // a teacher sees only their rooms
+        var token = await Store.EnrolmentTokens.CreateAsync(room.Id, teacher.Id, TimeSpan.FromHours(1), CancellationToken.None)
             ?? throw new InvalidOperationException("no enrolment token");
         return new Classroom(room, teacher, token.Secret);
     }

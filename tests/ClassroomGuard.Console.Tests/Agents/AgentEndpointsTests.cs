@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using ClassroomGuard.Console.Tests.Support;
 using ClassroomGuard.Storage.State;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClassroomGuard.Console.Tests.Agents;
 
@@ -15,6 +16,8 @@ public sealed class AgentEndpointsTests(ConsoleFixture fixture) : IClassFixture<
     {
         var room = await RoomAsync("Blank-T");
         await ConsoleSession.EnsureUserAsync(Factory, "teacher-blank", Role.Teacher);
+        var teacher = await ConsoleSession.Store(Factory).Users.FindByNameAsync("teacher-blank", CancellationToken.None);
+        await ConsoleSession.Store(Factory).TeacherRooms.AssignAsync(teacher!.Id, room.Id, CancellationToken.None); // a teacher acts only in their rooms
         using var session = await ConsoleSession.SignInAsync(Factory, "teacher-blank");
         var roomId = room.Id.ToString(CultureInfo.InvariantCulture);
 
@@ -68,6 +71,58 @@ public sealed class AgentEndpointsTests(ConsoleFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Enrol_DeviceThatHasAnAgent_ConflictUntilTechnicianResetsIt()
+    {
+        var store = ConsoleSession.Store(Factory);
+        var (first, second) = (await RoomAsync("Enrol-1"), await RoomAsync("Enrol-2"));
+        var technician = await ConsoleSession.UserAsync(Factory, "tech-reset", Role.Technician);
+        var tokens = new List<string>();
+        foreach (var room in new[] { first, second, second })
+        {
+            tokens.Add((await store.EnrolmentTokens.CreateAsync(room.Id, technician.Id, TimeSpan.FromHours(1), CancellationToken.None))!.Secret);
+        }
+
+        using var session = ConsoleSession.Anonymous(Factory);
+        using var enrolled = await EnrolAsync(session, tokens[0], "02:00:00:00:07:01", "10.9.0.1", "pupil-pc");
+        Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
+        var device = (await store.Devices.FindByMacAsync("02:00:00:00:07:01", CancellationToken.None))!;
+
+        // Someone with another room's token claims the device by its MAC, then by its address alone.
+        using var byMac = await EnrolAsync(session, tokens[1], "02:00:00:00:07:01", "10.9.0.99", "intruder");
+        using var byAddress = await EnrolAsync(session, tokens[1], null, "10.9.0.1", "intruder");
+
+        Assert.Equal(HttpStatusCode.Conflict, byMac.StatusCode);
+        Assert.Contains("reset its agent", await byMac.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, byAddress.StatusCode);
+        var unchanged = (await store.Devices.GetAsync(device.Id, CancellationToken.None))!;
+        Assert.Equal((first.Id, "pupil-pc"), (unchanged.RoomId, unchanged.Hostname));
+
+        // The technician resets the agent (audited); the device can then be enrolled again, in the new room.
+        var result = await Factory.Services.CreateScope().ServiceProvider.GetRequiredService<ClassroomGuard.Console.Administration.AgentReset>()
+            .ResetAsync(ClassroomGuard.Console.Security.ConsoleUser.From(ClassroomGuard.Console.Security.ConsoleUser.CreatePrincipal(technician, DateTimeOffset.UtcNow)), device.Id, CancellationToken.None);
+        Assert.True(result.Succeeded, result.Message);
+        Assert.Contains(await store.AdminAudit.ListAsync(20, CancellationToken.None), e => e.Action == "device.agent_reset" && e.ActorId == technician.Id);
+        using var again = await EnrolAsync(session, tokens[2], "02:00:00:00:07:01", "10.9.0.1", "pupil-pc");
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(second.Id, (await store.Devices.GetAsync(device.Id, CancellationToken.None))!.RoomId);
+    }
+
+    [Fact]
+    public async Task AgentReset_Teacher_RefusedAndCredentialKept()
+    {
+        var store = ConsoleSession.Store(Factory);
+        var teacher = await ConsoleSession.UserAsync(Factory, "teacher-reset", Role.Teacher);
+        var device = await store.Devices.ObserveAsync(new DeviceObservation(DateTimeOffset.UtcNow, DeviceSource.Agent, "02:00:00:00:07:02"), CancellationToken.None);
+        await store.AgentCredentials.IssueAsync(device, null, CancellationToken.None);
+
+        var result = await Factory.Services.CreateScope().ServiceProvider.GetRequiredService<ClassroomGuard.Console.Administration.AgentReset>()
+            .ResetAsync(ClassroomGuard.Console.Security.ConsoleUser.From(ClassroomGuard.Console.Security.ConsoleUser.CreatePrincipal(teacher, DateTimeOffset.UtcNow)), device, CancellationToken.None);
+
+        Assert.False(result.Succeeded);
+        Assert.True(await store.AgentCredentials.HasAgentAsync(device, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Hub_Anonymous_Unauthorized()
     {
         using var session = ConsoleSession.Anonymous(Factory);
@@ -76,6 +131,9 @@ public sealed class AgentEndpointsTests(ConsoleFixture fixture) : IClassFixture<
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
+
+    private static Task<HttpResponseMessage> EnrolAsync(ConsoleSession session, string token, string? mac, string ip, string hostname)
+        => session.Client.PostAsJsonAsync("/api/agents/enrol", new { token, hostname, macs = mac is null ? Array.Empty<string>() : [mac], ips = new[] { ip } });
 
     private async Task<Room> RoomAsync(string name)
     {

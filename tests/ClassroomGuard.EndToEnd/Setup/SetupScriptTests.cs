@@ -80,6 +80,15 @@ public sealed partial class SetupScriptTests
             // Set-up's own lines only: the commands' and services' log lines go to its log folder.
             Assert.False(LogLine().IsMatch(first.Stdout + first.Stderr), "a log line leaked into set-up's output:\n" + first.Stdout + first.Stderr);
 
+            // The pin printed is the one the agent's --pin takes (SPKI SHA-256, base64), in a complete enrol command.
+            using (var certificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(prefix.FullName, "etc/classroomguard/tls/console.crt"))))
+            {
+                var pin = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
+                Assert.Contains("classroomguard-agent-enrol --console https://", first.Stdout, StringComparison.Ordinal);
+                Assert.Contains($":{consolePort} --token <room token> --pin {pin}", first.Stdout, StringComparison.Ordinal);
+            }
+
+
             var etc = Path.Combine(prefix.FullName, "etc/classroomguard");
             await AssertConsoleHealthyAsync(consolePort, Path.Combine(etc, "tls/console.crt"));
             await AssertFirstSignInAsync(consolePort, Path.Combine(etc, "tls/console.crt"), password.Groups["pw"].Value);

@@ -92,7 +92,7 @@ public sealed class StateStoreTests
         context.CloseStore();
         // Roll the file back to its V3 shape: the users table without the V4 column, V4's (and later) tables gone.
         context.RawSql("""
-            DROP TABLE agent_credentials; DROP TABLE admin_audit; DROP TABLE enrolment_tokens; ALTER TABLE users DROP COLUMN must_change_password;
+            DROP TABLE focus_lists; DROP TABLE teacher_rooms; DROP TABLE agent_credentials; DROP TABLE admin_audit; DROP TABLE enrolment_tokens; ALTER TABLE users DROP COLUMN must_change_password;
             DELETE FROM schema_version WHERE version >= 4; PRAGMA user_version = 3;
             """);
 
@@ -103,6 +103,37 @@ public sealed class StateStoreTests
         Assert.False(user!.MustChangePassword); // accounts from before V4 are not forced to change
         Assert.Equal(SignInOutcome.Succeeded, (await store.Users.VerifyPasswordAsync("admin", admin.Password!, StateTestContext.Token)).Outcome);
         Assert.Empty(await store.EnrolmentTokens.ListAsync(null, StateTestContext.Token));
+    }
+
+    [Fact]
+    public async Task Open_V5DatabaseWithData_MigratesToV6WithNoAssignmentsNorFocusLists()
+    {
+        using var context = new StateTestContext();
+        using (var connection = new SqliteConnection($"Data Source={context.DbPath};Pooling=False"))
+        {
+            connection.Open();
+            StateMigrations.Migrate(connection, 5, 0);
+            using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO sites (id, name) VALUES (1, 'Main');
+                INSERT INTO rooms (id, site_id, name) VALUES (7, 1, 'Lab 1');
+                INSERT INTO users (id, user_name, display_name, password_hash, created_at) VALUES (3, 't.one', 'T One', 'x', 0);
+                INSERT INTO user_roles (user_id, role) VALUES (3, 'Teacher');
+                INSERT INTO devices (id, room_id, source, first_seen, last_seen) VALUES (5, 7, 'agent', 0, 0);
+                INSERT INTO agent_credentials (device_id, secret_hash, created_at) VALUES (5, 'ab', 0);
+                """;
+            insert.ExecuteNonQuery();
+        }
+
+        var store = context.Store;
+
+        Assert.Equal(StateStore.LatestSchemaVersion, store.SchemaVersion);
+        Assert.True(store.SchemaVersion >= 6);
+        Assert.Empty(await store.TeacherRooms.RoomsOfAsync(3, StateTestContext.Token)); // nobody is assigned until a technician says so
+        Assert.Empty(await store.FocusLists.ListAsync(StateTestContext.Token));
+        Assert.True(await store.AgentCredentials.HasAgentAsync(5, StateTestContext.Token));
+        Assert.Equal(TeacherRoomOutcome.Assigned, await store.TeacherRooms.AssignAsync(3, 7, StateTestContext.Token));
+        Assert.Equal("Lab 1", Assert.Single(await store.TeacherRooms.RoomsOfAsync(3, StateTestContext.Token)).Name);
     }
 
     [Fact]
@@ -120,6 +151,7 @@ public sealed class StateStoreTests
 
             Assert.Equal(StateMigrations.LatestVersion, context.Store.SchemaVersion);
             Assert.Equal((long)StateMigrations.LatestVersion, context.RawScalar("SELECT count(*) FROM schema_version"));
+            Assert.Equal(2L, context.RawScalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('teacher_rooms', 'focus_lists')"));
         }
     }
 
