@@ -84,6 +84,7 @@ internal sealed class AdminTestContext : IDisposable
         context.Services.AddAdministration();
         context.Services.AddSingleton<AuthenticationStateProvider>(new SignedIn(ConsoleUser.CreatePrincipal(account, DateTimeOffset.UtcNow)));
         context.Services.AddScoped<CurrentUser>();
+        context.Services.AddScoped<AgentReset>();
         context.Services.AddMudServices();
         return context;
     }
