@@ -25,9 +25,7 @@ public sealed class SignInTests(ClassroomFixture fixture)
             Assert.Contains("/signin", page.Url, StringComparison.Ordinal);
 
             await ClassroomFixture.SignInAsync(page, "teacher7", Appliance.TeacherPassword);
-            await page.GotoAsync("/rooms");
-            await page.ClickAsync("a.tile.room:has-text('Room 7')");
-            await page.WaitForURLAsync("**/rooms/" + classroom.Room.Id);
+            await ClassroomFixture.OpenRoomAsync(page, classroom.Room);
             Assert.Equal("Room 7", await page.Locator("h1").First.InnerTextAsync());
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot("room-empty-1920x1080.png") });
 
