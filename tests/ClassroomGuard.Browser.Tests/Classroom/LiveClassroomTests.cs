@@ -31,7 +31,7 @@ public sealed class LiveClassroomTests(ClassroomFixture fixture, ITestOutputHelp
         var deviceId = await appliance.AssignAddressAsync(agent.Mac, PupilAddress);
         Assert.Equal(agent.Device.Id, deviceId);
 
-        var page = await fixture.NewPageAsync();
+        var page = await NewPageAsync();
         try
         {
             await ClassroomFixture.SignInAsync(page, classroom.Teacher.UserName, Appliance.TeacherPassword);
@@ -157,7 +157,7 @@ public sealed class LiveClassroomTests(ClassroomFixture fixture, ITestOutputHelp
                 string.Create(CultureInfo.InvariantCulture, $"127.0.30.{i}"), string.Create(CultureInfo.InvariantCulture, $"R30-PC{i:00}"));
         }
 
-        var page = await fixture.NewPageAsync();
+        var page = await NewPageAsync();
         try
         {
             await ClassroomFixture.SignInAsync(page, classroom.Teacher.UserName, Appliance.TeacherPassword);
@@ -199,7 +199,7 @@ public sealed class LiveClassroomTests(ClassroomFixture fixture, ITestOutputHelp
         var appliance = fixture.Appliance;
         var classroom = await appliance.AddClassroomAsync("Room 40", "teacher40");
         var deviceId = await appliance.AddDeviceAsync(classroom.Room, "02:40:00:00:00:01", "127.0.0.41", "R40-PC01");
-        var page = await fixture.NewPageAsync();
+        var page = await NewPageAsync();
         var killed = false;
         try
         {
@@ -214,6 +214,7 @@ public sealed class LiveClassroomTests(ClassroomFixture fixture, ITestOutputHelp
             await Expect(page.Locator("#components-reconnect-modal")).ToBeVisibleAsync(new() { Timeout = 15_000 });
             await Expect(page.Locator("#components-reconnect-modal")).ToContainTextAsync("Reconnecting");
             await Expect(page.Locator("body")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("cg-reconnecting"));
+            await Expect(page.Locator("#live-status")).ToHaveCSSAsync("opacity", "0"); // no "Live" left showing on a dead page
             await ShootBothAsync(page, "room-reconnecting");
             await Task.Delay(TimeSpan.FromSeconds(8)); // an outage of some seconds, several retries
 
@@ -221,8 +222,9 @@ public sealed class LiveClassroomTests(ClassroomFixture fixture, ITestOutputHelp
             var restarted = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             await appliance.StartConsoleAgainAsync();
             killed = false;
-            await Expect(page.Locator("#live-status[data-state=live]")).ToBeVisibleAsync(new() { Timeout = 60_000 });
-            await Expect(page.Locator("#components-reconnect-modal")).ToBeHiddenAsync();
+            await Expect(page.Locator("#components-reconnect-modal")).ToBeHiddenAsync(new() { Timeout = 60_000 });
+            await Expect(page.Locator("body")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("cg-reconnecting"));
+            await Expect(page.Locator("#live-status[data-state=live]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
             await page.WaitForFunctionAsync("t => Number(document.getElementById('room')?.dataset.updated) > t", restarted, new() { Timeout = 15_000 });
 
             // And it is live: a query now reaches the tile.
@@ -244,6 +246,15 @@ public sealed class LiveClassroomTests(ClassroomFixture fixture, ITestOutputHelp
 
             await page.Context.CloseAsync();
         }
+    }
+
+    /// <summary>A fresh browser at 1920x1080 whose console messages (script errors, Blazor's reconnection) go to the test output.</summary>
+    private async Task<IPage> NewPageAsync()
+    {
+        var page = await fixture.NewPageAsync();
+        page.Console += (_, message) => output.WriteLine($"browser {message.Type}: {message.Text}");
+        page.PageError += (_, error) => output.WriteLine("browser error: " + error);
+        return page;
     }
 
     private static async Task<long> UpdatedAsync(ILocator tile)
