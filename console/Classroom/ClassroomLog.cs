@@ -11,4 +11,7 @@ internal static partial class Log
 
     [LoggerMessage(2102, LogLevel.Information, "Live view: {UserName} may no longer use room {RoomId}; the page stops showing it")]
     public static partial void LiveRoomWithdrawn(ILogger logger, string userName, long roomId);
+
+    [LoggerMessage(2103, LogLevel.Error, "Rooms list: reading the device counts failed; the open lists keep their last counts")]
+    public static partial void RoomCountsFailed(ILogger logger, Exception exception);
 }

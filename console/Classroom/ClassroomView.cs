@@ -1,8 +1,6 @@
-using ClassroomGuard.Console.Agents;
 using ClassroomGuard.Console.Hosting;
 using ClassroomGuard.Console.Security;
 using ClassroomGuard.Storage.State;
-using Microsoft.Extensions.Options;
 
 namespace ClassroomGuard.Console.Classroom;
 
@@ -23,9 +21,9 @@ internal sealed record DurationChoice(int Minutes, string Label);
 /// What the room pages read: the rooms a user may open (with counts), and a room's live snapshots. Every read and
 /// every feed subscription asks <see cref="RoomAccess"/> first, on the server, for the room it touches.
 /// </summary>
-internal sealed class ClassroomView(StateStore store, RoomAccess access, RoomFeeds feeds, AgentBlankState agents, SchoolClock clock, IOptions<ConsoleOptions> options, TimeProvider time)
+internal sealed class ClassroomView(StateStore store, RoomAccess access, RoomFeeds feeds, RoomCounts counts, SchoolClock clock)
 {
-    /// <summary>The rooms <paramref name="user"/> may open, by site then name, with their device counts.</summary>
+    /// <summary>The rooms <paramref name="user"/> may open, by site then name, with their device counts now.</summary>
     public async Task<IReadOnlyList<RoomCard>> RoomsAsync(ConsoleUser? user, CancellationToken cancellationToken)
     {
         var rooms = await access.RoomsForAsync(user, cancellationToken);
@@ -35,14 +33,22 @@ internal sealed class ClassroomView(StateStore store, RoomAccess access, RoomFee
         }
 
         var sites = (await store.Sites.ListSitesAsync(cancellationToken)).ToDictionary(s => s.Id, s => s.Name);
-        var devices = (await store.Devices.ListAsync(null, cancellationToken)).Where(d => d.RoomId is not null).ToLookup(d => d.RoomId!.Value);
-        var connected = agents.ConnectedDevices.ToHashSet();
-        var since = time.GetUtcNow() - options.Value.OnlineWindow;
+        var now = await counts.ReadAsync(cancellationToken);
         return rooms
-            .Select(r => new RoomCard(r.Id, r.Name, sites.GetValueOrDefault(r.SiteId, ""), devices[r.Id].Count(), devices[r.Id].Count(d => connected.Contains(d.Id) || d.LastSeen >= since)))
+            .Select(r => WithCount(new RoomCard(r.Id, r.Name, sites.GetValueOrDefault(r.SiteId, ""), 0, 0), now))
             .OrderBy(r => r.Site, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
     }
+
+    /// <summary>
+    /// Keeps the cards' counts fresh: <paramref name="onCards"/> gets the same cards with new counts every
+    /// <see cref="RoomCounts.Interval"/> (one shared read for every open room list) until the result is disposed.
+    /// </summary>
+    public IDisposable WatchCounts(IReadOnlyList<RoomCard> cards, Action<IReadOnlyList<RoomCard>> onCards)
+        => counts.Watch(now => onCards([.. cards.Select(c => WithCount(c, now))]));
+
+    private static RoomCard WithCount(RoomCard card, IReadOnlyDictionary<long, RoomCount> now)
+        => now.TryGetValue(card.Id, out var count) ? card with { Devices = count.Devices, Online = count.Online } : card with { Devices = 0, Online = 0 };
 
     /// <summary>The room now, without watching it (the page's first render), or null when the user may not use it.</summary>
     public async Task<RoomSnapshot?> CurrentAsync(ConsoleUser? user, long roomId, CancellationToken cancellationToken)

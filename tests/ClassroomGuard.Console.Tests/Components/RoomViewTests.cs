@@ -81,6 +81,39 @@ public sealed class RoomViewTests(LiveFixture fixture) : IClassFixture<LiveFixtu
         Assert.Equal(0, Factory.Services.GetRequiredService<RoomFeeds>().ViewersOf(room.Id));
     }
 
+    [Fact]
+    public async Task RoomsPage_TeacherOnTheCircuit_ACardPerRoomWithItsCounts()
+    {
+        var (room, devices) = await fixture.RoomAsync("View-D", 2);
+        var store = ConsoleSession.Store(Factory);
+        await store.Devices.ObserveAsync(new DeviceObservation(DateTimeOffset.UtcNow, DeviceSource.Manual, string.Create(CultureInfo.InvariantCulture, $"02:00:{room.Id % 256:x2}:00:00:00")), CancellationToken.None); // seen now
+        var teacher = await UserAsync("teacher-view", Role.Teacher);
+        await using var context = Context(teacher);
+
+        var cut = context.Render<Rooms>();
+
+        var card = cut.WaitForElement($".room-card[data-room-id='{room.Id}']", TimeSpan.FromSeconds(10));
+        Assert.Contains("View-D", card.TextContent, StringComparison.Ordinal);
+        Assert.Contains("2 devices", card.TextContent, StringComparison.Ordinal);
+        Assert.Contains("1 online", card.TextContent, StringComparison.Ordinal);
+        Assert.Equal($"/rooms/{room.Id}", card.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Equal(2, devices.Length);
+    }
+
+    [Fact]
+    public async Task RoomsPage_NoRoomsForTheUser_SaysToAskATechnician()
+    {
+        await fixture.RoomAsync("View-E", 1);
+        var governor = await UserAsync("governor-view", Role.Governor);
+        await using var context = Context(governor);
+
+        var cut = context.Render<Rooms>();
+
+        cut.WaitForAssertion(() => Assert.Contains("You have no rooms yet", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.Contains("Ask a technician to assign you", cut.Markup, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll(".room-card"));
+    }
+
     private BunitContext Context(UserAccount user)
     {
         var context = new BunitContext();
@@ -91,6 +124,7 @@ public sealed class RoomViewTests(LiveFixture fixture) : IClassFixture<LiveFixtu
         context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<ClassroomView>());
         context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<ClassroomActions>());
         context.Services.AddSingleton(Factory.Services.GetRequiredService<SchoolClock>());
+        context.Services.AddSingleton(TimeProvider.System);
         context.Services.AddScoped<CurrentUser>();
         context.Services.AddSingleton<AuthenticationStateProvider>(new SignedIn(ConsoleUser.CreatePrincipal(user, DateTimeOffset.UtcNow)));
         context.SetRendererInfo(new RendererInfo("Server", isInteractive: true)); // last: it builds the service provider
