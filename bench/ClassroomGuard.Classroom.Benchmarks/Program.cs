@@ -164,7 +164,11 @@ async Task<double> MeasureKiosksAsync(IBrowserContext context)
         pages.Add(page);
     }
 
-    await Task.Delay(TimeSpan.FromSeconds(20)); // all 30 feeds ticking, every circuit re-rendering each second
+    await Task.Delay(TimeSpan.FromSeconds(10)); // all feeds ticking, every circuit re-rendering with each snapshot
+    var cpuBefore = CpuSeconds(appliance.Console.Id);
+    var window = Stopwatch.StartNew();
+    await Task.Delay(TimeSpan.FromSeconds(20));
+    var cpuPercent = 100 * (CpuSeconds(appliance.Console.Id) - cpuBefore) / window.Elapsed.TotalSeconds;
     foreach (var page in pages)
     {
         if (await page.Locator("#live-status[data-state=live]").CountAsync() != 1 || await page.Locator("#components-reconnect-modal[open]").CountAsync() != 0)
@@ -174,7 +178,7 @@ async Task<double> MeasureKiosksAsync(IBrowserContext context)
     }
 
     var rss = RssMb(appliance.Console.Id);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"console with {kiosks} kiosk circuits: rss {rss:0} MB (pid {appliance.Console.Id})"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"console with {kiosks} kiosk circuits: rss {rss:0} MB, cpu {cpuPercent:0.0}% of one core over 20 s (pid {appliance.Console.Id})"));
     return rss;
 }
 
@@ -189,6 +193,14 @@ static double RssMb(int pid)
     }
 
     throw new InvalidOperationException("no VmRSS for pid " + pid);
+}
+
+// utime + stime of the process, in seconds (/proc/PID/stat fields 14 and 15, in clock ticks of 1/100 s on Linux).
+static double CpuSeconds(int pid)
+{
+    var stat = File.ReadAllText($"/proc/{pid}/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
 }
 
 static int Argument(string name, int fallback)
