@@ -51,6 +51,27 @@ public sealed class RoomViewTests(LiveFixture fixture) : IClassFixture<LiveFixtu
     }
 
     [Fact]
+    public async Task Render_AnotherRoomOnTheSamePage_WatchesTheNewRoomAndLeavesTheOld()
+    {
+        var (first, _) = await fixture.RoomAsync("View-F1", 1);
+        var (second, devices) = await fixture.RoomAsync("View-F2", 2);
+        var teacher = await UserAsync("teacher-view", Role.Teacher);
+        var feeds = Factory.Services.GetRequiredService<RoomFeeds>();
+        await using var context = Context(teacher);
+        var cut = context.Render<RoomView>(p => p.Add(v => v.RoomId, first.Id));
+        cut.WaitForAssertion(() => Assert.Equal("live", cut.Find("#live-status").GetAttribute("data-state")), TimeSpan.FromSeconds(10));
+        Assert.Equal(1, feeds.ViewersOf(first.Id));
+
+        cut.Render(p => p.Add(v => v.RoomId, second.Id));
+
+        cut.WaitForAssertion(() => Assert.Equal("View-F2", cut.Find("h1").TextContent), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.Equal("live", cut.Find("#live-status").GetAttribute("data-state")), TimeSpan.FromSeconds(10));
+        Assert.Equal(devices.Length, cut.FindAll("#tiles [data-device-id]").Count);
+        Assert.Equal(0, feeds.ViewersOf(first.Id));
+        Assert.Equal(1, feeds.ViewersOf(second.Id));
+    }
+
+    [Fact]
     public async Task Render_AlertInTheRoom_ShowsTheBannerInWords()
     {
         var (room, devices) = await fixture.RoomAsync("View-B", 1);
