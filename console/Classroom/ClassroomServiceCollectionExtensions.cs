@@ -8,6 +8,9 @@ internal static class ClassroomServiceCollectionExtensions
         services.AddSingleton<SchoolClock>();
         services.AddSingleton<RoomSnapshotReader>();
         services.AddSingleton<RoomFeeds>();
+        services.AddSingleton<RoomCounts>();
+        services.AddScoped<ClassroomView>(); // scoped: RoomAccess is (per request or circuit)
+        services.AddScoped<ClassroomActions>();
         return services;
     }
 }

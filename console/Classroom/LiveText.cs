@@ -4,8 +4,8 @@ using System.Text;
 namespace ClassroomGuard.Console.Classroom;
 
 /// <summary>
-/// The words and the sparkline of a tile, for the server's first render. wwwroot/room-live.js writes the same texts
-/// from each live snapshot: keep the two in step.
+/// The words and the sparkline of a tile. The sparkline points are computed once per snapshot by the reader
+/// (<see cref="DeviceTile.QueriesLine"/>), not by each viewer's render.
 /// </summary>
 internal static class LiveText
 {

@@ -1,34 +1,25 @@
-using System.Text.Json;
 using ClassroomGuard.Console.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ClassroomGuard.Console.Classroom;
 
-/// <summary>One snapshot of a room as sent to viewers: serialised once, whatever the number of viewers.</summary>
-/// <param name="Sequence">Increases with every snapshot of the room's feed.</param>
-/// <param name="Snapshot">The data.</param>
-/// <param name="Json">Its JSON (UTF-8, camelCase, one line).</param>
-internal sealed record LiveMessage(long Sequence, RoomSnapshot Snapshot, byte[] Json);
-
 /// <summary>
-/// One feed per watched room: while anyone watches it, a loop reads the room (<see cref="RoomSnapshotReader"/>: state
-/// plus one InfluxDB request) every <see cref="ConsoleOptions.LiveInterval"/> and hands the result to every viewer.
-/// N viewers of a room cost one read per interval, not N. A feed stays warm for <see cref="IdleGrace"/> after its last
-/// viewer leaves, so a page reload or a reconnecting kiosk does not restart it. A teacher action pokes the room's
-/// feed (<see cref="Poke"/>) so the tiles show it at once rather than at the next tick.
+/// One feed per watched room: while anyone watches it, a loop reads the room (<see cref="RoomSnapshotReader"/>: a few
+/// small state reads plus one InfluxDB request) every <see cref="ConsoleOptions.LiveInterval"/> and hands the snapshot
+/// to every watcher (the room pages' circuits, which re-render with it). N viewers of a room cost one read per
+/// interval, not N; there is no timer per viewer. A feed stays warm for <see cref="IdleGrace"/> after its last watcher
+/// leaves, so a page reload or a reconnecting kiosk does not restart it. A teacher action pokes the room's feed
+/// (<see cref="Poke"/>) so the tiles show it at once rather than at the next tick.
+/// <para>This class does not check who watches: callers go through <see cref="ClassroomView"/>, which asks
+/// <see cref="RoomAccess"/> first.</para>
 /// </summary>
 internal sealed class RoomFeeds(RoomSnapshotReader reader, IOptions<ConsoleOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<RoomFeeds> logger)
 {
     /// <summary>How long a feed keeps running without viewers.</summary>
     public static readonly TimeSpan IdleGrace = TimeSpan.FromSeconds(30);
 
-    /// <summary>The JSON shape of snapshots (camelCase, as the page's script reads it).</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     private readonly Lock gate = new();
     private readonly Dictionary<long, Feed> feeds = [];
-
-    private TimeProvider Clock => time;
 
     /// <summary>Whether a feed is running for the room.</summary>
     public bool IsWatched(long roomId)
@@ -48,9 +39,14 @@ internal sealed class RoomFeeds(RoomSnapshotReader reader, IOptions<ConsoleOptio
         }
     }
 
-    /// <summary>Starts watching a room (its feed starts if it is not running). Dispose to stop watching.</summary>
-    public Subscription Subscribe(long roomId)
+    /// <summary>
+    /// Starts watching a room (its feed starts if it is not running): <paramref name="onSnapshot"/> gets every new
+    /// snapshot, on the feed's loop (keep it short: a component hands it to its renderer with <c>InvokeAsync</c>).
+    /// Dispose the result to stop watching.
+    /// </summary>
+    public Subscription Subscribe(long roomId, Action<RoomSnapshot> onSnapshot)
     {
+        ArgumentNullException.ThrowIfNull(onSnapshot);
         lock (gate)
         {
             if (!feeds.TryGetValue(roomId, out var feed))
@@ -59,7 +55,8 @@ internal sealed class RoomFeeds(RoomSnapshotReader reader, IOptions<ConsoleOptio
                 feeds[roomId] = feed;
             }
 
-            feed.Viewers++;
+            var subscription = new Subscription(this, feed, onSnapshot);
+            feed.Watchers = [.. feed.Watchers, subscription];
             if (!feed.Running)
             {
                 feed.Running = true;
@@ -67,7 +64,7 @@ internal sealed class RoomFeeds(RoomSnapshotReader reader, IOptions<ConsoleOptio
                 Log.LiveFeedChanged(logger, roomId, "started", feed.Viewers);
             }
 
-            return new Subscription(this, feed);
+            return subscription;
         }
     }
 
@@ -87,19 +84,18 @@ internal sealed class RoomFeeds(RoomSnapshotReader reader, IOptions<ConsoleOptio
     /// The room as it is now: the running feed's latest snapshot when it is fresh, else a read of its own (without
     /// starting a feed). Null when the room does not exist.
     /// </summary>
-    public async Task<LiveMessage?> CurrentAsync(long roomId, CancellationToken cancellationToken)
+    public async Task<RoomSnapshot?> CurrentAsync(long roomId, CancellationToken cancellationToken)
     {
         lock (gate)
         {
             if (feeds.TryGetValue(roomId, out var feed) && feed.Latest is { } latest
-                && time.GetUtcNow().ToUnixTimeMilliseconds() - latest.Snapshot.ServerTime <= 2 * options.Value.LiveInterval.TotalMilliseconds)
+                && time.GetUtcNow().ToUnixTimeMilliseconds() - latest.ServerTime <= 2 * options.Value.LiveInterval.TotalMilliseconds)
             {
                 return latest;
             }
         }
 
-        var snapshot = await reader.ReadAsync(roomId, cancellationToken);
-        return snapshot is null ? null : new LiveMessage(0, snapshot, JsonSerializer.SerializeToUtf8Bytes(snapshot, Json));
+        return await reader.ReadAsync(roomId, cancellationToken);
     }
 
     private async Task RunAsync(Feed feed)
@@ -122,7 +118,7 @@ internal sealed class RoomFeeds(RoomSnapshotReader reader, IOptions<ConsoleOptio
             }
             catch (Exception e)
             {
-                Log.LiveReadFailed(logger, feed.RoomId, e); // viewers keep the last snapshot; their heartbeat goes on
+                Log.LiveReadFailed(logger, feed.RoomId, e); // viewers keep the last snapshot until a read succeeds
             }
 
             lock (gate)
@@ -156,79 +152,78 @@ internal sealed class RoomFeeds(RoomSnapshotReader reader, IOptions<ConsoleOptio
 
     private void Publish(Feed feed, RoomSnapshot snapshot)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(snapshot, Json);
-        TaskCompletionSource<LiveMessage> waiting;
-        LiveMessage message;
+        Subscription[] watchers;
         lock (gate)
         {
-            message = new LiveMessage((feed.Latest?.Sequence ?? 0) + 1, snapshot, json);
-            feed.Latest = message;
-            waiting = feed.Next;
-            feed.Next = new TaskCompletionSource<LiveMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+            feed.Latest = snapshot;
+            watchers = feed.Watchers;
         }
 
-        waiting.TrySetResult(message);
+        foreach (var watcher in watchers)
+        {
+            try
+            {
+                watcher.Deliver(snapshot);
+            }
+            catch (Exception e)
+            {
+                Log.LiveWatcherFailed(logger, feed.RoomId, e); // one broken viewer must not starve the others
+            }
+        }
     }
 
-    /// <summary>A viewer's place in a room's feed.</summary>
-    internal sealed class Subscription(RoomFeeds owner, Feed feed) : IDisposable
+    private void Remove(Feed feed, Subscription subscription)
     {
-        private long seen;
-        private bool disposed;
-
-        /// <summary>The next snapshot this viewer has not had yet (the latest one at once, if it is new to it).</summary>
-        public async Task<LiveMessage> NextAsync(CancellationToken cancellationToken)
+        lock (gate)
         {
-            while (true)
+            var index = Array.IndexOf(feed.Watchers, subscription);
+            if (index < 0)
             {
-                Task<LiveMessage> next;
-                lock (owner.gate)
-                {
-                    if (feed.Latest is { } latest && latest.Sequence > seen)
-                    {
-                        seen = latest.Sequence;
-                        return latest;
-                    }
+                return;
+            }
 
-                    next = feed.Next.Task;
-                }
+            feed.Watchers = [.. feed.Watchers[..index], .. feed.Watchers[(index + 1)..]];
+            if (feed.Watchers.Length == 0)
+            {
+                feed.IdleSince = time.GetTimestamp();
+            }
+        }
+    }
 
-                await next.WaitAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>A watcher of a room's feed; dispose to stop watching.</summary>
+    internal sealed class Subscription(RoomFeeds owner, Feed feed, Action<RoomSnapshot> onSnapshot) : IDisposable
+    {
+        private volatile bool disposed;
+
+        internal void Deliver(RoomSnapshot snapshot)
+        {
+            if (!disposed)
+            {
+                onSnapshot(snapshot);
             }
         }
 
         public void Dispose()
         {
-            lock (owner.gate)
-            {
-                if (disposed)
-                {
-                    return;
-                }
-
-                disposed = true;
-                if (--feed.Viewers == 0)
-                {
-                    feed.IdleSince = owner.Clock.GetTimestamp();
-                }
-            }
+            disposed = true;
+            owner.Remove(feed, this);
         }
     }
 
-    /// <summary>A watched room: its viewers, latest snapshot and the loop's wake-up.</summary>
+    /// <summary>A watched room: its watchers (copied on change, so a publish reads them without the lock), latest snapshot and the loop's wake-up.</summary>
     internal sealed class Feed(long roomId)
     {
         public long RoomId { get; } = roomId;
 
-        public int Viewers { get; set; }
+        public Subscription[] Watchers { get; set; } = [];
+
+        public int Viewers => Watchers.Length;
 
         public bool Running { get; set; }
 
         public long IdleSince { get; set; }
 
-        public LiveMessage? Latest { get; set; }
-
-        public TaskCompletionSource<LiveMessage> Next { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public RoomSnapshot? Latest { get; set; }
 
         public SemaphoreSlim Wake { get; } = new(0, 1);
     }

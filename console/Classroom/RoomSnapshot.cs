@@ -2,7 +2,7 @@ namespace ClassroomGuard.Console.Classroom;
 
 /// <summary>
 /// Everything the live view of one room shows, as of <see cref="ServerTime"/>: built once per interval per room and
-/// sent, serialised once, to every viewer of that room (the SSE stream and the page's first render).
+/// handed, as is, to every viewer of that room (immutable: the viewers' circuits share it).
 /// </summary>
 /// <param name="RoomId">The room.</param>
 /// <param name="RoomName">Its name.</param>
@@ -35,6 +35,8 @@ public sealed record RoomSnapshot(
 /// <param name="Pause">The pause in force on it (device or room scope), if any.</param>
 /// <param name="Queries">DNS queries per bucket, oldest first (<see cref="RoomSnapshotReader.Buckets"/> buckets of <see cref="RoomSnapshotReader.BucketSeconds"/> s).</param>
 /// <param name="Bytes">Bytes in + out per bucket, oldest first (zeros without the sniffer).</param>
+/// <param name="QueriesLine">The queries' sparkline points (<see cref="LiveText.SparkPoints"/>), computed once per snapshot for every viewer.</param>
+/// <param name="BytesLine">The bytes' sparkline points, likewise.</param>
 public sealed record DeviceTile(
     long Id,
     string Name,
@@ -47,7 +49,9 @@ public sealed record DeviceTile(
     ActionState? Blank,
     ActionState? Pause,
     long[] Queries,
-    long[] Bytes);
+    long[] Bytes,
+    string QueriesLine,
+    string BytesLine);
 
 /// <summary>A blocked DNS query.</summary>
 /// <param name="Domain">Name asked for.</param>

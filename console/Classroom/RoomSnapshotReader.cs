@@ -43,18 +43,19 @@ internal sealed class RoomSnapshotReader(
     public async Task<RoomSnapshot?> ReadAsync(long roomId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var room = (await store.Sites.ListRoomsAsync(null, cancellationToken)).FirstOrDefault(r => r.Id == roomId);
+        var room = await store.Sites.GetRoomAsync(roomId, cancellationToken);
         if (room is null)
         {
             return null;
         }
 
+        // Four small indexed reads of this room only (its row, devices, actions in force, open alerts): the cost of a
+        // tick does not grow with the school, and a room's viewers share one tick (RoomFeeds).
         var devices = await store.Devices.ListAsync(roomId, cancellationToken);
         var actions = await store.TeacherActions.ActiveAtAsync(now, roomId, cancellationToken);
         var inRoom = devices.ToDictionary(d => d.Id);
-        var alerts = (await store.Alerts.ListAsync(now - AlertWindow, now.AddSeconds(1), cancellationToken))
-            .Where(a => a.AcknowledgedAt is null && a.DeviceId is { } id && inRoom.ContainsKey(id))
-            .OrderByDescending(a => a.At).Take(MaxAlerts)
+        var alerts = (await store.Alerts.ListUnacknowledgedInRoomAsync(roomId, now - AlertWindow, MaxAlerts, cancellationToken))
+            .Where(a => a.DeviceId is { } id && inRoom.ContainsKey(id))
             .Select(a => new RoomAlert(a.Id, a.DeviceId!.Value, NameOf(inRoom[a.DeviceId.Value]), a.Kind.ToString(), a.Category, a.Domain, a.At.ToUnixTimeMilliseconds()))
             .ToList();
 
@@ -82,7 +83,9 @@ internal sealed class RoomSnapshotReader(
                 Strongest(actions, TeacherActionKind.Blank, x => x.DeviceId == device.Id || x.Scope == ActionScope.Room),
                 Strongest(actions, TeacherActionKind.Pause, x => x.DeviceId == device.Id || x.Scope == ActionScope.Room),
                 a.Queries,
-                a.Bytes));
+                a.Bytes,
+                LiveText.SparkPoints(a.Queries),
+                LiveText.SparkPoints(a.Bytes)));
         }
 
         return new RoomSnapshot(room.Id, room.Name, now.ToUnixTimeMilliseconds(), available ? "ok" : "unavailable", roomBlank, roomPause, tiles, alerts);

@@ -16,12 +16,12 @@ internal sealed class SchoolClock(IOptions<StateOptions> options, TimeProvider t
     /// <summary>"HH:mm" in the school's time zone.</summary>
     public string Time(DateTimeOffset instant) => Local(instant).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Minutes from now to the school's next midnight, at most <see cref="TeacherActionEndpoints.MaxMinutes"/>.</summary>
+    /// <summary>Minutes from now to the school's next midnight, at most <see cref="ClassroomActions.MaxMinutes"/>.</summary>
     public int MinutesToEndOfDay()
     {
         var local = Local(Now);
         var midnight = new DateTimeOffset(local.Date.AddDays(1), zone.GetUtcOffset(local.Date.AddDays(1)));
         var minutes = (int)Math.Floor((midnight - local).TotalMinutes);
-        return Math.Clamp(minutes, 1, TeacherActionEndpoints.MaxMinutes);
+        return Math.Clamp(minutes, 1, ClassroomActions.MaxMinutes);
     }
 }

@@ -1,44 +1,21 @@
 using System.Globalization;
-using ClassroomGuard.Console.Agents;
 using ClassroomGuard.Console.Security;
-using ClassroomGuard.Storage.State;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace ClassroomGuard.Console.Classroom;
 
-/// <summary>What a teacher's button asks for.</summary>
-internal enum ClassroomCommand
-{
-    /// <summary>Blank the screen(s): the agent covers them.</summary>
-    Blank,
-
-    /// <summary>End the blank(s) of that scope.</summary>
-    Unblank,
-
-    /// <summary>Pause the internet: the DNS filter blocks all but <c>Dns:Policy:PauseAllowList</c>.</summary>
-    Pause,
-
-    /// <summary>End the pause(s) of that scope.</summary>
-    Resume,
-}
-
 /// <summary>
-/// The teacher's classroom actions: <c>POST /classroom/blank</c>, <c>/unblank</c>, <c>/pause</c>, <c>/resume</c>
-/// (Classroom policy; antiforgery token required). Each start is a teacher action in the state (who, when, scope,
-/// expiry; released early by whom and when), which the agent hub (blank) and the DNS filter (pause) act on.
+/// The teacher's classroom actions as form posts, for scripts and tools (the room page's buttons call
+/// <see cref="ClassroomActions"/> directly over their circuit): <c>POST /classroom/blank</c>, <c>/unblank</c>,
+/// <c>/pause</c>, <c>/resume</c> (Classroom policy; antiforgery token required). The service checks the user's right
+/// to the room.
 /// <para>Form: <c>roomId</c> alone acts on the whole room; <c>deviceId</c> on one device, which must be in the
-/// <c>roomId</c> when one is given (the page always gives its own); <c>minutes</c> 1–720, default 60 ("end of the lesson"); <c>returnUrl</c> (local).</para>
-/// <para>A page posts the form and is redirected back (Post/Redirect/Get); the page's script posts the same form with
-/// <c>Accept: application/json</c> and gets <c>{ ok, message }</c> instead. Refusals are 400 with the reason.</para>
+/// <c>roomId</c> when one is given; <c>minutes</c> 1–720, default 60 ("end of the lesson"); <c>returnUrl</c> (local).</para>
+/// <para>A browser posting the form is redirected back (Post/Redirect/Get); a client sending <c>Accept:
+/// application/json</c> gets <c>{ ok, message }</c> instead. Refusals are 400 with the reason.</para>
 /// </summary>
 internal static class TeacherActionEndpoints
 {
-    /// <summary>Default length of a blank or pause: a lesson.</summary>
-    public const int DefaultMinutes = 60;
-
-    /// <summary>Longest blank or pause (the state's limit, TeacherActionRepository.MaxDuration).</summary>
-    public const int MaxMinutes = 720;
-
     /// <summary>The path of a command's form post.</summary>
     public static string PathOf(ClassroomCommand command) => "/classroom/" + command.ToString().ToLowerInvariant();
 
@@ -46,8 +23,8 @@ internal static class TeacherActionEndpoints
     {
         foreach (var command in Enum.GetValues<ClassroomCommand>())
         {
-            endpoints.MapPost(PathOf(command), (HttpContext context, IAntiforgery antiforgery, StateStore store, RoomFeeds feeds, AgentPushTrigger agents, SchoolClock clock, ILogger<RoomFeeds> logger)
-                    => HandleAsync(command, context, antiforgery, store, feeds, agents, clock, logger))
+            endpoints.MapPost(PathOf(command), (HttpContext context, IAntiforgery antiforgery, ClassroomActions actions, ILogger<ClassroomActions> logger)
+                    => HandleAsync(command, context, antiforgery, actions, logger))
                 .RequireAuthorization(Policies.Classroom)
                 .DisableAntiforgery(); // validated in the handler, so a refusal can say why
         }
@@ -55,143 +32,59 @@ internal static class TeacherActionEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> HandleAsync(
-        ClassroomCommand command, HttpContext context, IAntiforgery antiforgery, StateStore store, RoomFeeds feeds, AgentPushTrigger agents, SchoolClock clock, ILogger logger)
+    private static async Task<IResult> HandleAsync(ClassroomCommand command, HttpContext context, IAntiforgery antiforgery, ClassroomActions actions, ILogger logger)
     {
-        var user = ConsoleUser.From(context.User)!;
+        var user = ConsoleUser.From(context.User);
         if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context))
         {
-            return Refuse(context, logger, user, command, "expired form", "The form has expired. Reload the page and try again.");
+            Log.TeacherActionRefused(logger, user?.UserName ?? "?", command.ToString().ToLowerInvariant(), "expired form");
+            return Answer(context, new ClassroomOutcome(false, "The form has expired. Reload the page and try again."), null);
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        var ct = context.RequestAborted;
         var deviceText = form["deviceId"].ToString();
         var roomText = form["roomId"].ToString();
+        var minutesText = form["minutes"].ToString();
         long? deviceId = long.TryParse(deviceText, NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : null;
         long? roomId = long.TryParse(roomText, NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : null;
-        if ((deviceText.Length > 0 && deviceId is null) || (roomText.Length > 0 && roomId is null) || (deviceId is null && roomId is null))
+        int? minutes = null;
+        if ((deviceText.Length > 0 && deviceId is null) || (roomText.Length > 0 && roomId is null))
         {
-            return Refuse(context, logger, user, command, "no device or room", "Say which device or room (deviceId, roomId).");
+            (deviceId, roomId) = (null, null); // the service says "say which device or room"
         }
 
-        Room? room = null;
-        if (roomId is { } rid && (room = (await store.Sites.ListRoomsAsync(null, ct)).FirstOrDefault(x => x.Id == rid)) is null)
+        if (minutesText.Length > 0)
         {
-            return Refuse(context, logger, user, command, "unknown room", $"There is no room {rid}.");
+            // Not a number: out of range, so the service refuses it with the allowed range.
+            minutes = int.TryParse(minutesText, NumberStyles.None, CultureInfo.InvariantCulture, out var m) ? m : 0;
         }
 
-        Device? device = null;
-        if (deviceId is { } did)
-        {
-            device = await store.Devices.GetAsync(did, ct);
-            if (device is null)
-            {
-                return Refuse(context, logger, user, command, "unknown device", $"There is no device {did}.");
-            }
-
-            if (room is not null && device.RoomId != room.Id)
-            {
-                return Refuse(context, logger, user, command, "device not in the room", $"{RoomSnapshotReader.NameOf(device)} is not in {room.Name}.");
-            }
-        }
-
-        var minutes = DefaultMinutes;
-        var minutesText = form["minutes"].ToString();
-        if (command is ClassroomCommand.Blank or ClassroomCommand.Pause && minutesText.Length > 0
-            && (!int.TryParse(minutesText, NumberStyles.None, CultureInfo.InvariantCulture, out minutes) || minutes is < 1 or > MaxMinutes))
-        {
-            return Refuse(context, logger, user, command, "bad length", $"The length must be between 1 and {MaxMinutes} minutes (12 hours).");
-        }
-
-        var scope = device is null ? ActionScope.Room : ActionScope.Device;
-        var kind = command is ClassroomCommand.Blank or ClassroomCommand.Unblank ? TeacherActionKind.Blank : TeacherActionKind.Pause;
-        var target = device is not null ? RoomSnapshotReader.NameOf(device) : room!.Name;
-        string message;
-        if (command is ClassroomCommand.Blank or ClassroomCommand.Pause)
-        {
-            var until = clock.Now.AddMinutes(minutes);
-            await store.TeacherActions.StartAsync(
-                new NewTeacherAction(kind, user.Id, $"{command} from the classroom view", scope, device?.Id, device is null ? room!.Id : null, until), ct);
-            message = $"{target}: {(kind == TeacherActionKind.Blank ? "screen blanked" : "internet paused")} until {clock.Time(until)}.";
-        }
-        else
-        {
-            message = await ReleaseAsync(store, clock, user.Id, kind, scope, device, room, target, ct);
-        }
-
-        var roomOf = room?.Id ?? device!.RoomId;
-        Log.TeacherAction(logger, user.UserName, command.ToString().ToLowerInvariant(), scope.ToString(), device?.Id ?? room!.Id);
-        if (kind == TeacherActionKind.Blank)
-        {
-            agents.Wake(); // reach the agents now rather than on the next revision poll
-        }
-
-        if (roomOf is { } poked)
-        {
-            feeds.Poke(poked);
-        }
-
-        if (WantsJson(context))
-        {
-            return Results.Json(new ActionOutcome(true, message));
-        }
-
-        return Results.Redirect(LocalUrls.OrElse(form["returnUrl"].ToString(), roomOf is { } home ? "/rooms/" + home.ToString(CultureInfo.InvariantCulture) : "/rooms"));
+        var outcome = await actions.RunAsync(user, new ClassroomRequest(command, roomId, deviceId, minutes), context.RequestAborted);
+        return Answer(context, outcome, form["returnUrl"].ToString());
     }
 
-    /// <summary>
-    /// Ends the actions of that kind and scope: for a device, its own; for a room, the room's and those of every device
-    /// in it ("unblank all" means all). Says so when a room-wide action still covers a device.
-    /// </summary>
-    private static async Task<string> ReleaseAsync(
-        StateStore store, SchoolClock clock, long userId, TeacherActionKind kind, ActionScope scope, Device? device, Room? room, string target, CancellationToken ct)
+    private static IResult Answer(HttpContext context, ClassroomOutcome outcome, string? returnUrl)
     {
-        var roomOf = device?.RoomId ?? room?.Id;
-        var active = (await store.TeacherActions.ActiveAtAsync(clock.Now, roomOf, ct)).Where(a => a.Kind == kind).ToList();
-        if (roomOf is null && device is not null)
+        if (context.Request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase))
         {
-            active = (await store.TeacherActions.ActiveAtAsync(clock.Now, null, ct)).Where(a => a.Kind == kind && a.DeviceId == device.Id).ToList();
+            return Results.Json(new ActionOutcome(outcome.Ok, outcome.Message), statusCode: outcome.Ok ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         }
 
-        var released = 0;
-        foreach (var action in active)
+        if (!outcome.Ok)
         {
-            if ((scope == ActionScope.Room || action.DeviceId == device!.Id) && await store.TeacherActions.ReleaseAsync(action.Id, userId, ct))
-            {
-                released++;
-            }
+            return new StatusPageResult(StatusCodes.Status400BadRequest, "Not done", outcome.Message);
         }
 
-        var what = kind == TeacherActionKind.Blank ? "blank" : "pause";
-        if (scope == ActionScope.Device && active.Any(a => a.Scope == ActionScope.Room))
-        {
-            return $"{target}: still under the whole room's {what}; use the room's button to end it.";
-        }
-
-        return released == 0
-            ? $"{target}: no {what} was in force."
-            : $"{target}: {(kind == TeacherActionKind.Blank ? "screen unblanked" : "internet resumed")}.";
+        var home = outcome.RoomId is { } room ? "/rooms/" + room.ToString(CultureInfo.InvariantCulture) : "/rooms";
+        return Results.Redirect(LocalUrls.OrElse(returnUrl ?? "", home));
     }
 
-    // The log gets a fixed reason, not the message: that names devices (host names from the network, pupils' names).
-    private static IResult Refuse(HttpContext context, ILogger logger, ConsoleUser user, ClassroomCommand command, string logReason, string reason)
-    {
-        Log.TeacherActionRefused(logger, user.UserName, command.ToString().ToLowerInvariant(), logReason);
-        return WantsJson(context)
-            ? Results.Json(new ActionOutcome(false, reason), statusCode: StatusCodes.Status400BadRequest)
-            : new StatusPageResult(StatusCodes.Status400BadRequest, "Not done", reason);
-    }
-
-    private static bool WantsJson(HttpContext context)
-        => context.Request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>The answer to the page's script.</summary>
+    /// <summary>The JSON answer.</summary>
     /// <param name="Ok">Whether it was done.</param>
     /// <param name="Message">What was done, or why not.</param>
     internal sealed record ActionOutcome(bool Ok, string Message);
 
-    /// <summary>A refusal as a small readable page (for a browser posting without the script).</summary>
+    /// <summary>A refusal as a small readable page (for a browser posting the form).</summary>
     private sealed class StatusPageResult(int status, string title, string message) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext) => StatusPages.WriteAsync(httpContext, status, title, message);

@@ -121,7 +121,6 @@ internal static class ApplicationServices
         app.MapStaticAssets().AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapAgentEndpoints();
-        app.MapLiveEndpoints();
         app.MapTeacherActionEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

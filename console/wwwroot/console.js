@@ -16,12 +16,16 @@
         reloading = true;
         for (;;) {
             try {
-                await fetch("/healthz", { cache: "no-store" });
-                location.reload();
-                return;
+                // Only a healthy answer: a proxy's 502 while the console starts would reload into an error page.
+                const answer = await fetch("/healthz", { cache: "no-store" });
+                if (answer.ok) {
+                    location.reload();
+                    return;
+                }
             } catch {
-                await new Promise(resolve => setTimeout(resolve, 3000));
+                // not reachable yet
             }
+            await new Promise(resolve => setTimeout(resolve, 3000));
         }
     }
 

@@ -28,6 +28,7 @@ public sealed record NewAlert(AlertKind Kind, DateTimeOffset At, string Evidence
 public sealed class AlertRepository
 {
     private const string Columns = "id, device_id, at, kind, category, domain, evidence, acknowledged_by, acknowledged_at";
+    private const string QualifiedColumns = "a.id, a.device_id, a.at, a.kind, a.category, a.domain, a.evidence, a.acknowledged_by, a.acknowledged_at";
     private readonly StateDb db;
 
     internal AlertRepository(StateDb db) => this.db = db;
@@ -62,6 +63,22 @@ public sealed class AlertRepository
     /// <summary>Alerts raised in [<paramref name="from"/>, <paramref name="to"/>), oldest first.</summary>
     public Task<IReadOnlyList<Alert>> ListAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
         => db.ReadAsync<IReadOnlyList<Alert>>(tx => Load(tx, "at >= $f AND at < $t", ("$f", Sql.Ms(from)), ("$t", Sql.Ms(to))), cancellationToken);
+
+    /// <summary>
+    /// Unacknowledged alerts raised at or after <paramref name="since"/> for the devices now in the room, newest first,
+    /// at most <paramref name="limit"/>: the live view's banner, read once per tick per watched room (uses the alerts'
+    /// time index; never the whole school's alerts).
+    /// </summary>
+    public Task<IReadOnlyList<Alert>> ListUnacknowledgedInRoomAsync(long roomId, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return db.ReadAsync<IReadOnlyList<Alert>>(
+            tx => tx.Query(
+                $"SELECT {QualifiedColumns} FROM alerts a JOIN devices d ON d.id = a.device_id "
+                + "WHERE d.room_id = $r AND a.at >= $f AND a.acknowledged_at IS NULL ORDER BY a.at DESC, a.id DESC LIMIT $n",
+                Read, ("$r", roomId), ("$f", Sql.Ms(since)), ("$n", limit)),
+            cancellationToken);
+    }
 
     private static List<Alert> Load(Tx tx, string where, params (string, object?)[] args)
         => tx.Query($"SELECT {Columns} FROM alerts WHERE {where} ORDER BY at, id", Read, args);

@@ -67,6 +67,13 @@ public sealed class SiteRepository
             tx => tx.Query("SELECT id, name FROM sites ORDER BY name", r => new Site(r.GetInt64(0), r.GetString(1))),
             cancellationToken);
 
+    /// <summary>One room by id, or null when there is none (the live view's per-tick read: one row, not the list).</summary>
+    public Task<Room?> GetRoomAsync(long id, CancellationToken cancellationToken)
+        => db.ReadAsync(
+            tx => tx.Query("SELECT id, site_id, name FROM rooms WHERE id = $id", r => new Room(r.GetInt64(0), r.GetInt64(1), r.GetString(2)), ("$id", id))
+                .FirstOrDefault(),
+            cancellationToken);
+
     /// <summary>Rooms, optionally of one site, by name.</summary>
     public Task<IReadOnlyList<Room>> ListRoomsAsync(long? siteId, CancellationToken cancellationToken)
         => db.ReadAsync<IReadOnlyList<Room>>(

@@ -25,10 +25,8 @@ public sealed class SignInTests(ClassroomFixture fixture)
             Assert.Contains("/signin", page.Url, StringComparison.Ordinal);
 
             await ClassroomFixture.SignInAsync(page, "teacher7", Appliance.TeacherPassword);
-            await page.GotoAsync("/rooms");
-            await page.ClickAsync("a.tile.room:has-text('Room 7')");
-            await page.WaitForURLAsync("**/rooms/" + classroom.Room.Id);
-            await Microsoft.Playwright.Assertions.Expect(page.Locator("h1").First).ToHaveTextAsync("Room 7"); // enhanced navigation: the URL changes before the page
+            await ClassroomFixture.OpenRoomAsync(page, classroom.Room);
+            Assert.Equal("Room 7", await page.Locator("h1").First.InnerTextAsync());
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot("room-empty-1920x1080.png") });
 
             // The server enforces the role: a teacher is refused administration.

@@ -20,6 +20,8 @@ public sealed class Appliance : IAsyncDisposable
     public static readonly string[] GamesNames = ["poki.com", "coolmathgames.com"];
 
     private readonly List<IAsyncDisposable> owned = [];
+    private string[] consoleArguments = [];
+    private Dictionary<string, string> consoleEnvironment = [];
 
     private Appliance(string root) => Root = root;
 
@@ -76,6 +78,14 @@ public sealed class Appliance : IAsyncDisposable
         return new Classroom(room, teacher, token.Secret);
     }
 
+    /// <summary>A device with <paramref name="mac"/> and address <paramref name="ip"/> (as the sniffer sees it), named <paramref name="hostname"/>, in the room.</summary>
+    public async Task<long> AddDeviceAsync(Room room, string mac, string ip, string hostname)
+    {
+        var id = await Store.Devices.ObserveAsync(new DeviceObservation(DateTimeOffset.UtcNow, DeviceSource.Sniffer, mac, ip, hostname), CancellationToken.None);
+        await Store.Devices.SetRoomAsync(id, room.Id, CancellationToken.None);
+        return id;
+    }
+
     /// <summary>Gives the device with <paramref name="mac"/> the address <paramref name="ip"/>, as a DHCP sighting by the sniffer would.</summary>
     public async Task<long> AssignAddressAsync(string mac, string ip) =>
         await Store.Devices.ObserveAsync(new DeviceObservation(DateTimeOffset.UtcNow, DeviceSource.Sniffer, mac, ip), CancellationToken.None);
@@ -108,7 +118,7 @@ public sealed class Appliance : IAsyncDisposable
 
         var consolePort = Ports.FreeTcp();
         ConsoleUrl = new Uri(string.Create(CultureInfo.InvariantCulture, $"https://127.0.0.1:{consolePort}"));
-        Console = ServiceProcess.StartDotnet("console/ClassroomGuard.Console.dll", // the published layout, wwwroot beside it
+        consoleArguments =
         [
             .. common,
             "--Influx:SpoolDirectory=" + Path.Combine(Root, "spool-console"), // a spool folder is one process's
@@ -116,7 +126,9 @@ public sealed class Appliance : IAsyncDisposable
             "--Console:CertificatePath=" + Certificate.CertificatePath,
             "--Console:CertificateKeyPath=" + Certificate.KeyPath,
             "--Console:DataProtectionKeysPath=" + Path.Combine(Root, "keys"),
-        ], environment);
+        ];
+        consoleEnvironment = environment;
+        Console = ServiceProcess.StartDotnet("console/ClassroomGuard.Console.dll", consoleArguments, environment); // the published layout, wwwroot beside it
         owned.Add(Console);
 
         var games = Path.Combine(Root, "games.list");
@@ -135,15 +147,35 @@ public sealed class Appliance : IAsyncDisposable
         ], environment);
         owned.Add(DnsFilter);
 
+        await WaitForConsoleAsync();
+
+        // The Firefox canary is NXDOMAIN only once the school policy is in force: the readiness check set-up uses too.
+        await DnsFilter.WaitUntilAsync(async () => (await Dig.QueryAsync(DnsPort, "use-application-dns.net")).Contains("status: NXDOMAIN", StringComparison.Ordinal),
+            "filtering", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Kills the console process outright (a power cut or a crash, not a clean stop), leaving its data.</summary>
+    public async Task KillConsoleAsync()
+    {
+        owned.Remove(Console);
+        await Console.DisposeAsync();
+    }
+
+    /// <summary>Starts the console again on the same address, certificate, keys and state, and waits until it serves.</summary>
+    public async Task StartConsoleAgainAsync()
+    {
+        Console = ServiceProcess.StartDotnet("console/ClassroomGuard.Console.dll", consoleArguments, consoleEnvironment);
+        owned.Insert(0, Console);
+        await WaitForConsoleAsync();
+    }
+
+    private async Task WaitForConsoleAsync()
+    {
         using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, c, _, _) => Certificate.Matches(c) })
         {
             Timeout = TimeSpan.FromSeconds(5),
         };
         await Console.WaitUntilAsync(async () => await AnswersAsync(http, new Uri(ConsoleUrl, "/healthz")), "serving /healthz", TimeSpan.FromSeconds(60));
-
-        // The Firefox canary is NXDOMAIN only once the school policy is in force: the readiness check set-up uses too.
-        await DnsFilter.WaitUntilAsync(async () => (await Dig.QueryAsync(DnsPort, "use-application-dns.net")).Contains("status: NXDOMAIN", StringComparison.Ordinal),
-            "filtering", TimeSpan.FromSeconds(60));
     }
 
     private static async Task<bool> AnswersAsync(HttpClient http, Uri url)

@@ -1,3 +1,4 @@
+using ClassroomGuard.Storage.State;
 using Microsoft.Playwright;
 
 namespace ClassroomGuard.Browser.Tests.Support;
@@ -40,6 +41,15 @@ public sealed class ClassroomFixture : IAsyncLifetime
         });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();
+    }
+
+    /// <summary>From the room list, opens the room's card, and waits until its live view is on the circuit.</summary>
+    public static async Task OpenRoomAsync(IPage page, Room room)
+    {
+        await page.GotoAsync("/rooms");
+        await page.Locator($".room-card[data-room-id='{room.Id}'] a").ClickAsync();
+        await page.WaitForURLAsync("**/rooms/" + room.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.Locator("#live-status[data-state=live]").WaitForAsync(new() { Timeout = 30_000 });
     }
 
     /// <summary>Signs in through the real sign-in form, as a teacher at the kiosk would.</summary>

@@ -119,8 +119,8 @@ public sealed class TeacherActionEndpointsTests(ConsoleFixture fixture) : IClass
 
     public static TheoryData<string, string, bool, string> BadForms => new()
     {
-        { "unknown device", "deviceId=987654", true, "There is no device 987654" },
-        { "unknown room", "roomId=987654", false, "There is no room 987654" },
+        { "unknown device", "deviceId=987654", true, "That device is no longer in the inventory" },
+        { "unknown room", "roomId=987654", false, "You cannot use that room" },
         { "neither", "minutes=60", false, "Say which device or room" },
         { "not a number", "deviceId=abc", true, "Say which device or room" },
         { "zero minutes", "minutes=0", true, "between 1 and 720 minutes" },

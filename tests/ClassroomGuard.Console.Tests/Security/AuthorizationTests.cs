@@ -106,7 +106,7 @@ public sealed class AuthorizationTests(ConsoleFixture fixture) : IClassFixture<C
 
         var html = await session.PageAsync("/rooms");
 
-        Assert.Contains("<h1>Rooms</h1>", html, StringComparison.Ordinal);
+        Assert.Contains(">Your rooms</h1>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("href=\"/admin", html, StringComparison.Ordinal);
     }
 
