@@ -15,6 +15,8 @@ public enum FakeBehaviour
     WrongThenRight,
     /// <summary>Only replies with wrong IDs: never a usable answer.</summary>
     OnlyWrong,
+    /// <summary>Replies with our ID but another question only (an upstream that echoes a different name): alive, never usable.</summary>
+    OtherQuestion,
 }
 
 /// <summary>
@@ -99,6 +101,9 @@ public sealed class FakeUpstream : IDisposable
             case FakeBehaviour.OnlyWrong:
                 yield return wrongId;
                 yield return wrongId;
+                break;
+            case FakeBehaviour.OtherQuestion:
+                yield return Answer(query, info, DnsName.FromText("other.example"));
                 break;
             default:
                 yield return correct;
