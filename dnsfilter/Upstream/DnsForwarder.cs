@@ -63,8 +63,8 @@ public sealed class DnsForwarder
 
         // UDP answers are at most the payload size we advertise; one byte more tells an oversized answer from a full
         // one. The 64 KiB TCP buffer is rented only for a TCP fallback: every query waiting on an upstream holds its
-        // buffer, and at MaxConcurrentQueries per endpoint a 64 KiB buffer each (128 KiB from the pool) was most of
-        // the RSS a flood of slow names could build up (issue #11).
+        // buffer, and a 64 KiB one each (128 KiB from the pool) came to 32 MiB per endpoint at MaxConcurrentQueries
+        // (256) when a flood of names kept every context waiting (issue #11).
         var udpReceive = ArrayPool<byte>.Shared.Rent(_options.MaxUdpSize + 1);
         byte[]? tcpReceive = null;
         try

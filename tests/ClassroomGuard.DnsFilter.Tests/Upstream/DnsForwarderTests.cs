@@ -86,7 +86,7 @@ public sealed class DnsForwarderTests : IClassFixture<UnboundFixture>
         await using var host = await DnsTestHost.StartAsync([fake.Upstream, _unbound.Upstream], new Dictionary<string, string?>
         {
             ["Dns:UpstreamAttempts"] = "2",
-            ["Dns:UpstreamTimeout"] = "00:00:00.300",
+            ["Dns:UpstreamTimeout"] = "00:00:01", // the fake's reply must arrive within it on a loaded machine
         });
 
         var first = await host.Forwarder.ForwardAsync(ATest, 1, 1, false, false, CancellationToken.None);
@@ -99,6 +99,18 @@ public sealed class DnsForwarderTests : IClassFixture<UnboundFixture>
         // Still first in line: the next question is asked there first.
         Assert.NotNull(await host.Forwarder.ForwardAsync(DnsName.FromText("mail.test"), 15, 1, false, false, CancellationToken.None));
         Assert.Equal(2, fake.Queries);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_UdpAnswerLargerThanAdvertised_IsNotUsedCutButAskedOverTcp()
+    {
+        // UDP answers are received into MaxUdpSize + 1 bytes: a larger one is cut there, so it must go to TCP like a
+        // TC answer (this fake has no TCP: the attempt fails), never be parsed or relayed cut.
+        using var fake = new FakeUpstream(FakeBehaviour.Oversized);
+        await using var host = await DnsTestHost.StartAsync([fake.Upstream], new Dictionary<string, string?> { ["Dns:UpstreamAttempts"] = "1" });
+        Assert.Null(await host.Forwarder.ForwardAsync(ATest, 1, 1, false, false, CancellationToken.None));
+        Assert.Equal(1, host.Counter("upstream_tcp_fallbacks"));
+        Assert.Equal(0, host.Counter("upstream_mismatched_dropped"));
     }
 
     [Fact]
