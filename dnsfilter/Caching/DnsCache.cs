@@ -10,7 +10,9 @@ namespace ClassroomGuard.DnsFilter.Caching;
 /// The response cache: keyed by lower-cased question name, type, class and the DO/CD bits; bounded by
 /// entry count and bytes. Lookups take a span key and allocate nothing (alternate-key lookup).
 /// Eviction is approximate LRU: when over a limit, a random sample of entries is inspected and the
-/// least recently used (or any expired beyond the stale window) is removed.
+/// least recently used (or any expired beyond the stale window) is removed. Negative answers have their own,
+/// smaller bound (<see cref="DnsOptions.CacheMaxNegativeEntries"/>): over it, the sample's least recently used
+/// negative answer is removed.
 /// </summary>
 public sealed class DnsCache
 {
@@ -24,6 +26,7 @@ public sealed class DnsCache
     private readonly TimeProvider _time;
     private readonly DnsCounters _counters;
     private long _bytes;
+    private int _negative;
 
     /// <summary>Creates the cache.</summary>
     public DnsCache(IOptions<DnsOptions> options, TimeProvider time, DnsCounters counters)
@@ -36,6 +39,9 @@ public sealed class DnsCache
 
     /// <summary>Entries held.</summary>
     public int Count => _entries.Count;
+
+    /// <summary>Negative answers (NXDOMAIN/NODATA) held.</summary>
+    public int NegativeCount => Volatile.Read(ref _negative);
 
     /// <summary>Approximate bytes held.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
@@ -67,7 +73,7 @@ public sealed class DnsCache
         {
             if (_lookup.TryRemove(key, out var actualKey, out var removed))
             {
-                Interlocked.Add(ref _bytes, -(removed.Size + actualKey.Length));
+                Forget(actualKey, removed);
             }
 
             entry = null!;
@@ -87,7 +93,8 @@ public sealed class DnsCache
     /// <summary>Stores an entry (if cacheable and the cache is enabled), evicting to stay within the limits.</summary>
     public void Store(ReadOnlySpan<byte> key, DnsCacheEntry entry)
     {
-        if (!entry.Cacheable || _options.CacheMaxEntries == 0 || entry.Size > _options.CacheMaxBytes)
+        if (!entry.Cacheable || _options.CacheMaxEntries == 0 || entry.Size > _options.CacheMaxBytes
+            || (entry.IsNegative && _options.CacheMaxNegativeEntries == 0))
         {
             return;
         }
@@ -101,6 +108,7 @@ public sealed class DnsCache
             return entry;
         });
         Interlocked.Add(ref _bytes, added - (replaced is null ? 0 : replaced.Size + keyArray.Length));
+        Interlocked.Add(ref _negative, (entry.IsNegative ? 1 : 0) - (replaced is { IsNegative: true } ? 1 : 0));
         EvictIfNeeded();
     }
 
@@ -109,6 +117,7 @@ public sealed class DnsCache
     {
         _entries.Clear();
         Interlocked.Exchange(ref _bytes, 0);
+        Interlocked.Exchange(ref _negative, 0);
     }
 
     private bool IsDead(DnsCacheEntry entry, long now)
@@ -118,19 +127,49 @@ public sealed class DnsCache
         return age >= limit;
     }
 
+    private void Forget(byte[] key, DnsCacheEntry entry)
+    {
+        Interlocked.Add(ref _bytes, -(entry.Size + key.Length));
+        if (entry.IsNegative)
+        {
+            Interlocked.Decrement(ref _negative);
+        }
+    }
+
     private void EvictIfNeeded()
     {
         var rounds = 0;
-        while ((_entries.Count > _options.CacheMaxEntries || Interlocked.Read(ref _bytes) > _options.CacheMaxBytes) && rounds++ < 64)
+        while (rounds++ < 64)
         {
+            var overLimit = _entries.Count > _options.CacheMaxEntries || Interlocked.Read(ref _bytes) > _options.CacheMaxBytes;
+
+            // Only negative answers over their own bound: the victim must be one of them. Positive entries met on the
+            // way are passed over, but counted (a cap on the walk when there are few negatives).
+            var negativeOnly = !overLimit && Volatile.Read(ref _negative) > _options.CacheMaxNegativeEntries;
+            if (!overLimit && !negativeOnly)
+            {
+                return;
+            }
+
             var now = _time.GetTimestamp();
             var skip = Random.Shared.Next(Math.Max(1, _entries.Count - EvictionSample));
             KeyValuePair<byte[], DnsCacheEntry>? victim = null;
             var seen = 0;
+            var walked = 0;
             foreach (var pair in _entries)
             {
                 if (skip-- > 0)
                 {
+                    continue;
+                }
+
+                if (negativeOnly && !pair.Value.IsNegative)
+                {
+                    if (++walked >= EvictionSample * 16)
+                    {
+                        break;
+                    }
+
                     continue;
                 }
 
@@ -153,7 +192,7 @@ public sealed class DnsCache
 
             if (victim is { } v && _entries.TryRemove(v))
             {
-                Interlocked.Add(ref _bytes, -(v.Value.Size + v.Key.Length));
+                Forget(v.Key, v.Value);
                 Interlocked.Increment(ref _counters.CacheEvictions);
             }
         }

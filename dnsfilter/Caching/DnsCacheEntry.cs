@@ -12,8 +12,9 @@ public sealed class DnsCacheEntry
 {
     private readonly int[] _ttlOffsets;
 
-    private DnsCacheEntry(byte[] message, int questionEnd, int[] ttlOffsets, int lifetimeSeconds, bool cacheable, long storedAt)
+    private DnsCacheEntry(byte[] message, int questionEnd, int[] ttlOffsets, int lifetimeSeconds, bool cacheable, bool negative, long storedAt)
     {
+        IsNegative = negative;
         Message = message;
         QuestionEnd = questionEnd;
         _ttlOffsets = ttlOffsets;
@@ -37,6 +38,9 @@ public sealed class DnsCacheEntry
 
     /// <summary>When it was stored (<see cref="TimeProvider.GetTimestamp"/>).</summary>
     public long StoredAt { get; }
+
+    /// <summary>NXDOMAIN or NODATA (NOERROR without answers): bounded separately by <see cref="Hosting.DnsOptions.CacheMaxNegativeEntries"/>.</summary>
+    public bool IsNegative { get; }
 
     /// <summary>The stored RCODE.</summary>
     public DnsResponseCode ResponseCode => (DnsResponseCode)(Message[3] & 0xF);
@@ -134,7 +138,7 @@ public sealed class DnsCacheEntry
             BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(offset), ttl > int.MaxValue ? 0 : clamped);
         }
 
-        return new DnsCacheEntry(message, questionEnd, ttlOffsets, lifetime, cacheable, now);
+        return new DnsCacheEntry(message, questionEnd, ttlOffsets, lifetime, cacheable, negative, now);
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using System.Text;
 using System.Threading.Channels;
 using ClassroomGuard.DnsFilter.Lists;
 using ClassroomGuard.DnsFilter.Policy;
+using ClassroomGuard.DnsFilter.Protocol;
 using ClassroomGuard.Storage.State;
 using ClassroomGuard.Storage.TimeSeries;
 using Microsoft.Extensions.Options;
@@ -77,7 +78,7 @@ public sealed class DnsActivity
         var activity = GetClient(address);
         Span<byte> lower = stackalloc byte[wireName.Length];
         wireName.CopyTo(lower);
-        Ascii.ToLowerInPlace(lower, out _);
+        DnsName.ToLowerInPlace(lower);
         var hash = DomainTable.HashLabel(DomainTable.HashSeed, lower);
         lock (activity)
         {
@@ -289,7 +290,7 @@ public sealed class DnsActivity
         }
 
         var lower = wireName.ToArray();
-        Ascii.ToLowerInPlace(lower, out _);
+        DnsName.ToLowerInPlace(lower);
         var category = categories.Keys[verdict.Category];
         var circumvention = category is "circumvention" or "doh" or "vpn" or "proxy";
         var alert = new PendingAlert(now, client.DeviceId, ClientKey.ToText(address), client.Mac, DomainText.ToDotted(lower), category,

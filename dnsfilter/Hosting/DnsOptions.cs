@@ -117,6 +117,15 @@ public sealed class DnsOptions
     [Range(1, 604800)]
     public int CacheMaxTtl { get; set; } = 86400;
 
+    /// <summary>
+    /// Cached negative answers (NXDOMAIN and NODATA), within <see cref="CacheMaxEntries"/>; 0 = negative answers are
+    /// not cached. Default 10000 (~3 MB of process memory, ~300 B each measured). Security: names that do not exist cost a client nothing
+    /// to invent, so a flood of unique names (issue #11) fills at most this many entries — the least recently used
+    /// negative answer makes room — instead of pushing positive answers out and the process over its memory budget.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int CacheMaxNegativeEntries { get; set; } = 10_000;
+
     /// <summary>Cap on negative-cache TTLs (NXDOMAIN/NODATA; RFC 2308 §5), seconds. Default 900.</summary>
     [Range(0, 86400)]
     public int CacheMaxNegativeTtl { get; set; } = 900;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using ClassroomGuard.DnsFilter.Protocol;
 
 namespace ClassroomGuard.DnsFilter.Lists;
 
@@ -161,7 +162,7 @@ public sealed class DomainTable
     private static int Prepare(ReadOnlySpan<byte> wireName, Span<byte> lower, Span<byte> starts)
     {
         wireName.CopyTo(lower);
-        System.Text.Ascii.ToLowerInPlace(lower, out _); // length bytes are ≤ 63, below 'A'
+        DnsName.ToLowerInPlace(lower); // RFC 4343 folding, high bytes kept and passed over
         var labels = 0;
         var i = 0;
         while (i < lower.Length && lower[i] != 0 && labels < 128)

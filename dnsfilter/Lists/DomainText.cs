@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace ClassroomGuard.DnsFilter.Lists;
@@ -109,7 +110,12 @@ public static class DomainText
         return DomainTextResult.Ok;
     }
 
-    /// <summary>Dotted text of a wire name (with or without its root byte), without a trailing dot. Allocates.</summary>
+    /// <summary>
+    /// Dotted text of a wire name (with or without its root byte), without a trailing dot. Bytes other than letters,
+    /// digits, '-' and '_' are written as \DDD (RFC 1035 §5.1), so a '.', ',' or '=' inside a label — or a raw UTF-8
+    /// byte — cannot make a client's name read as another name in alerts and events, nor break the
+    /// "name=count,…" list of <c>top_domains</c>. Names from the lists never hold such bytes. Allocates.
+    /// </summary>
     public static string ToDotted(ReadOnlySpan<byte> wire)
     {
         var builder = new StringBuilder(wire.Length);
@@ -124,7 +130,15 @@ public static class DomainText
             int len = wire[i];
             for (var j = 1; j <= len && i + j < wire.Length; j++)
             {
-                builder.Append((char)wire[i + j]);
+                var c = (char)wire[i + j];
+                if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+                {
+                    builder.Append(c);
+                }
+                else
+                {
+                    builder.Append('\\').Append(((int)c).ToString("D3", CultureInfo.InvariantCulture));
+                }
             }
 
             i += len + 1;

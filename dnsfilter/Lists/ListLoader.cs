@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace ClassroomGuard.DnsFilter.Lists;
 
 /// <summary>
@@ -159,10 +161,12 @@ public static class ListLoader
         }
     }
 
+    // ASCII-only case folding, the rule for names everywhere (RFC 4343, docs/dns.md): OrdinalIgnoreCase also folds
+    // non-ASCII letters. (Such entries are rejected as invalid later anyway; this keeps one rule.)
     private static bool IsLocalHostName(ReadOnlySpan<char> name)
-        => name.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-            || name.Equals("localhost.localdomain", StringComparison.OrdinalIgnoreCase)
-            || name.Equals("broadcasthost", StringComparison.OrdinalIgnoreCase)
-            || name.Equals("local", StringComparison.OrdinalIgnoreCase)
-            || name.StartsWith("ip6-", StringComparison.OrdinalIgnoreCase);
+        => Ascii.EqualsIgnoreCase(name, "localhost")
+            || Ascii.EqualsIgnoreCase(name, "localhost.localdomain")
+            || Ascii.EqualsIgnoreCase(name, "broadcasthost")
+            || Ascii.EqualsIgnoreCase(name, "local")
+            || (name.Length >= 4 && Ascii.EqualsIgnoreCase(name[..4], "ip6-"));
 }

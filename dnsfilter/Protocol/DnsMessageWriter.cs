@@ -356,7 +356,7 @@ public ref struct DnsMessageWriter
             }
 
             if (offset + 1 + len > Position
-                || !Ascii.EqualsIgnoreCase(_buffer.Slice(offset + 1, len), suffix.Slice(i + 1, len)))
+                || !DnsName.EqualsIgnoreCase(_buffer.Slice(offset + 1, len), suffix.Slice(i + 1, len)))
             {
                 return false;
             }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ClassroomGuard.DnsFilter.Protocol;
@@ -148,20 +149,46 @@ public static class DnsName
         return false;
     }
 
-    /// <summary>Compares two uncompressed wire names, ASCII case-insensitively (RFC 4343).</summary>
-    public static bool EqualsIgnoreCase(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
-        => a.Length == b.Length && Ascii.EqualsIgnoreCase(a, b);
+    /// <summary>
+    /// The one case-folding rule for names (RFC 4343 §3): bytes 0x41–0x5A ('A'–'Z') become 0x61–0x7A; every other
+    /// byte — 0x80–0xFF, '.', backslash and controls inside a label, and length bytes (≤ 63) — is itself.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static byte FoldCase(byte b) => (uint)(b - 'A') <= 'Z' - 'A' ? (byte)(b | 0x20) : b;
 
-    /// <summary>Lower-cases ASCII letters of a wire name (length bytes are ≤ 63, so never touched).</summary>
+    /// <summary>
+    /// Compares two names (or labels) byte by byte after <see cref="FoldCase"/>: equal iff the lengths are equal
+    /// and every byte folds to the same value (RFC 4343). Not <see cref="Ascii.EqualsIgnoreCase(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>,
+    /// which answers false as soon as either side holds a byte ≥ 0x80 — a raw UTF-8 name would then not equal itself.
+    /// </summary>
+    public static bool EqualsIgnoreCase(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (a[i] != b[i] && FoldCase(a[i]) != FoldCase(b[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Folds a name in place with <see cref="FoldCase"/> (length bytes are ≤ 63, so never touched). Not
+    /// <see cref="Ascii.ToLowerInPlace(Span{byte}, out int)"/>, which stops at the first byte ≥ 0x80 and leaves the
+    /// rest of the name as it was.
+    /// </summary>
     public static void ToLowerInPlace(Span<byte> name)
     {
         for (var i = 0; i < name.Length; i++)
         {
-            var c = name[i];
-            if (c is >= (byte)'A' and <= (byte)'Z')
-            {
-                name[i] = (byte)(c | 0x20);
-            }
+            name[i] = FoldCase(name[i]);
         }
     }
 

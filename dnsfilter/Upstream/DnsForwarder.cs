@@ -60,7 +60,13 @@ public sealed class DnsForwarder
         }
 
         var query = ArrayPool<byte>.Shared.Rent(DnsName.MaxLength + 64);
-        var receive = ArrayPool<byte>.Shared.Rent(MaxMessage + 2);
+
+        // UDP answers are at most the payload size we advertise; one byte more tells an oversized answer from a full
+        // one. The 64 KiB TCP buffer is rented only for a TCP fallback: every query waiting on an upstream holds its
+        // buffer, and a 64 KiB one each (128 KiB from the pool) came to 32 MiB per endpoint at MaxConcurrentQueries
+        // (256) when a flood of names kept every context waiting (issue #11).
+        var udpReceive = ArrayPool<byte>.Shared.Rent(_options.MaxUdpSize + 1);
+        byte[]? tcpReceive = null;
         try
         {
             byte[]? lastAnswer = null;
@@ -71,19 +77,23 @@ public sealed class DnsForwarder
                 var id = RandomId();
                 var queryLength = WriteQuery(query, id, name.Span, type, @class, dnssecOk, checkingDisabled);
                 Interlocked.Increment(ref _counters.UpstreamQueries);
-                var (length, failure) = await QueryUdpAsync(upstream, query.AsMemory(0, queryLength), receive, id, name, type, @class, cancellationToken);
-                if (length > 0 && (receive[2] & 0x02) != 0)
+                var answer = udpReceive;
+                var (length, failure, answeredUs) = await QueryUdpAsync(upstream, query.AsMemory(0, queryLength), udpReceive, id, name, type, @class, cancellationToken);
+                if (length > 0 && ((udpReceive[2] & 0x02) != 0 || length > _options.MaxUdpSize))
                 {
+                    // TC, or larger than we advertised (cut by our buffer): the same question over TCP.
                     Interlocked.Increment(ref _counters.UpstreamTcpFallbacks);
-                    (length, failure) = await QueryTcpAsync(upstream, query.AsMemory(0, queryLength), receive, id, name, type, @class, cancellationToken);
+                    tcpReceive ??= ArrayPool<byte>.Shared.Rent(MaxMessage + 2);
+                    answer = tcpReceive;
+                    (length, failure, answeredUs) = await QueryTcpAsync(upstream, query.AsMemory(0, queryLength), tcpReceive, id, name, type, @class, cancellationToken);
                 }
 
                 if (length > 0)
                 {
-                    var rcode = (DnsResponseCode)(receive[3] & 0xF);
+                    var rcode = (DnsResponseCode)(answer[3] & 0xF);
                     if (rcode is DnsResponseCode.ServFail or DnsResponseCode.Refused or DnsResponseCode.NotImp or DnsResponseCode.FormErr)
                     {
-                        lastAnswer = receive.AsSpan(0, length).ToArray();
+                        lastAnswer = answer.AsSpan(0, length).ToArray();
                         MarkFailure(upstream, "answered " + rcode.ToString());
                         continue;
                     }
@@ -93,11 +103,21 @@ public sealed class DnsForwarder
                         Log.UpstreamUp(_logger, upstream.EndPoint);
                     }
 
-                    return receive.AsSpan(0, length).ToArray();
+                    return answer.AsSpan(0, length).ToArray();
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                if (answeredUs)
+                {
+                    // The upstream answered this query (our ID, from its address and port) but not in a form we accept
+                    // (another question, an unreadable record). It is alive: the trouble is this question, which a
+                    // client chooses. Demoting it would let one client with odd names push a working upstream behind
+                    // the others — or, with one upstream, fill the log and the "upstream down" state — for
+                    // UpstreamRecheckInterval. The attempt still counts; the next one goes to the next upstream not yet tried.
+                    continue;
                 }
 
                 MarkFailure(upstream, failure);
-                cancellationToken.ThrowIfCancellationRequested();
             }
 
             Interlocked.Increment(ref _counters.UpstreamFailedQueries);
@@ -105,7 +125,12 @@ public sealed class DnsForwarder
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(receive);
+            if (tcpReceive is not null)
+            {
+                ArrayPool<byte>.Shared.Return(tcpReceive);
+            }
+
+            ArrayPool<byte>.Shared.Return(udpReceive);
             ArrayPool<byte>.Shared.Return(query);
         }
     }
@@ -185,43 +210,55 @@ public sealed class DnsForwarder
         return writer.Position;
     }
 
-    private async ValueTask<(int Length, string Failure)> QueryUdpAsync(
+    // AnsweredUs: a response with our ID arrived from the upstream (validated or not); see ForwardAsync.
+    private async ValueTask<(int Length, string Failure, bool AnsweredUs)> QueryUdpAsync(
         UpstreamServer upstream, ReadOnlyMemory<byte> query, byte[] receive, ushort id, ReadOnlyMemory<byte> name, ushort type, ushort @class,
         CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(_options.UpstreamTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         using var socket = new Socket(upstream.EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        var answeredUs = false;
         try
         {
             await socket.ConnectAsync(upstream.EndPoint, linked.Token);
             await socket.SendAsync(query, SocketFlags.None, linked.Token);
             while (true)
             {
-                var length = await socket.ReceiveAsync(receive.AsMemory(0, MaxMessage), SocketFlags.None, linked.Token);
+                var length = await socket.ReceiveAsync(receive.AsMemory(0, _options.MaxUdpSize + 1), SocketFlags.None, linked.Token);
+                var ours = IsResponseWithId(receive.AsSpan(0, length), id);
+                if (length > _options.MaxUdpSize && ours)
+                {
+                    return (length, "", true); // cut by our buffer: the caller asks again over TCP
+                }
+
                 var check = UpstreamResponseValidator.Check(receive.AsSpan(0, length), id, name.Span, type, @class);
                 if (check == UpstreamResponseCheck.Match)
                 {
-                    return (length, "");
+                    return (length, "", true);
                 }
 
                 // RFC 5452 §9.1: a wrong answer is dropped and we keep listening until the timeout.
                 Interlocked.Increment(ref _counters.UpstreamMismatched);
+                answeredUs |= ours;
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             Interlocked.Increment(ref _counters.UpstreamTimeouts);
-            return (0, "timeout");
+            return (0, "timeout", answeredUs);
         }
         catch (SocketException e)
         {
             Interlocked.Increment(ref _counters.UpstreamErrors);
-            return (0, e.SocketErrorCode.ToString());
+            return (0, e.SocketErrorCode.ToString(), answeredUs);
         }
     }
 
-    private async ValueTask<(int Length, string Failure)> QueryTcpAsync(
+    private static bool IsResponseWithId(ReadOnlySpan<byte> message, ushort id)
+        => message.Length >= DnsHeader.Size && (message[2] & 0x80) != 0 && BinaryPrimitives.ReadUInt16BigEndian(message) == id;
+
+    private async ValueTask<(int Length, string Failure, bool AnsweredUs)> QueryTcpAsync(
         UpstreamServer upstream, ReadOnlyMemory<byte> query, byte[] receive, ushort id, ReadOnlyMemory<byte> name, ushort type, ushort @class,
         CancellationToken cancellationToken)
     {
@@ -237,32 +274,32 @@ public sealed class DnsForwarder
             await socket.SendAsync(framed.AsMemory(0, query.Length + 2), SocketFlags.None, linked.Token);
             if (!await ReceiveExactlyAsync(socket, receive.AsMemory(0, 2), linked.Token))
             {
-                return (0, "tcp closed");
+                return (0, "tcp closed", false);
             }
 
             int length = BinaryPrimitives.ReadUInt16BigEndian(receive);
             if (length < DnsHeader.Size || !await ReceiveExactlyAsync(socket, receive.AsMemory(0, length), linked.Token))
             {
-                return (0, "tcp short");
+                return (0, "tcp short", false);
             }
 
             if (UpstreamResponseValidator.Check(receive.AsSpan(0, length), id, name.Span, type, @class) != UpstreamResponseCheck.Match)
             {
                 Interlocked.Increment(ref _counters.UpstreamMismatched);
-                return (0, "tcp mismatch");
+                return (0, "tcp mismatch", IsResponseWithId(receive.AsSpan(0, length), id));
             }
 
-            return (length, "");
+            return (length, "", true);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             Interlocked.Increment(ref _counters.UpstreamTimeouts);
-            return (0, "timeout");
+            return (0, "timeout", false);
         }
         catch (SocketException e)
         {
             Interlocked.Increment(ref _counters.UpstreamErrors);
-            return (0, e.SocketErrorCode.ToString());
+            return (0, e.SocketErrorCode.ToString(), false);
         }
         finally
         {

@@ -38,6 +38,62 @@ public sealed class DnsCacheTests
     }
 
     [Fact]
+    public void Store_MoreNegativeAnswersThanTheirBound_EvictsOnlyNegativeOnes()
+    {
+        // Issue #11: a flood of invented names fills at most CacheMaxNegativeEntries; positive answers stay.
+        var counters = new DnsCounters();
+        var cache = new DnsCache(Options.Create(new DnsOptions { CacheMaxNegativeEntries = 5 }), new ManualClock(), counters);
+        var positive = DnsCacheEntry.Create(Convert.FromHexString(DnsCorpus.UnboundAnswerHex), 0, 86400, 900, 0)!;
+        var negative = DnsCacheEntry.Create(DnsCorpus.NxDomain(), 0, 86400, 900, 0)!;
+        Assert.True(negative is { IsNegative: true, Cacheable: true });
+        Assert.False(positive.IsNegative);
+        for (var i = 0; i < 20; i++)
+        {
+            cache.Store(Key($"p{i}.test"), positive);
+        }
+
+        for (var i = 0; i < 200; i++)
+        {
+            cache.Store(Key($"n{i}.test"), negative);
+        }
+
+        Assert.Equal(5, cache.NegativeCount);
+        Assert.Equal(25, cache.Count);
+        Assert.Equal(195, counters.Get("cache_evictions"));
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.True(cache.TryGet(Key($"p{i}.test"), out _));
+        }
+    }
+
+    [Fact]
+    public void Store_NegativeBoundZero_CachesOnlyPositiveAnswers()
+    {
+        var cache = new DnsCache(Options.Create(new DnsOptions { CacheMaxNegativeEntries = 0 }), new ManualClock(), new DnsCounters());
+        cache.Store(Key("n.test"), DnsCacheEntry.Create(DnsCorpus.NxDomain(), 0, 86400, 900, 0)!);
+        cache.Store(Key("p.test"), DnsCacheEntry.Create(Convert.FromHexString(DnsCorpus.UnboundAnswerHex), 0, 86400, 900, 0)!);
+        Assert.Equal(1, cache.Count);
+        Assert.Equal(0, cache.NegativeCount);
+    }
+
+    [Fact]
+    public void Store_ReplacingAndExpiring_KeepsTheNegativeCountRight()
+    {
+        var clock = new ManualClock();
+        var cache = new DnsCache(Options.Create(new DnsOptions { MaxStaleAge = TimeSpan.Zero }), clock, new DnsCounters());
+        var negative = DnsCacheEntry.Create(DnsCorpus.NxDomain(), 0, 86400, 900, clock.GetTimestamp())!;
+        cache.Store(Key("n.test"), negative);
+        cache.Store(Key("n.test"), negative);
+        Assert.Equal(1, cache.NegativeCount);
+        cache.Store(Key("n.test"), DnsCacheEntry.Create(Convert.FromHexString(DnsCorpus.UnboundAnswerHex), 0, 86400, 900, clock.GetTimestamp())!);
+        Assert.Equal(0, cache.NegativeCount);
+        cache.Store(Key("m.test"), negative);
+        clock.Advance(TimeSpan.FromSeconds(901));
+        Assert.False(cache.TryGet(Key("m.test"), out _));
+        Assert.Equal(0, cache.NegativeCount);
+    }
+
+    [Fact]
     public void TryGet_PastStaleWindow_RemovesAndMisses()
     {
         var clock = new ManualClock();

@@ -43,6 +43,23 @@ public sealed class DomainTableTests
         => Assert.Equal(expected, Table.TryGetExact(DnsName.FromText(name), out _));
 
     [Fact]
+    public void MatchSuffixes_EveryByteInALabelBeforeAListedName_StillMatchesInAnyCase()
+    {
+        // Issue #11: Ascii.ToLowerInPlace stopped folding at a byte ≥ 0x80, so "\255.ADS.EXAMPLE.ORG" escaped the
+        // list. Every byte value, as a one-byte label in front of a capitalised listed name, must leave the match.
+        var listed = DnsName.FromText("ADS.Example.ORG");
+        var wire = new byte[2 + listed.Length];
+        wire[0] = 1;
+        listed.CopyTo(wire, 2);
+        for (var b = 0; b < 256; b++)
+        {
+            wire[1] = (byte)b;
+            Assert.Equal(1UL | 2 | 32, Table.MatchSuffixes(wire, out var at));
+            Assert.Equal(2, at);
+        }
+    }
+
+    [Fact]
     public void MatchSuffixes_Root_ReturnsNothing()
         => Assert.Equal(0UL, Table.MatchSuffixes([0], out _));
 

@@ -26,6 +26,21 @@ public static class DnsClient
         return buffer[..writer.Position];
     }
 
+    /// <summary>A query for a name already in wire form (any bytes in its labels, which text names cannot carry).</summary>
+    public static byte[] BuildQuery(ushort id, ReadOnlySpan<byte> wireName, DnsRecordType type)
+    {
+        var buffer = new byte[512];
+        var writer = new DnsMessageWriter(buffer)
+        {
+            Id = id,
+            Flags = DnsHeader.MakeFlags(false, DnsOpCode.Query, DnsHeader.FlagRecursionDesired, DnsResponseCode.NoError),
+        };
+        Assert.True(writer.TryWriteQuestion(wireName, (ushort)type, (ushort)DnsClass.IN));
+        Assert.True(writer.TryWriteOpt(1232, dnssecOk: false));
+        Assert.True(writer.Complete());
+        return buffer[..writer.Position];
+    }
+
     public static async Task<byte[]?> UdpAsync(IPEndPoint server, byte[] query, int timeoutMs = 3000)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);

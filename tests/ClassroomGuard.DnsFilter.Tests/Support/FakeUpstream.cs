@@ -15,6 +15,10 @@ public enum FakeBehaviour
     WrongThenRight,
     /// <summary>Only replies with wrong IDs: never a usable answer.</summary>
     OnlyWrong,
+    /// <summary>Replies with our ID but another question only (an upstream that echoes a different name): alive, never usable.</summary>
+    OtherQuestion,
+    /// <summary>A correct answer larger than any payload size we advertise, without TC (an upstream ignoring EDNS); no TCP.</summary>
+    Oversized,
 }
 
 /// <summary>
@@ -100,17 +104,29 @@ public sealed class FakeUpstream : IDisposable
                 yield return wrongId;
                 yield return wrongId;
                 break;
+            case FakeBehaviour.OtherQuestion:
+                yield return Answer(query, info, DnsName.FromText("other.example"));
+                break;
+            case FakeBehaviour.Oversized:
+                yield return Answer(query, info, name.AsSpan(0, info.NameLength).ToArray(), records: 300);
+                break;
             default:
                 yield return correct;
                 break;
         }
     }
 
-    private static byte[] Answer(byte[] query, DnsQueryInfo info, byte[] name)
+    private static byte[] Answer(byte[] query, DnsQueryInfo info, byte[] name, int records = 1)
     {
-        var buffer = new byte[512];
+        var buffer = new byte[8192];
         var writer = DnsQuery.BeginResponse(buffer, info, name, DnsResponseCode.NoError);
-        Assert.True(writer.TryWriteA(DnsSection.Answer, name, 300, [203, 0, 113, 7]));
+        var address = new byte[] { 203, 0, 113, 7 };
+        for (var i = 0; i < records; i++)
+        {
+            address[3] = (byte)(7 + i);
+            Assert.True(writer.TryWriteA(DnsSection.Answer, name, 300, address));
+        }
+
         return buffer[..DnsQuery.TryFinishResponse(ref writer, info, DnsResponseCode.NoError, 1232)];
     }
 
