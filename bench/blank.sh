@@ -16,8 +16,9 @@
 #            through the DNS filter, each timed from just before dig starts to the device's tile showing the name in
 #            .tile-site (pushed over the circuit) — stamped in the page by a MutationObserver (wall clock on both
 #            sides, same machine). Two warm-up queries; a random 1–2 s between queries.
-#   console: KIOSKS more rooms with a device each, one Chromium page per room (KIOSKS circuits and room feeds); after
-#            10 s with all of them live, the console's CPU over the next 20 s (printed) and then its VmRSS.
+#   console: KIOSKS more rooms with a device each, all assigned to the same teacher (a teacher sees only their rooms),
+#            one Chromium page per room (KIOSKS circuits and room feeds); after 10 s with all of them live, the console's
+#            CPU over the next 20 s (printed) and then its VmRSS.
 #
 # Prints the summaries (min/median/p95/max), the load average at start and end, and last:
 #   blank p95_ms=N                 (target ≤ 250)

@@ -13,6 +13,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ClassroomGuard.Browser.Tests.Support;
 using ClassroomGuard.Classroom.Benchmarks;
+using ClassroomGuard.Storage.State;
 using Microsoft.Playwright;
 
 var cycles = Argument("--cycles", 50);
@@ -149,7 +150,8 @@ async Task<List<double>> MeasureLiveAsync(IPage page)
     return latencies;
 }
 
-// 30 kiosks: a room each (with a device), one page per room in the signed-in context; all live, then the console's RSS.
+// 30 kiosks: a room each (with a device, assigned to the signed-in teacher), one page per room in the signed-in context;
+// all live, then the console's RSS.
 async Task<double> MeasureKiosksAsync(IBrowserContext context)
 {
     var site = (await appliance.Store.Sites.ListSitesAsync(CancellationToken.None))[0];
@@ -159,6 +161,14 @@ async Task<double> MeasureKiosksAsync(IBrowserContext context)
         var room = await appliance.Store.Sites.CreateRoomAsync(site.Id, string.Create(CultureInfo.InvariantCulture, $"Kiosk room {i:00}"), CancellationToken.None);
         await appliance.AddDeviceAsync(room, string.Create(CultureInfo.InvariantCulture, $"02:50:00:00:00:{i:x2}"),
             string.Create(CultureInfo.InvariantCulture, $"127.0.50.{i}"), string.Create(CultureInfo.InvariantCulture, $"K{i:00}-PC01"));
+        // The signed-in teacher must have the room (a teacher sees only their rooms): one teacher with 30 rooms, as a
+        // technician would assign them, rather than a wider role a kiosk never has.
+        var assigned = await appliance.Store.TeacherRooms.AssignAsync(classroom.Teacher.Id, room.Id, CancellationToken.None);
+        if (assigned != TeacherRoomOutcome.Assigned)
+        {
+            throw new InvalidOperationException($"assigning {room.Name} to {classroom.Teacher.UserName}: {assigned}");
+        }
+
         var page = await context.NewPageAsync();
         await OpenRoomAsync(page, room.Id);
         pages.Add(page);

@@ -72,7 +72,12 @@ public sealed class Appliance : IAsyncDisposable
             throw new InvalidOperationException($"teacher {teacherName}: {outcome}");
         }
 
-        await Store.TeacherRooms.AssignAsync(teacher!.Id, room.Id, CancellationToken.None); // a teacher sees only their rooms
+        // A teacher sees and acts on only their rooms: assign this one, as a technician would.
+        if (await Store.TeacherRooms.AssignAsync(teacher!.Id, room.Id, CancellationToken.None) is var assigned and not TeacherRoomOutcome.Assigned)
+        {
+            throw new InvalidOperationException($"assigning {roomName} to {teacherName}: {assigned}");
+        }
+
         var token = await Store.EnrolmentTokens.CreateAsync(room.Id, teacher.Id, TimeSpan.FromHours(1), CancellationToken.None)
             ?? throw new InvalidOperationException("no enrolment token");
         return new Classroom(room, teacher, token.Secret);

@@ -80,6 +80,7 @@ public sealed class AdminPagesTests(ConsoleFixture fixture) : IClassFixture<Cons
         var site = await Store.Sites.CreateSiteAsync("Teaching Site", Token);
         var room = await Store.Sites.CreateRoomAsync(site.Id, "Science 3", Token);
         await ConsoleSession.EnsureUserAsync(Factory, "rooms.teacher", Role.Teacher);
+        await ConsoleSession.AssignRoomsAsync(Factory, "rooms.teacher", room);
         using var teacher = await ConsoleSession.SignInAsync(Factory, "rooms.teacher");
 
         var list = await teacher.PageAsync("/rooms");

@@ -77,6 +77,7 @@ public sealed class ClassroomActionsTests(ConsoleFixture fixture) : IClassFixtur
     {
         var (room, devices) = await RoomAsync("Svc-Ok", 2);
         var teacher = await UserAsync("svc-teacher", Role.Teacher);
+        await ConsoleSession.AssignRoomsAsync(Factory, teacher.Id, room);
 
         var outcome = await RunAsync(teacher, new ClassroomRequest(ClassroomCommand.Blank, room.Id, devices[1], 15));
 

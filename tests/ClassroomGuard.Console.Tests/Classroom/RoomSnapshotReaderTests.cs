@@ -163,6 +163,7 @@ public sealed class RoomSnapshotReaderTests(LiveFixture fixture) : IClassFixture
     {
         var (room, devices) = await fixture.RoomAsync("Live-F", 1, pupil: "Bea Example");
         await ConsoleSession.EnsureUserAsync(Factory, "teacher-live", Role.Teacher);
+        await ConsoleSession.AssignRoomsAsync(Factory, "teacher-live", room);
         using var session = await ConsoleSession.SignInAsync(Factory, "teacher-live");
 
         var html = await session.PageAsync($"/rooms/{room.Id}");

@@ -22,7 +22,7 @@ public sealed class TeacherActionEndpointsTests(ConsoleFixture fixture) : IClass
     public async Task PauseThenResume_Room_DefaultSixtyMinutesRecordedThenReleased()
     {
         var (room, _) = await RoomAsync("Act-Pause", 2);
-        using var session = await TeacherAsync();
+        using var session = await TeacherAsync(room);
 
         using var pause = await PostAsync(session, "/classroom/pause", ("roomId", Id(room.Id)));
 
@@ -47,7 +47,7 @@ public sealed class TeacherActionEndpointsTests(ConsoleFixture fixture) : IClass
     public async Task Pause_DeviceWithJsonAccept_AnswersOutcomeAndRecordsDeviceScope()
     {
         var (room, devices) = await RoomAsync("Act-Json", 1);
-        using var session = await TeacherAsync();
+        using var session = await TeacherAsync(room);
 
         using var response = await PostAsync(session, "/classroom/pause", json: true, ("roomId", Id(room.Id)), ("deviceId", Id(devices[0])), ("minutes", "15"));
 
@@ -67,7 +67,7 @@ public sealed class TeacherActionEndpointsTests(ConsoleFixture fixture) : IClass
     {
         var (room, devices) = await RoomAsync("Act-Blank", 2);
         var (_, outside) = await RoomAsync("Act-Blank-Other", 1);
-        using var session = await TeacherAsync();
+        using var session = await TeacherAsync(room);
 
         using var blank = await PostAsync(session, "/classroom/blank", ("roomId", Id(room.Id)), ("minutes", "90"));
 
@@ -84,7 +84,7 @@ public sealed class TeacherActionEndpointsTests(ConsoleFixture fixture) : IClass
     public async Task Unblank_DeviceUnderARoomBlank_SaysTheRoomBlankStillHoldsIt()
     {
         var (room, devices) = await RoomAsync("Act-Still", 1);
-        using var session = await TeacherAsync();
+        using var session = await TeacherAsync(room);
         using (await PostAsync(session, "/classroom/blank", ("roomId", Id(room.Id))))
         {
         }
@@ -100,7 +100,7 @@ public sealed class TeacherActionEndpointsTests(ConsoleFixture fixture) : IClass
     public async Task UnblankAll_Room_ReleasesDeviceBlanksInItToo()
     {
         var (room, devices) = await RoomAsync("Act-All", 2);
-        using var session = await TeacherAsync();
+        using var session = await TeacherAsync(room);
         using (await PostAsync(session, "/classroom/blank", ("roomId", Id(room.Id)), ("deviceId", Id(devices[1]))))
         {
         }
@@ -133,7 +133,7 @@ public sealed class TeacherActionEndpointsTests(ConsoleFixture fixture) : IClass
     public async Task Pause_BadForm_RefusedWithTheReasonAndNothingStarted(string name, string field, bool withRoom, string reason)
     {
         var (room, _) = await RoomAsync("Act-Bad-" + name, 1);
-        using var session = await TeacherAsync();
+        using var session = await TeacherAsync(room); // their room: only the form's fault refuses it
         var (key, value) = (field[..field.IndexOf('=', StringComparison.Ordinal)], field[(field.IndexOf('=', StringComparison.Ordinal) + 1)..]);
         (string, string)[] fields = withRoom ? [("roomId", Id(room.Id)), (key, value)] : [(key, value)];
 
@@ -159,7 +159,7 @@ public sealed class TeacherActionEndpointsTests(ConsoleFixture fixture) : IClass
     public async Task Resume_ReturnUrlToAnotherSite_SentBackToTheRoomInstead(string returnUrl)
     {
         var (room, _) = await RoomAsync("Act-Redirect-" + (uint)returnUrl.GetHashCode(StringComparison.Ordinal), 1);
-        using var session = await TeacherAsync();
+        using var session = await TeacherAsync(room);
 
         using var response = await PostAsync(session, "/classroom/resume", ("roomId", Id(room.Id)), ("returnUrl", returnUrl));
 
@@ -171,7 +171,7 @@ public sealed class TeacherActionEndpointsTests(ConsoleFixture fixture) : IClass
     public async Task Resume_LocalReturnUrl_Followed()
     {
         var (room, _) = await RoomAsync("Act-Redirect-Local", 1);
-        using var session = await TeacherAsync();
+        using var session = await TeacherAsync(room);
 
         using var response = await PostAsync(session, "/classroom/resume", ("roomId", Id(room.Id)), ("returnUrl", "/rooms"));
 
@@ -183,7 +183,7 @@ public sealed class TeacherActionEndpointsTests(ConsoleFixture fixture) : IClass
     {
         var (room, _) = await RoomAsync("Act-Here", 1);
         var (other, elsewhere) = await RoomAsync("Act-There", 1);
-        using var session = await TeacherAsync();
+        using var session = await TeacherAsync(room); // Act-Here only: Act-There is another teacher's room
 
         using var response = await PostAsync(session, "/classroom/blank", ("roomId", Id(room.Id)), ("deviceId", Id(elsewhere[0])));
 
@@ -201,7 +201,7 @@ public sealed class TeacherActionEndpointsTests(ConsoleFixture fixture) : IClass
     public async Task Action_WithoutAntiforgeryToken_Refused(string path)
     {
         var (room, _) = await RoomAsync("Act-Forged" + path.Replace('/', '-'), 1);
-        using var session = await TeacherAsync();
+        using var session = await TeacherAsync(room); // their room: only the missing token refuses it
 
         using var response = await session.PostRawAsync(path, ("roomId", Id(room.Id)));
 
@@ -239,9 +239,11 @@ public sealed class TeacherActionEndpointsTests(ConsoleFixture fixture) : IClass
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 
-    private async Task<ConsoleSession> TeacherAsync()
+    /// <summary>The teacher, signed in, with <paramref name="rooms"/> assigned (a teacher acts only in their rooms).</summary>
+    private async Task<ConsoleSession> TeacherAsync(params Room[] rooms)
     {
         await ConsoleSession.EnsureUserAsync(Factory, Teacher, Role.Teacher);
+        await ConsoleSession.AssignRoomsAsync(Factory, Teacher, rooms);
         return await ConsoleSession.SignInAsync(Factory, Teacher);
     }
 

@@ -25,7 +25,7 @@ public sealed class RoomViewTests(LiveFixture fixture) : IClassFixture<LiveFixtu
     public async Task Render_TeacherOnTheCircuit_ShowsTheSnapshotAndFollowsTheFeed()
     {
         var (room, devices) = await fixture.RoomAsync("View-A", 3, pupil: "Cara Example");
-        var teacher = await UserAsync("teacher-view", Role.Teacher);
+        var teacher = await UserAsync("teacher-view", Role.Teacher, room);
         await using var context = Context(teacher);
 
         var cut = context.Render<RoomView>(p => p.Add(v => v.RoomId, room.Id));
@@ -55,7 +55,7 @@ public sealed class RoomViewTests(LiveFixture fixture) : IClassFixture<LiveFixtu
     {
         var (first, _) = await fixture.RoomAsync("View-F1", 1);
         var (second, devices) = await fixture.RoomAsync("View-F2", 2);
-        var teacher = await UserAsync("teacher-view", Role.Teacher);
+        var teacher = await UserAsync("teacher-view", Role.Teacher, first, second);
         var feeds = Factory.Services.GetRequiredService<RoomFeeds>();
         await using var context = Context(teacher);
         var cut = context.Render<RoomView>(p => p.Add(v => v.RoomId, first.Id));
@@ -75,7 +75,7 @@ public sealed class RoomViewTests(LiveFixture fixture) : IClassFixture<LiveFixtu
     public async Task Render_AlertInTheRoom_ShowsTheBannerInWords()
     {
         var (room, devices) = await fixture.RoomAsync("View-B", 1);
-        var teacher = await UserAsync("teacher-view", Role.Teacher);
+        var teacher = await UserAsync("teacher-view", Role.Teacher, room);
         await ConsoleSession.Store(Factory).Alerts.RaiseAsync(
             new NewAlert(AlertKind.HighRiskCategory, DateTimeOffset.UtcNow.AddMinutes(-2), "evidence", devices[0], "self_harm", "bad.example"), CancellationToken.None);
         await using var context = Context(teacher);
@@ -108,7 +108,7 @@ public sealed class RoomViewTests(LiveFixture fixture) : IClassFixture<LiveFixtu
         var (room, devices) = await fixture.RoomAsync("View-D", 2);
         var store = ConsoleSession.Store(Factory);
         await store.Devices.ObserveAsync(new DeviceObservation(DateTimeOffset.UtcNow, DeviceSource.Manual, string.Create(CultureInfo.InvariantCulture, $"02:00:{room.Id % 256:x2}:00:00:00")), CancellationToken.None); // seen now
-        var teacher = await UserAsync("teacher-view", Role.Teacher);
+        var teacher = await UserAsync("teacher-view", Role.Teacher, room);
         await using var context = Context(teacher);
 
         var cut = context.Render<Rooms>();
@@ -144,6 +144,7 @@ public sealed class RoomViewTests(LiveFixture fixture) : IClassFixture<LiveFixtu
         context.Services.AddSingleton(scope);
         context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<ClassroomView>());
         context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<ClassroomActions>());
+        context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<LessonFocus>()); // the room's lesson focus panel
         context.Services.AddSingleton(Factory.Services.GetRequiredService<SchoolClock>());
         context.Services.AddSingleton(TimeProvider.System);
         context.Services.AddScoped<CurrentUser>();
@@ -152,9 +153,11 @@ public sealed class RoomViewTests(LiveFixture fixture) : IClassFixture<LiveFixtu
         return context;
     }
 
-    private async Task<UserAccount> UserAsync(string name, Role role)
+    /// <summary>The user (created unless another test did), with <paramref name="rooms"/> assigned.</summary>
+    private async Task<UserAccount> UserAsync(string name, Role role, params Room[] rooms)
     {
         await ConsoleSession.EnsureUserAsync(Factory, name, role);
+        await ConsoleSession.AssignRoomsAsync(Factory, name, rooms);
         return (await ConsoleSession.Store(Factory).Users.FindByNameAsync(name, CancellationToken.None))!;
     }
 

@@ -48,6 +48,28 @@ internal sealed partial class ConsoleSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// Assigns the rooms to the user as a technician would (a teacher sees and acts on only their assigned rooms);
+    /// a room the user already has stays assigned.
+    /// </summary>
+    public static async Task AssignRoomsAsync(ConsoleFactory factory, string userName, params Room[] rooms)
+    {
+        var user = await Store(factory).Users.FindByNameAsync(userName, CancellationToken.None);
+        Assert.NotNull(user);
+        await AssignRoomsAsync(factory, user.Id, rooms);
+    }
+
+    /// <inheritdoc cref="AssignRoomsAsync(ConsoleFactory, string, Room[])"/>
+    public static async Task AssignRoomsAsync(ConsoleFactory factory, long userId, params Room[] rooms)
+    {
+        var store = Store(factory);
+        foreach (var room in rooms)
+        {
+            var outcome = await store.TeacherRooms.AssignAsync(userId, room.Id, CancellationToken.None);
+            Assert.True(outcome is TeacherRoomOutcome.Assigned or TeacherRoomOutcome.AlreadyAssigned, $"assigning {room.Name} to user {userId}: {outcome}");
+        }
+    }
+
     /// <summary>Where a redirect points, as a path and query, whether the header is absolute or relative.</summary>
     public static string LocationOf(HttpResponseMessage response)
     {
