@@ -11,6 +11,8 @@ namespace ClassroomGuard.Console.Classroom;
 /// <param name="RoomBlank">The room-wide blank in force, if any.</param>
 /// <param name="RoomPause">The room-wide pause in force, if any.</param>
 /// <param name="Devices">One tile per device in the room, by name.</param>
+/// <param name="RoomFocus">The room-wide lesson focus in force, if any (shown beside the blank and pause, so a teacher
+/// sees at the top of the page why sites are blocked).</param>
 /// <param name="Alerts">Unacknowledged alerts of the room's devices from the last <see cref="RoomSnapshotReader.AlertWindow"/>, newest first.</param>
 public sealed record RoomSnapshot(
     long RoomId,
@@ -20,7 +22,8 @@ public sealed record RoomSnapshot(
     ActionState? RoomBlank,
     ActionState? RoomPause,
     IReadOnlyList<DeviceTile> Devices,
-    IReadOnlyList<RoomAlert> Alerts);
+    IReadOnlyList<RoomAlert> Alerts,
+    ActionState? RoomFocus = null);
 
 /// <summary>One device's tile.</summary>
 /// <param name="Id">Device id.</param>

@@ -65,6 +65,7 @@ internal sealed class RoomSnapshotReader(
         var online = options.Value.OnlineWindow;
         var roomBlank = Strongest(actions, TeacherActionKind.Blank, a => a.Scope == ActionScope.Room);
         var roomPause = Strongest(actions, TeacherActionKind.Pause, a => a.Scope == ActionScope.Room);
+        var roomFocus = Strongest(actions, TeacherActionKind.Focus, a => a.Scope == ActionScope.Room);
         var tiles = new List<DeviceTile>(devices.Count);
         foreach (var device in devices.OrderBy(NameOf, StringComparer.OrdinalIgnoreCase).ThenBy(d => d.Id))
         {
@@ -88,7 +89,7 @@ internal sealed class RoomSnapshotReader(
                 LiveText.SparkPoints(a.Bytes)));
         }
 
-        return new RoomSnapshot(room.Id, room.Name, now.ToUnixTimeMilliseconds(), available ? "ok" : "unavailable", roomBlank, roomPause, tiles, alerts);
+        return new RoomSnapshot(room.Id, room.Name, now.ToUnixTimeMilliseconds(), available ? "ok" : "unavailable", roomBlank, roomPause, tiles, alerts, roomFocus);
     }
 
     /// <summary>The tile name: hostname, else a MAC or IP address, else "Device N".</summary>

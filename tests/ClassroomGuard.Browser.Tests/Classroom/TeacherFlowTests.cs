@@ -135,6 +135,10 @@ public sealed class TeacherFlowTests(ClassroomFixture fixture, ITestOutputHelper
             await Expect(active).ToContainTextAsync("until");
             var end = panel.GetByRole(AriaRole.Button, new() { Name = "End the focus on The whole room" });
             await Expect(end).ToBeVisibleAsync();
+            await Expect(sites).ToHaveValueAsync(string.Empty); // the form starts afresh
+
+            // The top of the page says so too, beside the room's blank and pause, without scrolling to the panel.
+            await Expect(page.Locator(".room-focus-state")).ToContainTextAsync("Room on lesson focus until");
 
             // The DNS filter: the listed site resolves for the room's device, another (normally allowed) one is blocked.
             var blocked = await DigUntilAsync(appliance, "en.wikipedia.org", a => a.Contains("EDE: 15 (Blocked)", StringComparison.Ordinal));
@@ -149,6 +153,7 @@ public sealed class TeacherFlowTests(ClassroomFixture fixture, ITestOutputHelper
             // Ended early from the page: the panel no longer shows it and Wikipedia resolves again.
             await end.ClickAsync();
             await Expect(active).ToHaveCountAsync(0);
+            await Expect(page.Locator(".room-focus-state")).ToHaveCountAsync(0);
             var after = await DigUntilAsync(appliance, "en.wikipedia.org", a => a.Contains("192.0.2.3", StringComparison.Ordinal));
             Assert.DoesNotContain("EDE", after, StringComparison.Ordinal);
         }

@@ -39,7 +39,7 @@ public sealed class ClassroomFixture : IAsyncLifetime
             Locale = "en-GB",
             TimezoneId = "Europe/London",
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000); // a 2-core machine under a whole test run is slow; passing runs never wait it out
         return await context.NewPageAsync();
     }
 
@@ -59,7 +59,9 @@ public sealed class ClassroomFixture : IAsyncLifetime
         await page.FillAsync("#username", userName);
         await page.FillAsync("#password", password);
         await page.ClickAsync("form button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        // Only the navigation away from the form: a cold console on a loaded machine can take long over the next
+        // page's "load" event, and each test waits for what it needs on that page itself.
+        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
     }
 
     public async Task DisposeAsync()
