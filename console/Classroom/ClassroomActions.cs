@@ -48,6 +48,9 @@ internal sealed class ClassroomActions(StateStore store, RoomAccess access, Room
     /// <summary>Longest blank or pause (the state's limit, TeacherActionRepository.MaxDuration).</summary>
     public const int MaxMinutes = 720;
 
+    /// <summary>The refusal for a device that does not exist or is in a room the user may not use (the same words for both).</summary>
+    public const string NoSuchDevice = "That device is not in your rooms or is no longer in the inventory. Reload the room to see its devices now.";
+
     /// <summary>Said when the user may not use the room, or it does not exist (the two are not told apart).</summary>
     public const string NotYourRoom = "You cannot use that room: it is not one of your rooms, or it no longer exists. A technician can assign rooms to you.";
 
@@ -83,14 +86,17 @@ internal sealed class ClassroomActions(StateStore store, RoomAccess access, Room
         Device? device = null;
         if (request.DeviceId is { } deviceId)
         {
+            // A device that does not exist and one in a room the user may not use get the same answer, naming
+            // nothing: a teacher must learn no pupil's or device's name from outside their rooms, nor which ids exist.
             device = await store.Devices.GetAsync(deviceId, cancellationToken);
-            if (device is null)
+            if (device is null || device.RoomId is not { } deviceRoomId || !await access.CanUseRoomAsync(user, deviceRoomId, cancellationToken))
             {
-                return Refuse(user, verb, "unknown device", "That device is no longer in the inventory. Reload the room to see its devices now.", room?.Id);
+                return Refuse(user, verb, "device unknown or not allowed", NoSuchDevice, room?.Id);
             }
 
             if (room is not null && device.RoomId != room.Id)
             {
+                // Both rooms are the user's: naming the device tells them nothing new.
                 return Refuse(user, verb, "device not in the room", $"{RoomSnapshotReader.NameOf(device)} is not in {room.Name}.", room.Id);
             }
 

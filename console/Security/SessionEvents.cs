@@ -46,13 +46,13 @@ internal sealed class SessionEvents(StateStore store, IOptions<ConsoleOptions> o
     }
 
     /// <summary>
-    /// A browser page goes to the sign-in page; the live view's stream and its script's requests (which ask for
-    /// <c>text/event-stream</c> or JSON) get 401 instead, so the page can say "signed out" rather than parse a form.
+    /// A browser page goes to the sign-in page; a script's request (the classroom action posts with
+    /// <c>Accept: application/json</c>) gets 401 instead, so it can say "signed out" rather than parse a form.
     /// </summary>
     public override Task RedirectToLogin(RedirectContext<CookieAuthenticationOptions> context)
     {
         var accept = context.Request.Headers.Accept.ToString();
-        if (accept.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase) || accept.Contains("application/json", StringComparison.OrdinalIgnoreCase))
+        if (accept.Contains("application/json", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Task.CompletedTask;

@@ -32,7 +32,7 @@ public sealed class ClassroomActionsTests(ConsoleFixture fixture) : IClassFixtur
         Assert.False(whole.Ok);
         Assert.Equal(ClassroomActions.NotYourRoom, whole.Message);
         Assert.False(one.Ok);
-        Assert.Equal(ClassroomActions.NotYourRoom, one.Message);
+        Assert.Equal(ClassroomActions.NoSuchDevice, one.Message); // a device outside their rooms: named nowhere
         Assert.Empty(await Store.TeacherActions.ActiveAtAsync(DateTimeOffset.UtcNow, room.Id, CancellationToken.None));
     }
 
@@ -56,7 +56,7 @@ public sealed class ClassroomActionsTests(ConsoleFixture fixture) : IClassFixtur
         var outcome = await RunAsync(teacher, new ClassroomRequest(ClassroomCommand.Blank, null, loose));
 
         Assert.False(outcome.Ok);
-        Assert.Equal(ClassroomActions.NotYourRoom, outcome.Message);
+        Assert.Equal(ClassroomActions.NoSuchDevice, outcome.Message);
         Assert.DoesNotContain(await Store.TeacherActions.ActiveAtAsync(DateTimeOffset.UtcNow, null, CancellationToken.None), a => a.DeviceId == loose);
     }
 

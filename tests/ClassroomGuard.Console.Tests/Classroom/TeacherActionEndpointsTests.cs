@@ -119,7 +119,7 @@ public sealed class TeacherActionEndpointsTests(ConsoleFixture fixture) : IClass
 
     public static TheoryData<string, string, bool, string> BadForms => new()
     {
-        { "unknown device", "deviceId=987654", true, "That device is no longer in the inventory" },
+        { "unknown device", "deviceId=987654", true, "That device is not in your rooms or is no longer in the inventory" },
         { "unknown room", "roomId=987654", false, "You cannot use that room" },
         { "neither", "minutes=60", false, "Say which device or room" },
         { "not a number", "deviceId=abc", true, "Say which device or room" },
@@ -188,8 +188,24 @@ public sealed class TeacherActionEndpointsTests(ConsoleFixture fixture) : IClass
         using var response = await PostAsync(session, "/classroom/blank", ("roomId", Id(room.Id)), ("deviceId", Id(elsewhere[0])));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("is not in Act-Here", WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        var body = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Contains(ClassroomGuard.Console.Classroom.ClassroomActions.NoSuchDevice, body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Act-There", body, StringComparison.Ordinal); // nothing named from a room that is not theirs
         Assert.Empty(await ActiveAsync(room.Id, TeacherActionKind.Blank));
+        Assert.Empty(await ActiveAsync(other.Id, TeacherActionKind.Blank));
+    }
+
+    [Fact]
+    public async Task Blank_DeviceOfTheirOtherRoom_RefusedNamingIt()
+    {
+        var (room, _) = await RoomAsync("Both-Here", 1);
+        var (other, elsewhere) = await RoomAsync("Both-There", 1);
+        using var session = await TeacherAsync(room, other); // both rooms are theirs: the device may be named
+
+        using var response = await PostAsync(session, "/classroom/blank", ("roomId", Id(room.Id)), ("deviceId", Id(elsewhere[0])));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("is not in Both-Here", WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Empty(await ActiveAsync(other.Id, TeacherActionKind.Blank));
     }
 
