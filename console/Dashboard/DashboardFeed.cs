@@ -137,23 +137,21 @@ internal sealed class DashboardFeed(SchoolOverviewReader reader, TimeProvider ti
         }
     }
 
-    // The timer's tick: starts a refresh unless one is still running (then this tick is skipped; the next one reads).
-    private void OnTick()
+    /// <summary>
+    /// The timer's tick: starts a refresh and returns it, unless one is still running or the feed is disposed (then the
+    /// tick is skipped, null; the next tick reads). Internal for tests.
+    /// </summary>
+    internal Task? OnTick()
     {
         lock (gate)
         {
             if (disposed)
             {
-                return;
+                return null;
             }
         }
 
-        if (Interlocked.CompareExchange(ref refreshing, 1, 0) != 0)
-        {
-            return;
-        }
-
-        _ = RefreshOnceAsync();
+        return Interlocked.CompareExchange(ref refreshing, 1, 0) != 0 ? null : RefreshOnceAsync();
     }
 
     private async Task RefreshOnceAsync()
