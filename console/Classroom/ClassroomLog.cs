@@ -14,4 +14,7 @@ internal static partial class Log
 
     [LoggerMessage(2103, LogLevel.Error, "Rooms list: reading the device counts failed; the open lists keep their last counts")]
     public static partial void RoomCountsFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2104, LogLevel.Error, "Rooms list: one open list failed to take the device counts; the others still get them")]
+    public static partial void RoomCountsWatcherFailed(ILogger logger, Exception exception);
 }

@@ -82,7 +82,14 @@ internal sealed class RoomCounts(StateStore store, AgentBlankState agents, IOpti
                 var counts = await ReadAsync(stopping);
                 foreach (var watcher in now)
                 {
-                    watcher(counts);
+                    try
+                    {
+                        watcher(counts);
+                    }
+                    catch (Exception e)
+                    {
+                        Log.RoomCountsWatcherFailed(logger, e); // one broken list must not starve the others
+                    }
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)

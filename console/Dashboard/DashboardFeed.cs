@@ -5,7 +5,8 @@ namespace ClassroomGuard.Console.Dashboard;
 /// everyone who asks within <see cref="MaxAge"/> while the state database has not changed since (and always within
 /// <see cref="MinAge"/>, so a busy state costs at most one read per <see cref="MinAge"/>); one reader at a time. While any
 /// page is open one timer — not one per circuit — reads again every <see cref="RefreshInterval"/> and hands the result
-/// to every subscriber.
+/// to every subscriber; a tick that comes while the previous refresh still runs is skipped, so a slow read never piles
+/// refreshes up.
 /// </summary>
 internal sealed class DashboardFeed(SchoolOverviewReader reader, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<DashboardFeed> logger) : IDisposable
 {
@@ -18,11 +19,16 @@ internal sealed class DashboardFeed(SchoolOverviewReader reader, TimeProvider ti
     /// <summary>A read younger than this is served as it is, changed state or not.</summary>
     public static readonly TimeSpan MinAge = TimeSpan.FromSeconds(2);
 
+    // Never disposed: a read (a page's or the timer's) may still hold it when the feed is disposed, and a SemaphoreSlim
+    // whose AvailableWaitHandle is never asked for holds nothing that needs freeing.
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2213:Disposable fields should be disposed", Justification = "A running read may still release it; it holds no wait handle.")]
     private readonly SemaphoreSlim readGate = new(1, 1);
     private readonly Lock gate = new();
     private readonly List<Func<SchoolOverview, Task>> listeners = [];
     private ITimer? timer;
     private SchoolOverview? latest;
+    private int refreshing;
+    private bool disposed;
 
     /// <summary>How many pages are subscribed now.</summary>
     public int Subscribers
@@ -70,7 +76,10 @@ internal sealed class DashboardFeed(SchoolOverviewReader reader, TimeProvider ti
         lock (gate)
         {
             listeners.Add(listener);
-            timer ??= time.CreateTimer(_ => _ = RefreshAsync(), null, RefreshInterval, RefreshInterval);
+            if (!disposed)
+            {
+                timer ??= time.CreateTimer(_ => OnTick(), null, RefreshInterval, RefreshInterval);
+            }
         }
 
         return new Subscription(this, listener);
@@ -117,15 +126,44 @@ internal sealed class DashboardFeed(SchoolOverviewReader reader, TimeProvider ti
         }
     }
 
+    /// <summary>Stops the timer. A refresh already running finishes on its own; nothing it uses is freed under it.</summary>
     public void Dispose()
     {
         lock (gate)
         {
+            disposed = true;
             timer?.Dispose();
             timer = null;
         }
+    }
 
-        readGate.Dispose();
+    /// <summary>
+    /// The timer's tick: starts a refresh and returns it, unless one is still running or the feed is disposed (then the
+    /// tick is skipped, null; the next tick reads). Internal for tests.
+    /// </summary>
+    internal Task? OnTick()
+    {
+        lock (gate)
+        {
+            if (disposed)
+            {
+                return null;
+            }
+        }
+
+        return Interlocked.CompareExchange(ref refreshing, 1, 0) != 0 ? null : RefreshOnceAsync();
+    }
+
+    private async Task RefreshOnceAsync()
+    {
+        try
+        {
+            await RefreshAsync();
+        }
+        finally
+        {
+            Volatile.Write(ref refreshing, 0);
+        }
     }
 
     private async Task<SchoolOverview?> CurrentAsync(SchoolOverview? overview, TimeSpan maxAge, CancellationToken cancellationToken)

@@ -1,6 +1,9 @@
+using ClassroomGuard.Storage.TimeSeries.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClassroomGuard.Storage.TimeSeries;
 
@@ -22,10 +25,13 @@ public interface IServiceHealthSource
 /// the minute (additive, so the generic rollups sum them correctly), plus the writer's own health: points it had to
 /// drop in the minute and its spool backlog now (<c>spool_points</c>, <c>spool_bytes</c>: gauges, meaningful in raw
 /// only). The point's arrival is the service's heartbeat: the console says a service is not reporting when none came
-/// for a few minutes. Does nothing when the service has no InfluxDB writer.
+/// for a few minutes. Does nothing when the service has no InfluxDB writer. A minute whose report fails (the source or
+/// the writer threw) is logged and skipped: the reporter must never stop the service it reports on.
 /// </summary>
-public sealed class ServiceHealthReporter(IServiceHealthSource source, TimeProvider time, InfluxWriter? writer = null) : BackgroundService
+public sealed class ServiceHealthReporter(IServiceHealthSource source, TimeProvider time, InfluxWriter? writer = null, ILogger<ServiceHealthReporter>? logger = null) : BackgroundService
 {
+    private readonly ILogger log = logger ?? NullLogger<ServiceHealthReporter>.Instance;
+
     /// <summary>The measurement name.</summary>
     public const string Measurement = "service_health";
 
@@ -77,10 +83,18 @@ public sealed class ServiceHealthReporter(IServiceHealthSource source, TimeProvi
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                Report(time.GetUtcNow());
+                try
+                {
+                    Report(time.GetUtcNow());
+                }
+                catch (Exception e) when (!(e is OperationCanceledException && stoppingToken.IsCancellationRequested))
+                {
+                    // One bad minute must not fault the BackgroundService: by default that stops the whole host.
+                    Log.HealthReportFailed(log, source.Component, e);
+                }
             }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping.
         }
@@ -101,7 +115,8 @@ public static class ServiceHealthServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IServiceHealthSource, TSource>();
         services.TryAddSingleton(sp => new ServiceHealthReporter(
-            sp.GetRequiredService<IServiceHealthSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<InfluxWriter>()));
+            sp.GetRequiredService<IServiceHealthSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<InfluxWriter>(),
+            sp.GetService<ILogger<ServiceHealthReporter>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ServiceHealthReporter>());
         return services;
     }

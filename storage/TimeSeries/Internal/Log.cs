@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Error, "InfluxDB writer loop failed; restarting it")]
     public static partial void WriterLoopFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(11, LogLevel.Error, "Writing the {Component} service_health point failed; trying again next minute")]
+    public static partial void HealthReportFailed(ILogger logger, string component, Exception exception);
+
     [LoggerMessage(20, LogLevel.Information, "InfluxDB at {Url} is ready: version {Version}, database {Database} provisioned")]
     public static partial void Provisioned(ILogger logger, Uri url, string? version, string database);
 

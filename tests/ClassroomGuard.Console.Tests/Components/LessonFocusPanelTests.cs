@@ -57,6 +57,32 @@ public sealed class LessonFocusPanelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EndFocus_DatabaseFails_ShowsAnErrorSnackbarAndKeepsThePanel()
+    {
+        var (lab, _) = await world.RoomsAsync();
+        var teacher = await SignedInTeacherOfAsync(lab);
+        await world.Focus.StartAsync(teacher, lab.Id, null, null, "bbc.co.uk", 30, RoomsTestWorld.Ct);
+        var panel = bunit.Render<LessonFocusPanel>(p => p.Add(x => x.RoomId, lab.Id));
+        panel.WaitForAssertion(() => Assert.Contains("only bbc.co.uk until", panel.Markup, StringComparison.Ordinal));
+
+        // The store's next read of teacher actions fails as a broken database would (a DbException).
+        using (var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={world.Store.Path}"))
+        {
+            raw.Open();
+            using var command = raw.CreateCommand();
+            command.CommandText = "ALTER TABLE teacher_actions RENAME TO teacher_actions_gone";
+            command.ExecuteNonQuery();
+        }
+
+        await panel.Find("button[aria-label='End the focus on The whole room']").ClickAsync(new());
+
+        var snackbars = bunit.Services.GetRequiredService<MudBlazor.ISnackbar>();
+        panel.WaitForAssertion(() => Assert.Contains(snackbars.ShownSnackbars,
+            s => s.Message == "Could not end the focus: the appliance's database did not answer; try again."));
+        Assert.Contains("only bbc.co.uk until", panel.Markup, StringComparison.Ordinal); // the circuit lives on
+    }
+
+    [Fact]
     public async Task NoSavedLists_SaysToTypeSites()
     {
         var (lab, _) = await world.RoomsAsync();
