@@ -44,39 +44,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 30000))
-    if ! ss -Hlnu "sport = :$port" | grep -q . && ! ss -Hlnt "sport = :$port" | grep -q .; then echo "$port"; return; fi
-  done
-}
+# free_port and start_bench_upstream (the shared upstream unbound)
+# shellcheck source=bench/dns-upstream.sh
+source "$(dirname "${BASH_SOURCE[0]}")/dns-upstream.sh"
 
-up_port=$(free_port)
-{
-  cat <<EOF
-server:
-  interface: 127.0.0.1
-  port: $up_port
-  do-daemonize: no
-  do-ip6: no
-  username: ""
-  chroot: ""
-  directory: "$work"
-  pidfile: ""
-  use-syslog: no
-  verbosity: 0
-  num-threads: 1
-  module-config: "iterator"
-  access-control: 127.0.0.0/8 allow
-  local-zone: "." refuse
-  local-zone: "bench." static
-  local-data: "bench. 3600 IN SOA ns.bench. hostmaster.bench. 1 3600 600 86400 3600"
-EOF
-  for i in $(seq 1 200); do echo "  local-data: \"h$i.allowed.bench. 3600 IN A 198.18.0.$i\""; done
-  printf 'remote-control:\n  control-enable: no\n'
-} > "$work/upstream.conf"
-unbound -d -c "$work/upstream.conf" > "$work/upstream.log" 2>&1 &
+start_bench_upstream "$work" 200
 pids+=($!)
 
 for i in $(seq 1 200); do echo "h$i.allowed.bench A"; done > "$work/ordinary.txt"

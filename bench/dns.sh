@@ -52,19 +52,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-used_ports=" "
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 30000))
-    case "$used_ports" in *" $port "*) continue ;; esac
-    if ! ss -Hlnu "sport = :$port" | grep -q . && ! ss -Hlnt "sport = :$port" | grep -q .; then
-      used_ports+="$port "
-      echo "$port"
-      return
-    fi
-  done
-}
+# free_port and start_bench_upstream (the shared upstream unbound)
+# shellcheck source=bench/dns-upstream.sh
+source "$(dirname "${BASH_SOURCE[0]}")/dns-upstream.sh"
 
 # ---- the block set: the UT1 folders our default mapping blocks (dnsfilter/Lists/Ut1Categories.cs) ----
 folders=(adult mixed_adult lingerie gambling arjel drogue agressif dangerous_material malware phishing hacking ddos
@@ -96,33 +86,7 @@ shuf --random-source=<(yes) -o "$work/queries.txt" "$work/queries.txt"
 probe_blocked="$(shuf -n 1 --random-source=<(yes) "$work/blocked.txt")"
 
 # ---- the shared upstream: unbound with the allowed names as local-data, refusing everything else ----
-up_port=$(free_port)
-{
-  cat <<EOF
-server:
-  interface: 127.0.0.1
-  port: $up_port
-  do-daemonize: no
-  do-ip6: no
-  username: ""
-  chroot: ""
-  directory: "$work"
-  pidfile: ""
-  use-syslog: no
-  verbosity: 0
-  num-threads: 1
-  module-config: "iterator"
-  access-control: 127.0.0.0/8 allow
-  local-zone: "." refuse
-  local-zone: "bench." static
-  local-data: "bench. 3600 IN SOA ns.bench. hostmaster.bench. 1 3600 600 86400 3600"
-EOF
-  for i in $(seq 1 "$NAMES"); do
-    echo "  local-data: \"h$i.allowed.bench. 3600 IN A 198.18.$((i / 250)).$((i % 250 + 1))\""
-  done
-  printf 'remote-control:\n  control-enable: no\n'
-} > "$work/upstream.conf"
-unbound -d -c "$work/upstream.conf" > "$work/upstream.log" 2>&1 &
+start_bench_upstream "$work" "$NAMES"
 pids+=($!)
 
 # ---- our filter: Release build, default settings except the ports, state and lists ----
