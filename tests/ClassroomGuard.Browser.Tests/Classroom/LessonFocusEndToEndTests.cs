@@ -41,7 +41,7 @@ public sealed class LessonFocusEndToEndTests(ClassroomFixture fixture, ITestOutp
             var started = await focus.StartAsync(teacher, classroom.Room.Id, null, null, "bbc.co.uk", 30, CancellationToken.None);
             Assert.True(started.Ok, started.Message);
 
-            var blocked = await DigUntilAsync(appliance.DnsPort, "en.wikipedia.org", PupilAddress, a => a.Contains("EDE: 15 (Blocked)", StringComparison.Ordinal));
+            var blocked = await Dig.UntilAsync(appliance.DnsPort, "en.wikipedia.org", PupilAddress, a => a.Contains("EDE: 15 (Blocked)", StringComparison.Ordinal));
             Assert.Contains("focus", blocked, StringComparison.Ordinal);
             Assert.Contains("0.0.0.0", blocked, StringComparison.Ordinal);
             var listed = await Dig.QueryAsync(appliance.DnsPort, "www.bbc.co.uk", PupilAddress);
@@ -53,7 +53,7 @@ public sealed class LessonFocusEndToEndTests(ClassroomFixture fixture, ITestOutp
             var view = await focus.ViewAsync(teacher, classroom.Room.Id, CancellationToken.None);
             var ended = await focus.EndAsync(teacher, classroom.Room.Id, Assert.Single(view!.Active).ActionId, CancellationToken.None);
             Assert.True(ended.Ok, ended.Message);
-            var after = await DigUntilAsync(appliance.DnsPort, "en.wikipedia.org", PupilAddress, a => a.Contains("192.0.2.", StringComparison.Ordinal));
+            var after = await Dig.UntilAsync(appliance.DnsPort, "en.wikipedia.org", PupilAddress, a => a.Contains("192.0.2.", StringComparison.Ordinal));
             Assert.DoesNotContain("EDE", after, StringComparison.Ordinal);
         }
         catch
@@ -137,23 +137,5 @@ public sealed class LessonFocusEndToEndTests(ClassroomFixture fixture, ITestOutp
         }
 
         await Task.Delay(300);
-    }
-
-    private static async Task<string> DigUntilAsync(int port, string name, string source, Func<string, bool> expected)
-    {
-        var answer = string.Empty;
-        for (var i = 0; i < 50; i++)
-        {
-            answer = await Dig.QueryAsync(port, name, source);
-            if (expected(answer))
-            {
-                return answer;
-            }
-
-            await Task.Delay(200);
-        }
-
-        Assert.Fail($"dig {name} from {source} never gave the expected answer; last:\n{answer}");
-        return answer;
     }
 }

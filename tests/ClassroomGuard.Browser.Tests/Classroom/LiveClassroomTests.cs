@@ -19,7 +19,6 @@ public sealed class LiveClassroomTests(ClassroomFixture fixture, ITestOutputHelp
 {
     private const string PupilAddress = "127.0.0.31";
     private static readonly TimeSpan Soon = TimeSpan.FromSeconds(15);
-    private static readonly ViewportSize Laptop = new() { Width = 1366, Height = 768 };
 
     [Fact]
     public async Task Teacher_SeesTheQueryLive_BlanksAndUnblanksTheScreen_PausesAndResumesTheInternet()
@@ -36,7 +35,7 @@ public sealed class LiveClassroomTests(ClassroomFixture fixture, ITestOutputHelp
         {
             await ClassroomFixture.SignInAsync(page, classroom.Teacher.UserName, Appliance.TeacherPassword);
             await page.GotoAsync("/rooms");
-            await ShootBothAsync(page, "rooms");
+            await Artefacts.ShootBothAsync(page, "rooms");
             await ClassroomFixture.OpenRoomAsync(page, classroom.Room);
             await Expect(page.Locator("#room")).ToHaveAttributeAsync("data-room-id", classroom.Room.Id.ToString(CultureInfo.InvariantCulture));
             var tile = page.Locator($"#tiles [data-device-id='{deviceId}']");
@@ -56,7 +55,7 @@ public sealed class LiveClassroomTests(ClassroomFixture fixture, ITestOutputHelp
             Assert.Contains("EDE: 15 (Blocked)", blocked, StringComparison.Ordinal);
             await Expect(tile.Locator(".tile-last-blocked")).ToContainTextAsync("poki.com", new() { Timeout = 10_000 });
             await Expect(tile.Locator(".tile-last-blocked")).ToContainTextAsync("games");
-            await ShootBothAsync(page, "room-live");
+            await Artefacts.ShootBothAsync(page, "room-live");
 
             using (var windows = XMapWatcher.Start(screen.Name, "ClassroomGuard blank"))
             {
@@ -66,7 +65,7 @@ public sealed class LiveClassroomTests(ClassroomFixture fixture, ITestOutputHelp
                 await Expect(tile).ToHaveAttributeAsync("data-blanked", "true");
                 await Expect(tile.Locator("button[data-action=unblank]")).ToBeVisibleAsync();
                 await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("screen blanked until");
-                await ShootBothAsync(page, "room-blanked");
+                await Artefacts.ShootBothAsync(page, "room-blanked");
                 await AssertPupilScreenBlankedAsync(screen);
 
                 // Unblank: the window is gone and nothing of it is left on the screen.
@@ -103,13 +102,13 @@ public sealed class LiveClassroomTests(ClassroomFixture fixture, ITestOutputHelp
             await tile.Locator("button[data-action=pause]").ClickAsync();
             await Expect(tile).ToHaveAttributeAsync("data-paused", "true");
             await ShootAsync(page, "room-paused-1920x1080.png");
-            var paused = await DigUntilAsync(appliance, "www.bbc.com", a => a.Contains("EDE: 15 (Blocked)", StringComparison.Ordinal));
+            var paused = await Dig.UntilAsync(appliance.DnsPort, "www.bbc.com", PupilAddress, a => a.Contains("EDE: 15 (Blocked)", StringComparison.Ordinal));
             Assert.Contains("paused", paused, StringComparison.Ordinal);
             Assert.Contains("0.0.0.0", paused, StringComparison.Ordinal);
 
             await tile.Locator("button[data-action=resume]").ClickAsync();
             await Expect(tile).ToHaveAttributeAsync("data-paused", "false");
-            var resumed = await DigUntilAsync(appliance, "www.bbc.com", a => a.Contains("192.0.2.2", StringComparison.Ordinal));
+            var resumed = await Dig.UntilAsync(appliance.DnsPort, "www.bbc.com", PupilAddress, a => a.Contains("192.0.2.2", StringComparison.Ordinal));
             Assert.DoesNotContain("EDE", resumed, StringComparison.Ordinal);
 
             // Pause internet for the whole room: asked first, then the device's queries are blocked; Resume internet ends it.
@@ -118,10 +117,10 @@ public sealed class LiveClassroomTests(ClassroomFixture fixture, ITestOutputHelp
             await page.Locator(".mud-dialog button:has-text('Pause the internet')").ClickAsync();
             await Expect(tile).ToHaveAttributeAsync("data-paused", "true");
             await Expect(page.Locator("#room-state .room-pause-state")).ToContainTextAsync("Room paused until");
-            await DigUntilAsync(appliance, "en.wikipedia.org", a => a.Contains("EDE: 15 (Blocked)", StringComparison.Ordinal));
+            await Dig.UntilAsync(appliance.DnsPort, "en.wikipedia.org", PupilAddress, a => a.Contains("EDE: 15 (Blocked)", StringComparison.Ordinal));
             await page.Locator("#room-actions button[data-action=resume]").ClickAsync();
             await Expect(tile).ToHaveAttributeAsync("data-paused", "false");
-            await DigUntilAsync(appliance, "en.wikipedia.org", a => a.Contains("status: NOERROR", StringComparison.Ordinal) && !a.Contains("EDE", StringComparison.Ordinal));
+            await Dig.UntilAsync(appliance.DnsPort, "en.wikipedia.org", PupilAddress, a => a.Contains("status: NOERROR", StringComparison.Ordinal) && !a.Contains("EDE", StringComparison.Ordinal));
 
             // The kiosk's privacy blank hides the class while the display is projected: the button, then the H key.
             await page.Locator("#privacy-blank").ClickAsync();
@@ -175,7 +174,7 @@ public sealed class LiveClassroomTests(ClassroomFixture fixture, ITestOutputHelp
             Assert.True(last.Y + last.Height <= 1080, $"the 30th tile ends at {last.Y + last.Height} px, below the 1080 px screen");
 
             // 1366x768: usable (tiles readable at the same size, the page scrolls).
-            await page.SetViewportSizeAsync(Laptop.Width, Laptop.Height);
+            await page.SetViewportSizeAsync(Artefacts.Laptop.Width, Artefacts.Laptop.Height);
             await ShootAsync(page, "room-30-1366x768.png");
             var first = await page.Locator("#tiles [data-device-id]").First.BoundingBoxAsync();
             Assert.NotNull(first);
@@ -215,7 +214,7 @@ public sealed class LiveClassroomTests(ClassroomFixture fixture, ITestOutputHelp
             await Expect(page.Locator("#components-reconnect-modal")).ToContainTextAsync("Reconnecting");
             await Expect(page.Locator("body")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("cg-reconnecting"));
             await Expect(page.Locator("#live-status")).ToHaveCSSAsync("opacity", "0"); // no "Live" left showing on a dead page
-            await ShootBothAsync(page, "room-reconnecting");
+            await Artefacts.ShootBothAsync(page, "room-reconnecting");
             await Task.Delay(TimeSpan.FromSeconds(8)); // an outage of some seconds, several retries
 
             // It comes back on the same address and data: the page resumes by itself (nobody clicks anything).
@@ -284,32 +283,4 @@ public sealed class LiveClassroomTests(ClassroomFixture fixture, ITestOutputHelp
 
     private static Task ShootAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot(name) });
-
-    /// <summary>The page at the classroom display's 1920x1080 and at a laptop's 1366x768.</summary>
-    private static async Task ShootBothAsync(IPage page, string name)
-    {
-        await ShootAsync(page, name + "-1920x1080.png");
-        await page.SetViewportSizeAsync(Laptop.Width, Laptop.Height);
-        await ShootAsync(page, name + "-1366x768.png");
-        await page.SetViewportSizeAsync(Chromium.ClassroomDisplay.Width, Chromium.ClassroomDisplay.Height);
-    }
-
-    /// <summary>Asks until the answer is as expected: the DNS filter picks up a teacher's action within a second or so.</summary>
-    private static async Task<string> DigUntilAsync(Appliance appliance, string name, Func<string, bool> expected)
-    {
-        var answer = "";
-        for (var i = 0; i < 50; i++)
-        {
-            answer = await Dig.QueryAsync(appliance.DnsPort, name, PupilAddress);
-            if (expected(answer))
-            {
-                return answer;
-            }
-
-            await Task.Delay(200);
-        }
-
-        Assert.Fail($"dig {name} from {PupilAddress} never gave the expected answer; last:\n{answer}");
-        return answer;
-    }
 }

@@ -17,7 +17,6 @@ public sealed class TeacherFlowTests(ClassroomFixture fixture, ITestOutputHelper
 {
     private const string FocusAddress = "127.0.0.51";
     private const string OtherRoomAddress = "127.0.0.52";
-    private static readonly ViewportSize Laptop = new() { Width = 1366, Height = 768 };
 
     [Fact]
     public async Task Teacher_SeesAndActsOnOnlyTheirRooms_TechnicianSeesBoth()
@@ -54,7 +53,7 @@ public sealed class TeacherFlowTests(ClassroomFixture fixture, ITestOutputHelper
             await Expect(heading).ToBeVisibleAsync();
             await AssertNothingOfRoomAsync(page, theirDevice);
             await Expect(page.GetByRole(AriaRole.Link, new() { Name = "See your rooms" })).ToBeVisibleAsync();
-            await ShootBothAsync(page, "room-not-available");
+            await Artefacts.ShootBothAsync(page, "room-not-available");
 
             // The home page: only room 1 among their rooms.
             await page.GotoAsync("/");
@@ -141,20 +140,20 @@ public sealed class TeacherFlowTests(ClassroomFixture fixture, ITestOutputHelper
             await Expect(page.Locator(".room-focus-state")).ToContainTextAsync("Room on lesson focus until");
 
             // The DNS filter: the listed site resolves for the room's device, another (normally allowed) one is blocked.
-            var blocked = await DigUntilAsync(appliance, "en.wikipedia.org", a => a.Contains("EDE: 15 (Blocked)", StringComparison.Ordinal));
+            var blocked = await Dig.UntilAsync(appliance.DnsPort, "en.wikipedia.org", FocusAddress, a => a.Contains("EDE: 15 (Blocked)", StringComparison.Ordinal));
             Assert.Contains("focus", blocked, StringComparison.Ordinal);
             Assert.Contains("0.0.0.0", blocked, StringComparison.Ordinal);
             var listed = await Dig.QueryAsync(appliance.DnsPort, "www.bbc.co.uk", FocusAddress);
             Assert.Contains("192.0.2.1", listed, StringComparison.Ordinal);
             Assert.DoesNotContain("EDE", listed, StringComparison.Ordinal);
 
-            await ShootBothAsync(page, "room-focus-in-force", panel);
+            await Artefacts.ShootBothAsync(page, "room-focus-in-force", panel);
 
             // Ended early from the page: the panel no longer shows it and Wikipedia resolves again.
             await end.ClickAsync();
             await Expect(active).ToHaveCountAsync(0);
             await Expect(page.Locator(".room-focus-state")).ToHaveCountAsync(0);
-            var after = await DigUntilAsync(appliance, "en.wikipedia.org", a => a.Contains("192.0.2.3", StringComparison.Ordinal));
+            var after = await Dig.UntilAsync(appliance.DnsPort, "en.wikipedia.org", FocusAddress, a => a.Contains("192.0.2.3", StringComparison.Ordinal));
             Assert.DoesNotContain("EDE", after, StringComparison.Ordinal);
         }
         catch
@@ -195,43 +194,5 @@ public sealed class TeacherFlowTests(ClassroomFixture fixture, ITestOutputHelper
         output.WriteLine("console:\n" + fixture.Appliance.Console.Output);
         output.WriteLine("dnsfilter:\n" + fixture.Appliance.DnsFilter.Output);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot(name + ".png"), FullPage = true });
-    }
-
-    /// <summary>The page at the classroom display's 1920x1080 and at a laptop's 1366x768.</summary>
-    private static async Task ShootBothAsync(IPage page, string name, ILocator? show = null)
-    {
-        if (show is not null)
-        {
-            await show.ScrollIntoViewIfNeededAsync();
-        }
-
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot(name + "-1920x1080.png") });
-        await page.SetViewportSizeAsync(Laptop.Width, Laptop.Height);
-        if (show is not null)
-        {
-            await show.ScrollIntoViewIfNeededAsync();
-        }
-
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot(name + "-1366x768.png") });
-        await page.SetViewportSizeAsync(Chromium.ClassroomDisplay.Width, Chromium.ClassroomDisplay.Height);
-    }
-
-    /// <summary>Asks from the room's device until the answer is as expected: the DNS filter picks up a change within a second or so.</summary>
-    private static async Task<string> DigUntilAsync(Appliance appliance, string name, Func<string, bool> expected)
-    {
-        var answer = string.Empty;
-        for (var i = 0; i < 50; i++)
-        {
-            answer = await Dig.QueryAsync(appliance.DnsPort, name, FocusAddress);
-            if (expected(answer))
-            {
-                return answer;
-            }
-
-            await Task.Delay(200);
-        }
-
-        Assert.Fail($"dig {name} from {FocusAddress} never gave the expected answer; last:\n{answer}");
-        return answer;
     }
 }

@@ -16,7 +16,6 @@ namespace ClassroomGuard.Browser.Tests.Console;
 public sealed class HomeTests(ClassroomFixture fixture)
 {
     private const string PupilAddress = "127.0.0.41";
-    private static readonly ViewportSize Laptop = new() { Width = 1366, Height = 768 };
 
     [Fact]
     public async Task SignInPage_LooksLikeTheProduct_AtBothSizes()
@@ -28,7 +27,7 @@ public sealed class HomeTests(ClassroomFixture fixture)
             await Expect(page.Locator(".account-brand img")).ToBeVisibleAsync();
             await Expect(page.Locator("label[for=username]")).ToHaveTextAsync("User name");
             await Expect(page.Locator(".account-notice")).ToContainTextAsync("This system is monitored.");
-            await ShootBothAsync(page, "signin");
+            await Artefacts.ShootBothAsync(page, "signin", fullPage: true);
 
             await page.FillAsync("#username", "nobody.here");
             await page.FillAsync("#password", "not the password");
@@ -36,7 +35,7 @@ public sealed class HomeTests(ClassroomFixture fixture)
             var error = page.Locator("#signin-error[role=alert]");
             await Expect(error).ToContainTextAsync("not right");
             await Expect(page.Locator("#password")).ToHaveAttributeAsync("aria-describedby", "signin-error");
-            await ShootBothAsync(page, "signin-error");
+            await Artefacts.ShootBothAsync(page, "signin-error", fullPage: true);
         }
         finally
         {
@@ -54,7 +53,7 @@ public sealed class HomeTests(ClassroomFixture fixture)
             await ClassroomFixture.SignInAsync(page, "password.home", Appliance.TeacherPassword);
             await page.GotoAsync("/account/password");
             await Expect(page.Locator(".account-brand img")).ToBeVisibleAsync();
-            await ShootBothAsync(page, "password");
+            await Artefacts.ShootBothAsync(page, "password", fullPage: true);
 
             await page.FillAsync("#current", Appliance.TeacherPassword);
             await page.FillAsync("#next", "first new passphrase here");
@@ -62,7 +61,7 @@ public sealed class HomeTests(ClassroomFixture fixture)
             await page.ClickAsync("form button[type=submit]");
             await Expect(page.Locator("#confirm-error[role=alert]")).ToHaveTextAsync("The two new passwords are different.");
             await Expect(page.Locator("#confirm")).ToHaveAttributeAsync("aria-invalid", "true");
-            await ShootBothAsync(page, "password-error");
+            await Artefacts.ShootBothAsync(page, "password-error", fullPage: true);
         }
         finally
         {
@@ -122,7 +121,7 @@ public sealed class HomeTests(ClassroomFixture fixture)
             await Expect(card).ToContainTextAsync("Screens blanked (whole room)");
             Assert.Equal("/rooms/" + classroom.Room.Id.ToString(CultureInfo.InvariantCulture), await card.GetAttributeAsync("href"));
             await Expect(page.Locator("#health-title")).ToHaveCountAsync(0);
-            await ShootBothAsync(page, "home-teacher");
+            await Artefacts.ShootBothAsync(page, "home-teacher", fullPage: true);
         });
 
         await AsAsync("dsl.home", async page =>
@@ -132,7 +131,7 @@ public sealed class HomeTests(ClassroomFixture fixture)
             await Expect(page.Locator(".alerts-table")).ToContainTextAsync("self harm");
             await Expect(page.Locator(".alerts-table")).ToContainTextAsync("Science 2");
             await Expect(page.Locator(".alerts-table")).ToContainTextAsync("SCI2-PC1");
-            await ShootBothAsync(page, "home-safeguarding");
+            await Artefacts.ShootBothAsync(page, "home-safeguarding", fullPage: true);
         });
 
         await AsAsync("governor.home", async page =>
@@ -140,7 +139,7 @@ public sealed class HomeTests(ClassroomFixture fixture)
             await Expect(page.Locator("#governor-title")).ToBeVisibleAsync();
             await Expect(page.Locator("#health-title, #rooms-title, #alerts-title")).ToHaveCountAsync(0);
             Assert.Empty(await page.Locator("main a[href]").AllAsync()); // no dead links
-            await ShootBothAsync(page, "home-governor");
+            await Artefacts.ShootBothAsync(page, "home-governor", fullPage: true);
         });
 
         // Technician: the DNS filter's own report arrives within a minute of its start.
@@ -160,7 +159,7 @@ public sealed class HomeTests(ClassroomFixture fixture)
             await Expect(page.Locator(".health-tile", new() { HasText = "Console certificate" })).ToContainTextAsync(
                 new System.Text.RegularExpressions.Regex("Valid until|expires on")); // the test's certificate lasts 30 days
             await Expect(page.Locator(".counts")).ToContainTextAsync("games");
-            await ShootBothAsync(page, "home-technician");
+            await Artefacts.ShootBothAsync(page, "home-technician", fullPage: true);
         });
     }
 
@@ -198,15 +197,6 @@ public sealed class HomeTests(ClassroomFixture fixture)
         {
             await page.Context.CloseAsync();
         }
-    }
-
-    private static async Task ShootBothAsync(IPage page, string name)
-    {
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot(name + "-1920x1080.png"), FullPage = true });
-        await page.SetViewportSizeAsync(Laptop.Width, Laptop.Height);
-        await page.WaitForTimeoutAsync(300);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot(name + "-1366x768.png"), FullPage = true });
-        await page.SetViewportSizeAsync(Chromium.ClassroomDisplay.Width, Chromium.ClassroomDisplay.Height);
     }
 
     private async Task<long> BlockedInRoomAsync(string room)

@@ -1,3 +1,5 @@
+using Microsoft.Playwright;
+
 namespace ClassroomGuard.Browser.Tests.Support;
 
 /// <summary>
@@ -9,6 +11,31 @@ public static class Artefacts
     public static string ScreenshotFolder { get; } = Find();
 
     public static string Screenshot(string name) => Path.Combine(ScreenshotFolder, name);
+
+    /// <summary>A laptop's screen, the second size every page is looked at.</summary>
+    public static readonly ViewportSize Laptop = new() { Width = 1366, Height = 768 };
+
+    /// <summary>
+    /// The page at the classroom display's 1920x1080 and at a laptop's 1366x768 (<c>NAME-1920x1080.png</c>,
+    /// <c>NAME-1366x768.png</c>), scrolled to <paramref name="show"/> when given, whole when <paramref name="fullPage"/>;
+    /// the page is left at 1920x1080.
+    /// </summary>
+    public static async Task ShootBothAsync(IPage page, string name, ILocator? show = null, bool fullPage = false)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        foreach (var (size, suffix) in new[] { (Chromium.ClassroomDisplay, "-1920x1080.png"), (Laptop, "-1366x768.png") })
+        {
+            await page.SetViewportSizeAsync(size.Width, size.Height);
+            if (show is not null)
+            {
+                await show.ScrollIntoViewIfNeededAsync();
+            }
+
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot(name + suffix), FullPage = fullPage });
+        }
+
+        await page.SetViewportSizeAsync(Chromium.ClassroomDisplay.Width, Chromium.ClassroomDisplay.Height);
+    }
 
     private static string Find()
     {

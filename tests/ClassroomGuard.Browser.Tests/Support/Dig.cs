@@ -17,4 +17,26 @@ public static class Dig
         var (_, output) = await ServiceProcess.RunAsync("dig", arguments);
         return output;
     }
+
+    /// <summary>
+    /// Asks from <paramref name="source"/> until the answer is as <paramref name="expected"/> (the DNS filter picks up a
+    /// teacher's action within a second or so), for up to about 10 s; fails the test with the last answer otherwise.
+    /// </summary>
+    public static async Task<string> UntilAsync(int port, string name, string source, Func<string, bool> expected)
+    {
+        var answer = string.Empty;
+        for (var i = 0; i < 50; i++)
+        {
+            answer = await QueryAsync(port, name, source);
+            if (expected(answer))
+            {
+                return answer;
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Fail($"dig {name} from {source} never gave the expected answer; last:\n{answer}");
+        return answer;
+    }
 }
