@@ -15,6 +15,21 @@ public static class Policies
     /// <summary>Rooms and (later) the live classroom view and teacher actions: Teacher, Technician, SafeguardingLead, Administrator. Not Governor.</summary>
     public const string Classroom = nameof(Classroom);
 
+    /// <summary>The filtering policy editor: Technician or Administrator propose changes (a second one approves).</summary>
+    public const string PolicyEditing = nameof(PolicyEditing);
+
+    /// <summary>The change-control log: Governor, SafeguardingLead, Technician, Administrator.</summary>
+    public const string ChangeLog = nameof(ChangeLog);
+
+    /// <summary>Deciding teachers' unblock requests: SafeguardingLead, Technician, Administrator.</summary>
+    public const string UnblockApproval = nameof(UnblockApproval);
+
+    /// <summary>Roles that may read the change-control log.</summary>
+    public static readonly Role[] ChangeLogRoles = [Role.Governor, Role.SafeguardingLead, Role.Technician, Role.Administrator];
+
+    /// <summary>Roles that may approve or refuse unblock requests.</summary>
+    public static readonly Role[] UnblockApprovalRoles = [Role.SafeguardingLead, Role.Technician, Role.Administrator];
+
     /// <summary>Roles that may use the administration pages.</summary>
     public static readonly Role[] AdministrationRoles = [Role.Technician, Role.Administrator];
 
@@ -27,6 +42,9 @@ public static class Policies
         ArgumentNullException.ThrowIfNull(options);
         options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
         options.AddPolicy(Administration, p => p.RequireAuthenticatedUser().RequireRole(AdministrationRoles.Select(r => r.ToString())));
+        options.AddPolicy(PolicyEditing, p => p.RequireAuthenticatedUser().RequireRole(AdministrationRoles.Select(r => r.ToString())));
+        options.AddPolicy(ChangeLog, p => p.RequireAuthenticatedUser().RequireRole(ChangeLogRoles.Select(r => r.ToString())));
+        options.AddPolicy(UnblockApproval, p => p.RequireAuthenticatedUser().RequireRole(UnblockApprovalRoles.Select(r => r.ToString())));
         options.AddPolicy(Classroom, p => p.RequireAuthenticatedUser().RequireRole(ClassroomRoles.Select(r => r.ToString())));
     }
 }

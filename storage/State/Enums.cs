@@ -190,3 +190,13 @@ public enum UnblockRequestStatus
     /// <summary>Refused.</summary>
     Refused,
 }
+
+/// <summary>Kind of school calendar entry.</summary>
+public enum CalendarEntryKind
+{
+    /// <summary>A term: days inside a term (and not in a holiday) are term time.</summary>
+    Term,
+
+    /// <summary>A holiday, half term or closure day inside or between terms.</summary>
+    Holiday,
+}

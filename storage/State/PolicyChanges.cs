@@ -17,6 +17,13 @@ namespace ClassroomGuard.Storage.State;
 [JsonDerivedType(typeof(SetDefaultGroupChange), "setDefaultGroup")]
 [JsonDerivedType(typeof(SetDeviceGroupChange), "setDeviceGroup")]
 [JsonDerivedType(typeof(TemporaryUnblockChange), "temporaryUnblock")]
+[JsonDerivedType(typeof(CreateGroupChange), "createGroup")]
+[JsonDerivedType(typeof(RenameGroupChange), "renameGroup")]
+[JsonDerivedType(typeof(RetireGroupChange), "retireGroup")]
+[JsonDerivedType(typeof(SetYouTubeModeChange), "setYouTubeMode")]
+[JsonDerivedType(typeof(SetBlockPageTextChange), "setBlockPageText")]
+[JsonDerivedType(typeof(AddCalendarEntryChange), "addCalendarEntry")]
+[JsonDerivedType(typeof(RemoveCalendarEntryChange), "removeCalendarEntry")]
 public abstract record PolicyChange;
 
 /// <summary>Block a category for a group.</summary>
@@ -36,7 +43,9 @@ public sealed record UnblockCategoryChange(string GroupKey, string Category) : P
 /// <param name="Days">Days.</param>
 /// <param name="StartMinute">Start, minutes after local midnight.</param>
 /// <param name="EndMinute">End, exclusive.</param>
-public sealed record AddScheduleChange(string GroupKey, string Category, ScheduleEffect Effect, SchoolDays Days, int StartMinute, int EndMinute) : PolicyChange;
+/// <param name="TermTimeOnly">The window applies only on term-time days of the school calendar (not in holidays).
+/// Entries proposed before the calendar existed have no such field and mean every week.</param>
+public sealed record AddScheduleChange(string GroupKey, string Category, ScheduleEffect Effect, SchoolDays Days, int StartMinute, int EndMinute, bool TermTimeOnly = false) : PolicyChange;
 
 /// <summary>Remove a schedule window.</summary>
 /// <param name="ScheduleId">The schedule's id.</param>
@@ -79,3 +88,47 @@ public sealed record SetDeviceGroupChange(long DeviceId, string? GroupKey) : Pol
 /// <param name="From">Lesson start.</param>
 /// <param name="Until">Lesson end (at most 12 hours after the start).</param>
 public sealed record TemporaryUnblockChange(string Domain, ActionScope Scope, long? DeviceId, long? RoomId, DateTimeOffset From, DateTimeOffset Until) : PolicyChange;
+
+/// <summary>
+/// Create a filtering group. It starts blocking what <paramref name="CopyFromGroupKey"/> blocks (its blocked
+/// categories, not its schedules, mappings or devices), or only the always-on categories when that is null.
+/// </summary>
+/// <param name="GroupKey">New stable key (lower-case letters, digits and hyphens), derived from the name by the console.</param>
+/// <param name="Name">Display name, e.g. "Key stage 3".</param>
+/// <param name="Kind">Pupils, staff or guests.</param>
+/// <param name="SafeSearch">SafeSearch mode for the new group.</param>
+/// <param name="CopyFromGroupKey">Group whose blocked categories the new group starts with, or null.</param>
+public sealed record CreateGroupChange(string GroupKey, string Name, GroupKind Kind, SafeSearchMode SafeSearch, string? CopyFromGroupKey) : PolicyChange;
+
+/// <summary>Rename a group (its key stays).</summary>
+/// <param name="GroupKey">Group.</param>
+/// <param name="Name">New display name.</param>
+public sealed record RenameGroupChange(string GroupKey, string Name) : PolicyChange;
+
+/// <summary>
+/// Retire a group: it no longer filters anyone and is kept only for the log's history. Refused for the default
+/// group and while any device or mapping still puts clients in it.
+/// </summary>
+/// <param name="GroupKey">Group.</param>
+public sealed record RetireGroupChange(string GroupKey) : PolicyChange;
+
+/// <summary>Set a group's YouTube restricted mode, separately from web SafeSearch.</summary>
+/// <param name="GroupKey">Group.</param>
+/// <param name="Mode">Off, moderate or strict restricted mode.</param>
+public sealed record SetYouTubeModeChange(string GroupKey, SafeSearchMode Mode) : PolicyChange;
+
+/// <summary>Set (or, with null, reset to the built-in wording) the text a group's block page shows.</summary>
+/// <param name="GroupKey">Group.</param>
+/// <param name="Text">Plain text, at most 500 characters, or null.</param>
+public sealed record SetBlockPageTextChange(string GroupKey, string? Text) : PolicyChange;
+
+/// <summary>Add a term or a holiday to the school calendar (whole days in the school's time zone, both inclusive).</summary>
+/// <param name="Kind">Term or holiday.</param>
+/// <param name="Name">E.g. "Autumn term", "October half term".</param>
+/// <param name="FirstDay">First day.</param>
+/// <param name="LastDay">Last day (inclusive).</param>
+public sealed record AddCalendarEntryChange(CalendarEntryKind Kind, string Name, DateOnly FirstDay, DateOnly LastDay) : PolicyChange;
+
+/// <summary>Remove a term or holiday from the school calendar.</summary>
+/// <param name="EntryId">The entry's id.</param>
+public sealed record RemoveCalendarEntryChange(long EntryId) : PolicyChange;
