@@ -213,7 +213,10 @@ public static class AddressRules
         }
     }
 
-    /// <summary>Whether <paramref name="address"/> lies in the normalised subnet <paramref name="subnet"/>; false when either is not one.</summary>
+    /// <summary>
+    /// Whether <paramref name="address"/> lies in the normalised subnet <paramref name="subnet"/> (and its prefix length
+    /// when it does); false when it does not, or when <paramref name="subnet"/> is not a subnet.
+    /// </summary>
     public static bool Contains(string subnet, IPAddress address, out int prefixLength)
     {
         ArgumentNullException.ThrowIfNull(address);
@@ -232,8 +235,13 @@ public static class AddressRules
             return false;
         }
 
+        if (!Network(candidate, prefix).Equals(Network(network, prefix)))
+        {
+            return false;
+        }
+
         prefixLength = prefix;
-        return Network(candidate, prefix).Equals(Network(network, prefix));
+        return true;
     }
 
     private static IPAddress Network(IPAddress address, int prefix)
