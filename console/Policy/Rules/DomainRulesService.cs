@@ -17,7 +17,7 @@ internal sealed class DomainRulesService(StateStore store, RulesAccess access, I
     /// <summary>What the wildcard and precedence rules are, in words, as the page shows them next to the form.</summary>
     public static IReadOnlyList<string> Semantics { get; } =
     [
-        "example.org covers every name under it, such as www.example.org and mail.example.org; there is no need for *.",
+        "example.org covers every name under it, such as www.example.org and mail.example.org; no * is needed in front.",
         "Deny beats allow: a name both allowed and denied (for example allow www.example.org, deny example.org) is blocked.",
         "Nothing here can allow an always-on category (child abuse, terrorism): those stay blocked for everyone.",
         "An allow entry does not open a name while a teacher has paused the internet or set a lesson focus.",
