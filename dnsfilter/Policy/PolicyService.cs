@@ -261,7 +261,7 @@ public sealed class PolicyService : BackgroundService
         var compiled = CompiledPolicy.Compile(snapshot, _lists!, _options, _policy.SafeSearch);
         _policy.Swap(compiled);
         Interlocked.Increment(ref _counters.Compiled);
-        Log.PolicySwapped(_logger, snapshot.Revision, snapshot.Groups.Count, snapshot.DomainRules.Count, snapshot.ClientMappings.Count, snapshot.TeacherActions.Count);
+        Log.PolicySwapped(_logger, snapshot.Revision, snapshot.ActiveGroups.Count, snapshot.DomainRules.Count, snapshot.ClientMappings.Count, snapshot.TeacherActions.Count);
     }
 
     private void Fail(Exception e)
