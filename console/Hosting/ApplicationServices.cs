@@ -1,5 +1,6 @@
 using ClassroomGuard.Console.Administration;
 using ClassroomGuard.Console.Agents;
+using ClassroomGuard.Console.ChangeLog;
 using ClassroomGuard.Console.Classroom;
 using ClassroomGuard.Console.Components;
 using ClassroomGuard.Console.Components.Layout;
@@ -74,6 +75,7 @@ internal static class ApplicationServices
         services.AddScoped<RoomAccess>();
         services.AddDashboard();
         services.AddTeacherRooms();
+        services.AddChangeLog();
         return services;
     }
 
@@ -122,6 +124,7 @@ internal static class ApplicationServices
         app.MapAccountEndpoints();
         app.MapAgentEndpoints();
         app.MapTeacherActionEndpoints();
+        app.MapChangeLogEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
