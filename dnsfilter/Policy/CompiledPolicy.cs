@@ -99,6 +99,9 @@ public sealed class CompiledPolicy
     /// <summary>The groups, by index.</summary>
     public IReadOnlyList<CompiledGroup> Groups => _groups;
 
+    /// <summary>The state snapshot this policy was compiled from (null for the fallback): words for "why is this blocked?".</summary>
+    public PolicySnapshot? Source { get; internal set; }
+
     /// <summary>EDE extra text per category bit (precomputed: no string building per block).</summary>
     public string[] CategoryTexts { get; }
 
