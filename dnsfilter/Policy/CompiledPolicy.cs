@@ -87,6 +87,9 @@ public sealed class CompiledPolicy
     /// <summary>True for the fail-closed policy used while the state cannot be read.</summary>
     public bool IsFallback { get; }
 
+    /// <summary>The state snapshot this policy was compiled from (null for the fallback): words for "why is this blocked?".</summary>
+    public PolicySnapshot? Source { get; internal set; }
+
     /// <summary>The block lists.</summary>
     public LoadedLists Lists { get; }
 
@@ -98,9 +101,6 @@ public sealed class CompiledPolicy
 
     /// <summary>The groups, by index.</summary>
     public IReadOnlyList<CompiledGroup> Groups => _groups;
-
-    /// <summary>The state snapshot this policy was compiled from (null for the fallback): words for "why is this blocked?".</summary>
-    public PolicySnapshot? Source { get; internal set; }
 
     /// <summary>EDE extra text per category bit (precomputed: no string building per block).</summary>
     public string[] CategoryTexts { get; }
