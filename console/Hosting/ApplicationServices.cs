@@ -5,6 +5,7 @@ using ClassroomGuard.Console.Classroom;
 using ClassroomGuard.Console.Components;
 using ClassroomGuard.Console.Components.Layout;
 using ClassroomGuard.Console.Dashboard;
+using ClassroomGuard.Console.Policy.Why;
 using ClassroomGuard.Console.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -76,6 +77,7 @@ internal static class ApplicationServices
         services.AddDashboard();
         services.AddTeacherRooms();
         services.AddChangeLog();
+        services.AddWhyBlocked();
         return services;
     }
 

@@ -98,6 +98,9 @@ public sealed class CompiledPolicy
     /// <summary>True for the fail-closed policy used while the state cannot be read.</summary>
     public bool IsFallback { get; }
 
+    /// <summary>The state snapshot this policy was compiled from (null for the fallback): words for "why is this blocked?".</summary>
+    public PolicySnapshot? Source { get; internal set; }
+
     /// <summary>The block lists.</summary>
     public LoadedLists Lists { get; }
 
