@@ -4,6 +4,7 @@ using ClassroomGuard.Console.Classroom;
 using ClassroomGuard.Console.Components;
 using ClassroomGuard.Console.Components.Layout;
 using ClassroomGuard.Console.Dashboard;
+using ClassroomGuard.Console.Policy;
 using ClassroomGuard.Console.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -74,6 +75,7 @@ internal static class ApplicationServices
         services.AddScoped<RoomAccess>();
         services.AddDashboard();
         services.AddTeacherRooms();
+        services.AddPolicyEditor();
         return services;
     }
 
