@@ -403,7 +403,8 @@ internal sealed partial class PolicyEditor(StateStore store, CurrentUser current
         var waiting = await store.ChangeControl.GetPendingAsync(cancellationToken);
         if (waiting.FirstOrDefault(p => proposal.Changes.Contains(p.Change)) is { } twin)
         {
-            return AdminResult.Refused($"This is already waiting for approval (change {twin.ChangeId}, proposed by {twin.ProposerName}): see Approvals.");
+            var proposer = await store.Users.GetAsync(twin.ProposerId, cancellationToken);
+            return AdminResult.Refused($"This is already waiting for approval (change {twin.ChangeId}, proposed by {proposer?.DisplayName ?? twin.ProposerName}): see Approvals.");
         }
 
         var snapshot = await store.Policy.GetSnapshotAsync(cancellationToken);

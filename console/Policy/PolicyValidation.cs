@@ -94,6 +94,17 @@ public static class PolicyValidation
     /// <summary>Why <paramref name="name"/> is not acceptable as a group name, or null.</summary>
     public static string? GroupName(string? name) => AdminValidation.Name(name, "group name");
 
+    // The service runs globalization-invariant (no Unicode decomposition), so the accented Latin letters a school's
+    // names may carry are mapped here: é → e, ß → s; anything else that is not a-z or 0-9 separates words.
+    private const string Accented = "àáâãäåāăąçćčďđèéêëēėęěìíîïīįłñńňòóôõöøōőŕřśšşßťţùúûüūůűųýÿźżž";
+    private const string Unaccented = "aaaaaaaaacccddeeeeeeeeiiiiiilnnnoooooooorrssssttuuuuuuuuyyzzz";
+
+    private static char Plain(char c)
+    {
+        var i = Accented.IndexOf(c, StringComparison.Ordinal);
+        return i < 0 ? c : Unaccented[i];
+    }
+
     /// <summary>
     /// The stable key for a new group, from its name: lower-case ASCII letters, digits and hyphens ("Key stage 3" →
     /// "key-stage-3"), made unique against <paramref name="taken"/> with a number. People never see or type it.
@@ -103,14 +114,9 @@ public static class PolicyValidation
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(taken);
         var key = new StringBuilder();
-        foreach (var c in name.Normalize(NormalizationForm.FormD))
+        foreach (var c in name)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
-            {
-                continue; // é → e
-            }
-
-            var lower = char.ToLowerInvariant(c);
+            var lower = Plain(char.ToLowerInvariant(c));
             if (lower is (>= 'a' and <= 'z') or (>= '0' and <= '9'))
             {
                 key.Append(lower);
