@@ -6,6 +6,7 @@ using ClassroomGuard.Console.Components;
 using ClassroomGuard.Console.Components.Layout;
 using ClassroomGuard.Console.Dashboard;
 using ClassroomGuard.Console.Policy.Why;
+using ClassroomGuard.Console.Policy;
 using ClassroomGuard.Console.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -78,6 +79,7 @@ internal static class ApplicationServices
         services.AddTeacherRooms();
         services.AddChangeLog();
         services.AddWhyBlocked();
+        services.AddPolicyEditor();
         return services;
     }
 
