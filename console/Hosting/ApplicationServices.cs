@@ -5,8 +5,9 @@ using ClassroomGuard.Console.Classroom;
 using ClassroomGuard.Console.Components;
 using ClassroomGuard.Console.Components.Layout;
 using ClassroomGuard.Console.Dashboard;
-using ClassroomGuard.Console.Policy.Why;
 using ClassroomGuard.Console.Policy;
+using ClassroomGuard.Console.Policy.Rules;
+using ClassroomGuard.Console.Policy.Why;
 using ClassroomGuard.Console.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -80,6 +81,7 @@ internal static class ApplicationServices
         services.AddChangeLog();
         services.AddWhyBlocked();
         services.AddPolicyEditor();
+        services.AddPolicyRules();
         return services;
     }
 
