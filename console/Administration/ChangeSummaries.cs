@@ -44,7 +44,7 @@ internal static class ChangeSummaries
             ? $"Stop mapping the {Kind(m.Kind)} {m.Value} to a group"
             : $"Filter the {Kind(m.Kind)} {m.Value} as {names.Group(m.GroupKey)}",
         SetDefaultGroupChange g => $"Filter devices no rule names as {names.Group(g.GroupKey)}",
-        TemporaryUnblockChange t => $"Unblock {t.Domain} for {(t.Scope == ActionScope.Room ? "the room " + names.Room(t.RoomId) : names.Device(t.DeviceId ?? 0))} from {Local(t.From, names.Zone)} until {Local(t.Until, names.Zone)}",
+        TemporaryUnblockChange t => $"Open {t.Domain} for {(t.Scope == ActionScope.Room ? "the room " + names.Room(t.RoomId) : names.Device(t.DeviceId ?? 0))} {Span(t.From, t.Until, names.Zone)} (a teacher's unblock request; it closes by itself)",
         _ => "A policy change this console has no words for yet",
     };
 
@@ -63,6 +63,12 @@ internal static class ChangeSummaries
     };
 
     private static string Clock(int minute) => $"{minute / 60:00}:{minute % 60:00}";
+
+    // "from 10:20 to 11:20 on Mon 7 Dec", or both days in full when it spans midnight.
+    private static string Span(DateTimeOffset from, DateTimeOffset until, TimeZoneInfo zone)
+        => TimeZoneInfo.ConvertTime(from, zone).Date == TimeZoneInfo.ConvertTime(until, zone).Date
+            ? $"from {TimeZoneInfo.ConvertTime(from, zone).ToString("HH:mm", CultureInfo.InvariantCulture)} to {TimeZoneInfo.ConvertTime(until, zone).ToString("HH:mm 'on' ddd d MMM", CultureInfo.InvariantCulture)}"
+            : $"from {Local(from, zone)} until {Local(until, zone)}";
 
     private static string Local(DateTimeOffset at, TimeZoneInfo zone)
         => TimeZoneInfo.ConvertTime(at, zone).ToString("ddd d MMM HH:mm", CultureInfo.InvariantCulture);

@@ -5,6 +5,7 @@ using ClassroomGuard.Console.Components;
 using ClassroomGuard.Console.Components.Layout;
 using ClassroomGuard.Console.Dashboard;
 using ClassroomGuard.Console.Security;
+using ClassroomGuard.Console.Unblocking;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -74,6 +75,7 @@ internal static class ApplicationServices
         services.AddScoped<RoomAccess>();
         services.AddDashboard();
         services.AddTeacherRooms();
+        services.AddUnblocking();
         return services;
     }
 
