@@ -46,7 +46,7 @@ internal static class ChangeSummaries
             ? $"Stop mapping the {Kind(m.Kind)} {m.Value} to a group"
             : $"Filter the {Kind(m.Kind)} {m.Value} as {names.Group(m.GroupKey)}",
         SetDefaultGroupChange g => $"Filter devices no rule names as {names.Group(g.GroupKey)}",
-        TemporaryUnblockChange t => $"Unblock {t.Domain} for {(t.Scope == ActionScope.Room ? "the room " + names.Room(t.RoomId) : names.Device(t.DeviceId ?? 0))} from {Local(t.From, names.Zone)} until {Local(t.Until, names.Zone)}",
+        TemporaryUnblockChange t => $"Open {t.Domain} for {(t.Scope == ActionScope.Room ? "the room " + names.Room(t.RoomId) : names.Device(t.DeviceId ?? 0))} {Span(t.From, t.Until, names.Zone)} (a teacher's unblock request; it closes by itself)",
         CreateGroupChange c => $"Create the group {c.Name} ({GroupKindName(c.Kind)}), " + (c.CopyFromGroupKey is null
             ? "blocking only the always-on categories to start with"
             : $"starting with the blocks of {names.GroupName(c.CopyFromGroupKey)}"),
@@ -101,6 +101,12 @@ internal static class ChangeSummaries
             : $"{first.ToString("d MMM yyyy", CultureInfo.InvariantCulture)} \u2013 {last.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}";
 
     private static string Clock(int minute) => $"{minute / 60:00}:{minute % 60:00}";
+
+    // "from 10:20 to 11:20 on Mon 7 Dec", or both days in full when it spans midnight.
+    private static string Span(DateTimeOffset from, DateTimeOffset until, TimeZoneInfo zone)
+        => TimeZoneInfo.ConvertTime(from, zone).Date == TimeZoneInfo.ConvertTime(until, zone).Date
+            ? $"from {TimeZoneInfo.ConvertTime(from, zone).ToString("HH:mm", CultureInfo.InvariantCulture)} to {TimeZoneInfo.ConvertTime(until, zone).ToString("HH:mm 'on' ddd d MMM", CultureInfo.InvariantCulture)}"
+            : $"from {Local(from, zone)} until {Local(until, zone)}";
 
     private static string Local(DateTimeOffset at, TimeZoneInfo zone)
         => TimeZoneInfo.ConvertTime(at, zone).ToString("ddd d MMM HH:mm", CultureInfo.InvariantCulture);

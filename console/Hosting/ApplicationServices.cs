@@ -9,6 +9,7 @@ using ClassroomGuard.Console.Policy;
 using ClassroomGuard.Console.Policy.Rules;
 using ClassroomGuard.Console.Policy.Why;
 using ClassroomGuard.Console.Security;
+using ClassroomGuard.Console.Unblocking;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -82,6 +83,7 @@ internal static class ApplicationServices
         services.AddWhyBlocked();
         services.AddPolicyEditor();
         services.AddPolicyRules();
+        services.AddUnblocking();
         return services;
     }
 
