@@ -36,7 +36,7 @@ internal sealed class DomainRulesService(StateStore store, RulesAccess access, I
         RulesAccess.RequireReader(actor);
         var snapshot = await store.Policy.GetSnapshotAsync(cancellationToken);
         var (_, pending) = await access.PendingAsync(actor, c => c is SetDomainRuleChange, snapshot, cancellationToken);
-        return new DomainsView(snapshot.Groups.Select(g => new GroupChoice(g.Key, g.Name)).ToList(), pending);
+        return new DomainsView(snapshot.ActiveGroups.Select(g => new GroupChoice(g.Key, g.Name)).ToList(), pending);
     }
 
     /// <summary>One page of the entries, in domain order unless sorted otherwise.</summary>
@@ -49,21 +49,23 @@ internal sealed class DomainRulesService(StateStore store, RulesAccess access, I
         var groups = snapshot.Groups.ToDictionary(g => g.Key, g => g.Name, StringComparer.Ordinal);
         var pending = (await store.ChangeControl.GetPendingAsync(cancellationToken)).Select(p => p.Change).OfType<SetDomainRuleChange>()
             .Select(c => (Domain: DomainNames.Check(c.Domain).Value ?? c.Domain, c.GroupKey)).ToHashSet();
-        var records = await RecordsAsync(cancellationToken);
+        var (byEntry, byChange) = await RecordsAsync(cancellationToken);
         var search = filter.Search?.Trim();
         var rows = snapshot.DomainRules
             .Where(r => filter.Action is null || r.Action == filter.Action)
             .Select(r =>
             {
-                records.TryGetValue((r.Domain, r.GroupKey, r.Action), out var record);
+                // Since schema V7 the entry names the change that approved it; older entries are matched by what they set.
+                var record = r.ChangeId is { } id && byChange.TryGetValue(id, out var approved) ? approved : byEntry.GetValueOrDefault((r.Domain, r.GroupKey, r.Action));
                 return new DomainRuleRow(
                     r.Domain,
                     r.Action,
                     r.Action == RuleAction.Allow ? "Always allowed" : "Always blocked",
                     r.GroupKey,
                     r.GroupKey is null ? "Every group" : groups.GetValueOrDefault(r.GroupKey, "a group that no longer exists"),
-                    record?.Reason ?? "Not on record: added before change control kept reasons",
-                    record is null ? "Not on record" : $"Proposed by {record.Proposer}; approved by {record.Approver}, {access.When(record.ApprovedAt)}",
+                    r.Reason ?? record?.Reason ?? "Not on record: added before change control kept reasons",
+                    record is not null ? $"Proposed by {record.Proposer}; approved by {record.Approver}, {access.When(record.ApprovedAt)}"
+                        : r.ApprovedAt is { } at ? $"Approved {access.When(at)}" : "Not on record",
                     pending.Contains((r.Domain, r.GroupKey)));
             })
             .Where(r => string.IsNullOrEmpty(search) || r.Domain.Contains(search, StringComparison.OrdinalIgnoreCase)
@@ -99,7 +101,7 @@ internal sealed class DomainRulesService(StateStore store, RulesAccess access, I
         }
 
         var key = string.IsNullOrEmpty(groupKey) ? null : groupKey;
-        if (key is not null && (await store.Policy.GetSnapshotAsync(cancellationToken)).Groups.All(g => g.Key != key))
+        if (key is not null && (await store.Policy.GetSnapshotAsync(cancellationToken)).ActiveGroups.All(g => g.Key != key))
         {
             return AdminResult.Refused("Choose every group or one group.", RulesFields.GroupKey);
         }
@@ -151,14 +153,16 @@ internal sealed class DomainRulesService(StateStore store, RulesAccess access, I
             && string.Equals(DomainNames.Check(c.Domain).Value ?? c.Domain, domain, StringComparison.Ordinal) && c.GroupKey == groupKey);
 
     /// <summary>
-    /// The approved proposal behind each entry (domain, group, action): its reason, proposer and approver, read from the
-    /// change-control log (the latest approval wins). Entries made before change control kept reasons have none.
+    /// The approved proposals of allow/deny entries, read from the change-control log: reason, proposer, approver and
+    /// when, by the change id (which entries carry since schema V7) and by what they set (domain, group, action; the
+    /// latest approval wins) for older entries. Entries made before change control have none.
     /// </summary>
-    private async Task<Dictionary<(string Domain, string? Group, RuleAction Action), RuleRecord>> RecordsAsync(CancellationToken cancellationToken)
+    private async Task<(Dictionary<(string Domain, string? Group, RuleAction Action), RuleRecord> ByEntry, Dictionary<long, RuleRecord> ByChange)> RecordsAsync(CancellationToken cancellationToken)
     {
         var people = (await store.Users.ListAsync(cancellationToken)).ToDictionary(u => u.Id, u => u.DisplayName);
         var proposals = new Dictionary<long, (SetDomainRuleChange Change, string Reason, string Proposer)>();
         var records = new Dictionary<(string, string?, RuleAction), RuleRecord>();
+        var byChange = new Dictionary<long, RuleRecord>();
         var after = 0L;
         while (true)
         {
@@ -182,14 +186,15 @@ internal sealed class DomainRulesService(StateStore store, RulesAccess access, I
                 }
                 else if (entry.Event == ChangeEvent.Approved && proposals.TryGetValue(entry.ChangeId, out var proposal) && proposal.Change.Action is { } action)
                 {
-                    records[(proposal.Change.Domain, proposal.Change.GroupKey, action)] =
-                        new RuleRecord(proposal.Reason, proposal.Proposer, people.GetValueOrDefault(entry.ActorId, entry.ActorName), entry.At);
+                    var record = new RuleRecord(proposal.Reason, proposal.Proposer, people.GetValueOrDefault(entry.ActorId, entry.ActorName), entry.At);
+                    records[(proposal.Change.Domain, proposal.Change.GroupKey, action)] = record;
+                    byChange[entry.ChangeId] = record;
                 }
             }
 
             if (entries.Count < 1000)
             {
-                return records;
+                return (records, byChange);
             }
 
             after = entries[^1].Sequence;

@@ -37,7 +37,7 @@ public sealed record GroupResolution(string GroupKey, string GroupName, Membersh
 /// 4. the longest matching subnet, 5. the default group. The filter sees only the address a query comes from; it finds
 /// the device by the addresses devices hold now, and the MACs through that device (see CompiledPolicy.CompileClients,
 /// which this mirrors: the last device recorded with the address wins, mappings to a group that no longer exists are
-/// skipped, and one group alone is everyone's default).
+/// skipped, so are retired groups, and one group alone is everyone's default).
 /// </summary>
 public static class GroupResolver
 {
@@ -62,7 +62,9 @@ public static class GroupResolver
         ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(deviceNames);
         var ip = (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
-        var groups = snapshot.Groups.ToDictionary(g => g.Key, StringComparer.Ordinal);
+        // Retired groups filter nobody: mappings and devices naming one fall through to the next rule, as in the filter.
+        var active = snapshot.ActiveGroups;
+        var groups = active.ToDictionary(g => g.Key, StringComparer.Ordinal);
         var notes = new List<string>();
         var candidates = new List<(MembershipStep Step, string Key, string Sentence)>();
 
@@ -136,7 +138,7 @@ public static class GroupResolver
                 : $"{ip} is also in the wider subnet {mapping.Value}, mapped to {GroupName(mapping.GroupKey)}."));
         }
 
-        var fallback = snapshot.Groups.Count == 1 ? snapshot.Groups[0] : snapshot.Groups.FirstOrDefault(g => g.IsDefault) ?? snapshot.Groups[0];
+        var fallback = active.Count == 1 ? active[0] : active.FirstOrDefault(g => g.IsDefault) ?? active[0];
         candidates.Add((MembershipStep.Default, fallback.Key, $"No device group, MAC, IP or subnet mapping names {subject}, so the default group applies: {fallback.Name}."));
 
         var decided = candidates[0];

@@ -18,8 +18,8 @@ internal sealed class MembershipService(StateStore store, RulesAccess access)
         var snapshot = await store.Policy.GetSnapshotAsync(cancellationToken);
         var (_, pending) = await access.PendingAsync(actor, IsMembership, snapshot, cancellationToken);
         return new MembershipView(
-            snapshot.Groups.FirstOrDefault(g => g.IsDefault)?.Name ?? snapshot.Groups.FirstOrDefault()?.Name ?? "none",
-            snapshot.Groups.Select(g => new GroupChoice(g.Key, g.Name)).ToList(),
+            snapshot.ActiveGroups.FirstOrDefault(g => g.IsDefault)?.Name ?? snapshot.ActiveGroups.FirstOrDefault()?.Name ?? "none",
+            snapshot.ActiveGroups.Select(g => new GroupChoice(g.Key, g.Name)).ToList(),
             pending);
     }
 
@@ -30,7 +30,7 @@ internal sealed class MembershipService(StateStore store, RulesAccess access)
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(page);
         var snapshot = await store.Policy.GetSnapshotAsync(cancellationToken);
-        var names = snapshot.Groups.ToDictionary(g => g.Key, g => g.Name, StringComparer.Ordinal);
+        var names = snapshot.Groups.ToDictionary(g => g.Key, GroupName, StringComparer.Ordinal);
         var pending = (await store.ChangeControl.GetPendingAsync(cancellationToken)).Select(p => p.Change).OfType<SetClientMappingChange>()
             .Select(c => (c.Kind, Value: Normalised(c.Kind, c.Value))).ToHashSet();
         var search = filter.Search?.Trim();
@@ -54,7 +54,7 @@ internal sealed class MembershipService(StateStore store, RulesAccess access)
         RulesAccess.RequireReader(actor);
         ArgumentNullException.ThrowIfNull(page);
         var snapshot = await store.Policy.GetSnapshotAsync(cancellationToken);
-        var names = snapshot.Groups.ToDictionary(g => g.Key, g => g.Name, StringComparer.Ordinal);
+        var names = snapshot.Groups.ToDictionary(g => g.Key, GroupName, StringComparer.Ordinal);
         var grouped = snapshot.Devices.Where(d => d.GroupKey is not null).ToDictionary(d => d.DeviceId, d => d.GroupKey!);
         var pending = (await store.ChangeControl.GetPendingAsync(cancellationToken)).Select(p => p.Change).OfType<SetDeviceGroupChange>().Select(c => c.DeviceId).ToHashSet();
 
@@ -107,7 +107,7 @@ internal sealed class MembershipService(StateStore store, RulesAccess access)
         }
 
         var snapshot = await store.Policy.GetSnapshotAsync(cancellationToken);
-        if (snapshot.Groups.Count == 0)
+        if (snapshot.ActiveGroups.Count == 0)
         {
             return new AddressTestOutcome(null, "There are no filtering groups yet.", RulesFields.Ip);
         }
@@ -141,7 +141,7 @@ internal sealed class MembershipService(StateStore store, RulesAccess access)
         }
 
         var snapshot = await store.Policy.GetSnapshotAsync(cancellationToken);
-        if (string.IsNullOrEmpty(groupKey) || snapshot.Groups.All(g => g.Key != groupKey))
+        if (string.IsNullOrEmpty(groupKey) || snapshot.ActiveGroups.All(g => g.Key != groupKey))
         {
             return AdminResult.Refused("Choose the group.", RulesFields.GroupKey);
         }
@@ -179,7 +179,7 @@ internal sealed class MembershipService(StateStore store, RulesAccess access)
         }
 
         var snapshot = await store.Policy.GetSnapshotAsync(cancellationToken);
-        if (string.IsNullOrEmpty(groupKey) || snapshot.Groups.All(g => g.Key != groupKey))
+        if (string.IsNullOrEmpty(groupKey) || snapshot.ActiveGroups.All(g => g.Key != groupKey))
         {
             return AdminResult.Refused("Choose the group.", RulesFields.GroupKey);
         }
@@ -261,7 +261,7 @@ internal sealed class MembershipService(StateStore store, RulesAccess access)
         }
 
         var key = string.IsNullOrEmpty(groupKey) ? null : groupKey;
-        if (key is not null && (await store.Policy.GetSnapshotAsync(cancellationToken)).Groups.All(g => g.Key != key))
+        if (key is not null && (await store.Policy.GetSnapshotAsync(cancellationToken)).ActiveGroups.All(g => g.Key != key))
         {
             return AdminResult.Refused("Choose the group.", RulesFields.GroupKey);
         }
@@ -295,6 +295,8 @@ internal sealed class MembershipService(StateStore store, RulesAccess access)
         ClientMappingKind.Ip => AddressRules.Ip(value) is { IsValid: true } ip ? Checked<string>.Ok(ip.Value!.ToString()) : Checked<string>.Refuse(AddressRules.Ip(value).Problem!),
         _ => AddressRules.Mac(value),
     };
+
+    private static string GroupName(GroupPolicy group) => group.IsRetired ? $"{group.Name} (retired: the next rule applies)" : group.Name;
 
     private static bool IsMembership(PolicyChange change) => change is SetClientMappingChange or SetDeviceGroupChange or SetDefaultGroupChange;
 

@@ -73,16 +73,6 @@ public sealed class DomainRuleForm
     public string? Reason { get; set; }
 }
 
-/// <summary>The reason for a change that needs nothing else (removing an entry or a mapping, changing a group).</summary>
-public sealed class ReasonForm
-{
-    /// <summary>A group to choose, when the change has one (empty when not, or for "none").</summary>
-    public string GroupKey { get; set; } = string.Empty;
-
-    [ReasonRule]
-    public string? Reason { get; set; }
-}
-
 /// <summary>A reason as the change-control log takes it (<see cref="RulesAccess.ReasonProblem"/>).</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class ReasonRuleAttribute : ValidationAttribute

@@ -123,6 +123,27 @@ public sealed class GroupResolverTests
     }
 
     [Fact]
+    public void Resolve_RetiredGroups_FilterNobody_TheNextRuleAndAnActiveDefaultApply()
+    {
+        var snapshot = Snapshot(deviceGroup: "staff", mac: null, ip: "ks3", subnets: [("10.1.20.0/24", "ks1")]);
+        var retired = snapshot with
+        {
+            Groups = [.. snapshot.Groups.Select(g => g.Key is "staff" or "ks3" ? g with { RetiredAt = DateTimeOffset.UnixEpoch } : g)],
+        };
+        var allButOneRetired = snapshot with
+        {
+            Groups = [.. snapshot.Groups.Select(g => g.Key == "ks2" ? g : g with { RetiredAt = DateTimeOffset.UnixEpoch })],
+        };
+
+        var fallsThrough = GroupResolver.Resolve(retired, IPAddress.Parse(LaptopIp), null, Names);
+        var onlyOneLeft = GroupResolver.Resolve(allButOneRetired, IPAddress.Parse("192.168.1.1"), null, Names);
+
+        Assert.Equal(("ks1", MembershipStep.Subnet), (fallsThrough.GroupKey, fallsThrough.Step));
+        Assert.Empty(fallsThrough.Outranked);
+        Assert.Equal(("ks2", MembershipStep.Default), (onlyOneLeft.GroupKey, onlyOneLeft.Step)); // one group alone is everyone's default
+    }
+
+    [Fact]
     public void Resolve_TwoDevicesOnceHeldTheAddress_TheLastRecordedWins()
     {
         var snapshot = Snapshot(deviceGroup: "staff", mac: null, ip: null, subnets: []) with

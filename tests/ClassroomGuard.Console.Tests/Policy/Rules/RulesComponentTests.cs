@@ -77,6 +77,33 @@ public sealed class RulesComponentTests : IDisposable
         Assert.Equal((new SetDomainRuleChange("www.games.example", null, RuleAction.Deny) as PolicyChange, "Games in lessons"), (pending.Change, pending.Reason));
     }
 
+    [Fact]
+    public async Task Domains_RemoveAnEntry_AsksForTheReasonInTheSharedDialog_ThenShowsTheRemovalWaiting()
+    {
+        var tech = await school.UserAsync("sam.tech", "Sam Technician", Role.Technician);
+        var second = await school.UserAsync("bea.tech", "Bea Technician", Role.Technician);
+        var proposed = await school.Store.ChangeControl.ProposeAsync(tech.Id, new SetDomainRuleChange("poki.com", "ks3", RuleAction.Deny), "Games in lessons", AdminTestContext.Token);
+        Assert.True((await school.Store.ChangeControl.ApproveAsync(second.Id, proposed.Entry!.ChangeId, null, AdminTestContext.Token)).Succeeded);
+        await using var ctx = Context(tech);
+        var dialogs = ctx.Render<MudDialogProvider>();
+        var page = ctx.Render<Domains>();
+
+        page.WaitForAssertion(() => Assert.Contains("approved by Bea Technician", page.Find("tbody").TextContent, StringComparison.Ordinal), Wait);
+        Assert.Contains("Games in lessons", page.Find("tbody").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Pupils: Key Stage 3", page.Find("tbody").TextContent, StringComparison.Ordinal);
+        await page.InvokeAsync(() => page.Find("button[aria-label='Remove the entry for poki.com']").Click());
+        dialogs.WaitForAssertion(() => Assert.Contains("Remove \"always blocked\" for poki.com", dialogs.Markup, StringComparison.Ordinal), Wait);
+        await dialogs.InvokeAsync(() => dialogs.Find("form").Submit());
+        dialogs.WaitForAssertion(() => Assert.Contains("Say why", dialogs.Markup, StringComparison.Ordinal), Wait);
+        Assert.Empty(await school.Store.ChangeControl.GetPendingAsync(AdminTestContext.Token));
+        await dialogs.InvokeAsync(() => dialogs.Find("textarea").Input("Games are allowed at lunch now"));
+        await dialogs.InvokeAsync(() => dialogs.Find("form").Submit());
+
+        page.WaitForAssertion(() => Assert.Contains("Remove the allow or block rule for poki.com", page.Find("[data-pending]").TextContent, StringComparison.Ordinal), Wait);
+        var pending = Assert.Single(await school.Store.ChangeControl.GetPendingAsync(AdminTestContext.Token));
+        Assert.Equal("Games are allowed at lunch now", pending.Reason);
+    }
+
     private BunitContext Context(UserAccount account)
     {
         var ctx = school.Components(account);

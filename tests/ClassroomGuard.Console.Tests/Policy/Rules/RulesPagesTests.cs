@@ -55,7 +55,8 @@ public sealed class RulesPagesTests(ConsoleFixture fixture) : IClassFixture<Cons
         }
 
         var home = await session.PageAsync("/");
-        Assert.DoesNotContain("href=\"/policy/", home, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/policy/membership\"", home, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/policy/domains\"", home, StringComparison.Ordinal);
     }
 
     [Theory]
