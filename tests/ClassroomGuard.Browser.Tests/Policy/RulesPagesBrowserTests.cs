@@ -66,7 +66,7 @@ public sealed class RulesPagesBrowserTests(ClassroomFixture fixture)
             await page.FillAsync("input[data-field=to]", "127.0.0.63");
             await page.GetByText("That is the subnet 127.0.0.60/30.").WaitForAsync();
             await page.ClickAsync("[data-field=range-group]");
-            await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Key Stage 3')");
+            await ChooseAsync(page, "Key Stage 3");
             await page.ClickAsync("[data-propose=range]");
             await page.Locator("[data-pending]").GetByText("Filter the subnet 127.0.0.60/30 as the group Pupils: Key Stage 3").WaitForAsync();
             await Artefacts.ShootBothAsync(page, "policy-membership-pending", page.Locator("[data-pending]"));
@@ -81,7 +81,7 @@ public sealed class RulesPagesBrowserTests(ClassroomFixture fixture)
             await page.GetByText($"Will be proposed as {Domain}.").WaitForAsync();
             await page.ClickAsync("[data-field=effect] .mud-radio:has-text('Always block')");
             await page.ClickAsync("[data-field=group]");
-            await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Key Stage 3')");
+            await ChooseAsync(page, "Key Stage 3");
             await page.FillAsync("input[data-field=reason]", "Distracting in Year 9 lessons");
             await page.ClickAsync("[data-propose]");
             await page.Locator("[data-pending]").GetByText($"Always block {Domain} for the group Pupils: Key Stage 3").WaitForAsync();
@@ -112,12 +112,31 @@ public sealed class RulesPagesBrowserTests(ClassroomFixture fixture)
             var answer = page.Locator("[data-answer]");
             await answer.GetByText("Rule 4: 127.0.0.61 is in the subnet 127.0.0.60/30, mapped to Pupils: Key Stage 3.").WaitForAsync();
             await Artefacts.ShootBothAsync(page, "policy-membership-tester", answer);
+
+            // Changing a mapping's group asks for the group and the reason in the shared proposal dialog.
+            await page.ClickAsync("button[aria-label='Change the group of 127.0.0.60/30']");
+            await page.Locator(".mud-dialog [data-summary]").GetByText("Change the group of the subnet 127.0.0.60/30 (now Pupils: Key Stage 3)").WaitForAsync();
+            await page.WaitForTimeoutAsync(400); // the dialog's opening animation
+            await Artefacts.ShootBothAsync(page, "policy-membership-change-dialog");
+            await page.ClickAsync(".mud-dialog button:has-text('Cancel')");
             Assert.Empty(errors);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot("policy-rules-failure.png"), FullPage = true });
+            throw;
         }
         finally
         {
             await page.Context.CloseAsync();
         }
+    }
+
+    // Picks an item of the open select list and waits for the list to close (its overlay would take the next click).
+    private static async Task ChooseAsync(IPage page, string item)
+    {
+        await page.ClickAsync($".mud-popover-open .mud-list-item:has-text('{item}')");
+        await page.Locator(".mud-popover-open .mud-list-item").First.WaitForAsync(new() { State = WaitForSelectorState.Detached });
     }
 
     private static async Task OpenAsync(IPage page, string path, string heading)
