@@ -244,7 +244,8 @@ internal sealed class MembershipService(StateStore store, RulesAccess access)
         }
 
         var (_, refusal) = await access.ProposeAsync(actor, new SetClientMappingChange(kind, value, null), reason!, cancellationToken);
-        return refusal is null ? AdminResult.Done(RulesAccess.Proposed) : AdminResult.Refused(refusal);
+        return refusal is null ? AdminResult.Done(RulesAccess.Proposed)
+            : AdminResult.Refused(refusal.StartsWith("That is already", StringComparison.Ordinal) ? $"The {KindText(kind).ToLowerInvariant()} {value} is not mapped any more." : refusal);
     }
 
     /// <summary>Proposes a device's own group, or (with no group) that it is filtered by its addresses again.</summary>

@@ -204,6 +204,25 @@ public sealed class RulesServicesTests : IDisposable
     }
 
     [Fact]
+    public async Task ProposeRemoveMapping_Approved_ThenAgain_SaysItIsNotMappedAnyMore()
+    {
+        var tech = await ActorAsync("tech.a", Role.Technician);
+        var second = await context.UserAsync("tech.b", "Second Tech", Role.Technician);
+        await membership.ProposeMappingAsync(tech, ClientMappingKind.Subnet, "10.1.0.0/16", "ks3", "pupil wifi", Token);
+        await ApproveAllAsync(second.Id);
+
+        var removal = await membership.ProposeRemoveMappingAsync(tech, ClientMappingKind.Subnet, "10.1.0.0/16", "wifi retired", Token);
+        var pending = Assert.Single(await Store.ChangeControl.GetPendingAsync(Token));
+        await ApproveAllAsync(second.Id);
+        var again = await membership.ProposeRemoveMappingAsync(tech, ClientMappingKind.Subnet, "10.1.0.0/16", "wifi retired", Token);
+
+        Assert.True(removal.Succeeded, removal.Message);
+        Assert.Equal((new SetClientMappingChange(ClientMappingKind.Subnet, "10.1.0.0/16", null) as PolicyChange, "wifi retired"), (pending.Change, pending.Reason));
+        Assert.Empty((await Store.Policy.GetSnapshotAsync(Token)).ClientMappings);
+        Assert.Equal(AdminResult.Refused("The subnet 10.1.0.0/16 is not mapped any more."), again);
+    }
+
+    [Fact]
     public async Task ProposeDeviceGroup_PendingThenApproved_DeviceListedWithItsGroupAndTesterSaysRuleOne()
     {
         var tech = await ActorAsync("tech.a", Role.Technician);
