@@ -50,6 +50,7 @@ public sealed class GovernanceEndToEndTests(GovernanceFixture fixture, ITestOutp
             Assert.Contains($"Always block {Site} for the group Pupils: Key Stage 3", pendingText, StringComparison.Ordinal);
             Assert.Contains("proposed by you", pendingText, StringComparison.Ordinal);
             Assert.DoesNotContain("ks3", pendingText, StringComparison.Ordinal); // words, not keys
+            Assert.Equal(0, await alex.GetByRole(AriaRole.Row).Filter(new() { HasText = Site }).CountAsync()); // not among the entries in force
             await alex.WaitForTimeoutAsync(400); // the snackbar has finished sliding in
             await Artefacts.ShootBothAsync(alex, "governance-domains-pending", fullPage: true);
 
@@ -117,6 +118,16 @@ public sealed class GovernanceEndToEndTests(GovernanceFixture fixture, ITestOutp
             Assert.Contains("192.0.2.", await Dig.QueryAsync(appliance.DnsPort, "www.bbc.co.uk", GovernanceFixture.PupilAddress), StringComparison.Ordinal); // the name, not the whole site family
 
             await card.WaitForAsync(new() { State = WaitForSelectorState.Detached }); // no longer waiting
+
+            // Now an entry in force on the lists page, with its reason; nothing waiting any more.
+            await GoAsync(bea, "/policy/domains");
+            var entry = bea.GetByRole(AriaRole.Row).Filter(new() { HasText = Site });
+            await entry.WaitForAsync();
+            var entryText = await entry.InnerTextAsync();
+            Assert.Contains("Pupils: Key Stage 3", entryText, StringComparison.Ordinal);
+            Assert.Contains(reason, entryText, StringComparison.Ordinal);
+            Assert.Equal(0, await bea.Locator("[data-pending]").CountAsync());
+            await Artefacts.ShootBothAsync(bea, "governance-domains-applied", fullPage: true);
             Assert.Empty(errors);
         }
         catch

@@ -16,10 +16,10 @@ public sealed class GovernanceFixture : IAsyncLifetime
     public const string Password = "kettle umbrella marmalade";
 
     /// <summary>The pupil's laptop (group Key Stage 3): dig -b this address.</summary>
-    public const string PupilAddress = "127.0.0.61";
+    public const string PupilAddress = "127.0.0.67";
 
     /// <summary>A member of staff's laptop (group Staff).</summary>
-    public const string StaffAddress = "127.0.0.62";
+    public const string StaffAddress = "127.0.0.68";
 
     private IPlaywright? playwright;
 
@@ -49,8 +49,8 @@ public sealed class GovernanceFixture : IAsyncLifetime
             Bea = await UserAsync(store, "bea.khan", "Bea Khan", Role.Technician);
             Gwen = await UserAsync(store, "gwen.morgan", "Gwen Morgan", Role.Governor);
 
-            var pupil = await Appliance.AssignAddressAsync("02:00:00:00:61:01", PupilAddress);
-            var staff = await Appliance.AssignAddressAsync("02:00:00:00:61:02", StaffAddress);
+            var pupil = await store.Devices.ObserveAsync(new DeviceObservation(DateTimeOffset.UtcNow, DeviceSource.Sniffer, "02:00:00:00:67:01", PupilAddress, "Y8-LAPTOP-01"), CancellationToken.None);
+            var staff = await store.Devices.ObserveAsync(new DeviceObservation(DateTimeOffset.UtcNow, DeviceSource.Sniffer, "02:00:00:00:67:02", StaffAddress, "STAFF-LAPTOP-01"), CancellationToken.None);
             await PutInGroupAsync(pupil, "ks3", "Year 8 laptop trolley");
             await PutInGroupAsync(staff, "staff", "Staff room laptop");
         }
