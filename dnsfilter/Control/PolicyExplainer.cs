@@ -320,7 +320,8 @@ public sealed class PolicyExplainer
         var keys = policy.Lists.Categories.Keys;
         var alwaysOnKeys = new HashSet<string>(snapshot?.AlwaysOnCategories ?? (IEnumerable<string>)_policyOptions.AlwaysOnCategories, StringComparer.Ordinal);
         var categories = new List<ListCategoryInfo>();
-        foreach (var key in keys.Concat(alwaysOnKeys.Where(k => !keys.Contains(k))).Distinct(StringComparer.Ordinal))
+        var known = snapshot?.Categories.Select(c => c.Key) ?? [];
+        foreach (var key in keys.Concat(alwaysOnKeys).Concat(known).Distinct(StringComparer.Ordinal))
         {
             var bit = policy.Lists.Categories.BitOf(key);
             var names = bit == 0 ? 0 : catalogue.NamesPerBit[BitOperations.TrailingZeroCount(bit)];
