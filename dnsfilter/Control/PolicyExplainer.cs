@@ -112,7 +112,7 @@ public sealed class PolicyExplainer
             {
                 schedules.Add(new ExplainSchedule(
                     CategoryNameOf(snapshot, schedule.Category), schedule.Effect == ScheduleEffect.Allow, (int)schedule.Days,
-                    schedule.StartMinute, schedule.EndMinute, schedule.IsActiveAt(at, zone)));
+                    schedule.StartMinute, schedule.EndMinute, schedule.IsActiveAt(at, zone, policy.Calendar), schedule.TermTimeOnly));
             }
         }
 

@@ -295,7 +295,7 @@ internal static class WhySentences
         return open.Count == 0 ? "" : $": {(open.Count == 1 ? "its allowed window is" : "allowed windows are")} in force ({string.Join("; ", open.Select(Window))})";
     }
 
-    public static string Window(ExplainSchedule s) => $"{Minutes(s.StartMinute)}–{Minutes(s.EndMinute)}, {Days(s.Days)}";
+    public static string Window(ExplainSchedule s) => $"{Minutes(s.StartMinute)}–{Minutes(s.EndMinute)}, {Days(s.Days)}{(s.TermTimeOnly ? " in term time" : "")}";
 
     public static string Minutes(int minute) => minute >= 1440 ? "24:00" : $"{minute / 60:00}:{minute % 60:00}";
 
