@@ -261,7 +261,7 @@ public sealed class PolicyExplainer
     /// <summary>How the filter gives a client its group (as <c>CompiledPolicy.CompileClients</c>): device, MAC, IP, subnet, default.</summary>
     private static (GroupSource Source, string? Matched, string? Group) Describe(PolicySnapshot snapshot, DeviceAddresses? device, IPAddress? address)
     {
-        var groups = snapshot.Groups.Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        var groups = snapshot.ActiveGroups.Select(g => g.Key).ToHashSet(StringComparer.Ordinal); // retired groups filter nobody
         if (device?.GroupKey is { } own && groups.Contains(own))
         {
             return (GroupSource.Device, null, own);

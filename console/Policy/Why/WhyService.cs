@@ -90,7 +90,7 @@ internal sealed class WhyService(StateStore store, DnsFilterClient filter, Schoo
 
     public async Task<IReadOnlyList<GroupOption>> GroupsAsync(ConsoleUser? actor, CancellationToken cancellationToken)
         => MayUse(actor)
-            ? [.. (await store.Policy.GetSnapshotAsync(cancellationToken)).Groups.Select(g => new GroupOption(g.Key, g.Name))]
+            ? [.. (await store.Policy.GetSnapshotAsync(cancellationToken)).ActiveGroups.Select(g => new GroupOption(g.Key, g.Name))]
             : [];
 
     /// <summary>Devices whose name, MAC or address contains <paramref name="text"/> (at most 20).</summary>
