@@ -34,7 +34,7 @@ internal static class ChangeDiffs
         {
             null => [new ChangeDiff("This entry", "cannot be read", "see the verification at the top of the page")],
             BlockCategoryChange or UnblockCategoryChange => [Category(change, b, a, names)],
-            AddScheduleChange s => [new ChangeDiff($"Time rules for {names.Category(s.Category)} ({names.Group(s.GroupKey)})", "no such rule", Schedule(a) + (s.TermTimeOnly ? ", in term time only" : string.Empty))],
+            AddScheduleChange s => [new ChangeDiff($"Time rules for {names.Category(s.Category)} ({names.Group(s.GroupKey)})", "no time rule", Schedule(a) + (s.TermTimeOnly ? ", in term time only" : string.Empty))],
             RemoveScheduleChange => [new ChangeDiff(b is JsonObject o ? $"Time rules for {names.Category(Text(o["category"]) ?? "a category")} ({names.Group(Text(o["group"]))})" : "A time rule", Schedule(b), "removed")],
             SetDomainRuleChange d => [new ChangeDiff($"{d.Domain} for {names.Group(d.GroupKey)}", Rule(Value(b, "action")), Rule(Value(a, "action")))],
             SetSafeSearchChange s => [new ChangeDiff($"SafeSearch for {names.Group(s.GroupKey)}", Mode(Value(b, "mode")), Mode(Value(a, "mode")))],
@@ -113,7 +113,7 @@ internal static class ChangeDiffs
     {
         if (node is not JsonObject o)
         {
-            return "no such rule";
+            return "no time rule";
         }
 
         var effect = Text(o["effect"]) == "allow" ? "allowed" : "blocked";
