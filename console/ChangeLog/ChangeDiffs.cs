@@ -34,7 +34,7 @@ internal static class ChangeDiffs
         {
             null => [new ChangeDiff("This entry", "cannot be read", "see the verification at the top of the page")],
             BlockCategoryChange or UnblockCategoryChange => [Category(change, b, a, names)],
-            AddScheduleChange s => [new ChangeDiff($"Time rules for {names.Category(s.Category)} ({names.Group(s.GroupKey)})", "no such rule", Schedule(a) + (s.TermTimeOnly ? ", in term time only" : string.Empty))],
+            AddScheduleChange s => [new ChangeDiff($"Time rules for {names.Category(s.Category)} ({names.Group(s.GroupKey)})", "no time rule", Schedule(a) + (s.TermTimeOnly ? ", in term time only" : string.Empty))],
             RemoveScheduleChange => [new ChangeDiff(b is JsonObject o ? $"Time rules for {names.Category(Text(o["category"]) ?? "a category")} ({names.Group(Text(o["group"]))})" : "A time rule", Schedule(b), "removed")],
             SetDomainRuleChange d => [new ChangeDiff($"{d.Domain} for {names.Group(d.GroupKey)}", Rule(Value(b, "action")), Rule(Value(a, "action")))],
             SetSafeSearchChange s => [new ChangeDiff($"SafeSearch for {names.Group(s.GroupKey)}", Mode(Value(b, "mode")), Mode(Value(a, "mode")))],
@@ -46,12 +46,14 @@ internal static class ChangeDiffs
                 $"{t.Domain} for {(t.Scope == ActionScope.Room ? "the room " + names.Room(t.RoomId) : names.Device(t.DeviceId ?? 0))}",
                 "filtered as usual",
                 $"open from {Local(t.From, names.Zone)} until {Local(t.Until, names.Zone)}, then filtered again")],
-            CreateGroupChange g => [Generic($"The group {g.Name}", b, a, names, Plain, missing: "does not exist")],
+            CreateGroupChange g => CreateGroup(g, a, names),
             RenameGroupChange r => [Generic($"The name of {names.Group(r.GroupKey)}", b, a, names, Plain)],
-            RetireGroupChange r => [Generic(Capital(names.Group(r.GroupKey)), b, a, names, Plain, missing: "retired")],
+            RetireGroupChange r => [new ChangeDiff(Capital(names.Group(r.GroupKey)), "in use", "retired: it filters nobody, and stays in the log's history")],
             SetBlockPageTextChange t => [Generic($"The block page text for {names.Group(t.GroupKey)}", b, a, names, text => text.Length == 0 ? "the built-in wording" : $"“{text}”", missing: "the built-in wording")],
             AddCalendarEntryChange c => [new ChangeDiff($"The school calendar ({(c.Kind == CalendarEntryKind.Term ? "term" : "holiday")} {c.Name})", "not in the calendar", $"{Day(c.FirstDay)} to {Day(c.LastDay)}")],
-            RemoveCalendarEntryChange => [Generic("An entry of the school calendar", b, a, names, Plain, missing: "removed")],
+            RemoveCalendarEntryChange => [b is JsonObject entry
+                ? new ChangeDiff($"The school calendar ({(Text(entry["kind"]) == "holiday" ? "holiday" : "term")} {Text(entry["name"])})", $"{Day(entry["firstDay"])} to {Day(entry["lastDay"])}", "removed")
+                : new ChangeDiff("An entry of the school calendar", "in the calendar", "removed")],
             _ => [Generic("The policy", b, a, names, Plain)],
         };
     }
@@ -68,6 +70,41 @@ internal static class ChangeDiffs
             _ => throw new ArgumentOutOfRangeException(nameof(change)),
         };
         return new ChangeDiff($"{names.Category(category)} for {names.Group(group)}", Blocked(Value(before, "blocked")), Blocked(Value(after, "blocked")));
+    }
+
+    private static IReadOnlyList<ChangeDiff> CreateGroup(CreateGroupChange g, JsonNode? after, PolicyNames names)
+    {
+        var youTube = Mode(Value(after, "youTubeMode")) is var y && y != None ? y : Mode(EnumWord(g.SafeSearch));
+        var kind = g.Kind switch
+        {
+            GroupKind.Pupils => "pupils",
+            GroupKind.Staff => "staff",
+            _ => "guests",
+        };
+        return
+        [
+            new ChangeDiff($"The group {g.Name}", "does not exist", $"a group for {kind}, SafeSearch {Mode(EnumWord(g.SafeSearch))}, YouTube restricted mode {youTube}"),
+            new ChangeDiff($"Blocked for {g.Name}", "nothing", Value(after, "blocked") is JsonArray blocked ? Categories(blocked, names) : "the always-on categories"),
+        ];
+    }
+
+    private static string Categories(JsonArray keys, PolicyNames names)
+    {
+        var list = keys.Select(Text).OfType<string>().Select(names.Category).ToList();
+        return list.Count == 0 ? "nothing" : string.Join(", ", list);
+    }
+
+    private static string EnumWord(SafeSearchMode mode) => mode switch
+    {
+        SafeSearchMode.Off => "off",
+        SafeSearchMode.Moderate => "moderate",
+        _ => "strict",
+    };
+
+    private static string Day(JsonNode? node)
+    {
+        var text = Text(node);
+        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? Day(day) : text ?? "?";
     }
 
     private static string Blocked(JsonNode? value) => value?.GetValueKind() switch
@@ -113,7 +150,7 @@ internal static class ChangeDiffs
     {
         if (node is not JsonObject o)
         {
-            return "no such rule";
+            return "no time rule";
         }
 
         var effect = Text(o["effect"]) == "allow" ? "allowed" : "blocked";

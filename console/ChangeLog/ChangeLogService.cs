@@ -66,7 +66,7 @@ internal sealed class ChangeLogService(StateStore store, IOptions<StateOptions> 
         var entry = await store.ChangeControl.GetEntryAsync(bad, cancellationToken);
         var users = await UserNamesAsync(cancellationToken);
         var name = entry is not null && users.TryGetValue(entry.ActorId, out var n) ? n : null;
-        return new ChainStatus(false, result.EntryCount, result.Head.Hash, result.Head.Sequence, ChainSentences.Broken(bad, entry, name, zone), result.Problem);
+        return new ChainStatus(false, result.EntryCount, result.Head.Hash, result.Head.Sequence, ChainSentences.Broken(bad, entry, name, zone), result.Problem, bad);
     }
 
     /// <summary>The changes waiting for a decision, oldest first, for an approver.</summary>
@@ -170,7 +170,9 @@ internal sealed class ChangeLogService(StateStore store, IOptions<StateOptions> 
                 c.Decision is { } decided ? When(decided.At) : null,
                 string.IsNullOrWhiteSpace(c.DecisionComment) ? null : c.DecisionComment,
                 c.Change is TemporaryUnblockChange,
-                c.Decision?.SingleApprover == true);
+                c.Decision?.SingleApprover == true,
+                c.Proposal.Sequence,
+                c.Decision?.Sequence);
         }).ToList();
     }
 

@@ -40,6 +40,8 @@ public sealed record ChangeLogFilter(ChangeLogKind Kind = ChangeLogKind.All, Dat
 /// <param name="Comment">The decision's comment, or null.</param>
 /// <param name="TemporaryUnblock">A temporary unblock (for a lesson), not a lasting policy change.</param>
 /// <param name="SingleApprover">Approved by its own proposer under single-approver mode.</param>
+/// <param name="ProposalSequence">The log entry number of the proposal.</param>
+/// <param name="DecisionSequence">The log entry number of the decision, or null.</param>
 public sealed record ChangeLogRow(
     long ChangeId,
     string What,
@@ -52,7 +54,13 @@ public sealed record ChangeLogRow(
     string? DecidedAt,
     string? Comment,
     bool TemporaryUnblock,
-    bool SingleApprover);
+    bool SingleApprover,
+    long ProposalSequence,
+    long? DecisionSequence)
+{
+    /// <summary>Whether an entry of this change is at or after <paramref name="firstBad"/>, the first entry that does not verify.</summary>
+    public bool IsAfter(long? firstBad) => firstBad is { } bad && (ProposalSequence >= bad || DecisionSequence >= bad);
+}
 
 /// <summary>A change waiting for approval, in words, for the Approvals page.</summary>
 /// <param name="ChangeId">Change number.</param>
@@ -82,4 +90,5 @@ public sealed record PendingChangeView(
 /// <param name="HeadSequence">The last entry's number.</param>
 /// <param name="Broken">When not intact: the first entry that does not verify, in words.</param>
 /// <param name="Detail">When not intact: what the check found, technically.</param>
-public sealed record ChainStatus(bool Intact, long Entries, string HeadHash, long HeadSequence, string? Broken, string? Detail);
+/// <param name="FirstBadSequence">When not intact: the number of the first entry that does not verify.</param>
+public sealed record ChainStatus(bool Intact, long Entries, string HeadHash, long HeadSequence, string? Broken, string? Detail, long? FirstBadSequence = null);

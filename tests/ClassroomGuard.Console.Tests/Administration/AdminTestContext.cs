@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Bunit;
 using ClassroomGuard.Console.Administration;
+using ClassroomGuard.Console.ChangeLog;
 using ClassroomGuard.Console.Hosting;
 using ClassroomGuard.Console.Security;
 using ClassroomGuard.Storage.State;
@@ -82,6 +83,8 @@ internal sealed class AdminTestContext : IDisposable
         context.Services.AddSingleton(Options.Create(StateOptions));
         context.Services.AddSingleton(TimeProvider.System);
         context.Services.AddAdministration();
+        context.Services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        context.Services.AddChangeLog(); // Approvals reads the pending changes through the change-control services
         context.Services.AddSingleton<AuthenticationStateProvider>(new SignedIn(ConsoleUser.CreatePrincipal(account, DateTimeOffset.UtcNow)));
         context.Services.AddScoped<CurrentUser>();
         context.Services.AddScoped<AgentReset>();

@@ -51,6 +51,7 @@ public sealed class ChangeLogComponentTests
         Assert.Empty(page.FindAll("[data-chain=intact]"));
         Assert.Contains("tampered with", page.Markup, StringComparison.Ordinal);
         Assert.Matches(@"^Entry 4 \(approval of change 3 on \d{1,2} \w{3} \d{4} by Kim Technician\) has been altered or removed\.$", page.Find("[data-broken]").TextContent.Trim());
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-untrusted]")), Wait); // change 3 (entries 3 and 4), not change 1
     }
 
     [Fact]

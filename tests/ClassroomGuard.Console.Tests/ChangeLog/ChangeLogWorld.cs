@@ -4,8 +4,6 @@ using ClassroomGuard.Console.ChangeLog;
 using ClassroomGuard.Console.Tests.Administration;
 using ClassroomGuard.Storage.State;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace ClassroomGuard.Console.Tests.ChangeLog;
@@ -72,13 +70,7 @@ internal sealed class ChangeLogWorld : IDisposable
     }
 
     /// <summary>A bUnit context with the administration and change-control services, signed in as <paramref name="user"/>.</summary>
-    public BunitContext Components(UserAccount user)
-    {
-        var context = School.Components(user);
-        context.Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
-        context.Services.AddChangeLog();
-        return context;
-    }
+    public BunitContext Components(UserAccount user) => School.Components(user);
 
     public static ClassroomGuard.Console.Security.ConsoleUser Actor(UserAccount user) => AdminTestContext.Actor(user);
 
