@@ -85,12 +85,14 @@ public sealed class UnblockRequestEndToEndTests(ClassroomFixture fixture, ITestO
             await decide.Locator("#decision-confirm").ClickAsync();
             await Expect(lead.Locator($"#decided-table td[data-state=open]")).ToContainTextAsync("Approved by Mrs Patel");
             await Expect(lead.Locator("#pending-none")).ToBeVisibleAsync();
+            await CloseSnackbarsAsync(lead);
             await Artefacts.ShootBothAsync(lead, "unblock-requests-decided", fullPage: true);
 
             // The teacher's page shows the answer without a reload; the filter opens the site for this room only.
             await Expect(mine).ToHaveAttributeAsync("data-request-state", "open", new() { Timeout = 15_000 });
             var open = teacher.Locator($".cg-open-unblock[data-domain='{site}']");
             await Expect(open).ToContainTextAsync($"{site} open for this room until {until:HH:mm}");
+            await CloseSnackbarsAsync(teacher); // so the screenshot shows the list, not the "Asked" message over it
             await Artefacts.ShootBothAsync(teacher, "unblock-room-requests", teacher.Locator("#unblock-panel"));
             var resolved = await Dig.UntilAsync(appliance.DnsPort, site, RoomAddress, a => a.Contains("192.0.2.", StringComparison.Ordinal));
             Assert.DoesNotContain("EDE", resolved, StringComparison.Ordinal);
@@ -118,6 +120,16 @@ public sealed class UnblockRequestEndToEndTests(ClassroomFixture fixture, ITestO
         {
             await teacher.Context.CloseAsync();
             await lead.Context.CloseAsync();
+        }
+    }
+
+    private static async Task CloseSnackbarsAsync(IPage page)
+    {
+        var close = page.Locator(".mud-snackbar button");
+        for (var i = 0; i < 10 && await close.CountAsync() > 0; i++)
+        {
+            await close.First.ClickAsync();
+            await Task.Delay(300); // the snackbar slides away
         }
     }
 
