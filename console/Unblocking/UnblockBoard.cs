@@ -6,7 +6,8 @@ namespace ClassroomGuard.Console.Unblocking;
 /// <param name="Detail">The request, who asked, who decided and their words.</param>
 /// <param name="RoomId">The room it is for (the device's room for one device), if the room still exists.</param>
 /// <param name="Where">"Lab 1", or "Amira (PC-07) in Lab 1".</param>
-internal sealed record UnblockItem(UnblockRequestDetail Detail, long? RoomId, string Where)
+/// <param name="Target">"the whole room", or the device: "Amira (PC-07)".</param>
+internal sealed record UnblockItem(UnblockRequestDetail Detail, long? RoomId, string Where, string Target)
 {
     public UnblockRequest Request => Detail.Request;
 }

@@ -204,10 +204,11 @@ internal sealed class UnblockFeed(StateStore store, UnblockTimes times, ILogger<
             var device = d.Request.DeviceId is { } id ? devices.GetValueOrDefault(id) : null;
             var roomId = d.Request.Scope == ActionScope.Room ? d.Request.RoomId : device?.RoomId;
             var roomName = roomId is { } r && rooms.TryGetValue(r, out var name) ? name : "a room no longer on record";
-            var where = d.Request.Scope == ActionScope.Room ? roomName
+            var target = d.Request.Scope == ActionScope.Room ? "the whole room"
                 : device is null ? "a device no longer in the inventory"
-                : $"{LessonFocus.NameOf(device)} in {roomName}";
-            return new UnblockItem(d, roomId is { } known && rooms.ContainsKey(known) ? known : null, where);
+                : LessonFocus.NameOf(device);
+            var where = d.Request.Scope == ActionScope.Room ? roomName : device is null ? target : $"{target} in {roomName}";
+            return new UnblockItem(d, roomId is { } known && rooms.ContainsKey(known) ? known : null, where, target);
         }).ToList();
         var openUnblocks = open.SelectMany(a => a.Domains.Select(domain =>
         {

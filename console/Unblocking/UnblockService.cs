@@ -203,7 +203,7 @@ internal sealed class UnblockService(StateStore store, RoomAccess access, Unbloc
             .Where(r => r.Request.RequestedBy == user.Id && r.RoomId == roomId)
             .OrderByDescending(r => r.Request.Id)
             .Select(r => new MyUnblockRequest(
-                r.Request.Id, r.Request.Domain, Target(r), Length(r.Request, now), r.Request.Reason, StateOf(r, now), TeacherStatus(r, now)))
+                r.Request.Id, r.Request.Domain, r.Target, Length(r.Request, now), r.Request.Reason, StateOf(r, now), TeacherStatus(r, now)))
             .ToList();
         return new RoomUnblocks(open, mine);
     }
@@ -297,17 +297,6 @@ internal sealed class UnblockService(StateStore store, RoomAccess access, Unbloc
         {
             problems[field] = problem;
         }
-    }
-
-    private static string Target(UnblockItem item)
-    {
-        if (item.Request.Scope == ActionScope.Room)
-        {
-            return "the whole room";
-        }
-
-        var at = item.Where.LastIndexOf(" in ", StringComparison.Ordinal);
-        return at > 0 ? item.Where[..at] : item.Where;
     }
 
     private static UnblockState StateOf(UnblockItem item, DateTimeOffset now) => item.Request.Status switch

@@ -108,7 +108,7 @@ public sealed class Appliance : IAsyncDisposable
         Store = await StateStore.OpenAsync(new StateOptions { Path = statePath }, null, null, CancellationToken.None);
         Influx = await InfluxdServer.StartNewAsync();
         owned.Add(Influx);
-        var upstream = await UnboundUpstream.StartAsync(Path.Combine(Root, "unbound"), UpstreamNames);
+        var upstream = await UnboundUpstream.StartAsync(Path.Combine(Root, "unbound"), [.. UpstreamNames, .. GamesNames]); // games answer once unblocked
         owned.Add(upstream);
 
         var environment = new Dictionary<string, string>
@@ -136,6 +136,7 @@ public sealed class Appliance : IAsyncDisposable
             "--Console:CertificateKeyPath=" + Certificate.KeyPath,
             "--Console:DataProtectionKeysPath=" + Path.Combine(Root, "keys"),
             string.Create(CultureInfo.InvariantCulture, $"--Console:BlockPageListen=http://127.0.0.1:{BlockPagePort}"),
+            "--Classroom:SchoolDayEnd=23:59", // unblock requests at any hour a test runs
         ];
         consoleEnvironment = environment;
         Console = ServiceProcess.StartDotnet("console/ClassroomGuard.Console.dll", consoleArguments, environment); // the published layout, wwwroot beside it

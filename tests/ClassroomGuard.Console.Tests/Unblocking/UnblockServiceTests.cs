@@ -53,6 +53,8 @@ public sealed class UnblockServiceTests : IDisposable
         var request = Assert.Single(await world.Store.UnblockRequests.ListPendingAsync(Ct));
         Assert.Equal((ActionScope.Device, (long?)device, (long?)null), (request.Scope, request.DeviceId, request.RoomId));
         Assert.Equal(new DateTimeOffset(2026, 11, 23, 14, 30, 0, TimeSpan.Zero), request.LessonEnd);
+        var mine = Assert.Single(world.Service.Room(teacher, lab.Id, await world.Feed.CurrentAsync(Ct), world.Clock.Now).Mine);
+        Assert.Equal(("PC-07", "10:00 to 14:30 (4 h 30 min)"), (mine.Target, mine.Length));
     }
 
     [Fact]
