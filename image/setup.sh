@@ -161,6 +161,7 @@ if [ ! -f "$etc/appliance.json" ]; then
   cat >"$etc/appliance.json" <<JSON
 {
   "State": { "Path": "$lib/state.db" },
+  "Dns": { "ControlSocket": "$run/dnsfilter.sock" },
   "Influx": { "Url": "$influx_url", "SpoolDirectory": "$lib/spool" },
   "Console": {
     "Listen": "https://0.0.0.0:$console_port",

@@ -100,7 +100,7 @@ internal sealed class AdminQueries(StateStore store, IOptions<StateOptions> stat
     public async Task<IReadOnlyList<GroupChoice>> GroupChoicesAsync(ConsoleUser actor, CancellationToken cancellationToken)
     {
         Require(actor);
-        return (await store.Policy.GetSnapshotAsync(cancellationToken)).Groups.Select(g => new GroupChoice(g.Key, g.Name)).ToList();
+        return (await store.Policy.GetSnapshotAsync(cancellationToken)).ActiveGroups.Select(g => new GroupChoice(g.Key, g.Name)).ToList();
     }
 
     public async Task<IReadOnlyList<PersonChoice>> PeopleAsync(ConsoleUser actor, CancellationToken cancellationToken)

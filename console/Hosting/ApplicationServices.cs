@@ -1,11 +1,15 @@
 using ClassroomGuard.Console.Administration;
 using ClassroomGuard.Console.Agents;
+using ClassroomGuard.Console.ChangeLog;
 using ClassroomGuard.Console.Classroom;
 using ClassroomGuard.Console.Components;
 using ClassroomGuard.Console.Components.Layout;
 using ClassroomGuard.Console.Dashboard;
 using ClassroomGuard.Console.Policy;
+using ClassroomGuard.Console.Policy.Rules;
+using ClassroomGuard.Console.Policy.Why;
 using ClassroomGuard.Console.Security;
+using ClassroomGuard.Console.Unblocking;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -75,7 +79,11 @@ internal static class ApplicationServices
         services.AddScoped<RoomAccess>();
         services.AddDashboard();
         services.AddTeacherRooms();
+        services.AddChangeLog();
+        services.AddWhyBlocked();
         services.AddPolicyEditor();
+        services.AddPolicyRules();
+        services.AddUnblocking();
         return services;
     }
 
@@ -124,6 +132,7 @@ internal static class ApplicationServices
         app.MapAccountEndpoints();
         app.MapAgentEndpoints();
         app.MapTeacherActionEndpoints();
+        app.MapChangeLogEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

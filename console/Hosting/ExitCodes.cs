@@ -12,6 +12,9 @@ internal static class ExitCodes
     /// <summary>A data file (the state database) is unusable (EX_DATAERR).</summary>
     public const int DataError = 65;
 
+    /// <summary>An input the command reads (the state database for verify-log) does not exist (EX_NOINPUT).</summary>
+    public const int NoInput = 66;
+
     /// <summary>A service the command needs (InfluxDB) is unreachable (EX_UNAVAILABLE).</summary>
     public const int Unavailable = 69;
 

@@ -24,6 +24,12 @@ public static class Policies
     /// <summary>Deciding teachers' unblock requests: SafeguardingLead, Technician, Administrator.</summary>
     public const string UnblockApproval = nameof(UnblockApproval);
 
+    /// <summary>"Why is this blocked?" and the blocklists (read-only): Technician, Administrator, and the safeguarding lead, who answers for what pupils can reach.</summary>
+    public const string FilteringInsight = nameof(FilteringInsight);
+
+    /// <summary>Roles that may ask why a site is blocked and see the blocklists.</summary>
+    public static readonly Role[] FilteringInsightRoles = [Role.SafeguardingLead, Role.Technician, Role.Administrator];
+
     /// <summary>Roles that may read the change-control log.</summary>
     public static readonly Role[] ChangeLogRoles = [Role.Governor, Role.SafeguardingLead, Role.Technician, Role.Administrator];
 
@@ -45,6 +51,7 @@ public static class Policies
         options.AddPolicy(PolicyEditing, p => p.RequireAuthenticatedUser().RequireRole(AdministrationRoles.Select(r => r.ToString())));
         options.AddPolicy(ChangeLog, p => p.RequireAuthenticatedUser().RequireRole(ChangeLogRoles.Select(r => r.ToString())));
         options.AddPolicy(UnblockApproval, p => p.RequireAuthenticatedUser().RequireRole(UnblockApprovalRoles.Select(r => r.ToString())));
+        options.AddPolicy(FilteringInsight, p => p.RequireAuthenticatedUser().RequireRole(FilteringInsightRoles.Select(r => r.ToString())));
         options.AddPolicy(Classroom, p => p.RequireAuthenticatedUser().RequireRole(ClassroomRoles.Select(r => r.ToString())));
     }
 }

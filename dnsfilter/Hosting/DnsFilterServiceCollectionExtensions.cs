@@ -1,4 +1,5 @@
 using ClassroomGuard.DnsFilter.Caching;
+using ClassroomGuard.DnsFilter.Control;
 using ClassroomGuard.DnsFilter.Events;
 using ClassroomGuard.DnsFilter.Policy;
 using ClassroomGuard.DnsFilter.Server;
@@ -36,6 +37,7 @@ public static class DnsFilterServiceCollectionExtensions
         services.TryAddSingleton<DnsQueryProcessor>();
         services.TryAddSingleton<DnsServer>();
         services.AddHostedService(sp => sp.GetRequiredService<DnsServer>());
+        services.AddDnsFilterControl(); // the console's "why is this blocked?" (a local socket), after the policy has loaded
         services.AddServiceHealth<DnsHealthSource>(); // once-a-minute service_health point, when InfluxDB is configured
         return services;
     }

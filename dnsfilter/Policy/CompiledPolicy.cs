@@ -26,10 +26,17 @@ public sealed record CompiledAction(long Id, TeacherActionKind Kind, long StartT
 
 /// <summary>One group's category policy, with schedules as bitmasks.</summary>
 /// <param name="Key">Group key.</param>
-/// <param name="SafeSearch">SafeSearch mode.</param>
+/// <param name="SafeSearch">Web SafeSearch mode (Google, Bing, DuckDuckGo).</param>
 /// <param name="Blocked">Categories blocked outside schedules.</param>
 /// <param name="Schedules">Windows overriding <paramref name="Blocked"/>.</param>
-public sealed record CompiledGroup(string Key, SafeSearchMode SafeSearch, ulong Blocked, CompiledSchedule[] Schedules);
+/// <param name="YouTubeMode">YouTube restricted mode, set separately from <paramref name="SafeSearch"/>.</param>
+public sealed record CompiledGroup(string Key, SafeSearchMode SafeSearch, ulong Blocked, CompiledSchedule[] Schedules, SafeSearchMode YouTubeMode = SafeSearchMode.Strict)
+{
+    /// <summary>The mode that applies to <paramref name="engine"/>: <see cref="YouTubeMode"/> for YouTube, <see cref="SafeSearch"/> for the search engines.</summary>
+    /// <param name="engine">The engine a name belongs to.</param>
+    /// <returns>Off, moderate or strict.</returns>
+    public SafeSearchMode ModeFor(SafeSearchEngine engine) => engine == SafeSearchEngine.YouTube ? YouTubeMode : SafeSearch;
+}
 
 /// <summary>A schedule as masks.</summary>
 /// <param name="Categories">Category bit.</param>
@@ -37,7 +44,8 @@ public sealed record CompiledGroup(string Key, SafeSearchMode SafeSearch, ulong 
 /// <param name="Days">Weekday mask (Mon=1 … Sun=64).</param>
 /// <param name="StartMinute">Start, minutes after local midnight.</param>
 /// <param name="EndMinute">End, exclusive.</param>
-public readonly record struct CompiledSchedule(ulong Categories, bool Allow, SchoolDays Days, int StartMinute, int EndMinute);
+/// <param name="TermTimeOnly">Applies only on term-time days of the school calendar.</param>
+public readonly record struct CompiledSchedule(ulong Categories, bool Allow, SchoolDays Days, int StartMinute, int EndMinute, bool TermTimeOnly = false);
 
 /// <summary>
 /// An immutable, compiled policy: everything a query needs, answered without locks or allocation. Built off the
@@ -48,7 +56,7 @@ public readonly record struct CompiledSchedule(ulong Categories, bool Allow, Sch
 public sealed class CompiledPolicy
 {
     /// <summary>Most groups a policy can hold (allow and deny bits of a rule share one 64-bit value).</summary>
-    public const int MaxGroups = 32;
+    public const int MaxGroups = PolicyLimits.MaxActiveGroups;
 
     private readonly CompiledGroup[] _groups;
     private readonly DomainTable _rules;          // bits 0-31 allow for group i, bits 32-63 deny for group i
@@ -58,12 +66,14 @@ public sealed class CompiledPolicy
     private readonly (UInt128 Network, UInt128 Mask, PolicyClient Client)[] _subnets; // longest prefix first
     private readonly PolicyClient _defaultClient;
     private readonly TimeZoneInfo _zone;
+    private readonly SchoolCalendar _calendar;
     private EffectiveMasks? _effective;
+    private TermDay? _termDay;
 
     private CompiledPolicy(
         long revision, bool isFallback, LoadedLists lists, ulong alwaysOn, CompiledGroup[] groups, DomainTable rules, DomainTable circumvention,
         DomainTable pauseAllow, SafeSearchNames safeSearch, Dictionary<UInt128, PolicyClient> clients,
-        (UInt128, UInt128, PolicyClient)[] subnets, PolicyClient defaultClient, TimeZoneInfo zone)
+        (UInt128, UInt128, PolicyClient)[] subnets, PolicyClient defaultClient, TimeZoneInfo zone, SchoolCalendar calendar)
     {
         Revision = revision;
         IsFallback = isFallback;
@@ -78,6 +88,7 @@ public sealed class CompiledPolicy
         _subnets = subnets;
         _defaultClient = defaultClient;
         _zone = zone;
+        _calendar = calendar;
         CategoryTexts = [.. lists.Categories.Keys.Select(k => "ClassroomGuard: blocked, category " + k)];
     }
 
@@ -86,6 +97,9 @@ public sealed class CompiledPolicy
 
     /// <summary>True for the fail-closed policy used while the state cannot be read.</summary>
     public bool IsFallback { get; }
+
+    /// <summary>The state snapshot this policy was compiled from (null for the fallback): words for "why is this blocked?".</summary>
+    public PolicySnapshot? Source { get; internal set; }
 
     /// <summary>The block lists.</summary>
     public LoadedLists Lists { get; }
@@ -98,6 +112,9 @@ public sealed class CompiledPolicy
 
     /// <summary>The groups, by index.</summary>
     public IReadOnlyList<CompiledGroup> Groups => _groups;
+
+    /// <summary>The school calendar term-time-only windows follow.</summary>
+    public SchoolCalendar Calendar => _calendar;
 
     /// <summary>EDE extra text per category bit (precomputed: no string building per block).</summary>
     public string[] CategoryTexts { get; }
@@ -210,15 +227,17 @@ public sealed class CompiledPolicy
             verdict.MatchOffset = ruleAt;
         }
 
-        // 7. SafeSearch.
-        var mode = _groups[group].SafeSearch;
-        if (mode != SafeSearchMode.Off)
+        // 7. SafeSearch (web search engines) and YouTube restricted mode, each at the group's own mode.
+        var compiledGroup = _groups[group];
+        if (compiledGroup.SafeSearch != SafeSearchMode.Off || compiledGroup.YouTubeMode != SafeSearchMode.Off)
         {
             var engine = SafeSearch.Find(wireName);
-            if (engine != SafeSearchEngine.None)
+            var mode = compiledGroup.ModeFor(engine);
+            if (engine != SafeSearchEngine.None && mode != SafeSearchMode.Off)
             {
                 verdict.Outcome = PolicyOutcome.Rewrite;
                 verdict.Engine = engine;
+                verdict.Mode = mode;
             }
         }
     }
@@ -242,13 +261,14 @@ public sealed class CompiledPolicy
         var local = TimeZoneInfo.ConvertTime(now, _zone);
         var day = local.DayOfWeek == DayOfWeek.Sunday ? SchoolDays.Sunday : (SchoolDays)(1 << ((int)local.DayOfWeek - 1));
         var minute = (local.Hour * 60) + local.Minute;
+        var termTime = IsTermTime(DateOnly.FromDateTime(local.DateTime));
         var masks = new ulong[_groups.Length];
         for (var g = 0; g < _groups.Length; g++)
         {
             ulong allowNow = 0, blockNow = 0;
             foreach (var s in _groups[g].Schedules)
             {
-                if ((s.Days & day) != 0 && minute >= s.StartMinute && minute < s.EndMinute)
+                if ((s.Days & day) != 0 && minute >= s.StartMinute && minute < s.EndMinute && (termTime || !s.TermTimeOnly))
                 {
                     if (s.Allow)
                     {
@@ -268,6 +288,21 @@ public sealed class CompiledPolicy
         return masks;
     }
 
+    /// <summary>Whether <paramref name="localDay"/> is term time (computed once per local date, then cached).</summary>
+    /// <param name="localDay">A date in the school's time zone.</param>
+    /// <returns>True on a term-time day.</returns>
+    public bool IsTermTime(DateOnly localDay)
+    {
+        var cached = Volatile.Read(ref _termDay);
+        if (cached is null || cached.Day != localDay.DayNumber)
+        {
+            cached = new TermDay(localDay.DayNumber, _calendar.IsTermTime(localDay));
+            Volatile.Write(ref _termDay, cached);
+        }
+
+        return cached.IsTermTime;
+    }
+
     private static void Block(ref PolicyVerdict verdict, BlockReason reason, ulong categories, int matchOffset)
     {
         verdict.Outcome = PolicyOutcome.Block;
@@ -282,9 +317,12 @@ public sealed class CompiledPolicy
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(lists);
         ArgumentNullException.ThrowIfNull(options);
-        if (snapshot.Groups.Count is 0 or > MaxGroups)
+        // Retired groups filter nobody: they are left out, so mappings, devices and rules naming them fall through
+        // to the next rule (change control refuses retiring a group anything still points at).
+        var active = snapshot.ActiveGroups;
+        if (active.Count is 0 or > MaxGroups)
         {
-            throw new InvalidOperationException($"The policy has {snapshot.Groups.Count} groups; 1 to {MaxGroups} are supported.");
+            throw new InvalidOperationException($"The policy has {active.Count} groups in use; 1 to {MaxGroups} are supported.");
         }
 
         var categories = lists.Categories;
@@ -298,10 +336,10 @@ public sealed class CompiledPolicy
         }
 
         var groupIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        var groups = new CompiledGroup[snapshot.Groups.Count];
+        var groups = new CompiledGroup[active.Count];
         for (var i = 0; i < groups.Length; i++)
         {
-            var g = snapshot.Groups[i];
+            var g = active[i];
             groupIndex[g.Key] = i;
             ulong blocked = 0;
             foreach (var key in g.BlockedCategories)
@@ -310,10 +348,10 @@ public sealed class CompiledPolicy
             }
 
             var schedules = g.Schedules
-                .Select(s => new CompiledSchedule(categories.BitOf(s.Category), s.Effect == ScheduleEffect.Allow, s.Days, s.StartMinute, s.EndMinute))
+                .Select(s => new CompiledSchedule(categories.BitOf(s.Category), s.Effect == ScheduleEffect.Allow, s.Days, s.StartMinute, s.EndMinute, s.TermTimeOnly))
                 .Where(s => s.Categories != 0)
                 .ToArray();
-            groups[i] = new CompiledGroup(g.Key, g.SafeSearch, blocked, schedules);
+            groups[i] = new CompiledGroup(g.Key, g.SafeSearch, blocked, schedules, g.YouTubeMode);
         }
 
         var rules = new DomainTableBuilder(snapshot.DomainRules.Count);
@@ -323,7 +361,7 @@ public sealed class CompiledPolicy
             rules.Add(rule.Domain, rule.Action == RuleAction.Deny ? groupBits << 32 : groupBits);
         }
 
-        var defaultGroup = groups.Length == 1 ? 0 : snapshot.Groups.ToList().FindIndex(g => g.IsDefault);
+        var defaultGroup = groups.Length == 1 ? 0 : active.ToList().FindIndex(g => g.IsDefault);
         if (defaultGroup < 0)
         {
             throw new InvalidOperationException("The policy has no default group.");
@@ -332,7 +370,7 @@ public sealed class CompiledPolicy
         var (clients, subnets, defaultClient) = CompileClients(snapshot, groupIndex, defaultGroup);
         return new CompiledPolicy(
             snapshot.Revision, false, lists, alwaysOn, groups, rules.Build(), BuildTable(options.CircumventionNames), BuildTable(options.PauseAllowList),
-            safeSearch, clients, subnets, defaultClient, snapshot.TimeZone);
+            safeSearch, clients, subnets, defaultClient, snapshot.TimeZone, snapshot.Calendar);
     }
 
     /// <summary>
@@ -365,7 +403,7 @@ public sealed class CompiledPolicy
         var client = new PolicyClient(0, null, null, null, []);
         return new CompiledPolicy(
             -1, true, lists, alwaysOn, [new CompiledGroup("fallback", SafeSearchMode.Strict, blocked, [])], DomainTable.Empty,
-            BuildTable(options.CircumventionNames), BuildTable(options.PauseAllowList), safeSearch, [], [], client, TimeZoneInfo.Utc);
+            BuildTable(options.CircumventionNames), BuildTable(options.PauseAllowList), safeSearch, [], [], client, TimeZoneInfo.Utc, SchoolCalendar.Empty);
     }
 
     private static (Dictionary<UInt128, PolicyClient>, (UInt128, UInt128, PolicyClient)[], PolicyClient) CompileClients(
@@ -497,4 +535,6 @@ public sealed class CompiledPolicy
     }
 
     private sealed record EffectiveMasks(long Minute, ulong[] Masks);
+
+    private sealed record TermDay(int Day, bool IsTermTime);
 }

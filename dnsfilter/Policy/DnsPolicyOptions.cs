@@ -45,10 +45,10 @@ public sealed class DnsPolicyOptions
     /// <summary>Google SafeSearch target (www.google.* and google.* for every country domain). Default <c>forcesafesearch.google.com</c>.</summary>
     public string GoogleSafeSearchTarget { get; set; } = "forcesafesearch.google.com";
 
-    /// <summary>YouTube target for groups with strict SafeSearch. Default <c>restrict.youtube.com</c>.</summary>
+    /// <summary>YouTube target for groups with strict YouTube restricted mode. Default <c>restrict.youtube.com</c>.</summary>
     public string YouTubeStrictTarget { get; set; } = "restrict.youtube.com";
 
-    /// <summary>YouTube target for groups with moderate SafeSearch. Default <c>restrictmoderate.youtube.com</c>.</summary>
+    /// <summary>YouTube target for groups with moderate YouTube restricted mode. Default <c>restrictmoderate.youtube.com</c>.</summary>
     public string YouTubeModerateTarget { get; set; } = "restrictmoderate.youtube.com";
 
     /// <summary>Bing target. Default <c>strict.bing.com</c>.</summary>

@@ -259,9 +259,10 @@ public sealed class PolicyService : BackgroundService
     {
         var snapshot = await store.Policy.GetSnapshotAsync(cancellationToken);
         var compiled = CompiledPolicy.Compile(snapshot, _lists!, _options, _policy.SafeSearch);
+        compiled.Source = snapshot; // before it is published: the control channel explains verdicts in the snapshot's words
         _policy.Swap(compiled);
         Interlocked.Increment(ref _counters.Compiled);
-        Log.PolicySwapped(_logger, snapshot.Revision, snapshot.Groups.Count, snapshot.DomainRules.Count, snapshot.ClientMappings.Count, snapshot.TeacherActions.Count);
+        Log.PolicySwapped(_logger, snapshot.Revision, snapshot.ActiveGroups.Count, snapshot.DomainRules.Count, snapshot.ClientMappings.Count, snapshot.TeacherActions.Count);
     }
 
     private void Fail(Exception e)

@@ -54,6 +54,9 @@ public struct PolicyVerdict
     /// <summary>For <see cref="PolicyOutcome.Rewrite"/>: the engine.</summary>
     public SafeSearchEngine Engine;
 
+    /// <summary>For <see cref="PolicyOutcome.Rewrite"/>: the group's mode for that engine (YouTube restricted mode or web SafeSearch).</summary>
+    public ClassroomGuard.Storage.State.SafeSearchMode Mode;
+
     /// <summary>Index of the client's group in the policy.</summary>
     public int Group;
 }

@@ -44,10 +44,10 @@ public sealed class SchoolQueryHandler : IDnsQueryHandler
                 return new ValueTask<int>(0);
         }
 
-        if (verdict.Outcome == PolicyOutcome.Rewrite && _policy.Current is { } policy)
+        if (verdict.Outcome == PolicyOutcome.Rewrite)
         {
-            var mode = policy.Groups[verdict.Group].SafeSearch;
-            return RewriteAsync(request, _policy.SafeSearch.TargetOf(verdict.Engine, mode), cancellationToken);
+            // The verdict carries the mode, so a policy swapped in since the evaluation cannot mix groups up.
+            return RewriteAsync(request, _policy.SafeSearch.TargetOf(verdict.Engine, verdict.Mode), cancellationToken);
         }
 
         return _resolver.ResolveAsync(request, cancellationToken);

@@ -18,7 +18,7 @@ namespace ClassroomGuard.Storage.State;
 /// true the approval is refused as <see cref="ChangeRefusal.Stale"/>.</item>
 /// </list>
 /// </summary>
-public sealed class ChangeControl
+public sealed partial class ChangeControl
 {
     private const string EntryColumns = "seq, change_id, event, at, actor_id, actor_name, single_approver, body, prev_hash, hash";
     private readonly StateDb db;
@@ -225,7 +225,9 @@ public sealed class ChangeControl
 
         if (entries.Count > 1)
         {
-            refusal = Refuse(ChangeRefusal.NotPending, $"Change {changeId} was already {entries[^1].Event.ToString().ToLowerInvariant()}.");
+            refusal = Refuse(ChangeRefusal.NotPending, entries[^1].Event == ChangeEvent.Expired
+                ? $"Change {changeId} expired without a decision; propose it again if it is still wanted."
+                : $"Change {changeId} was already {entries[^1].Event.ToString().ToLowerInvariant()}.");
             return null;
         }
 
@@ -253,7 +255,7 @@ public sealed class ChangeControl
         var head = tx.Query("SELECT seq, hash FROM change_log_head WHERE id = 1", r => (Seq: r.GetInt64(0), Hash: r.GetString(1)))[0];
         var seq = head.Seq + 1;
         var id = changeId == 0 ? seq : changeId;
-        var eventText = EnumText.Lower(@event);
+        var eventText = @event == ChangeEvent.Expired ? ExpiredEventText : EnumText.Lower(@event);
         var bodyText = CanonicalJson.Serialize(body);
         var hash = ChangeChain.Hash(seq, id, eventText, tx.Now, actor.Id, actor.UserName, single, bodyText, head.Hash);
         tx.Execute(
@@ -266,7 +268,7 @@ public sealed class ChangeControl
     }
 
     private static ChangeEntry ReadEntry(SqliteDataReader r) => new(
-        r.GetInt64(0), r.GetInt64(1), EnumText.Parse<ChangeEvent>(r.GetString(2)), Sql.Time(r, 3), r.GetInt64(4), r.GetString(5),
+        r.GetInt64(0), r.GetInt64(1), EventOf(r.GetString(2), r.GetInt64(4)), Sql.Time(r, 3), r.GetInt64(4), r.GetString(5),
         r.GetInt64(6) == 1, r.GetString(7), r.GetString(8), r.GetString(9));
 
     private static ChainVerification Verify(Tx tx, ChainCheckpoint? checkpoint)

@@ -11,6 +11,12 @@ public enum ChangeEvent
 
     /// <summary>The change was rejected or withdrawn.</summary>
     Rejected,
+
+    /// <summary>
+    /// Nobody decided the change within the expiry period (<see cref="ChangeControl.ExpireStaleAsync"/>); it can no longer
+    /// be approved. Recorded by the system (<see cref="ChangeControl.SystemActorId"/>), not by a person.
+    /// </summary>
+    Expired,
 }
 
 /// <summary>Why change control refused a request (expected failures, not exceptions).</summary>

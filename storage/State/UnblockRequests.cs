@@ -51,6 +51,13 @@ public sealed record NewUnblockRequest(long RequestedBy, string Domain, string R
 /// <param name="Detail">Explanation.</param>
 public sealed record UnblockRequestResult(UnblockRequest? Request, ChangeRefusal? Refusal, string? Detail);
 
+/// <summary>A request with the names a page shows and the decider's words from the change log.</summary>
+/// <param name="Request">The request.</param>
+/// <param name="RequestedByName">Display name of the teacher who asked.</param>
+/// <param name="DecidedByName">Display name of who decided (or withdrew) it; null while pending.</param>
+/// <param name="DecisionComment">The refusal's reason or the approval's comment, as written in the change log; null when none.</param>
+public sealed record UnblockRequestDetail(UnblockRequest Request, string RequestedByName, string? DecidedByName, string? DecisionComment);
+
 /// <summary>
 /// Unblock requests. A request is a change-control proposal of a <see cref="TemporaryUnblockChange"/>, written in
 /// the same transaction; approving it (by a different user: SafeguardingLead, Technician or Administrator) creates a
@@ -59,6 +66,7 @@ public sealed record UnblockRequestResult(UnblockRequest? Request, ChangeRefusal
 public sealed class UnblockRequestRepository
 {
     private const string Columns = "id, requested_by, domain, reason, scope, device_id, room_id, lesson_start, lesson_end, change_id, status, decided_by, decided_at, created_at";
+    private const string RecentColumns = "r.id, r.requested_by, r.domain, r.reason, r.scope, r.device_id, r.room_id, r.lesson_start, r.lesson_end, r.change_id, r.status, r.decided_by, r.decided_at, r.created_at";
     private readonly StateDb db;
     private readonly ChangeControl changeControl;
 
@@ -112,6 +120,27 @@ public sealed class UnblockRequestRepository
     /// <summary>Requests waiting for a decision, oldest first.</summary>
     public Task<IReadOnlyList<UnblockRequest>> ListPendingAsync(CancellationToken cancellationToken)
         => db.ReadAsync<IReadOnlyList<UnblockRequest>>(tx => Load(tx, "status = 'pending'"), cancellationToken);
+
+    /// <summary>
+    /// Requests still pending, and those made, decided or lasting at or after <paramref name="since"/> (a school day's
+    /// start, say), oldest first, with who asked, who decided and the decision's comment from the change log.
+    /// </summary>
+    public Task<IReadOnlyList<UnblockRequestDetail>> ListRecentAsync(DateTimeOffset since, CancellationToken cancellationToken)
+        => db.ReadAsync<IReadOnlyList<UnblockRequestDetail>>(
+            tx => tx.Query(
+                $"""
+                SELECT {RecentColumns}, asker.display_name, decider.display_name,
+                       (SELECT json_extract(c.body, '$.comment') FROM change_log c
+                         WHERE c.change_id = r.change_id AND c.event <> 'proposed' ORDER BY c.seq DESC LIMIT 1)
+                FROM unblock_requests r
+                JOIN users asker ON asker.id = r.requested_by
+                LEFT JOIN users decider ON decider.id = r.decided_by
+                WHERE r.status = 'pending' OR r.created_at >= $since OR r.decided_at >= $since OR r.lesson_end >= $since
+                ORDER BY r.id
+                """,
+                r => new UnblockRequestDetail(Read(r), r.GetString(14), r.IsDBNull(15) ? null : r.GetString(15), r.IsDBNull(16) ? null : r.GetString(16)),
+                ("$since", Sql.Ms(since))),
+            cancellationToken);
 
     private static List<UnblockRequest> Load(Tx tx, string where, params (string, object?)[] args)
         => tx.Query($"SELECT {Columns} FROM unblock_requests WHERE {where} ORDER BY id", Read, args);

@@ -26,22 +26,27 @@ internal static class PolicyChangeOps
 
     public static DescribedChange Describe(Tx tx, PolicyChange change) => change switch
     {
-        BlockCategoryChange c => Category(tx, c, c.GroupKey, c.Category, block: true),
-        UnblockCategoryChange c => Category(tx, c, c.GroupKey, c.Category, block: false),
-        AddScheduleChange c => AddSchedule(tx, c),
+        BlockCategoryChange c => CheckGroup(tx, c, c.GroupKey) ?? Category(tx, c, c.GroupKey, c.Category, block: true),
+        UnblockCategoryChange c => CheckGroup(tx, c, c.GroupKey) ?? Category(tx, c, c.GroupKey, c.Category, block: false),
+        AddScheduleChange c => CheckGroup(tx, c, c.GroupKey) ?? AddSchedule(tx, c),
         RemoveScheduleChange c => LoadSchedule(tx, c.ScheduleId) is { } s
             ? new(c, s, null, null, null)
             : DescribedChange.Refuse(c, ChangeRefusal.Invalid, $"No schedule {c.ScheduleId}."),
-        SetDomainRuleChange c => DomainRule(tx, c),
-        SetSafeSearchChange c => GroupId(tx, c.GroupKey) is null
-            ? NoGroup(c, c.GroupKey)
-            : Compare(c, tx.Scalar("SELECT safe_search FROM groups WHERE key = $g", ("$g", c.GroupKey)) as string, EnumText.Lower(c.Mode), "mode"),
-        SetClientMappingChange c => ClientMapping(tx, c),
-        SetDefaultGroupChange c => GroupId(tx, c.GroupKey) is null
-            ? NoGroup(c, c.GroupKey)
-            : Compare(c, tx.Scalar("SELECT key FROM groups WHERE is_default = 1") as string, c.GroupKey, "defaultGroup"),
-        SetDeviceGroupChange c => DeviceGroup(tx, c),
+        SetDomainRuleChange c => (c.GroupKey is null ? null : CheckGroup(tx, c, c.GroupKey)) ?? DomainRule(tx, c),
+        SetSafeSearchChange c => CheckGroup(tx, c, c.GroupKey)
+            ?? Compare(c, tx.Scalar("SELECT safe_search FROM groups WHERE key = $g", ("$g", c.GroupKey)) as string, EnumText.Lower(c.Mode), "mode"),
+        SetClientMappingChange c => (c.GroupKey is null ? null : CheckGroup(tx, c, c.GroupKey)) ?? ClientMapping(tx, c),
+        SetDefaultGroupChange c => CheckGroup(tx, c, c.GroupKey)
+            ?? Compare(c, tx.Scalar("SELECT key FROM groups WHERE is_default = 1") as string, c.GroupKey, "defaultGroup"),
+        SetDeviceGroupChange c => (c.GroupKey is null ? null : CheckGroup(tx, c, c.GroupKey)) ?? DeviceGroup(tx, c),
         TemporaryUnblockChange c => TemporaryUnblock(tx, c),
+        CreateGroupChange c => GroupEdits.Create(tx, c),
+        RenameGroupChange c => GroupEdits.Rename(tx, c),
+        RetireGroupChange c => GroupEdits.Retire(tx, c),
+        SetYouTubeModeChange c => CheckGroup(tx, c, c.GroupKey) ?? GroupEdits.YouTube(tx, c),
+        SetBlockPageTextChange c => CheckGroup(tx, c, c.GroupKey) ?? GroupEdits.BlockPageText(tx, c),
+        AddCalendarEntryChange c => CalendarEdits.Add(tx, c),
+        RemoveCalendarEntryChange c => CalendarEdits.Remove(tx, c),
         _ => DescribedChange.Refuse(change, ChangeRefusal.Invalid, $"Unknown change {change.GetType().Name}."),
     };
 
@@ -57,8 +62,9 @@ internal static class PolicyChangeOps
                 break;
             case AddScheduleChange c:
                 tx.Execute(
-                    "INSERT INTO schedules (group_id, category, effect, weekdays, start_minute, end_minute) SELECT id, $c, $e, $d, $s, $t FROM groups WHERE key = $g",
-                    ("$g", c.GroupKey), ("$c", c.Category), ("$e", EnumText.Lower(c.Effect)), ("$d", (int)c.Days), ("$s", c.StartMinute), ("$t", c.EndMinute));
+                    "INSERT INTO schedules (group_id, category, effect, weekdays, start_minute, end_minute, term_time_only) SELECT id, $c, $e, $d, $s, $t, $term FROM groups WHERE key = $g",
+                    ("$g", c.GroupKey), ("$c", c.Category), ("$e", EnumText.Lower(c.Effect)), ("$d", (int)c.Days), ("$s", c.StartMinute), ("$t", c.EndMinute),
+                    ("$term", c.TermTimeOnly ? 1 : 0));
                 break;
             case RemoveScheduleChange c:
                 tx.Execute("DELETE FROM schedules WHERE id = $id", ("$id", c.ScheduleId));
@@ -67,7 +73,9 @@ internal static class PolicyChangeOps
                 tx.Execute("DELETE FROM domain_rules WHERE domain = $d AND ifnull(group_id, 0) = ifnull((SELECT id FROM groups WHERE key = $g), 0)", ("$d", c.Domain), ("$g", c.GroupKey));
                 if (c.Action is { } action)
                 {
-                    tx.Execute("INSERT INTO domain_rules (domain, group_id, action) VALUES ($d, (SELECT id FROM groups WHERE key = $g), $a)", ("$d", c.Domain), ("$g", c.GroupKey), ("$a", EnumText.Lower(action)));
+                    tx.Execute(
+                        "INSERT INTO domain_rules (domain, group_id, action, reason, change_id) VALUES ($d, (SELECT id FROM groups WHERE key = $g), $a, $r, $cid)",
+                        ("$d", c.Domain), ("$g", c.GroupKey), ("$a", EnumText.Lower(action)), ("$r", reason), ("$cid", changeId));
                 }
 
                 break;
@@ -101,6 +109,29 @@ internal static class PolicyChangeOps
                     "UPDATE unblock_requests SET status = 'approved', decided_by = $a, decided_at = $now WHERE change_id = $cid",
                     ("$a", approverId), ("$now", tx.Now), ("$cid", changeId));
                 break;
+            case CreateGroupChange c:
+                GroupEdits.ApplyCreate(tx, c);
+                break;
+            case RenameGroupChange c:
+                tx.Execute("UPDATE groups SET name = $n WHERE key = $g", ("$n", c.Name), ("$g", c.GroupKey));
+                break;
+            case RetireGroupChange c:
+                tx.Execute("UPDATE groups SET retired_at = $now WHERE key = $g", ("$now", tx.Now), ("$g", c.GroupKey));
+                break;
+            case SetYouTubeModeChange c:
+                tx.Execute("UPDATE groups SET youtube_mode = $m WHERE key = $g", ("$m", EnumText.Lower(c.Mode)), ("$g", c.GroupKey));
+                break;
+            case SetBlockPageTextChange c:
+                tx.Execute("UPDATE groups SET block_page_text = $t WHERE key = $g", ("$t", c.Text), ("$g", c.GroupKey));
+                break;
+            case AddCalendarEntryChange c:
+                tx.Execute(
+                    "INSERT INTO school_calendar (kind, name, first_day, last_day) VALUES ($k, $n, $f, $l)",
+                    ("$k", EnumText.Lower(c.Kind)), ("$n", c.Name), ("$f", Sql.Day(c.FirstDay)), ("$l", Sql.Day(c.LastDay)));
+                break;
+            case RemoveCalendarEntryChange c:
+                tx.Execute("DELETE FROM school_calendar WHERE id = $id", ("$id", c.EntryId));
+                break;
             default:
                 throw new InvalidOperationException($"Unknown change {change.GetType().Name}.");
         }
@@ -114,7 +145,16 @@ internal static class PolicyChangeOps
 
     private static DescribedChange NoGroup(PolicyChange change, string? key) => DescribedChange.Refuse(change, ChangeRefusal.Invalid, $"No group '{key}'.");
 
-    private static DescribedChange Compare(PolicyChange change, string? before, string? after, string name)
+    /// <summary>Null when <paramref name="key"/> names an active group; otherwise the refusal (no such group, or retired).</summary>
+    public static DescribedChange? CheckGroup(Tx tx, PolicyChange change, string key)
+        => GroupEdits.Load(tx, key) switch
+        {
+            null => NoGroup(change, key),
+            { RetiredAt: not null } g => DescribedChange.Refuse(change, ChangeRefusal.Invalid, $"{g.Name} is retired: it filters nobody and can no longer be changed."),
+            _ => null,
+        };
+
+    public static DescribedChange Compare(PolicyChange change, string? before, string? after, string name)
         => string.Equals(before, after, StringComparison.Ordinal)
             ? DescribedChange.Refuse(change, ChangeRefusal.NoEffect, $"The {name} is already '{after ?? "none"}'.")
             : new(change, new JsonObject { [name] = before }, new JsonObject { [name] = after }, null, null);
@@ -165,19 +205,41 @@ internal static class PolicyChangeOps
             return DescribedChange.Refuse(c, ChangeRefusal.AlwaysOnCategory, $"'{c.Category}' is always blocked for everyone; no schedule can allow it.");
         }
 
-        return new(c, null, ScheduleJson(c.GroupKey, c.Category, EnumText.Lower(c.Effect), (int)c.Days, c.StartMinute, c.EndMinute), null, null);
+        var overlapping = tx.Query(
+            "SELECT s.id, s.effect, s.weekdays, s.start_minute, s.end_minute, s.term_time_only FROM schedules s JOIN groups g ON g.id = s.group_id WHERE g.key = $g AND s.category = $c ORDER BY s.id",
+            r => new PolicySchedule(r.GetInt64(0), c.GroupKey, c.Category, EnumText.Parse<ScheduleEffect>(r.GetString(1)), (SchoolDays)r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt64(5) == 1),
+            ("$g", c.GroupKey), ("$c", c.Category)).FirstOrDefault(s => s.Overlaps(c.Days, c.StartMinute, c.EndMinute));
+        if (overlapping is not null)
+        {
+            return DescribedChange.Refuse(
+                c, ChangeRefusal.Invalid,
+                $"This window overlaps the existing window \"{Words.Schedule(tx, overlapping)}\"; change or remove that one first.");
+        }
+
+        var after = ScheduleJson(c.GroupKey, c.Category, EnumText.Lower(c.Effect), (int)c.Days, c.StartMinute, c.EndMinute, c.TermTimeOnly);
+        return new(c, null, after, null, null);
     }
 
     private static JsonObject? LoadSchedule(Tx tx, long id)
         => tx.Single(
-            "SELECT g.key, s.category, s.effect, s.weekdays, s.start_minute, s.end_minute FROM schedules s JOIN groups g ON g.id = s.group_id WHERE s.id = $id",
-            r => ScheduleJson(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5)),
+            "SELECT g.key, s.category, s.effect, s.weekdays, s.start_minute, s.end_minute, s.term_time_only FROM schedules s JOIN groups g ON g.id = s.group_id WHERE s.id = $id",
+            r => ScheduleJson(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5), r.GetInt64(6) == 1),
             ("$id", id));
 
-    private static JsonObject ScheduleJson(string group, string category, string effect, int days, int start, int end) => new()
+    // termTimeOnly appears only when set, so windows described before V7 (and pending removals of them) keep their JSON.
+    private static JsonObject ScheduleJson(string group, string category, string effect, int days, int start, int end, bool termTimeOnly)
     {
-        ["group"] = group, ["category"] = category, ["effect"] = effect, ["days"] = days, ["startMinute"] = start, ["endMinute"] = end,
-    };
+        var json = new JsonObject
+        {
+            ["group"] = group, ["category"] = category, ["effect"] = effect, ["days"] = days, ["startMinute"] = start, ["endMinute"] = end,
+        };
+        if (termTimeOnly)
+        {
+            json["termTimeOnly"] = true;
+        }
+
+        return json;
+    }
 
     private static DescribedChange DomainRule(Tx tx, SetDomainRuleChange c)
     {

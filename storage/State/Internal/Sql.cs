@@ -27,5 +27,10 @@ internal static class Sql
     public static long? LongOrNull(SqliteDataReader reader, int ordinal)
         => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 
+    /// <summary>A calendar day as stored: ISO <c>yyyy-MM-dd</c>.</summary>
+    public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static DateOnly Day(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     public static bool IsConstraint(SqliteException exception) => exception.SqliteErrorCode == 19;
 }

@@ -145,6 +145,9 @@ public sealed class RoomViewTests(LiveFixture fixture) : IClassFixture<LiveFixtu
         context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<ClassroomView>());
         context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<ClassroomActions>());
         context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<LessonFocus>()); // the room's lesson focus panel
+        context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<ClassroomGuard.Console.Unblocking.UnblockService>()); // the room's unblock panel
+        context.Services.AddSingleton(Factory.Services.GetRequiredService<ClassroomGuard.Console.Unblocking.UnblockFeed>());
+        context.Services.AddSingleton(Factory.Services.GetRequiredService<ClassroomGuard.Console.Unblocking.UnblockTimes>());
         context.Services.AddSingleton(Factory.Services.GetRequiredService<SchoolClock>());
         context.Services.AddSingleton(TimeProvider.System);
         context.Services.AddScoped<CurrentUser>();

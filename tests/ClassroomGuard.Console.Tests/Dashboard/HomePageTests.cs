@@ -125,6 +125,8 @@ public sealed class HomePageTests(ConsoleFixture fixture) : IClassFixture<Consol
         context.Services.AddSingleton(console.GetRequiredService<StateStore>());
         context.Services.AddSingleton(console.GetRequiredService<DashboardFeed>());
         context.Services.AddSingleton(console.GetRequiredService<SchoolClock>());
+        context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Unblocking.UnblockFeed>()); // the safeguarding lead's count
+        context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Unblocking.UnblockTimes>());
         return context;
     }
 }

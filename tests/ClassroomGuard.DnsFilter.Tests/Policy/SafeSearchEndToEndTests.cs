@@ -7,13 +7,15 @@ namespace ClassroomGuard.DnsFilter.Tests.Policy;
 
 /// <summary>
 /// SafeSearch through the real host, asked by dig, with unbound serving the targets' test addresses: 127.0.0.1 is in
-/// the default group (guests, strict), 127.0.0.2 is mapped to ks5 (moderate), 127.0.0.3 to staff (set to off).
+/// the default group (guests, strict), 127.0.0.2 is mapped to ks5 (moderate), 127.0.0.3 to staff (SafeSearch and YouTube
+/// restricted mode both set to off), 127.0.0.4 to ks4 (SafeSearch off, YouTube restricted mode left strict).
 /// </summary>
 public sealed class SafeSearchEndToEndTests : IClassFixture<UnboundFixture>, IAsyncLifetime
 {
     private const string Strict = "127.0.0.1";
     private const string Moderate = "127.0.0.2";
     private const string Off = "127.0.0.3";
+    private const string YouTubeOnly = "127.0.0.4";
     private readonly UnboundFixture _unbound;
     private readonly PolicyWorld _world = new(DateTimeOffset.UtcNow);
     private DnsTestHost? _host;
@@ -28,6 +30,9 @@ public sealed class SafeSearchEndToEndTests : IClassFixture<UnboundFixture>, IAs
         await _world.MustChangeAsync(new SetClientMappingChange(ClientMappingKind.Ip, Moderate, "ks5"));
         await _world.MustChangeAsync(new SetClientMappingChange(ClientMappingKind.Ip, Off, "staff"));
         await _world.MustChangeAsync(new SetSafeSearchChange("staff", SafeSearchMode.Off));
+        await _world.MustChangeAsync(new SetYouTubeModeChange("staff", SafeSearchMode.Off));
+        await _world.MustChangeAsync(new SetClientMappingChange(ClientMappingKind.Ip, YouTubeOnly, "ks4"));
+        await _world.MustChangeAsync(new SetSafeSearchChange("ks4", SafeSearchMode.Off));
         _host = await DnsTestHost.StartAsync([_unbound.Upstream], new Dictionary<string, string?> { ["State:Path"] = _world.StateOptions.Path });
     }
 
@@ -82,6 +87,17 @@ public sealed class SafeSearchEndToEndTests : IClassFixture<UnboundFixture>, IAs
 
         Assert.DoesNotContain("CNAME", answer, StringComparison.Ordinal);
         Assert.Matches($@"(?m)^{Regex.Escape(name)}\.\s+\d+\s+IN\s+A\s+{Regex.Escape(address)}$", answer);
+    }
+
+    [Fact]
+    public async Task Dig_SafeSearchOffButYouTubeStrict_RestrictsYouTubeOnly()
+    {
+        var youtube = await DigAsync(YouTubeOnly, "www.youtube.com");
+        var bing = await DigAsync(YouTubeOnly, "www.bing.com");
+
+        Assert.Matches(@"(?m)^www\.youtube\.com\.\s+300\s+IN\s+CNAME\s+restrict\.youtube\.com\.$", youtube);
+        Assert.DoesNotContain("CNAME", bing, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^www\.bing\.com\.\s+\d+\s+IN\s+A\s+192\.0\.2\.110$", bing);
     }
 
     private Task<string> DigAsync(string source, string name) => Tool.DigAsync(_host!.Port, "-b", source, name, "A");

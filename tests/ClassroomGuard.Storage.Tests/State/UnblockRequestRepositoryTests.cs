@@ -18,6 +18,10 @@ public sealed class UnblockRequestRepositoryTests
         return (room, teacher, result.Request!);
     }
 
+    private static async Task<UnblockRequest> AnotherAsync(StateTestContext context, Room room, UserAccount teacher)
+        => (await context.Store.UnblockRequests.RequestAsync(
+            new NewUnblockRequest(teacher.Id, "poki.com", "Maths game", ActionScope.Room, null, room.Id, context.Clock.Now, context.Clock.Now.AddMinutes(60)), Token)).Request!;
+
     [Fact]
     public async Task ApproveAsync_BySafeguardingLead_CreatesUnblockForTheLessonAndRecordsDecision()
     {
@@ -82,5 +86,40 @@ public sealed class UnblockRequestRepositoryTests
         Assert.Equal(ChangeRefusal.Invalid, tooLong.Refusal);
         Assert.Equal(0L, context.RawScalar("SELECT count(*) FROM unblock_requests"));
         Assert.Equal(0L, context.RawScalar("SELECT count(*) FROM change_log"));
+    }
+
+    [Fact]
+    public async Task ListRecentAsync_DecidedAndPending_GivesNamesAndTheDecisionsWords()
+    {
+        using var context = new StateTestContext();
+        var (room, teacher, refusedOne) = await RequestAsync(context);
+        var approvedOne = await AnotherAsync(context, room, teacher);
+        var waiting = await AnotherAsync(context, room, teacher);
+        var dsl = await context.UserAsync("dsl", Role.SafeguardingLead);
+        Assert.True((await context.Store.UnblockRequests.RefuseAsync(refusedOne.Id, dsl.Id, "Use the school's video channel", Token)).Succeeded);
+        Assert.True((await context.Store.UnblockRequests.ApproveAsync(approvedOne.Id, dsl.Id, null, Token)).Succeeded);
+
+        var recent = await context.Store.UnblockRequests.ListRecentAsync(context.Clock.Now.AddHours(-1), Token);
+
+        Assert.Equal([refusedOne.Id, approvedOne.Id, waiting.Id], recent.Select(r => r.Request.Id));
+        Assert.All(recent, r => Assert.Equal("teacher", r.RequestedByName));
+        Assert.Equal((UnblockRequestStatus.Refused, "dsl", "Use the school's video channel"), (recent[0].Request.Status, recent[0].DecidedByName, recent[0].DecisionComment));
+        Assert.Equal((UnblockRequestStatus.Approved, "dsl", (string?)null), (recent[1].Request.Status, recent[1].DecidedByName, recent[1].DecisionComment));
+        Assert.Equal((UnblockRequestStatus.Pending, (string?)null, (string?)null), (recent[2].Request.Status, recent[2].DecidedByName, recent[2].DecisionComment));
+        Assert.Equal(teacher.Id, recent[2].Request.RequestedBy);
+    }
+
+    [Fact]
+    public async Task ListRecentAsync_DecidedAndEndedBeforeSince_LeftOutButPendingKept()
+    {
+        using var context = new StateTestContext();
+        var (room, teacher, decided) = await RequestAsync(context);
+        var waiting = await AnotherAsync(context, room, teacher);
+        var dsl = await context.UserAsync("dsl", Role.SafeguardingLead);
+        Assert.True((await context.Store.UnblockRequests.RefuseAsync(decided.Id, dsl.Id, "no", Token)).Succeeded);
+
+        var nextDay = await context.Store.UnblockRequests.ListRecentAsync(context.Clock.Now.AddDays(1), Token);
+
+        Assert.Equal([waiting.Id], nextDay.Select(r => r.Request.Id));
     }
 }
