@@ -30,7 +30,7 @@ public sealed class ProposalForm
 public sealed class NewGroupForm
 {
     [Required(ErrorMessage = "Enter the group's name, for example 'Key stage 3'.")]
-    [StringLength(AdminValidation.MaxNameLength, ErrorMessage = "A group name is at most 64 characters.")]
+    [StringLength(PolicyValidation.MaxNameLength, ErrorMessage = "A group name is at most 60 characters.")]
     public string? Name { get; set; }
 
     public GroupKind Kind { get; set; } = GroupKind.Pupils;
@@ -43,7 +43,7 @@ public sealed class NewGroupForm
 public sealed class RenameGroupForm
 {
     [Required(ErrorMessage = "Enter the group's new name.")]
-    [StringLength(AdminValidation.MaxNameLength, ErrorMessage = "A group name is at most 64 characters.")]
+    [StringLength(PolicyValidation.MaxNameLength, ErrorMessage = "A group name is at most 60 characters.")]
     public string? Name { get; set; }
 }
 
@@ -101,7 +101,7 @@ public sealed class CalendarForm : IValidatableObject
     public CalendarEntryKind Kind { get; set; } = CalendarEntryKind.Term;
 
     [Required(ErrorMessage = "Enter a name, for example 'Autumn term' or 'October half term'.")]
-    [StringLength(AdminValidation.MaxNameLength, ErrorMessage = "A name is at most 64 characters.")]
+    [StringLength(PolicyValidation.MaxNameLength, ErrorMessage = "A name is at most 60 characters.")]
     public string? Name { get; set; }
 
     [Required(ErrorMessage = "Choose the first day.")]

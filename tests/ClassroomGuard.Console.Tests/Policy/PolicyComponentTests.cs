@@ -166,7 +166,7 @@ public sealed class PolicyComponentTests : IDisposable
         await using var ctx = school.Components(tech);
         ctx.Render<MudDialogProvider>();
 
-        var page = ctx.Render<SchoolCalendar>();
+        var page = ctx.Render<CalendarEditor>();
 
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-empty]")), Wait);
         Assert.Contains("term time only", page.Find("[data-empty]").TextContent, StringComparison.Ordinal);
@@ -179,7 +179,7 @@ public sealed class PolicyComponentTests : IDisposable
         var tech = await school.UserAsync("sam.tech", "Sam Technician", Role.Technician);
         await using var ctx = school.Components(tech);
         ctx.Render<MudDialogProvider>();
-        var page = ctx.Render<SchoolCalendar>();
+        var page = ctx.Render<CalendarEditor>();
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("form")), Wait);
 
         await page.InvokeAsync(() => page.Find("[data-entry-name] input, input[data-entry-name]").Input("Autumn term"));

@@ -177,6 +177,7 @@ public sealed class GroupResolverTests
         return new PolicySnapshot(
             1, TimeZoneInfo.Utc, [], groups, [], mappings,
             [new DeviceAddresses(7, null, deviceGroup, [LaptopMac], [LaptopIp])],
-            []);
+            [],
+            SchoolCalendar.Empty);
     }
 }
