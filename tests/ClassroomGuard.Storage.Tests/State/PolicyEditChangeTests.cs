@@ -379,6 +379,14 @@ public sealed class PolicyEditChangeTests : IDisposable
             "The term's name has 61 characters; at most 60 are allowed.",
             await RefusedAsync(new AddCalendarEntryChange(CalendarEntryKind.Term, new string('t', 61), new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 1))));
         await RefusedAsync(new AddCalendarEntryChange((CalendarEntryKind)5, "X", new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 1)));
+        Assert.Equal(
+            "A holiday lasts at most 400 days; this one lasts 3652059.",
+            await RefusedAsync(new AddCalendarEntryChange(CalendarEntryKind.Holiday, "All time", DateOnly.MinValue, DateOnly.MaxValue)));
+        Assert.Equal(
+            "The last day (1 Jan 0001) is before the first day (31 Dec 9999).",
+            await RefusedAsync(new AddCalendarEntryChange(CalendarEntryKind.Holiday, "Backwards", DateOnly.MaxValue, DateOnly.MinValue)));
+        await ApplyAsync(new AddCalendarEntryChange(CalendarEntryKind.Holiday, "The last day", DateOnly.MaxValue, DateOnly.MaxValue));
+        await ApplyAsync(new AddCalendarEntryChange(CalendarEntryKind.Holiday, "The first day", DateOnly.MinValue, DateOnly.MinValue));
 
         // A holiday inside a term is the point; 400 days is allowed; neighbours that only touch are not overlapping.
         await ApplyAsync(new AddCalendarEntryChange(CalendarEntryKind.Term, "Long year", new DateOnly(2026, 1, 1), new DateOnly(2027, 2, 4)));
