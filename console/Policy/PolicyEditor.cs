@@ -44,7 +44,7 @@ internal sealed partial class PolicyEditor(StateStore store, CurrentUser current
             var devices = snapshot.Devices.Count(d => d.GroupKey == g.Key);
             var mappings = snapshot.ClientMappings.Count(m => m.GroupKey == g.Key);
             return new GroupRow(
-                g.Key, g.Name, PolicyWords.Kind(g.Kind), g.IsDefault, devices, mappings, PolicyWords.SafeSearch(g.SafeSearch), PolicyWords.YouTube(g.YouTubeMode),
+                g.Key, g.Name, PolicyWords.Kind(g.Kind), g.IsDefault, devices, mappings, PolicyWords.SafeSearch(g.SafeSearch), PolicyWords.SafeSearch(g.YouTubeMode),
                 g.BlockedCategories.Count, RetireRefusal(g, devices, mappings), pending.Where(p => p.Group == g.Key).Select(p => p.Note).ToList());
         }).ToList();
         var retired = snapshot.Groups.Where(g => g.IsRetired).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);

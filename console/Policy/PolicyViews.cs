@@ -32,7 +32,7 @@ public sealed record PendingNote(long ChangeId, string Summary, string Reason, s
 /// <param name="Devices">Devices assigned to it.</param>
 /// <param name="Mappings">Subnets, addresses and MAC addresses mapped to it.</param>
 /// <param name="SafeSearch">SafeSearch in words.</param>
-/// <param name="YouTube">YouTube restricted mode in words.</param>
+/// <param name="YouTube">YouTube restricted mode in words (off, moderate, strict).</param>
 /// <param name="BlockedCategories">How many categories it blocks (the always-blocked ones included).</param>
 /// <param name="RetireRefusal">Why it cannot be retired now, or null when it can.</param>
 /// <param name="Pending">Changes to it waiting for approval.</param>

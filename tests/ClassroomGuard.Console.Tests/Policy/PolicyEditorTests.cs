@@ -217,7 +217,7 @@ public sealed class PolicyEditorTests : IDisposable
 
         var guests = view.Active.Single(g => g.Key == "guests");
         Assert.True(guests.IsDefault);
-        Assert.Equal("Guests and visitors' own devices", guests.Kind);
+        Assert.Equal("Guests", guests.Kind);
         Assert.Contains("default group", guests.RetireRefusal, StringComparison.Ordinal);
         var staff = view.Active.Single(g => g.Key == "staff");
         Assert.Equal("Moderate", staff.SafeSearch);
