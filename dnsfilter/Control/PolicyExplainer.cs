@@ -112,7 +112,7 @@ public sealed class PolicyExplainer
             {
                 schedules.Add(new ExplainSchedule(
                     CategoryNameOf(snapshot, schedule.Category), schedule.Effect == ScheduleEffect.Allow, (int)schedule.Days,
-                    schedule.StartMinute, schedule.EndMinute, schedule.IsActiveAt(at, zone)));
+                    schedule.StartMinute, schedule.EndMinute, schedule.IsActiveAt(at, zone, policy.Calendar), schedule.TermTimeOnly));
             }
         }
 
@@ -261,7 +261,7 @@ public sealed class PolicyExplainer
     /// <summary>How the filter gives a client its group (as <c>CompiledPolicy.CompileClients</c>): device, MAC, IP, subnet, default.</summary>
     private static (GroupSource Source, string? Matched, string? Group) Describe(PolicySnapshot snapshot, DeviceAddresses? device, IPAddress? address)
     {
-        var groups = snapshot.Groups.Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        var groups = snapshot.ActiveGroups.Select(g => g.Key).ToHashSet(StringComparer.Ordinal); // retired groups filter nobody
         if (device?.GroupKey is { } own && groups.Contains(own))
         {
             return (GroupSource.Device, null, own);
@@ -320,7 +320,8 @@ public sealed class PolicyExplainer
         var keys = policy.Lists.Categories.Keys;
         var alwaysOnKeys = new HashSet<string>(snapshot?.AlwaysOnCategories ?? (IEnumerable<string>)_policyOptions.AlwaysOnCategories, StringComparer.Ordinal);
         var categories = new List<ListCategoryInfo>();
-        foreach (var key in keys.Concat(alwaysOnKeys.Where(k => !keys.Contains(k))).Distinct(StringComparer.Ordinal))
+        var known = snapshot?.Categories.Select(c => c.Key) ?? [];
+        foreach (var key in keys.Concat(alwaysOnKeys).Concat(known).Distinct(StringComparer.Ordinal))
         {
             var bit = policy.Lists.Categories.BitOf(key);
             var names = bit == 0 ? 0 : catalogue.NamesPerBit[BitOperations.TrailingZeroCount(bit)];

@@ -255,8 +255,9 @@ public sealed record ListSourceName(string Name, DateTimeOffset? Updated);
 /// <param name="Days">Weekday mask (Mon=1 … Sun=64).</param>
 /// <param name="StartMinute">Start, minutes after local midnight.</param>
 /// <param name="EndMinute">End, exclusive.</param>
-/// <param name="InForce">Whether the window covers the moment asked about.</param>
-public sealed record ExplainSchedule(CategoryName Category, bool Allow, int Days, int StartMinute, int EndMinute, bool InForce);
+/// <param name="InForce">Whether the window covers the moment asked about (term time included).</param>
+/// <param name="TermTimeOnly">The window applies only on term-time days of the school calendar.</param>
+public sealed record ExplainSchedule(CategoryName Category, bool Allow, int Days, int StartMinute, int EndMinute, bool InForce, bool TermTimeOnly = false);
 
 /// <summary>The loaded lists.</summary>
 /// <param name="LoadedAt">When the filter loaded them (at its start; a restart reloads them).</param>

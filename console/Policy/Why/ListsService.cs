@@ -60,7 +60,7 @@ internal sealed class ListsService(DnsFilterClient filter, SchoolClock clock)
 
         var alwaysOn = lists.Categories.Where(c => c.AlwaysOn).Select(c => c.Names > 0
             ? new AlwaysOnRow(c.Category.Name, true, Sources(c.Sources), Names(c.Names))
-            : new AlwaysOnRow(c.Category.Name, false, "Not configured: ask your provider for the list (the IWF URL list for child abuse, the CTIRU list for terrorism), save it on the appliance, then add it under Dns:Lists:Sources with this category (see docs/dns-policy.md).", "none")).ToList();
+            : new AlwaysOnRow(c.Category.Name, false, NotConfigured(c.Category), "none")).ToList();
         var categories = lists.Categories.Where(c => !c.AlwaysOn && c.Names > 0)
             .Select(c => new CategoryRow(c.Category.Name, Sources(c.Sources), Names(c.Names), false)).ToList();
         var unused = lists.Categories.Where(c => !c.AlwaysOn && c.Names == 0).Select(c => c.Category.Name).ToList();
@@ -73,6 +73,18 @@ internal sealed class ListsService(DnsFilterClient filter, SchoolClock clock)
             null, alwaysOn, categories, unused, sources,
             $"Loaded when the DNS filter started, {loaded.ToString("dddd d MMMM yyyy 'at' HH:mm", English)}; a restart of the DNS filter loads changed lists.",
             $"{lists.Names.ToString("N0", English)} names in all");
+    }
+
+    /// <summary>What to do when no list feeds an always-on category (said without keys except the setting's).</summary>
+    private static string NotConfigured(CategoryName category)
+    {
+        var provider = category.Key switch
+        {
+            "child_abuse" => "the Internet Watch Foundation's URL list (through your IWF member filtering provider)",
+            "terrorism" => "the Counter Terrorism Internet Referral Unit's list (CTIRU, through your filtering provider)",
+            _ => "the list from your filtering provider",
+        };
+        return $"Nothing is blocked under it yet. Get {provider}, save it on the appliance, then add it under Dns:Lists:Sources with Category \"{category.Key}\" and restart the DNS filter (docs/dns-policy.md).";
     }
 
     private static string Sources(IReadOnlyList<ListSourceName> sources)

@@ -90,7 +90,7 @@ internal sealed class WhyService(StateStore store, DnsFilterClient filter, Schoo
 
     public async Task<IReadOnlyList<GroupOption>> GroupsAsync(ConsoleUser? actor, CancellationToken cancellationToken)
         => MayUse(actor)
-            ? [.. (await store.Policy.GetSnapshotAsync(cancellationToken)).Groups.Select(g => new GroupOption(g.Key, g.Name))]
+            ? [.. (await store.Policy.GetSnapshotAsync(cancellationToken)).ActiveGroups.Select(g => new GroupOption(g.Key, g.Name))]
             : [];
 
     /// <summary>Devices whose name, MAC or address contains <paramref name="text"/> (at most 20).</summary>
@@ -295,7 +295,7 @@ internal static class WhySentences
         return open.Count == 0 ? "" : $": {(open.Count == 1 ? "its allowed window is" : "allowed windows are")} in force ({string.Join("; ", open.Select(Window))})";
     }
 
-    public static string Window(ExplainSchedule s) => $"{Minutes(s.StartMinute)}–{Minutes(s.EndMinute)}, {Days(s.Days)}";
+    public static string Window(ExplainSchedule s) => $"{Minutes(s.StartMinute)}–{Minutes(s.EndMinute)}, {Days(s.Days)}{(s.TermTimeOnly ? " in term time" : "")}";
 
     public static string Minutes(int minute) => minute >= 1440 ? "24:00" : $"{minute / 60:00}:{minute % 60:00}";
 

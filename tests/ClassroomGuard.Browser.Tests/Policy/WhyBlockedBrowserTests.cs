@@ -15,6 +15,33 @@ public sealed class WhyBlockedBrowserTests(ClassroomFixture fixture)
     private const string Password = "kettle umbrella marmalade";
 
     [Fact]
+    public async Task BlockPage_BrowserAsksABlockedSiteOverHttp_SaysWhyFromTheRealFilter()
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{fixture.Appliance.BlockPagePort}/games/play?level=3");
+        request.Headers.Host = "poki.com"; // as a browser sends it after the DNS filter's block answer pointed poki.com at the appliance
+
+        using var response = await http.SendAsync(request);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("poki.com</span> is blocked", html, StringComparison.Ordinal);
+        Assert.Contains("It is in the Games category, which is blocked for Guests and BYOD at this time.", html, StringComparison.Ordinal);
+        Assert.Contains("This system is monitored.", html, StringComparison.Ordinal);
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        var page = await fixture.NewPageAsync();
+        try
+        {
+            await page.SetContentAsync(html);
+            await Artefacts.ShootBothAsync(page, "block-page");
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task Technician_AsksWhyAGamesSiteIsBlocked_TheRealFilterAnswersAsDigSees()
     {
         var store = fixture.Appliance.Store;
@@ -68,6 +95,7 @@ public sealed class WhyBlockedBrowserTests(ClassroomFixture fixture)
             Assert.Contains("Child sexual abuse content (IWF list)", lists, StringComparison.Ordinal);
             Assert.Contains("Not configured.", lists, StringComparison.Ordinal);
             Assert.Contains("games.list", lists, StringComparison.Ordinal);
+            Assert.Contains("No list feeds these categories", lists, StringComparison.Ordinal); // e.g. adult in this test appliance
             await page.WaitForTimeoutAsync(500);
             await Artefacts.ShootBothAsync(page, "policy-lists", fullPage: true);
 

@@ -33,6 +33,9 @@ public sealed class Appliance : IAsyncDisposable
 
     public ConsoleCertificate Certificate { get; private set; } = null!;
 
+    /// <summary>The console's block page (plain HTTP, <c>Console:BlockPageListen</c>) on 127.0.0.1.</summary>
+    public int BlockPagePort { get; private set; }
+
     /// <summary>The DNS filter's UDP/TCP port on 127.0.0.1.</summary>
     public int DnsPort { get; private set; }
 
@@ -122,6 +125,7 @@ public sealed class Appliance : IAsyncDisposable
         ];
 
         var consolePort = Ports.FreeTcp();
+        BlockPagePort = Ports.FreeTcp();
         ConsoleUrl = new Uri(string.Create(CultureInfo.InvariantCulture, $"https://127.0.0.1:{consolePort}"));
         consoleArguments =
         [
@@ -131,6 +135,7 @@ public sealed class Appliance : IAsyncDisposable
             "--Console:CertificatePath=" + Certificate.CertificatePath,
             "--Console:CertificateKeyPath=" + Certificate.KeyPath,
             "--Console:DataProtectionKeysPath=" + Path.Combine(Root, "keys"),
+            string.Create(CultureInfo.InvariantCulture, $"--Console:BlockPageListen=http://127.0.0.1:{BlockPagePort}"),
         ];
         consoleEnvironment = environment;
         Console = ServiceProcess.StartDotnet("console/ClassroomGuard.Console.dll", consoleArguments, environment); // the published layout, wwwroot beside it

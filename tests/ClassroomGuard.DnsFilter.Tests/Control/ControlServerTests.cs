@@ -171,6 +171,8 @@ public sealed class ControlServerTests : IDisposable
         Assert.Equal(0, terrorism.Names);
         Assert.Empty(terrorism.Sources);
         Assert.Equal(2, Assert.Single(lists.Categories, c => c.Category.Key == "games").Names);
+        var gambling = Assert.Single(lists.Categories, c => c.Category.Key == "gambling"); // in the policy, fed by no list
+        Assert.Equal((0, "Gambling"), (gambling.Names, gambling.Category.Name));
         Assert.True(lists.Revision > 0);
     }
 

@@ -199,6 +199,7 @@ public sealed class WhyServiceTests : IDisposable
 
         Assert.Null(view.Unreachable);
         Assert.False(view.AlwaysOn[0].Configured);
+        Assert.Contains("Internet Watch Foundation", view.AlwaysOn[0].Source, StringComparison.Ordinal);
         Assert.Contains("Dns:Lists:Sources", view.AlwaysOn[0].Source, StringComparison.Ordinal);
         Assert.Equal(("2 names", "ctiru.txt, updated 7 Dec 2026"), (view.AlwaysOn[1].Entries, view.AlwaysOn[1].Source));
         Assert.Equal(new CategoryRow("Games", "UT1 games, updated 12 Nov 2026", "3 names", false), Assert.Single(view.Categories));
