@@ -190,4 +190,30 @@ public sealed class PolicyComponentTests : IDisposable
         page.WaitForAssertion(() => Assert.Contains("The last day cannot be before the first day.", page.Markup, StringComparison.Ordinal), Wait);
         Assert.Empty(await school.Store.ChangeControl.GetPendingAsync(Token));
     }
+
+    [Fact]
+    public async Task CalendarPage_EntryInWords_RemovalProposedWithAReason_ThenShownWaiting()
+    {
+        var a = await school.UserAsync("alex.tech", "Alex Tech", Role.Technician);
+        var b = await school.UserAsync("bea.admin", "Bea Admin", Role.Administrator);
+        var added = await school.Store.ChangeControl.ProposeAsync(a.Id, new AddCalendarEntryChange(CalendarEntryKind.Holiday, "October half term", new DateOnly(2026, 10, 26), new DateOnly(2026, 10, 30)), "LA dates", Token);
+        Assert.True((await school.Store.ChangeControl.ApproveAsync(b.Id, added.Entry!.ChangeId, null, Token)).Succeeded);
+        await using var ctx = school.Components(a);
+        var dialogs = ctx.Render<MudDialogProvider>();
+        var page = ctx.Render<CalendarEditor>();
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("tr[data-entry='October half term']")), Wait);
+
+        var row = page.Find("tr[data-entry='October half term']").TextContent;
+        Assert.Contains("Holiday", row, StringComparison.Ordinal);
+        Assert.Contains("Mon 26 Oct 2026", row, StringComparison.Ordinal);
+        Assert.Contains("Fri 30 Oct 2026", row, StringComparison.Ordinal);
+        await page.InvokeAsync(() => page.Find("tr[data-entry='October half term'] button[aria-label='Remove October half term']").Click());
+        dialogs.WaitForAssertion(() => Assert.Contains("Remove the holiday October half term", dialogs.Find("[data-summary]").TextContent, StringComparison.Ordinal), Wait);
+        await dialogs.InvokeAsync(() => dialogs.Find("textarea").Input("Half term moved by the LA"));
+        await dialogs.InvokeAsync(() => dialogs.Find("form").Submit());
+
+        page.WaitForAssertion(() => Assert.Contains("removal waiting for approval", page.Find("tr[data-entry='October half term']").TextContent, StringComparison.Ordinal), Wait);
+        Assert.Equal("Half term moved by the LA", (await school.SinglePendingAsync()).Reason);
+        Assert.Contains("Waiting for approval: Remove the holiday October half term", page.Find("[data-pending]").TextContent, StringComparison.Ordinal);
+    }
 }
