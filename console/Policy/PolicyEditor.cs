@@ -44,12 +44,13 @@ internal sealed partial class PolicyEditor(StateStore store, CurrentUser current
             var devices = snapshot.Devices.Count(d => d.GroupKey == g.Key);
             var mappings = snapshot.ClientMappings.Count(m => m.GroupKey == g.Key);
             return new GroupRow(
-                g.Key, g.Name, PolicyWords.Kind(g.Kind), g.IsDefault, devices, mappings, PolicyWords.SafeSearch(g.SafeSearch), PolicyWords.YouTube(StoreShim.YouTube(g)),
+                g.Key, g.Name, PolicyWords.Kind(g.Kind), g.IsDefault, devices, mappings, PolicyWords.SafeSearch(g.SafeSearch), PolicyWords.SafeSearch(g.YouTubeMode),
                 g.BlockedCategories.Count, RetireRefusal(g, devices, mappings), pending.Where(p => p.Group == g.Key).Select(p => p.Note).ToList());
         }).ToList();
+        var retired = snapshot.Groups.Where(g => g.IsRetired).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         return new GroupListView(
-            rows.Where(r => !StoreShim.IsRetired(snapshot, r.Key)).ToList(),
-            rows.Where(r => StoreShim.IsRetired(snapshot, r.Key)).ToList(),
+            rows.Where(r => !retired.Contains(r.Key)).ToList(),
+            rows.Where(r => retired.Contains(r.Key)).ToList(),
             pending.Where(p => p.Change is CreateGroupChange or RenameGroupChange or RetireGroupChange or SetDefaultGroupChange).Select(p => p.Note).ToList());
     }
 
@@ -71,7 +72,7 @@ internal sealed partial class PolicyEditor(StateStore store, CurrentUser current
             {
                 var windows = group.Schedules.Where(s => s.Category == c.Key)
                     .OrderBy(s => s.StartMinute).ThenBy(s => s.Id)
-                    .Select(s => new WindowRow(s.Id, c.Key, c.Name, s.Effect, $"{PolicyWords.Effect(s.Effect)} {PolicyWords.Window(s.Days, s.StartMinute, s.EndMinute, StoreShim.TermTimeOnly(s))}", removals.Contains(s.Id)))
+                    .Select(s => new WindowRow(s.Id, c.Key, c.Name, s.Effect, $"{PolicyWords.Effect(s.Effect)} {PolicyWords.Window(s.Days, s.StartMinute, s.EndMinute, s.TermTimeOnly)}", removals.Contains(s.Id)))
                     .ToList();
                 var blocked = c.AlwaysOn || group.BlockedCategories.Contains(c.Key);
                 var state = c.AlwaysOn ? CategoryState.Blocked : windows.Count > 0 ? CategoryState.Scheduled : blocked ? CategoryState.Blocked : CategoryState.Allowed;
@@ -79,8 +80,8 @@ internal sealed partial class PolicyEditor(StateStore store, CurrentUser current
             })
             .ToList();
         return new GroupView(
-            group.Key, group.Name, PolicyWords.Kind(group.Kind), group.IsDefault, StoreShim.IsRetired(snapshot, group.Key), group.SafeSearch, StoreShim.YouTube(group),
-            StoreShim.BlockPageText(group), categories, pending.Select(p => p.Note).ToList(), PolicyWords.Zone(snapshot.TimeZone), HasCalendar: false);
+            group.Key, group.Name, PolicyWords.Kind(group.Kind), group.IsDefault, group.IsRetired, group.SafeSearch, group.YouTubeMode,
+            group.BlockPageText, categories, pending.Select(p => p.Note).ToList(), PolicyWords.Zone(snapshot.TimeZone), snapshot.Calendar.HasTerms);
     }
 
     /// <summary>The school calendar page.</summary>
@@ -89,11 +90,16 @@ internal sealed partial class PolicyEditor(StateStore store, CurrentUser current
         var actor = await RequireAsync(cancellationToken);
         var snapshot = await store.Policy.GetSnapshotAsync(cancellationToken);
         var pending = await PendingAsync(actor, snapshot, cancellationToken);
+        var removals = pending.Select(p => p.Change).OfType<RemoveCalendarEntryChange>().Select(r => r.EntryId).ToHashSet();
+        var entries = snapshot.Calendar.Entries
+            .Select(e => new CalendarRow(e.Id, e.Kind, e.Name, PolicyWords.Day(e.FirstDay), PolicyWords.Day(e.LastDay), e.LastDay.DayNumber - e.FirstDay.DayNumber + 1, removals.Contains(e.Id)))
+            .ToList();
         return new CalendarView(
             PolicyWords.Zone(snapshot.TimeZone),
-            [],
+            entries,
             pending.Where(p => p.Change is AddCalendarEntryChange or RemoveCalendarEntryChange).Select(p => p.Note).ToList(),
-            snapshot.Groups.SelectMany(g => g.Schedules).Count(StoreShim.TermTimeOnly));
+            snapshot.ActiveGroups.SelectMany(g => g.Schedules).Count(s => s.TermTimeOnly),
+            snapshot.Calendar.HasTerms);
     }
 
     /// <summary>The groups a new group may copy its blocks from.</summary>
@@ -101,7 +107,7 @@ internal sealed partial class PolicyEditor(StateStore store, CurrentUser current
     {
         await RequireAsync(cancellationToken);
         var snapshot = await store.Policy.GetSnapshotAsync(cancellationToken);
-        return snapshot.Groups.Where(g => !StoreShim.IsRetired(snapshot, g.Key)).Select(g => new Choice(g.Key, g.Name)).ToList();
+        return snapshot.ActiveGroups.Select(g => new Choice(g.Key, g.Name)).ToList();
     }
 
     /// <summary>A new group from the form: its key derived from the name, unique; the name not already in use.</summary>
@@ -125,7 +131,7 @@ internal sealed partial class PolicyEditor(StateStore store, CurrentUser current
             return Prepared.Refused("Choose pupils, staff or guests.");
         }
 
-        var from = string.IsNullOrEmpty(form.CopyFrom) ? null : snapshot.Groups.FirstOrDefault(g => g.Key == form.CopyFrom);
+        var from = string.IsNullOrEmpty(form.CopyFrom) ? null : snapshot.ActiveGroups.FirstOrDefault(g => g.Key == form.CopyFrom);
         if (!string.IsNullOrEmpty(form.CopyFrom) && from is null)
         {
             return Prepared.Refused("The group to start from no longer exists: choose another.", nameof(NewGroupForm.CopyFrom));
@@ -275,7 +281,7 @@ internal sealed partial class PolicyEditor(StateStore store, CurrentUser current
         if (group.Schedules.FirstOrDefault(s => s.Category == category.Key && PolicyValidation.Overlaps(form.Days, start, end, s)) is { } clash)
         {
             return Prepared.Refused(
-                $"This overlaps the window {PolicyWords.Effect(clash.Effect).ToLowerInvariant()} {PolicyWords.Window(clash.Days, clash.StartMinute, clash.EndMinute, StoreShim.TermTimeOnly(clash))}: change the days or times, or remove that window first.",
+                $"This overlaps the window {PolicyWords.Effect(clash.Effect).ToLowerInvariant()} {PolicyWords.Window(clash.Days, clash.StartMinute, clash.EndMinute, clash.TermTimeOnly)}: change the days or times, or remove that window first.",
                 PolicyFields.Start);
         }
 
@@ -300,7 +306,7 @@ internal sealed partial class PolicyEditor(StateStore store, CurrentUser current
             return Prepared.Refused("Choose off, moderate or strict.");
         }
 
-        var current = youTube ? StoreShim.YouTube(group) : group.SafeSearch;
+        var current = youTube ? group.YouTubeMode : group.SafeSearch;
         if (current == mode)
         {
             return Prepared.Refused($"{(youTube ? "YouTube restricted mode" : "SafeSearch")} is already {(youTube ? PolicyWords.YouTube(mode) : PolicyWords.SafeSearch(mode)).ToLowerInvariant()} for {group.Name}.");
@@ -325,7 +331,7 @@ internal sealed partial class PolicyEditor(StateStore store, CurrentUser current
             return Prepared.Refused("That group no longer exists.");
         }
 
-        return string.Equals(StoreShim.BlockPageText(group), text, StringComparison.Ordinal)
+        return string.Equals(group.BlockPageText, text, StringComparison.Ordinal)
             ? Prepared.Refused("That is already the block page text.", PolicyFields.Text)
             : Single(new SetBlockPageTextChange(groupKey, text), snapshot);
     }
@@ -335,7 +341,7 @@ internal sealed partial class PolicyEditor(StateStore store, CurrentUser current
     {
         ArgumentNullException.ThrowIfNull(form);
         var snapshot = await store.Policy.GetSnapshotAsync(cancellationToken);
-        if (AdminValidation.Name(form.Name, "name") is { } name)
+        if (PolicyValidation.Name(form.Name, form.Kind == CalendarEntryKind.Holiday ? "holiday name" : "term name") is { } name)
         {
             return Prepared.Refused(name, nameof(CalendarForm.Name));
         }
@@ -367,7 +373,9 @@ internal sealed partial class PolicyEditor(StateStore store, CurrentUser current
     public async Task<Prepared> PrepareRemoveCalendarEntryAsync(long entryId, CancellationToken cancellationToken)
     {
         var snapshot = await store.Policy.GetSnapshotAsync(cancellationToken);
-        return Single(new RemoveCalendarEntryChange(entryId), snapshot);
+        return snapshot.Calendar.Entries.Any(e => e.Id == entryId)
+            ? Single(new RemoveCalendarEntryChange(entryId), snapshot)
+            : Prepared.Refused("That term or holiday is no longer in the calendar.");
     }
 
     /// <summary>
@@ -489,7 +497,7 @@ internal sealed partial class PolicyEditor(StateStore store, CurrentUser current
         var pending = await store.ChangeControl.GetPendingAsync(cancellationToken);
         var users = (await store.Users.ListAsync(cancellationToken)).ToDictionary(u => u.Id, u => u.DisplayName);
         return pending
-            .Select(p => (p, Summary: PolicySentences.Describe(p.Change, snapshot, StoreShim.CalendarEntryName)))
+            .Select(p => (p, Summary: PolicySentences.Describe(p.Change, snapshot)))
             .Where(x => x.Summary is not null)
             .Select(x => (
                 x.p.Change,

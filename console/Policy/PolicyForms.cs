@@ -30,7 +30,7 @@ public sealed class ProposalForm
 public sealed class NewGroupForm
 {
     [Required(ErrorMessage = "Enter the group's name, for example 'Key stage 3'.")]
-    [StringLength(AdminValidation.MaxNameLength, ErrorMessage = "A group name is at most 64 characters.")]
+    [StringLength(PolicyValidation.MaxNameLength, ErrorMessage = "A group name is at most 60 characters.")]
     public string? Name { get; set; }
 
     public GroupKind Kind { get; set; } = GroupKind.Pupils;
@@ -43,14 +43,13 @@ public sealed class NewGroupForm
 public sealed class RenameGroupForm
 {
     [Required(ErrorMessage = "Enter the group's new name.")]
-    [StringLength(AdminValidation.MaxNameLength, ErrorMessage = "A group name is at most 64 characters.")]
+    [StringLength(PolicyValidation.MaxNameLength, ErrorMessage = "A group name is at most 60 characters.")]
     public string? Name { get; set; }
 }
 
 /// <summary>The form that proposes a time window for one category of a group.</summary>
 public sealed class ScheduleForm : IValidatableObject
 {
-    [Required(ErrorMessage = "Choose the category the window is for.")]
     public string? Category { get; set; }
 
     public ScheduleEffect Effect { get; set; } = ScheduleEffect.Allow;
@@ -58,10 +57,8 @@ public sealed class ScheduleForm : IValidatableObject
     /// <summary>The weekdays ticked.</summary>
     public SchoolDays Days { get; set; } = SchoolDays.Weekdays;
 
-    [Required(ErrorMessage = "Choose when the window starts.")]
     public TimeSpan? Start { get; set; } = new(12, 0, 0);
 
-    [Required(ErrorMessage = "Choose when the window ends.")]
     public TimeSpan? End { get; set; } = new(13, 0, 0);
 
     public bool TermTimeOnly { get; set; }
@@ -70,8 +67,15 @@ public sealed class ScheduleForm : IValidatableObject
     public void SetDay(SchoolDays day, bool ticked) => Days = ticked ? Days | day : Days & ~day;
 
     /// <inheritdoc />
+    /// <remarks>Every check here rather than in attributes, so all the form's problems show at once (attributes that
+    /// fail stop <see cref="IValidatableObject"/> from running).</remarks>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (string.IsNullOrEmpty(Category))
+        {
+            yield return new ValidationResult("Choose the category the window is for.", [nameof(Category)]);
+        }
+
         if (PolicyValidation.Days(Days) is { } days)
         {
             yield return new ValidationResult(days, [nameof(Days)]);
@@ -97,7 +101,7 @@ public sealed class CalendarForm : IValidatableObject
     public CalendarEntryKind Kind { get; set; } = CalendarEntryKind.Term;
 
     [Required(ErrorMessage = "Enter a name, for example 'Autumn term' or 'October half term'.")]
-    [StringLength(AdminValidation.MaxNameLength, ErrorMessage = "A name is at most 64 characters.")]
+    [StringLength(PolicyValidation.MaxNameLength, ErrorMessage = "A name is at most 60 characters.")]
     public string? Name { get; set; }
 
     [Required(ErrorMessage = "Choose the first day.")]

@@ -9,7 +9,7 @@ namespace ClassroomGuard.Console.Policy;
 internal static class PolicySentences
 {
     /// <summary>The sentence for <paramref name="change"/>, or null when it is not one of the editor's kinds.</summary>
-    public static string? Describe(PolicyChange change, PolicySnapshot snapshot, Func<long, string?>? calendarEntry = null)
+    public static string? Describe(PolicyChange change, PolicySnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -21,7 +21,7 @@ internal static class PolicySentences
             UnblockCategoryChange u => $"Allow {Category(u.Category)} for {Group(u.GroupKey)} at all times",
             AddScheduleChange a => $"{(a.Effect == ScheduleEffect.Allow ? "Allow" : "Block")} {Category(a.Category)} for {Group(a.GroupKey)} on {PolicyWords.Window(a.Days, a.StartMinute, a.EndMinute, a.TermTimeOnly)}",
             RemoveScheduleChange r => snapshot.Groups.SelectMany(g => g.Schedules).FirstOrDefault(s => s.Id == r.ScheduleId) is { } s
-                ? $"Remove the window that {(s.Effect == ScheduleEffect.Allow ? "allows" : "blocks")} {Category(s.Category)} for {Group(s.GroupKey)} on {PolicyWords.Window(s.Days, s.StartMinute, s.EndMinute, StoreShim.TermTimeOnly(s))}"
+                ? $"Remove the window that {(s.Effect == ScheduleEffect.Allow ? "allows" : "blocks")} {Category(s.Category)} for {Group(s.GroupKey)} on {PolicyWords.Window(s.Days, s.StartMinute, s.EndMinute, s.TermTimeOnly)}"
                 : "Remove a time window that no longer exists",
             SetSafeSearchChange s => $"Set SafeSearch for {Group(s.GroupKey)} to {PolicyWords.SafeSearch(s.Mode).ToLowerInvariant()}",
             SetDefaultGroupChange d => $"Make {Group(d.GroupKey)} the default group for devices no rule names",
@@ -34,8 +34,8 @@ internal static class PolicySentences
                 ? $"Use the built-in block page text for {Group(t.GroupKey)}"
                 : $"Change the block page text for {Group(t.GroupKey)} to “{Shorten(t.Text)}”",
             AddCalendarEntryChange e => $"Add the {(e.Kind == CalendarEntryKind.Term ? "term" : "holiday")} {e.Name}, {PolicyWords.Day(e.FirstDay)} to {PolicyWords.Day(e.LastDay)}, to the school calendar",
-            RemoveCalendarEntryChange e => calendarEntry?.Invoke(e.EntryId) is { } name
-                ? $"Remove {name} from the school calendar"
+            RemoveCalendarEntryChange e => snapshot.Calendar.Entries.FirstOrDefault(x => x.Id == e.EntryId) is { } entry
+                ? $"Remove the {(entry.Kind == CalendarEntryKind.Term ? "term" : "holiday")} {entry.Name}, {PolicyWords.Day(entry.FirstDay)} to {PolicyWords.Day(entry.LastDay)}, from the school calendar"
                 : "Remove an entry that is no longer in the school calendar",
             _ => null,
         };

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using ClassroomGuard.Console.Administration;
 using ClassroomGuard.Storage.State;
 
 namespace ClassroomGuard.Console.Policy;
@@ -14,10 +13,13 @@ public sealed record FieldProblem(string Field, string Message);
 public static class PolicyValidation
 {
     /// <summary>Longest block page text.</summary>
-    public const int MaxBlockPageText = 500;
+    public const int MaxBlockPageText = PolicyLimits.MaxBlockPageText;
 
     /// <summary>Longest derived group key.</summary>
-    public const int MaxKeyLength = 40;
+    public const int MaxKeyLength = PolicyLimits.MaxGroupKeyLength;
+
+    /// <summary>Longest group, term or holiday name.</summary>
+    public const int MaxNameLength = PolicyLimits.MaxNameLength;
 
     /// <summary>Why <paramref name="days"/> is not a usable set of weekdays, or null.</summary>
     public static string? Days(SchoolDays days)
@@ -70,7 +72,7 @@ public static class PolicyValidation
             return "The last day cannot be before the first day.";
         }
 
-        return (l.Date - f.Date).TotalDays > 366 ? "A term or holiday is at most a year long." : null;
+        return (l.Date - f.Date).TotalDays + 1 > PolicyLimits.MaxCalendarEntryDays ? $"A term or holiday lasts at most {PolicyLimits.MaxCalendarEntryDays} days." : null;
     }
 
     /// <summary>Why <paramref name="text"/> is not acceptable as block page text, or null.</summary>
@@ -92,7 +94,24 @@ public static class PolicyValidation
     }
 
     /// <summary>Why <paramref name="name"/> is not acceptable as a group name, or null.</summary>
-    public static string? GroupName(string? name) => AdminValidation.Name(name, "group name");
+    public static string? GroupName(string? name) => Name(name, "group name");
+
+    /// <summary>Why <paramref name="name"/> is not acceptable as a group, term or holiday name, or null.</summary>
+    public static string? Name(string? name, string what)
+    {
+        var trimmed = name?.Trim() ?? string.Empty;
+        if (trimmed.Length == 0)
+        {
+            return $"Enter a {what}.";
+        }
+
+        if (trimmed.Length > MaxNameLength)
+        {
+            return $"A {what} is at most {MaxNameLength} characters.";
+        }
+
+        return trimmed.Any(char.IsControl) ? $"A {what} is plain text on one line." : null;
+    }
 
     // The service runs globalization-invariant (no Unicode decomposition), so the accented Latin letters a school's
     // names may carry are mapped here: é → e, ß → s; anything else that is not a-z or 0-9 separates words.

@@ -32,7 +32,7 @@ public sealed record PendingNote(long ChangeId, string Summary, string Reason, s
 /// <param name="Devices">Devices assigned to it.</param>
 /// <param name="Mappings">Subnets, addresses and MAC addresses mapped to it.</param>
 /// <param name="SafeSearch">SafeSearch in words.</param>
-/// <param name="YouTube">YouTube restricted mode in words.</param>
+/// <param name="YouTube">YouTube restricted mode in words (off, moderate, strict).</param>
 /// <param name="BlockedCategories">How many categories it blocks (the always-blocked ones included).</param>
 /// <param name="RetireRefusal">Why it cannot be retired now, or null when it can.</param>
 /// <param name="Pending">Changes to it waiting for approval.</param>
@@ -108,5 +108,6 @@ public sealed record CalendarRow(long Id, CalendarEntryKind Kind, string Name, s
 /// <param name="TimeZone">The school's time zone, named.</param>
 /// <param name="Entries">Terms and holidays, in date order.</param>
 /// <param name="Pending">Calendar changes waiting for approval.</param>
-/// <param name="TermTimeWindows">How many time windows are marked "term time only".</param>
-public sealed record CalendarView(string TimeZone, IReadOnlyList<CalendarRow> Entries, IReadOnlyList<PendingNote> Pending, int TermTimeWindows);
+/// <param name="TermTimeWindows">How many time windows of active groups are marked "term time only".</param>
+/// <param name="HasTerms">At least one term is defined (with none, every day outside a holiday counts as term time).</param>
+public sealed record CalendarView(string TimeZone, IReadOnlyList<CalendarRow> Entries, IReadOnlyList<PendingNote> Pending, int TermTimeWindows, bool HasTerms);

@@ -18,7 +18,7 @@ public static class PolicyWords
     {
         GroupKind.Pupils => "Pupils",
         GroupKind.Staff => "Staff",
-        _ => "Guests and visitors' own devices",
+        _ => "Guests",
     };
 
     public static string SafeSearch(SafeSearchMode mode) => mode switch

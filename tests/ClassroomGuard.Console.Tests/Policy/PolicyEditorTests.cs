@@ -217,7 +217,7 @@ public sealed class PolicyEditorTests : IDisposable
 
         var guests = view.Active.Single(g => g.Key == "guests");
         Assert.True(guests.IsDefault);
-        Assert.Equal("Guests and visitors' own devices", guests.Kind);
+        Assert.Equal("Guests", guests.Kind);
         Assert.Contains("default group", guests.RetireRefusal, StringComparison.Ordinal);
         var staff = view.Active.Single(g => g.Key == "staff");
         Assert.Equal("Moderate", staff.SafeSearch);
@@ -268,5 +268,109 @@ public sealed class PolicyEditorTests : IDisposable
         Assert.Equal(nameof(CalendarForm.Name), noName.Problem!.Field);
         Assert.Equal(new AddCalendarEntryChange(CalendarEntryKind.Holiday, "October half term", new DateOnly(2026, 10, 26), new DateOnly(2026, 10, 30)), Assert.Single(good.Proposal!.Changes));
         Assert.Equal("Add the holiday October half term, Mon 26 Oct 2026 to Fri 30 Oct 2026, to the school calendar", good.Proposal.Summary);
+    }
+
+    [Fact]
+    public async Task NewGroup_ApprovedByASecondPerson_ListedWithTheBlocksOfItsSource()
+    {
+        var a = await school.UserAsync("alex.tech", "Alex Tech", Role.Technician);
+        var b = await school.UserAsync("bea.admin", "Bea Admin", Role.Administrator);
+        var editor = school.EditorFor(a);
+        var prepared = await editor.PrepareNewGroupAsync(new NewGroupForm { Name = "Year 7 nurture", Kind = GroupKind.Pupils, CopyFrom = "ks3" }, Token);
+        var proposed = await editor.ProposeAsync(prepared.Proposal!, "Nurture group needs its own rules", Token);
+        Assert.True(proposed.Succeeded, proposed.Message);
+        Assert.Contains("Create the group Year 7 nurture", Assert.Single((await editor.GroupsAsync(Token)).Pending).Summary, StringComparison.Ordinal);
+
+        var approved = await school.Store.ChangeControl.ApproveAsync(b.Id, (await school.SinglePendingAsync()).ChangeId, null, Token);
+        Assert.True(approved.Succeeded, approved.Detail);
+
+        var view = await school.EditorFor(b).GroupsAsync(Token);
+        var row = view.Active.Single(g => g.Name == "Year 7 nurture");
+        Assert.Equal("year-7-nurture", row.Key);
+        Assert.Equal(view.Active.Single(g => g.Key == "ks3").BlockedCategories, row.BlockedCategories);
+        Assert.Empty(view.Pending);
+    }
+
+    [Fact]
+    public async Task RetiredGroup_ListedApart_AndItsPageIsReadOnly()
+    {
+        var a = await school.UserAsync("alex.tech", "Alex Tech", Role.Technician);
+        var b = await school.UserAsync("bea.admin", "Bea Admin", Role.Administrator);
+        var editor = school.EditorFor(a);
+        Assert.True((await editor.ProposeAsync((await editor.PrepareRetireAsync("eyfs", Token)).Proposal!, "No nursery on this site", Token)).Succeeded);
+        Assert.True((await school.Store.ChangeControl.ApproveAsync(b.Id, (await school.SinglePendingAsync()).ChangeId, null, Token)).Succeeded);
+
+        var view = await editor.GroupsAsync(Token);
+
+        Assert.Equal("Pupils: EYFS", Assert.Single(view.Retired).Name);
+        Assert.DoesNotContain(view.Active, g => g.Key == "eyfs");
+        Assert.True((await editor.GroupAsync("eyfs", Token))!.Retired);
+        Assert.DoesNotContain(await editor.GroupChoicesAsync(Token), c => c.Key == "eyfs");
+    }
+
+    [Fact]
+    public async Task SearchModes_YouTubeApartFromSafeSearch_SameValueRefused()
+    {
+        var a = await school.UserAsync("alex.tech", "Alex Tech", Role.Technician);
+        var editor = school.EditorFor(a);
+        var view = (await editor.GroupAsync("staff", Token))!;
+
+        var same = await editor.PrepareSearchModeAsync("staff", youTube: true, view.YouTube, Token);
+        var other = view.YouTube == SafeSearchMode.Off ? SafeSearchMode.Strict : SafeSearchMode.Off;
+        var youTube = await editor.PrepareSearchModeAsync("staff", youTube: true, other, Token);
+        var proposed = await editor.ProposeAsync(youTube.Proposal!, "Staff use YouTube for teaching", Token);
+
+        Assert.Null(same.Proposal);
+        Assert.True(proposed.Succeeded, proposed.Message);
+        Assert.Equal(new SetYouTubeModeChange("staff", other), (await school.SinglePendingAsync()).Change);
+    }
+
+    [Fact]
+    public async Task Calendar_TermApproved_ListedInWords_AndItsRemovalShownWaiting()
+    {
+        var a = await school.UserAsync("alex.tech", "Alex Tech", Role.Technician);
+        var b = await school.UserAsync("bea.admin", "Bea Admin", Role.Administrator);
+        var editor = school.EditorFor(a);
+        var empty = await editor.CalendarAsync(Token);
+        Assert.Empty(empty.Entries);
+        Assert.Contains("Europe/London", empty.TimeZone, StringComparison.Ordinal);
+
+        var prepared = await editor.PrepareCalendarEntryAsync(new CalendarForm { Kind = CalendarEntryKind.Term, Name = "Autumn term", FirstDay = new DateTime(2026, 9, 2), LastDay = new DateTime(2026, 12, 18) }, Token);
+        Assert.True((await editor.ProposeAsync(prepared.Proposal!, "Term dates from the LA", Token)).Succeeded);
+        Assert.True((await school.Store.ChangeControl.ApproveAsync(b.Id, (await school.SinglePendingAsync()).ChangeId, null, Token)).Succeeded);
+
+        var entry = Assert.Single((await editor.CalendarAsync(Token)).Entries);
+        Assert.Equal(("Autumn term", "Wed 2 Sep 2026", "Fri 18 Dec 2026", 108), (entry.Name, entry.FirstDay, entry.LastDay, entry.Days));
+        Assert.True((await editor.CalendarAsync(Token)).HasTerms);
+        Assert.True((await editor.GroupAsync("ks3", Token))!.HasCalendar);
+
+        var overlap = await editor.PrepareCalendarEntryAsync(new CalendarForm { Kind = CalendarEntryKind.Term, Name = "Spring term", FirstDay = new DateTime(2026, 12, 1), LastDay = new DateTime(2027, 3, 27) }, Token);
+        var refused = await editor.ProposeAsync(overlap.Proposal!, "Term dates", Token);
+        Assert.False(refused.Succeeded);
+        Assert.Equal(PolicyFields.FirstDay, refused.Field);
+        Assert.Contains("Autumn term", refused.Message, StringComparison.Ordinal);
+
+        Assert.True((await editor.ProposeAsync((await editor.PrepareRemoveCalendarEntryAsync(entry.Id, Token)).Proposal!, "Entered wrongly", Token)).Succeeded);
+        var after = await school.EditorFor(b).CalendarAsync(Token);
+        Assert.True(Assert.Single(after.Entries).RemovalPending);
+        Assert.Equal("Remove the term Autumn term, Wed 2 Sep 2026 to Fri 18 Dec 2026, from the school calendar", Assert.Single(after.Pending).Summary);
+    }
+
+    [Fact]
+    public async Task TermTimeWindow_ApprovedAndShownWithItsWords()
+    {
+        var a = await school.UserAsync("alex.tech", "Alex Tech", Role.Technician);
+        var b = await school.UserAsync("bea.admin", "Bea Admin", Role.Administrator);
+        var editor = school.EditorFor(a);
+        var form = new ScheduleForm { Category = "social_networking", Effect = ScheduleEffect.Allow, Days = SchoolDays.Friday, Start = new(15, 0, 0), End = new(16, 0, 0), TermTimeOnly = true };
+        Assert.True((await editor.ProposeAsync((await editor.PrepareWindowAsync("ks4", form, Token)).Proposal!, "Friday club", Token)).Succeeded);
+        Assert.True((await school.Store.ChangeControl.ApproveAsync(b.Id, (await school.SinglePendingAsync()).ChangeId, null, Token)).Succeeded);
+
+        var row = (await editor.GroupAsync("ks4", Token))!.Categories.Single(c => c.Key == "social_networking");
+
+        Assert.Equal(CategoryState.Scheduled, row.State);
+        Assert.True(row.Outside);
+        Assert.Equal("Allowed Friday, 15:00 to 16:00, term time only", Assert.Single(row.Windows).Text);
+        Assert.Equal(1, (await editor.CalendarAsync(Token)).TermTimeWindows);
     }
 }

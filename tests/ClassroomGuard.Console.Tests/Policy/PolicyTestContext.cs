@@ -4,6 +4,7 @@ using ClassroomGuard.Console.Policy;
 using ClassroomGuard.Console.Security;
 using ClassroomGuard.Console.Tests.Administration;
 using ClassroomGuard.Storage.State;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,6 +31,7 @@ internal sealed class PolicyTestContext : IDisposable
     {
         var context = School.Components(account);
         context.Services.AddPolicyEditor();
+        context.Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true)); // the pages mark themselves interactive for the browser tests
         return context;
     }
 
