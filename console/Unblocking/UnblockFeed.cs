@@ -29,6 +29,7 @@ internal sealed class UnblockFeed(StateStore store, UnblockTimes times, ILogger<
     private readonly Lock gate = new();
     private Func<UnblockBoard, Task>[] listeners = [];
     private volatile UnblockBoard? latest;
+    private UnblockBoard? published; // only the loop touches it
     private bool running;
 
     /// <summary>How many pages subscribe now.</summary>
@@ -126,15 +127,17 @@ internal sealed class UnblockFeed(StateStore store, UnblockTimes times, ILogger<
 
             try
             {
-                var before = latest;
+                // Compared with what subscribers last got, not with `latest`: a page's own CurrentAsync (after its
+                // decision) replaces `latest` too, and the other pages must still hear of that board.
                 var board = await CurrentAsync(token);
                 lock (gate)
                 {
                     targets = listeners;
                 }
 
-                if (!ReferenceEquals(board, before))
+                if (!ReferenceEquals(board, published))
                 {
+                    published = board;
                     await PublishAsync(targets, board);
                 }
             }

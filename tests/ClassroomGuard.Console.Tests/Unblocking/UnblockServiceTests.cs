@@ -300,4 +300,39 @@ public sealed class UnblockServiceTests : IDisposable
         Assert.Equal("poki.com", Assert.Single(board.Open).Domain);
         Assert.Equal(1, world.Feed.Subscribers);
     }
+
+    [Fact]
+    public async Task Feed_Subscriber_HearsOfADecisionEvenWhenTheDecidersPageReadTheBoardFirst()
+    {
+        var (lab, _) = await world.RoomsAsync();
+        var teacher = await world.TeacherOfAsync(lab, "t.lab");
+        var dsl = await world.UserAsync("dsl", Role.SafeguardingLead);
+        Assert.True((await world.Service.AskAsync(teacher, lab.Id, UnblockWorld.Ask(), Ct)).Ok);
+        var request = Assert.Single(await world.Store.UnblockRequests.ListPendingAsync(Ct));
+        var seenWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var approved = new TaskCompletionSource<UnblockBoard>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = world.Feed.Subscribe(board =>
+        {
+            if (board.Requests.Any(r => r.Request.Status == UnblockRequestStatus.Approved))
+            {
+                approved.TrySetResult(board);
+            }
+            else
+            {
+                seenWaiting.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        });
+        await seenWaiting.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The approver's page decides and at once reads the new board itself, before the feed's next look:
+        // the teacher's page (the subscriber) must still be told.
+        Assert.True((await world.Store.UnblockRequests.ApproveAsync(request.Id, dsl.Id, null, Ct)).Succeeded);
+        var decidersRead = await world.Feed.CurrentAsync(Ct);
+        Assert.Contains(decidersRead.Requests, r => r.Request.Status == UnblockRequestStatus.Approved);
+
+        var board = await approved.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Same(decidersRead, board);
+    }
 }
