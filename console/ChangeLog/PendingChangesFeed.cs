@@ -18,16 +18,16 @@ internal sealed class PendingChangesFeed(StateStore store, TimeProvider time, IL
     private readonly List<Func<int, Task>> listeners = [];
     private ITimer? timer;
     private long revision = -1;
-    private int count = -1;
+    private int count = -1; // the count subscribers were last told
     private int refreshing;
     private bool disposed;
 
     /// <summary>The count now (one read: a page showing it asks once, then follows <see cref="Subscribe"/>).</summary>
     public async Task<int> GetAsync(CancellationToken cancellationToken)
     {
-        var current = await store.ChangeControl.CountPendingAsync(cancellationToken);
-        Volatile.Write(ref count, current);
-        return current;
+        // Not remembered as what subscribers were told: a page reading after its own decision must not stop the
+        // next poll from telling every other page.
+        return await store.ChangeControl.CountPendingAsync(cancellationToken);
     }
 
     /// <summary>Receives each new count while subscribed; dispose to stop. The first subscriber starts the shared timer, the last stops it.</summary>

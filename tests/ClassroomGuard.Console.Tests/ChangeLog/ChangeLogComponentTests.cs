@@ -129,4 +129,23 @@ public sealed class ChangeLogComponentTests
 
         badge.WaitForAssertion(() => Assert.Equal("1", badge.Find("[data-pending-count]").TextContent), Wait);
     }
+
+    [Fact]
+    public async Task Badge_FollowsADecision_EvenWhenTheDecidersPageCountedFirst()
+    {
+        using var world = await ChangeLogWorld.CreateAsync();
+        var first = await world.ProposedAsync(new SetDomainRuleChange("poki.com", null, RuleAction.Deny), "a");
+        await world.ProposedAsync(new SetDomainRuleChange("crazygames.com", null, RuleAction.Deny), "b");
+        await using var ctx = world.Components(world.Kim);
+        var feed = ctx.Services.GetService<Console.ChangeLog.PendingChangesFeed>()!;
+
+        var badge = ctx.Render<PendingChangesBadge>();
+        badge.WaitForAssertion(() => Assert.Equal("2", badge.Find("[data-pending-count]").TextContent), Wait);
+        await feed.TickAsync();
+        await world.Store.ChangeControl.ApproveAsync(world.Kim.Id, first, null, ChangeLogWorld.Token);
+        Assert.Equal(1, await feed.GetAsync(ChangeLogWorld.Token)); // the approver's own page counts again at once
+        await feed.TickAsync();
+
+        badge.WaitForAssertion(() => Assert.Equal("1", badge.Find("[data-pending-count]").TextContent), Wait);
+    }
 }
