@@ -11,25 +11,25 @@ internal static class RefusedPages
     // Longest prefix first: "/admin/users/7" is the Users page, "/policy/groups/ks3" is a group's page.
     private static readonly (string Prefix, string Title)[] Titles =
     [
-        ("/admin/changes", "Approvals (changes waiting for a second person)"),
+        ("/admin/changes", "Approvals"),
         ("/admin/users", "Users"),
         ("/admin/rooms", "Rooms & enrolment"),
         ("/admin/devices", "Devices"),
         ("/admin/teachers", "Teachers' rooms"),
         ("/admin/focus-lists", "Lesson focus lists"),
-        ("/admin/audit", "the audit log"),
-        ("/policy/groups", "Groups (the filtering policy editor)"),
+        ("/admin/audit", "Audit log"),
+        ("/policy/groups", "Groups"),
         ("/policy/membership", "Who is in which group"),
         ("/policy/domains", "Allow & deny lists"),
-        ("/policy/calendar", "the school calendar"),
+        ("/policy/calendar", "School calendar"),
         ("/policy/lists", "Blocklists"),
         ("/policy/why", "Why is this blocked?"),
-        ("/change-log", "the change-control log"),
+        ("/change-log", "Change-control log"),
         ("/unblock-requests", "Unblock requests"),
         ("/rooms", "Classrooms"),
     ];
 
-    /// <summary>The refused page in words: "Approvals (…)", or "the page at /x/y" when the console has no title for it.</summary>
+    /// <summary>The refused page in words: "the page “Approvals”" (its name in the menu), or "the page at /x/y" when the console has no title for it.</summary>
     public static string Title(PathString path)
     {
         var value = path.Value ?? "/";
@@ -37,7 +37,7 @@ internal static class RefusedPages
         {
             if (value.Equals(prefix, StringComparison.OrdinalIgnoreCase) || value.StartsWith(prefix + "/", StringComparison.OrdinalIgnoreCase))
             {
-                return title;
+                return $"the page \u201c{title}\u201d";
             }
         }
 

@@ -152,6 +152,9 @@ public sealed class GovernanceEndToEndTests(GovernanceFixture fixture, ITestOutp
             await GoAsync(gwen, "/");
             Assert.Equal(0, await gwen.GetByRole(AriaRole.Link, new() { Name = "Approvals" }).CountAsync());
             Assert.Equal(0, await gwen.Locator("a[href='/admin/changes'], a[href='/policy/domains']").CountAsync());
+            await gwen.Locator("[data-chain-summary=intact]").WaitForAsync(); // the home page checks the log too
+            Assert.Equal(1, await gwen.GetByRole(AriaRole.Link, new() { Name = "Open the change-control log" }).CountAsync());
+            await Artefacts.ShootBothAsync(gwen, "governance-governor-home", fullPage: true);
 
             await GoAsync(gwen, "/change-log");
             var intact = gwen.Locator("[data-chain=intact]");

@@ -88,9 +88,9 @@ public sealed class AuthorizationTests(ConsoleFixture fixture) : IClassFixture<C
     }
 
     [Theory]
-    [InlineData(Role.Governor, "/admin/changes", "Your account cannot open Approvals", "/change-log")]
-    [InlineData(Role.Governor, "/admin/users/1", "Your account cannot open Users", "/change-log")]
-    [InlineData(Role.Teacher, "/change-log", "Your account cannot open the change-control log", "/rooms")]
+    [InlineData(Role.Governor, "/admin/changes", "Your account cannot open the page “Approvals”", "/change-log")]
+    [InlineData(Role.Governor, "/admin/users/1", "Your account cannot open the page “Users”", "/change-log")]
+    [InlineData(Role.Teacher, "/change-log", "Your account cannot open the page “Change-control log”", "/rooms")]
     public async Task Refused_NamesThePage_AndWhereToGoInstead(Role role, string path, string names, string instead)
     {
         var user = "authz.refused." + role.ToString().ToLowerInvariant();
@@ -110,8 +110,8 @@ public sealed class AuthorizationTests(ConsoleFixture fixture) : IClassFixture<C
     [Fact]
     public void RefusedPageTitle_UnknownOrHostilePath_InWordsAndEncodedLater()
     {
-        Assert.Equal("Approvals (changes waiting for a second person)", ClassroomGuard.Console.Security.RefusedPages.Title(new PathString("/admin/changes")));
-        Assert.Equal("Groups (the filtering policy editor)", ClassroomGuard.Console.Security.RefusedPages.Title(new PathString("/policy/groups/ks3")));
+        Assert.Equal("the page “Approvals”", ClassroomGuard.Console.Security.RefusedPages.Title(new PathString("/admin/changes")));
+        Assert.Equal("the page “Groups”", ClassroomGuard.Console.Security.RefusedPages.Title(new PathString("/policy/groups/ks3")));
         Assert.Equal("the page at /admin/changesX", ClassroomGuard.Console.Security.RefusedPages.Title(new PathString("/admin/changesX")));
         Assert.Equal(93, ClassroomGuard.Console.Security.RefusedPages.Title(new PathString("/" + new string('a', 200))).Length); // shortened
     }
