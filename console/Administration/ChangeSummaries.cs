@@ -27,7 +27,7 @@ internal static class ChangeSummaries
     public static string Describe(PolicyChange change, PolicyNames names) => change switch
     {
         SetDeviceGroupChange d => d.GroupKey is null
-            ? $"Filter {names.Device(d.DeviceId)} by its address again (no group of its own)"
+            ? $"Take {names.Device(d.DeviceId)} out of its own group, back into the group its network address gives it"
             : $"Put {names.Device(d.DeviceId)} in {names.Group(d.GroupKey)}",
         BlockCategoryChange b => $"Block {names.Category(b.Category)} for {names.Group(b.GroupKey)}",
         UnblockCategoryChange u => $"Allow {names.Category(u.Category)} for {names.Group(u.GroupKey)}",

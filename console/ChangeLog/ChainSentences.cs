@@ -7,8 +7,9 @@ namespace ClassroomGuard.Console.ChangeLog;
 internal static class ChainSentences
 {
     /// <summary>
-    /// "Entry 17 (approval of change 15 on 3 Dec 2026 by J. Smith) has been altered or removed." — from the entry as it
-    /// is stored now (possibly altered), or just its number when it is missing or unreadable.
+    /// "Entry 17 (approval on Thu 3 Dec 2026 at 14:05 by J. Smith, of the change proposed in entry 15) has been altered or
+    /// removed." — from the entry as it is stored now (possibly altered), or just its number when it is missing or
+    /// unreadable. Only entry numbers: they are what the check counts, and a change is known by its proposal's entry.
     /// </summary>
     public static string Broken(long sequence, ChangeEntry? entry, string? actorName, TimeZoneInfo zone)
     {
@@ -20,8 +21,11 @@ internal static class ChainSentences
         }
 
         var who = entry.ActorId == ChangeControl.SystemActorId ? "ClassroomGuard" : string.IsNullOrWhiteSpace(actorName) ? entry.ActorName : actorName;
-        var day = TimeZoneInfo.ConvertTime(entry.At, zone).ToString("d MMM yyyy", CultureInfo.InvariantCulture);
-        return $"Entry {number} ({Noun(entry.Event)} of change {entry.ChangeId.ToString(CultureInfo.InvariantCulture)} on {day} by {who}) has been altered or removed.";
+        var when = TimeZoneInfo.ConvertTime(entry.At, zone).ToString("ddd d MMM yyyy 'at' HH:mm", CultureInfo.InvariantCulture);
+        var ofChange = entry.Event == ChangeEvent.Proposed
+            ? string.Empty
+            : $", of the change proposed in entry {entry.ChangeId.ToString(CultureInfo.InvariantCulture)}";
+        return $"Entry {number} ({Noun(entry.Event)} on {when} by {who}{ofChange}) has been altered or removed.";
     }
 
     private static string Noun(ChangeEvent @event) => @event switch

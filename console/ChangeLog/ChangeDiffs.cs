@@ -25,6 +25,9 @@ internal static class ChangeDiffs
 {
     private const string None = "none";
 
+    // A device with no group of its own: the filter puts it in the group its subnet, address or MAC is mapped to.
+    private const string ByAddress = "in the group its network address gives it";
+
     public static IReadOnlyList<ChangeDiff> Describe(PolicyChange? change, string before, string after, PolicyNames names)
     {
         ArgumentNullException.ThrowIfNull(names);
@@ -39,9 +42,9 @@ internal static class ChangeDiffs
             SetDomainRuleChange d => [new ChangeDiff($"{d.Domain} for {names.Group(d.GroupKey)}", Rule(Value(b, "action")), Rule(Value(a, "action")))],
             SetSafeSearchChange s => [new ChangeDiff($"SafeSearch for {names.Group(s.GroupKey)}", Mode(Value(b, "mode")), Mode(Value(a, "mode")))],
             SetYouTubeModeChange y => [Generic($"YouTube restricted mode for {names.Group(y.GroupKey)}", b, a, names, Mode)],
-            SetClientMappingChange m => [new ChangeDiff($"The {Kind(m.Kind)} {m.Value}", GroupOr(Value(b, "group"), names, "no group of its own"), GroupOr(Value(a, "group"), names, "no group of its own"))],
+            SetClientMappingChange m => [new ChangeDiff($"The {Kind(m.Kind)} {m.Value}", GroupOr(Value(b, "group"), names, "not mapped to a group"), GroupOr(Value(a, "group"), names, "not mapped to a group"))],
             SetDefaultGroupChange => [new ChangeDiff("The group for devices no rule names", GroupOr(Value(b, "defaultGroup"), names, None), GroupOr(Value(a, "defaultGroup"), names, None))],
-            SetDeviceGroupChange d => [new ChangeDiff(names.Device(d.DeviceId), GroupOr(Value(b, "group"), names, "filtered by its address"), GroupOr(Value(a, "group"), names, "filtered by its address"))],
+            SetDeviceGroupChange d => [new ChangeDiff(names.Device(d.DeviceId), GroupOr(Value(b, "group"), names, ByAddress), GroupOr(Value(a, "group"), names, ByAddress))],
             TemporaryUnblockChange t => [new ChangeDiff(
                 $"{t.Domain} for {(t.Scope == ActionScope.Room ? "the room " + names.Room(t.RoomId) : names.Device(t.DeviceId ?? 0))}",
                 "filtered as usual",

@@ -81,6 +81,7 @@ internal sealed class ChangeLogService(StateStore store, IOptions<StateOptions> 
 
         var names = await NamesAsync(pending.Select(p => p.Change), cancellationToken);
         var users = await UserNamesAsync(cancellationToken);
+        var reach = new ChangeReach(names);
         return pending.Select(p => new PendingChangeView(
             p.ChangeId,
             ChangeSummaries.Describe(p.Change, names),
@@ -90,7 +91,8 @@ internal sealed class ChangeLogService(StateStore store, IOptions<StateOptions> 
             When(p.ProposedAt),
             When(p.ProposedAt + options.Value.ChangeExpiry),
             p.ProposerId == actor.Id,
-            p.Change is TemporaryUnblockChange)).ToList();
+            p.Change is TemporaryUnblockChange,
+            reach.Describe(p.Change))).ToList();
     }
 
     /// <summary>How many changes wait for a decision.</summary>

@@ -72,6 +72,7 @@ public sealed record ChangeLogRow(
 /// <param name="ExpiresAt">When it expires if nobody decides, school time.</param>
 /// <param name="ProposedByYou">The signed-in user proposed it (so may withdraw, not approve).</param>
 /// <param name="TemporaryUnblock">A temporary unblock.</param>
+/// <param name="Affects">Whom it affects, in words ("Pupils: Key Stage 3: 124 devices in it now"), or null.</param>
 public sealed record PendingChangeView(
     long ChangeId,
     string Summary,
@@ -81,7 +82,8 @@ public sealed record PendingChangeView(
     string ProposedAt,
     string ExpiresAt,
     bool ProposedByYou,
-    bool TemporaryUnblock);
+    bool TemporaryUnblock,
+    string? Affects = null);
 
 /// <summary>The result of verifying the hash chain, for the top of the log page.</summary>
 /// <param name="Intact">The whole chain verifies.</param>

@@ -63,12 +63,18 @@ internal sealed class SessionEvents(StateStore store, IOptions<ConsoleOptions> o
 
     public override Task RedirectToAccessDenied(RedirectContext<CookieAuthenticationOptions> context)
     {
-        Log.AccessDenied(logger, ConsoleUser.From(context.HttpContext.User)?.UserName ?? "?", context.Request.Method, context.Request.Path);
+        var user = ConsoleUser.From(context.HttpContext.User);
+        Log.AccessDenied(logger, user?.UserName ?? "?", context.Request.Method, context.Request.Path);
+        var page = RefusedPages.Title(context.Request.Path);
         return StatusPages.WriteAsync(
             context.HttpContext,
             StatusCodes.Status403Forbidden,
             "Not for your role",
-            "Your account does not have access to this page or action. If you need it, ask an administrator.");
+            HttpMethods.IsGet(context.Request.Method)
+                ? $"Your account cannot open {page}: it is for other roles. If you need it, ask an administrator."
+                : $"Your account cannot do this on {page}: it is for other roles. Nothing was changed. If you need it, ask an administrator.",
+            null,
+            RefusedPages.Instead(user));
     }
 
     private async Task RejectAsync(CookieValidatePrincipalContext context, string userName, string reason)

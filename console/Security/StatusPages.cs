@@ -8,11 +8,22 @@ namespace ClassroomGuard.Console.Security;
 /// </summary>
 internal static class StatusPages
 {
-    public static async Task WriteAsync(HttpContext context, int status, string title, string message)
+    public static Task WriteAsync(HttpContext context, int status, string title, string message)
+        => WriteAsync(context, status, title, message, null, []);
+
+    /// <summary>A status page with a second paragraph (<paramref name="detail"/>) and links to go on to, before "Back to the console".</summary>
+    public static async Task WriteAsync(HttpContext context, int status, string title, string message, string? detail, IReadOnlyList<(string Href, string Label)> links)
     {
+        ArgumentNullException.ThrowIfNull(links);
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/html; charset=utf-8";
         var html = HtmlEncoder.Default;
+        var more = detail is null ? string.Empty : $"<p>{html.Encode(detail)}</p>";
+        if (links.Count > 0)
+        {
+            more += "<p>Instead, you can open " + string.Join(", ", links.Select(l => $"<a href=\"{html.Encode(l.Href)}\">{html.Encode(l.Label)}</a>")) + ".</p>";
+        }
+
         await context.Response.WriteAsync(
             $"""
             <!DOCTYPE html>
@@ -20,7 +31,7 @@ internal static class StatusPages
             <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>{html.Encode(title)} · ClassroomGuard</title><link rel="stylesheet" href="/app.css"></head>
             <body class="status-page"><main class="card narrow" role="main">
-            <h1>{html.Encode(title)}</h1><p class="lead">{html.Encode(message)}</p>
+            <h1>{html.Encode(title)}</h1><p class="lead">{html.Encode(message)}</p>{more}
             <p><a class="button" href="/">Back to the console</a></p>
             </main></body></html>
             """,

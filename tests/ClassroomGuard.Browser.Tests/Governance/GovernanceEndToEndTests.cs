@@ -72,9 +72,11 @@ public sealed class GovernanceEndToEndTests(GovernanceFixture fixture, ITestOutp
             var card = alex.Locator($"[data-change='{changeId}']");
             await card.WaitForAsync();
             Assert.Contains(reason, await card.InnerTextAsync(), StringComparison.Ordinal);
-            Assert.True(await card.GetByRole(AriaRole.Button, new() { Name = $"Approve change {changeId}" }).IsDisabledAsync());
+            Assert.True(await card.GetByRole(AriaRole.Button, new() { Name = $"Approve: Always block {Site} for the group Pupils: Key Stage 3", Exact = true }).IsDisabledAsync());
             Assert.True(await card.GetByText("You proposed this, so another technician or administrator must approve it.").IsVisibleAsync());
-            Assert.True(await card.GetByRole(AriaRole.Button, new() { Name = $"Withdraw change {changeId}" }).IsEnabledAsync());
+            Assert.True(await card.GetByRole(AriaRole.Button, new() { Name = $"Withdraw: Always block {Site} for the group Pupils: Key Stage 3", Exact = true }).IsEnabledAsync());
+            Assert.Contains("Affects: Pupils: Key Stage 3: ", await card.InnerTextAsync(), StringComparison.Ordinal);
+            Assert.DoesNotMatch(@"change \d", await card.InnerTextAsync()); // no bare change numbers
             // And behind the page the store refuses it too, writing nothing.
             var own = await appliance.Store.ChangeControl.ApproveAsync(fixture.Alex.Id, changeId, null, CancellationToken.None);
             Assert.False(own.Succeeded);
@@ -99,7 +101,7 @@ public sealed class GovernanceEndToEndTests(GovernanceFixture fixture, ITestOutp
             Assert.Contains("Proposed by Alex Turner", cardText, StringComparison.Ordinal);
             await Artefacts.ShootBothAsync(bea, "governance-approvals-as-b", show: card, fullPage: true);
 
-            var approve = card.GetByRole(AriaRole.Button, new() { Name = $"Approve change {changeId}" });
+            var approve = card.GetByRole(AriaRole.Button, new() { Name = $"Approve: Always block {Site} for the group Pupils: Key Stage 3", Exact = true });
             Assert.True(await approve.IsEnabledAsync());
             await approve.ClickAsync();
             var dialog = bea.GetByRole(AriaRole.Dialog);
@@ -150,6 +152,9 @@ public sealed class GovernanceEndToEndTests(GovernanceFixture fixture, ITestOutp
             await GoAsync(gwen, "/");
             Assert.Equal(0, await gwen.GetByRole(AriaRole.Link, new() { Name = "Approvals" }).CountAsync());
             Assert.Equal(0, await gwen.Locator("a[href='/admin/changes'], a[href='/policy/domains']").CountAsync());
+            await gwen.Locator("[data-chain-summary=intact]").WaitForAsync(); // the home page checks the log too
+            Assert.Equal(1, await gwen.GetByRole(AriaRole.Link, new() { Name = "Open the change-control log" }).CountAsync());
+            await Artefacts.ShootBothAsync(gwen, "governance-governor-home", fullPage: true);
 
             await GoAsync(gwen, "/change-log");
             var intact = gwen.Locator("[data-chain=intact]");
@@ -161,7 +166,9 @@ public sealed class GovernanceEndToEndTests(GovernanceFixture fixture, ITestOutp
             var row = gwen.GetByRole(AriaRole.Row).Filter(new() { HasText = reason });
             await row.WaitForAsync();
             var rowText = await row.InnerTextAsync();
-            Assert.Contains($"No. {changeId}", rowText, StringComparison.Ordinal);
+            Assert.Matches(string.Create(CultureInfo.InvariantCulture, $@"\b{changeId} and \d+\b"), rowText); // its two log entries: the proposal's and the decision's
+            Assert.DoesNotContain("No. ", rowText, StringComparison.Ordinal);
+            Assert.Contains("each change has one entry for its proposal and one for its decision", await intact.InnerTextAsync(), StringComparison.Ordinal);
             Assert.Contains($"Always block {Site} for the group Pupils: Key Stage 3", rowText, StringComparison.Ordinal);
             Assert.Contains("Alex Turner", rowText, StringComparison.Ordinal);
             Assert.Contains("Why: " + reason, rowText, StringComparison.Ordinal);
@@ -175,7 +182,10 @@ public sealed class GovernanceEndToEndTests(GovernanceFixture fixture, ITestOutp
             {
                 var refused = await gwen.GotoAsync(path);
                 Assert.Equal(403, refused!.Status);
-                Assert.Contains("Not for your role", await gwen.ContentAsync(), StringComparison.Ordinal);
+                var refusal = await gwen.ContentAsync();
+                Assert.Contains("Not for your role", refusal, StringComparison.Ordinal);
+                Assert.Contains("Your account cannot open ", refusal, StringComparison.Ordinal); // which page, in words
+                Assert.Contains("Instead, you can open <a href=\"/change-log\">", refusal, StringComparison.Ordinal);
             }
 
             await Artefacts.ShootBothAsync(gwen, "governance-governor-refused");
@@ -221,7 +231,7 @@ public sealed class GovernanceEndToEndTests(GovernanceFixture fixture, ITestOutp
             await broken.WaitForAsync();
             Assert.Equal(0, await gwen.Locator("[data-chain=intact]").CountAsync());
             var named = await broken.Locator("[data-broken]").InnerTextAsync();
-            Assert.Matches(EntryNamed(tampered.Sequence, tampered.ChangeId), named);
+            Assert.Matches(EntryNamed(tampered.Sequence), named);
             Assert.Contains("tampered with", await broken.InnerTextAsync(), StringComparison.Ordinal);
             await gwen.WaitForTimeoutAsync(400);
             await Artefacts.ShootBothAsync(gwen, "governance-change-log-broken", fullPage: true);
@@ -229,7 +239,7 @@ public sealed class GovernanceEndToEndTests(GovernanceFixture fixture, ITestOutp
             var refused = await fixture.VerifyLogAsync();
             Assert.True(refused.ExitCode == 65, $"exit {refused.ExitCode}: {refused.Stdout}{refused.Stderr}");
             Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"change log BROKEN: first bad entry={tampered.Sequence}"), refused.Stdout, StringComparison.Ordinal);
-            Assert.Matches(EntryNamed(tampered.Sequence, tampered.ChangeId), refused.Stdout);
+            Assert.Matches(EntryNamed(tampered.Sequence), refused.Stdout);
         }
         finally
         {
@@ -245,9 +255,9 @@ public sealed class GovernanceEndToEndTests(GovernanceFixture fixture, ITestOutp
         Assert.Contains("change_log is append-only", again.Message, StringComparison.Ordinal); // the guard is back
     }
 
-    /// <summary>"Entry 7 (proposal of change 4 on 7 Dec 2026 by Alex Turner) has been altered or removed."</summary>
-    private static Regex EntryNamed(long sequence, long changeId) => new(string.Create(CultureInfo.InvariantCulture,
-        $@"Entry {sequence} \(proposal of change {changeId} on \d{{1,2}} \w{{3}} \d{{4}} by Alex Turner\) has been altered or removed\."));
+    /// <summary>"Entry 7 (proposal on Mon 7 Dec 2026 at 02:40 by Alex Turner) has been altered or removed."</summary>
+    private static Regex EntryNamed(long sequence) => new(string.Create(CultureInfo.InvariantCulture,
+        $@"Entry {sequence} \(proposal on \w{{3}} \d{{1,2}} \w{{3}} \d{{4}} at \d{{2}}:\d{{2}} by Alex Turner\) has been altered or removed\."));
 
     private static bool Resolves(string answer) => answer.Contains("192.0.2.", StringComparison.Ordinal) && !answer.Contains("EDE", StringComparison.Ordinal);
 

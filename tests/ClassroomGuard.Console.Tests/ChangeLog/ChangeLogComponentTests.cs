@@ -24,6 +24,9 @@ public sealed class ChangeLogComponentTests
 
         page.WaitForAssertion(() => Assert.Contains("Social networking for the group Pupils: Key Stage 5 (sixth form):", page.Markup, StringComparison.Ordinal), Wait);
         Assert.Contains("Log intact: 2 entries, head hash", page.Markup, StringComparison.Ordinal);
+        page.WaitForAssertion(() => Assert.Contains("The 2 entries record 1 change: each change has one entry for its proposal and one for its decision", page.Find("[data-entries-explained]").TextContent, StringComparison.Ordinal), Wait);
+        Assert.Equal("1 and 2", page.Find("[data-entries]").TextContent.Trim()); // the entry numbers the check counts, no "No. 1"
+        Assert.DoesNotContain("No. ", page.Markup, StringComparison.Ordinal);
         Assert.Equal(head, page.Find("[data-head-hash]").TextContent);
         Assert.Empty(page.FindAll("[data-chain=broken]"));
         Assert.Contains("Block Social networking for the group Pupils: Key Stage 5 (sixth form)", page.Markup, StringComparison.Ordinal);
@@ -50,8 +53,14 @@ public sealed class ChangeLogComponentTests
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-chain=broken]")), Wait);
         Assert.Empty(page.FindAll("[data-chain=intact]"));
         Assert.Contains("tampered with", page.Markup, StringComparison.Ordinal);
-        Assert.Matches(@"^Entry 4 \(approval of change 3 on \d{1,2} \w{3} \d{4} by Kim Technician\) has been altered or removed\.$", page.Find("[data-broken]").TextContent.Trim());
+        Assert.Matches(@"^Entry 4 \(approval on \w{3} \d{1,2} \w{3} \d{4} at \d{2}:\d{2} by Kim Technician, of the change proposed in entry 3\) has been altered or removed\.$", page.Find("[data-broken]").TextContent.Trim());
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-untrusted]")), Wait); // change 3 (entries 3 and 4), not change 1
+        var row = Assert.Single(page.FindAll("tr.cg-untrusted-row"));
+        Assert.Contains("3 and 4", row.TextContent, StringComparison.Ordinal);
+        var mark = page.Find("[data-untrusted]");
+        Assert.Equal("0", mark.GetAttribute("tabindex")); // reachable from the keyboard
+        Assert.Contains("Not verified: this change has an entry at or after the altered one", mark.TextContent, StringComparison.Ordinal); // and spoken in full
+        Assert.Contains("marked", page.Find("[data-chain=broken]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -96,6 +105,10 @@ public sealed class ChangeLogComponentTests
             page.WaitForAssertion(() => Assert.Contains("poki.com for every group:", page.Markup, StringComparison.Ordinal), Wait);
             Assert.Contains("always blocked", page.Find("[data-diff]").TextContent, StringComparison.Ordinal);
             Assert.Contains("Proposed by you", page.Markup, StringComparison.Ordinal);
+            Assert.Matches(@"^Affects: Every group: \d+ devices? on record$", page.Find("[data-affects]").TextContent.Trim());
+            Assert.Contains("A change to the school's filtering applies only when a second person approves it", page.Markup, StringComparison.Ordinal);
+            Assert.DoesNotMatch(@"change \d", page.Find(".cg-change").TextContent); // no bare change numbers
+            Assert.Equal("Approve: Always block poki.com for every group", page.FindAll("button").Single(b => b.TextContent.Trim() == "Approve").GetAttribute("aria-label"));
             Assert.Contains("expires", page.Markup, StringComparison.Ordinal);
             Assert.True(page.FindAll("button").Single(b => b.TextContent.Trim() == "Approve").HasAttribute("disabled"));
             Assert.Contains(page.FindAll("button"), b => b.TextContent.Trim() == "Withdraw");
@@ -107,11 +120,29 @@ public sealed class ChangeLogComponentTests
         approver.WaitForAssertion(() => Assert.Contains("Proposed by Sam Technician", approver.Markup, StringComparison.Ordinal), Wait);
         await approver.InvokeAsync(() => approver.FindAll("button").Single(b => b.TextContent.Trim() == "Approve").Click());
         dialogs.WaitForAssertion(() => Assert.NotEmpty(dialogs.FindAll("form")), Wait);
-        Assert.Contains("poki.com for every group", dialogs.Markup, StringComparison.Ordinal);
+        Assert.Contains("poki.com for every group", dialogs.Find("[data-dialog-diff]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("Games site in lessons", dialogs.Find("[data-dialog-why]").TextContent.Trim()); // the reason on its own, not run into the diff
+        Assert.DoesNotContain("Games site", dialogs.Find("[data-dialog-diff]").TextContent, StringComparison.Ordinal);
         await dialogs.InvokeAsync(() => dialogs.Find("form").Submit());
 
         approver.WaitForAssertion(() => Assert.Contains("Nothing is waiting for approval", approver.Markup, StringComparison.Ordinal), Wait);
         Assert.Contains((await world.Store.Policy.GetSnapshotAsync(ChangeLogWorld.Token)).DomainRules, r => r.Domain == "poki.com");
+    }
+
+    [Fact]
+    public async Task Approvals_GroupChange_SaysHowManyDevicesItAffects()
+    {
+        using var world = await ChangeLogWorld.CreateAsync();
+        var snapshot = await world.Store.Policy.GetSnapshotAsync(ChangeLogWorld.Token);
+        await world.ProposedAsync(new UnblockCategoryChange("ks3", "games"), "Games club at lunch");
+        await using var ctx = world.Components(world.Kim);
+        ctx.Render<MudDialogProvider>();
+
+        var page = ctx.Render<Changes>();
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-affects]")), Wait);
+        var name = snapshot.Groups.Single(g => g.Key == "ks3").Name;
+        Assert.Matches($@"^Affects: {System.Text.RegularExpressions.Regex.Escape(name)}: \d+ devices? in it now$", page.Find("[data-affects]").TextContent.Trim());
     }
 
     [Fact]

@@ -102,7 +102,7 @@ public sealed class ChangeLogServiceTests
         Assert.Equal(4, intact.Entries);
         Assert.Matches("^[0-9a-f]{64}$", intact.HeadHash);
         Assert.False(broken.Intact);
-        Assert.Matches(@"^Entry 3 \(proposal of change 3 on \d{1,2} \w{3} \d{4} by Sam Technician\) has been altered or removed\.$", broken.Broken);
+        Assert.Matches(@"^Entry 3 \(proposal on \w{3} \d{1,2} \w{3} \d{4} at \d{2}:\d{2} by Sam Technician\) has been altered or removed\.$", broken.Broken);
         Assert.Contains("edited", broken.Detail, StringComparison.Ordinal);
     }
 

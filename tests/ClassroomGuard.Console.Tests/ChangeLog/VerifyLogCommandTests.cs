@@ -39,7 +39,7 @@ public sealed class VerifyLogCommandTests : IDisposable
         Assert.Equal($"change log intact: entries=4 head={head}", intact.Stdout.Trim());
         Assert.Equal(65, broken.ExitCode);
         Assert.Contains("first bad entry=2", broken.Stdout, StringComparison.Ordinal);
-        Assert.Matches(@"Entry 2 \(approval of change 1 on \d{1,2} \w{3} \d{4} by Kim Technician\) has been altered or removed\.", broken.Stdout);
+        Assert.Matches(@"Entry 2 \(approval on \w{3} \d{1,2} \w{3} \d{4} at \d{2}:\d{2} by Kim Technician, of the change proposed in entry 1\) has been altered or removed\.", broken.Stdout);
     }
 
     [Fact]

@@ -17,6 +17,9 @@ public sealed class HomePageHttpTests(ConsoleFixture fixture) : IClassFixture<Co
         var html = await session.PageAsync("/");
 
         Assert.Contains("Governors&#x27; reading", html, StringComparison.Ordinal);
+        Assert.Matches("<a[^>]+href=\"/change-log\"[^>]*>[\\s\\S]*?Open the change-control log", html);
+        Assert.Contains("Log intact, ", html, StringComparison.Ordinal); // the check runs in the server's first render too
+        Assert.Contains("does not produce this report yet", html, StringComparison.Ordinal);
         Assert.All(TechnicianOnly, text => Assert.DoesNotContain(text, html, StringComparison.Ordinal));
         Assert.DoesNotContain("Open alerts", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Your rooms", html, StringComparison.Ordinal);

@@ -90,16 +90,23 @@ public sealed class HomePageTests(ConsoleFixture fixture) : IClassFixture<Consol
     }
 
     [Fact]
-    public void Governor_SeesWhatWillBeDelivered_AndNothingElse()
+    public async Task Governor_SeesTheLogLinkWithItsCheck_TheReportNotYetProduced_AndNothingElse()
     {
+        var chain = await ConsoleSession.Store(fixture.Factory).ChangeControl.VerifyChainAsync(null, CancellationToken.None);
         using var context = Context(3, Role.Governor);
 
         var page = context.Render<Home>();
 
-        page.WaitForAssertion(() => Assert.NotNull(page.Find("#governor-title")), TimeSpan.FromSeconds(10));
-        Assert.Contains("change-control log", page.Find(".governor-card").TextContent, StringComparison.Ordinal);
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-chain-summary=intact]")), TimeSpan.FromSeconds(10));
+        var entries = chain.EntryCount.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"Log intact, {entries} {(chain.EntryCount == 1 ? "entry" : "entries")}", page.Find("[data-chain-summary]").TextContent, StringComparison.Ordinal);
+        var link = Assert.Single(page.FindAll(".home a[href]")); // the one thing to follow: the log itself, no dead links
+        Assert.Equal("/change-log", link.GetAttribute("href"));
+        Assert.Contains("Open the change-control log", link.TextContent, StringComparison.Ordinal);
+        var report = page.Find("[data-governor-report]").TextContent;
+        Assert.Contains("does not produce this report yet", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("will be delivered", page.Find(".governor-card").TextContent, StringComparison.Ordinal); // no promise of a date
         Assert.Empty(page.FindAll("#health-title, #rooms-title, #alerts-title"));
-        Assert.Empty(page.FindAll("main a[href], .home a[href]")); // nothing to follow yet: no dead links
     }
 
     /// <summary>Reads the shared overview again now (pages share one read for up to 25 s by design).</summary>
@@ -127,6 +134,8 @@ public sealed class HomePageTests(ConsoleFixture fixture) : IClassFixture<Consol
         context.Services.AddSingleton(console.GetRequiredService<SchoolClock>());
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Unblocking.UnblockFeed>()); // the safeguarding lead's count
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Unblocking.UnblockTimes>());
+        context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.ChangeLog.ChangeLogService>()); // the governor's log check
+        context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true)); // the unblock count asks whether it is interactive
         return context;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using ClassroomGuard.Console.Tests.Support;
 using ClassroomGuard.Storage.State;
+using Microsoft.AspNetCore.Http;
 
 namespace ClassroomGuard.Console.Tests.Security;
 
@@ -84,6 +85,35 @@ public sealed class AuthorizationTests(ConsoleFixture fixture) : IClassFixture<C
         using var response = await session.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(Role.Governor, "/admin/changes", "Your account cannot open the page “Approvals”", "/change-log")]
+    [InlineData(Role.Governor, "/admin/users/1", "Your account cannot open the page “Users”", "/change-log")]
+    [InlineData(Role.Teacher, "/change-log", "Your account cannot open the page “Change-control log”", "/rooms")]
+    public async Task Refused_NamesThePage_AndWhereToGoInstead(Role role, string path, string names, string instead)
+    {
+        var user = "authz.refused." + role.ToString().ToLowerInvariant();
+        await EnsureUserAsync(user, role);
+        using var session = await ConsoleSession.SignInAsync(Factory, user);
+
+        using var response = await session.GetAsync(path);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("Not for your role", html, StringComparison.Ordinal);
+        Assert.Contains(names, WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        Assert.Contains($"Instead, you can open <a href=\"{instead}\">", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/\">Back to the console</a>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RefusedPageTitle_UnknownOrHostilePath_InWordsAndEncodedLater()
+    {
+        Assert.Equal("the page “Approvals”", ClassroomGuard.Console.Security.RefusedPages.Title(new PathString("/admin/changes")));
+        Assert.Equal("the page “Groups”", ClassroomGuard.Console.Security.RefusedPages.Title(new PathString("/policy/groups/ks3")));
+        Assert.Equal("the page at /admin/changesX", ClassroomGuard.Console.Security.RefusedPages.Title(new PathString("/admin/changesX")));
+        Assert.Equal(93, ClassroomGuard.Console.Security.RefusedPages.Title(new PathString("/" + new string('a', 200))).Length); // shortened
     }
 
     [Fact]
