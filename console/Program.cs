@@ -17,6 +17,13 @@ catch (OptionsValidationException ex)
     await System.Console.Error.WriteLineAsync("ClassroomGuard.Console: invalid setting: " + string.Join(" ", ex.Failures));
     return ExitCodes.BadConfiguration;
 }
+catch (InvalidOperationException ex) when (ex.InnerException is FormatException or ArgumentException or OverflowException)
+{
+    // The configuration binder's "Failed to convert configuration value 'x' at 'Section:Key' to type …": it names the
+    // setting; a value of the wrong type is a bad setting like any other, not a crash.
+    await System.Console.Error.WriteLineAsync($"ClassroomGuard.Console: invalid setting: {ex.Message} {ex.InnerException.Message}");
+    return ExitCodes.BadConfiguration;
+}
 catch (ConfigurationFolderException ex)
 {
     await System.Console.Error.WriteLineAsync("ClassroomGuard.Console: " + ex.Message);

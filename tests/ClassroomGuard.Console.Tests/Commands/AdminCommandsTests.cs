@@ -87,6 +87,8 @@ public sealed partial class AdminCommandsTests : IDisposable
     [InlineData("--Console:DataProtectionKeysPath=/nonexistent/classroomguard/keys", "Console:DataProtectionKeysPath")]
     [InlineData("--Console:SignInAttemptsPerMinute=0", "Console:SignInAttemptsPerMinute")]
     [InlineData("--Console:SessionAbsoluteLimit=00:10:00", "Console:SessionAbsoluteLimit")]
+    [InlineData("--Classroom:SchoolDayEnd=banana", "Classroom:SchoolDayEnd")] // not a time at all: the binder's failure
+    [InlineData("--Console:ChangeExpiry=soon", "Console:ChangeExpiry")]
     public async Task Service_BadSetting_Exits78NamingTheSetting(string setting, string named)
     {
         var result = await ConsoleProcess.RunAsync($"--State:Path={StatePath}", "--Console:Listen=http://127.0.0.1:0",
