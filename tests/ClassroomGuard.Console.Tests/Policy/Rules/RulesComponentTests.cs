@@ -76,6 +76,7 @@ public sealed class RulesComponentTests : IDisposable
         Assert.Empty(await school.Store.ChangeControl.GetPendingAsync(AdminTestContext.Token));
         var group = page.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "For");
         await page.InvokeAsync(() => group.Instance.SelectOption(DomainRuleForm.EveryGroup));
+        page.WaitForAssertion(() => Assert.Equal("Every group (the whole school)", page.Find("[data-field=group][role=combobox]").TextContent), Wait);
         await page.InvokeAsync(() => page.Find("form").Submit());
 
         page.WaitForAssertion(() => Assert.Contains("Always block www.games.example for every group", page.Find("[data-pending]").TextContent, StringComparison.Ordinal), Wait);
