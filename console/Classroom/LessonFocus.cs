@@ -85,8 +85,7 @@ internal sealed class LessonFocus(StateStore store, RoomAccess access, SchoolClo
             .ToList();
         var lists = (await store.FocusLists.ListAsync(cancellationToken)).Select(l => new FocusChoice(l.Id, l.Name, FocusSites.Describe(l.Domains))).ToList();
         var choices = devices.Values.Select(d => new FocusDevice(d.Id, NameOf(d))).OrderBy(d => d.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
-        var lesson = (int)Math.Round(classroom.Value.LessonLength.TotalMinutes);
-        return new LessonFocusView(room.Name, lists, choices, active, clock.MinutesToEndOfDay(), lesson);
+        return new LessonFocusView(room.Name, lists, choices, active, clock.MinutesToEndOfDay(), classroom.Value.LessonMinutes);
     }
 
     /// <summary>
