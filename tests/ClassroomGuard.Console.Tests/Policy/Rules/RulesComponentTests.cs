@@ -118,6 +118,26 @@ public sealed class RulesComponentTests : IDisposable
         Assert.Equal((ChangeEvent.Rejected, id, tech.Id), (last.Event, last.ChangeId, last.ActorId));
     }
 
+    [Fact]
+    public async Task Membership_ProposerWithdrawsOwnWaitingChange_AfterConfirming()
+    {
+        var tech = await school.UserAsync("sam.tech", "Sam Technician", Role.Technician);
+        var proposed = await school.Store.ChangeControl.ProposeAsync(tech.Id, new SetClientMappingChange(ClientMappingKind.Subnet, "10.1.20.0/24", "ks3"), "Year 9 laptops", AdminTestContext.Token);
+        await using var ctx = Context(tech);
+        var dialogs = ctx.Render<MudDialogProvider>();
+        var page = ctx.Render<Membership>();
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-pending] button[data-withdraw]")), Wait);
+        await page.InvokeAsync(() => page.Find("[data-pending] button[data-withdraw]").Click());
+        dialogs.WaitForAssertion(() => Assert.NotNull(dialogs.Find("button[data-confirm]")), Wait);
+        await dialogs.InvokeAsync(() => dialogs.Find("button[data-confirm]").Click());
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-pending]")), Wait);
+        Assert.Empty(await school.Store.ChangeControl.GetPendingAsync(AdminTestContext.Token));
+        var last = (await school.Store.ChangeControl.GetEntriesAsync(0, 100, AdminTestContext.Token))[^1];
+        Assert.Equal((ChangeEvent.Rejected, proposed.Entry!.ChangeId, tech.Id), (last.Event, last.ChangeId, last.ActorId));
+    }
+
     [Theory]
     [InlineData(0, "No entries yet: every name is decided by the category lists and each group's rules. Add one with Add an entry above.")]
     [InlineData(1, "No entries yet: 1 change is waiting for approval above; it appears here once approved.")]
