@@ -1,6 +1,8 @@
 using ClassroomGuard.Console.Agents;
 using ClassroomGuard.Console.Security;
+using ClassroomGuard.Console.Unblocking;
 using ClassroomGuard.Storage.State;
+using Microsoft.Extensions.Options;
 
 namespace ClassroomGuard.Console.Classroom;
 
@@ -24,7 +26,7 @@ public enum ClassroomCommand
 /// <param name="Command">What to do.</param>
 /// <param name="RoomId">The room (the page always gives its own); with a device, the device must be in it.</param>
 /// <param name="DeviceId">One device, or null for the whole room.</param>
-/// <param name="Minutes">Length of a blank or pause (1–<see cref="ClassroomActions.MaxMinutes"/>); null means <see cref="ClassroomActions.DefaultMinutes"/>.</param>
+/// <param name="Minutes">Length of a blank or pause (1–<see cref="ClassroomActions.MaxMinutes"/>); null means a lesson (<see cref="ClassroomOptions.LessonLength"/>).</param>
 internal sealed record ClassroomRequest(ClassroomCommand Command, long? RoomId, long? DeviceId, int? Minutes = null);
 
 /// <summary>What came of an action, in words for the teacher.</summary>
@@ -40,11 +42,8 @@ internal sealed record ClassroomOutcome(bool Ok, string Message, long? RoomId = 
 /// teacher action in the state (who, when, scope, expiry; released early by whom and when), which the agent hub
 /// (blank) and the DNS filter (pause) act on.
 /// </summary>
-internal sealed class ClassroomActions(StateStore store, RoomAccess access, RoomFeeds feeds, AgentPushTrigger agents, SchoolClock clock, ILogger<ClassroomActions> logger)
+internal sealed class ClassroomActions(StateStore store, RoomAccess access, RoomFeeds feeds, AgentPushTrigger agents, SchoolClock clock, IOptions<ClassroomOptions> classroom, ILogger<ClassroomActions> logger)
 {
-    /// <summary>Default length of a blank or pause: a lesson.</summary>
-    public const int DefaultMinutes = 60;
-
     /// <summary>Longest blank or pause (the state's limit, TeacherActionRepository.MaxDuration).</summary>
     public const int MaxMinutes = 720;
 
@@ -117,7 +116,7 @@ internal sealed class ClassroomActions(StateStore store, RoomAccess access, Room
         string message;
         if (request.Command is ClassroomCommand.Blank or ClassroomCommand.Pause)
         {
-            var until = clock.Now.AddMinutes(request.Minutes ?? DefaultMinutes);
+            var until = clock.Now.AddMinutes(request.Minutes ?? classroom.Value.LessonMinutes);
             await store.TeacherActions.StartAsync(
                 new NewTeacherAction(kind, user.Id, $"{request.Command} from the classroom view", scope, device?.Id, device is null ? room!.Id : null, until), cancellationToken);
             message = $"{target}: {(kind == TeacherActionKind.Blank ? "screen blanked" : "internet paused")} until {clock.Time(until)}.";

@@ -1,6 +1,8 @@
 using ClassroomGuard.Console.Hosting;
 using ClassroomGuard.Console.Security;
+using ClassroomGuard.Console.Unblocking;
 using ClassroomGuard.Storage.State;
+using Microsoft.Extensions.Options;
 
 namespace ClassroomGuard.Console.Classroom;
 
@@ -21,7 +23,7 @@ internal sealed record DurationChoice(int Minutes, string Label);
 /// What the room pages read: the rooms a user may open (with counts), and a room's live snapshots. Every read and
 /// every feed subscription asks <see cref="RoomAccess"/> first, on the server, for the room it touches.
 /// </summary>
-internal sealed class ClassroomView(StateStore store, RoomAccess access, RoomFeeds feeds, RoomCounts counts, SchoolClock clock)
+internal sealed class ClassroomView(StateStore store, RoomAccess access, RoomFeeds feeds, RoomCounts counts, SchoolClock clock, IOptions<ClassroomOptions> classroom)
 {
     /// <summary>The rooms <paramref name="user"/> may open, by site then name, with their device counts now.</summary>
     public async Task<IReadOnlyList<RoomCard>> RoomsAsync(ConsoleUser? user, CancellationToken cancellationToken)
@@ -68,8 +70,17 @@ internal sealed class ClassroomView(StateStore store, RoomAccess access, RoomFee
     /// <summary>Reads the room at once for its viewers (after something changed it, e.g. a lesson focus).</summary>
     public void Refresh(long roomId) => feeds.Poke(roomId);
 
-    /// <summary>The lengths on offer for a blank or pause: 15, 30, 60 (a lesson, the default), 90 minutes, or the rest of the school day.</summary>
+    /// <summary>A lesson in minutes (<c>Classroom:LessonLength</c>): the default length of a blank or pause.</summary>
+    public int LessonMinutes => classroom.Value.LessonMinutes;
+
+    /// <summary>
+    /// The lengths on offer for a blank or pause: 15, 30 minutes, a lesson (<c>Classroom:LessonLength</c>, the default),
+    /// 90 minutes, or the rest of the school day; each length once (the lesson wins), shortest first.
+    /// </summary>
     public IReadOnlyList<DurationChoice> Durations()
-        => [new(15, "15 minutes"), new(30, "30 minutes"), new(ClassroomActions.DefaultMinutes, "60 minutes (lesson)"), new(90, "90 minutes"),
-            new(clock.MinutesToEndOfDay(), "Rest of the day")];
+        => new DurationChoice[] { new(15, "15 minutes"), new(30, "30 minutes"), new(90, "90 minutes"), new(clock.MinutesToEndOfDay(), "Rest of the day"),
+                new(LessonMinutes, LessonFocus.LessonLabel(LessonMinutes)) }
+            .GroupBy(d => d.Minutes).Select(g => g.Last())
+            .OrderBy(d => d.Minutes)
+            .ToList();
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using ClassroomGuard.Console.Security;
+using ClassroomGuard.Console.Unblocking;
 using ClassroomGuard.Storage.State;
+using Microsoft.Extensions.Options;
 
 namespace ClassroomGuard.Console.Classroom;
 
@@ -29,7 +31,17 @@ public sealed record ActiveFocus(long ActionId, string Target, IReadOnlyList<str
 /// <param name="Devices">The room's devices, by name.</param>
 /// <param name="Active">Focuses in force now.</param>
 /// <param name="MinutesToEndOfDay">Length of "rest of the day".</param>
-public sealed record LessonFocusView(string RoomName, IReadOnlyList<FocusChoice> Lists, IReadOnlyList<FocusDevice> Devices, IReadOnlyList<ActiveFocus> Active, int MinutesToEndOfDay);
+/// <param name="LessonMinutes">Length of "a lesson": <c>Classroom:LessonLength</c>, as the unblock dialog's "for this lesson".</param>
+public sealed record LessonFocusView(string RoomName, IReadOnlyList<FocusChoice> Lists, IReadOnlyList<FocusDevice> Devices, IReadOnlyList<ActiveFocus> Active, int MinutesToEndOfDay, int LessonMinutes)
+{
+    /// <summary>The lengths on offer: 15 and 30 minutes, a lesson (the default) and the rest of the day, each once, shortest first.</summary>
+    public IReadOnlyList<(int Minutes, string Label)> Lengths
+        => new[] { (15, "15 minutes"), (30, "30 minutes"), (MinutesToEndOfDay, "Rest of the day"), (LessonMinutes, LessonFocus.LessonLabel(LessonMinutes)) }
+            .Where(l => l.Item1 >= 1)
+            .GroupBy(l => l.Item1).Select(g => g.Last()) // a length offered twice shows once, the lesson winning
+            .OrderBy(l => l.Item1)
+            .ToList();
+}
 
 /// <summary>What a focus request did, in words for the teacher.</summary>
 /// <param name="Ok">Whether it was done.</param>
@@ -43,8 +55,11 @@ public sealed record FocusResult(bool Ok, string Message);
 /// early. Every call checks <see cref="RoomAccess"/> for the room (and that the device is in it).
 /// A new focus on the same room or device replaces the one in force (the filter would otherwise allow both lists).
 /// </summary>
-internal sealed class LessonFocus(StateStore store, RoomAccess access, SchoolClock clock, ILogger<LessonFocus> logger)
+internal sealed class LessonFocus(StateStore store, RoomAccess access, SchoolClock clock, IOptions<ClassroomOptions> classroom, ILogger<LessonFocus> logger)
 {
+    /// <summary>"50 minutes (lesson)": the lesson choice, as long as <c>Classroom:LessonLength</c>.</summary>
+    public static string LessonLabel(int minutes) => string.Create(CultureInfo.InvariantCulture, $"{minutes} minutes (lesson)");
+
     /// <summary>Longest focus: the state's limit on a teacher action (12 hours).</summary>
     public static readonly int MaxMinutes = (int)TeacherActionRepository.MaxDuration.TotalMinutes;
 
@@ -70,7 +85,7 @@ internal sealed class LessonFocus(StateStore store, RoomAccess access, SchoolClo
             .ToList();
         var lists = (await store.FocusLists.ListAsync(cancellationToken)).Select(l => new FocusChoice(l.Id, l.Name, FocusSites.Describe(l.Domains))).ToList();
         var choices = devices.Values.Select(d => new FocusDevice(d.Id, NameOf(d))).OrderBy(d => d.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
-        return new LessonFocusView(room.Name, lists, choices, active, clock.MinutesToEndOfDay());
+        return new LessonFocusView(room.Name, lists, choices, active, clock.MinutesToEndOfDay(), classroom.Value.LessonMinutes);
     }
 
     /// <summary>

@@ -13,6 +13,12 @@ public sealed class ClassroomOptions : IValidatableObject
     public TimeSpan LessonLength { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// <see cref="LessonLength"/> in whole minutes: the one lesson length of the console (an unblock "for this lesson", lesson
+    /// focus's and a blank's or pause's "lesson" choice and default).
+    /// </summary>
+    public int LessonMinutes => (int)Math.Round(LessonLength.TotalMinutes);
+
+    /// <summary>
     /// The end of the school day, school time: no teacher's unblock lasts beyond it. Default 16:00 (between 08:00 and 23:59).
     /// </summary>
     public TimeOnly SchoolDayEnd { get; set; } = new(16, 0);

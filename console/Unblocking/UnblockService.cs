@@ -277,6 +277,47 @@ internal sealed class UnblockService(StateStore store, RoomAccess access, Unbloc
             : $"Refused: the teacher sees your reason on the room page.");
     }
 
+    /// <summary>What the change-control log records as the reason when a teacher withdraws their own request.</summary>
+    public const string WithdrawnComment = "Withdrawn by the teacher who asked: no longer needed.";
+
+    /// <summary>
+    /// Withdraws <paramref name="user"/>'s own waiting request: only the teacher who asked may (anyone else is refused here,
+    /// whatever their role); the store records it as a rejection by the proposer, which the change log shows as withdrawn.
+    /// </summary>
+    public async Task<UnblockDecision> WithdrawAsync(ConsoleUser? user, long requestId, CancellationToken cancellationToken)
+    {
+        if (user is null)
+        {
+            return new UnblockDecision(false, "Your session has ended. Sign in again.");
+        }
+
+        var request = await store.UnblockRequests.GetAsync(requestId, cancellationToken);
+        if (request is null || request.RequestedBy != user.Id)
+        {
+            Log.UnblockWithdrawRefused(logger, user.UserName, requestId, request is null ? "no such request" : "not the requester");
+            return new UnblockDecision(false, "Only the teacher who asked can withdraw a request.");
+        }
+
+        if (request.Status != UnblockRequestStatus.Pending)
+        {
+            Log.UnblockWithdrawRefused(logger, user.UserName, requestId, "already decided");
+            return new UnblockDecision(false, "It has been decided already: the list shows the answer.");
+        }
+
+        var result = await store.UnblockRequests.RefuseAsync(requestId, user.Id, WithdrawnComment, cancellationToken);
+        feed.Poke();
+        if (!result.Succeeded)
+        {
+            Log.UnblockWithdrawRefused(logger, user.UserName, requestId, result.Refusal?.ToString() ?? "refused");
+            return new UnblockDecision(false, result.Refusal is ChangeRefusal.NotPending or ChangeRefusal.NotFound
+                ? "It has been decided already: the list shows the answer."
+                : Refusal(result.Refusal));
+        }
+
+        Log.UnblockWithdrawn(logger, user.UserName, requestId);
+        return new UnblockDecision(true, $"Withdrawn: nobody needs to decide {request.Domain} now.");
+    }
+
     /// <summary>The store's refusal in words.</summary>
     public static string Refusal(ChangeRefusal? refusal) => refusal switch
     {
@@ -315,7 +356,7 @@ internal sealed class UnblockService(StateStore store, RoomAccess access, Unbloc
             UnblockState.Open => $"Approved by {decider}: open until {times.Time(item.Request.LessonEnd)}" + (comment is null ? "" : $" ({comment})"),
             UnblockState.Closed => $"Approved by {decider}; closed at {times.Time(item.Request.LessonEnd)}",
             UnblockState.Refused => $"Refused by {decider}: {comment ?? "no reason given"}",
-            UnblockState.Withdrawn => "Withdrawn",
+            UnblockState.Withdrawn => "Withdrawn by you",
             UnblockState.Lapsed => $"Not decided before {times.Time(item.Request.LessonEnd)}: ask again if the class still needs it",
             _ => "Waiting for the safeguarding lead or a technician",
         };

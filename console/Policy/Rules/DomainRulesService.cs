@@ -30,12 +30,26 @@ internal sealed class DomainRulesService(StateStore store, RulesAccess access, I
         AllowOutOfOrderMetadataProperties = true,
     };
 
+    /// <summary>The changes the allow/deny page lists and may withdraw.</summary>
+    internal static bool IsDomainRule(PolicyChange change) => change is SetDomainRuleChange;
+
+    /// <summary>
+    /// The entries list's empty state with no search or filter: what to do next, and that waiting changes appear once
+    /// approved (so nobody thinks a proposal was lost).
+    /// </summary>
+    public static string NoEntries(int waiting) => waiting switch
+    {
+        <= 0 => "No entries yet: every name is decided by the category lists and each group's rules. Add one with Add an entry above.",
+        1 => "No entries yet: 1 change is waiting for approval above; it appears here once approved. Until then every name is decided by the category lists and each group's rules.",
+        _ => $"No entries yet: {waiting} changes are waiting for approval above; they appear here once approved. Until then every name is decided by the category lists and each group's rules.",
+    };
+
     /// <summary>The page head: groups and allow/deny changes waiting for approval.</summary>
     public async Task<DomainsView> ViewAsync(ConsoleUser actor, CancellationToken cancellationToken)
     {
         RulesAccess.RequireReader(actor);
         var snapshot = await store.Policy.GetSnapshotAsync(cancellationToken);
-        var (_, pending) = await access.PendingAsync(actor, c => c is SetDomainRuleChange, snapshot, cancellationToken);
+        var (_, pending) = await access.PendingAsync(actor, IsDomainRule, snapshot, cancellationToken);
         return new DomainsView(snapshot.ActiveGroups.Select(g => new GroupChoice(g.Key, g.Name)).ToList(), pending);
     }
 
@@ -81,7 +95,10 @@ internal sealed class DomainRulesService(StateStore store, RulesAccess access, I
         return new PageOf<DomainRuleRow>(sorted.Skip(page.Offset).Take(Math.Max(1, page.Limit)).ToList(), sorted.Count);
     }
 
-    /// <summary>Proposes always allowing or always blocking a domain for every group or one group.</summary>
+    /// <summary>
+    /// Proposes always allowing or always blocking a domain for every group (<paramref name="groupKey"/> is
+    /// <see cref="DomainRuleForm.EveryGroup"/>) or one group; no group chosen is refused.
+    /// </summary>
     public async Task<AdminResult> ProposeAsync(ConsoleUser actor, string? domain, RuleAction? action, string? groupKey, string? reason, CancellationToken cancellationToken)
     {
         if (await access.DenyAsync(actor, cancellationToken) is { } denied)
@@ -100,10 +117,11 @@ internal sealed class DomainRulesService(StateStore store, RulesAccess access, I
             return AdminResult.Refused("Choose whether the name is always allowed or always blocked.", nameof(DomainRuleForm.Action));
         }
 
-        var key = string.IsNullOrEmpty(groupKey) ? null : groupKey;
-        if (key is not null && (await store.Policy.GetSnapshotAsync(cancellationToken)).ActiveGroups.All(g => g.Key != key))
+        // Never a default: blocking a site for the whole school by mistake is too easy. "Every group" is chosen explicitly.
+        var key = groupKey == DomainRuleForm.EveryGroup ? null : groupKey;
+        if (string.IsNullOrEmpty(groupKey) || (key is not null && (await store.Policy.GetSnapshotAsync(cancellationToken)).ActiveGroups.All(g => g.Key != key)))
         {
-            return AdminResult.Refused("Choose every group or one group.", RulesFields.GroupKey);
+            return AdminResult.Refused(DomainRuleForm.ChooseGroup, RulesFields.GroupKey);
         }
 
         if (RulesAccess.ReasonProblem(reason) is { } badReason)

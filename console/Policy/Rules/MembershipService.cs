@@ -299,7 +299,8 @@ internal sealed class MembershipService(StateStore store, RulesAccess access)
 
     private static string GroupName(GroupPolicy group) => group.IsRetired ? $"{group.Name} (retired: the next rule applies)" : group.Name;
 
-    private static bool IsMembership(PolicyChange change) => change is SetClientMappingChange or SetDeviceGroupChange or SetDefaultGroupChange;
+    /// <summary>The changes the membership page lists and may withdraw.</summary>
+    internal static bool IsMembership(PolicyChange change) => change is SetClientMappingChange or SetDeviceGroupChange or SetDefaultGroupChange;
 
     private static string Normalised(ClientMappingKind kind, string value) => Check(kind, value).Value ?? value;
 

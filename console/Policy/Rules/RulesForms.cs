@@ -66,8 +66,15 @@ public sealed class DomainRuleForm
     [Required(ErrorMessage = "Choose whether the name is always allowed or always blocked.")]
     public RuleAction? Action { get; set; }
 
-    /// <summary>The group key, or empty for every group.</summary>
-    public string GroupKey { get; set; } = string.Empty;
+    /// <summary>The choice that means every group (never a group's key).</summary>
+    public const string EveryGroup = "*";
+
+    /// <summary>The refusal when neither every group nor one group was chosen.</summary>
+    public const string ChooseGroup = "Choose every group or one group.";
+
+    /// <summary>The group key, or <see cref="EveryGroup"/>; null until the technician chooses (there is no default).</summary>
+    [Required(ErrorMessage = ChooseGroup)]
+    public string? GroupKey { get; set; }
 
     [ReasonRule]
     public string? Reason { get; set; }

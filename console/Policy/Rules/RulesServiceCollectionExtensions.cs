@@ -8,6 +8,7 @@ internal static class RulesServiceCollectionExtensions
         services.AddScoped<RulesAccess>();
         services.AddScoped<MembershipService>();
         services.AddScoped<DomainRulesService>();
+        services.AddScoped<RulesWithdrawal>();
         return services;
     }
 }

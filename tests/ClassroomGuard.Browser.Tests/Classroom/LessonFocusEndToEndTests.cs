@@ -29,7 +29,7 @@ public sealed class LessonFocusEndToEndTests(ClassroomFixture fixture, ITestOutp
         var elsewhere = await appliance.AssignAddressAsync("02:00:00:00:41:02", OtherRoomAddress);
         await appliance.Store.Devices.SetRoomAsync(device, classroom.Room.Id, CancellationToken.None);
         await appliance.Store.Devices.SetRoomAsync(elsewhere, other.Room.Id, CancellationToken.None);
-        var focus = new LessonFocus(appliance.Store, new RoomAccess(appliance.Store), new SchoolClock(Options.Create(new StateOptions()), TimeProvider.System), NullLogger<LessonFocus>.Instance);
+        var focus = new LessonFocus(appliance.Store, new RoomAccess(appliance.Store), new SchoolClock(Options.Create(new StateOptions()), TimeProvider.System), Options.Create(new ClassroomGuard.Console.Unblocking.ClassroomOptions()), NullLogger<LessonFocus>.Instance);
         var teacher = ConsoleUser.From(ConsoleUser.CreatePrincipal(classroom.Teacher, DateTimeOffset.UtcNow));
         try
         {

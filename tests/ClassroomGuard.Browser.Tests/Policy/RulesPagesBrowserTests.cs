@@ -76,6 +76,7 @@ public sealed class RulesPagesBrowserTests(ClassroomFixture fixture)
             await page.FillAsync("input[data-field=domain]", "national geographic");
             await page.ClickAsync("[data-propose]");
             await page.GetByText("A domain name has no spaces").WaitForAsync();
+            await page.GetByText("Choose every group or one group.").WaitForAsync(); // "For" has no default: never the whole school by mistake
             await Artefacts.ShootBothAsync(page, "policy-domains-refused");
             await page.FillAsync("input[data-field=domain]", $"https://{Domain}/animals?page=2");
             await page.GetByText($"Will be proposed as {Domain}.").WaitForAsync();
@@ -85,6 +86,10 @@ public sealed class RulesPagesBrowserTests(ClassroomFixture fixture)
             await page.FillAsync("input[data-field=reason]", "Distracting in Year 9 lessons");
             await page.ClickAsync("[data-propose]");
             await page.Locator("[data-pending]").GetByText($"Always block {Domain} for the group Pupils: Key Stage 3").WaitForAsync();
+            await page.Locator("[data-done]").GetByText("Proposed: waiting for a second technician or administrator").WaitForAsync();
+            Assert.Contains("1 change is waiting for approval above", await page.Locator("[data-empty]").InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal(1, await page.Locator("[data-pending] button[data-withdraw]").CountAsync()); // the proposer's own change
+            await Artefacts.ShootBothAsync(page, "policy-domains-waiting");
 
             // Technician A cannot approve their own change; technician B approves both.
             var pending = (await store.ChangeControl.GetPendingAsync(ct)).Where(p => p.ProposerId == a.Id).ToList();

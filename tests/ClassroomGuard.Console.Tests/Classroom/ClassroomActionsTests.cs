@@ -89,6 +89,27 @@ public sealed class ClassroomActionsTests(ConsoleFixture fixture) : IClassFixtur
         Assert.Equal(15, (int)Math.Round((action.ExpiresAt - action.CreatedAt).TotalMinutes));
     }
 
+    [Fact]
+    public async Task Lesson_FollowsClassroomLessonLength_ForTheOfferedLengthsAndTheDefault()
+    {
+        var fifty = Microsoft.Extensions.Options.Options.Create(new ClassroomGuard.Console.Unblocking.ClassroomOptions { LessonLength = TimeSpan.FromMinutes(50) });
+        var (room, _) = await RoomAsync("Svc-Lesson", 1);
+        var teacher = await UserAsync("svc-lesson-teacher", Role.Teacher);
+        await ConsoleSession.AssignRoomsAsync(Factory, teacher.Id, room);
+        using var scope = Factory.Services.CreateScope();
+
+        // The services as the console builds them, with Classroom:LessonLength = 00:50:00.
+        var view = ActivatorUtilities.CreateInstance<ClassroomView>(scope.ServiceProvider, fifty);
+        var outcome = await ActivatorUtilities.CreateInstance<ClassroomActions>(scope.ServiceProvider, fifty).RunAsync(teacher, new ClassroomRequest(ClassroomCommand.Pause, room.Id, null), CancellationToken.None);
+
+        Assert.Equal(50, view.LessonMinutes);
+        Assert.Contains(view.Durations(), d => d.Minutes == 50 && d.Label == "50 minutes (lesson)");
+        Assert.DoesNotContain(view.Durations(), d => d.Label.StartsWith("60 minutes", StringComparison.Ordinal));
+        Assert.True(outcome.Ok, outcome.Message);
+        var action = Assert.Single(await Store.TeacherActions.ActiveAtAsync(DateTimeOffset.UtcNow, room.Id, CancellationToken.None));
+        Assert.Equal(50, (int)Math.Round((action.ExpiresAt - action.CreatedAt).TotalMinutes));
+    }
+
     private async Task<ClassroomOutcome> RunAsync(ConsoleUser? user, ClassroomRequest request)
     {
         using var scope = Factory.Services.CreateScope();

@@ -43,6 +43,27 @@ public sealed class LessonFocusTests : IDisposable
         Assert.Equal("Lesson focus: Year 9 maths", action.Reason);
     }
 
+    [Theory]
+    [InlineData(50)]
+    [InlineData(30)]
+    [InlineData(60)]
+    public async Task View_LessonChoice_FollowsClassroomLessonLength(int lessonMinutes)
+    {
+        using var configured = new RoomsTestWorld(TimeSpan.FromMinutes(lessonMinutes));
+        var (lab, _) = await configured.RoomsAsync();
+        var teacher = await configured.UserAsync("lesson.teacher", Role.Teacher);
+        await configured.Store.TeacherRooms.AssignAsync(teacher.Id, lab.Id, RoomsTestWorld.Ct);
+
+        var view = await configured.Focus.ViewAsync(teacher, lab.Id, RoomsTestWorld.Ct);
+
+        Assert.NotNull(view);
+        Assert.Equal(lessonMinutes, view.LessonMinutes);
+        var lesson = Assert.Single(view.Lengths, l => l.Label.EndsWith("(lesson)", StringComparison.Ordinal));
+        Assert.Equal((lessonMinutes, $"{lessonMinutes} minutes (lesson)"), lesson);
+        Assert.Equal(view.Lengths.Count, view.Lengths.Select(l => l.Minutes).Distinct().Count());
+        Assert.DoesNotContain(view.Lengths, l => l.Label == "60 minutes (lesson)" && lessonMinutes != 60);
+    }
+
     [Fact]
     public async Task Start_RoomNotAssigned_RefusedAndNothingStarted()
     {

@@ -11,12 +11,12 @@ internal sealed class RoomsTestWorld : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("cg-rooms-").FullName;
 
-    public RoomsTestWorld()
+    public RoomsTestWorld(TimeSpan? lessonLength = null)
     {
         Store = StateStore.Open(new StateOptions { Path = Path.Combine(root, "state.db") });
         Access = new RoomAccess(Store);
         Clock = new SchoolClock(Options.Create(new StateOptions()), TimeProvider.System);
-        Focus = new LessonFocus(Store, Access, Clock, NullLogger<LessonFocus>.Instance);
+        Focus = new LessonFocus(Store, Access, Clock, Options.Create(new ClassroomGuard.Console.Unblocking.ClassroomOptions { LessonLength = lessonLength ?? TimeSpan.FromHours(1) }), NullLogger<LessonFocus>.Instance);
     }
 
     public StateStore Store { get; }

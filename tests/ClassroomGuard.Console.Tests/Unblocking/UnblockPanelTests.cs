@@ -56,6 +56,27 @@ public sealed class UnblockPanelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Withdraw_OwnWaitingRequest_AsksFirst_ThenListsItAsWithdrawnByYou()
+    {
+        var (lab, _) = await world.RoomsAsync();
+        var teacher = await SignedInTeacherOfAsync(lab);
+        Assert.True((await world.Service.AskAsync(teacher, lab.Id, UnblockWorld.Ask(), UnblockWorld.Ct)).Ok);
+        var dialogs = bunit.Render<MudBlazor.MudDialogProvider>();
+        var panel = bunit.Render<UnblockPanel>(p => p.Add(x => x.RoomId, lab.Id));
+        panel.WaitForAssertion(() => Assert.NotNull(panel.Find("button[data-withdraw][aria-label='Withdraw your request for poki.com']")));
+
+        await panel.InvokeAsync(() => panel.Find("button[data-withdraw]").Click());
+        dialogs.WaitForAssertion(() => Assert.Contains("Withdraw your request to unblock poki.com?", dialogs.Markup, StringComparison.Ordinal));
+        Assert.Single(await world.Store.UnblockRequests.ListPendingAsync(UnblockWorld.Ct)); // nothing before the confirmation
+        await dialogs.InvokeAsync(() => dialogs.Find("button[data-confirm]").Click());
+
+        panel.WaitForAssertion(() => Assert.Equal("withdrawn", panel.Find("#unblock-requests tbody tr").GetAttribute("data-request-state")), TimeSpan.FromSeconds(10));
+        Assert.Equal("Withdrawn by you", panel.Find(".cg-status").TextContent);
+        Assert.Empty(panel.FindAll("button[data-withdraw]"));
+        Assert.Empty(await world.Store.UnblockRequests.ListPendingAsync(UnblockWorld.Ct));
+    }
+
+    [Fact]
     public async Task NoRequests_SaysWhatToDo_AndAnotherRoomShowsNothing()
     {
         var (lab, art) = await world.RoomsAsync();

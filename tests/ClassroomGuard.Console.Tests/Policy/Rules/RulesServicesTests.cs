@@ -49,7 +49,7 @@ public sealed class RulesServicesTests : IDisposable
             await membership.ProposeRangeAsync(actor, "10.1.20.0", "10.1.20.10", "ks3", "Year 9 laptops", Token),
             await membership.ProposeRemoveMappingAsync(actor, ClientMappingKind.Subnet, "10.1.20.0/24", "no longer", Token),
             await membership.ProposeDeviceGroupAsync(actor, 1, "staff", "staff laptop", Token),
-            await domains.ProposeAsync(actor, "example.org", RuleAction.Deny, null, "not suitable", Token),
+            await domains.ProposeAsync(actor, "example.org", RuleAction.Deny, DomainRuleForm.EveryGroup, "not suitable", Token),
             await domains.ProposeRemoveAsync(actor, "example.org", null, "not needed", Token),
         };
 
@@ -78,7 +78,7 @@ public sealed class RulesServicesTests : IDisposable
         var actor = AdminTestContext.Actor(account);
         await Store.Users.SetDisabledAsync(account.Id, true, Token);
 
-        var result = await domains.ProposeAsync(actor, "example.org", RuleAction.Deny, null, "not suitable", Token);
+        var result = await domains.ProposeAsync(actor, "example.org", RuleAction.Deny, DomainRuleForm.EveryGroup, "not suitable", Token);
 
         Assert.False(result.Succeeded);
         Assert.Empty(await Store.ChangeControl.GetPendingAsync(Token));
@@ -264,12 +264,15 @@ public sealed class RulesServicesTests : IDisposable
     }
 
     [Theory]
-    [InlineData("exa mple.org", RuleAction.Deny, "", "why", RulesFields.Domain, "no spaces")]
-    [InlineData("10.1.20.31", RuleAction.Deny, "", "why", RulesFields.Domain, "IP address")]
-    [InlineData("example.org", null, "", "why", nameof(DomainRuleForm.Action), "always allowed or always blocked")]
+    [InlineData("exa mple.org", RuleAction.Deny, "*", "why", RulesFields.Domain, "no spaces")]
+    [InlineData("10.1.20.31", RuleAction.Deny, "*", "why", RulesFields.Domain, "IP address")]
+    [InlineData("example.org", null, "*", "why", nameof(DomainRuleForm.Action), "always allowed or always blocked")]
     [InlineData("example.org", RuleAction.Allow, "nope", "why", RulesFields.GroupKey, "every group or one group")]
-    [InlineData("example.org", RuleAction.Allow, "", "", RulesFields.Reason, "Say why")]
-    public async Task ProposeDomain_Bad_RefusedAgainstItsFieldAndNothingProposed(string domain, RuleAction? action, string group, string reason, string field, string expected)
+    [InlineData("example.org", RuleAction.Deny, null, "why", RulesFields.GroupKey, "Choose every group or one group.")]
+    [InlineData("example.org", RuleAction.Deny, "", "why", RulesFields.GroupKey, "Choose every group or one group.")]
+    [InlineData("example.org", RuleAction.Deny, "**", "why", RulesFields.GroupKey, "Choose every group or one group.")]
+    [InlineData("example.org", RuleAction.Allow, "*", "", RulesFields.Reason, "Say why")]
+    public async Task ProposeDomain_Bad_RefusedAgainstItsFieldAndNothingProposed(string domain, RuleAction? action, string? group, string reason, string field, string expected)
     {
         var tech = await ActorAsync("tech", Role.Technician);
 
@@ -286,7 +289,7 @@ public sealed class RulesServicesTests : IDisposable
         var tech = await ActorAsync("tech.a", Role.Technician);
         var second = await context.UserAsync("tech.b", "Second Tech", Role.Technician);
         await domains.ProposeAsync(tech, "example.org", RuleAction.Deny, "ks3", "Not suitable for KS3", Token);
-        await domains.ProposeAsync(tech, "bbc.co.uk", RuleAction.Allow, null, "News for everyone", Token);
+        await domains.ProposeAsync(tech, "bbc.co.uk", RuleAction.Allow, DomainRuleForm.EveryGroup, "News for everyone", Token);
         await ApproveAllAsync(second.Id);
 
         var all = await domains.RulesAsync(tech, new DomainRuleFilter(null, null), FirstPage, Token);
@@ -315,10 +318,10 @@ public sealed class RulesServicesTests : IDisposable
     {
         var tech = await ActorAsync("tech.a", Role.Technician);
         var second = await context.UserAsync("tech.b", "Second Tech", Role.Technician);
-        await domains.ProposeAsync(tech, "example.org", RuleAction.Deny, null, "first", Token);
+        await domains.ProposeAsync(tech, "example.org", RuleAction.Deny, DomainRuleForm.EveryGroup, "first", Token);
         await ApproveAllAsync(second.Id);
 
-        var again = await domains.ProposeAsync(tech, "EXAMPLE.org.", RuleAction.Deny, null, "again", Token);
+        var again = await domains.ProposeAsync(tech, "EXAMPLE.org.", RuleAction.Deny, DomainRuleForm.EveryGroup, "again", Token);
 
         Assert.Equal(AdminResult.Refused("That is already the policy: nothing would change.", RulesFields.Domain), again);
     }
