@@ -138,8 +138,18 @@ public sealed class HomeTests(ClassroomFixture fixture)
         {
             await Expect(page.Locator("#governor-title")).ToBeVisibleAsync();
             await Expect(page.Locator("#health-title, #rooms-title, #alerts-title")).ToHaveCountAsync(0);
-            Assert.Empty(await page.Locator("main a[href]").AllAsync()); // no dead links
+            // The one way on is the change-control log, and it opens (no dead links).
+            var links = await page.Locator("main a[href]").AllAsync();
+            Assert.NotEmpty(links);
+            foreach (var link in links)
+            {
+                Assert.Equal("/change-log", await link.GetAttributeAsync("href"));
+            }
+
+            await Expect(page.Locator("main")).ToContainTextAsync("Log intact");
             await Artefacts.ShootBothAsync(page, "home-governor", fullPage: true);
+            await links[0].ClickAsync();
+            await Expect(page.Locator("h1")).ToContainTextAsync("Change-control log");
         });
 
         // Technician: the DNS filter's own report arrives within a minute of its start.
