@@ -244,12 +244,13 @@ sniffer_output() {
   fi
 }
 
-# wait_for_sniffer IFACE SOURCE FROM [PID] — waits up to 30 s until the sniffer says it captures on
+# wait_for_sniffer IFACE SOURCE FROM [PID] — waits up to 90 s (a small PC still starting the other services can take
+# more than 30 s to start .NET; it returns as soon as capture starts) until the sniffer says it captures on
 # IFACE; if it ends first (PID gone) or never says so, fails quoting its own reason (no permission,
 # no such interface, interface down, bad filter, bad setting).
 wait_for_sniffer() {
   local iface=$1 source=$2 from=$3 pid=${4:-} i output reason
-  for i in $(seq 1 150); do
+  for i in $(seq 1 450); do
     output=$(sniffer_output "$source" "$from")
     grep -qF "Capturing on $iface (" <<<"$output" && return 0
     if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
