@@ -44,7 +44,7 @@ internal sealed class ListCatalogue
 
         var fromCache = lists.Statistics.Count == 0;
         var sources = new List<ListEntry>();
-        foreach (var source in options.Sources)
+        foreach (var source in lists.Sources.Count > 0 ? lists.Sources : options.Sources)
         {
             if (source.Format == ListFormat.Ut1)
             {

@@ -332,7 +332,7 @@ public sealed class PolicyExplainer
             .Select(s => new ListSourceInfo(s.Name, s.Path, s.Format.ToString(), [.. s.Categories.Select(c => CategoryNameOf(snapshot, c))], s.Entries, s.Updated, s.Missing))
             .ToArray();
         return new ListsReply(
-            _started, policy.Lists.Statistics.Count == 0 && _listOptions.Sources.Count > 0, policy.Lists.Table.Count, sources,
+            _started, policy.Lists.Statistics.Count == 0 && policy.Lists.Sources.Count > 0, policy.Lists.Table.Count, sources,
             [.. categories.OrderByDescending(c => c.AlwaysOn).ThenBy(c => c.Category.Name, StringComparer.OrdinalIgnoreCase)], policy.Revision);
     }
 

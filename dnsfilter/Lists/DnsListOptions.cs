@@ -9,6 +9,15 @@ public sealed class ListSource
     /// <summary>How the file is written. Default <see cref="ListFormat.Plain"/>.</summary>
     public ListFormat Format { get; set; } = ListFormat.Plain;
 
+    /// <summary>What people call it ("UT1", "IWF URL list"); default: the file's name.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The school's own feed's id in the state (added through change control); null for configured sources.</summary>
+    public long? FeedId { get; set; }
+
+    /// <summary>Where a fetched source came from (shown, never with credentials); null for a local file.</summary>
+    public string? Url { get; set; }
+
     /// <summary>
     /// Category key(s), comma-separated, given to every name of a non-UT1 file (e.g. <c>child_abuse</c> for the IWF list,
     /// <c>terrorism</c> for CTIRU's). Required unless <see cref="Format"/> is <see cref="ListFormat.Ut1"/>.
@@ -16,7 +25,26 @@ public sealed class ListSource
     public string? Category { get; set; }
 }
 
-/// <summary>Block lists, bound from <c>Dns:Lists</c>. Loaded once at start (a restart reloads them).</summary>
+/// <summary>A list fetched by URL (<c>Dns:Lists:Feeds:N</c>): a hosts-format or domain-list file, or the IWF / CTIRU list.</summary>
+public sealed class ListFeedOptions
+{
+    /// <summary>What people call it ("IWF URL list"). Required.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>http(s) address. Credentials, where the provider needs them, go in the URL's user-info in the secrets file. Required.</summary>
+    public string Url { get; set; } = "";
+
+    /// <summary><see cref="ListFormat.Plain"/> (default), <see cref="ListFormat.Hosts"/> or <see cref="ListFormat.AdBlock"/>.</summary>
+    public ListFormat Format { get; set; } = ListFormat.Plain;
+
+    /// <summary>Category key(s), comma-separated (<c>child_abuse</c> for the IWF list, <c>terrorism</c> for CTIRU's: always-on). Required.</summary>
+    public string Category { get; set; } = "";
+}
+
+/// <summary>
+/// Block lists, bound from <c>Dns:Lists</c>. Loaded at start (from the compiled cache when nothing changed), and again,
+/// while the old set keeps answering, whenever a download or a feed change brings a new set.
+/// </summary>
 public sealed class DnsListOptions
 {
     /// <summary>The configuration section name.</summary>
@@ -47,6 +75,36 @@ public sealed class DnsListOptions
     /// </summary>
     public string? CachePath { get; set; }
 
+    /// <summary>
+    /// Where downloaded lists are kept (<c>ut1-versions/</c>, the <c>ut1-current</c> link, <c>feeds/</c>). Default: <c>lists</c>
+    /// in the directory of <c>State:Path</c>.
+    /// </summary>
+    public string? Directory { get; set; }
+
+    /// <summary>UT1's published archive of the whole collection. Empty: never download (the configured sources only).</summary>
+    public string Ut1Url { get; set; } = "https://dsi.ut-capitole.fr/blacklists/download/blacklists.tar.gz";
+
+    /// <summary>
+    /// UT1's published MD5 list (md5sum format) checked against the archive when it names it. Empty: no checksum check
+    /// (size bounds, archive integrity and the shrink check still apply).
+    /// </summary>
+    public string Ut1ChecksumUrl { get; set; } = "https://dsi.ut-capitole.fr/blacklists/download/MD5SUM.LST";
+
+    /// <summary>How often the UT1 archive and every feed are fetched again. Default one day; <c>00:00:00</c> = only at start when none is held.</summary>
+    public TimeSpan Refresh { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>An archive smaller than this is refused as truncated. Default 4 MiB (UT1's is tens of MiB).</summary>
+    public long MinArchiveBytes { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>An archive (or its unpacked content, or a feed) larger than this is refused. Default 1 GiB.</summary>
+    public long MaxArchiveBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>Other lists fetched by URL (<c>Dns:Lists:Feeds:0:Name</c>, <c>…:Url</c>, <c>…:Format</c>, <c>…:Category</c>). Default: none.</summary>
+    public List<ListFeedOptions> Feeds { get; set; } = [];
+
+    /// <summary>UT1 folders every school must block; until each is loaded with names, health is degraded. Default adult, malware, phishing.</summary>
+    public List<string> RequiredUt1Folders { get; set; } = ["adult", "malware", "phishing"];
+
     /// <summary>The effective UT1 mapping: defaults with the overrides applied.</summary>
     public IReadOnlyDictionary<string, string> EffectiveUt1Categories()
     {
@@ -67,33 +125,48 @@ public sealed class DnsListOptions
 /// <param name="Elapsed">Load time.</param>
 public sealed record LoadedLists(DomainTable Table, CategoryMap Categories, IReadOnlyList<(string Source, ListLoadStatistics? Statistics)> Statistics, TimeSpan Elapsed)
 {
+    /// <summary>The sources the table was built from (configured, downloaded and feeds).</summary>
+    public IReadOnlyList<ListSource> Sources { get; init; } = [];
+
+    /// <summary>When this set was put together.</summary>
+    public DateTimeOffset LoadedAt { get; init; } = DateTimeOffset.UtcNow;
+
     /// <summary>No lists.</summary>
     public static LoadedLists Empty(CategoryMap categories) => new(DomainTable.Empty, categories, [], TimeSpan.Zero);
 
-    /// <summary>Loads every source of <paramref name="options"/>. Throws <see cref="IOException"/> naming the setting of a missing source.</summary>
+    /// <summary>Loads every configured source of <paramref name="options"/>. Throws <see cref="IOException"/> naming the setting of a missing source.</summary>
     public static LoadedLists Load(DnsListOptions options, CategoryMap categories)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        return Load(options.Sources, options, categories);
+    }
+
+    /// <summary>Loads <paramref name="sources"/> (see <see cref="ListDirectory.EffectiveSources"/>) with the UT1 mapping of <paramref name="options"/>.</summary>
+    public static LoadedLists Load(IReadOnlyList<ListSource> sources, DnsListOptions options, CategoryMap categories)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(categories);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         long bytes = 0;
-        foreach (var source in options.Sources)
+        foreach (var source in sources)
         {
             bytes += source.Format == ListFormat.Ut1 ? 8L * 1024 * 1024 : (File.Exists(source.Path) ? new FileInfo(source.Path).Length : 0);
         }
 
         var builder = new DomainTableBuilder((int)Math.Min(bytes / 20, 50_000_000));
         var stats = new List<(string, ListLoadStatistics?)>();
-        for (var i = 0; i < options.Sources.Count; i++)
+        for (var i = 0; i < sources.Count; i++)
         {
-            var source = options.Sources[i];
+            var source = sources[i];
+            var setting = source.FeedId is { } id ? $"feed {id} ({source.Name})" : source.Url is not null ? $"feed '{source.Name}'" : $"Dns:Lists:Sources:{i}:Path";
             try
             {
                 if (source.Format == ListFormat.Ut1)
                 {
                     if (!Directory.Exists(source.Path))
                     {
-                        throw new DirectoryNotFoundException($"Dns:Lists:Sources:{i}:Path '{source.Path}' is not a directory (UT1 layout expected).");
+                        throw new DirectoryNotFoundException($"{setting} '{source.Path}' is not a directory (UT1 layout expected).");
                     }
 
                     foreach (var (folder, s) in Ut1Loader.Load(source.Path, options.EffectiveUt1Categories(), categories, builder))
@@ -112,13 +185,13 @@ public sealed record LoadedLists(DomainTable Table, CategoryMap Categories, IRea
                     stats.Add((source.Path, ListLoader.LoadFile(source.Path, source.Format, mask, builder)));
                 }
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException && !e.Message.StartsWith("Dns:", StringComparison.Ordinal))
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException && !e.Message.StartsWith(setting, StringComparison.Ordinal))
             {
-                throw new IOException($"Dns:Lists:Sources:{i}:Path '{source.Path}' cannot be read: {e.Message}", e);
+                throw new IOException($"{setting} '{source.Path}' cannot be read: {e.Message}", e);
             }
         }
 
         var table = builder.Build();
-        return new LoadedLists(table, categories, stats, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return new LoadedLists(table, categories, stats, System.Diagnostics.Stopwatch.GetElapsedTime(started)) { Sources = sources };
     }
 }

@@ -22,6 +22,14 @@ internal static class DomainTableCache
     public static string Fingerprint(DnsListOptions options, IReadOnlyList<string> categoriesBefore)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return Fingerprint(options.Sources, options, categoriesBefore);
+    }
+
+    /// <summary>A fingerprint of <paramref name="sources"/> as loaded with the mapping of <paramref name="options"/>.</summary>
+    public static string Fingerprint(IReadOnlyList<ListSource> sources, DnsListOptions options, IReadOnlyList<string> categoriesBefore)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(categoriesBefore);
         var text = new StringBuilder();
         text.Append("v").Append(Version).Append('\n');
@@ -31,7 +39,7 @@ internal static class DomainTableCache
             text.Append("ut1:").Append(folder).Append('=').Append(keys).Append('\n');
         }
 
-        foreach (var source in options.Sources)
+        foreach (var source in sources)
         {
             text.Append("source=").Append(source.Path).Append('|').Append(source.Format).Append('|').Append(source.Category).Append('\n');
             if (source.Format != ListFormat.Ut1)
@@ -45,6 +53,9 @@ internal static class DomainTableCache
                 text.Append("missing\n");
                 continue;
             }
+
+            // A downloaded set is a link replaced on every update: its target names the version.
+            text.Append("target=").Append(new DirectoryInfo(source.Path).LinkTarget).Append('\n');
 
             // Every top-level entry (folders, alias files such as drugs → drogue) and every folder's domains file.
             foreach (var entry in Directory.GetFileSystemEntries(source.Path).Order(StringComparer.Ordinal))

@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(109, LogLevel.Error, "Writing DNS activity to the time series failed")]
     public static partial void FlushFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(119, LogLevel.Information, "Block lists reloaded while answering: {Names} names from {Sources} sources in {Milliseconds} ms; the new policy is in force")]
+    public static partial void ListsReloaded(ILogger logger, int names, int sources, long milliseconds);
 }

@@ -34,6 +34,8 @@ public sealed class PolicyService : BackgroundService
     private StateStore? _store;
     private bool _ownsStore;
     private Task _cacheWrite = Task.CompletedTask;
+    private readonly SemaphoreSlim _reload = new(1, 1);
+    private string? _feedsSeen;
 
     /// <summary>Creates the service.</summary>
     public PolicyService(
@@ -58,6 +60,54 @@ public sealed class PolicyService : BackgroundService
     /// <summary>The loaded lists (null until start).</summary>
     public LoadedLists? Lists => _lists;
 
+    /// <summary>Where downloaded lists live (null when neither <c>Dns:Lists:Directory</c> nor <c>State:Path</c> is set).</summary>
+    public ListDirectory? ListDirectory => ListDirectory.From(_listOptions, _stateOptions.Value.Path);
+
+    /// <summary>
+    /// Raised (on the compile path: handlers must return quickly) when an applied change added or removed one of the
+    /// school's own list feeds; the argument is the new set. The list refresher fetches new ones and reloads.
+    /// </summary>
+    public event Action<IReadOnlyList<ListFeed>>? FeedsChanged;
+
+    /// <summary>
+    /// Loads the lists again from the sources in force (a new UT1 download, feeds added or removed) and recompiles the
+    /// policy with them. The old lists keep answering until the new policy is swapped in; a failure leaves them in force
+    /// and is thrown to the caller. Calls are serialised.
+    /// </summary>
+    public async Task<LoadedLists> ReloadListsAsync(CancellationToken cancellationToken)
+    {
+        await _reload.WaitAsync(cancellationToken);
+        try
+        {
+            var lists = await Task.Run(() => LoadLists(writeCache: true), cancellationToken);
+            var current = _policy.Current;
+            var snapshot = current?.Source;
+            CompiledPolicy compiled;
+            if (snapshot is null)
+            {
+                compiled = CompiledPolicy.Fallback(lists, _options, _policy.SafeSearch);
+            }
+            else
+            {
+                compiled = CompiledPolicy.Compile(snapshot, lists, _options, _policy.SafeSearch);
+                compiled.Source = snapshot;
+            }
+
+            _lists = lists;
+            _policy.Swap(compiled);
+            Interlocked.Increment(ref _counters.Compiled);
+            Log.ListsReloaded(_logger, lists.Table.Count, lists.Sources.Count, (long)lists.Elapsed.TotalMilliseconds);
+
+            // The old table is garbage now: give its memory back rather than keep two sets' worth of RSS.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            return lists;
+        }
+        finally
+        {
+            _reload.Release();
+        }
+    }
+
     /// <summary>The school policy is used when <c>Dns:Policy:Enabled</c> is true, or unset and <c>State:Path</c> is configured.</summary>
     public static bool IsEnabled(DnsPolicyOptions options, IConfiguration configuration)
     {
@@ -76,8 +126,8 @@ public sealed class PolicyService : BackgroundService
 
         // Opening (and migrating) the state database and loading the lists are independent: do them at once.
         var opening = Task.Run(TryOpenStore, cancellationToken);
-        _lists = LoadLists();
         await opening;
+        _lists = LoadLists(writeCache: true);
         _policy.Swap(CompiledPolicy.Fallback(_lists, _options, _policy.SafeSearch));
         if (!await TryRefreshAsync(cancellationToken))
         {
@@ -109,8 +159,9 @@ public sealed class PolicyService : BackgroundService
         return directory is null ? null : Path.Combine(directory, "dns-lists.cache");
     }
 
-    private LoadedLists LoadLists()
+    private LoadedLists LoadLists(bool writeCache)
     {
+        var sources = ListDirectory.EffectiveSources(_listOptions, ListDirectory, StateFeeds());
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var categories = new CategoryMap();
         foreach (var key in _options.AlwaysOnCategories)
@@ -122,7 +173,7 @@ public sealed class PolicyService : BackgroundService
         string? fingerprint = null;
         try
         {
-            fingerprint = cachePath is null ? null : DomainTableCache.Fingerprint(_listOptions, categories.Keys);
+            fingerprint = cachePath is null ? null : DomainTableCache.Fingerprint(sources, _listOptions, categories.Keys);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -136,13 +187,13 @@ public sealed class PolicyService : BackgroundService
                 categories.GetOrAdd(key); // same order as when written, so the same bits
             }
 
-            var cached = new LoadedLists(table, categories, [], System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            var cached = new LoadedLists(table, categories, [], System.Diagnostics.Stopwatch.GetElapsedTime(started)) { Sources = sources };
             Log.ListsFromCache(_logger, cachePath, table.Count, categories.Keys.Count, (long)cached.Elapsed.TotalMilliseconds);
             return cached;
         }
 
-        var lists = LoadedLists.Load(_listOptions, categories);
-        Log.ListsLoaded(_logger, lists.Table.Count, categories.Keys.Count, _listOptions.Sources.Count, (long)lists.Elapsed.TotalMilliseconds, lists.Table.MemoryBytes >> 20);
+        var lists = LoadedLists.Load(sources, _listOptions, categories);
+        Log.ListsLoaded(_logger, lists.Table.Count, categories.Keys.Count, sources.Count, (long)lists.Elapsed.TotalMilliseconds, lists.Table.MemoryBytes >> 20);
         foreach (var (source, stats) in lists.Statistics)
         {
             if (stats is null)
@@ -155,7 +206,7 @@ public sealed class PolicyService : BackgroundService
             }
         }
 
-        if (cachePath is not null)
+        if (cachePath is not null && writeCache)
         {
             var keysNow = categories.Keys.ToArray();
             _cacheWrite = Task.Run(() =>
@@ -174,6 +225,12 @@ public sealed class PolicyService : BackgroundService
         return lists;
     }
 
+    // The school's own feeds, from the state as last read (empty before the first read: the cache fingerprint then
+    // differs once, and the first compile reloads if feeds exist).
+    private IReadOnlyList<ListFeed> StateFeeds() => _policy.Current?.Source?.ListFeeds ?? _firstFeeds ?? [];
+
+    private IReadOnlyList<ListFeed>? _firstFeeds;
+
     private void TryOpenStore()
     {
         try
@@ -184,6 +241,9 @@ public sealed class PolicyService : BackgroundService
                 _store = StateStore.Open(_stateOptions.Value, _time, _loggerFactory);
                 _ownsStore = true;
             }
+
+            // The feeds decide which files are lists: read them before the lists are loaded.
+            _firstFeeds = _store.Policy.GetSnapshotAsync(CancellationToken.None).GetAwaiter().GetResult().ListFeeds;
         }
         catch (Exception)
         {
@@ -199,6 +259,7 @@ public sealed class PolicyService : BackgroundService
             _store?.Dispose();
         }
 
+        _reload.Dispose();
         base.Dispose();
     }
 
@@ -262,6 +323,13 @@ public sealed class PolicyService : BackgroundService
         compiled.Source = snapshot; // before it is published: the control channel explains verdicts in the snapshot's words
         _policy.Swap(compiled);
         Interlocked.Increment(ref _counters.Compiled);
+        var feeds = string.Join('\n', snapshot.ListFeeds.Select(f => $"{f.Id}|{f.Url}|{f.Format}|{f.CategoryKey}"));
+        if (feeds != _feedsSeen)
+        {
+            _feedsSeen = feeds;
+            FeedsChanged?.Invoke(snapshot.ListFeeds); // the refresher fetches what has no copy yet and reloads if the set differs
+        }
+
         Log.PolicySwapped(_logger, snapshot.Revision, snapshot.ActiveGroups.Count, snapshot.DomainRules.Count, snapshot.ClientMappings.Count, snapshot.TeacherActions.Count);
     }
 

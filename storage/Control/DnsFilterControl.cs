@@ -107,6 +107,8 @@ public enum ControlRequestKind
     Explain,
     /// <summary>The loaded block lists (<see cref="ListsReply"/>).</summary>
     Lists,
+    /// <summary>Fetch the UT1 collection and every feed now (as the daily refresh does); replies with the lists at once.</summary>
+    RefreshLists,
 }
 
 /// <summary>One request to the DNS filter.</summary>
@@ -266,7 +268,37 @@ public sealed record ExplainSchedule(CategoryName Category, bool Allow, int Days
 /// <param name="Sources">Each list file (each UT1 folder).</param>
 /// <param name="Categories">Each category with names, always-on first.</param>
 /// <param name="Revision">The policy revision in force.</param>
-public sealed record ListsReply(DateTimeOffset LoadedAt, bool FromCache, int Names, IReadOnlyList<ListSourceInfo> Sources, IReadOnlyList<ListCategoryInfo> Categories, long Revision);
+/// <param name="Health">Version in force, must-block categories missing, refresh and feed state (null from an older filter).</param>
+public sealed record ListsReply(
+    DateTimeOffset LoadedAt, bool FromCache, int Names, IReadOnlyList<ListSourceInfo> Sources, IReadOnlyList<ListCategoryInfo> Categories, long Revision,
+    ListsHealth? Health = null);
+
+/// <summary>Whether the lists every school must have are in force, which version, and how refreshing goes.</summary>
+/// <param name="Version">The list version in force, in words: "UT1 of 6 December 2026 (sha256 1a2b3c4d)", or "UT1 copy installed by set-up (not yet refreshed)".</param>
+/// <param name="RequiredMissing">Lists every school must have in force that are not loaded (empty or missing), named as people know them: "UT1 adult", "UT1 malware", "UT1 phishing", and a configured always-on feed such as "IWF URL list". Empty = all in force.</param>
+/// <param name="Refresh">The UT1 download: last attempt, last success, the problem if the last one failed, the next one. Null when fetching is off.</param>
+/// <param name="Feeds">Other feeds (settings and the school's own, added in the console).</param>
+public sealed record ListsHealth(string Version, IReadOnlyList<string> RequiredMissing, ListRefreshInfo? Refresh, IReadOnlyList<FeedInfo> Feeds);
+
+/// <summary>The state of the UT1 download.</summary>
+/// <param name="Url">Where it is fetched from (no credentials).</param>
+/// <param name="LastAttempt">When it was last tried.</param>
+/// <param name="LastSuccess">When a download last passed every check and was swapped in.</param>
+/// <param name="Problem">Why the last attempt was refused or failed (the last good set stays in force); null when it succeeded.</param>
+/// <param name="Next">When it will be tried next (null when refreshing is off).</param>
+/// <param name="InProgress">A download or reload is running now.</param>
+public sealed record ListRefreshInfo(string Url, DateTimeOffset? LastAttempt, DateTimeOffset? LastSuccess, string? Problem, DateTimeOffset? Next, bool InProgress);
+
+/// <summary>One feed other than UT1.</summary>
+/// <param name="Name">What people call it.</param>
+/// <param name="Url">Where it is fetched from (no credentials).</param>
+/// <param name="Category">The category its names get.</param>
+/// <param name="AlwaysOn">Always-on (IWF, CTIRU): nothing can switch it off.</param>
+/// <param name="FeedId">The school's own feed's id in the state (added through change control); null for a feed from the settings.</param>
+/// <param name="Names">Names in the copy in force (null: never fetched).</param>
+/// <param name="Fetched">When the copy in force was fetched.</param>
+/// <param name="Problem">Why the last fetch was refused or failed; null when it succeeded.</param>
+public sealed record FeedInfo(string Name, string Url, CategoryName Category, bool AlwaysOn, long? FeedId, int? Names, DateTimeOffset? Fetched, string? Problem);
 
 /// <summary>One loaded list file.</summary>
 /// <param name="Name">"UT1 games", or the file's name.</param>

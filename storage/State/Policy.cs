@@ -260,6 +260,9 @@ public sealed record PolicySnapshot(
     IReadOnlyList<TeacherAction> TeacherActions,
     SchoolCalendar Calendar)
 {
+    /// <summary>The school's own list feeds (added through change control), oldest first. Empty until a feed is added.</summary>
+    public IReadOnlyList<ListFeed> ListFeeds { get; init; } = [];
+
     /// <summary>Keys of the always-on categories.</summary>
     public IReadOnlySet<string> AlwaysOnCategories { get; } = Categories.Where(c => c.AlwaysOn).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
 

@@ -1,0 +1,139 @@
+namespace ClassroomGuard.DnsFilter.Lists;
+
+/// <summary>
+/// Where downloaded lists live on disk (<c>Dns:Lists:Directory</c>) and which sources are in force. The UT1 collection is
+/// unpacked into <c>ut1-versions/&lt;version&gt;/</c> and published by replacing the <c>ut1-current</c> symbolic link in
+/// one rename, so a reader sees the old set or the new one, never half of either; each feed's last good copy is
+/// <c>feeds/&lt;key&gt;.list</c>, replaced the same way (temporary file, then rename).
+/// </summary>
+public sealed class ListDirectory
+{
+    /// <summary>The link to the UT1 version in force.</summary>
+    public const string Ut1CurrentName = "ut1-current";
+
+    /// <summary>The folder holding every unpacked UT1 version kept.</summary>
+    public const string Ut1VersionsName = "ut1-versions";
+
+    /// <summary>The file, inside a UT1 version folder, describing it (<see cref="ListVersionInfo"/> as JSON).</summary>
+    public const string VersionFileName = "VERSION.json";
+
+    /// <summary>Creates the layout rooted at <paramref name="root"/> (nothing is created on disk).</summary>
+    public ListDirectory(string root)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        Root = Path.GetFullPath(root);
+    }
+
+    /// <summary>The directory.</summary>
+    public string Root { get; }
+
+    /// <summary>The UT1 set in force (a symbolic link into <see cref="Ut1Versions"/>).</summary>
+    public string Ut1Current => Path.Combine(Root, Ut1CurrentName);
+
+    /// <summary>Unpacked UT1 versions.</summary>
+    public string Ut1Versions => Path.Combine(Root, Ut1VersionsName);
+
+    /// <summary>Feeds' last good copies.</summary>
+    public string Feeds => Path.Combine(Root, "feeds");
+
+    /// <summary>True when a downloaded UT1 set has been published.</summary>
+    public bool HasUt1 => System.IO.Directory.Exists(Ut1Current);
+
+    /// <summary>The last good copy of a feed (<paramref name="key"/> from <see cref="FeedKey"/>).</summary>
+    public string FeedFile(string key) => Path.Combine(Feeds, key + ".list");
+
+    /// <summary>A feed's file key: stable for its URL, safe as a file name (no credentials leak into it).</summary>
+    public static string FeedKey(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(url));
+        return Convert.ToHexStringLower(hash.AsSpan(0, 12));
+    }
+
+    /// <summary>
+    /// The sources in force: the configured ones, with a published UT1 download in place of the configured UT1 folder
+    /// (the copy set-up installed is the seed until the first download), plus every feed (from the settings and the
+    /// school's own from <paramref name="stateFeeds"/>) that has a good copy on disk. A feed never fetched is not a
+    /// source yet (the refresher reports it).
+    /// </summary>
+    public static IReadOnlyList<ListSource> EffectiveSources(DnsListOptions options, ListDirectory? directory, IReadOnlyList<ClassroomGuard.Storage.State.ListFeed> stateFeeds)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(stateFeeds);
+        var sources = new List<ListSource>();
+        var downloaded = directory is { HasUt1: true } && !string.IsNullOrWhiteSpace(options.Ut1Url);
+        var ut1Added = false;
+        foreach (var source in options.Sources)
+        {
+            if (source.Format == ListFormat.Ut1 && downloaded)
+            {
+                if (!ut1Added)
+                {
+                    sources.Add(new ListSource { Path = directory!.Ut1Current, Format = ListFormat.Ut1, Name = "UT1", Url = options.Ut1Url });
+                    ut1Added = true;
+                }
+
+                continue;
+            }
+
+            sources.Add(source);
+        }
+
+        if (downloaded && !ut1Added)
+        {
+            sources.Add(new ListSource { Path = directory!.Ut1Current, Format = ListFormat.Ut1, Name = "UT1", Url = options.Ut1Url });
+        }
+
+        if (directory is null)
+        {
+            return sources;
+        }
+
+        foreach (var feed in options.Feeds)
+        {
+            var file = directory.FeedFile(FeedKey(feed.Url));
+            if (File.Exists(file))
+            {
+                sources.Add(new ListSource { Path = file, Format = feed.Format, Category = feed.Category, Name = feed.Name, Url = feed.Url });
+            }
+        }
+
+        foreach (var feed in stateFeeds)
+        {
+            var file = directory.FeedFile(FeedKey(feed.Url));
+            if (File.Exists(file) && Enum.TryParse<ListFormat>(feed.Format, ignoreCase: true, out var format) && format != ListFormat.Ut1)
+            {
+                sources.Add(new ListSource { Path = file, Format = format, Category = feed.CategoryKey, Name = feed.Name, Url = feed.Url, FeedId = feed.Id });
+            }
+        }
+
+        return sources;
+    }
+
+    /// <summary>The directory from the settings: <c>Dns:Lists:Directory</c>, else <c>lists</c> beside <c>State:Path</c>, else null.</summary>
+    public static ListDirectory? From(DnsListOptions options, string? statePath)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!string.IsNullOrWhiteSpace(options.Directory))
+        {
+            return new ListDirectory(options.Directory);
+        }
+
+        var directory = string.IsNullOrWhiteSpace(statePath) ? null : Path.GetDirectoryName(Path.GetFullPath(statePath));
+        return directory is null ? null : new ListDirectory(Path.Combine(directory, "lists"));
+    }
+}
+
+/// <summary>What a downloaded UT1 set is (written beside it as <see cref="ListDirectory.VersionFileName"/>).</summary>
+/// <param name="Source">The URL it came from (no credentials).</param>
+/// <param name="FetchedAt">When it was downloaded.</param>
+/// <param name="PublishedAt">The server's Last-Modified for it, when given.</param>
+/// <param name="Sha256">The archive's SHA-256 (hex).</param>
+/// <param name="Md5Verified">True when UT1's published MD5 named this archive and matched.</param>
+/// <param name="NamesPerFolder">Lines with a name, per UT1 folder (for the shrink check of the next download).</param>
+public sealed record ListVersionInfo(string Source, DateTimeOffset FetchedAt, DateTimeOffset? PublishedAt, string Sha256, bool Md5Verified, IReadOnlyDictionary<string, int> NamesPerFolder)
+{
+    /// <summary>"UT1 of 6 December 2026 (sha256 1a2b3c4d)": the date UT1 published it, else when it was fetched.</summary>
+    public string Describe()
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"UT1 of {(PublishedAt ?? FetchedAt).ToUniversalTime():d MMMM yyyy} (sha256 {Sha256[..Math.Min(8, Sha256.Length)]})");
+}
