@@ -60,6 +60,7 @@ internal sealed class DashboardService(DashboardFeed feed, RoomAccess access, Sc
     {
         AlertKind.HighRiskCategory => "Tried a high-risk site",
         AlertKind.Circumvention => "Tried to get round the filter",
+        AlertKind.Appliance => "The appliance needs attention",
         _ => "Other alert",
     };
 

@@ -176,6 +176,9 @@ public enum AlertKind
 
     /// <summary>Anything else worth a safeguarding lead's attention.</summary>
     Other,
+
+    /// <summary>The appliance itself needs the technician (a block-list download refused or failing; the last good set stays in force).</summary>
+    Appliance,
 }
 
 /// <summary>State of an unblock request.</summary>

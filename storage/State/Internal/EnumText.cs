@@ -27,6 +27,7 @@ internal static class EnumText
     {
         AlertKind.HighRiskCategory => "high_risk_category",
         AlertKind.Circumvention => "circumvention",
+        AlertKind.Appliance => "appliance",
         _ => "other",
     };
 

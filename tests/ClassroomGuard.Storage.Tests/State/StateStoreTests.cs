@@ -92,7 +92,7 @@ public sealed class StateStoreTests
         context.CloseStore();
         // Roll the file back to its V3 shape: the users table without the V4 column, V4's (and later) tables gone.
         context.RawSql("""
-            DROP TRIGGER groups_default_not_retired; DROP TABLE school_calendar;
+            DROP TABLE list_feeds; DROP TRIGGER groups_default_not_retired; DROP TABLE school_calendar;
             ALTER TABLE groups DROP COLUMN retired_at; ALTER TABLE groups DROP COLUMN youtube_mode; ALTER TABLE groups DROP COLUMN block_page_text;
             ALTER TABLE schedules DROP COLUMN term_time_only; ALTER TABLE domain_rules DROP COLUMN reason; ALTER TABLE domain_rules DROP COLUMN change_id;
             DROP TABLE focus_lists; DROP TABLE teacher_rooms; DROP TABLE agent_credentials; DROP TABLE admin_audit; DROP TABLE enrolment_tokens; ALTER TABLE users DROP COLUMN must_change_password;
