@@ -178,12 +178,12 @@ public sealed class ListDownloader
                     using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stall.Token);
                     if ((int)response.StatusCode is >= 300 and < 400)
                     {
-                        throw new FetchRefusedException(FetchProblem.Unreachable, $"{address.Shown} redirects to {ListAddress.Redact(response.Headers.Location?.ToString())}, which is not an http(s) address (or there were too many redirects)");
+                        throw new FetchRefusedException(FetchProblem.Unreachable, $"the server redirects to {ListAddress.Redact(response.Headers.Location?.ToString())}, which is not an http(s) address (or there were too many redirects)");
                     }
 
                     if (!response.IsSuccessStatusCode)
                     {
-                        throw new FetchRefusedException(FetchProblem.Unreachable, $"{address.Shown} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+                        throw new FetchRefusedException(FetchProblem.Unreachable, $"the server answered {(int)response.StatusCode} {response.ReasonPhrase}");
                     }
 
                     expected = response.Content.Headers.ContentLength;
@@ -200,18 +200,18 @@ public sealed class ListDownloader
                 {
                     var after = written > 0 || output.Length > 0 ? $" after {FetchText.Size(output.Length)}" : "";
                     throw total.IsCancellationRequested
-                        ? new FetchRefusedException(FetchProblem.Timeout, $"the download from {address.Shown} took longer than {TotalTimeout.TotalMinutes:0} minutes{after}")
+                        ? new FetchRefusedException(FetchProblem.Timeout, $"the download took longer than {TotalTimeout.TotalMinutes:0} minutes{after}")
                         : new FetchRefusedException(FetchProblem.Timeout, $"the server {address.Uri!.Host} sent nothing for {StallTimeout.TotalSeconds:0} seconds{after}");
                 }
                 catch (HttpRequestException e)
                 {
-                    throw new FetchRefusedException(FetchProblem.Unreachable, $"{address.Shown} cannot be reached: {e.Message}", e);
+                    throw new FetchRefusedException(FetchProblem.Unreachable, $"the server cannot be reached: {e.Message}", e);
                 }
                 catch (IOException e)
                 {
                     throw new FetchRefusedException(
                         expected is { } length && output.Length < length ? FetchProblem.Truncated : FetchProblem.Unreachable,
-                        expected is { } l && output.Length < l ? $"the download stopped after {FetchText.Size(output.Length)} of an expected {FetchText.Size(l)}" : $"the download from {address.Shown} failed: {e.Message}",
+                        expected is { } l && output.Length < l ? $"the download stopped after {FetchText.Size(output.Length)} of an expected {FetchText.Size(l)}" : $"the download failed: {e.Message}",
                         e);
                 }
             }
