@@ -233,6 +233,7 @@ fi
 dnsfilter_dll=$opt/dnsfilter/ClassroomGuard.DnsFilter.dll
 lists_rc=-1 lists_output=""
 if [ -f "$etc/dns.json" ]; then
+  if is_root; then chown "$run_as:" "$lib/lists"; fi # the DNS filter keeps its downloads there
   fetch_args=(fetch-lists)
   [ -n "${CG_UT1_ARCHIVE:-}" ] && fetch_args+=("--Dns:Lists:Ut1Url=$CG_UT1_ARCHIVE")
   say "Fetching the full block lists (UT1: adult, malware, phishing and the rest; this can take a few minutes)"
@@ -351,7 +352,10 @@ elif [ "$lists_rc" -ne -1 ]; then
   [ "$lists_rc" -eq 124 ] && lists_failure="The download did not finish within 20 minutes."
   [ -z "$lists_failure" ] && lists_failure="fetch-lists ended with exit $lists_rc (its log: $log/setup.log)."
   if [ -n "$lists_missing" ]; then
-    printf '%s\n' "${red}  Block lists:  Adult, malware and phishing lists are NOT loaded: pupils can reach adult sites.${plain}"
+    case "$lists_missing" in
+      *"UT1 "*) printf '%s\n' "${red}  Block lists:  Adult, malware and phishing lists are NOT loaded: pupils can reach adult sites.${plain}" ;;
+      *) printf '%s\n' "${red}  Block lists:  Lists every school must block are NOT loaded.${plain}" ;;
+    esac
     printf '%s\n' "${red}                Missing: $lists_missing.${plain}"
   else
     printf '%s\n' "${red}  Block lists:  $lists_version is in force, but the last download failed.${plain}"

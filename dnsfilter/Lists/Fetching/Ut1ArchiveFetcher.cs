@@ -131,6 +131,7 @@ public sealed class Ut1ArchiveFetcher
         }
 
         Directory.CreateDirectory(_directory.Ut1Versions);
+        using var exclusive = await LockAsync(cancellationToken); // one fetch at a time (set-up's fetch-lists and the running filter)
         var id = Guid.NewGuid().ToString("N");
         var temp = Path.Combine(_directory.Root, $".ut1-download-{id}.tar.gz");
         var staging = Path.Combine(_directory.Ut1Versions, $".staging-{id}");
@@ -173,6 +174,24 @@ public sealed class Ut1ArchiveFetcher
         {
             TryDelete(temp);
             TryDeleteDirectory(staging);
+        }
+    }
+
+    /// <summary>Holds <c>.lock-ut1</c> in the list directory (an advisory lock: released if the process dies).</summary>
+    private async Task<FileStream> LockAsync(CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(_directory.Root, ".lock-ut1");
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited.Elapsed < TimeSpan.FromMinutes(45))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken); // another process is fetching: wait for it
+            }
         }
     }
 
