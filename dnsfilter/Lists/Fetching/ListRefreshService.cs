@@ -148,7 +148,7 @@ public sealed class ListRefreshService : BackgroundService
             changed |= result.Published;
             if (!result.Succeeded)
             {
-                await AlertAsync(name, ListAddress.Redact(url), result, FeedFetcher.State(directory, url), s => FeedFetcher.SaveState(directory, url, s), cancellationToken);
+                await AlertAsync(name, ListAddress.Redact(url), result, FeedFetcher.State(directory, url), s => FeedFetcher.SaveState(directory, url, s), cancellationToken, FeedFetcher.HasCopy(directory, url));
             }
         }
 
@@ -273,7 +273,7 @@ public sealed class ListRefreshService : BackgroundService
     }
 
     /// <summary>A technician alert about a refused or failed download: once a day per source and kind of problem.</summary>
-    private async Task AlertAsync(string source, string url, ListFetchResult result, FetchState? state, Action<FetchState> save, CancellationToken cancellationToken)
+    private async Task AlertAsync(string source, string url, ListFetchResult result, FetchState? state, Action<FetchState> save, CancellationToken cancellationToken, bool held = true)
     {
         var now = _time.GetUtcNow();
         if (state is not null && state.AlertedKind == result.Problem && state.AlertedAt is { } last && now - last < TimeSpan.FromDays(1))
@@ -286,7 +286,7 @@ public sealed class ListRefreshService : BackgroundService
         var evidence = $"{what} from {url} was refused or failed: {result.Message}. The last good lists stay in force; the DNS filter tries again in {Words(retry)}. "
                        + (source == "UT1" && !(Directory?.HasUt1 ?? false)
                            ? "Adult, malware and phishing sites are NOT blocked until a download succeeds (see docs/lists.md)."
-                           : "See docs/lists.md for what to check.");
+                           : held ? "See docs/lists.md for what to check." : "The names on it are NOT blocked until a download succeeds (see docs/lists.md).");
         try
         {
             var store = _services.GetService<StateStore>() ?? (_ownStore ??= StateStore.Open(_stateOptions, _time, _loggerFactory));

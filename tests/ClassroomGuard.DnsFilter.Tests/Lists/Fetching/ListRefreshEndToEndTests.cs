@@ -47,21 +47,38 @@ public sealed class ListRefreshEndToEndTests : IAsyncLifetime
     {
         _server.Status("/blacklists.tar.gz", 503);
         _server.Status("/MD5SUM.LST", 503);
+        _server.Status("/iwf.txt", 503);
         await using var host = await StartAsync();
 
         // The first download fails: the seed answers, an adult name resolves, health says what is missing and why.
         var failed = await WaitForAsync(l => l.Health?.Refresh?.Problem is not null, "the first attempt to fail");
         Assert.Contains("503", failed.Health!.Refresh!.Problem, StringComparison.Ordinal);
-        Assert.Equal(["UT1 adult", "UT1 malware", "UT1 phishing"], failed.Health.RequiredMissing);
+        Assert.Equal(["UT1 adult", "UT1 malware", "UT1 phishing", "IWF URL list"], failed.Health.RequiredMissing);
+        var feed = Assert.Single(failed.Health.Feeds);
+        Assert.Equal(("IWF URL list", true, (int?)null, "child_abuse"), (feed.Name, feed.AlwaysOn, feed.Names, feed.Category.Key));
+        Assert.DoesNotContain("secret", feed.Url, StringComparison.Ordinal);
         Assert.Equal(ListHealthReport.SeedVersion, failed.Health.Version);
         Assert.Equal(_server.Url("/blacklists.tar.gz"), failed.Health.Refresh.Url);
         Assert.Contains("203.0.113.7", await Tool.DigAsync(host.Port, "adult7.example", "A"), StringComparison.Ordinal);
         var alerts = await AlertsAsync();
-        var alert = Assert.Single(alerts);
+        Assert.Equal(2, alerts.Count);
+        var alert = Assert.Single(alerts, a => a.Evidence.StartsWith("The UT1 block-list download", StringComparison.Ordinal));
         Assert.Contains("503", alert.Evidence, StringComparison.Ordinal);
-        Assert.Contains("NOT blocked", alert.Evidence, StringComparison.Ordinal);
+        Assert.Contains("Adult, malware and phishing sites are NOT blocked", alert.Evidence, StringComparison.Ordinal);
+        var iwf = Assert.Single(alerts, a => a.Evidence.StartsWith("The block list 'IWF URL list'", StringComparison.Ordinal));
+        Assert.Contains("NOT blocked", iwf.Evidence, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", iwf.Evidence, StringComparison.Ordinal);
+
+        // "Refresh now" while the server still fails: tried again at once (no back-off), and no second alert the same day.
+        var firstAttempt = failed.Health.Refresh.LastAttempt;
+        _world.Clock.Advance(TimeSpan.FromMinutes(1)); // within the back-off: only "refresh now" tries again
+        Assert.Null((await AskAsync(new ControlRequest(ControlRequestKind.RefreshLists))).Error);
+        await WaitForAsync(l => l.Health?.Refresh?.LastAttempt > firstAttempt && l.Health.Refresh.Problem is not null && !l.Health.Refresh.InProgress, "a second attempt");
+        await Task.Delay(200);
+        Assert.Equal(2, (await AlertsAsync()).Count);
 
         // A good archive is published; "refresh now" over the control socket fetches it; the filter blocks without a restart.
+        _server.Serve("/iwf.txt", Encoding.ASCII.GetBytes("csam0.example\ncsam1.example\n"));
         var archive = Ut1Archives.Build();
         _server.Serve("/blacklists.tar.gz", archive);
         _server.Serve("/MD5SUM.LST", Encoding.ASCII.GetBytes(Ut1Archives.Md5Sum(archive)));
@@ -76,7 +93,10 @@ public sealed class ListRefreshEndToEndTests : IAsyncLifetime
         var dig = await Tool.DigAsync(host.Port, "adult7.example", "A");
         Assert.Contains("EDE: 15 (Blocked): (ClassroomGuard: blocked, category adult)", dig, StringComparison.Ordinal);
         Assert.Contains("0.0.0.0", await Tool.DigAsync(host.Port, "game0.example", "A"), StringComparison.Ordinal);
-        Assert.Single(await AlertsAsync()); // no new alert for a success
+        Assert.Contains("EDE: 15 (Blocked): (ClassroomGuard: blocked, category child_abuse)", await Tool.DigAsync(host.Port, "www.csam1.example", "A"), StringComparison.Ordinal);
+        Assert.Equal(2, Assert.Single(refreshed.Health.Feeds).Names);
+        Assert.Contains(_server.Requests, r => r.Path == "/iwf.txt" && r.Authorization == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("member:secret")));
+        Assert.Equal(2, (await AlertsAsync()).Count); // no new alert for a success
     }
 
     private async Task<IReadOnlyList<Alert>> AlertsAsync()
@@ -93,6 +113,9 @@ public sealed class ListRefreshEndToEndTests : IAsyncLifetime
             ["Dns:Lists:Ut1Url"] = _server.Url("/blacklists.tar.gz"),
             ["Dns:Lists:Ut1ChecksumUrl"] = _server.Url("/MD5SUM.LST"),
             ["Dns:Lists:MinArchiveBytes"] = "200",
+            ["Dns:Lists:Feeds:0:Name"] = "IWF URL list",
+            ["Dns:Lists:Feeds:0:Url"] = _server.Url("/iwf.txt").Replace("http://", "http://member:secret@", StringComparison.Ordinal),
+            ["Dns:Lists:Feeds:0:Category"] = "child_abuse",
         }, _world.Clock);
 
     private async Task<ListsReply> WaitForAsync(Func<ListsReply, bool> condition, string what)
