@@ -9,7 +9,7 @@ public static class Ut1Loader
 {
     /// <summary>Loads every mapped folder that exists; returns statistics per folder read (missing folders are listed with null).</summary>
     public static IReadOnlyList<(string Folder, ListLoadStatistics? Statistics)> Load(
-        string root, IReadOnlyDictionary<string, string> mapping, CategoryMap categories, DomainTableBuilder builder)
+        string root, IReadOnlyDictionary<string, string> mapping, CategoryMap categories, DomainSetBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(mapping);
         ArgumentNullException.ThrowIfNull(categories);

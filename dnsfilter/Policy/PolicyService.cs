@@ -36,6 +36,8 @@ public sealed class PolicyService : BackgroundService
     private Task _cacheWrite = Task.CompletedTask;
     private readonly SemaphoreSlim _reload = new(1, 1);
     private string? _feedsSeen;
+    private System.Runtime.InteropServices.PosixSignalRegistration? _hangUp;
+    private CancellationToken _stopping;
 
     /// <summary>Creates the service.</summary>
     public PolicyService(
@@ -134,12 +136,37 @@ public sealed class PolicyService : BackgroundService
             Log.FallbackInForce(_logger);
         }
 
+        // SIGHUP (systemctl reload, kill -HUP): read the lists again while answering, as after a download.
+        _hangUp = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            _ = ReloadOnSignalAsync();
+        });
         await base.StartAsync(cancellationToken);
+    }
+
+    private async Task ReloadOnSignalAsync()
+    {
+        try
+        {
+            Log.ReloadRequested(_logger);
+            await ReloadListsAsync(_stopping);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.ReloadFailed(_logger, e);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
-        => !_enabled ? Task.CompletedTask : Task.WhenAll(WatchAsync(stoppingToken), FlushLoopAsync(stoppingToken), AlertLoopAsync(stoppingToken), _cacheWrite);
+    {
+        _stopping = stoppingToken;
+        return !_enabled ? Task.CompletedTask : Task.WhenAll(WatchAsync(stoppingToken), FlushLoopAsync(stoppingToken), AlertLoopAsync(stoppingToken), _cacheWrite);
+    }
 
     /// <summary>Where the compiled list cache lives: <c>Dns:Lists:CachePath</c>, else beside the state database, else none.</summary>
     public static string? CachePathOf(DnsListOptions lists, string? statePath)
@@ -259,6 +286,7 @@ public sealed class PolicyService : BackgroundService
             _store?.Dispose();
         }
 
+        _hangUp?.Dispose();
         _reload.Dispose();
         base.Dispose();
     }
