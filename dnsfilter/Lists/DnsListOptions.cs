@@ -151,9 +151,10 @@ public sealed record LoadedLists(HashedDomainTable Table, CategoryMap Categories
         long bytes = 0;
         foreach (var source in sources)
         {
-            bytes += source.Format == ListFormat.Ut1 ? 8L * 1024 * 1024 : (File.Exists(source.Path) ? new FileInfo(source.Path).Length : 0);
+            bytes += source.Format == ListFormat.Ut1 ? Ut1Loader.DomainsBytes(source.Path, options.EffectiveUt1Categories()) : (File.Exists(source.Path) ? new FileInfo(source.Path).Length : 0);
         }
 
+        // ~21 bytes a line in UT1's lists: sized once, the builder never doubles (a doubling of 5 M names is a 100 MB peak).
         var builder = new HashedDomainTableBuilder((int)Math.Min(bytes / 20, 50_000_000));
         var stats = new List<(string, ListLoadStatistics?)>();
         for (var i = 0; i < sources.Count; i++)

@@ -120,7 +120,7 @@ internal static class DomainTableCache
                 return null;
             }
 
-            return (new HashedDomainTable(fingerprints, valueIndex, values), categories);
+            return (new HashedDomainTable(fingerprints, valueIndex, count, values), categories);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or EndOfStreamException or FormatException)
         {

@@ -20,45 +20,48 @@ namespace ClassroomGuard.DnsFilter.Lists;
 public sealed class HashedDomainTable
 {
     /// <summary>The empty table.</summary>
-    public static readonly HashedDomainTable Empty = new([], [], [0]);
+    public static readonly HashedDomainTable Empty = new([], [], 0, [0]);
 
-    private readonly ulong[] _fingerprints; // ascending, distinct
+    private readonly ulong[] _fingerprints; // ascending, distinct; the first _count are used
     private readonly ushort[] _valueIndex;  // entry → index into _values
+    private readonly int _count;
     private readonly ulong[] _values;       // distinct bitmasks
     private readonly int[] _buckets;        // bucket → first entry; bucket count + 1 items
     private readonly int _shift;
 
-    internal HashedDomainTable(ulong[] fingerprints, ushort[] valueIndex, ulong[] values)
+    // The arrays may be longer than count (the builder's, kept rather than copied when little is unused).
+    internal HashedDomainTable(ulong[] fingerprints, ushort[] valueIndex, int count, ulong[] values)
     {
         _fingerprints = fingerprints;
         _valueIndex = valueIndex;
+        _count = count;
         _values = values;
-        var bits = BucketBits(fingerprints.Length);
+        var bits = BucketBits(count);
         _shift = 64 - bits;
         _buckets = new int[(1 << bits) + 1];
         var entry = 0;
         for (var bucket = 0; bucket < (1 << bits); bucket++)
         {
             _buckets[bucket] = entry;
-            while (entry < fingerprints.Length && (int)(fingerprints[entry] >> _shift) == bucket)
+            while (entry < count && (int)(fingerprints[entry] >> _shift) == bucket)
             {
                 entry++;
             }
         }
 
-        _buckets[1 << bits] = fingerprints.Length;
+        _buckets[1 << bits] = count;
     }
 
     /// <summary>Number of distinct names.</summary>
-    public int Count => _fingerprints.Length;
+    public int Count => _count;
 
     /// <summary>Bytes held by the table's arrays (for the memory budget).</summary>
     public long MemoryBytes => (_fingerprints.LongLength * 8) + (_valueIndex.LongLength * 2) + (_values.LongLength * 8) + (_buckets.LongLength * 4);
 
     // The raw arrays, for the binary cache: written and read back as they are (the directory is rebuilt).
-    internal ReadOnlySpan<ulong> Fingerprints => _fingerprints;
+    internal ReadOnlySpan<ulong> Fingerprints => _fingerprints.AsSpan(0, _count);
 
-    internal ReadOnlySpan<ushort> ValueIndex => _valueIndex;
+    internal ReadOnlySpan<ushort> ValueIndex => _valueIndex.AsSpan(0, _count);
 
     internal ReadOnlySpan<ulong> Values => _values;
 
@@ -71,7 +74,7 @@ public sealed class HashedDomainTable
     public ulong MatchSuffixes(ReadOnlySpan<byte> wireName, out int longestMatch)
     {
         longestMatch = -1;
-        if (_fingerprints.Length == 0 || wireName.Length <= 1)
+        if (_count == 0 || wireName.Length <= 1)
         {
             return 0;
         }
@@ -100,7 +103,7 @@ public sealed class HashedDomainTable
     public bool TryGetExact(ReadOnlySpan<byte> wireName, out ulong value)
     {
         value = 0;
-        if (_fingerprints.Length == 0 || wireName.Length <= 1)
+        if (_count == 0 || wireName.Length <= 1)
         {
             return false;
         }
@@ -128,7 +131,7 @@ public sealed class HashedDomainTable
     public int[] CountPerBit()
     {
         var perValue = new int[_values.Length];
-        foreach (var index in _valueIndex)
+        foreach (var index in ValueIndex)
         {
             perValue[index]++;
         }
@@ -228,7 +231,7 @@ public sealed class HashedDomainTableBuilder : DomainSetBuilder
     {
         if (_count == _fingerprints.Length)
         {
-            var capacity = (int)Math.Min(Array.MaxLength, (long)_count * 2);
+            var capacity = (int)Math.Min(Array.MaxLength, (long)_count * 3 / 2); // not 2: a reload holds the old table too
             Array.Resize(ref _fingerprints, capacity);
             Array.Resize(ref _valueIndex, capacity);
         }
@@ -259,12 +262,18 @@ public sealed class HashedDomainTableBuilder : DomainSetBuilder
             distinct++;
         }
 
-        Array.Resize(ref fingerprints, distinct);
-        Array.Resize(ref valueIndex, distinct);
+        // Trimming copies the arrays: while lists are reloaded that copy sits beside the old table and the new one, so
+        // keep up to an eighth unused instead.
+        if (fingerprints.Length - distinct > fingerprints.Length / 8)
+        {
+            Array.Resize(ref fingerprints, distinct);
+            Array.Resize(ref valueIndex, distinct);
+        }
+
         _fingerprints = [];
         _valueIndex = [];
         _count = 0;
-        return new HashedDomainTable(fingerprints, valueIndex, [.. _values]);
+        return new HashedDomainTable(fingerprints, valueIndex, distinct, [.. _values]);
     }
 
     private ushort IndexOf(ulong value)

@@ -47,6 +47,28 @@ public static class Ut1Loader
         return results;
     }
 
+    /// <summary>The size of every mapped folder's <c>domains</c> file (0 for a missing root), to size the table once.</summary>
+    public static long DomainsBytes(string root, IReadOnlyDictionary<string, string> mapping)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        if (!Directory.Exists(root))
+        {
+            return 0;
+        }
+
+        long bytes = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (folder, keys) in mapping)
+        {
+            if (keys.Length > 0 && Resolve(root, folder) is { } resolved && seen.Add(resolved))
+            {
+                bytes += new FileInfo(Path.Combine(root, resolved, "domains")).Length;
+            }
+        }
+
+        return bytes;
+    }
+
     private static string? Resolve(string root, string folder)
     {
         var path = Path.Combine(root, folder);

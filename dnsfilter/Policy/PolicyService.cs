@@ -100,8 +100,11 @@ public sealed class PolicyService : BackgroundService
             Interlocked.Increment(ref _counters.Compiled);
             Log.ListsReloaded(_logger, lists.Table.Count, lists.Sources.Count, (long)lists.Elapsed.TotalMilliseconds);
 
-            // The old table is garbage now: give its memory back rather than keep two sets' worth of RSS.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            // The old table becomes garbage once the queries in flight and the current second's activity let go of the
+            // old policy; the heap then hardly allocates, so no collection would come by itself: ask for one that gives
+            // the memory back, rather than keep two sets' worth of RSS.
+            _ = Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None).ContinueWith(
+                _ => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true), TaskScheduler.Default);
             return lists;
         }
         finally
