@@ -140,7 +140,7 @@ public sealed class FeedFetcher
                 return (new ListFetchResult(true, false, $"unchanged ({FetchText.Count(previous.Names ?? 0)} names): the copy in force is kept"), null);
             }
 
-            var stats = ListLoader.LoadFile(temp, format, 1, new DomainTableBuilder());
+            var stats = ListLoader.LoadFile(temp, format, 1, new CountingBuilder()); // parsed as the filter will, counted, not kept
             if (stats.Names == 0)
             {
                 throw new FetchRefusedException(FetchProblem.NoNames, $"{name} holds no valid name in {format} format ({FetchText.Count(stats.Lines)} lines read, {FetchText.Count(stats.Skipped)} unusable): an error page, or the wrong format");
@@ -168,4 +168,14 @@ public sealed class FeedFetcher
     }
 
     private static string StatePath(ListDirectory directory, string url) => Path.Combine(directory.Feeds, ListDirectory.FeedKey(url) + ".json");
+
+    /// <summary>Takes names without keeping them: the parse is the filter's own, the memory is none.</summary>
+    private sealed class CountingBuilder : DomainSetBuilder
+    {
+        private int _count;
+
+        public override int Count => _count;
+
+        public override void AddWire(ReadOnlySpan<byte> name, ulong value) => _count++;
+    }
 }
