@@ -132,6 +132,70 @@ public sealed class Ut1ArchiveFetcherTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("{md5}  blacklists.tar.gz", true)]
+    [InlineData("{MD5} *blacklists.tar.gz", true)]
+    [InlineData("junk\n\n{md5}\tdownload/blacklists.tar.gz\r", true)]
+    [InlineData("{md5}  blacklists.tar.gz.old\n{md5}  blacklists", false)]
+    [InlineData("{md5}blacklists.tar.gz", false)]
+    [InlineData("", false)]
+    [InlineData("\u0000\u0001\u00ff garbage", false)]
+    public async Task Fetch_ChecksumListInItsForms_VerifiedOnlyWhenALineNamesTheArchive(string list, bool verified)
+    {
+        var archive = Ut1Archives.Build();
+        var md5 = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(archive));
+        ServeArchive(archive, list.Replace("{md5}", md5, StringComparison.Ordinal).Replace("{MD5}", md5.ToUpperInvariant(), StringComparison.Ordinal) + (list.Length == 0 ? " " : ""));
+
+        var result = await FetchAsync();
+
+        Assert.True(result.Published, result.Message);
+        Assert.Equal(verified, Ut1ArchiveFetcher.CurrentVersion(Lists)!.Md5Verified);
+        Assert.Equal(verified, result.Note is null);
+    }
+
+    [Theory]
+    [InlineData("https://user:pa%3Ass@lists.example/x.txt", "https://lists.example/x.txt", true)]
+    [InlineData("http://lists.example:8080/a/b.txt?k=v", "http://lists.example:8080/a/b.txt?k=v", true)]
+    [InlineData("/srv/ut1/blacklists.tar.gz", "/srv/ut1/blacklists.tar.gz", true)]
+    [InlineData("file:///srv/ut1/blacklists.tar.gz", "/srv/ut1/blacklists.tar.gz", true)]
+    [InlineData("ftp://user:pw@lists.example/x.txt", "ftp://lists.example/x.txt", false)]
+    [InlineData("lists.example/x.txt", "lists.example/x.txt", false)]
+    [InlineData("https://us er:pw@bad host/x", "https://bad host/x", false)]
+    [InlineData("", "", false)]
+    public void Address_ParsedOrRefused_CredentialsNeverShown(string text, string shown, bool valid)
+    {
+        var ok = ListAddress.TryParse(text, out var address, out var problem);
+
+        Assert.Equal(valid, ok);
+        Assert.Equal(shown, ok ? address!.Shown : ListAddress.Redact(text));
+        Assert.DoesNotContain("pw", (problem ?? "") + (address?.Shown ?? ""), StringComparison.Ordinal);
+        Assert.DoesNotContain("pa%3Ass", (problem ?? "") + (address?.Shown ?? ""), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fetch_TwoAtOnce_OneAfterTheOtherAndTheLinkAlwaysNamesAWholeVersion()
+    {
+        var tasks = new List<Task<ListFetchResult>>();
+        for (var i = 0; i < 2; i++)
+        {
+            var folders = Ut1Archives.Folders();
+            folders["games"] = [.. folders["games"], $"concurrent{i}.example"];
+            var path = Path.Combine(_root, $"archive{i}.tar.gz");
+            await File.WriteAllBytesAsync(path, Ut1Archives.Build(folders));
+            var options = Options();
+            options.Ut1Url = path;
+            options.Ut1ChecksumUrl = "";
+            tasks.Add(Task.Run(() => FetchAsync(options)));
+        }
+
+        var results = await Task.WhenAll(tasks);
+
+        Assert.All(results, r => Assert.True(r.Published, r.Message));
+        Assert.True(File.Exists(Path.Combine(Lists.Ut1Current, ListDirectory.VersionFileName)));
+        Assert.Equal(2, Directory.GetDirectories(Lists.Ut1Versions).Length);
+        AssertNoLeftovers();
+    }
+
+    [Theory]
     [InlineData("cut-10")]
     [InlineData("cut-50")]
     [InlineData("cut-90")]
