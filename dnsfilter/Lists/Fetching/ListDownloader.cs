@@ -108,7 +108,8 @@ public sealed class ListAddress
 /// <param name="Sha256">SHA-256, hex.</param>
 /// <param name="Md5">MD5, hex (UT1 publishes MD5).</param>
 /// <param name="LastModified">The server's Last-Modified, or the file's time.</param>
-internal sealed record Downloaded(long Bytes, string Sha256, string Md5, DateTimeOffset? LastModified);
+/// <param name="FileName">The name it was served under (after redirects): what a checksum list names.</param>
+internal sealed record Downloaded(long Bytes, string Sha256, string Md5, DateTimeOffset? LastModified, string FileName);
 
 /// <summary>
 /// Streams a list to a file (never the whole of it in memory) with its size bounded and its hashes taken on the way;
@@ -135,6 +136,7 @@ public sealed class ListDownloader
         long written = 0;
         long? expected = null;
         DateTimeOffset? modified = null;
+        var fileName = address.FileName;
         await using (var output = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
         {
             if (address.LocalPath is { } path)
@@ -161,26 +163,21 @@ public sealed class ListDownloader
             {
                 using var handler = new SocketsHttpHandler
                 {
-                    AllowAutoRedirect = true,
-                    MaxAutomaticRedirections = 5,
+                    AllowAutoRedirect = false, // followed below: http(s) only, never from https to http, credentials only to the same origin
                     ConnectTimeout = ConnectTimeout,
                     AutomaticDecompression = DecompressionMethods.None,
                     UseCookies = false,
                 };
                 using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-                using var request = new HttpRequestMessage(HttpMethod.Get, address.Uri);
-                request.Headers.Authorization = address.Authorization;
-                request.Headers.UserAgent.ParseAdd("ClassroomGuard-DnsFilter/1.0");
                 using var stall = CancellationTokenSource.CreateLinkedTokenSource(total.Token);
                 stall.CancelAfter(StallTimeout);
                 try
                 {
-                    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stall.Token);
-                    if ((int)response.StatusCode is >= 300 and < 400)
+                    using var response = await SendFollowingRedirectsAsync(client, address, stall.Token);
+                    if (response.RequestMessage?.RequestUri is { } final && final.Segments.Length > 0)
                     {
-                        throw new FetchRefusedException(FetchProblem.Unreachable, $"the server redirects to {ListAddress.Redact(response.Headers.Location?.ToString())}, which is not an http(s) address (or there were too many redirects)");
+                        fileName = Uri.UnescapeDataString(final.Segments[^1]).Trim('/');
                     }
-
                     if (!response.IsSuccessStatusCode)
                     {
                         throw new FetchRefusedException(FetchProblem.Unreachable, $"the server answered {(int)response.StatusCode} {response.ReasonPhrase}");
@@ -225,7 +222,48 @@ public sealed class ListDownloader
         }
 
         CheckBounds(written, minBytes, maxBytes, what);
-        return new Downloaded(written, Convert.ToHexStringLower(sha.GetHashAndReset()), Convert.ToHexStringLower(md5.GetHashAndReset()), modified);
+        return new Downloaded(written, Convert.ToHexStringLower(sha.GetHashAndReset()), Convert.ToHexStringLower(md5.GetHashAndReset()), modified, fileName);
+    }
+
+    /// <summary>GET with redirects followed by hand: at most 5, to http(s) only, never from https to http; credentials go only to the address's own origin.</summary>
+    private static async Task<HttpResponseMessage> SendFollowingRedirectsAsync(HttpClient client, ListAddress address, CancellationToken cancellationToken)
+    {
+        var uri = address.Uri!;
+        for (var hop = 0; ; hop++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            if (Uri.Compare(uri, address.Uri, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
+            {
+                request.Headers.Authorization = address.Authorization;
+            }
+
+            request.Headers.UserAgent.ParseAdd("ClassroomGuard-DnsFilter/1.0");
+            var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if ((int)response.StatusCode is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is not { } location)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            var next = location.IsAbsoluteUri ? location : new Uri(uri, location);
+            var shown = ListAddress.Redact(next.ToString());
+            if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new FetchRefusedException(FetchProblem.Unreachable, $"the server redirects to {shown}, which is not followed (not an http(s) address)");
+            }
+
+            if (uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
+            {
+                throw new FetchRefusedException(FetchProblem.Unreachable, $"the server redirects to {shown}, which is not followed (from https to plain http)");
+            }
+
+            if (hop >= 5)
+            {
+                throw new FetchRefusedException(FetchProblem.Unreachable, $"the server redirects more than 5 times (last to {shown}): not followed");
+            }
+
+            uri = next;
+        }
     }
 
     /// <summary>Reads a small text (a checksum list) from <paramref name="address"/>; null with the reason when it cannot.</summary>

@@ -213,7 +213,7 @@ public sealed class Ut1ArchiveFetcher
             return (false, $"UT1's checksum list could not be fetched ({failure}): the archive's MD5 is not verified");
         }
 
-        var fileName = address.FileName;
+        var fileName = downloaded.FileName;
         foreach (var line in text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var space = line.IndexOfAny([' ', '\t']);

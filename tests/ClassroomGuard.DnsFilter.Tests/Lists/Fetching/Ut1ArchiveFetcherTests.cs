@@ -172,6 +172,34 @@ public sealed class Ut1ArchiveFetcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Fetch_Redirects_FollowedToHttpOnly()
+    {
+        var archive = Ut1Archives.Build();
+        ServeArchive(archive);
+        _server.Route("/moved.tar.gz", context =>
+        {
+            context.Response.Redirect("/blacklists.tar.gz");
+            return Task.CompletedTask;
+        });
+        _server.Route("/elsewhere.tar.gz", context =>
+        {
+            context.Response.Redirect("ftp://127.0.0.1/blacklists.tar.gz");
+            return Task.CompletedTask;
+        });
+        var options = Options();
+
+        options.Ut1Url = _server.Url("/elsewhere.tar.gz");
+        var refused = await FetchAsync(options);
+        options.Ut1Url = _server.Url("/moved.tar.gz");
+        var followed = await FetchAsync(options);
+
+        Assert.Equal(FetchProblem.Unreachable, refused.Problem);
+        Assert.True(refused.Message.Contains("redirects to ftp://127.0.0.1/blacklists.tar.gz, which is not followed (not an http(s) address)", StringComparison.Ordinal), refused.Message);
+        Assert.True(followed.Published, followed.Message);
+        Assert.Null(followed.Note); // UT1's MD5 list names blacklists.tar.gz: the name the archive was served under
+    }
+
+    [Fact]
     public async Task Fetch_TwoAtOnce_OneAfterTheOtherAndTheLinkAlwaysNamesAWholeVersion()
     {
         var tasks = new List<Task<ListFetchResult>>();
