@@ -130,6 +130,11 @@ public sealed class FeedFetcher
 
         Directory.CreateDirectory(_directory.Feeds);
         var key = ListDirectory.FeedKey(url);
+        foreach (var leftover in Directory.EnumerateFiles(_directory.Feeds, $".{key}.tmp-*"))
+        {
+            File.Delete(leftover); // an attempt that was killed
+        }
+
         var temp = Path.Combine(_directory.Feeds, $".{key}.tmp-{Guid.NewGuid():N}");
         try
         {

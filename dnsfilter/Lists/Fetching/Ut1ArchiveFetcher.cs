@@ -132,6 +132,16 @@ public sealed class Ut1ArchiveFetcher
 
         Directory.CreateDirectory(_directory.Ut1Versions);
         using var exclusive = await LockAsync(cancellationToken); // one fetch at a time (set-up's fetch-lists and the running filter)
+        foreach (var leftover in Directory.EnumerateFiles(_directory.Root, ".ut1-download-*").Concat(Directory.EnumerateFiles(_directory.Root, $".{ListDirectory.Ut1CurrentName}-*")))
+        {
+            TryDelete(leftover); // an attempt that was killed
+        }
+
+        foreach (var leftover in Directory.EnumerateDirectories(_directory.Ut1Versions, ".staging-*"))
+        {
+            TryDeleteDirectory(leftover);
+        }
+
         var id = Guid.NewGuid().ToString("N");
         var temp = Path.Combine(_directory.Root, $".ut1-download-{id}.tar.gz");
         var staging = Path.Combine(_directory.Ut1Versions, $".staging-{id}");

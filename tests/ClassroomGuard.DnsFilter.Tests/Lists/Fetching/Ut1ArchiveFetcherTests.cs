@@ -64,9 +64,12 @@ public sealed class Ut1ArchiveFetcherTests : IAsyncLifetime
         Assert.Equal("black\n", File.ReadAllText(Path.Combine(Lists.Ut1Current, "games", "usage")));
         AssertNoLeftovers();
 
-        // The same archive again: nothing new published.
+        // The same archive again: nothing new published; what a killed attempt left behind is removed.
+        await File.WriteAllTextAsync(Path.Combine(Lists.Root, ".ut1-download-killed.tar.gz"), "partial");
+        Directory.CreateDirectory(Path.Combine(Lists.Ut1Versions, ".staging-killed", "adult"));
         var again = await FetchAsync();
         Assert.True(again.Succeeded && !again.Published, again.Message);
+        AssertNoLeftovers();
         Assert.Equal(target, new FileInfo(Lists.Ut1Current).LinkTarget);
         Assert.Null(Ut1ArchiveFetcher.State(Lists)!.Problem);
     }
