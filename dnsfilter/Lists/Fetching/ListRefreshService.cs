@@ -34,6 +34,7 @@ public sealed class ListRefreshService : BackgroundService
     private readonly ILogger<ListRefreshService> _logger;
     private readonly bool _enabled;
     private StateStore? _ownStore;
+    private string? _loadedTarget;
 
     /// <summary>Creates the service.</summary>
     public ListRefreshService(
@@ -83,6 +84,7 @@ public sealed class ListRefreshService : BackgroundService
         _policyService.FeedsChanged += OnFeedsChanged;
         try
         {
+            _loadedTarget = Ut1ArchiveFetcher.CurrentTarget(Directory!); // what the policy service loaded at its start
             WarnIfRequiredMissing();
             var forced = false;
             while (!stoppingToken.IsCancellationRequested)
@@ -152,12 +154,16 @@ public sealed class ListRefreshService : BackgroundService
             }
         }
 
-        if (changed || SourcesDiffer(directory))
+        // Reload after a publish, when the feeds in force differ from the state's, or when another process (fetch-lists)
+        // published a UT1 version since the last load.
+        var target = Ut1ArchiveFetcher.CurrentTarget(directory);
+        if (changed || SourcesDiffer(directory) || !string.Equals(target, _loadedTarget, StringComparison.Ordinal))
         {
             _status.SetInProgress(true);
             try
             {
                 await _policyService.ReloadListsAsync(cancellationToken);
+                _loadedTarget = target;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -99,6 +99,29 @@ public sealed class ListRefreshEndToEndTests : IAsyncLifetime
         Assert.Equal(2, (await AlertsAsync()).Count); // no new alert for a success
     }
 
+    [Fact]
+    public async Task Refresh_VersionPublishedByAnotherProcess_LoadedAtTheNextRoundEvenWhenTheDownloadFails()
+    {
+        _server.Status("/blacklists.tar.gz", 503);
+        _server.Status("/iwf.txt", 503);
+        await using var host = await StartAsync();
+        var failed = await WaitForAsync(l => l.Health?.Refresh?.Problem is not null, "the first attempt to fail");
+
+        // As fetch-lists does while the filter runs: a local archive published into the same list directory.
+        var archive = Path.Combine(_world.Directory, "copied.tar.gz");
+        await File.WriteAllBytesAsync(archive, Ut1Archives.Build());
+        var published = await new Ut1ArchiveFetcher(new DnsListOptions { Ut1Url = archive, Ut1ChecksumUrl = "", MinArchiveBytes = 200 }, new ListDirectory(Path.Combine(_world.Directory, "lists"))).FetchAsync(CancellationToken.None);
+        Assert.True(published.Published, published.Message);
+        Assert.Contains("203.0.113.7", await Tool.DigAsync(host.Port, "adult3.example", "A"), StringComparison.Ordinal); // not loaded yet
+
+        Assert.Null((await AskAsync(new ControlRequest(ControlRequestKind.RefreshLists))).Error);
+        var loaded = await WaitForAsync(l => l.Health!.Version.StartsWith("UT1 of ", StringComparison.Ordinal) && !l.Health.RequiredMissing.Contains("UT1 adult"), "the published version to be loaded");
+
+        Assert.NotNull(loaded.Health!.Refresh!.Problem); // the download itself failed again
+        Assert.Contains("EDE: 15 (Blocked)", await Tool.DigAsync(host.Port, "adult3.example", "A"), StringComparison.Ordinal);
+        Assert.Equal(ListHealthReport.SeedVersion, failed.Health!.Version);
+    }
+
     private async Task<IReadOnlyList<Alert>> AlertsAsync()
         => [.. (await _world.Store.Alerts.ListAsync(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1), CancellationToken.None)).Where(a => a.Kind == AlertKind.Appliance)];
 
