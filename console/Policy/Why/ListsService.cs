@@ -36,9 +36,10 @@ public sealed record SourceRow(string Name, string Format, string Categories, st
 /// <param name="Sources">The list files.</param>
 /// <param name="Loaded">"Loaded when the DNS filter started, Monday 7 December 2026 at 06:00 (a restart reloads them)".</param>
 /// <param name="TotalNames">"345,678 names in all".</param>
+/// <param name="Health">The version in force, the lists every school must have, the downloads and feeds; null when the filter does not report them.</param>
 public sealed record ListsView(
     string? Unreachable, IReadOnlyList<AlwaysOnRow> AlwaysOn, IReadOnlyList<CategoryRow> Categories, IReadOnlyList<string> Unused,
-    IReadOnlyList<SourceRow> Sources, string Loaded, string TotalNames);
+    IReadOnlyList<SourceRow> Sources, string Loaded, string TotalNames, Lists.ListsHealthView? Health = null);
 
 /// <summary>The blocklists page's service: what the running DNS filter has loaded, in words.</summary>
 internal sealed class ListsService(DnsFilterClient filter, SchoolClock clock)
@@ -72,7 +73,8 @@ internal sealed class ListsService(DnsFilterClient filter, SchoolClock clock)
         return new ListsView(
             null, alwaysOn, categories, unused, sources,
             $"Loaded when the DNS filter started, {loaded.ToString("dddd d MMMM yyyy 'at' HH:mm", English)}; a restart of the DNS filter loads changed lists.",
-            $"{lists.Names.ToString("N0", English)} names in all");
+            $"{lists.Names.ToString("N0", English)} names in all",
+            Lists.ListsHealthWords.Of(lists.Health, clock));
     }
 
     /// <summary>What to do when no list feeds an always-on category (said without keys except the setting's).</summary>
