@@ -44,7 +44,8 @@ public sealed class FeedsTests : IDisposable
     public async Task Page_RequiredListsMissing_RedBannerNamesEachAndSaysWhatToDo()
     {
         var tech = await school.UserAsync("sam.tech", "Sam Technician", Role.Technician);
-        await using var filter = FakeDnsFilterControl.Replying(socket, Reply(Health(missing: ["UT1 adult", "UT1 malware", "UT1 phishing"])));
+        var refresh = new ListRefreshInfo("https://dsi.ut-capitole.fr/blacklists/download/blacklists.tar.gz", null, null, null, July, true);
+        await using var filter = FakeDnsFilterControl.Replying(socket, Reply(Health(missing: ["UT1 adult", "UT1 malware", "UT1 phishing"], refresh: refresh)));
         await using var ctx = Components(tech);
 
         var page = ctx.Render<Blocklists>();
@@ -54,6 +55,7 @@ public sealed class FeedsTests : IDisposable
         Assert.Contains("Adult content, malware and phishing lists are not loaded: pupils can reach these sites.", banner.TextContent, StringComparison.Ordinal);
         Assert.Contains("UT1 adult, UT1 malware and UT1 phishing", banner.TextContent, StringComparison.Ordinal);
         Assert.Contains("Check for updates now", banner.TextContent, StringComparison.Ordinal);
+        Assert.Contains("dsi.ut-capitole.fr", banner.TextContent, StringComparison.Ordinal);
         Assert.Equal("alert", banner.GetAttribute("role"));
         Assert.Contains("UT1 copy installed by set-up (not yet refreshed)", page.Find("[data-version]").TextContent, StringComparison.Ordinal);
         Assert.True(page.Markup.IndexOf("data-required-missing", StringComparison.Ordinal) < page.Markup.IndexOf("Always on", StringComparison.Ordinal)); // at the top
@@ -334,6 +336,22 @@ public sealed class FeedsTests : IDisposable
 
         Assert.Null(prepared.Proposal);
         Assert.Equal(field, prepared.Problem!.Field);
+    }
+
+    [Fact]
+    public void FeedSourceNames_AHashNamedFeedCopy_ShownByTheFeedsName()
+    {
+        var gambling = new CategoryName("gambling", "Gambling");
+        var hashed = new ListSourceInfo("7ce0660636920b3b59ece827.list", "/var/lib/classroomguard/lists/feeds/7ce0660636920b3b59ece827.list", "Plain", [gambling], 2, July, false);
+        var other = new ListSourceInfo("games.list", "/etc/classroomguard/games.list", "Plain", [Games], 2, July, false);
+        var lists = new ListsReply(July, false, 4, [hashed, other], [new ListCategoryInfo(gambling, false, 2, [new ListSourceName(hashed.Name, July)])], 1,
+            Health() with { Feeds = [new FeedInfo("Trust list", "https://trust.example.org/x", gambling, false, 3, 2, July, null)] });
+
+        var named = FeedSourceNames.Named(lists);
+
+        Assert.Equal(["Trust list (feed)", "games.list"], named.Sources.Select(s => s.Name));
+        Assert.Equal("Trust list (feed)", named.Categories.Single().Sources.Single().Name);
+        Assert.Equal("a feed (see Feeds)", FeedSourceNames.Named(lists with { Health = null }).Sources[0].Name);
     }
 
     [Fact]
