@@ -171,7 +171,9 @@ internal sealed class BlockPage(DnsFilterClient filter, StateStore store, School
         if (cached is null || clock.Now - cached.Read > VersionCacheLifetime)
         {
             var answer = await filter.AskAsync(new ControlRequest(ControlRequestKind.Lists), cancellationToken);
-            var text = answer.Reply?.Lists?.Health?.Version is { Length: > 0 } v ? Lists.ListsHealthWords.ShortVersion(v) : null;
+            // A version that says there is none ("No UT1 lists") is for the technician's pages, not for a pupil's.
+            var text = answer.Reply?.Lists?.Health?.Version is { Length: > 0 } v && !v.StartsWith("No ", StringComparison.OrdinalIgnoreCase)
+                ? Lists.ListsHealthWords.ShortVersion(v) : null;
             cached = new ListsVersion(clock.Now, text);
             Volatile.Write(ref version, cached);
         }

@@ -64,6 +64,19 @@ public sealed class BlockPageTests : IDisposable
     }
 
     [Fact]
+    public async Task Answer_NoListVersion_NoSmallPrint()
+    {
+        var explain = Explain(ExplainRule.Category) with { Category = new CategoryName("games", "Games") };
+        var lists = new ListsReply(DateTimeOffset.UtcNow, false, 0, [], [], 1, new ListsHealth("No UT1 lists", ["UT1 adult"], null, []));
+        await using var filter = new FakeDnsFilterControl(_socket, r => DnsFilterControl.Encode(r.Kind == ControlRequestKind.Lists ? new ControlReply(Lists: lists) : new ControlReply(Explain: explain)));
+
+        var (_, html, _) = await RequestAsync("www.poki.com", IPAddress.Parse("10.3.0.20"));
+
+        Assert.Contains(filter.Requests, r => r.Kind == ControlRequestKind.Lists);
+        Assert.DoesNotContain("Lists:", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_ListVersion_Encoded()
         => Assert.Contains("Lists: UT1 &lt;b&gt;", BlockPage.Render("poki.com", null, null, "UT1 <b>"), StringComparison.Ordinal);
 
