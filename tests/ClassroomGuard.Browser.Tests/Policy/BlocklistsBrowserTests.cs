@@ -8,8 +8,8 @@ namespace ClassroomGuard.Browser.Tests.Policy;
 /// <summary>
 /// The Blocklists page in Chromium against the real console and DNS filter: technician A proposes one of the school's own
 /// feeds (an address with a password is refused beside its field first), technician B approves it under Approvals, and the
-/// feed is listed as added in the console. The feed is served on 127.0.0.70 (this test's own loopback address) so the
-/// filter has a real list to fetch. The page (with its red banner when the filter reports required lists missing: the test
+/// feed is listed as added in the console. The feed is served on 127.0.0.70 (this test's own loopback address): a filter
+/// that reports list health fetches it at once, and dig from 127.0.0.71 (the default group) then finds its names blocked. The page (with its red banner when the filter reports required lists missing: the test
 /// appliance has no UT1 adult, malware or phishing) and the technician's home are photographed at 1920x1080 and 1366x768.
 /// </summary>
 [Collection(ClassroomCollection.Name)]
@@ -17,6 +17,7 @@ public sealed class BlocklistsBrowserTests(ClassroomFixture fixture)
 {
     private const string Password = "kettle umbrella marmalade";
     private const string FeedAddress = "127.0.0.70";
+    private const string PupilAddress = "127.0.0.71"; // unmapped: the default group, Guests and BYOD, which blocks Gambling
 
     [Fact]
     public async Task TechnicianAProposesAFeed_TechnicianBApproves_ItIsListed()
@@ -92,7 +93,27 @@ public sealed class BlocklistsBrowserTests(ClassroomFixture fixture)
             await dialog.GetByRole(AriaRole.Button, new() { Name = "Approve and apply" }).ClickAsync();
             await card.WaitForAsync(new() { State = WaitForSelectorState.Detached });
 
-            await OpenAsync(bea, "/policy/lists");
+            // A filter that reports list health fetches the approved feed at once: its names are then blocked as Gambling.
+            var reportsHealth = false;
+            for (var attempt = 0; attempt < 30; attempt++)
+            {
+                await OpenAsync(bea, "/policy/lists");
+                reportsHealth = await bea.Locator("[data-no-health]").CountAsync() == 0;
+                if (!reportsHealth || (await bea.Locator($"tr[data-feed='{feedName}']").InnerTextAsync()).Contains("2 names", StringComparison.Ordinal))
+                {
+                    break;
+                }
+
+                await bea.WaitForTimeoutAsync(1000);
+            }
+
+            if (reportsHealth)
+            {
+                Assert.Contains("2 names", await bea.Locator($"tr[data-feed='{feedName}']").InnerTextAsync(), StringComparison.Ordinal);
+                var blocked = await Dig.UntilAsync(fixture.Appliance.DnsPort, "feed-" + suffix + ".example.org", PupilAddress, a => a.Contains("0.0.0.0", StringComparison.Ordinal));
+                Assert.Contains("EDE: 15 (Blocked)", blocked, StringComparison.Ordinal);
+            }
+
             var row = bea.Locator($"tr[data-feed='{feedName}']");
             await row.WaitForAsync();
             var rowText = await row.InnerTextAsync();
