@@ -122,6 +122,42 @@ public sealed class ListRefreshEndToEndTests : IAsyncLifetime
         Assert.Equal(ListHealthReport.SeedVersion, failed.Health!.Version);
     }
 
+    [Fact]
+    public async Task SchoolFeed_AddedAndRemovedThroughChangeControl_FetchedBlockedThenDropped()
+    {
+        _server.Status("/blacklists.tar.gz", 503);
+        _server.Status("/iwf.txt", 503);
+        _server.Serve("/trust.txt", Encoding.ASCII.GetBytes("# trust list\n0.0.0.0 trust-blocked.example\n"));
+        await using var host = await StartAsync();
+        await WaitForAsync(l => l.Health?.Refresh?.Problem is not null, "the first attempt to fail");
+        Assert.Contains("203.0.113.7", await Tool.DigAsync(host.Port, "trust-blocked.example", "A"), StringComparison.Ordinal);
+
+        await _world.MustChangeAsync(new AddListFeedChange("Trust's extra list", _server.Url("/trust.txt"), "Hosts", "gambling"));
+        var fetched = await WaitForAsync(l => l.Health!.Feeds.Any(f => f.FeedId is not null && f.Names == 1), "the school's feed to be fetched");
+        var feed = Assert.Single(fetched.Health!.Feeds, f => f.FeedId is not null);
+        Assert.Equal(("Trust's extra list", "gambling", false), (feed.Name, feed.Category.Key, feed.AlwaysOn));
+        string dig;
+        var clock = Stopwatch.StartNew();
+        do
+        {
+            dig = await Tool.DigAsync(host.Port, "trust-blocked.example", "A");
+        }
+        while (!dig.Contains("EDE: 15", StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(15));
+
+        Assert.Contains("EDE: 15 (Blocked): (ClassroomGuard: blocked, category gambling)", dig, StringComparison.Ordinal);
+
+        await _world.MustChangeAsync(new RemoveListFeedChange(feed.FeedId!.Value));
+        await WaitForAsync(l => l.Health!.Feeds.All(f => f.FeedId is null) && l.Sources.All(s => !s.Name.Contains("Trust", StringComparison.Ordinal)), "the feed to be dropped");
+        clock.Restart();
+        do
+        {
+            dig = await Tool.DigAsync(host.Port, "trust-blocked.example", "A");
+        }
+        while (dig.Contains("EDE: 15", StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(15));
+
+        Assert.Contains("203.0.113.7", dig, StringComparison.Ordinal);
+    }
+
     private async Task<IReadOnlyList<Alert>> AlertsAsync()
         => [.. (await _world.Store.Alerts.ListAsync(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1), CancellationToken.None)).Where(a => a.Kind == AlertKind.Appliance)];
 
