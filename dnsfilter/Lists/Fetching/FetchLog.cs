@@ -23,7 +23,7 @@ internal static partial class FetchLog
     [LoggerMessage(345, LogLevel.Information, "Every list a school must block is loaded ({Version})")]
     public static partial void RequiredPresent(ILogger logger, string version);
 
-    [LoggerMessage(346, LogLevel.Error, "Reloading the lists after a download failed; the previous lists stay in force")]
+    [LoggerMessage(346, LogLevel.Error, "Reloading the lists failed; the previous lists stay in force and the next round tries again")]
     public static partial void ReloadFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(347, LogLevel.Warning, "Could not raise the technician alert about {Source}: {Reason}")]
