@@ -35,6 +35,7 @@ public sealed class PolicyService : BackgroundService
     private bool _ownsStore;
     private Task _cacheWrite = Task.CompletedTask;
     private readonly SemaphoreSlim _reload = new(1, 1);
+    private readonly Lock _swap = new(); // compile + swap, so a revision's compile never publishes the lists a reload replaced
     private string? _feedsSeen;
     private System.Runtime.InteropServices.PosixSignalRegistration? _hangUp;
     private CancellationToken _stopping;
@@ -82,21 +83,24 @@ public sealed class PolicyService : BackgroundService
         try
         {
             var lists = await Task.Run(() => LoadLists(writeCache: true), cancellationToken);
-            var current = _policy.Current;
-            var snapshot = current?.Source;
-            CompiledPolicy compiled;
-            if (snapshot is null)
+            lock (_swap)
             {
-                compiled = CompiledPolicy.Fallback(lists, _options, _policy.SafeSearch);
-            }
-            else
-            {
-                compiled = CompiledPolicy.Compile(snapshot, lists, _options, _policy.SafeSearch);
-                compiled.Source = snapshot;
+                var snapshot = _policy.Current?.Source;
+                CompiledPolicy compiled;
+                if (snapshot is null)
+                {
+                    compiled = CompiledPolicy.Fallback(lists, _options, _policy.SafeSearch);
+                }
+                else
+                {
+                    compiled = CompiledPolicy.Compile(snapshot, lists, _options, _policy.SafeSearch);
+                    compiled.Source = snapshot;
+                }
+
+                _lists = lists;
+                _policy.Swap(compiled);
             }
 
-            _lists = lists;
-            _policy.Swap(compiled);
             Interlocked.Increment(ref _counters.Compiled);
             Log.ListsReloaded(_logger, lists.Table.Count, lists.Sources.Count, (long)lists.Elapsed.TotalMilliseconds);
 
@@ -350,9 +354,13 @@ public sealed class PolicyService : BackgroundService
     private async Task CompileAsync(StateStore store, CancellationToken cancellationToken)
     {
         var snapshot = await store.Policy.GetSnapshotAsync(cancellationToken);
-        var compiled = CompiledPolicy.Compile(snapshot, _lists!, _options, _policy.SafeSearch);
-        compiled.Source = snapshot; // before it is published: the control channel explains verdicts in the snapshot's words
-        _policy.Swap(compiled);
+        lock (_swap)
+        {
+            var compiled = CompiledPolicy.Compile(snapshot, _lists!, _options, _policy.SafeSearch);
+            compiled.Source = snapshot; // before it is published: the control channel explains verdicts in the snapshot's words
+            _policy.Swap(compiled);
+        }
+
         Interlocked.Increment(ref _counters.Compiled);
         var feeds = string.Join('\n', snapshot.ListFeeds.Select(f => $"{f.Id}|{f.Url}|{f.Format}|{f.CategoryKey}"));
         if (feeds != _feedsSeen)
