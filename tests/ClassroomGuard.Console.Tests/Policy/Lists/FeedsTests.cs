@@ -339,6 +339,58 @@ public sealed class FeedsTests : IDisposable
     }
 
     [Fact]
+    public async Task HealthCheck_Description_NamesTheMissingListsAndTheFailedDownload()
+    {
+        var failed = new ListRefreshInfo("https://lists.example.org/a.tar.gz", July, null, "the archive was truncated", null, false);
+        await using var filter = FakeDnsFilterControl.Replying(socket, Reply(Health(missing: ["UT1 adult", "UT1 phishing"], refresh: failed)));
+        var check = new ClassroomGuard.Console.Health.ListsHealthCheck(new ListsProbe(Client(), TimeProvider.System), NullLogger<ClassroomGuard.Console.Health.ListsHealthCheck>.Instance);
+
+        var result = await check.CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext(), Token);
+
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, result.Status);
+        Assert.Equal("Lists every school must block are not loaded: UT1 adult and UT1 phishing. The last download failed: the archive was truncated", result.Description);
+    }
+
+    [Fact]
+    public async Task HealthCheck_FilterWithoutHealth_Healthy()
+    {
+        await using var filter = FakeDnsFilterControl.Replying(socket, Reply(null));
+        var check = new ClassroomGuard.Console.Health.ListsHealthCheck(new ListsProbe(Client(), TimeProvider.System), NullLogger<ClassroomGuard.Console.Health.ListsHealthCheck>.Instance);
+
+        var result = await check.CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext(), Token);
+
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, result.Status);
+        Assert.Contains("does not report", result.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PrepareAdd_HostsFile_ProposedAsHosts_AndRemovingAGoneFeedIsRefused()
+    {
+        var tech = await school.UserAsync("sam.tech", "Sam Technician", Role.Technician);
+        var editor = Editor(tech);
+
+        var prepared = await editor.PrepareAddAsync(new FeedForm { Name = " Ads ", Url = "https://ads.example.org/hosts", Format = FeedFormat.HostsFile, Category = "games" }, Token);
+        var gone = await editor.PrepareRemoveAsync(42, Token);
+
+        Assert.Equal(new AddListFeedChange("Ads", "https://ads.example.org/hosts", "Hosts", "games"), Assert.Single(prepared.Proposal!.Changes));
+        Assert.Equal("Add the feed Ads (a hosts file at https://ads.example.org/hosts), its names listed as Games", prepared.Proposal.Summary);
+        Assert.Null(gone.Proposal);
+        Assert.Contains("no longer in use", gone.Problem!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PrepareAdd_AddressAlreadyAFeed_RefusedBesideTheAddress()
+    {
+        var tech = await school.UserAsync("sam.tech", "Sam Technician", Role.Technician);
+        await ApplyAsync(new AddListFeedChange("Trust list", "https://trust.example.org/block.txt", "Plain", "games"));
+
+        var prepared = await Editor(tech).PrepareAddAsync(new FeedForm { Name = "Again", Url = "HTTPS://TRUST.example.org/block.txt", Category = "gambling" }, Token);
+
+        Assert.Equal("Url", prepared.Problem!.Field);
+        Assert.Contains("Trust list already uses this address", prepared.Problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FeedSourceNames_AHashNamedFeedCopy_ShownByTheFeedsName()
     {
         var gambling = new CategoryName("gambling", "Gambling");
