@@ -55,7 +55,7 @@ internal sealed class ListCatalogue
             var keys = (source.Category ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var exists = File.Exists(source.Path);
             sources.Add(new ListEntry(
-                System.IO.Path.GetFileName(source.Path), source.Path, source.Format, keys,
+                source.Name ?? System.IO.Path.GetFileName(source.Path), source.Path, source.Format, keys, // a feed's copy is named by a hash: show the feed's name
                 statistics.GetValueOrDefault(source.Path)?.Names is { } n ? (int)n : null, exists ? File.GetLastWriteTimeUtc(source.Path) : null, !exists));
         }
 

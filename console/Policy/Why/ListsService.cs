@@ -59,7 +59,6 @@ internal sealed class ListsService(DnsFilterClient filter, SchoolClock clock)
             return new ListsView(answer.Unreachable ?? "The DNS filter could not answer: " + (answer.Reply?.Error ?? "no reason given."), [], [], [], [], "", "");
         }
 
-        lists = Lists.FeedSourceNames.Named(lists);
         var alwaysOn = lists.Categories.Where(c => c.AlwaysOn).Select(c => c.Names > 0
             ? new AlwaysOnRow(c.Category.Name, true, Sources(c.Sources), Names(c.Names))
             : new AlwaysOnRow(c.Category.Name, false, NotConfigured(c.Category), "none")).ToList();

@@ -391,22 +391,6 @@ public sealed class FeedsTests : IDisposable
     }
 
     [Fact]
-    public void FeedSourceNames_AHashNamedFeedCopy_ShownByTheFeedsName()
-    {
-        var gambling = new CategoryName("gambling", "Gambling");
-        var hashed = new ListSourceInfo("7ce0660636920b3b59ece827.list", "/var/lib/classroomguard/lists/feeds/7ce0660636920b3b59ece827.list", "Plain", [gambling], 2, July, false);
-        var other = new ListSourceInfo("games.list", "/etc/classroomguard/games.list", "Plain", [Games], 2, July, false);
-        var lists = new ListsReply(July, false, 4, [hashed, other], [new ListCategoryInfo(gambling, false, 2, [new ListSourceName(hashed.Name, July)])], 1,
-            Health() with { Feeds = [new FeedInfo("Trust list", "https://trust.example.org/x", gambling, false, 3, 2, July, null)] });
-
-        var named = FeedSourceNames.Named(lists);
-
-        Assert.Equal(["Trust list (feed)", "games.list"], named.Sources.Select(s => s.Name));
-        Assert.Equal("Trust list (feed)", named.Categories.Single().Sources.Single().Name);
-        Assert.Equal("a feed (see Feeds)", FeedSourceNames.Named(lists with { Health = null }).Sources[0].Name);
-    }
-
-    [Fact]
     public void FeedSentences_And_Headline_ReadAsPlainEnglish()
     {
         Assert.Equal("IWF URL list is not loaded: pupils can reach these sites.", ListsHealthWords.MissingHeadline(["IWF URL list"]));
