@@ -24,7 +24,8 @@ public sealed class PolicyExplainer
     private readonly DateTimeOffset _started;
     private readonly ListRefreshStatus? _refresh;
     private readonly ListDirectory? _directory;
-    private CatalogueOf? _catalogue;
+    // Weakly keyed: a catalogue must not keep a replaced set of lists (tens of MB) alive after a reload.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<LoadedLists, ListCatalogue> _catalogues = [];
 
     /// <summary>Creates the explainer.</summary>
     public PolicyExplainer(
@@ -356,18 +357,7 @@ public sealed class PolicyExplainer
             ListHealthReport.Build(policy.Lists, _listOptions, alwaysOnKeys, snapshot?.ListFeeds ?? [], _directory, _refresh, key => CategoryNameOf(snapshot, key)));
     }
 
-    private ListCatalogue Catalogue(LoadedLists lists)
-    {
-        var cached = Volatile.Read(ref _catalogue);
-        if (cached is not null && ReferenceEquals(cached.Lists, lists))
-        {
-            return cached.Catalogue;
-        }
-
-        var built = ListCatalogue.Build(lists, _listOptions);
-        Volatile.Write(ref _catalogue, new CatalogueOf(lists, built));
-        return built;
-    }
+    private ListCatalogue Catalogue(LoadedLists lists) => _catalogues.GetValue(lists, l => ListCatalogue.Build(l, _listOptions));
 
     private static ListSourceName[] SourceNames(ListCatalogue catalogue, string category)
         => [.. catalogue.SourcesOf(category).Select(s => new ListSourceName(s.Name, s.Updated))];
@@ -394,5 +384,4 @@ public sealed class PolicyExplainer
         }
     }
 
-    private sealed record CatalogueOf(LoadedLists Lists, ListCatalogue Catalogue);
 }

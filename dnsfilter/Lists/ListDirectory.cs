@@ -36,6 +36,23 @@ public sealed class ListDirectory
     /// <summary>Feeds' last good copies.</summary>
     public string Feeds => Path.Combine(Root, "feeds");
 
+    /// <summary>
+    /// The version folder <see cref="Ut1Current"/> points at now, as a full path (or the link itself when it cannot be
+    /// resolved). Lists are loaded from this path, not through the link, so a version published while they load never
+    /// mixes into them, and the sources in force name the version they came from.
+    /// </summary>
+    public string ResolveUt1Current()
+    {
+        try
+        {
+            return new DirectoryInfo(Ut1Current).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Ut1Current;
+        }
+        catch (IOException)
+        {
+            return Ut1Current;
+        }
+    }
+
     /// <summary>True when a downloaded UT1 set has been published.</summary>
     public bool HasUt1 => System.IO.Directory.Exists(Ut1Current);
 
@@ -69,7 +86,7 @@ public sealed class ListDirectory
             {
                 if (!ut1Added)
                 {
-                    sources.Add(new ListSource { Path = directory!.Ut1Current, Format = ListFormat.Ut1, Name = "UT1", Url = options.Ut1Url });
+                    sources.Add(new ListSource { Path = directory!.ResolveUt1Current(), Format = ListFormat.Ut1, Name = "UT1", Url = options.Ut1Url });
                     ut1Added = true;
                 }
 
@@ -81,7 +98,7 @@ public sealed class ListDirectory
 
         if (downloaded && !ut1Added)
         {
-            sources.Add(new ListSource { Path = directory!.Ut1Current, Format = ListFormat.Ut1, Name = "UT1", Url = options.Ut1Url });
+            sources.Add(new ListSource { Path = directory!.ResolveUt1Current(), Format = ListFormat.Ut1, Name = "UT1", Url = options.Ut1Url });
         }
 
         if (directory is null)

@@ -46,4 +46,7 @@ internal static partial class Log
 
     [LoggerMessage(381, LogLevel.Error, "Reading the block lists again failed; the lists in force stay in force")]
     public static partial void ReloadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(382, LogLevel.Information, "SIGHUP: the school policy is off (no State:Path), so there are no block lists to read again")]
+    public static partial void ReloadIgnored(ILogger logger);
 }

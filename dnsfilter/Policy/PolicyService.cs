@@ -39,6 +39,8 @@ public sealed class PolicyService : BackgroundService
     private string? _feedsSeen;
     private System.Runtime.InteropServices.PosixSignalRegistration? _hangUp;
     private CancellationToken _stopping;
+    private int _signalled; // 1 from a SIGHUP until the reload it asks for starts reading
+    private bool _started;
 
     /// <summary>Creates the service.</summary>
     public PolicyService(
@@ -82,6 +84,8 @@ public sealed class PolicyService : BackgroundService
         await _reload.WaitAsync(cancellationToken);
         try
         {
+            Interlocked.Exchange(ref _signalled, 0); // this reload reads what any signal so far asked for
+            var old = new WeakReference(_lists?.Table);
             var lists = await Task.Run(() => LoadLists(writeCache: true), cancellationToken);
             lock (_swap)
             {
@@ -107,8 +111,7 @@ public sealed class PolicyService : BackgroundService
             // The old table becomes garbage once the queries in flight and the current second's activity let go of the
             // old policy; the heap then hardly allocates, so no collection would come by itself: ask for one that gives
             // the memory back, rather than keep two sets' worth of RSS.
-            _ = Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None).ContinueWith(
-                _ => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true), TaskScheduler.Default);
+            _ = GiveBackAsync(old);
             return lists;
         }
         finally
@@ -128,14 +131,17 @@ public sealed class PolicyService : BackgroundService
     /// <inheritdoc />
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        // SIGHUP (systemctl reload, kill -HUP) reads the lists again while answering, as after a download. Registered
+        // first: without a handler the signal would end the process, and a reload asked for while the lists are still
+        // loading is done once they are. Signals while one waits collapse into it.
+        _hangUp = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, OnHangUp);
         if (!_enabled)
         {
             return;
         }
 
-        // Opening (and migrating) the state database and loading the lists are independent: do them at once.
-        var opening = Task.Run(TryOpenStore, cancellationToken);
-        await opening;
+        // The state's list feeds decide which files are lists: the database is opened (and migrated) first.
+        await Task.Run(TryOpenStore, cancellationToken);
         _lists = LoadLists(writeCache: true);
         _policy.Swap(CompiledPolicy.Fallback(_lists, _options, _policy.SafeSearch));
         if (!await TryRefreshAsync(cancellationToken))
@@ -143,13 +149,39 @@ public sealed class PolicyService : BackgroundService
             Log.FallbackInForce(_logger);
         }
 
-        // SIGHUP (systemctl reload, kill -HUP): read the lists again while answering, as after a download.
-        _hangUp = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, context =>
-        {
-            context.Cancel = true;
-            _ = ReloadOnSignalAsync();
-        });
         await base.StartAsync(cancellationToken);
+        Volatile.Write(ref _started, true);
+        if (Volatile.Read(ref _signalled) == 1)
+        {
+            _ = ReloadOnSignalAsync();
+        }
+    }
+
+    private void OnHangUp(System.Runtime.InteropServices.PosixSignalContext context)
+    {
+        context.Cancel = true;
+        if (!_enabled)
+        {
+            Log.ReloadIgnored(_logger);
+            return;
+        }
+
+        if (Interlocked.Exchange(ref _signalled, 1) == 0 && Volatile.Read(ref _started))
+        {
+            _ = ReloadOnSignalAsync();
+        }
+    }
+
+    // Up to five tries, two seconds apart, until the old table is really gone (a query in flight or the current second's
+    // activity may still hold the old policy at the first). An aggressive collection also compacts the large arrays:
+    // a pause of tens of milliseconds, once per reload.
+    private static async Task GiveBackAsync(WeakReference old)
+    {
+        for (var attempt = 0; attempt < 5 && old.IsAlive; attempt++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None);
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
     }
 
     private async Task ReloadOnSignalAsync()
@@ -179,7 +211,7 @@ public sealed class PolicyService : BackgroundService
     public static string? CachePathOf(DnsListOptions lists, string? statePath)
     {
         ArgumentNullException.ThrowIfNull(lists);
-        if (!lists.Cache || lists.Sources.Count == 0)
+        if (!lists.Cache)
         {
             return null;
         }
@@ -203,7 +235,7 @@ public sealed class PolicyService : BackgroundService
             categories.GetOrAdd(key); // bits exist even before a provider's list is configured
         }
 
-        var cachePath = CachePathOf(_listOptions, _stateOptions.Value.Path);
+        var cachePath = sources.Count == 0 ? null : CachePathOf(_listOptions, _stateOptions.Value.Path);
         string? fingerprint = null;
         try
         {
@@ -243,7 +275,7 @@ public sealed class PolicyService : BackgroundService
         if (cachePath is not null && writeCache)
         {
             var keysNow = categories.Keys.ToArray();
-            _cacheWrite = Task.Run(() =>
+            _cacheWrite = _cacheWrite.ContinueWith(_ =>
             {
                 try
                 {
@@ -253,7 +285,7 @@ public sealed class PolicyService : BackgroundService
                 {
                     Log.ListCacheWriteFailed(_logger, cachePath, e);
                 }
-            });
+            }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default); // one write at a time: a reload's follows the start's
         }
 
         return lists;
@@ -276,12 +308,21 @@ public sealed class PolicyService : BackgroundService
                 _ownsStore = true;
             }
 
+        }
+        catch (Exception)
+        {
+            _store = null; // TryRefreshAsync opens it again and reports why it cannot
+            return;
+        }
+
+        try
+        {
             // The feeds decide which files are lists: read them before the lists are loaded.
             _firstFeeds = _store.Policy.GetSnapshotAsync(CancellationToken.None).GetAwaiter().GetResult().ListFeeds;
         }
         catch (Exception)
         {
-            _store = null; // TryRefreshAsync opens it again and reports why it cannot
+            _firstFeeds = null; // the first compile reports the database's problem; feeds come with the first good read
         }
     }
 

@@ -5,7 +5,8 @@ namespace ClassroomGuard.DnsFilter.Lists.Fetching;
 
 /// <summary>
 /// Whether the lists every school must block are in force, and which version: for the lists reply's health, the
-/// refresher's warnings and <c>fetch-lists</c>. Read from the sources in force and the files beside them.
+/// refresher's warnings and <c>fetch-lists</c>. Read from the sources the lists were loaded from (a UT1 download is named
+/// by its version folder), so a version published but not yet loaded is never reported as in force.
 /// </summary>
 public static class ListHealthReport
 {
@@ -58,9 +59,13 @@ public static class ListHealthReport
             return NoUt1;
         }
 
-        if (directory is not null && string.Equals(Path.GetFullPath(ut1.Path), directory.Ut1Current, StringComparison.Ordinal))
+        // The version LOADED (sources name the version folder they were read from), not whatever the link says now.
+        var path = Path.GetFullPath(ut1.Path);
+        if (directory is not null && (path.StartsWith(directory.Ut1Versions + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            || string.Equals(path, directory.Ut1Current, StringComparison.Ordinal)))
         {
-            return Ut1ArchiveFetcher.CurrentVersion(directory)?.Describe() ?? "UT1 download (its VERSION.json cannot be read)";
+            return FetchJson.Read(Path.Combine(path, ListDirectory.VersionFileName), FetchJson.Default.ListVersionInfo)?.Describe()
+                ?? "UT1 download (its VERSION.json cannot be read)";
         }
 
         return SeedVersion;
