@@ -32,7 +32,7 @@ public class PolicyBenchmarks
         var categories = new CategoryMap();
         var adult = categories.GetOrAdd("adult");
         var started = Stopwatch.GetTimestamp();
-        var builder = new DomainTableBuilder(Names);
+        var builder = new HashedDomainTableBuilder(Names);
         for (var i = 0; i < Names; i++)
         {
             builder.Add(Name(i), adult);

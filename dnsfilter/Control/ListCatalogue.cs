@@ -59,18 +59,7 @@ internal sealed class ListCatalogue
                 statistics.GetValueOrDefault(source.Path)?.Names is { } n ? (int)n : null, exists ? File.GetLastWriteTimeUtc(source.Path) : null, !exists));
         }
 
-        var perBit = new int[CategoryMap.MaxCategories];
-        foreach (var value in lists.Table.Values)
-        {
-            var bits = value;
-            while (bits != 0)
-            {
-                perBit[System.Numerics.BitOperations.TrailingZeroCount(bits)]++;
-                bits &= bits - 1;
-            }
-        }
-
-        return new ListCatalogue(sources, perBit);
+        return new ListCatalogue(sources, lists.Table.CountPerBit());
     }
 
     private static void AddUt1(string root, DnsListOptions options, Dictionary<string, ListLoadStatistics?> statistics, bool fromCache, List<ListEntry> sources)

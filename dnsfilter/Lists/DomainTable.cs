@@ -196,11 +196,35 @@ public sealed class DomainTable
     }
 }
 
+/// <summary>Where list loaders put names: a <see cref="DomainTableBuilder"/> (exact names) or a <see cref="HashedDomainTableBuilder"/> (block lists).</summary>
+public abstract class DomainSetBuilder
+{
+    /// <summary>Names added so far.</summary>
+    public abstract int Count { get; }
+
+    /// <summary>Adds a normalised lower-case wire name without its root byte (as <see cref="DomainText.TryNormalize(ReadOnlySpan{char}, Span{byte})"/> writes it).</summary>
+    public abstract void AddWire(ReadOnlySpan<byte> name, ulong value);
+
+    /// <summary>Adds a name given as text (<c>Example.ORG.</c>, <c>*.example.org</c>); false when it is not a usable domain name.</summary>
+    public bool Add(ReadOnlySpan<char> text, ulong value)
+    {
+        Span<byte> wire = stackalloc byte[256];
+        var length = DomainText.TryNormalize(text, wire);
+        if (length <= 0)
+        {
+            return false;
+        }
+
+        AddWire(wire[..length], value);
+        return true;
+    }
+}
+
 /// <summary>
 /// Collects names (deduplicated; values of duplicates are ORed) and freezes them into a <see cref="DomainTable"/>.
 /// Not thread-safe. Loading 345k names takes a few tens of milliseconds.
 /// </summary>
-public sealed class DomainTableBuilder
+public sealed class DomainTableBuilder : DomainSetBuilder
 {
     private byte[] _arena;
     private int _arenaLength;
@@ -222,24 +246,10 @@ public sealed class DomainTableBuilder
     }
 
     /// <summary>Distinct names so far.</summary>
-    public int Count => _count;
+    public override int Count => _count;
 
-    /// <summary>Adds a name given as text (<c>Example.ORG.</c>, <c>*.example.org</c>); false when it is not a usable domain name.</summary>
-    public bool Add(ReadOnlySpan<char> text, ulong value)
-    {
-        Span<byte> wire = stackalloc byte[256];
-        var length = DomainText.TryNormalize(text, wire);
-        if (length <= 0)
-        {
-            return false;
-        }
-
-        AddWire(wire[..length], value);
-        return true;
-    }
-
-    /// <summary>Adds a normalised lower-case wire name without its root byte (as <see cref="DomainText.TryNormalize(ReadOnlySpan{char}, Span{byte})"/> writes it).</summary>
-    public void AddWire(ReadOnlySpan<byte> name, ulong value)
+    /// <inheritdoc />
+    public override void AddWire(ReadOnlySpan<byte> name, ulong value)
     {
         var hash = DomainTable.HashName(name);
         var mask = _slots.Length - 1;

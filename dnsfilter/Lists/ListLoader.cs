@@ -10,14 +10,70 @@ namespace ClassroomGuard.DnsFilter.Lists;
 public static class ListLoader
 {
     /// <summary>Loads one file in <paramref name="format"/> (not <see cref="ListFormat.Ut1"/>), giving each name <paramref name="value"/>.</summary>
-    public static ListLoadStatistics LoadFile(string path, ListFormat format, ulong value, DomainTableBuilder builder)
+    public static ListLoadStatistics LoadFile(string path, ListFormat format, ulong value, DomainSetBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return LoadText(File.ReadAllBytes(path), format, value, builder);
+        if (format == ListFormat.Ut1)
+        {
+            throw new ArgumentException("A UT1 source is a directory: use Ut1Loader.", nameof(format));
+        }
+
+        // In 1 MiB pieces, whole lines each: UT1's adult list is ~100 MB, which must not sit in memory beside the table.
+        var stats = new ListLoadStatistics();
+        var buffer = new byte[1024 * 1024];
+        var held = 0;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        while (true)
+        {
+            var read = stream.Read(buffer, held, buffer.Length - held);
+            held += read;
+            if (read == 0)
+            {
+                LoadLines(buffer.AsSpan(0, held), format, value, builder, stats);
+                return stats;
+            }
+
+            var lastNewline = buffer.AsSpan(0, held).LastIndexOf((byte)'\n');
+            if (lastNewline < 0)
+            {
+                if (held == buffer.Length)
+                {
+                    stats.Lines++;
+                    stats.TooLong++; // a megabyte without a line break: skip to the next one
+                    held = SkipToNextLine(stream, buffer);
+                }
+
+                continue;
+            }
+
+            LoadLines(buffer.AsSpan(0, lastNewline + 1), format, value, builder, stats);
+            held -= lastNewline + 1;
+            buffer.AsSpan(lastNewline + 1, held).CopyTo(buffer);
+        }
+    }
+
+    private static int SkipToNextLine(FileStream stream, byte[] buffer)
+    {
+        while (true)
+        {
+            var read = stream.Read(buffer, 0, buffer.Length);
+            if (read == 0)
+            {
+                return 0;
+            }
+
+            var newline = buffer.AsSpan(0, read).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                var rest = read - newline - 1;
+                buffer.AsSpan(newline + 1, rest).CopyTo(buffer);
+                return rest;
+            }
+        }
     }
 
     /// <summary>Loads list content already in memory.</summary>
-    public static ListLoadStatistics LoadText(ReadOnlySpan<byte> content, ListFormat format, ulong value, DomainTableBuilder builder)
+    public static ListLoadStatistics LoadText(ReadOnlySpan<byte> content, ListFormat format, ulong value, DomainSetBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         if (format == ListFormat.Ut1)
@@ -26,6 +82,12 @@ public static class ListLoader
         }
 
         var stats = new ListLoadStatistics();
+        LoadLines(content, format, value, builder, stats);
+        return stats;
+    }
+
+    private static void LoadLines(ReadOnlySpan<byte> content, ListFormat format, ulong value, DomainSetBuilder builder, ListLoadStatistics stats)
+    {
         Span<char> chars = stackalloc char[1024];
         Span<byte> wire = stackalloc byte[256];
         while (!content.IsEmpty)
@@ -48,11 +110,9 @@ public static class ListLoader
 
             ParseLine(text, format, value, builder, stats, wire);
         }
-
-        return stats;
     }
 
-    private static void ParseLine(ReadOnlySpan<char> line, ListFormat format, ulong value, DomainTableBuilder builder, ListLoadStatistics stats, Span<byte> wire)
+    private static void ParseLine(ReadOnlySpan<char> line, ListFormat format, ulong value, DomainSetBuilder builder, ListLoadStatistics stats, Span<byte> wire)
     {
         line = line.Trim();
         if (format == ListFormat.AdBlock && (line.StartsWith("##") || line.StartsWith("#@#") || line.StartsWith("#?#")))
@@ -141,7 +201,7 @@ public static class ListLoader
         }
     }
 
-    private static bool Add(ReadOnlySpan<char> name, ulong value, DomainTableBuilder builder, ListLoadStatistics stats, Span<byte> wire)
+    private static bool Add(ReadOnlySpan<char> name, ulong value, DomainSetBuilder builder, ListLoadStatistics stats, Span<byte> wire)
     {
         switch (DomainText.Normalize(name, wire, out var length))
         {

@@ -9,7 +9,7 @@ public static class Ut1Loader
 {
     /// <summary>Loads every mapped folder that exists; returns statistics per folder read (missing folders are listed with null).</summary>
     public static IReadOnlyList<(string Folder, ListLoadStatistics? Statistics)> Load(
-        string root, IReadOnlyDictionary<string, string> mapping, CategoryMap categories, DomainTableBuilder builder)
+        string root, IReadOnlyDictionary<string, string> mapping, CategoryMap categories, DomainSetBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(mapping);
         ArgumentNullException.ThrowIfNull(categories);
@@ -45,6 +45,28 @@ public static class Ut1Loader
         }
 
         return results;
+    }
+
+    /// <summary>The size of every mapped folder's <c>domains</c> file (0 for a missing root), to size the table once.</summary>
+    public static long DomainsBytes(string root, IReadOnlyDictionary<string, string> mapping)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        if (!Directory.Exists(root))
+        {
+            return 0;
+        }
+
+        long bytes = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (folder, keys) in mapping)
+        {
+            if (keys.Length > 0 && Resolve(root, folder) is { } resolved && seen.Add(resolved))
+            {
+                bytes += new FileInfo(Path.Combine(root, resolved, "domains")).Length;
+            }
+        }
+
+        return bytes;
     }
 
     private static string? Resolve(string root, string folder)

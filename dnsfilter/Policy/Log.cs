@@ -40,4 +40,10 @@ internal static partial class Log
 
     [LoggerMessage(119, LogLevel.Information, "Block lists reloaded while answering: {Names} names from {Sources} sources in {Milliseconds} ms; the new policy is in force")]
     public static partial void ListsReloaded(ILogger logger, int names, int sources, long milliseconds);
+
+    [LoggerMessage(380, LogLevel.Information, "SIGHUP: reading the block lists again (the current ones answer meanwhile)")]
+    public static partial void ReloadRequested(ILogger logger);
+
+    [LoggerMessage(381, LogLevel.Error, "Reading the block lists again failed; the lists in force stay in force")]
+    public static partial void ReloadFailed(ILogger logger, Exception exception);
 }

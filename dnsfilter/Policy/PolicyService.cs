@@ -36,6 +36,8 @@ public sealed class PolicyService : BackgroundService
     private Task _cacheWrite = Task.CompletedTask;
     private readonly SemaphoreSlim _reload = new(1, 1);
     private string? _feedsSeen;
+    private System.Runtime.InteropServices.PosixSignalRegistration? _hangUp;
+    private CancellationToken _stopping;
 
     /// <summary>Creates the service.</summary>
     public PolicyService(
@@ -98,8 +100,11 @@ public sealed class PolicyService : BackgroundService
             Interlocked.Increment(ref _counters.Compiled);
             Log.ListsReloaded(_logger, lists.Table.Count, lists.Sources.Count, (long)lists.Elapsed.TotalMilliseconds);
 
-            // The old table is garbage now: give its memory back rather than keep two sets' worth of RSS.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            // The old table becomes garbage once the queries in flight and the current second's activity let go of the
+            // old policy; the heap then hardly allocates, so no collection would come by itself: ask for one that gives
+            // the memory back, rather than keep two sets' worth of RSS.
+            _ = Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None).ContinueWith(
+                _ => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true), TaskScheduler.Default);
             return lists;
         }
         finally
@@ -134,12 +139,37 @@ public sealed class PolicyService : BackgroundService
             Log.FallbackInForce(_logger);
         }
 
+        // SIGHUP (systemctl reload, kill -HUP): read the lists again while answering, as after a download.
+        _hangUp = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            _ = ReloadOnSignalAsync();
+        });
         await base.StartAsync(cancellationToken);
+    }
+
+    private async Task ReloadOnSignalAsync()
+    {
+        try
+        {
+            Log.ReloadRequested(_logger);
+            await ReloadListsAsync(_stopping);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.ReloadFailed(_logger, e);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
-        => !_enabled ? Task.CompletedTask : Task.WhenAll(WatchAsync(stoppingToken), FlushLoopAsync(stoppingToken), AlertLoopAsync(stoppingToken), _cacheWrite);
+    {
+        _stopping = stoppingToken;
+        return !_enabled ? Task.CompletedTask : Task.WhenAll(WatchAsync(stoppingToken), FlushLoopAsync(stoppingToken), AlertLoopAsync(stoppingToken), _cacheWrite);
+    }
 
     /// <summary>Where the compiled list cache lives: <c>Dns:Lists:CachePath</c>, else beside the state database, else none.</summary>
     public static string? CachePathOf(DnsListOptions lists, string? statePath)
@@ -259,6 +289,7 @@ public sealed class PolicyService : BackgroundService
             _store?.Dispose();
         }
 
+        _hangUp?.Dispose();
         _reload.Dispose();
         base.Dispose();
     }

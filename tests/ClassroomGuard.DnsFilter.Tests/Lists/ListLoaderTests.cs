@@ -94,6 +94,46 @@ public sealed class ListLoaderTests
         }
     }
 
+    /// <summary>Files are read in 1 MiB pieces: names across every piece boundary, a 3 MiB line without a break, CRLF, no final newline.</summary>
+    [Fact]
+    public void LoadFile_LargerThanOnePiece_ReadsEveryLineAcrossTheBoundaries()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "cg-listloader-" + Guid.NewGuid().ToString("N") + ".txt");
+        try
+        {
+            var text = new StringBuilder();
+            var names = 0;
+            for (; text.Length < 2_500_000; names++)
+            {
+                text.Append(DomainTableTests.GeneratedName(names)).Append(names % 3 == 0 ? "\r\n" : "\n");
+            }
+
+            text.Append('x', 3 * 1024 * 1024).Append('\n'); // one absurd line, skipped as too long
+            text.Append("after-the-long-line.example\n");
+            text.Append("last-without-newline.example");
+            File.WriteAllText(path, text.ToString(), Encoding.ASCII);
+            var builder = new HashedDomainTableBuilder();
+
+            var stats = ListLoader.LoadFile(path, ListFormat.Plain, 1, builder);
+            var table = builder.Build();
+
+            Assert.Equal(names + 2, stats.Names);
+            Assert.Equal(1, stats.TooLong);
+            Assert.Equal(0, stats.Invalid);
+            for (var i = 0; i < names; i += 11)
+            {
+                Assert.True(table.TryGetExact(DnsName.FromText(DomainTableTests.GeneratedName(i)), out _), DomainTableTests.GeneratedName(i));
+            }
+
+            Assert.True(table.TryGetExact(DnsName.FromText("after-the-long-line.example"), out _));
+            Assert.True(table.TryGetExact(DnsName.FromText("last-without-newline.example"), out _));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static (DomainTable Table, ListLoadStatistics Stats) Load(string text, ListFormat format)
     {
         var builder = new DomainTableBuilder();

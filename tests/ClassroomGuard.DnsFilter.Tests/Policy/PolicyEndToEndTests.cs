@@ -95,6 +95,44 @@ public sealed class PolicyEndToEndTests : IClassFixture<UnboundFixture>, IDispos
         Assert.Contains("0.0.0.0", await Tool.DigAsync(third.Port, "more.test", "A"), StringComparison.Ordinal);
     }
 
+    /// <summary>A list changes while the filter answers: the reload swaps it in, and no query goes unanswered meanwhile.</summary>
+    [Fact]
+    public async Task Host_ListsReloadedWhileAnswering_NewNameBlockedAndEveryQueryAnswered()
+    {
+        await using var host = await StartAsync();
+        Assert.Contains("192.0.2.1", await Tool.DigAsync(host.Port, "a.test", "A"), StringComparison.Ordinal);
+        File.AppendAllText(_list, "0.0.0.0 a.test\n");
+        using var stop = new CancellationTokenSource();
+        var answers = 0;
+        var unanswered = 0;
+        var asking = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var reply = await Tool.DigAsync(host.Port, "www.adult.test", "A");
+                if (reply.Contains("0.0.0.0", StringComparison.Ordinal))
+                {
+                    answers++;
+                }
+                else
+                {
+                    unanswered++;
+                }
+            }
+        });
+
+        var lists = await host.Get<PolicyService>().ReloadListsAsync(CancellationToken.None);
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        await asking;
+
+        Assert.NotEmpty(lists.Statistics); // parsed again: the file changed
+        Assert.Same(lists, host.Get<PolicyService>().Lists);
+        Assert.Contains("EDE: 15 (Blocked): (ClassroomGuard: blocked, category adult)", await Tool.DigAsync(host.Port, "a.test", "A"), StringComparison.Ordinal);
+        Assert.True(answers > 0);
+        Assert.Equal(0, unanswered);
+    }
+
     private Task<DnsTestHost> StartAsync(Dictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>

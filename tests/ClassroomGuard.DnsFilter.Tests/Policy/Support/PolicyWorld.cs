@@ -76,7 +76,7 @@ public sealed class PolicyWorld : IDisposable
     public static LoadedLists BuildLists()
     {
         var categories = new CategoryMap();
-        var builder = new DomainTableBuilder();
+        var builder = new HashedDomainTableBuilder();
         foreach (var (name, keys) in ListedNames)
         {
             ulong mask = 0;
