@@ -29,7 +29,8 @@
 # OUTSTANDING (dnsperf -q, default 200), BLOCKED (distinct blocked names in the mix, default 100000), NAMES (distinct
 # allowed names, default 2000), READY_TIMEOUT (s, default 900), PEER_MEM_MB (address-space limit for unbound and
 # dnsmasq, prlimit --as, default 8192: keeps a shared machine safe; 0 = none), PEERS (default "dnsfilter unbound
-# dnsmasq"), SKIP_BUILD=1 (use the existing Release build), KEEP=1 (keep the temp dir). DOTNET_* variables reach our
+# dnsmasq"), DLL (our filter's build, default this tree's Release build, built unless SKIP_BUILD=1: e.g. a copy of an
+# older build for before/after runs), SKIP_BUILD=1 (use the existing Release build), KEEP=1 (keep the temp dir). DOTNET_* variables reach our
 # filter (for experiments with runtime settings). DOMAINS=0 BLOCKED=2000 reproduces the runs before issue #11.
 # Needs: dotnet, unbound, dnsmasq, dnsperf, dig, python3 (Debian: unbound dnsmasq dnsperf bind9-dnsutils python3).
 set -euo pipefail
@@ -97,12 +98,12 @@ start_bench_upstream "$work" "$NAMES"
 pids+=($!)
 
 # ---- our filter: Release build, default settings except the ports, state and lists ----
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
+dll="${DLL:-$repo/dnsfilter/bin/Release/net10.0/ClassroomGuard.DnsFilter.dll}"
+if [ "${SKIP_BUILD:-0}" != 1 ] && [ "$dll" = "$repo/dnsfilter/bin/Release/net10.0/ClassroomGuard.DnsFilter.dll" ]; then
   echo "building dnsfilter (Release)…"
   dotnet build -c Release -nologo -v q "$repo/dnsfilter/ClassroomGuard.DnsFilter.csproj" > "$work/build.log" 2>&1 \
     || { cat "$work/build.log" >&2; exit 1; }
 fi
-dll="$repo/dnsfilter/bin/Release/net10.0/ClassroomGuard.DnsFilter.dll"
 [ -f "$dll" ] || { echo "error: $dll not built" >&2; exit 1; }
 
 rss_of() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null; }
