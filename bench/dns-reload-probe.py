@@ -7,7 +7,7 @@ Timeline: ask both names every --interval for --before seconds, send --signal to
 is answered NXDOMAIN (reload_s = that moment − the signal) or --timeout seconds pass, then --after seconds more.
 An ordinary query not answered within --lost-after seconds counts as lost. Prints one line:
   reload_s=X|timeout|failed max_gap_ms=Y probe_sent=N probe_answered=M probe_lost=L new_before=RCODE
-where failed = the process is gone. Exit status 0 whether or not the targets are met (the caller judges).
+where failed = the process is gone, none = a control run (--signal none: nothing signalled, only the gaps measured). Exit status 0 whether or not the targets are met (the caller judges).
 """
 import argparse
 import os
@@ -45,14 +45,15 @@ def main():
     parser.add_argument("--pid", type=int, required=True)
     parser.add_argument("--allowed", required=True, help="an ordinary name the filter answers (NOERROR) throughout")
     parser.add_argument("--new", required=True, help="a name the changed list blocks (NXDOMAIN once reloaded)")
-    parser.add_argument("--signal", default="HUP", help="signal name without SIG (default HUP)")
+    parser.add_argument("--signal", default="HUP", help="signal name without SIG (default HUP); none = a control run")
     parser.add_argument("--interval", type=float, default=0.01)
     parser.add_argument("--before", type=float, default=2.0)
     parser.add_argument("--after", type=float, default=3.0)
     parser.add_argument("--timeout", type=float, default=60.0)
     parser.add_argument("--lost-after", type=float, default=1.0)
     args = parser.parse_args()
-    sig = getattr(signal, "SIG" + args.signal.upper())
+    # "none": a control run — nothing is signalled; the probe only measures the gaps for --before + --timeout s
+    sig = None if args.signal.lower() == "none" else getattr(signal, "SIG" + args.signal.upper())
 
     ordinary = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     ordinary.connect(("127.0.0.1", args.port))
@@ -84,7 +85,8 @@ def main():
                 if not alive(args.pid):
                     failed = True
                     break
-                os.kill(args.pid, sig)
+                if sig is not None:
+                    os.kill(args.pid, sig)
                 signalled = time.monotonic()
             if signalled is not None and blocked_at is None and now - signalled > args.timeout:
                 end = now + args.after if end is None else end
@@ -133,6 +135,8 @@ def main():
                 answered += 1
     if failed:
         reload_s = "failed"
+    elif sig is None:
+        reload_s = "none"
     elif blocked_at is None:
         reload_s = "timeout"
     else:

@@ -23,7 +23,8 @@
 #
 # Environment: UT1, DOMAINS (default 5000000), SEED, BLOCKED, NAMES, CLIENTS, OUTSTANDING as bench/dns.sh; LOAD_QPS
 # (dnsperf -Q, default 20000; 0 = as fast as it can, then -l RUN and dnsperf's tail counts as lost), RUN (s of load,
-# default 40), ADD (names appended, default 1000), SIGNAL (default HUP), RELOAD_TIMEOUT (s, default 60), SKIP_BUILD=1,
+# default 40), ADD (names appended, default 1000), SIGNAL (default HUP; none = a control run: the same load and probe,
+# nothing signalled, for the baseline of lost queries and gaps; then reload_s=none), RELOAD_TIMEOUT (s, default 60), SKIP_BUILD=1,
 # KEEP=1, DLL (default this tree's Release build). Needs: dotnet, unbound, dnsperf, dig, python3.
 set -euo pipefail
 
@@ -113,6 +114,8 @@ rss_before=$(rss_of "$pid" VmRSS)
 echo "  after warm-up: rss_mb=$rss_before; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 lines=$(wc -l < "$work/queries.txt")
+udp_drops() { awk '$1 == "Udp:" && $2 ~ /^[0-9]/ { print $6 }' /proc/net/snmp; } # RcvbufErrors, machine-wide
+drops0=$(udp_drops)
 if [ "$LOAD_QPS" -gt 0 ]; then
   passes=$(( (RUN * LOAD_QPS + lines - 1) / lines ))
   dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries.txt" -n "$passes" -Q "$LOAD_QPS" -c "$CLIENTS" -q "$OUTSTANDING" > "$work/perf.txt" 2>&1 &
@@ -133,6 +136,7 @@ sleep 3
 cpu0=$(cpu_of "$pid")
 echo "reload: appended $ADD names to $block_tree/adult/domains; signal $SIGNAL under $load_desc; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 hwm_before=$(rss_of "$pid" VmHWM)
+[ "${SIGNAL,,}" = none ] && RELOAD_TIMEOUT=10
 probe=$(python3 "$repo/bench/dns-reload-probe.py" --port "$port" --pid "$pid" --allowed h1.allowed.bench \
   --new "$new_name" --signal "$SIGNAL" --timeout "$RELOAD_TIMEOUT")
 echo "  probe: $probe"
@@ -149,6 +153,7 @@ fi
 wait "$perf_pid" || true
 grep -E "Queries (sent|completed|lost)|Response codes|Queries per second" "$work/perf.txt" | sed 's/^/  dnsperf: /' || true
 lost=$(awk '/Queries lost/ { print $3 }' "$work/perf.txt")
+echo "  UDP datagrams dropped for a full receive buffer on this machine during the run (Udp RcvbufErrors): $(($(udp_drops) - drops0))"
 reload_s=$(sed -n 's/.*reload_s=\([^ ]*\).*/\1/p' <<< "$probe")
 max_gap=$(sed -n 's/.*max_gap_ms=\([^ ]*\).*/\1/p' <<< "$probe")
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $load_desc; $(basename "$(dirname "$DLL")")"
