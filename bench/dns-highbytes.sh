@@ -16,7 +16,8 @@
 #
 # Environment: UT1 (default ../shared/data/ut1 from the repo root), DOMAINS (default 0: the UT1 tree as it is; N: the
 # block set of bench/dns.sh — the real folders plus generated names up to N in UT1 layout, bench/dns-blockset.sh — and
-# the flood starts once its last name is blocked), SEED (generator seed, default 11), DLL (default: this tree's Release build,
+# the flood starts once its last name is blocked; the filter is restarted once first so that it runs from the compiled
+# list cache, as an appliance normally does), SEED (generator seed, default 11), DLL (default: this tree's Release build,
 # built unless SKIP_BUILD=1), FLOOD (default 5000), RATE (default 500), FIRST_BYTE=ascii (the same flood with a-z
 # instead of the high byte, for comparison), KEEP=1 (keep the temp dir), BEFORE / AFTER (commands run before and
 # after the flood with PID set to the filter's, e.g. a dotnet-counters snapshot), DURING (the same, DURING_AFTER
@@ -74,28 +75,38 @@ fi
 
 port=$(free_port)
 mkdir -p "$work/config"
-CLASSROOMGUARD_CONFIG_DIR="$work/config" dotnet "$DLL" \
-  --Dns:Listen:0="127.0.0.1:$port" --Dns:Upstreams:0="127.0.0.1:$up_port" \
-  --State:Path="$work/state.db" \
-  --Dns:Lists:Sources:0:Path="$lists" --Dns:Lists:Sources:0:Format=Ut1 --Dns:Lists:Ut1Url= \
-  --Logging:LogLevel:Default=Warning ${FILTER_ARGS:-} >> "$work/dnsfilter.log" 2>&1 &
-pid=$!
-pids+=("$pid")
-for _ in $(seq 1 600); do
-  dig @127.0.0.1 -p "$port" +tries=1 +time=1 +noall +comments h1.allowed.bench A 2>/dev/null | grep -q 'status: NOERROR' && break
-  sleep 0.1
-done
-dig @127.0.0.1 -p "$port" +tries=1 +time=1 +noall +comments h1.allowed.bench A | grep -q 'status: NOERROR' \
-  || { cat "$work/dnsfilter.log" >&2; echo "error: dnsfilter never answered" >&2; exit 1; }
-if [ -n "$probe_blocked" ]; then # the whole block set in force (blocked names get the null address by default)
-  for _ in $(seq 1 6000); do
-    [ "$(dig @127.0.0.1 -p "$port" +tries=1 +time=1 +short "$probe_blocked" A 2>/dev/null)" = 0.0.0.0 ] && break
-    kill -0 "$pid" 2>/dev/null || { cat "$work/dnsfilter.log" >&2; echo "error: dnsfilter exited" >&2; exit 1; }
+start_filter() {
+  CLASSROOMGUARD_CONFIG_DIR="$work/config" dotnet "$DLL" \
+    --Dns:Listen:0="127.0.0.1:$port" --Dns:Upstreams:0="127.0.0.1:$up_port" \
+    --State:Path="$work/state.db" \
+    --Dns:Lists:Sources:0:Path="$lists" --Dns:Lists:Sources:0:Format=Ut1 --Dns:Lists:Ut1Url= \
+    --Logging:LogLevel:Default=Warning ${FILTER_ARGS:-} >> "$work/dnsfilter.log" 2>&1 &
+  pid=$!
+  pids+=("$pid")
+  for _ in $(seq 1 600); do
+    dig @127.0.0.1 -p "$port" +tries=1 +time=1 +noall +comments h1.allowed.bench A 2>/dev/null | grep -q 'status: NOERROR' && break
     sleep 0.1
   done
-  [ "$(dig @127.0.0.1 -p "$port" +tries=1 +time=1 +short "$probe_blocked" A)" = 0.0.0.0 ] \
-    || { echo "error: $probe_blocked not blocked: the block set did not load" >&2; exit 1; }
-  echo "block set in force: $block_count names; rss_mb=$(awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")"
+  dig @127.0.0.1 -p "$port" +tries=1 +time=1 +noall +comments h1.allowed.bench A | grep -q 'status: NOERROR' \
+    || { cat "$work/dnsfilter.log" >&2; echo "error: dnsfilter never answered" >&2; exit 1; }
+  if [ -n "$probe_blocked" ]; then # the whole block set in force (blocked names get the null address by default)
+    for _ in $(seq 1 6000); do
+      [ "$(dig @127.0.0.1 -p "$port" +tries=1 +time=1 +short "$probe_blocked" A 2>/dev/null)" = 0.0.0.0 ] && break
+      kill -0 "$pid" 2>/dev/null || { cat "$work/dnsfilter.log" >&2; echo "error: dnsfilter exited" >&2; exit 1; }
+      sleep 0.1
+    done
+    [ "$(dig @127.0.0.1 -p "$port" +tries=1 +time=1 +short "$probe_blocked" A)" = 0.0.0.0 ] \
+      || { echo "error: $probe_blocked not blocked: the block set did not load" >&2; exit 1; }
+    echo "block set in force: $block_count names; rss_mb=$(awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")"
+  fi
+}
+start_filter
+if [ -n "$probe_blocked" ]; then # restart from the compiled list cache, as an appliance normally runs
+  for _ in $(seq 1 600); do [ -s "$work/dns-lists.cache" ] && break; sleep 0.1; done
+  sleep 1
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  echo "restart from the compiled list cache"
+  start_filter
 fi
 
 rss() { awk -v k="$1:" '$1 == k { printf "%.1f", $2 / 1024 }' "/proc/$pid/status"; }
