@@ -6,19 +6,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
+// Two ways in (DnsFilterCommandLine): the DNS filter service, or "fetch-lists" (set-up fetches the block lists with it).
 try
 {
-    var builder = Host.CreateApplicationBuilder(args);
-    builder.Configuration.AddClassroomGuardSources(args); // inside the try: an unreadable /etc/classroomguard is exit 78
-    if (builder.Configuration.GetSection("Influx").Exists())
-    {
-        builder.Services.AddInfluxTimeSeries(); // per-second DNS activity (the policy writes it when a writer is registered)
-    }
-
-    builder.Services.AddDnsFilter();
-    using var host = builder.Build();
-    await host.RunAsync();
-    return 0;
+    return await DnsFilterCommandLine.RunAsync(args, RunServiceAsync, Console.Out, Console.Error);
 }
 catch (OptionsValidationException e)
 {
@@ -41,4 +32,19 @@ catch (System.Net.Sockets.SocketException e)
 {
     Console.Error.WriteLine("ClassroomGuard.DnsFilter: cannot listen: " + e.Message + " (check Dns:Listen and that the port is free and permitted)");
     return 71;
+}
+
+static async Task<int> RunServiceAsync(string[] args)
+{
+    var builder = Host.CreateApplicationBuilder(args);
+    builder.Configuration.AddClassroomGuardSources(args); // inside the caller's try: an unreadable /etc/classroomguard is exit 78
+    if (builder.Configuration.GetSection("Influx").Exists())
+    {
+        builder.Services.AddInfluxTimeSeries(); // per-second DNS activity (the policy writes it when a writer is registered)
+    }
+
+    builder.Services.AddDnsFilter();
+    using var host = builder.Build();
+    await host.RunAsync();
+    return 0;
 }

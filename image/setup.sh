@@ -18,6 +18,8 @@
 #   CG_DNS_UPSTREAMS     resolvers it forwards to, comma-separated (default: this machine's
 #                        non-loopback nameservers in /etc/resolv.conf)
 #   CG_UT1_DIR           UT1 blocklists to install (default: ../shared/data/ut1 beside the repo)
+#   CG_UT1_ARCHIVE       a UT1 archive (blacklists.tar.gz) on this machine, readable by the service user,
+#                        to install the full lists from instead of downloading them from UT1 (offline)
 #   CG_SNIFF_INTERFACE   the interface cabled to the switch's mirror (SPAN) port, e.g. eth1, that
 #                        the sniffer captures on (default: the one chosen at an earlier run, kept in
 #                        sniffer.json; none: the sniffer is not started, and set-up lists the
@@ -226,8 +228,20 @@ JSON
   own_by_service "$etc/dns.json"
   chmod 0640 "$etc/dns.json"
 fi
+# The full collection (the seed above lacks adult, malware and phishing): downloaded, checked and swapped in by the
+# DNS filter's own code. A failure never stops set-up: the summary says what it means and what to do.
+dnsfilter_dll=$opt/dnsfilter/ClassroomGuard.DnsFilter.dll
+lists_rc=-1 lists_output=""
 if [ -f "$etc/dns.json" ]; then
-  dnsfilter_dll=$opt/dnsfilter/ClassroomGuard.DnsFilter.dll
+  if is_root; then chown "$run_as:" "$lib/lists"; fi # the DNS filter keeps its downloads there
+  fetch_args=(fetch-lists)
+  [ -n "${CG_UT1_ARCHIVE:-}" ] && fetch_args+=("--Dns:Lists:Ut1Url=$CG_UT1_ARCHIVE")
+  say "Fetching the full block lists (UT1: adult, malware, phishing and the rest; this can take a few minutes)"
+  lists_rc=0
+  lists_output=$(as_service_user timeout 1200 "$dotnet_bin" "$dnsfilter_dll" "${fetch_args[@]}" 2>>"$log/setup.log") || lists_rc=$?
+  [ -n "$lists_output" ] && printf '%s\n' "$lists_output" | sed 's/^/    /'
+fi
+if [ -f "$etc/dns.json" ]; then
   if [ "$use_systemd" -eq 1 ]; then
     install_unit classroomguard-dnsfilter "$etc" "$opt" "$run_as"
   else
@@ -323,6 +337,36 @@ ClassroomGuard is running.
   DNS filter:   $dns_status
                 Point the school's DHCP "DNS server" option at $address.
 DONE
+# Block lists: every school must block adult content, malware and phishing; say it in red when they are not loaded.
+if [ -t 1 ] && command -v tput >/dev/null 2>&1 && [ "$(tput colors 2>/dev/null || echo 0)" -ge 8 ]; then
+  red=$(tput bold; tput setaf 1) plain=$(tput sgr0)
+else
+  red="" plain=""
+fi
+lists_version=$(printf '%s\n' "$lists_output" | sed -n 's/^Lists in force: //p' | tail -n 1)
+if [ "$lists_rc" -eq 0 ]; then
+  echo "  Block lists:  $lists_version; every required list is loaded. The DNS filter refreshes them daily."
+elif [ "$lists_rc" -ne -1 ]; then
+  lists_missing=$(printf '%s\n' "$lists_output" | sed -n 's/^Required lists NOT in force: //p' | tail -n 1)
+  lists_failure=$(printf '%s\n' "$lists_output" | grep -m 1 ' download from .* failed: ' || true)
+  [ "$lists_rc" -eq 124 ] && lists_failure="The download did not finish within 20 minutes."
+  [ -z "$lists_failure" ] && lists_failure="fetch-lists ended with exit $lists_rc (its log: $log/setup.log)."
+  if [ -n "$lists_missing" ]; then
+    case "$lists_missing" in
+      *"UT1 "*) printf '%s\n' "${red}  Block lists:  Adult, malware and phishing lists are NOT loaded: pupils can reach adult sites.${plain}" ;;
+      *) printf '%s\n' "${red}  Block lists:  Lists every school must block are NOT loaded.${plain}" ;;
+    esac
+    printf '%s\n' "${red}                Missing: $lists_missing.${plain}"
+  else
+    printf '%s\n' "${red}  Block lists:  $lists_version is in force, but the last download failed.${plain}"
+  fi
+  printf '%s\n' "${red}                ${lists_failure/#UT1 download from/The download from}${plain}" \
+    "                The DNS filter tries again in 15 minutes, then every hour, and raises an alert on the console." \
+    "                Check that this machine can reach the address above (proxy, firewall, DNS), or copy a UT1" \
+    "                archive (blacklists.tar.gz from https://dsi.ut-capitole.fr/blacklists/) here and run:" \
+    "                  sudo CG_UT1_ARCHIVE=/path/to/blacklists.tar.gz $repo/image/setup.sh" \
+    "                (docs/lists.md: how lists are fetched, and what to do when a download fails)"
+fi
 if [ -n "$sniffer_status" ]; then
   echo "  Sniffer:      $sniffer_status"
 else

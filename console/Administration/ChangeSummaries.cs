@@ -62,6 +62,7 @@ internal static class ChangeSummaries
         RemoveCalendarEntryChange r => names.Snapshot.Calendar.Entries.FirstOrDefault(e => e.Id == r.EntryId) is { } e
             ? $"Remove the {(e.Kind == CalendarEntryKind.Term ? "term" : "holiday")} {e.Name}, {Dates(e.FirstDay, e.LastDay)}, from the school calendar"
             : "Remove a term or holiday that is no longer in the calendar",
+        AddListFeedChange or RemoveListFeedChange => Policy.Lists.FeedSentences.Describe(change, names.Snapshot)!,
         _ => "A policy change this console has no words for yet",
     };
 

@@ -57,6 +57,10 @@ internal static class ChangeDiffs
             RemoveCalendarEntryChange => [b is JsonObject entry
                 ? new ChangeDiff($"The school calendar ({(Text(entry["kind"]) == "holiday" ? "holiday" : "term")} {Text(entry["name"])})", $"{Day(entry["firstDay"])} to {Day(entry["lastDay"])}", "removed")
                 : new ChangeDiff("An entry of the school calendar", "in the calendar", "removed")],
+            AddListFeedChange f => [new ChangeDiff($"The feed {f.Name}", "not in use", $"{Policy.Lists.FeedSentences.Format(f.Format)} at {f.Url}, its names listed as {names.Category(f.CategoryKey)}")],
+            RemoveListFeedChange => [b is JsonObject feed
+                ? new ChangeDiff($"The feed {Text(feed["name"])}", $"{Policy.Lists.FeedSentences.Format(Text(feed["format"]) ?? string.Empty)} at {Text(feed["url"])}, its names listed as {names.Category(Text(feed["category"]) ?? string.Empty)}", "removed")
+                : new ChangeDiff("A feed", "in use", "removed")],
             _ => [Generic("The policy", b, a, names, Plain)],
         };
     }

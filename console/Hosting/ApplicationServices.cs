@@ -6,6 +6,7 @@ using ClassroomGuard.Console.Components;
 using ClassroomGuard.Console.Components.Layout;
 using ClassroomGuard.Console.Dashboard;
 using ClassroomGuard.Console.Policy;
+using ClassroomGuard.Console.Policy.Lists;
 using ClassroomGuard.Console.Policy.Rules;
 using ClassroomGuard.Console.Policy.Why;
 using ClassroomGuard.Console.Security;
@@ -81,6 +82,7 @@ internal static class ApplicationServices
         services.AddTeacherRooms();
         services.AddChangeLog();
         services.AddWhyBlocked();
+        services.AddListFeeds();
         services.AddPolicyEditor();
         services.AddPolicyRules();
         services.AddUnblocking();

@@ -25,7 +25,8 @@ internal static class ConsoleApplication
         builder.Services.AddApplicationServices();
         builder.Services.AddHealthChecks()
             .AddCheck<StateHealthCheck>("state")
-            .AddCheck<TimeSeriesHealthCheck>("timeseries");
+            .AddCheck<TimeSeriesHealthCheck>("timeseries")
+            .AddCheck<ListsHealthCheck>("lists");
 
         var app = builder.Build();
         ApplicationServices.EnsureKeyFolder(app.Services.GetRequiredService<IOptions<ConsoleOptions>>().Value);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Numerics;
 using ClassroomGuard.DnsFilter.Lists;
+using ClassroomGuard.DnsFilter.Lists.Fetching;
 using ClassroomGuard.DnsFilter.Policy;
 using ClassroomGuard.Storage.Control;
 using ClassroomGuard.Storage.State;
@@ -21,10 +22,14 @@ public sealed class PolicyExplainer
     private readonly DnsPolicyOptions _policyOptions;
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _started;
+    private readonly ListRefreshStatus? _refresh;
+    private readonly ListDirectory? _directory;
     private CatalogueOf? _catalogue;
 
     /// <summary>Creates the explainer.</summary>
-    public PolicyExplainer(SchoolDnsPolicy policy, IOptions<DnsListOptions> listOptions, IOptions<DnsPolicyOptions> policyOptions, TimeProvider time)
+    public PolicyExplainer(
+        SchoolDnsPolicy policy, IOptions<DnsListOptions> listOptions, IOptions<DnsPolicyOptions> policyOptions, TimeProvider time,
+        ListRefreshStatus? refresh = null, IOptions<StateOptions>? stateOptions = null)
     {
         ArgumentNullException.ThrowIfNull(listOptions);
         ArgumentNullException.ThrowIfNull(policyOptions);
@@ -34,6 +39,8 @@ public sealed class PolicyExplainer
         _policyOptions = policyOptions.Value;
         _time = time;
         _started = time.GetUtcNow();
+        _refresh = refresh;
+        _directory = ListDirectory.From(listOptions.Value, stateOptions?.Value.Path);
     }
 
     /// <summary>Answers one request.</summary>
@@ -50,6 +57,7 @@ public sealed class PolicyExplainer
         {
             ControlRequestKind.Explain => Explain(policy, request),
             ControlRequestKind.Lists => new ControlReply(Lists: Lists(policy)),
+            ControlRequestKind.RefreshLists => RefreshLists(policy),
             _ => new ControlReply("Unknown request kind."),
         };
     }
@@ -313,6 +321,17 @@ public sealed class PolicyExplainer
         return -1;
     }
 
+    private ControlReply RefreshLists(CompiledPolicy policy)
+    {
+        if (_refresh is not { Enabled: true })
+        {
+            return new ControlReply("Fetching lists is off: the DNS filter has no list directory (Dns:Lists:Directory or State:Path).");
+        }
+
+        _refresh.RequestRefresh(); // the refresher starts at once; the reply shows it in progress
+        return new ControlReply(Lists: Lists(policy));
+    }
+
     private ListsReply Lists(CompiledPolicy policy)
     {
         var snapshot = policy.Source;
@@ -333,7 +352,8 @@ public sealed class PolicyExplainer
             .ToArray();
         return new ListsReply(
             _started, policy.Lists.Statistics.Count == 0 && policy.Lists.Sources.Count > 0, policy.Lists.Table.Count, sources,
-            [.. categories.OrderByDescending(c => c.AlwaysOn).ThenBy(c => c.Category.Name, StringComparer.OrdinalIgnoreCase)], policy.Revision);
+            [.. categories.OrderByDescending(c => c.AlwaysOn).ThenBy(c => c.Category.Name, StringComparer.OrdinalIgnoreCase)], policy.Revision,
+            ListHealthReport.Build(policy.Lists, _listOptions, alwaysOnKeys, snapshot?.ListFeeds ?? [], _directory, _refresh, key => CategoryNameOf(snapshot, key)));
     }
 
     private ListCatalogue Catalogue(LoadedLists lists)

@@ -1,6 +1,7 @@
 using ClassroomGuard.DnsFilter.Caching;
 using ClassroomGuard.DnsFilter.Control;
 using ClassroomGuard.DnsFilter.Events;
+using ClassroomGuard.DnsFilter.Lists.Fetching;
 using ClassroomGuard.DnsFilter.Policy;
 using ClassroomGuard.DnsFilter.Server;
 using ClassroomGuard.DnsFilter.Upstream;
@@ -37,6 +38,7 @@ public static class DnsFilterServiceCollectionExtensions
         services.TryAddSingleton<DnsQueryProcessor>();
         services.TryAddSingleton<DnsServer>();
         services.AddHostedService(sp => sp.GetRequiredService<DnsServer>());
+        services.AddListRefresh(); // downloads, checks and swaps in UT1 and the feeds in the background (with the school policy)
         services.AddDnsFilterControl(); // the console's "why is this blocked?" (a local socket), after the policy has loaded
         services.AddServiceHealth<DnsHealthSource>(); // once-a-minute service_health point, when InfluxDB is configured
         return services;

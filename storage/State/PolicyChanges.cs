@@ -24,6 +24,8 @@ namespace ClassroomGuard.Storage.State;
 [JsonDerivedType(typeof(SetBlockPageTextChange), "setBlockPageText")]
 [JsonDerivedType(typeof(AddCalendarEntryChange), "addCalendarEntry")]
 [JsonDerivedType(typeof(RemoveCalendarEntryChange), "removeCalendarEntry")]
+[JsonDerivedType(typeof(AddListFeedChange), "addListFeed")]
+[JsonDerivedType(typeof(RemoveListFeedChange), "removeListFeed")]
 public abstract record PolicyChange;
 
 /// <summary>Block a category for a group.</summary>
@@ -132,3 +134,17 @@ public sealed record AddCalendarEntryChange(CalendarEntryKind Kind, string Name,
 /// <summary>Remove a term or holiday from the school calendar.</summary>
 /// <param name="EntryId">The entry's id.</param>
 public sealed record RemoveCalendarEntryChange(long EntryId) : PolicyChange;
+
+/// <summary>
+/// Add one of the school's own block-list feeds (<see cref="ListFeed"/>): the DNS filter fetches it and gives its names
+/// <paramref name="CategoryKey"/>. See <see cref="ListFeedRules"/> for what is refused.
+/// </summary>
+/// <param name="Name">What people call it, 1 to 80 characters.</param>
+/// <param name="Url">http(s) address without credentials, at most 2000 characters; one live feed per address.</param>
+/// <param name="Format"><c>Plain</c> (one name a line) or <c>Hosts</c> (hosts-file lines).</param>
+/// <param name="CategoryKey">An existing category that is not always-on.</param>
+public sealed record AddListFeedChange(string Name, string Url, string Format, string CategoryKey) : PolicyChange;
+
+/// <summary>Stop using one of the school's own feeds (its row stays, with when it was removed, for the log's history).</summary>
+/// <param name="FeedId">The feed's id.</param>
+public sealed record RemoveListFeedChange(long FeedId) : PolicyChange;

@@ -78,7 +78,7 @@ public sealed class PolicyRepository
             r => new DeviceAddresses(r.GetInt64(0), Sql.LongOrNull(r, 1), Sql.StringOrNull(r, 2), [], []));
         devices = devices.Select(d => d with { Macs = macs[d.DeviceId].ToList(), Ips = ips[d.DeviceId].ToList() }).ToList();
         var actions = TeacherActionRepository.Load(tx, "expires_at > $now AND released_at IS NULL", ("$now", tx.Now));
-        return new PolicySnapshot(revision, db.TimeZone, ReadCategories(tx), groups, rules, mappings, devices, actions, ReadCalendar(tx));
+        return new PolicySnapshot(revision, db.TimeZone, ReadCategories(tx), groups, rules, mappings, devices, actions, ReadCalendar(tx)) { ListFeeds = FeedEdits.Live(tx) };
     }
 
     internal static SchoolCalendar ReadCalendar(Tx tx)

@@ -87,8 +87,10 @@ internal sealed class BlockPage(DnsFilterClient filter, StateStore store, School
     public const int MaxAtOnce = 8;
 
     private static readonly TimeSpan TextCacheLifetime = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan VersionCacheLifetime = TimeSpan.FromMinutes(5);
     private readonly SemaphoreSlim slots = new(MaxAtOnce, MaxAtOnce);
     private GroupTexts? texts;
+    private ListsVersion? version;
 
     public async Task AnswerAsync(HttpContext context)
     {
@@ -98,6 +100,7 @@ internal sealed class BlockPage(DnsFilterClient filter, StateStore store, School
         var address = context.Connection.RemoteIpAddress is { } remote ? (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote) : null;
         string? reason = null;
         string? groupText = null;
+        string? listsVersion = Volatile.Read(ref version)?.Text;
         if (domain is not null && address is not null && await slots.WaitAsync(0, context.RequestAborted))
         {
             try
@@ -108,6 +111,8 @@ internal sealed class BlockPage(DnsFilterClient filter, StateStore store, School
                     reason = Reason(explain);
                     groupText = await GroupTextAsync(explain.Client.Group.Key, context.RequestAborted);
                 }
+
+                listsVersion = await ListsVersionAsync(context.RequestAborted);
             }
             finally
             {
@@ -115,7 +120,7 @@ internal sealed class BlockPage(DnsFilterClient filter, StateStore store, School
             }
         }
 
-        var html = Render(domain ?? "This site", reason, groupText);
+        var html = Render(domain ?? "This site", reason, groupText, listsVersion);
         var response = context.Response;
         response.StatusCode = StatusCodes.Status403Forbidden;
         response.ContentType = "text/html; charset=utf-8";
@@ -159,7 +164,24 @@ internal sealed class BlockPage(DnsFilterClient filter, StateStore store, School
         return cached.Texts.GetValueOrDefault(groupKey);
     }
 
-    internal static string Render(string site, string? reason, string? groupText)
+    /// <summary>"UT1 of 6 December 2026" (asked of the filter at most every five minutes), or null when it does not say.</summary>
+    private async Task<string?> ListsVersionAsync(CancellationToken cancellationToken)
+    {
+        var cached = Volatile.Read(ref version);
+        if (cached is null || clock.Now - cached.Read > VersionCacheLifetime)
+        {
+            var answer = await filter.AskAsync(new ControlRequest(ControlRequestKind.Lists), cancellationToken);
+            // A version that says there is none ("No UT1 lists") is for the technician's pages, not for a pupil's.
+            var text = answer.Reply?.Lists?.Health?.Version is { Length: > 0 } v && !v.StartsWith("No ", StringComparison.OrdinalIgnoreCase)
+                ? Lists.ListsHealthWords.ShortVersion(v) : null;
+            cached = new ListsVersion(clock.Now, text);
+            Volatile.Write(ref version, cached);
+        }
+
+        return cached.Text;
+    }
+
+    internal static string Render(string site, string? reason, string? groupText, string? listsVersion = null)
     {
         var e = HtmlEncoder.Default;
         var html = new StringBuilder();
@@ -168,7 +190,7 @@ internal sealed class BlockPage(DnsFilterClient filter, StateStore store, School
             .Append("body{font-family:system-ui,sans-serif;background:#f4f6f8;color:#1b2430;margin:0;display:flex;min-height:100vh;align-items:center;justify-content:center}")
             .Append("main{background:#fff;max-width:40rem;margin:1rem;padding:2rem 2.5rem;border-radius:8px;border-top:6px solid #b3261e;box-shadow:0 1px 4px rgba(0,0,0,.15)}")
             .Append("h1{font-size:1.8rem;margin:0 0 .75rem}p{font-size:1.1rem;line-height:1.5}.site{font-weight:600;word-break:break-all}")
-            .Append(".school{border-left:4px solid #0b57d0;padding-left:1rem}.notice{font-size:.9rem;color:#4a5562;border-top:1px solid #dde3ea;padding-top:1rem;margin-top:1.5rem}")
+            .Append(".school{border-left:4px solid #0b57d0;padding-left:1rem}.notice{font-size:.9rem;color:#4a5562;border-top:1px solid #dde3ea;padding-top:1rem;margin-top:1.5rem}.lists{font-size:.8rem;color:#4a5562;margin:.5rem 0 0}")
             .Append("</style></head><body><main>")
             .Append("<h1>This site is blocked</h1>")
             .Append("<p><span class=\"site\">").Append(e.Encode(site)).Append("</span> is blocked by the school's internet filter.</p>");
@@ -181,10 +203,17 @@ internal sealed class BlockPage(DnsFilterClient filter, StateStore store, School
             .Append(e.Encode(string.IsNullOrWhiteSpace(groupText) ? "If you need this site for your work, ask your teacher: they can ask for it to be opened for your lesson." : groupText))
             .Append("</p>")
             .Append("<p class=\"notice\"><strong>This system is monitored.</strong> Use of the school network is recorded to keep pupils safe, ")
-            .Append("in line with the school's e-safety and data protection policies.</p>")
-            .Append("</main></body></html>");
+            .Append("in line with the school's e-safety and data protection policies.</p>");
+        if (!string.IsNullOrWhiteSpace(listsVersion))
+        {
+            html.Append("<p class=\"lists\">Lists: ").Append(e.Encode(listsVersion)).Append("</p>");
+        }
+
+        html.Append("</main></body></html>");
         return html.ToString();
     }
+
+    private sealed record ListsVersion(DateTimeOffset Read, string? Text);
 
     private sealed record GroupTexts(DateTimeOffset Read, IReadOnlyDictionary<string, string?> Texts);
 }

@@ -34,11 +34,12 @@ public sealed record SourceRow(string Name, string Format, string Categories, st
 /// <param name="Categories">Every other category with names, by name.</param>
 /// <param name="Unused">Categories no list feeds.</param>
 /// <param name="Sources">The list files.</param>
-/// <param name="Loaded">"Loaded when the DNS filter started, Monday 7 December 2026 at 06:00 (a restart reloads them)".</param>
+/// <param name="Loaded">"Loaded Monday 7 December 2026 at 06:00; the DNS filter loads new lists as they are downloaded…".</param>
 /// <param name="TotalNames">"345,678 names in all".</param>
+/// <param name="Health">The version in force, the lists every school must have, the downloads and feeds; null when the filter does not report them.</param>
 public sealed record ListsView(
     string? Unreachable, IReadOnlyList<AlwaysOnRow> AlwaysOn, IReadOnlyList<CategoryRow> Categories, IReadOnlyList<string> Unused,
-    IReadOnlyList<SourceRow> Sources, string Loaded, string TotalNames);
+    IReadOnlyList<SourceRow> Sources, string Loaded, string TotalNames, Lists.ListsHealthView? Health = null);
 
 /// <summary>The blocklists page's service: what the running DNS filter has loaded, in words.</summary>
 internal sealed class ListsService(DnsFilterClient filter, SchoolClock clock)
@@ -58,6 +59,7 @@ internal sealed class ListsService(DnsFilterClient filter, SchoolClock clock)
             return new ListsView(answer.Unreachable ?? "The DNS filter could not answer: " + (answer.Reply?.Error ?? "no reason given."), [], [], [], [], "", "");
         }
 
+        lists = Lists.FeedSourceNames.Named(lists);
         var alwaysOn = lists.Categories.Where(c => c.AlwaysOn).Select(c => c.Names > 0
             ? new AlwaysOnRow(c.Category.Name, true, Sources(c.Sources), Names(c.Names))
             : new AlwaysOnRow(c.Category.Name, false, NotConfigured(c.Category), "none")).ToList();
@@ -71,8 +73,9 @@ internal sealed class ListsService(DnsFilterClient filter, SchoolClock clock)
         var loaded = clock.Local(lists.LoadedAt);
         return new ListsView(
             null, alwaysOn, categories, unused, sources,
-            $"Loaded when the DNS filter started, {loaded.ToString("dddd d MMMM yyyy 'at' HH:mm", English)}; a restart of the DNS filter loads changed lists.",
-            $"{lists.Names.ToString("N0", English)} names in all");
+            $"Loaded {loaded.ToString("dddd d MMMM yyyy 'at' HH:mm", English)}; the DNS filter loads new lists as they are downloaded, and keeps answering meanwhile.",
+            $"{lists.Names.ToString("N0", English)} names in all",
+            Lists.ListsHealthWords.Of(lists.Health, clock));
     }
 
     /// <summary>What to do when no list feeds an always-on category (said without keys except the setting's).</summary>
@@ -84,7 +87,7 @@ internal sealed class ListsService(DnsFilterClient filter, SchoolClock clock)
             "terrorism" => "the Counter Terrorism Internet Referral Unit's list (CTIRU, through your filtering provider)",
             _ => "the list from your filtering provider",
         };
-        return $"Nothing is blocked under it yet. Get {provider}, save it on the appliance, then add it under Dns:Lists:Sources with Category \"{category.Key}\" and restart the DNS filter (docs/dns-policy.md).";
+        return $"Nothing is blocked under it yet. Get {provider}: set its address and credentials as a Dns:Lists:Feeds setting in the appliance's secrets file, or save the file on the appliance under Dns:Lists:Sources, with Category \"{category.Key}\", and restart the DNS filter (docs/dns-policy.md).";
     }
 
     private static string Sources(IReadOnlyList<ListSourceName> sources)

@@ -47,6 +47,8 @@ internal static class PolicyChangeOps
         SetBlockPageTextChange c => CheckGroup(tx, c, c.GroupKey) ?? GroupEdits.BlockPageText(tx, c),
         AddCalendarEntryChange c => CalendarEdits.Add(tx, c),
         RemoveCalendarEntryChange c => CalendarEdits.Remove(tx, c),
+        AddListFeedChange c => FeedEdits.Add(tx, c),
+        RemoveListFeedChange c => FeedEdits.Remove(tx, c),
         _ => DescribedChange.Refuse(change, ChangeRefusal.Invalid, $"Unknown change {change.GetType().Name}."),
     };
 
@@ -131,6 +133,12 @@ internal static class PolicyChangeOps
                 break;
             case RemoveCalendarEntryChange c:
                 tx.Execute("DELETE FROM school_calendar WHERE id = $id", ("$id", c.EntryId));
+                break;
+            case AddListFeedChange c:
+                FeedEdits.ApplyAdd(tx, c, changeId);
+                break;
+            case RemoveListFeedChange c:
+                FeedEdits.ApplyRemove(tx, c);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown change {change.GetType().Name}.");

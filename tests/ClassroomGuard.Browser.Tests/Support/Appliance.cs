@@ -158,6 +158,7 @@ public sealed class Appliance : IAsyncDisposable
             "--Dns:Lists:Sources:0:Path=" + games,
             "--Dns:Lists:Sources:0:Format=Plain",
             "--Dns:Lists:Sources:0:Category=games",
+            "--Dns:Lists:Ut1Url=", // tests reach only loopback: no download from UT1
         ], environment);
         owned.Add(DnsFilter);
 

@@ -16,7 +16,10 @@ public sealed class ChangeSummariesTests
     private static readonly PolicyNames Names = new(
         new PolicySnapshot(
             1, TimeZoneInfo.Utc, [new Category("games", "Games", false), new Category("terrorism", "Terrorist content", true)], [Ks2, Staff], [], [], [], [],
-            new SchoolCalendar([new CalendarEntry(5, CalendarEntryKind.Holiday, "October half term", new DateOnly(2026, 10, 26), new DateOnly(2026, 10, 30))])),
+            new SchoolCalendar([new CalendarEntry(5, CalendarEntryKind.Holiday, "October half term", new DateOnly(2026, 10, 26), new DateOnly(2026, 10, 30))]))
+        {
+            ListFeeds = [new ListFeed(6, "Trust list", "https://trust.example.org/block.txt", "Plain", "games", DateTimeOffset.UnixEpoch, 2)],
+        },
         new Dictionary<long, string> { [9] = "LAPTOP-07" },
         new Dictionary<long, string> { [4] = "Room 12" },
         TimeZoneInfo.Utc);
@@ -41,6 +44,8 @@ public sealed class ChangeSummariesTests
         new SetBlockPageTextChange("ks2", "Ask your teacher\nif you need this site."),
         new AddCalendarEntryChange(CalendarEntryKind.Holiday, "October half term", new DateOnly(2026, 10, 26), new DateOnly(2026, 10, 30)),
         new RemoveCalendarEntryChange(5),
+        new AddListFeedChange("Trust list", "https://trust.example.org/block.txt", "Hosts", "games"),
+        new RemoveListFeedChange(6),
     ];
 
     [Fact]
@@ -68,6 +73,8 @@ public sealed class ChangeSummariesTests
     [InlineData(14, "Show \u201cAsk your teacher if you need this site.\u201d on the block page for the group Key stage 2")]
     [InlineData(15, "Add the holiday October half term, 26 Oct \u2013 30 Oct 2026")]
     [InlineData(16, "Remove the holiday October half term, 26 Oct \u2013 30 Oct 2026, from the school calendar")]
+    [InlineData(17, "Add the feed Trust list (a hosts file at https://trust.example.org/block.txt), its names listed as Games")]
+    [InlineData(18, "Remove the feed Trust list (https://trust.example.org/block.txt): its names are no longer listed as Games")]
     public void Describe_NewKinds_ReadAsPlainEnglish(int example, string expected)
         => Assert.Equal(expected, ChangeSummaries.Describe(Examples[example], Names));
 

@@ -30,6 +30,8 @@ public sealed class ChangeDiffsTests : IDisposable
         { "block page", new SetBlockPageTextChange("ks3", "Ask your teacher"), """{"blockPageText":null}""", """{"blockPageText":"Ask your teacher"}""", "The block page text for the group Pupils: Key Stage 3: the built-in wording → “Ask your teacher”" },
         { "calendar add", new AddCalendarEntryChange(CalendarEntryKind.Holiday, "October half term", new DateOnly(2026, 10, 26), new DateOnly(2026, 10, 30)), "null", """{"firstDay":"2026-10-26","kind":"holiday","lastDay":"2026-10-30","name":"October half term"}""", "The school calendar (holiday October half term): not in the calendar → Mon 26 Oct 2026 to Fri 30 Oct 2026" },
         { "calendar remove", new RemoveCalendarEntryChange(4), """{"firstDay":"2026-09-02","kind":"term","lastDay":"2026-12-18","name":"Autumn term"}""", "null", "The school calendar (term Autumn term): Wed 2 Sep 2026 to Fri 18 Dec 2026 → removed" },
+        { "feed add", new AddListFeedChange("Trust list", "https://trust.example.org/block.txt", "Hosts", "games"), "null", """{"category":"games","format":"Hosts","name":"Trust list","url":"https://trust.example.org/block.txt"}""", "The feed Trust list: not in use → a hosts file at https://trust.example.org/block.txt, its names listed as Games" },
+        { "feed remove", new RemoveListFeedChange(6), """{"category":"games","format":"Plain","name":"Trust list","url":"https://trust.example.org/block.txt"}""", "null", "The feed Trust list: a domain list at https://trust.example.org/block.txt, its names listed as Games → removed" },
     };
 
     [Theory]

@@ -143,6 +143,7 @@ public sealed class HomePageTests(ConsoleFixture fixture) : IClassFixture<Consol
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Unblocking.UnblockFeed>()); // the safeguarding lead's count
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Unblocking.UnblockTimes>());
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.ChangeLog.ChangeLogService>()); // the governor's log check
+        context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Policy.Lists.ListsProbe>()); // the technician's lists alarm
         context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true)); // the unblock count asks whether it is interactive
         return context;
     }

@@ -47,6 +47,7 @@ public sealed class DnsTestHost : IAsyncDisposable
             ["Dns:UdpSocketsPerEndpoint"] = "2",
             ["Dns:MaxConcurrentQueries"] = "32",
             ["Dns:UpstreamTimeout"] = "00:00:00.500",
+            ["Dns:Lists:Ut1Url"] = "", // tests reach only loopback: no download from UT1 unless a test serves one
         };
         var i = 0;
         foreach (var upstream in upstreams)

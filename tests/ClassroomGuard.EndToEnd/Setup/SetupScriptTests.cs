@@ -68,6 +68,8 @@ public sealed partial class SetupScriptTests
             ["CG_DNS_UPSTREAMS"] = $"127.0.0.1:{ScriptRunner.FreeLoopbackPort()}",
             ["CG_RUN_AS"] = serviceUser,
             ["CG_SNIFF_INTERFACE"] = mirror.Interface,
+            // The full UT1 collection from a local archive (tests reach only loopback): the seed plus adult, malware, phishing.
+            ["CG_UT1_ARCHIVE"] = await WriteUt1ArchiveAsync(prefix.FullName),
         };
         try
         {
@@ -95,6 +97,9 @@ public sealed partial class SetupScriptTests
             Assert.NotEmpty(Directory.GetFiles(Path.Combine(prefix.FullName, "var/lib/classroomguard/keys"), "key-*.xml"));
             await AssertInfluxProvisionedAsync(environment["CG_INFLUX_PORT"]!, Path.Combine(etc, "secrets.json"));
             await AssertDnsFilterBlocksUt1GamblingAsync(dnsPort);
+            Assert.Contains("every required list is loaded", first.Stdout, StringComparison.Ordinal);
+            Assert.Contains("Block lists:  UT1 of ", first.Stdout, StringComparison.Ordinal);
+            await AssertDnsFilterBlocksAdultAsync(dnsPort);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead,
                 File.GetUnixFileMode(Path.Combine(etc, "secrets.json")));
             Assert.DoesNotContain(password.Groups["pw"].Value, await File.ReadAllTextAsync(Path.Combine(prefix.FullName, "var/log/classroomguard/console.log")), StringComparison.Ordinal);
@@ -103,10 +108,15 @@ public sealed partial class SetupScriptTests
             await mirror.SendTrafficAsync(datagrams);
             await AssertDeviceDiscoveredWithActivityAsync(prefix.FullName, environment["CG_INFLUX_PORT"]!, mirror, datagrams);
 
-            // Again: everything kept, nothing regenerated, and no password shown a second time.
+            // Again: everything kept, nothing regenerated, and no password shown a second time. This time the list
+            // download fails (no such archive): set-up still succeeds, keeps the lists in force and says so.
             var certificateBefore = await File.ReadAllBytesAsync(Path.Combine(etc, "tls/console.crt"));
+            environment["CG_UT1_ARCHIVE"] = Path.Combine(prefix.FullName, "no-such-archive.tar.gz");
             var second = await ScriptRunner.RunAsync("image/setup.sh", environment, TimeSpan.FromMinutes(6));
             Assert.True(second.ExitCode == 0, $"second set-up failed ({second.ExitCode}):\n{second.Stdout}\n{second.Stderr}");
+            Assert.Contains("is in force, but the last download failed", second.Stdout, StringComparison.Ordinal);
+            Assert.Contains($"The download from {environment["CG_UT1_ARCHIVE"]} failed: there is no file", second.Stdout, StringComparison.Ordinal);
+            await AssertDnsFilterBlocksAdultAsync(dnsPort);
             Assert.False(PasswordLine().IsMatch(second.Stdout), "a password was printed twice");
             Assert.Contains("already exists", second.Stdout, StringComparison.Ordinal);
             Assert.Equal(certificateBefore, await File.ReadAllBytesAsync(Path.Combine(etc, "tls/console.crt")));
@@ -139,7 +149,61 @@ public sealed partial class SetupScriptTests
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"/healthz answered {response.StatusCode}: {body}");
         using var json = JsonDocument.Parse(body);
-        Assert.Equal("Healthy", json.RootElement.GetProperty("status").GetString());
+        var checks = json.RootElement.GetProperty("checks");
+        Assert.Equal("Healthy", checks.GetProperty("state").GetString());
+        Assert.Equal("Healthy", checks.GetProperty("timeseries").GetString());
+        // "lists" is Degraded while adult, malware and phishing are not loaded (set-up could not fetch the full UT1
+        // collection, e.g. without internet): then, and only then, the whole is Degraded.
+        var lists = checks.GetProperty("lists").GetString();
+        Assert.Contains(lists, (string[])["Healthy", "Degraded"]);
+        Assert.Equal(lists, json.RootElement.GetProperty("status").GetString());
+    }
+
+    /// <summary>UT1's layout as a tar.gz: set-up's seed copy plus generated adult, malware and phishing folders (over 4 MiB, as UT1's is).</summary>
+    private static async Task<string> WriteUt1ArchiveAsync(string folder)
+    {
+        var staging = Path.Combine(folder, "ut1-archive", "blacklists");
+        foreach (var source in Directory.EnumerateFileSystemEntries(Path.Combine(ScriptRunner.RepoRoot, "../shared/data/ut1")))
+        {
+            var target = Path.Combine(staging, Path.GetFileName(source));
+            Directory.CreateDirectory(staging);
+            if (new FileInfo(source).LinkTarget is { } link)
+            {
+                File.CreateSymbolicLink(target, link);
+            }
+            else if (File.Exists(Path.Combine(source, "domains")))
+            {
+                Directory.CreateDirectory(target);
+                File.Copy(Path.Combine(source, "domains"), Path.Combine(target, "domains"));
+            }
+        }
+
+        var random = new Random(11);
+        foreach (var (name, count) in new[] { ("adult", 250_000), ("malware", 2_000), ("phishing", 2_000) })
+        {
+            Directory.CreateDirectory(Path.Combine(staging, name));
+            var names = Enumerable.Range(0, count).Select(i => i == 0 ? $"{name}-listed.example" : $"{Convert.ToHexStringLower(BitConverter.GetBytes(random.NextInt64()))}.example");
+            await File.WriteAllLinesAsync(Path.Combine(staging, name, "domains"), names);
+        }
+
+        var archive = Path.Combine(folder, "blacklists.tar.gz");
+        await using (var file = File.Create(archive))
+        await using (var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            await System.Formats.Tar.TarFile.CreateFromDirectoryAsync(staging, gzip, includeBaseDirectory: true);
+        }
+
+        Directory.Delete(Path.Combine(folder, "ut1-archive"), recursive: true);
+        File.SetUnixFileMode(archive, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead); // the service user reads it
+        return archive;
+    }
+
+    private static async Task AssertDnsFilterBlocksAdultAsync(int port)
+    {
+        var dig = await ScriptRunner.RunProcessAsync("dig", ["+time=3", "+tries=2", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "@127.0.0.1", "www.adult-listed.example", "A"]);
+
+        Assert.Contains("EDE: 15 (Blocked)", dig, StringComparison.Ordinal);
+        Assert.Contains("adult", dig, StringComparison.Ordinal);
     }
 
     private static async Task AssertDnsFilterBlocksUt1GamblingAsync(int port)

@@ -45,10 +45,40 @@ public sealed class BlockPageTests : IDisposable
         Assert.Contains("This system is monitored.", html, StringComparison.Ordinal);
         Assert.DoesNotContain("ks3", html, StringComparison.Ordinal);
         Assert.DoesNotContain("10.3.0.20", html, StringComparison.Ordinal);
-        Assert.Equal("10.3.0.20", Assert.Single(filter.Requests).Address); // IPv4-mapped client as IPv4
+        Assert.Equal("10.3.0.20", Assert.Single(filter.Requests, r => r.Kind == ControlRequestKind.Explain).Address); // IPv4-mapped client as IPv4
         Assert.Equal("no-store", context.Response.Headers.CacheControl.ToString());
         Assert.StartsWith("default-src 'none'", context.Response.Headers.ContentSecurityPolicy.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Answer_NamesTheListVersionInSmallPrint_WithoutItsChecksum()
+    {
+        var explain = Explain(ExplainRule.Category) with { Category = new CategoryName("games", "Games") };
+        var lists = new ListsReply(DateTimeOffset.UtcNow, false, 0, [], [], 1, new ListsHealth("UT1 of 6 December 2026 (sha256 1a2b3c4d)", [], null, []));
+        await using var filter = new FakeDnsFilterControl(_socket, r => DnsFilterControl.Encode(r.Kind == ControlRequestKind.Lists ? new ControlReply(Lists: lists) : new ControlReply(Explain: explain)));
+
+        var (_, html, _) = await RequestAsync("www.poki.com", IPAddress.Parse("10.3.0.20"));
+
+        Assert.Contains("<p class=\"lists\">Lists: UT1 of 6 December 2026</p>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("sha256", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Answer_NoListVersion_NoSmallPrint()
+    {
+        var explain = Explain(ExplainRule.Category) with { Category = new CategoryName("games", "Games") };
+        var lists = new ListsReply(DateTimeOffset.UtcNow, false, 0, [], [], 1, new ListsHealth("No UT1 lists", ["UT1 adult"], null, []));
+        await using var filter = new FakeDnsFilterControl(_socket, r => DnsFilterControl.Encode(r.Kind == ControlRequestKind.Lists ? new ControlReply(Lists: lists) : new ControlReply(Explain: explain)));
+
+        var (_, html, _) = await RequestAsync("www.poki.com", IPAddress.Parse("10.3.0.20"));
+
+        Assert.Contains(filter.Requests, r => r.Kind == ControlRequestKind.Lists);
+        Assert.DoesNotContain("Lists:", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_ListVersion_Encoded()
+        => Assert.Contains("Lists: UT1 &lt;b&gt;", BlockPage.Render("poki.com", null, null, "UT1 <b>"), StringComparison.Ordinal);
 
     [Theory]
     [InlineData("<script>alert(1)</script>")]

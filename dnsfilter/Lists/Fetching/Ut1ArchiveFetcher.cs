@@ -1,0 +1,374 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ClassroomGuard.DnsFilter.Lists.Fetching;
+
+/// <summary>
+/// Fetches UT1's archive (<c>Dns:Lists:Ut1Url</c>), checks it and publishes it: size bounds, archive integrity, UT1's
+/// MD5 (when its list names the archive), safe paths, UT1's layout with the required folders, and no folder shrunk by
+/// more than half (or gone) against the version in force. Then unpacks it into <c>ut1-versions/&lt;stamp&gt;-&lt;sha8&gt;/</c>
+/// with <c>VERSION.json</c>, replaces the <c>ut1-current</c> link in one rename, and keeps only the version in force
+/// and the one before. On any failure nothing in force changes and the temporary files are deleted.
+/// </summary>
+public sealed class Ut1ArchiveFetcher
+{
+    /// <summary>A folder this small may come and go, or halve, without the download being refused.</summary>
+    public const int ShrinkFloor = 100;
+
+    /// <summary>The name of the file, in the list directory, remembering the last attempt (<see cref="FetchState"/>).</summary>
+    public const string StateFileName = "ut1-status.json";
+
+    private readonly DnsListOptions _options;
+    private readonly ListDirectory _directory;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ListDownloader _downloader;
+
+    /// <summary>Creates the fetcher.</summary>
+    public Ut1ArchiveFetcher(DnsListOptions options, ListDirectory directory, TimeProvider? time = null, ILogger? logger = null, ListDownloader? downloader = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(directory);
+        _options = options;
+        _directory = directory;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _downloader = downloader ?? new ListDownloader();
+    }
+
+    /// <summary>At most this many entries in an archive (UT1's has a few hundred). Default 100,000.</summary>
+    public int MaxEntries { get; init; } = 100_000;
+
+    /// <summary>The version in force (null: none published, or its description is unreadable).</summary>
+    public static ListVersionInfo? CurrentVersion(ListDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        return directory.HasUt1 ? FetchJson.Read(Path.Combine(directory.Ut1Current, ListDirectory.VersionFileName), FetchJson.Default.ListVersionInfo) : null;
+    }
+
+    /// <summary>What the last attempt did (null: never tried).</summary>
+    public static FetchState? State(ListDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        return FetchJson.Read(Path.Combine(directory.Root, StateFileName), FetchJson.Default.FetchState);
+    }
+
+    /// <summary>Remembers <paramref name="state"/> (the refresher's alert bookkeeping).</summary>
+    public static void SaveState(ListDirectory directory, FetchState state)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(state);
+        Directory.CreateDirectory(directory.Root);
+        FetchJson.Write(Path.Combine(directory.Root, StateFileName), state, FetchJson.Default.FetchState);
+    }
+
+    /// <summary>Fetches, checks and publishes the archive; never throws for what the server sends.</summary>
+    public async Task<ListFetchResult> FetchAsync(CancellationToken cancellationToken)
+    {
+        var started = _time.GetUtcNow();
+        var shown = ListAddress.Redact(_options.Ut1Url);
+        FetchLog.Fetching(_logger, "UT1", shown);
+        ListFetchResult result;
+        try
+        {
+            result = await FetchCoreAsync(started, cancellationToken);
+        }
+        catch (FetchRefusedException e)
+        {
+            result = ListFetchResult.Refused(e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            result = new ListFetchResult(false, false, $"the list directory {_directory.Root} cannot be written: {e.Message}", FetchProblem.Storage);
+        }
+
+        var previous = State(_directory) ?? new FetchState();
+        var state = previous with
+        {
+            Name = "UT1",
+            Source = shown,
+            LastAttempt = started,
+            LastSuccess = result.Succeeded ? _time.GetUtcNow() : previous.LastSuccess,
+            Problem = result.Succeeded ? null : result.Message,
+            ProblemKind = result.Problem,
+            Failures = result.Succeeded ? 0 : previous.Failures + 1,
+            Sha256 = CurrentVersion(_directory)?.Sha256,
+            Fetched = CurrentVersion(_directory)?.FetchedAt,
+        };
+        try
+        {
+            SaveState(_directory, state);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // the result says what happened; the state is only for the next attempt's bookkeeping
+            FetchLog.FetchNote(_logger, "UT1", $"could not remember the attempt in {_directory.Root}: {e.Message}");
+        }
+
+        if (result.Succeeded)
+        {
+            FetchLog.Fetched(_logger, "UT1", result.Message);
+            if (result.Note is not null)
+            {
+                FetchLog.FetchNote(_logger, "UT1", result.Note);
+            }
+        }
+        else
+        {
+            FetchLog.FetchFailed(_logger, "UT1", shown, result.Message);
+        }
+
+        return result;
+    }
+
+    private async Task<ListFetchResult> FetchCoreAsync(DateTimeOffset started, CancellationToken cancellationToken)
+    {
+        if (!ListAddress.TryParse(_options.Ut1Url, out var address, out var problem))
+        {
+            throw new FetchRefusedException(FetchProblem.Unsupported, $"Dns:Lists:Ut1Url: {problem}");
+        }
+
+        Directory.CreateDirectory(_directory.Ut1Versions);
+        using var exclusive = await LockAsync(cancellationToken); // one fetch at a time (set-up's fetch-lists and the running filter)
+        foreach (var leftover in Directory.EnumerateFiles(_directory.Root, ".ut1-download-*").Concat(Directory.EnumerateFiles(_directory.Root, $".{ListDirectory.Ut1CurrentName}-*")))
+        {
+            TryDelete(leftover); // an attempt that was killed
+        }
+
+        foreach (var leftover in Directory.EnumerateDirectories(_directory.Ut1Versions, ".staging-*"))
+        {
+            TryDeleteDirectory(leftover);
+        }
+
+        var id = Guid.NewGuid().ToString("N");
+        var temp = Path.Combine(_directory.Root, $".ut1-download-{id}.tar.gz");
+        var staging = Path.Combine(_directory.Ut1Versions, $".staging-{id}");
+        try
+        {
+            var downloaded = await _downloader.DownloadAsync(address!, temp, _options.MinArchiveBytes, _options.MaxArchiveBytes, $"UT1's archive {address!.FileName}", cancellationToken);
+            var current = CurrentVersion(_directory);
+            if (current is not null && string.Equals(current.Sha256, downloaded.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                return new ListFetchResult(true, false, $"unchanged since {current.Describe()}: the copy in force is kept");
+            }
+
+            var (md5Verified, note) = await CheckMd5Async(address, downloaded, cancellationToken);
+            var content = await Task.Run(() => Ut1Archive.Extract(temp, staging, _options.MaxArchiveBytes, MaxEntries), cancellationToken);
+            File.Delete(temp);
+            var root = staging; // the top folder's content, unpacked without it
+            CheckLayout(content);
+            CheckShrink(current, content);
+
+            var info = new ListVersionInfo(address.Shown, started, downloaded.LastModified, downloaded.Sha256, md5Verified, new SortedDictionary<string, int>(content.NamesPerFolder.ToDictionary(), StringComparer.Ordinal));
+            FetchJson.Write(Path.Combine(root, ListDirectory.VersionFileName), info, FetchJson.Default.ListVersionInfo);
+            var name = string.Create(CultureInfo.InvariantCulture, $"{started.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{downloaded.Sha256[..8]}");
+            var version = Path.Combine(_directory.Ut1Versions, name);
+            if (Directory.Exists(version))
+            {
+                Directory.Delete(version, recursive: true); // the same archive again within a second: replace it
+            }
+
+            Directory.Move(root, version);
+            var before = CurrentTarget(_directory);
+            Publish(_directory, name);
+            Prune(name, before);
+            var total = content.NamesPerFolder.Values.Sum(v => (long)v);
+            return new ListFetchResult(
+                true, true,
+                $"published {info.Describe()}: {FetchText.Count(total)} names in {content.NamesPerFolder.Count} folders ({FetchText.Size(downloaded.Bytes)} downloaded{(md5Verified ? ", UT1's MD5 matches" : "")})",
+                Note: note);
+        }
+        finally
+        {
+            TryDelete(temp);
+            TryDeleteDirectory(staging);
+        }
+    }
+
+    /// <summary>Holds <c>.lock-ut1</c> in the list directory (an advisory lock: released if the process dies).</summary>
+    private async Task<FileStream> LockAsync(CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(_directory.Root, ".lock-ut1");
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited.Elapsed < TimeSpan.FromMinutes(45))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken); // another process is fetching: wait for it
+            }
+        }
+    }
+
+    private async Task<(bool Verified, string? Note)> CheckMd5Async(ListAddress address, Downloaded downloaded, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(_options.Ut1ChecksumUrl))
+        {
+            return (false, "no checksum list is configured (Dns:Lists:Ut1ChecksumUrl): the archive's MD5 is not verified");
+        }
+
+        if (!ListAddress.TryParse(_options.Ut1ChecksumUrl, out var checksums, out var problem))
+        {
+            return (false, $"Dns:Lists:Ut1ChecksumUrl: {problem}: the archive's MD5 is not verified");
+        }
+
+        var (text, failure) = await _downloader.ReadTextAsync(checksums!, 1024 * 1024, cancellationToken);
+        if (text is null)
+        {
+            return (false, $"UT1's checksum list could not be fetched ({failure}): the archive's MD5 is not verified");
+        }
+
+        var fileName = downloaded.FileName;
+        foreach (var line in text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var space = line.IndexOfAny([' ', '\t']);
+            if (space != 32)
+            {
+                continue;
+            }
+
+            var named = line[space..].TrimStart(' ', '\t', '*').Trim();
+            if (!string.Equals(Path.GetFileName(named), fileName, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (!string.Equals(line[..32], downloaded.Md5, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new FetchRefusedException(FetchProblem.ChecksumMismatch, $"UT1's MD5 for {fileName} does not match: the list says {line[..32].ToLowerInvariant()}, the download is {downloaded.Md5} (damaged or tampered with)");
+            }
+
+            return (true, null);
+        }
+
+        return (false, $"UT1's checksum list {checksums!.Shown} does not name {fileName}: the archive's MD5 is not verified");
+    }
+
+    private void CheckLayout(Ut1Content content)
+    {
+        if (content.NamesPerFolder.Count == 0)
+        {
+            throw new FetchRefusedException(FetchProblem.Layout, $"the archive holds no '<folder>/domains' list under '{content.TopFolder}/': not UT1's layout");
+        }
+
+        foreach (var folder in _options.RequiredUt1Folders)
+        {
+            var resolved = content.Links.TryGetValue(folder, out var target) ? target : folder;
+            if (content.NamesPerFolder.GetValueOrDefault(resolved) == 0)
+            {
+                throw new FetchRefusedException(FetchProblem.Layout, $"the archive has no names in '{folder}', a list every school must block: refused");
+            }
+        }
+    }
+
+    private static void CheckShrink(ListVersionInfo? current, Ut1Content content)
+    {
+        if (current is null)
+        {
+            return;
+        }
+
+        foreach (var (folder, before) in current.NamesPerFolder.OrderByDescending(p => p.Value))
+        {
+            if (before < ShrinkFloor)
+            {
+                continue;
+            }
+
+            var now = content.NamesPerFolder.GetValueOrDefault(folder);
+            if (!content.NamesPerFolder.ContainsKey(folder))
+            {
+                throw new FetchRefusedException(FetchProblem.Shrunk, $"{folder} ({FetchText.Count(before)} names) is missing from the new archive: refused");
+            }
+
+            if ((long)now * 2 < before)
+            {
+                throw new FetchRefusedException(FetchProblem.Shrunk, $"{folder} shrank from {FetchText.Count(before)} to {FetchText.Count(now)} names: refused");
+            }
+        }
+    }
+
+    /// <summary>The version folder name <c>ut1-current</c> points at (null when none).</summary>
+    internal static string? CurrentTarget(ListDirectory directory)
+    {
+        var link = new FileInfo(directory.Ut1Current);
+        return link.LinkTarget is { } target ? Path.GetFileName(target.TrimEnd('/')) : null;
+    }
+
+    /// <summary>Points <c>ut1-current</c> at <c>ut1-versions/&lt;name&gt;</c>: a new link, renamed over the old one.</summary>
+    internal static void Publish(ListDirectory directory, string name)
+    {
+        var temp = Path.Combine(directory.Root, $".{ListDirectory.Ut1CurrentName}-{Guid.NewGuid():N}");
+        File.CreateSymbolicLink(temp, Path.Combine(ListDirectory.Ut1VersionsName, name));
+        try
+        {
+            // rename(2) replaces the link itself in one step (File.Move refuses a link to a directory).
+            if (NativeMethods.Rename(temp, directory.Ut1Current) != 0)
+            {
+                throw new IOException($"Could not rename {temp} to {directory.Ut1Current} (errno {Marshal.GetLastPInvokeError()}).");
+            }
+        }
+        finally
+        {
+            TryDelete(temp);
+        }
+    }
+
+    private void Prune(string current, string? previous)
+    {
+        foreach (var folder in new DirectoryInfo(_directory.Ut1Versions).EnumerateDirectories())
+        {
+            if (folder.Name == current || folder.Name == previous)
+            {
+                continue;
+            }
+
+            try
+            {
+                folder.Delete(recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                FetchLog.PruneFailed(_logger, folder.FullName, e);
+            }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static void TryDeleteDirectory(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+/// <summary>The one system call .NET does not offer for a link to a directory.</summary>
+internal static class NativeMethods
+{
+    [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int Rename([MarshalAs(UnmanagedType.LPUTF8Str)] string from, [MarshalAs(UnmanagedType.LPUTF8Str)] string to);
+}
