@@ -110,6 +110,7 @@ def main():
     stream, pos = "", 0
     letters = "abcdefghijklmnopqrstuvwxyz"
     while len(out) < args.count:
+        before = len(out)
         batch = rng.choices(templates, k=min(1_000_000, 2 * (args.count - len(out)) + 16))
         for shape in batch:
             parts = []
@@ -135,6 +136,8 @@ def main():
             out.append(name)
             if len(out) == args.count:
                 break
+        if len(out) == before:
+            sys.exit(f"error: the templates cannot give {args.count} distinct names (stuck at {before})")
 
     with open(args.out, "w", encoding="ascii") as f:
         f.write("\n".join(out))
