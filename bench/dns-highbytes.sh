@@ -14,7 +14,10 @@
 # the kernel's high-water mark over the whole life of the process, so it includes start-up and list loading),
 # rss_after_mb (VmRSS after the flood), rss_max_during_mb (VmRSS sampled every 100 ms during the flood).
 #
-# Environment: UT1 (default ../shared/data/ut1 from the repo root), DLL (default: this tree's Release build,
+# Environment: UT1 (default ../shared/data/ut1 from the repo root), DOMAINS (default 0: the UT1 tree as it is; N: the
+# block set of bench/dns.sh — the real folders plus generated names up to N in UT1 layout, bench/dns-blockset.sh — and
+# the flood starts once its last name is blocked; the filter is restarted once first so that it runs from the compiled
+# list cache, as an appliance normally does), SEED (generator seed, default 11), DLL (default: this tree's Release build,
 # built unless SKIP_BUILD=1), FLOOD (default 5000), RATE (default 500), FIRST_BYTE=ascii (the same flood with a-z
 # instead of the high byte, for comparison), KEEP=1 (keep the temp dir), BEFORE / AFTER (commands run before and
 # after the flood with PID set to the filter's, e.g. a dotnet-counters snapshot), DURING (the same, DURING_AFTER
@@ -47,6 +50,16 @@ trap 'exit 130' INT TERM
 # free_port and start_bench_upstream (the shared upstream unbound)
 # shellcheck source=bench/dns-upstream.sh
 source "$(dirname "${BASH_SOURCE[0]}")/dns-upstream.sh"
+# shellcheck source=bench/dns-blockset.sh
+source "$(dirname "${BASH_SOURCE[0]}")/dns-blockset.sh"
+
+lists="$UT1"
+probe_blocked=""
+if [ "${DOMAINS:-0}" -gt 0 ]; then
+  prepare_block_set "$work" "$UT1" "$DOMAINS" "${SEED:-11}"
+  lists="$block_tree"
+  probe_blocked="$(tail -n 1 "$block_file")"
+fi
 
 start_bench_upstream "$work" 200
 pids+=($!)
@@ -62,19 +75,39 @@ fi
 
 port=$(free_port)
 mkdir -p "$work/config"
-CLASSROOMGUARD_CONFIG_DIR="$work/config" dotnet "$DLL" \
-  --Dns:Listen:0="127.0.0.1:$port" --Dns:Upstreams:0="127.0.0.1:$up_port" \
-  --State:Path="$work/state.db" \
-  --Dns:Lists:Sources:0:Path="$UT1" --Dns:Lists:Sources:0:Format=Ut1 \
-  --Logging:LogLevel:Default=Warning ${FILTER_ARGS:-} >> "$work/dnsfilter.log" 2>&1 &
-pid=$!
-pids+=("$pid")
-for _ in $(seq 1 600); do
-  dig @127.0.0.1 -p "$port" +tries=1 +time=1 +noall +comments h1.allowed.bench A 2>/dev/null | grep -q 'status: NOERROR' && break
-  sleep 0.1
-done
-dig @127.0.0.1 -p "$port" +tries=1 +time=1 +noall +comments h1.allowed.bench A | grep -q 'status: NOERROR' \
-  || { cat "$work/dnsfilter.log" >&2; echo "error: dnsfilter never answered" >&2; exit 1; }
+start_filter() {
+  CLASSROOMGUARD_CONFIG_DIR="$work/config" dotnet "$DLL" \
+    --Dns:Listen:0="127.0.0.1:$port" --Dns:Upstreams:0="127.0.0.1:$up_port" \
+    --State:Path="$work/state.db" \
+    --Dns:Lists:Sources:0:Path="$lists" --Dns:Lists:Sources:0:Format=Ut1 --Dns:Lists:Ut1Url= \
+    --Logging:LogLevel:Default=Warning ${FILTER_ARGS:-} >> "$work/dnsfilter.log" 2>&1 &
+  pid=$!
+  pids+=("$pid")
+  for _ in $(seq 1 600); do
+    dig @127.0.0.1 -p "$port" +tries=1 +time=1 +noall +comments h1.allowed.bench A 2>/dev/null | grep -q 'status: NOERROR' && break
+    sleep 0.1
+  done
+  dig @127.0.0.1 -p "$port" +tries=1 +time=1 +noall +comments h1.allowed.bench A | grep -q 'status: NOERROR' \
+    || { cat "$work/dnsfilter.log" >&2; echo "error: dnsfilter never answered" >&2; exit 1; }
+  if [ -n "$probe_blocked" ]; then # the whole block set in force (blocked names get the null address by default)
+    for _ in $(seq 1 6000); do
+      [ "$(dig @127.0.0.1 -p "$port" +tries=1 +time=1 +short "$probe_blocked" A 2>/dev/null)" = 0.0.0.0 ] && break
+      kill -0 "$pid" 2>/dev/null || { cat "$work/dnsfilter.log" >&2; echo "error: dnsfilter exited" >&2; exit 1; }
+      sleep 0.1
+    done
+    [ "$(dig @127.0.0.1 -p "$port" +tries=1 +time=1 +short "$probe_blocked" A)" = 0.0.0.0 ] \
+      || { echo "error: $probe_blocked not blocked: the block set did not load" >&2; exit 1; }
+    echo "block set in force: $block_count names; rss_mb=$(awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")"
+  fi
+}
+start_filter
+if [ -n "$probe_blocked" ]; then # restart from the compiled list cache, as an appliance normally runs
+  for _ in $(seq 1 600); do [ -s "$work/dns-lists.cache" ] && break; sleep 0.1; done
+  sleep 1
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  echo "restart from the compiled list cache"
+  start_filter
+fi
 
 rss() { awk -v k="$1:" '$1 == k { printf "%.1f", $2 / 1024 }' "/proc/$pid/status"; }
 dnsperf -s 127.0.0.1 -p "$port" -d "$work/ordinary.txt" -n 3 -c 1 -q 20 > "$work/warm.txt" 2>&1
@@ -105,4 +138,4 @@ summary() { grep -E "Queries (sent|completed|lost)|Response codes|Average Latenc
 cat "$work/flood-perf.txt"
 summary "$work/ordinary-perf.txt" ordinary
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); FLOOD=$FLOOD RATE=$RATE; $(basename "$(dirname "$DLL")")"
-echo "dnsfilter rss_before_mb=$before rss_max_during_mb=$max rss_after_mb=$(rss VmRSS) rss_peak_mb=$(rss VmHWM)"
+echo "dnsfilter rss_before_mb=$before rss_max_during_mb=$max rss_after_mb=$(rss VmRSS) rss_peak_mb=$(rss VmHWM)${block_count:+ domains=$block_count}"
