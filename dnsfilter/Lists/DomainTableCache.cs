@@ -108,8 +108,8 @@ internal static class DomainTableCache
                 return null;
             }
 
-            var fingerprints = new ulong[count];
-            var valueIndex = new ushort[count];
+            var fingerprints = HashedDomainTable.NewArray<ulong>(count);
+            var valueIndex = HashedDomainTable.NewArray<ushort>(count);
             var values = new ulong[valueCount];
             stream.ReadExactly(MemoryMarshal.AsBytes(fingerprints.AsSpan()));
             stream.ReadExactly(MemoryMarshal.AsBytes(valueIndex.AsSpan()));

@@ -165,6 +165,19 @@ public sealed class HashedDomainTable
         return hash;
     }
 
+    /// <summary>
+    /// A table array on the pinned-object heap: a collection never moves it, so the collection that gives a replaced
+    /// set's memory back (a compacting one) does not copy the new set's tens of MB while queries wait.
+    /// </summary>
+    internal static T[] NewArray<T>(int length) => GC.AllocateUninitializedArray<T>(length, pinned: true);
+
+    internal static T[] Resized<T>(T[] array, int length)
+    {
+        var resized = NewArray<T>(length);
+        array.AsSpan(0, Math.Min(array.Length, length)).CopyTo(resized);
+        return resized;
+    }
+
     // About four names a bucket: one or two cache lines scanned per suffix, a directory of 1 byte a name.
     internal static int BucketBits(int count) => Math.Clamp(BitOperations.Log2(((uint)Math.Max(count, 1) / 4) + 1), 1, 26);
 
@@ -219,8 +232,8 @@ public sealed class HashedDomainTableBuilder : DomainSetBuilder
     public HashedDomainTableBuilder(int expectedNames = 1024)
     {
         expectedNames = Math.Max(expectedNames, 16);
-        _fingerprints = new ulong[expectedNames];
-        _valueIndex = new ushort[expectedNames];
+        _fingerprints = HashedDomainTable.NewArray<ulong>(expectedNames);
+        _valueIndex = HashedDomainTable.NewArray<ushort>(expectedNames);
     }
 
     /// <summary>Names added so far (duplicates included until <see cref="Build"/>).</summary>
@@ -232,8 +245,8 @@ public sealed class HashedDomainTableBuilder : DomainSetBuilder
         if (_count == _fingerprints.Length)
         {
             var capacity = (int)Math.Min(Array.MaxLength, (long)_count * 3 / 2); // not 2: a reload holds the old table too
-            Array.Resize(ref _fingerprints, capacity);
-            Array.Resize(ref _valueIndex, capacity);
+            _fingerprints = HashedDomainTable.Resized(_fingerprints, capacity);
+            _valueIndex = HashedDomainTable.Resized(_valueIndex, capacity);
         }
 
         _fingerprints[_count] = HashedDomainTable.Fingerprint(DomainTable.HashName(name));
@@ -266,8 +279,8 @@ public sealed class HashedDomainTableBuilder : DomainSetBuilder
         // keep up to an eighth unused instead.
         if (fingerprints.Length - distinct > fingerprints.Length / 8)
         {
-            Array.Resize(ref fingerprints, distinct);
-            Array.Resize(ref valueIndex, distinct);
+            fingerprints = HashedDomainTable.Resized(fingerprints, distinct);
+            valueIndex = HashedDomainTable.Resized(valueIndex, distinct);
         }
 
         _fingerprints = [];
