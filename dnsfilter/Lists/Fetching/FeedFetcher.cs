@@ -157,7 +157,8 @@ public sealed class FeedFetcher
                 throw new FetchRefusedException(FetchProblem.Shrunk, $"{name} shrank from {FetchText.Count(before)} to {FetchText.Count(count)} names: refused");
             }
 
-            File.Move(temp, target, overwrite: true);
+            File.Move(temp, target, overwrite: true); // the temporary file was flushed to disk by the downloader
+            NativeMethods.SyncDirectory(_directory.Feeds); // and the rename survives a power cut
             return (new ListFetchResult(true, true, $"published {FetchText.Count(count)} names ({FetchText.Size(downloaded.Bytes)})"), (count, downloaded.Sha256));
         }
         finally

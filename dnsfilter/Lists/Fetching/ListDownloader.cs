@@ -214,6 +214,7 @@ public sealed class ListDownloader
             }
 
             await output.FlushAsync(cancellationToken);
+            output.Flush(flushToDisk: true); // on disk before it is published (renamed or unpacked)
         }
 
         if (expected is { } size && written < size)

@@ -119,7 +119,12 @@ internal sealed partial class FetchJson : JsonSerializerContext
         var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
         try
         {
-            File.WriteAllBytes(temp, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, type));
+            using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                output.Write(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, type));
+                output.Flush(flushToDisk: true);
+            }
+
             File.Move(temp, path, overwrite: true);
         }
         finally

@@ -132,6 +132,7 @@ internal static class Ut1Archive
                             {
                                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                                 File.Copy(Path.Combine(destination, Path.Combine([.. resolved.Skip(1)])), target, overwrite: true);
+                                NativeMethods.SyncFile(target);
                                 written.Add(key);
                                 if (relative[1] == "domains" && from.EndsWith("/domains", StringComparison.Ordinal))
                                 {
@@ -277,6 +278,7 @@ internal static class Ut1Archive
         using var output = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         if (data is null)
         {
+            output.Flush(flushToDisk: true);
             return 0;
         }
 
@@ -308,6 +310,7 @@ internal static class Ut1Archive
             }
         }
 
+        output.Flush(flushToDisk: true); // on disk before the version is published
         return count;
     }
 

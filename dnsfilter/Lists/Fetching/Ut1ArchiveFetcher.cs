@@ -170,7 +170,9 @@ public sealed class Ut1ArchiveFetcher
                 Directory.Delete(version, recursive: true); // the same archive again within a second: replace it
             }
 
+            NativeMethods.SyncTree(root); // every file was flushed as written; now the names in the folders
             Directory.Move(root, version);
+            NativeMethods.SyncDirectory(_directory.Ut1Versions);
             var before = CurrentTarget(_directory);
             Publish(_directory, name);
             Prune(name, before);
@@ -312,6 +314,8 @@ public sealed class Ut1ArchiveFetcher
             {
                 throw new IOException($"Could not rename {temp} to {directory.Ut1Current} (errno {Marshal.GetLastPInvokeError()}).");
             }
+
+            NativeMethods.SyncDirectory(directory.Root); // the new link survives a power cut
         }
         finally
         {
@@ -365,9 +369,67 @@ public sealed class Ut1ArchiveFetcher
     }
 }
 
-/// <summary>The one system call .NET does not offer for a link to a directory.</summary>
+/// <summary>The system calls .NET does not offer: rename of a link to a directory, and fsync of a directory.</summary>
 internal static class NativeMethods
 {
+    private const int OpenReadOnly = 0;
+    private const int OpenCloseOnExec = 0x80000;
+
+    /// <summary>
+    /// Flushes <paramref name="directory"/>'s entries (names created, renamed or removed in it) to disk, so a rename
+    /// survives a power cut: open(O_RDONLY) + fsync(2). Throws <see cref="IOException"/> when it cannot.
+    /// </summary>
+    public static void SyncDirectory(string directory)
+    {
+        var fd = Open(directory, OpenReadOnly | OpenCloseOnExec);
+        if (fd < 0)
+        {
+            throw new IOException($"Could not open the directory {directory} to flush it (errno {Marshal.GetLastPInvokeError()}).");
+        }
+
+        try
+        {
+            if (Fsync(fd) != 0)
+            {
+                throw new IOException($"Could not flush the directory {directory} to disk (errno {Marshal.GetLastPInvokeError()}).");
+            }
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    /// <summary>Flushes every directory under <paramref name="root"/> (links are not followed) and <paramref name="root"/> itself.</summary>
+    public static void SyncTree(string root)
+    {
+        foreach (var folder in new DirectoryInfo(root).EnumerateDirectories("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }))
+        {
+            SyncDirectory(folder.FullName);
+        }
+
+        SyncDirectory(root);
+    }
+
+    /// <summary>Flushes an existing file's data to disk.</summary>
+    public static void SyncFile(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        stream.Flush(flushToDisk: true);
+    }
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Fsync(int fd);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Close(int fd);
+
     [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     public static extern int Rename([MarshalAs(UnmanagedType.LPUTF8Str)] string from, [MarshalAs(UnmanagedType.LPUTF8Str)] string to);
