@@ -130,9 +130,17 @@ public sealed class FeedFetcher
 
         Directory.CreateDirectory(_directory.Feeds);
         var key = ListDirectory.FeedKey(url);
+        using var exclusive = await ListLock.AcquireAsync(_directory.Root, ListLock.Feeds, name, _logger, cancellationToken); // one feed download at a time across processes
         foreach (var leftover in Directory.EnumerateFiles(_directory.Feeds, $".{key}.tmp-*"))
         {
-            File.Delete(leftover); // an attempt that was killed
+            try
+            {
+                File.Delete(leftover); // an attempt that was killed (no other process is downloading: the lock is ours)
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                FetchLog.FetchNote(_logger, name, $"could not remove {leftover}, left by an earlier attempt: {e.Message}");
+            }
         }
 
         var temp = Path.Combine(_directory.Feeds, $".{key}.tmp-{Guid.NewGuid():N}");

@@ -131,7 +131,7 @@ public sealed class Ut1ArchiveFetcher
         }
 
         Directory.CreateDirectory(_directory.Ut1Versions);
-        using var exclusive = await LockAsync(cancellationToken); // one fetch at a time (set-up's fetch-lists and the running filter)
+        using var exclusive = await ListLock.AcquireAsync(_directory.Root, ListLock.Ut1, "UT1", _logger, cancellationToken); // one fetch at a time (set-up's fetch-lists and the running filter)
         foreach (var leftover in Directory.EnumerateFiles(_directory.Root, ".ut1-download-*").Concat(Directory.EnumerateFiles(_directory.Root, $".{ListDirectory.Ut1CurrentName}-*")))
         {
             TryDelete(leftover); // an attempt that was killed
@@ -186,24 +186,6 @@ public sealed class Ut1ArchiveFetcher
         {
             TryDelete(temp);
             TryDeleteDirectory(staging);
-        }
-    }
-
-    /// <summary>Holds <c>.lock-ut1</c> in the list directory (an advisory lock: released if the process dies).</summary>
-    private async Task<FileStream> LockAsync(CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(_directory.Root, ".lock-ut1");
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (waited.Elapsed < TimeSpan.FromMinutes(45))
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken); // another process is fetching: wait for it
-            }
         }
     }
 

@@ -110,4 +110,26 @@ public sealed class FeedFetcherTests : IAsyncLifetime
         Assert.True(result.Published, result.Message);
         Assert.Equal(2, FeedFetcher.State(Lists, _server.Url("/plain.txt"))!.Names);
     }
+
+    [Fact]
+    public async Task Fetch_AnotherProcessDownloading_WaitsForItsLockAndLeavesItsTemporaryFileAlone()
+    {
+        var url = _server.Url("/locked.txt");
+        _server.Serve("/locked.txt", Encoding.ASCII.GetBytes(Hosts(20)));
+        Directory.CreateDirectory(Lists.Feeds);
+        var theirs = Path.Combine(Lists.Feeds, $".{ListDirectory.FeedKey(url)}.tmp-otherprocess");
+        await File.WriteAllTextAsync(theirs, "0.0.0.0 half.example\n");
+        Task<ListFetchResult> fetch;
+        using (new FileStream(Path.Combine(Lists.Root, ".lock-feeds"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            fetch = FetchAsync(url);
+            await Task.Delay(1500);
+            Assert.False(fetch.IsCompleted, "the fetch must wait while another process holds .lock-feeds");
+            Assert.True(File.Exists(theirs), "another process's file in progress must not be deleted");
+        }
+
+        var result = await fetch.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(result.Published, result.Message);
+        Assert.False(File.Exists(theirs)); // once the lock is ours, what is left is a killed attempt's
+    }
 }
