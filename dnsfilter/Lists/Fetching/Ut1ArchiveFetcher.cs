@@ -147,6 +147,9 @@ public sealed class Ut1ArchiveFetcher
         var staging = Path.Combine(_directory.Ut1Versions, $".staging-{id}");
         try
         {
+            // UT1's checksum list is read BEFORE the archive: an archive published in between then mismatches, and the
+            // list is read once more (below) rather than a good archive refused.
+            var checksums = await ReadChecksumsAsync(address!, cancellationToken);
             var downloaded = await _downloader.DownloadAsync(address!, temp, _options.MinArchiveBytes, _options.MaxArchiveBytes, $"UT1's archive {address!.FileName}", cancellationToken);
             var current = CurrentVersion(_directory);
             if (current is not null && string.Equals(current.Sha256, downloaded.Sha256, StringComparison.OrdinalIgnoreCase))
@@ -154,7 +157,7 @@ public sealed class Ut1ArchiveFetcher
                 return new ListFetchResult(true, false, $"unchanged since {current.Describe()}: the copy in force is kept");
             }
 
-            var (md5Verified, note) = await CheckMd5Async(address, downloaded, cancellationToken);
+            var (md5Verified, note) = await CheckMd5Async(checksums, downloaded, cancellationToken);
             var content = await Task.Run(() => Ut1Archive.Extract(temp, staging, _options.MaxArchiveBytes, MaxEntries), cancellationToken);
             File.Delete(temp);
             var root = staging; // the top folder's content, unpacked without it
@@ -189,25 +192,66 @@ public sealed class Ut1ArchiveFetcher
         }
     }
 
-    private async Task<(bool Verified, string? Note)> CheckMd5Async(ListAddress address, Downloaded downloaded, CancellationToken cancellationToken)
+    /// <summary>What the checksum list said when it was read, or why it is not used (<see cref="Note"/>).</summary>
+    private sealed record Checksums(ListAddress? Address, string? Text, string? Note);
+
+    /// <summary>
+    /// Reads UT1's checksum list (<c>Dns:Lists:Ut1ChecksumUrl</c>), or says why not: none configured, unusable, or the
+    /// archive is a local copy while the list is online (a school's own copy is not UT1's latest archive, so the online
+    /// list says nothing about it; only a local checksum list is compared with a local archive).
+    /// </summary>
+    private async Task<Checksums> ReadChecksumsAsync(ListAddress archive, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(_options.Ut1ChecksumUrl))
         {
-            return (false, "no checksum list is configured (Dns:Lists:Ut1ChecksumUrl): the archive's MD5 is not verified");
+            return new Checksums(null, null, "no checksum list is configured (Dns:Lists:Ut1ChecksumUrl): the archive's MD5 is not verified");
         }
 
-        if (!ListAddress.TryParse(_options.Ut1ChecksumUrl, out var checksums, out var problem))
+        if (!ListAddress.TryParse(_options.Ut1ChecksumUrl, out var address, out var problem))
         {
-            return (false, $"Dns:Lists:Ut1ChecksumUrl: {problem}: the archive's MD5 is not verified");
+            return new Checksums(null, null, $"Dns:Lists:Ut1ChecksumUrl: {problem}: the archive's MD5 is not verified");
         }
 
-        var (text, failure) = await _downloader.ReadTextAsync(checksums!, 1024 * 1024, cancellationToken);
-        if (text is null)
+        if (archive.LocalPath is not null && address!.LocalPath is null)
         {
-            return (false, $"UT1's checksum list could not be fetched ({failure}): the archive's MD5 is not verified");
+            return new Checksums(null, null, $"the archive is a local copy ({archive.Shown}); UT1's online checksum list is not compared with it (set Dns:Lists:Ut1ChecksumUrl to a local MD5 list to check it): the archive's MD5 is not verified");
         }
 
-        var fileName = downloaded.FileName;
+        var (text, failure) = await _downloader.ReadTextAsync(address!, 1024 * 1024, cancellationToken);
+        return text is null
+            ? new Checksums(address, null, $"UT1's checksum list could not be fetched ({failure}): the archive's MD5 is not verified")
+            : new Checksums(address, text, null);
+    }
+
+    private async Task<(bool Verified, string? Note)> CheckMd5Async(Checksums checksums, Downloaded downloaded, CancellationToken cancellationToken)
+    {
+        if (checksums.Text is null)
+        {
+            return (false, checksums.Note);
+        }
+
+        var listed = Listed(checksums.Text, downloaded.FileName);
+        if (listed is not null && !string.Equals(listed, downloaded.Md5, StringComparison.OrdinalIgnoreCase))
+        {
+            // UT1 may have published a new archive (and list) between the two reads: read the list once more.
+            var (again, _) = await _downloader.ReadTextAsync(checksums.Address!, 1024 * 1024, cancellationToken);
+            var relisted = again is null ? null : Listed(again, downloaded.FileName);
+            if (relisted is null || !string.Equals(relisted, downloaded.Md5, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new FetchRefusedException(FetchProblem.ChecksumMismatch, $"UT1's MD5 for {downloaded.FileName} does not match: the list says {(relisted ?? listed).ToLowerInvariant()}, the download is {downloaded.Md5} (damaged or tampered with)");
+            }
+
+            listed = relisted;
+        }
+
+        return listed is null
+            ? (false, $"UT1's checksum list {checksums.Address!.Shown} does not name {downloaded.FileName}: the archive's MD5 is not verified")
+            : (true, null);
+    }
+
+    /// <summary>The MD5 (hex) the md5sum-format <paramref name="text"/> gives for <paramref name="fileName"/>; null when no line names it.</summary>
+    private static string? Listed(string text, string fileName)
+    {
         foreach (var line in text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var space = line.IndexOfAny([' ', '\t']);
@@ -217,20 +261,13 @@ public sealed class Ut1ArchiveFetcher
             }
 
             var named = line[space..].TrimStart(' ', '\t', '*').Trim();
-            if (!string.Equals(Path.GetFileName(named), fileName, StringComparison.Ordinal))
+            if (string.Equals(Path.GetFileName(named), fileName, StringComparison.Ordinal))
             {
-                continue;
+                return line[..32];
             }
-
-            if (!string.Equals(line[..32], downloaded.Md5, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new FetchRefusedException(FetchProblem.ChecksumMismatch, $"UT1's MD5 for {fileName} does not match: the list says {line[..32].ToLowerInvariant()}, the download is {downloaded.Md5} (damaged or tampered with)");
-            }
-
-            return (true, null);
         }
 
-        return (false, $"UT1's checksum list {checksums!.Shown} does not name {fileName}: the archive's MD5 is not verified");
+        return null;
     }
 
     private void CheckLayout(Ut1Content content)

@@ -134,6 +134,75 @@ public sealed class Ut1ArchiveFetcherTests : IAsyncLifetime
         Assert.False(cut.Succeeded);
     }
 
+    [Fact]
+    public async Task Fetch_Ut1PublishesRightAfterTheDownload_TheChecksumListReadBeforeStillMatches()
+    {
+        var archive = Ut1Archives.Build();
+        var folders = Ut1Archives.Folders();
+        folders["games"] = [.. folders["games"], "newer.example"];
+        var newer = Ut1Archives.Build(folders);
+        ServeArchive(archive);
+        _server.Route("/blacklists.tar.gz", async context =>
+        {
+            context.Response.ContentLength = archive.Length;
+            await context.Response.Body.WriteAsync(archive);
+            _server.Serve("/MD5SUM.LST", Encoding.ASCII.GetBytes(Ut1Archives.Md5Sum(newer))); // UT1 publishes the next one
+        });
+
+        var result = await FetchAsync();
+
+        Assert.True(result.Published, result.Message);
+        Assert.True(Ut1ArchiveFetcher.CurrentVersion(Lists)!.Md5Verified);
+    }
+
+    [Fact]
+    public async Task Fetch_Ut1PublishedBetweenTheListAndTheDownload_TheListIsReadOnceMoreAndMatches()
+    {
+        var archive = Ut1Archives.Build();
+        var folders = Ut1Archives.Folders();
+        folders["games"] = [.. folders["games"], "older.example"];
+        ServeArchive(archive, Ut1Archives.Md5Sum(Ut1Archives.Build(folders))); // the list still names the previous archive
+        _server.Route("/blacklists.tar.gz", async context =>
+        {
+            _server.Serve("/MD5SUM.LST", Encoding.ASCII.GetBytes(Ut1Archives.Md5Sum(archive)));
+            context.Response.ContentLength = archive.Length;
+            await context.Response.Body.WriteAsync(archive);
+        });
+
+        var result = await FetchAsync();
+
+        Assert.True(result.Published, result.Message);
+        Assert.True(Ut1ArchiveFetcher.CurrentVersion(Lists)!.Md5Verified);
+        Assert.Equal(2, _server.Requests.Count(r => r.Path == "/MD5SUM.LST"));
+    }
+
+    [Fact]
+    public async Task Fetch_LocalArchiveWithTheOnlineChecksumList_NotComparedWithIt()
+    {
+        var path = Path.Combine(_root, "blacklists.tar.gz");
+        await File.WriteAllBytesAsync(path, Ut1Archives.Build());
+        ServeArchive(Ut1Archives.Build(Ut1Archives.Folders(adult: 300))); // UT1's online list names a different archive
+        var options = Options();
+        options.Ut1Url = path;
+
+        var result = await FetchAsync(options);
+
+        Assert.True(result.Published, result.Message);
+        Assert.False(Ut1ArchiveFetcher.CurrentVersion(Lists)!.Md5Verified);
+        Assert.Contains("local copy", result.Note, StringComparison.Ordinal);
+        Assert.DoesNotContain(_server.Requests, r => r.Path == "/MD5SUM.LST");
+
+        // A local checksum list is compared with a local archive.
+        var list = Path.Combine(_root, "MD5SUM.LST");
+        await File.WriteAllTextAsync(list, "0123456789abcdef0123456789abcdef  blacklists.tar.gz\n");
+        options.Ut1ChecksumUrl = list;
+        var folders = Ut1Archives.Folders();
+        folders["games"] = [.. folders["games"], "changed.example"];
+        await File.WriteAllBytesAsync(path, Ut1Archives.Build(folders));
+        var mismatch = await FetchAsync(options);
+        Assert.Equal(FetchProblem.ChecksumMismatch, mismatch.Problem);
+    }
+
     [Theory]
     [InlineData("{md5}  blacklists.tar.gz", true)]
     [InlineData("{MD5} *blacklists.tar.gz", true)]
