@@ -101,11 +101,17 @@ internal static class Ut1Archive
                         break;
                     case TarEntryType.SymbolicLink:
                         {
+                            // UT1's only kind: a top-level folder naming a sibling folder (proxy -> redirector). Any
+                            // other link (deeper, a path, "." or "..", a link to a link) could lead out of the tree.
                             var linkTarget = entry.LinkName;
-                            var resolved = Resolve(relative[..^1], linkTarget);
-                            if (resolved is null || resolved.Count == 0)
+                            if (relative.Length != 1 || !IsSiblingName(linkTarget))
                             {
-                                throw new FetchRefusedException(FetchProblem.UnsafeEntry, $"the archive's link '{entry.Name}' points outside the list folder ('{linkTarget}'): refused");
+                                throw new FetchRefusedException(FetchProblem.UnsafeEntry, $"the archive's link '{entry.Name}' points outside the list folder or not at a sibling folder ('{linkTarget}'): refused (only a top-level folder naming another is accepted)");
+                            }
+
+                            if (links.ContainsKey(linkTarget) || string.Equals(linkTarget, key, StringComparison.Ordinal))
+                            {
+                                throw new FetchRefusedException(FetchProblem.UnsafeEntry, $"the archive's link '{entry.Name}' points at a link ('{linkTarget}'): refused");
                             }
 
                             if (written.Contains(key) || Directory.Exists(target))
@@ -113,9 +119,8 @@ internal static class Ut1Archive
                                 throw new FetchRefusedException(FetchProblem.UnsafeEntry, $"the archive's link '{entry.Name}' replaces an entry: refused");
                             }
 
-                            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                             File.CreateSymbolicLink(target, linkTarget);
-                            links[key] = string.Join('/', resolved);
+                            links[key] = linkTarget;
                             break;
                         }
 
@@ -162,6 +167,13 @@ internal static class Ut1Archive
             }
 
             counting.Drain();
+            foreach (var (link, linkTarget) in links)
+            {
+                if (links.ContainsKey(linkTarget))
+                {
+                    throw new FetchRefusedException(FetchProblem.UnsafeEntry, $"the archive's link '{top}/{link}' points at a link ('{linkTarget}'): refused");
+                }
+            }
         }
         catch (InvalidDataException e)
         {
@@ -239,38 +251,9 @@ internal static class Ut1Archive
         return segments;
     }
 
-    /// <summary>A relative link target from <paramref name="directory"/>, resolved inside the tree; null when it leaves it.</summary>
-    private static List<string>? Resolve(IEnumerable<string> directory, string linkTarget)
-    {
-        if (string.IsNullOrEmpty(linkTarget) || linkTarget.StartsWith('/') || linkTarget.Contains('\0', StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var path = directory.ToList();
-        foreach (var segment in linkTarget.Split('/'))
-        {
-            if (segment is "" or ".")
-            {
-                continue;
-            }
-
-            if (segment == "..")
-            {
-                if (path.Count == 0)
-                {
-                    return null;
-                }
-
-                path.RemoveAt(path.Count - 1);
-                continue;
-            }
-
-            path.Add(segment);
-        }
-
-        return path;
-    }
+    /// <summary>True for one plain path segment: not empty, no '/', not "." nor "..", no NUL.</summary>
+    private static bool IsSiblingName(string? name)
+        => !string.IsNullOrEmpty(name) && name is not ("." or "..") && name.IndexOfAny(['/', '\\', '\0']) < 0;
 
     /// <summary>Writes a file, returning its lines holding a name (not blank, not a comment).</summary>
     private static int Write(Stream? data, string path)

@@ -314,6 +314,11 @@ public sealed class Ut1ArchiveFetcherTests : IAsyncLifetime
     [InlineData("link-out")]
     [InlineData("link-absolute")]
     [InlineData("through-link")]
+    [InlineData("link-nested-escape")]
+    [InlineData("link-to-link")]
+    [InlineData("link-to-link-before")]
+    [InlineData("link-path")]
+    [InlineData("link-dot-dot")]
     [InlineData("fifo")]
     [InlineData("two-top-folders")]
     [InlineData("shrunk")]
@@ -362,6 +367,21 @@ public sealed class Ut1ArchiveFetcherTests : IAsyncLifetime
             "link-out" => Serve(Ut1Archives.Build(extra: w => w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "blacklists/evil") { LinkName = "../../../../etc" })), FetchProblem.UnsafeEntry, "points outside"),
             "link-absolute" => Serve(Ut1Archives.Build(extra: w => w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "blacklists/evil") { LinkName = "/etc" })), FetchProblem.UnsafeEntry, "points outside"),
             "through-link" => Serve(Ut1Archives.Build(extra: w => Ut1Archives.File(w, "blacklists/proxy/domains", "x.example\n")), FetchProblem.UnsafeEntry, "through a link"),
+            "link-nested-escape" => Serve(Ut1Archives.Build(extra: w =>
+            {
+                w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "blacklists/d1/d2/"));
+                w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "blacklists/d1/d2/a") { LinkName = "../../x" });
+                w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "blacklists/d1/d2/p") { LinkName = "a/../../../escaped" });
+                Ut1Archives.File(w, "blacklists/d1/d2/p/evil", "x");
+            }), FetchProblem.UnsafeEntry, "'blacklists/d1/d2/a' points outside"),
+            "link-to-link" => Serve(Ut1Archives.Build(extra: w => w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "blacklists/proxy2") { LinkName = "proxy" })), FetchProblem.UnsafeEntry, "points at a link"),
+            "link-to-link-before" => Serve(Ut1Archives.Build(extra: w =>
+            {
+                w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "blacklists/first") { LinkName = "second" });
+                w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "blacklists/second") { LinkName = "adult" });
+            }), FetchProblem.UnsafeEntry, "points at a link"),
+            "link-path" => Serve(Ut1Archives.Build(extra: w => w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "blacklists/evil") { LinkName = "games/../adult" })), FetchProblem.UnsafeEntry, "not at a sibling folder"),
+            "link-dot-dot" => Serve(Ut1Archives.Build(extra: w => w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "blacklists/evil") { LinkName = ".." })), FetchProblem.UnsafeEntry, "not at a sibling folder"),
             "fifo" => Serve(Ut1Archives.Build(extra: w => w.WriteEntry(new PaxTarEntry(TarEntryType.Fifo, "blacklists/pipe"))), FetchProblem.UnsafeEntry, "Fifo"),
             "two-top-folders" => Serve(Ut1Archives.Build(extra: w => Ut1Archives.File(w, "other/adult/domains", "x.example\n")), FetchProblem.Layout, "more than one top folder"),
             "shrunk" => Serve(Ut1Archives.Build(Ut1Archives.Folders(adult: 12)), FetchProblem.Shrunk, "adult shrank from 400 to 12 names"),
@@ -390,6 +410,8 @@ public sealed class Ut1ArchiveFetcherTests : IAsyncLifetime
         Assert.Equal(adult, await File.ReadAllBytesAsync(Path.Combine(Lists.Ut1Current, "adult", "domains")));
         Assert.Equal(versions, Directory.GetDirectories(Lists.Ut1Versions).Length);
         Assert.False(File.Exists(Path.Combine(_root, "evil")) || File.Exists("/tmp/evil"));
+        Assert.Empty(Directory.GetFileSystemEntries(_root, "escaped", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFileSystemEntries(Lists.Ut1Versions, "x", SearchOption.AllDirectories));
         AssertNoLeftovers();
         var state = Ut1ArchiveFetcher.State(Lists)!;
         Assert.Equal((result.Message, 1), (state.Problem, state.Failures));
