@@ -80,7 +80,7 @@ public sealed class FeedFetcher
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            result = new ListFetchResult(false, false, $"the list directory {_directory.Feeds} cannot be written: {e.Message}", FetchProblem.Storage);
+            result = ListFetchResult.Refused(FetchText.StorageProblem(_directory.Feeds, e));
         }
 
         try

@@ -213,8 +213,15 @@ public sealed class ListDownloader
                 }
             }
 
-            await output.FlushAsync(cancellationToken);
-            output.Flush(flushToDisk: true); // on disk before it is published (renamed or unpacked)
+            try
+            {
+                await output.FlushAsync(cancellationToken);
+                output.Flush(flushToDisk: true); // on disk before it is published (renamed or unpacked)
+            }
+            catch (IOException e)
+            {
+                throw FetchText.StorageProblem(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", e);
+            }
         }
 
         if (expected is { } size && written < size)
@@ -320,7 +327,14 @@ public sealed class ListDownloader
 
             sha.AppendData(buffer, 0, read);
             md5.AppendData(buffer, 0, read);
-            await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            try
+            {
+                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+            catch (IOException e)
+            {
+                throw FetchText.StorageProblem(output is FileStream file ? Path.GetDirectoryName(file.Name) ?? "." : ".", e); // the disk, not the publisher
+            }
         }
     }
 }

@@ -137,6 +137,35 @@ internal sealed partial class FetchJson : JsonSerializerContext
 /// <summary>Sizes and addresses in words.</summary>
 internal static class FetchText
 {
+    private const int NoSpace = 28; // ENOSPC
+    private const int QuotaExceeded = 122; // EDQUOT
+
+    /// <summary>
+    /// A write to the list directory failed: a storage problem, not the publisher's ("the list directory /x is full:
+    /// 3 MB free"), with the free space where it can be read.
+    /// </summary>
+    public static FetchRefusedException StorageProblem(string directory, Exception e)
+    {
+        string free;
+        long? bytes = null;
+        try
+        {
+            bytes = new DriveInfo(directory).AvailableFreeSpace;
+            free = Size(bytes.Value) + " free";
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            free = "free space unknown";
+        }
+
+        var full = e.HResult is NoSpace or QuotaExceeded || (e.HResult & 0xFFFF) is 0x70 or 0x27 // ERROR_DISK_FULL, ERROR_HANDLE_DISK_FULL
+            || e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("quota", StringComparison.OrdinalIgnoreCase)
+            || bytes < 1024 * 1024;
+        return full
+            ? new FetchRefusedException(FetchProblem.Storage, $"the list directory {directory} is full: {free} ({e.Message}); the last good lists stay in force — free some space", e)
+            : new FetchRefusedException(FetchProblem.Storage, $"the list directory {directory} cannot be written: {e.Message} ({free})", e);
+    }
+
     /// <summary>"3.1 MB", "812 KB", "120 bytes".</summary>
     public static string Size(long bytes) => bytes switch
     {

@@ -136,8 +136,15 @@ internal static class Ut1Archive
                             if (relative.Length == 2 && Kept.Contains(relative[1]) && written.Contains(from))
                             {
                                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                                File.Copy(Path.Combine(destination, Path.Combine([.. resolved.Skip(1)])), target, overwrite: true);
-                                NativeMethods.SyncFile(target);
+                                try
+                                {
+                                    File.Copy(Path.Combine(destination, Path.Combine([.. resolved.Skip(1)])), target, overwrite: true);
+                                    NativeMethods.SyncFile(target);
+                                }
+                                catch (IOException e)
+                                {
+                                    throw FetchText.StorageProblem(destination, e);
+                                }
                                 written.Add(key);
                                 if (relative[1] == "domains" && from.EndsWith("/domains", StringComparison.Ordinal))
                                 {
@@ -152,7 +159,7 @@ internal static class Ut1Archive
                         if (relative.Length == 2 && Kept.Contains(relative[1]))
                         {
                             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                            var count = Write(entry.DataStream, target);
+                            var count = Write(entry.DataStream, target, destination);
                             written.Add(key);
                             if (relative[1] == "domains")
                             {
@@ -256,7 +263,24 @@ internal static class Ut1Archive
         => !string.IsNullOrEmpty(name) && name is not ("." or "..") && name.IndexOfAny(['/', '\\', '\0']) < 0;
 
     /// <summary>Writes a file, returning its lines holding a name (not blank, not a comment).</summary>
-    private static int Write(Stream? data, string path)
+    private static int Write(Stream? data, string path, string destination)
+    {
+        try
+        {
+            return WriteCore(data, path);
+        }
+        catch (IOException e) when (e is not EndOfStreamException && !IsReadError(e))
+        {
+            throw FetchText.StorageProblem(destination, e); // the disk, not the archive
+        }
+    }
+
+    /// <summary>An error raised while reading the archive (the data stream), not while writing the file.</summary>
+    private static bool IsReadError(IOException e) => e.Data.Contains(ReadErrorKey);
+
+    private const string ReadErrorKey = "ClassroomGuard.ArchiveRead";
+
+    private static int WriteCore(Stream? data, string path)
     {
         using var output = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         if (data is null)
@@ -269,7 +293,7 @@ internal static class Ut1Archive
         var count = 0;
         var state = 0; // 0: start of line (only blanks so far), 1: a name on this line (counted), 2: a comment line
         int read;
-        while ((read = data.Read(buffer)) > 0)
+        while ((read = ReadArchive(data, buffer)) > 0)
         {
             output.Write(buffer, 0, read);
             foreach (var b in buffer.AsSpan(0, read))
@@ -295,6 +319,20 @@ internal static class Ut1Archive
 
         output.Flush(flushToDisk: true); // on disk before the version is published
         return count;
+    }
+
+    /// <summary>Reads the archive's data, marking an I/O error as the archive's (not the disk's).</summary>
+    private static int ReadArchive(Stream data, byte[] buffer)
+    {
+        try
+        {
+            return data.Read(buffer);
+        }
+        catch (IOException e)
+        {
+            e.Data[ReadErrorKey] = true;
+            throw;
+        }
     }
 
     /// <summary>Counts, bounds and CRC-32s the unpacked bytes, and notes how many zero bytes end them.</summary>

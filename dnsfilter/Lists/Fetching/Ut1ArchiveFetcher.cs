@@ -81,7 +81,7 @@ public sealed class Ut1ArchiveFetcher
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            result = new ListFetchResult(false, false, $"the list directory {_directory.Root} cannot be written: {e.Message}", FetchProblem.Storage);
+            result = ListFetchResult.Refused(FetchText.StorageProblem(_directory.Root, e));
         }
 
         var previous = State(_directory) ?? new FetchState();
@@ -175,9 +175,18 @@ public sealed class Ut1ArchiveFetcher
 
             NativeMethods.SyncTree(root); // every file was flushed as written; now the names in the folders
             Directory.Move(root, version);
-            NativeMethods.SyncDirectory(_directory.Ut1Versions);
             var before = CurrentTarget(_directory);
-            Publish(_directory, name);
+            try
+            {
+                NativeMethods.SyncDirectory(_directory.Ut1Versions);
+                Publish(_directory, name);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                TryDeleteDirectory(version); // never published: not left to fill the disk
+                throw FetchText.StorageProblem(_directory.Root, e);
+            }
+
             Prune(name, before);
             var total = content.NamesPerFolder.Values.Sum(v => (long)v);
             return new ListFetchResult(

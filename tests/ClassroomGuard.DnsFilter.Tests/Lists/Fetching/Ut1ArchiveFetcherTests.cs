@@ -203,6 +203,35 @@ public sealed class Ut1ArchiveFetcherTests : IAsyncLifetime
         Assert.Equal(FetchProblem.ChecksumMismatch, mismatch.Problem);
     }
 
+    [Fact]
+    public void Extract_DiskFull_ReportedAsAStorageProblemNotABrokenArchive()
+    {
+        var archive = Path.Combine(_root, "blacklists.tar.gz");
+        File.WriteAllBytes(archive, Ut1Archives.Build());
+        var destination = Path.Combine(_root, "staging");
+        Directory.CreateDirectory(Path.Combine(destination, "adult"));
+        File.CreateSymbolicLink(Path.Combine(destination, "adult", "domains"), "/dev/full"); // every write: ENOSPC
+
+        var refused = Assert.Throws<FetchRefusedException>(() => Ut1Archive.Extract(archive, destination, 64L * 1024 * 1024, 100_000));
+
+        Assert.Equal(FetchProblem.Storage, refused.Problem);
+        Assert.Contains($"the list directory {destination} is full: ", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(" free", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fetch_PublishFails_TheVersionFolderMovedIntoPlaceIsRemoved()
+    {
+        ServeArchive(Ut1Archives.Build());
+        Directory.CreateDirectory(Path.Combine(Lists.Ut1Current, "adult")); // not a link: the rename over it fails
+
+        var result = await FetchAsync();
+
+        Assert.False(result.Succeeded, result.Message);
+        Assert.Equal(FetchProblem.Storage, result.Problem);
+        Assert.Empty(Directory.GetDirectories(Lists.Ut1Versions));
+    }
+
     [Theory]
     [InlineData("{md5}  blacklists.tar.gz", true)]
     [InlineData("{MD5} *blacklists.tar.gz", true)]
