@@ -49,7 +49,7 @@ public sealed class FeedFetcher
     public static bool HasCopy(ListDirectory directory, string url)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        return File.Exists(directory.FeedFile(ListDirectory.FeedKey(url)));
+        return File.Exists(directory.FeedFile(Key(url)));
     }
 
     /// <summary>Fetches, checks and publishes the feed; never throws for what the server sends.</summary>
@@ -128,8 +128,13 @@ public sealed class FeedFetcher
             throw new FetchRefusedException(FetchProblem.Unsupported, $"{name}: {problem}");
         }
 
+        if (address!.SendsCredentialsInClear)
+        {
+            FetchLog.CredentialsInClear(_logger, name, address.Shown);
+        }
+
         Directory.CreateDirectory(_directory.Feeds);
-        var key = ListDirectory.FeedKey(url);
+        var key = Key(url);
         using var exclusive = await ListLock.AcquireAsync(_directory.Root, ListLock.Feeds, name, _logger, cancellationToken); // one feed download at a time across processes
         foreach (var leftover in Directory.EnumerateFiles(_directory.Feeds, $".{key}.tmp-*"))
         {
@@ -181,7 +186,10 @@ public sealed class FeedFetcher
         }
     }
 
-    private static string StatePath(ListDirectory directory, string url) => Path.Combine(directory.Feeds, ListDirectory.FeedKey(url) + ".json");
+    private static string StatePath(ListDirectory directory, string url) => Path.Combine(directory.Feeds, Key(url) + ".json");
+
+    /// <summary>The feed's file key: from its URL without credentials (as <see cref="ListDirectory.EffectiveSources"/> computes it).</summary>
+    public static string Key(string url) => ListDirectory.FeedKey(ListAddress.WithoutUserInfo(url));
 
     /// <summary>Takes names without keeping them: the parse is the filter's own, the memory is none.</summary>
     private sealed class CountingBuilder : DomainSetBuilder

@@ -35,7 +35,8 @@ public sealed class FeedFetcherTests : IAsyncLifetime
         var result = await FetchAsync(url);
 
         Assert.True(result.Published, result.Message);
-        var file = Lists.FeedFile(ListDirectory.FeedKey(url));
+        var file = Lists.FeedFile(ListDirectory.FeedKey(_server.Url("/hosts.txt"))); // the key never depends on the credentials
+        Assert.Equal(file, Assert.Single(ListDirectory.EffectiveSources(new DnsListOptions { Feeds = [new ListFeedOptions { Name = "Trust list", Url = url, Format = ListFormat.Hosts, Category = "adult" }] }, Lists, [])).Path);
         Assert.Contains("0.0.0.0 host249.example", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
         var state = FeedFetcher.State(Lists, url)!;
         Assert.Equal(250, state.Names);
@@ -131,5 +132,38 @@ public sealed class FeedFetcherTests : IAsyncLifetime
         var result = await fetch.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(result.Published, result.Message);
         Assert.False(File.Exists(theirs)); // once the lock is ours, what is left is a killed attempt's
+    }
+
+    [Fact]
+    public async Task Fetch_NewPasswordForTheSameFeed_SameFilesAndStateNoCredentialsInAnyName()
+    {
+        _server.Serve("/hosts.txt", Encoding.ASCII.GetBytes(Hosts(30)));
+        var first = _server.Url("/hosts.txt").Replace("http://", "http://school:old-secret@", StringComparison.Ordinal);
+        var second = _server.Url("/hosts.txt").Replace("http://", "http://school:new-secret@", StringComparison.Ordinal);
+
+        Assert.True((await FetchAsync(first)).Published);
+        var again = await FetchAsync(second);
+
+        Assert.True(again.Succeeded && !again.Published, again.Message); // the same copy: unchanged, not a second one
+        Assert.Equal(2, Directory.GetFiles(Lists.Feeds).Length); // <key>.list and <key>.json
+        Assert.Equal(FeedFetcher.Key(first), FeedFetcher.Key(second));
+    }
+
+    [Theory]
+    [InlineData("https://lists.example/feed.txt?token=abc123&list=iwf", "https://lists.example/feed.txt?token=***&list=***")]
+    [InlineData("https://u:p@lists.example/feed.txt?key=s3cret", "https://lists.example/feed.txt?key=***")]
+    [InlineData("https://user:p@ss@bad host/x?token=s3cret", "https://bad host/x?token=***")]
+    [InlineData("https://user:p@ss@bad host", "https://bad host")]
+    [InlineData("not a url?token=s3cret", "not a url?token=***")]
+    [InlineData("/srv/lists/feed.txt", "/srv/lists/feed.txt")]
+    public void Redact_CredentialsAndQueryValuesNeverShown(string text, string shown)
+    {
+        Assert.Equal(shown, ListAddress.Redact(text));
+        Assert.DoesNotContain("s3cret", ListAddress.Redact(text), StringComparison.Ordinal);
+        Assert.DoesNotContain("ss@", ListAddress.Redact(text), StringComparison.Ordinal);
+        if (ListAddress.TryParse(text, out var address, out _))
+        {
+            Assert.Equal(shown, address!.Shown);
+        }
     }
 }
