@@ -105,7 +105,7 @@ public sealed class ListRefreshEndToEndTests : IAsyncLifetime
         _server.Status("/blacklists.tar.gz", 503);
         _server.Status("/iwf.txt", 503);
         await using var host = await StartAsync();
-        var failed = await WaitForAsync(l => l.Health?.Refresh?.Problem is not null, "the first attempt to fail");
+        var failed = await WaitForAsync(l => l.Health?.Refresh is { Problem: not null, InProgress: false }, "the first round to end with a failure");
 
         // As fetch-lists does while the filter runs: a local archive published into the same list directory.
         var archive = Path.Combine(_world.Directory, "copied.tar.gz");
@@ -129,7 +129,7 @@ public sealed class ListRefreshEndToEndTests : IAsyncLifetime
         _server.Status("/iwf.txt", 503);
         _server.Serve("/trust.txt", Encoding.ASCII.GetBytes("# trust list\n0.0.0.0 trust-blocked.example\n"));
         await using var host = await StartAsync();
-        await WaitForAsync(l => l.Health?.Refresh?.Problem is not null, "the first attempt to fail");
+        await WaitForAsync(l => l.Health?.Refresh is { Problem: not null, InProgress: false }, "the first round to end with a failure");
         Assert.Contains("203.0.113.7", await Tool.DigAsync(host.Port, "trust-blocked.example", "A"), StringComparison.Ordinal);
 
         await _world.MustChangeAsync(new AddListFeedChange("Trust's extra list", _server.Url("/trust.txt"), "Hosts", "gambling"));
