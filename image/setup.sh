@@ -28,7 +28,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # A relative archive path means the caller's folder: made absolute before anything changes folder or user.
-if [ -n "${CG_UT1_ARCHIVE:-}" ]; then CG_UT1_ARCHIVE=$(realpath -- "$CG_UT1_ARCHIVE"); fi
+if [ -n "${CG_UT1_ARCHIVE:-}" ]; then CG_UT1_ARCHIVE=$(realpath -m -- "$CG_UT1_ARCHIVE"); fi
 # shellcheck source=image/packages.sh
 source "$repo/image/packages.sh"
 # shellcheck source=image/lib.sh

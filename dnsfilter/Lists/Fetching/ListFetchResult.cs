@@ -140,6 +140,11 @@ internal static class FetchText
     private const int NoSpace = 28; // ENOSPC
     private const int QuotaExceeded = 122; // EDQUOT
 
+    /// <summary>True when <paramref name="e"/> says the disk (or the user's quota) is full.</summary>
+    public static bool IsDiskFull(Exception e)
+        => e.HResult is NoSpace or QuotaExceeded || (e.HResult & 0xFFFF) is 0x70 or 0x27 // ERROR_DISK_FULL, ERROR_HANDLE_DISK_FULL
+           || e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("quota", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// A write to the list directory failed: a storage problem, not the publisher's ("the list directory /x is full:
     /// 3 MB free"), with the free space where it can be read.
@@ -158,9 +163,7 @@ internal static class FetchText
             free = "free space unknown";
         }
 
-        var full = e.HResult is NoSpace or QuotaExceeded || (e.HResult & 0xFFFF) is 0x70 or 0x27 // ERROR_DISK_FULL, ERROR_HANDLE_DISK_FULL
-            || e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("quota", StringComparison.OrdinalIgnoreCase)
-            || bytes < 1024 * 1024;
+        var full = IsDiskFull(e) || bytes < 1024 * 1024;
         return full
             ? new FetchRefusedException(FetchProblem.Storage, $"the list directory {directory} is full: {free} ({e.Message}); the last good lists stay in force — free some space", e)
             : new FetchRefusedException(FetchProblem.Storage, $"the list directory {directory} cannot be written: {e.Message} ({free})", e);

@@ -196,6 +196,10 @@ internal static class Ut1Archive
         {
             throw new FetchRefusedException(FetchProblem.Corrupt, $"the archive's tar data is damaged ({e.Message})", e);
         }
+        catch (IOException e) when (FetchText.IsDiskFull(e))
+        {
+            throw FetchText.StorageProblem(destination, e); // a folder or link could not be created: the disk, not the archive
+        }
         catch (Exception e) when (e is ArgumentException or UnauthorizedAccessException or (IOException and not FileNotFoundException))
         {
             throw new FetchRefusedException(FetchProblem.Corrupt, $"the archive cannot be unpacked: {e.Message}", e);

@@ -220,6 +220,18 @@ public sealed class Ut1ArchiveFetcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public void SyncDirectory_FlushesAFolderAndRefusesAMissingOne()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_root, "synced", "inner")).Parent!.FullName;
+        File.CreateSymbolicLink(Path.Combine(folder, "link"), "inner");
+
+        NativeMethods.SyncTree(folder); // open(2) + fsync(2) on each folder, links not followed: no error
+
+        var missing = Assert.Throws<IOException>(() => NativeMethods.SyncDirectory(Path.Combine(_root, "missing")));
+        Assert.Contains("errno 2", missing.Message, StringComparison.Ordinal); // ENOENT from open(2): the call really ran
+    }
+
+    [Fact]
     public async Task Fetch_PublishFails_TheVersionFolderMovedIntoPlaceIsRemoved()
     {
         ServeArchive(Ut1Archives.Build());
