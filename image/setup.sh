@@ -27,6 +27,8 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# A relative archive path means the caller's folder: made absolute before anything changes folder or user.
+if [ -n "${CG_UT1_ARCHIVE:-}" ]; then CG_UT1_ARCHIVE=$(realpath -m -- "$CG_UT1_ARCHIVE"); fi
 # shellcheck source=image/packages.sh
 source "$repo/image/packages.sh"
 # shellcheck source=image/lib.sh
@@ -237,8 +239,16 @@ if [ -f "$etc/dns.json" ]; then
   fetch_args=(fetch-lists)
   [ -n "${CG_UT1_ARCHIVE:-}" ] && fetch_args+=("--Dns:Lists:Ut1Url=$CG_UT1_ARCHIVE")
   say "Fetching the full block lists (UT1: adult, malware, phishing and the rest; this can take a few minutes)"
+  # The running filter may be downloading now: fetch-lists then waits for it (the same lock files; never created here).
+  for lock in "$lib/lists/.lock-ut1" "$lib/lists/.lock-feeds"; do
+    if [ -e "$lock" ] && command -v flock >/dev/null && ! flock -n -s "$lock" true 2>/dev/null; then
+      echo "    waiting for the running filter's download to finish (it holds $lock; up to 30 minutes)"
+      break
+    fi
+  done
   lists_rc=0
-  lists_output=$(as_service_user timeout 1200 "$dotnet_bin" "$dnsfilter_dll" "${fetch_args[@]}" 2>>"$log/setup.log") || lists_rc=$?
+  # At least the downloader's own 30-minute limit, plus unpacking, the feeds and a margin (45 minutes).
+  lists_output=$(as_service_user timeout 2700 "$dotnet_bin" "$dnsfilter_dll" "${fetch_args[@]}" 2>>"$log/setup.log") || lists_rc=$?
   [ -n "$lists_output" ] && printf '%s\n' "$lists_output" | sed 's/^/    /'
 fi
 if [ -f "$etc/dns.json" ]; then

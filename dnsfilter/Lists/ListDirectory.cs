@@ -108,7 +108,7 @@ public sealed class ListDirectory
 
         foreach (var feed in options.Feeds)
         {
-            var file = directory.FeedFile(FeedKey(feed.Url));
+            var file = directory.FeedFile(FeedKey(Fetching.ListAddress.WithoutUserInfo(feed.Url)));
             if (File.Exists(file))
             {
                 sources.Add(new ListSource { Path = file, Format = feed.Format, Category = feed.Category, Name = feed.Name, Url = feed.Url });
@@ -117,7 +117,7 @@ public sealed class ListDirectory
 
         foreach (var feed in stateFeeds)
         {
-            var file = directory.FeedFile(FeedKey(feed.Url));
+            var file = directory.FeedFile(FeedKey(Fetching.ListAddress.WithoutUserInfo(feed.Url)));
             if (File.Exists(file) && Enum.TryParse<ListFormat>(feed.Format, ignoreCase: true, out var format) && format != ListFormat.Ut1)
             {
                 sources.Add(new ListSource { Path = file, Format = format, Category = feed.CategoryKey, Name = feed.Name, Url = feed.Url, FeedId = feed.Id });

@@ -9,6 +9,9 @@ namespace ClassroomGuard.DnsFilter.Lists;
 /// </summary>
 public static class ListLoader
 {
+    /// <summary>The UTF-8 byte-order mark, skipped at the start of a list.</summary>
+    private static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
+
     /// <summary>Loads one file in <paramref name="format"/> (not <see cref="ListFormat.Ut1"/>), giving each name <paramref name="value"/>.</summary>
     public static ListLoadStatistics LoadFile(string path, ListFormat format, ulong value, DomainSetBuilder builder)
     {
@@ -23,10 +26,25 @@ public static class ListLoader
         var buffer = new byte[1024 * 1024];
         var held = 0;
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        var first = true;
         while (true)
         {
             var read = stream.Read(buffer, held, buffer.Length - held);
             held += read;
+            if (first && (held >= Bom.Length || read == 0))
+            {
+                first = false;
+                if (buffer.AsSpan(0, held).StartsWith(Bom))
+                {
+                    held -= Bom.Length; // a UTF-8 byte-order mark (Windows editors write one) is not part of the first name
+                    buffer.AsSpan(Bom.Length, held).CopyTo(buffer);
+                    if (read != 0)
+                    {
+                        continue;
+                    }
+                }
+            }
+
             if (read == 0)
             {
                 LoadLines(buffer.AsSpan(0, held), format, value, builder, stats);
@@ -82,7 +100,7 @@ public static class ListLoader
         }
 
         var stats = new ListLoadStatistics();
-        LoadLines(content, format, value, builder, stats);
+        LoadLines(content.StartsWith(Bom) ? content[Bom.Length..] : content, format, value, builder, stats);
         return stats;
     }
 

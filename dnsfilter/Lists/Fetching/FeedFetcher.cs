@@ -49,7 +49,7 @@ public sealed class FeedFetcher
     public static bool HasCopy(ListDirectory directory, string url)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        return File.Exists(directory.FeedFile(ListDirectory.FeedKey(url)));
+        return File.Exists(directory.FeedFile(Key(url)));
     }
 
     /// <summary>Fetches, checks and publishes the feed; never throws for what the server sends.</summary>
@@ -80,7 +80,7 @@ public sealed class FeedFetcher
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            result = new ListFetchResult(false, false, $"the list directory {_directory.Feeds} cannot be written: {e.Message}", FetchProblem.Storage);
+            result = ListFetchResult.Refused(FetchText.StorageProblem(_directory.Feeds, e));
         }
 
         try
@@ -128,11 +128,24 @@ public sealed class FeedFetcher
             throw new FetchRefusedException(FetchProblem.Unsupported, $"{name}: {problem}");
         }
 
+        if (address!.SendsCredentialsInClear)
+        {
+            FetchLog.CredentialsInClear(_logger, name, address.Shown);
+        }
+
         Directory.CreateDirectory(_directory.Feeds);
-        var key = ListDirectory.FeedKey(url);
+        var key = Key(url);
+        using var exclusive = await ListLock.AcquireAsync(_directory.Root, ListLock.Feeds, name, _logger, cancellationToken); // one feed download at a time across processes
         foreach (var leftover in Directory.EnumerateFiles(_directory.Feeds, $".{key}.tmp-*"))
         {
-            File.Delete(leftover); // an attempt that was killed
+            try
+            {
+                File.Delete(leftover); // an attempt that was killed (no other process is downloading: the lock is ours)
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                FetchLog.FetchNote(_logger, name, $"could not remove {leftover}, left by an earlier attempt: {e.Message}");
+            }
         }
 
         var temp = Path.Combine(_directory.Feeds, $".{key}.tmp-{Guid.NewGuid():N}");
@@ -157,7 +170,8 @@ public sealed class FeedFetcher
                 throw new FetchRefusedException(FetchProblem.Shrunk, $"{name} shrank from {FetchText.Count(before)} to {FetchText.Count(count)} names: refused");
             }
 
-            File.Move(temp, target, overwrite: true);
+            File.Move(temp, target, overwrite: true); // the temporary file was flushed to disk by the downloader
+            NativeMethods.SyncDirectory(_directory.Feeds); // and the rename survives a power cut
             return (new ListFetchResult(true, true, $"published {FetchText.Count(count)} names ({FetchText.Size(downloaded.Bytes)})"), (count, downloaded.Sha256));
         }
         finally
@@ -172,7 +186,10 @@ public sealed class FeedFetcher
         }
     }
 
-    private static string StatePath(ListDirectory directory, string url) => Path.Combine(directory.Feeds, ListDirectory.FeedKey(url) + ".json");
+    private static string StatePath(ListDirectory directory, string url) => Path.Combine(directory.Feeds, Key(url) + ".json");
+
+    /// <summary>The feed's file key: from its URL without credentials (as <see cref="ListDirectory.EffectiveSources"/> computes it).</summary>
+    public static string Key(string url) => ListDirectory.FeedKey(ListAddress.WithoutUserInfo(url));
 
     /// <summary>Takes names without keeping them: the parse is the filter's own, the memory is none.</summary>
     private sealed class CountingBuilder : DomainSetBuilder

@@ -40,4 +40,10 @@ internal static partial class FetchLog
 
     [LoggerMessage(351, LogLevel.Error, "The list refresher stopped a round on an unexpected error; it tries again later")]
     public static partial void RoundFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(352, LogLevel.Information, "{Source}: waiting for another download to finish (it holds {Lock})")]
+    public static partial void WaitingForLock(ILogger logger, string source, string @lock);
+
+    [LoggerMessage(353, LogLevel.Warning, "{Source}: the address {Url} sends its user name and password over plain http, readable on the network: use https")]
+    public static partial void CredentialsInClear(ILogger logger, string source, string url);
 }

@@ -79,8 +79,38 @@ public sealed class ListAddress
             uri = new UriBuilder(uri) { UserName = "", Password = "" }.Uri;
         }
 
-        address = new ListAddress(uri, null, uri.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.UserInfo, UriFormat.UriEscaped), authorization);
+        address = new ListAddress(uri, null, HideQueryValues(uri.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.UserInfo, UriFormat.UriEscaped)), authorization);
         return true;
+    }
+
+    /// <summary>True for an http (not https) address that sends credentials: they cross the network readable.</summary>
+    public bool SendsCredentialsInClear => Authorization is not null && Uri?.Scheme == Uri.UriSchemeHttp;
+
+    /// <summary>
+    /// <paramref name="url"/> without its user-info (what a feed's file key is computed from, so the key, its files and
+    /// its remembered state never depend on the credentials); anything else unchanged.
+    /// </summary>
+    public static string WithoutUserInfo(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) && !uri.IsFile && uri.UserInfo.Length > 0
+            ? uri.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.UserInfo, UriFormat.UriEscaped)
+            : url;
+    }
+
+    /// <summary>Every query-string value replaced by <c>***</c> (a feed's token is often one): <c>?token=***&amp;list=***</c>.</summary>
+    private static string HideQueryValues(string text)
+    {
+        var query = text.IndexOf('?', StringComparison.Ordinal);
+        if (query < 0)
+        {
+            return text;
+        }
+
+        var fragment = text.IndexOf('#', query);
+        var end = fragment < 0 ? text.Length : fragment;
+        var pairs = text[(query + 1)..end].Split('&').Select(p => p.Length == 0 ? p : (p.IndexOf('=', StringComparison.Ordinal) is var eq and >= 0 ? p[..eq] : p) + "=***");
+        return string.Concat(text.AsSpan(0, query + 1), string.Join('&', pairs), fragment < 0 ? "" : "#***");
     }
 
     /// <summary><paramref name="text"/> without the user-info of a URL (for logs, alerts and the console).</summary>
@@ -91,15 +121,23 @@ public sealed class ListAddress
             return "";
         }
 
-        if (Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && !uri.IsFile && uri.UserInfo.Length > 0)
+        if (Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && !uri.IsFile)
         {
-            return uri.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.UserInfo, UriFormat.UriEscaped);
+            return HideQueryValues(uri.UserInfo.Length > 0 ? uri.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.UserInfo, UriFormat.UriEscaped) : text);
         }
 
-        // Not a parsable URL: still never show anything between "://" and an '@'.
+        // Not a parsable URL: still never show anything between "://" and the authority's LAST '@' (a password may
+        // hold an '@'), nor a query-string value.
         var scheme = text.IndexOf("://", StringComparison.Ordinal);
-        var at = text.IndexOf('@', StringComparison.Ordinal);
-        return scheme >= 0 && at > scheme ? string.Concat(text.AsSpan(0, scheme + 3), text.AsSpan(at + 1)) : text;
+        if (scheme < 0)
+        {
+            return text.StartsWith('/') ? text : HideQueryValues(text);
+        }
+
+        var authorityEnd = text.IndexOfAny(['/', '?', '#'], scheme + 3);
+        var authority = authorityEnd < 0 ? text.Length : authorityEnd;
+        var at = text.LastIndexOf('@', authority - 1, authority - scheme - 3);
+        return HideQueryValues(at > scheme ? string.Concat(text.AsSpan(0, scheme + 3), text.AsSpan(at + 1)) : text);
     }
 }
 
@@ -213,7 +251,15 @@ public sealed class ListDownloader
                 }
             }
 
-            await output.FlushAsync(cancellationToken);
+            try
+            {
+                await output.FlushAsync(cancellationToken);
+                output.Flush(flushToDisk: true); // on disk before it is published (renamed or unpacked)
+            }
+            catch (IOException e)
+            {
+                throw FetchText.StorageProblem(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", e);
+            }
         }
 
         if (expected is { } size && written < size)
@@ -319,7 +365,14 @@ public sealed class ListDownloader
 
             sha.AppendData(buffer, 0, read);
             md5.AppendData(buffer, 0, read);
-            await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            try
+            {
+                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+            catch (IOException e)
+            {
+                throw FetchText.StorageProblem(output is FileStream file ? Path.GetDirectoryName(file.Name) ?? "." : ".", e); // the disk, not the publisher
+            }
         }
     }
 }

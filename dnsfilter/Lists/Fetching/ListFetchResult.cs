@@ -119,7 +119,12 @@ internal sealed partial class FetchJson : JsonSerializerContext
         var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
         try
         {
-            File.WriteAllBytes(temp, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, type));
+            using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                output.Write(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, type));
+                output.Flush(flushToDisk: true);
+            }
+
             File.Move(temp, path, overwrite: true);
         }
         finally
@@ -132,6 +137,38 @@ internal sealed partial class FetchJson : JsonSerializerContext
 /// <summary>Sizes and addresses in words.</summary>
 internal static class FetchText
 {
+    private const int NoSpace = 28; // ENOSPC
+    private const int QuotaExceeded = 122; // EDQUOT
+
+    /// <summary>True when <paramref name="e"/> says the disk (or the user's quota) is full.</summary>
+    public static bool IsDiskFull(Exception e)
+        => e.HResult is NoSpace or QuotaExceeded || (e.HResult & 0xFFFF) is 0x70 or 0x27 // ERROR_DISK_FULL, ERROR_HANDLE_DISK_FULL
+           || e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("quota", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A write to the list directory failed: a storage problem, not the publisher's ("the list directory /x is full:
+    /// 3 MB free"), with the free space where it can be read.
+    /// </summary>
+    public static FetchRefusedException StorageProblem(string directory, Exception e)
+    {
+        string free;
+        long? bytes = null;
+        try
+        {
+            bytes = new DriveInfo(directory).AvailableFreeSpace;
+            free = Size(bytes.Value) + " free";
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            free = "free space unknown";
+        }
+
+        var full = IsDiskFull(e) || bytes < 1024 * 1024;
+        return full
+            ? new FetchRefusedException(FetchProblem.Storage, $"the list directory {directory} is full: {free} ({e.Message}); the last good lists stay in force — free some space", e)
+            : new FetchRefusedException(FetchProblem.Storage, $"the list directory {directory} cannot be written: {e.Message} ({free})", e);
+    }
+
     /// <summary>"3.1 MB", "812 KB", "120 bytes".</summary>
     public static string Size(long bytes) => bytes switch
     {

@@ -34,6 +34,7 @@ public sealed class ListRefreshService : BackgroundService
     private readonly ILogger<ListRefreshService> _logger;
     private readonly bool _enabled;
     private StateStore? _ownStore;
+    private (DateTimeOffset At, string Reason)? _reloadAlerted;
     private string? _loadedTarget;
 
     /// <summary>Creates the service.</summary>
@@ -168,6 +169,7 @@ public sealed class ListRefreshService : BackgroundService
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 FetchLog.ReloadFailed(_logger, e);
+                await ReloadAlertAsync(e, cancellationToken);
             }
 
             WarnIfRequiredMissing();
@@ -305,6 +307,28 @@ public sealed class ListRefreshService : BackgroundService
         catch (Exception e) when (e is not OperationCanceledException)
         {
             FetchLog.AlertFailed(_logger, source, result.Message, e);
+        }
+    }
+
+    /// <summary>A technician alert that lists on disk could not be loaded: once a day per reason.</summary>
+    private async Task ReloadAlertAsync(Exception failure, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (_reloadAlerted is { } last && last.Reason == failure.Message && now - last.At < TimeSpan.FromDays(1))
+        {
+            return;
+        }
+
+        var evidence = $"The new lists could not be loaded: {failure.Message}; the previous ones stay in force. The DNS filter tries again at its next refresh (see docs/lists.md).";
+        try
+        {
+            var store = _services.GetService<StateStore>() ?? (_ownStore ??= StateStore.Open(_stateOptions, _time, _loggerFactory));
+            await store.Alerts.RaiseAsync(new NewAlert(AlertKind.Appliance, now, evidence), cancellationToken);
+            _reloadAlerted = (now, failure.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            FetchLog.AlertFailed(_logger, "the lists' reload", failure.Message, e);
         }
     }
 

@@ -101,11 +101,17 @@ internal static class Ut1Archive
                         break;
                     case TarEntryType.SymbolicLink:
                         {
+                            // UT1's only kind: a top-level folder naming a sibling folder (proxy -> redirector). Any
+                            // other link (deeper, a path, "." or "..", a link to a link) could lead out of the tree.
                             var linkTarget = entry.LinkName;
-                            var resolved = Resolve(relative[..^1], linkTarget);
-                            if (resolved is null || resolved.Count == 0)
+                            if (relative.Length != 1 || !IsSiblingName(linkTarget))
                             {
-                                throw new FetchRefusedException(FetchProblem.UnsafeEntry, $"the archive's link '{entry.Name}' points outside the list folder ('{linkTarget}'): refused");
+                                throw new FetchRefusedException(FetchProblem.UnsafeEntry, $"the archive's link '{entry.Name}' points outside the list folder or not at a sibling folder ('{linkTarget}'): refused (only a top-level folder naming another is accepted)");
+                            }
+
+                            if (links.ContainsKey(linkTarget) || string.Equals(linkTarget, key, StringComparison.Ordinal))
+                            {
+                                throw new FetchRefusedException(FetchProblem.UnsafeEntry, $"the archive's link '{entry.Name}' points at a link ('{linkTarget}'): refused");
                             }
 
                             if (written.Contains(key) || Directory.Exists(target))
@@ -113,9 +119,8 @@ internal static class Ut1Archive
                                 throw new FetchRefusedException(FetchProblem.UnsafeEntry, $"the archive's link '{entry.Name}' replaces an entry: refused");
                             }
 
-                            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                             File.CreateSymbolicLink(target, linkTarget);
-                            links[key] = string.Join('/', resolved);
+                            links[key] = linkTarget;
                             break;
                         }
 
@@ -131,7 +136,15 @@ internal static class Ut1Archive
                             if (relative.Length == 2 && Kept.Contains(relative[1]) && written.Contains(from))
                             {
                                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                                File.Copy(Path.Combine(destination, Path.Combine([.. resolved.Skip(1)])), target, overwrite: true);
+                                try
+                                {
+                                    File.Copy(Path.Combine(destination, Path.Combine([.. resolved.Skip(1)])), target, overwrite: true);
+                                    NativeMethods.SyncFile(target);
+                                }
+                                catch (IOException e)
+                                {
+                                    throw FetchText.StorageProblem(destination, e);
+                                }
                                 written.Add(key);
                                 if (relative[1] == "domains" && from.EndsWith("/domains", StringComparison.Ordinal))
                                 {
@@ -146,7 +159,7 @@ internal static class Ut1Archive
                         if (relative.Length == 2 && Kept.Contains(relative[1]))
                         {
                             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                            var count = Write(entry.DataStream, target);
+                            var count = Write(entry.DataStream, target, destination);
                             written.Add(key);
                             if (relative[1] == "domains")
                             {
@@ -161,6 +174,13 @@ internal static class Ut1Archive
             }
 
             counting.Drain();
+            foreach (var (link, linkTarget) in links)
+            {
+                if (links.ContainsKey(linkTarget))
+                {
+                    throw new FetchRefusedException(FetchProblem.UnsafeEntry, $"the archive's link '{top}/{link}' points at a link ('{linkTarget}'): refused");
+                }
+            }
         }
         catch (InvalidDataException e)
         {
@@ -175,6 +195,10 @@ internal static class Ut1Archive
         catch (FormatException e)
         {
             throw new FetchRefusedException(FetchProblem.Corrupt, $"the archive's tar data is damaged ({e.Message})", e);
+        }
+        catch (IOException e) when (FetchText.IsDiskFull(e))
+        {
+            throw FetchText.StorageProblem(destination, e); // a folder or link could not be created: the disk, not the archive
         }
         catch (Exception e) when (e is ArgumentException or UnauthorizedAccessException or (IOException and not FileNotFoundException))
         {
@@ -238,45 +262,34 @@ internal static class Ut1Archive
         return segments;
     }
 
-    /// <summary>A relative link target from <paramref name="directory"/>, resolved inside the tree; null when it leaves it.</summary>
-    private static List<string>? Resolve(IEnumerable<string> directory, string linkTarget)
-    {
-        if (string.IsNullOrEmpty(linkTarget) || linkTarget.StartsWith('/') || linkTarget.Contains('\0', StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var path = directory.ToList();
-        foreach (var segment in linkTarget.Split('/'))
-        {
-            if (segment is "" or ".")
-            {
-                continue;
-            }
-
-            if (segment == "..")
-            {
-                if (path.Count == 0)
-                {
-                    return null;
-                }
-
-                path.RemoveAt(path.Count - 1);
-                continue;
-            }
-
-            path.Add(segment);
-        }
-
-        return path;
-    }
+    /// <summary>True for one plain path segment: not empty, no '/', not "." nor "..", no NUL.</summary>
+    private static bool IsSiblingName(string? name)
+        => !string.IsNullOrEmpty(name) && name is not ("." or "..") && name.IndexOfAny(['/', '\\', '\0']) < 0;
 
     /// <summary>Writes a file, returning its lines holding a name (not blank, not a comment).</summary>
-    private static int Write(Stream? data, string path)
+    private static int Write(Stream? data, string path, string destination)
+    {
+        try
+        {
+            return WriteCore(data, path);
+        }
+        catch (IOException e) when (e is not EndOfStreamException && !IsReadError(e))
+        {
+            throw FetchText.StorageProblem(destination, e); // the disk, not the archive
+        }
+    }
+
+    /// <summary>An error raised while reading the archive (the data stream), not while writing the file.</summary>
+    private static bool IsReadError(IOException e) => e.Data.Contains(ReadErrorKey);
+
+    private const string ReadErrorKey = "ClassroomGuard.ArchiveRead";
+
+    private static int WriteCore(Stream? data, string path)
     {
         using var output = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         if (data is null)
         {
+            output.Flush(flushToDisk: true);
             return 0;
         }
 
@@ -284,7 +297,7 @@ internal static class Ut1Archive
         var count = 0;
         var state = 0; // 0: start of line (only blanks so far), 1: a name on this line (counted), 2: a comment line
         int read;
-        while ((read = data.Read(buffer)) > 0)
+        while ((read = ReadArchive(data, buffer)) > 0)
         {
             output.Write(buffer, 0, read);
             foreach (var b in buffer.AsSpan(0, read))
@@ -308,7 +321,22 @@ internal static class Ut1Archive
             }
         }
 
+        output.Flush(flushToDisk: true); // on disk before the version is published
         return count;
+    }
+
+    /// <summary>Reads the archive's data, marking an I/O error as the archive's (not the disk's).</summary>
+    private static int ReadArchive(Stream data, byte[] buffer)
+    {
+        try
+        {
+            return data.Read(buffer);
+        }
+        catch (IOException e)
+        {
+            e.Data[ReadErrorKey] = true;
+            throw;
+        }
     }
 
     /// <summary>Counts, bounds and CRC-32s the unpacked bytes, and notes how many zero bytes end them.</summary>

@@ -81,7 +81,7 @@ public sealed class Ut1ArchiveFetcher
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            result = new ListFetchResult(false, false, $"the list directory {_directory.Root} cannot be written: {e.Message}", FetchProblem.Storage);
+            result = ListFetchResult.Refused(FetchText.StorageProblem(_directory.Root, e));
         }
 
         var previous = State(_directory) ?? new FetchState();
@@ -131,7 +131,7 @@ public sealed class Ut1ArchiveFetcher
         }
 
         Directory.CreateDirectory(_directory.Ut1Versions);
-        using var exclusive = await LockAsync(cancellationToken); // one fetch at a time (set-up's fetch-lists and the running filter)
+        using var exclusive = await ListLock.AcquireAsync(_directory.Root, ListLock.Ut1, "UT1", _logger, cancellationToken); // one fetch at a time (set-up's fetch-lists and the running filter)
         foreach (var leftover in Directory.EnumerateFiles(_directory.Root, ".ut1-download-*").Concat(Directory.EnumerateFiles(_directory.Root, $".{ListDirectory.Ut1CurrentName}-*")))
         {
             TryDelete(leftover); // an attempt that was killed
@@ -147,6 +147,9 @@ public sealed class Ut1ArchiveFetcher
         var staging = Path.Combine(_directory.Ut1Versions, $".staging-{id}");
         try
         {
+            // UT1's checksum list is read BEFORE the archive: an archive published in between then mismatches, and the
+            // list is read once more (below) rather than a good archive refused.
+            var checksums = await ReadChecksumsAsync(address!, cancellationToken);
             var downloaded = await _downloader.DownloadAsync(address!, temp, _options.MinArchiveBytes, _options.MaxArchiveBytes, $"UT1's archive {address!.FileName}", cancellationToken);
             var current = CurrentVersion(_directory);
             if (current is not null && string.Equals(current.Sha256, downloaded.Sha256, StringComparison.OrdinalIgnoreCase))
@@ -154,7 +157,7 @@ public sealed class Ut1ArchiveFetcher
                 return new ListFetchResult(true, false, $"unchanged since {current.Describe()}: the copy in force is kept");
             }
 
-            var (md5Verified, note) = await CheckMd5Async(address, downloaded, cancellationToken);
+            var (md5Verified, note) = await CheckMd5Async(checksums, downloaded, cancellationToken);
             var content = await Task.Run(() => Ut1Archive.Extract(temp, staging, _options.MaxArchiveBytes, MaxEntries), cancellationToken);
             File.Delete(temp);
             var root = staging; // the top folder's content, unpacked without it
@@ -170,9 +173,20 @@ public sealed class Ut1ArchiveFetcher
                 Directory.Delete(version, recursive: true); // the same archive again within a second: replace it
             }
 
+            NativeMethods.SyncTree(root); // every file was flushed as written; now the names in the folders
             Directory.Move(root, version);
             var before = CurrentTarget(_directory);
-            Publish(_directory, name);
+            try
+            {
+                NativeMethods.SyncDirectory(_directory.Ut1Versions);
+                Publish(_directory, name);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                TryDeleteDirectory(version); // never published: not left to fill the disk
+                throw FetchText.StorageProblem(_directory.Root, e);
+            }
+
             Prune(name, before);
             var total = content.NamesPerFolder.Values.Sum(v => (long)v);
             return new ListFetchResult(
@@ -187,43 +201,66 @@ public sealed class Ut1ArchiveFetcher
         }
     }
 
-    /// <summary>Holds <c>.lock-ut1</c> in the list directory (an advisory lock: released if the process dies).</summary>
-    private async Task<FileStream> LockAsync(CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(_directory.Root, ".lock-ut1");
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (waited.Elapsed < TimeSpan.FromMinutes(45))
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken); // another process is fetching: wait for it
-            }
-        }
-    }
+    /// <summary>What the checksum list said when it was read, or why it is not used (<see cref="Note"/>).</summary>
+    private sealed record Checksums(ListAddress? Address, string? Text, string? Note);
 
-    private async Task<(bool Verified, string? Note)> CheckMd5Async(ListAddress address, Downloaded downloaded, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads UT1's checksum list (<c>Dns:Lists:Ut1ChecksumUrl</c>), or says why not: none configured, unusable, or the
+    /// archive is a local copy while the list is online (a school's own copy is not UT1's latest archive, so the online
+    /// list says nothing about it; only a local checksum list is compared with a local archive).
+    /// </summary>
+    private async Task<Checksums> ReadChecksumsAsync(ListAddress archive, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(_options.Ut1ChecksumUrl))
         {
-            return (false, "no checksum list is configured (Dns:Lists:Ut1ChecksumUrl): the archive's MD5 is not verified");
+            return new Checksums(null, null, "no checksum list is configured (Dns:Lists:Ut1ChecksumUrl): the archive's MD5 is not verified");
         }
 
-        if (!ListAddress.TryParse(_options.Ut1ChecksumUrl, out var checksums, out var problem))
+        if (!ListAddress.TryParse(_options.Ut1ChecksumUrl, out var address, out var problem))
         {
-            return (false, $"Dns:Lists:Ut1ChecksumUrl: {problem}: the archive's MD5 is not verified");
+            return new Checksums(null, null, $"Dns:Lists:Ut1ChecksumUrl: {problem}: the archive's MD5 is not verified");
         }
 
-        var (text, failure) = await _downloader.ReadTextAsync(checksums!, 1024 * 1024, cancellationToken);
-        if (text is null)
+        if (archive.LocalPath is not null && address!.LocalPath is null)
         {
-            return (false, $"UT1's checksum list could not be fetched ({failure}): the archive's MD5 is not verified");
+            return new Checksums(null, null, $"the archive is a local copy ({archive.Shown}); UT1's online checksum list is not compared with it (set Dns:Lists:Ut1ChecksumUrl to a local MD5 list to check it): the archive's MD5 is not verified");
         }
 
-        var fileName = downloaded.FileName;
+        var (text, failure) = await _downloader.ReadTextAsync(address!, 1024 * 1024, cancellationToken);
+        return text is null
+            ? new Checksums(address, null, $"UT1's checksum list could not be fetched ({failure}): the archive's MD5 is not verified")
+            : new Checksums(address, text, null);
+    }
+
+    private async Task<(bool Verified, string? Note)> CheckMd5Async(Checksums checksums, Downloaded downloaded, CancellationToken cancellationToken)
+    {
+        if (checksums.Text is null)
+        {
+            return (false, checksums.Note);
+        }
+
+        var listed = Listed(checksums.Text, downloaded.FileName);
+        if (listed is not null && !string.Equals(listed, downloaded.Md5, StringComparison.OrdinalIgnoreCase))
+        {
+            // UT1 may have published a new archive (and list) between the two reads: read the list once more.
+            var (again, _) = await _downloader.ReadTextAsync(checksums.Address!, 1024 * 1024, cancellationToken);
+            var relisted = again is null ? null : Listed(again, downloaded.FileName);
+            if (relisted is null || !string.Equals(relisted, downloaded.Md5, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new FetchRefusedException(FetchProblem.ChecksumMismatch, $"UT1's MD5 for {downloaded.FileName} does not match: the list says {(relisted ?? listed).ToLowerInvariant()}, the download is {downloaded.Md5} (damaged or tampered with)");
+            }
+
+            listed = relisted;
+        }
+
+        return listed is null
+            ? (false, $"UT1's checksum list {checksums.Address!.Shown} does not name {downloaded.FileName}: the archive's MD5 is not verified")
+            : (true, null);
+    }
+
+    /// <summary>The MD5 (hex) the md5sum-format <paramref name="text"/> gives for <paramref name="fileName"/>; null when no line names it.</summary>
+    private static string? Listed(string text, string fileName)
+    {
         foreach (var line in text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var space = line.IndexOfAny([' ', '\t']);
@@ -233,20 +270,13 @@ public sealed class Ut1ArchiveFetcher
             }
 
             var named = line[space..].TrimStart(' ', '\t', '*').Trim();
-            if (!string.Equals(Path.GetFileName(named), fileName, StringComparison.Ordinal))
+            if (string.Equals(Path.GetFileName(named), fileName, StringComparison.Ordinal))
             {
-                continue;
+                return line[..32];
             }
-
-            if (!string.Equals(line[..32], downloaded.Md5, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new FetchRefusedException(FetchProblem.ChecksumMismatch, $"UT1's MD5 for {fileName} does not match: the list says {line[..32].ToLowerInvariant()}, the download is {downloaded.Md5} (damaged or tampered with)");
-            }
-
-            return (true, null);
         }
 
-        return (false, $"UT1's checksum list {checksums!.Shown} does not name {fileName}: the archive's MD5 is not verified");
+        return null;
     }
 
     private void CheckLayout(Ut1Content content)
@@ -312,6 +342,8 @@ public sealed class Ut1ArchiveFetcher
             {
                 throw new IOException($"Could not rename {temp} to {directory.Ut1Current} (errno {Marshal.GetLastPInvokeError()}).");
             }
+
+            NativeMethods.SyncDirectory(directory.Root); // the new link survives a power cut
         }
         finally
         {
@@ -365,9 +397,67 @@ public sealed class Ut1ArchiveFetcher
     }
 }
 
-/// <summary>The one system call .NET does not offer for a link to a directory.</summary>
+/// <summary>The system calls .NET does not offer: rename of a link to a directory, and fsync of a directory.</summary>
 internal static class NativeMethods
 {
+    private const int OpenReadOnly = 0;
+    private const int OpenCloseOnExec = 0x80000;
+
+    /// <summary>
+    /// Flushes <paramref name="directory"/>'s entries (names created, renamed or removed in it) to disk, so a rename
+    /// survives a power cut: open(O_RDONLY) + fsync(2). Throws <see cref="IOException"/> when it cannot.
+    /// </summary>
+    public static void SyncDirectory(string directory)
+    {
+        var fd = Open(directory, OpenReadOnly | OpenCloseOnExec);
+        if (fd < 0)
+        {
+            throw new IOException($"Could not open the directory {directory} to flush it (errno {Marshal.GetLastPInvokeError()}).");
+        }
+
+        try
+        {
+            if (Fsync(fd) != 0)
+            {
+                throw new IOException($"Could not flush the directory {directory} to disk (errno {Marshal.GetLastPInvokeError()}).");
+            }
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    /// <summary>Flushes every directory under <paramref name="root"/> (links are not followed) and <paramref name="root"/> itself.</summary>
+    public static void SyncTree(string root)
+    {
+        foreach (var folder in new DirectoryInfo(root).EnumerateDirectories("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }))
+        {
+            SyncDirectory(folder.FullName);
+        }
+
+        SyncDirectory(root);
+    }
+
+    /// <summary>Flushes an existing file's data to disk.</summary>
+    public static void SyncFile(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        stream.Flush(flushToDisk: true);
+    }
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Fsync(int fd);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Close(int fd);
+
     [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     public static extern int Rename([MarshalAs(UnmanagedType.LPUTF8Str)] string from, [MarshalAs(UnmanagedType.LPUTF8Str)] string to);

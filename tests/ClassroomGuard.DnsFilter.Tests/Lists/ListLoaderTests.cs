@@ -134,6 +134,52 @@ public sealed class ListLoaderTests
         }
     }
 
+    [Theory]
+    [InlineData(ListFormat.Plain, "first.example\nsecond.example\n", 2)]
+    [InlineData(ListFormat.Hosts, "0.0.0.0 first.example\n0.0.0.0 second.example\n", 2)]
+    [InlineData(ListFormat.Plain, "first.example", 1)]
+    public void Load_Utf8ByteOrderMark_FirstNameKeptFromFileAndText(ListFormat format, string text, int names)
+    {
+        byte[] content = [0xEF, 0xBB, 0xBF, .. Encoding.ASCII.GetBytes(text)];
+        var path = Path.Combine(Path.GetTempPath(), "cg-listloader-bom-" + Guid.NewGuid().ToString("N") + ".txt");
+        try
+        {
+            File.WriteAllBytes(path, content);
+            var fromFile = new DomainTableBuilder();
+            var fileStats = ListLoader.LoadFile(path, format, 1, fromFile);
+            var fromText = new DomainTableBuilder();
+            var textStats = ListLoader.LoadText(content, format, 1, fromText);
+
+            Assert.Equal((names, 0), (fileStats.Names, fileStats.Invalid));
+            Assert.Equal((fileStats.Names, 0), (textStats.Names, textStats.Invalid));
+            AssertListed(fromFile.Build(), "first.example");
+            AssertListed(fromText.Build(), "first.example");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Load_ByteOrderMarkOnlyOrPartial_NoNameAndNoCrash()
+    {
+        foreach (var content in new byte[][] { [0xEF, 0xBB, 0xBF], [0xEF, 0xBB], [0xEF], [0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF, (byte)'a', (byte)'.', (byte)'b'] })
+        {
+            var path = Path.Combine(Path.GetTempPath(), "cg-listloader-bom-" + Guid.NewGuid().ToString("N") + ".txt");
+            try
+            {
+                File.WriteAllBytes(path, content);
+                Assert.Equal(0, ListLoader.LoadFile(path, ListFormat.Plain, 1, new DomainTableBuilder()).Names);
+                Assert.Equal(0, ListLoader.LoadText(content, ListFormat.Plain, 1, new DomainTableBuilder()).Names);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
     private static (DomainTable Table, ListLoadStatistics Stats) Load(string text, ListFormat format)
     {
         var builder = new DomainTableBuilder();

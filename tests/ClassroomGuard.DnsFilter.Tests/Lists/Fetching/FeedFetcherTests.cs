@@ -35,7 +35,8 @@ public sealed class FeedFetcherTests : IAsyncLifetime
         var result = await FetchAsync(url);
 
         Assert.True(result.Published, result.Message);
-        var file = Lists.FeedFile(ListDirectory.FeedKey(url));
+        var file = Lists.FeedFile(ListDirectory.FeedKey(_server.Url("/hosts.txt"))); // the key never depends on the credentials
+        Assert.Equal(file, Assert.Single(ListDirectory.EffectiveSources(new DnsListOptions { Feeds = [new ListFeedOptions { Name = "Trust list", Url = url, Format = ListFormat.Hosts, Category = "adult" }] }, Lists, [])).Path);
         Assert.Contains("0.0.0.0 host249.example", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
         var state = FeedFetcher.State(Lists, url)!;
         Assert.Equal(250, state.Names);
@@ -109,5 +110,60 @@ public sealed class FeedFetcherTests : IAsyncLifetime
 
         Assert.True(result.Published, result.Message);
         Assert.Equal(2, FeedFetcher.State(Lists, _server.Url("/plain.txt"))!.Names);
+    }
+
+    [Fact]
+    public async Task Fetch_AnotherProcessDownloading_WaitsForItsLockAndLeavesItsTemporaryFileAlone()
+    {
+        var url = _server.Url("/locked.txt");
+        _server.Serve("/locked.txt", Encoding.ASCII.GetBytes(Hosts(20)));
+        Directory.CreateDirectory(Lists.Feeds);
+        var theirs = Path.Combine(Lists.Feeds, $".{ListDirectory.FeedKey(url)}.tmp-otherprocess");
+        await File.WriteAllTextAsync(theirs, "0.0.0.0 half.example\n");
+        Task<ListFetchResult> fetch;
+        using (new FileStream(Path.Combine(Lists.Root, ".lock-feeds"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            fetch = FetchAsync(url);
+            await Task.Delay(1500);
+            Assert.False(fetch.IsCompleted, "the fetch must wait while another process holds .lock-feeds");
+            Assert.True(File.Exists(theirs), "another process's file in progress must not be deleted");
+        }
+
+        var result = await fetch.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(result.Published, result.Message);
+        Assert.False(File.Exists(theirs)); // once the lock is ours, what is left is a killed attempt's
+    }
+
+    [Fact]
+    public async Task Fetch_NewPasswordForTheSameFeed_SameFilesAndStateNoCredentialsInAnyName()
+    {
+        _server.Serve("/hosts.txt", Encoding.ASCII.GetBytes(Hosts(30)));
+        var first = _server.Url("/hosts.txt").Replace("http://", "http://school:old-secret@", StringComparison.Ordinal);
+        var second = _server.Url("/hosts.txt").Replace("http://", "http://school:new-secret@", StringComparison.Ordinal);
+
+        Assert.True((await FetchAsync(first)).Published);
+        var again = await FetchAsync(second);
+
+        Assert.True(again.Succeeded && !again.Published, again.Message); // the same copy: unchanged, not a second one
+        Assert.Equal(2, Directory.GetFiles(Lists.Feeds).Length); // <key>.list and <key>.json
+        Assert.Equal(FeedFetcher.Key(first), FeedFetcher.Key(second));
+    }
+
+    [Theory]
+    [InlineData("https://lists.example/feed.txt?token=abc123&list=iwf", "https://lists.example/feed.txt?token=***&list=***")]
+    [InlineData("https://u:p@lists.example/feed.txt?key=s3cret", "https://lists.example/feed.txt?key=***")]
+    [InlineData("https://user:p@ss@bad host/x?token=s3cret", "https://bad host/x?token=***")]
+    [InlineData("https://user:p@ss@bad host", "https://bad host")]
+    [InlineData("not a url?token=s3cret", "not a url?token=***")]
+    [InlineData("/srv/lists/feed.txt", "/srv/lists/feed.txt")]
+    public void Redact_CredentialsAndQueryValuesNeverShown(string text, string shown)
+    {
+        Assert.Equal(shown, ListAddress.Redact(text));
+        Assert.DoesNotContain("s3cret", ListAddress.Redact(text), StringComparison.Ordinal);
+        Assert.DoesNotContain("ss@", ListAddress.Redact(text), StringComparison.Ordinal);
+        if (ListAddress.TryParse(text, out var address, out _))
+        {
+            Assert.Equal(shown, address!.Shown);
+        }
     }
 }

@@ -105,7 +105,7 @@ public sealed class ListRefreshEndToEndTests : IAsyncLifetime
         _server.Status("/blacklists.tar.gz", 503);
         _server.Status("/iwf.txt", 503);
         await using var host = await StartAsync();
-        var failed = await WaitForAsync(l => l.Health?.Refresh?.Problem is not null, "the first attempt to fail");
+        var failed = await WaitForAsync(l => l.Health?.Refresh is { Problem: not null, InProgress: false }, "the first round to end with a failure");
 
         // As fetch-lists does while the filter runs: a local archive published into the same list directory.
         var archive = Path.Combine(_world.Directory, "copied.tar.gz");
@@ -129,7 +129,7 @@ public sealed class ListRefreshEndToEndTests : IAsyncLifetime
         _server.Status("/iwf.txt", 503);
         _server.Serve("/trust.txt", Encoding.ASCII.GetBytes("# trust list\n0.0.0.0 trust-blocked.example\n"));
         await using var host = await StartAsync();
-        await WaitForAsync(l => l.Health?.Refresh?.Problem is not null, "the first attempt to fail");
+        await WaitForAsync(l => l.Health?.Refresh is { Problem: not null, InProgress: false }, "the first round to end with a failure");
         Assert.Contains("203.0.113.7", await Tool.DigAsync(host.Port, "trust-blocked.example", "A"), StringComparison.Ordinal);
 
         await _world.MustChangeAsync(new AddListFeedChange("Trust's extra list", _server.Url("/trust.txt"), "Hosts", "gambling"));
@@ -156,6 +156,37 @@ public sealed class ListRefreshEndToEndTests : IAsyncLifetime
         while (dig.Contains("EDE: 15", StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(15));
 
         Assert.Contains("203.0.113.7", dig, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Refresh_NewVersionCannotBeLoaded_TechnicianAlertedAndThePreviousListsStay()
+    {
+        _server.Status("/blacklists.tar.gz", 503);
+        _server.Status("/iwf.txt", 503);
+        await using var host = await StartAsync();
+        await WaitForAsync(l => l.Health?.Refresh?.Problem is not null, "the first attempt to fail");
+        var before = (await AlertsAsync()).Count;
+
+        // Another process publishes a version whose adult list cannot be read (held under an exclusive lock).
+        var archive = Path.Combine(_world.Directory, "copied.tar.gz");
+        await File.WriteAllBytesAsync(archive, Ut1Archives.Build());
+        var lists = new ListDirectory(Path.Combine(_world.Directory, "lists"));
+        Assert.True((await new Ut1ArchiveFetcher(new DnsListOptions { Ut1Url = archive, Ut1ChecksumUrl = "", MinArchiveBytes = 200 }, lists).FetchAsync(CancellationToken.None)).Published);
+        using var held = new FileStream(Path.Combine(lists.ResolveUt1Current(), "adult", "domains"), FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+
+        Assert.Null((await AskAsync(new ControlRequest(ControlRequestKind.RefreshLists))).Error);
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<Alert> alerts;
+        do
+        {
+            await Task.Delay(100);
+            alerts = await AlertsAsync();
+        }
+        while (alerts.Count == before && clock.Elapsed < TimeSpan.FromSeconds(30));
+
+        var alert = Assert.Single(alerts, a => a.Evidence.StartsWith("The new lists could not be loaded: ", StringComparison.Ordinal));
+        Assert.Contains("the previous ones stay in force", alert.Evidence, StringComparison.Ordinal);
+        Assert.Equal(ListHealthReport.SeedVersion, (await AskAsync(new ControlRequest(ControlRequestKind.Lists))).Lists!.Health!.Version);
     }
 
     private async Task<IReadOnlyList<Alert>> AlertsAsync()

@@ -134,6 +134,116 @@ public sealed class Ut1ArchiveFetcherTests : IAsyncLifetime
         Assert.False(cut.Succeeded);
     }
 
+    [Fact]
+    public async Task Fetch_Ut1PublishesRightAfterTheDownload_TheChecksumListReadBeforeStillMatches()
+    {
+        var archive = Ut1Archives.Build();
+        var folders = Ut1Archives.Folders();
+        folders["games"] = [.. folders["games"], "newer.example"];
+        var newer = Ut1Archives.Build(folders);
+        ServeArchive(archive);
+        _server.Route("/blacklists.tar.gz", async context =>
+        {
+            context.Response.ContentLength = archive.Length;
+            await context.Response.Body.WriteAsync(archive);
+            _server.Serve("/MD5SUM.LST", Encoding.ASCII.GetBytes(Ut1Archives.Md5Sum(newer))); // UT1 publishes the next one
+        });
+
+        var result = await FetchAsync();
+
+        Assert.True(result.Published, result.Message);
+        Assert.True(Ut1ArchiveFetcher.CurrentVersion(Lists)!.Md5Verified);
+    }
+
+    [Fact]
+    public async Task Fetch_Ut1PublishedBetweenTheListAndTheDownload_TheListIsReadOnceMoreAndMatches()
+    {
+        var archive = Ut1Archives.Build();
+        var folders = Ut1Archives.Folders();
+        folders["games"] = [.. folders["games"], "older.example"];
+        ServeArchive(archive, Ut1Archives.Md5Sum(Ut1Archives.Build(folders))); // the list still names the previous archive
+        _server.Route("/blacklists.tar.gz", async context =>
+        {
+            _server.Serve("/MD5SUM.LST", Encoding.ASCII.GetBytes(Ut1Archives.Md5Sum(archive)));
+            context.Response.ContentLength = archive.Length;
+            await context.Response.Body.WriteAsync(archive);
+        });
+
+        var result = await FetchAsync();
+
+        Assert.True(result.Published, result.Message);
+        Assert.True(Ut1ArchiveFetcher.CurrentVersion(Lists)!.Md5Verified);
+        Assert.Equal(2, _server.Requests.Count(r => r.Path == "/MD5SUM.LST"));
+    }
+
+    [Fact]
+    public async Task Fetch_LocalArchiveWithTheOnlineChecksumList_NotComparedWithIt()
+    {
+        var path = Path.Combine(_root, "blacklists.tar.gz");
+        await File.WriteAllBytesAsync(path, Ut1Archives.Build());
+        ServeArchive(Ut1Archives.Build(Ut1Archives.Folders(adult: 300))); // UT1's online list names a different archive
+        var options = Options();
+        options.Ut1Url = path;
+
+        var result = await FetchAsync(options);
+
+        Assert.True(result.Published, result.Message);
+        Assert.False(Ut1ArchiveFetcher.CurrentVersion(Lists)!.Md5Verified);
+        Assert.Contains("local copy", result.Note, StringComparison.Ordinal);
+        Assert.DoesNotContain(_server.Requests, r => r.Path == "/MD5SUM.LST");
+
+        // A local checksum list is compared with a local archive.
+        var list = Path.Combine(_root, "MD5SUM.LST");
+        await File.WriteAllTextAsync(list, "0123456789abcdef0123456789abcdef  blacklists.tar.gz\n");
+        options.Ut1ChecksumUrl = list;
+        var folders = Ut1Archives.Folders();
+        folders["games"] = [.. folders["games"], "changed.example"];
+        await File.WriteAllBytesAsync(path, Ut1Archives.Build(folders));
+        var mismatch = await FetchAsync(options);
+        Assert.Equal(FetchProblem.ChecksumMismatch, mismatch.Problem);
+    }
+
+    [Fact]
+    public void Extract_DiskFull_ReportedAsAStorageProblemNotABrokenArchive()
+    {
+        var archive = Path.Combine(_root, "blacklists.tar.gz");
+        File.WriteAllBytes(archive, Ut1Archives.Build());
+        var destination = Path.Combine(_root, "staging");
+        Directory.CreateDirectory(Path.Combine(destination, "adult"));
+        File.CreateSymbolicLink(Path.Combine(destination, "adult", "domains"), "/dev/full"); // every write: ENOSPC
+
+        var refused = Assert.Throws<FetchRefusedException>(() => Ut1Archive.Extract(archive, destination, 64L * 1024 * 1024, 100_000));
+
+        Assert.Equal(FetchProblem.Storage, refused.Problem);
+        Assert.Contains($"the list directory {destination} is full: ", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(" free", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SyncDirectory_FlushesAFolderAndRefusesAMissingOne()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_root, "synced", "inner")).Parent!.FullName;
+        File.CreateSymbolicLink(Path.Combine(folder, "link"), "inner");
+
+        NativeMethods.SyncTree(folder); // open(2) + fsync(2) on each folder, links not followed: no error
+
+        var missing = Assert.Throws<IOException>(() => NativeMethods.SyncDirectory(Path.Combine(_root, "missing")));
+        Assert.Contains("errno 2", missing.Message, StringComparison.Ordinal); // ENOENT from open(2): the call really ran
+    }
+
+    [Fact]
+    public async Task Fetch_PublishFails_TheVersionFolderMovedIntoPlaceIsRemoved()
+    {
+        ServeArchive(Ut1Archives.Build());
+        Directory.CreateDirectory(Path.Combine(Lists.Ut1Current, "adult")); // not a link: the rename over it fails
+
+        var result = await FetchAsync();
+
+        Assert.False(result.Succeeded, result.Message);
+        Assert.Equal(FetchProblem.Storage, result.Problem);
+        Assert.Empty(Directory.GetDirectories(Lists.Ut1Versions));
+    }
+
     [Theory]
     [InlineData("{md5}  blacklists.tar.gz", true)]
     [InlineData("{MD5} *blacklists.tar.gz", true)]
@@ -157,7 +267,7 @@ public sealed class Ut1ArchiveFetcherTests : IAsyncLifetime
 
     [Theory]
     [InlineData("https://user:pa%3Ass@lists.example/x.txt", "https://lists.example/x.txt", true)]
-    [InlineData("http://lists.example:8080/a/b.txt?k=v", "http://lists.example:8080/a/b.txt?k=v", true)]
+    [InlineData("http://lists.example:8080/a/b.txt?k=v", "http://lists.example:8080/a/b.txt?k=***", true)]
     [InlineData("/srv/ut1/blacklists.tar.gz", "/srv/ut1/blacklists.tar.gz", true)]
     [InlineData("file:///srv/ut1/blacklists.tar.gz", "/srv/ut1/blacklists.tar.gz", true)]
     [InlineData("ftp://user:pw@lists.example/x.txt", "ftp://lists.example/x.txt", false)]
@@ -245,6 +355,11 @@ public sealed class Ut1ArchiveFetcherTests : IAsyncLifetime
     [InlineData("link-out")]
     [InlineData("link-absolute")]
     [InlineData("through-link")]
+    [InlineData("link-nested-escape")]
+    [InlineData("link-to-link")]
+    [InlineData("link-to-link-before")]
+    [InlineData("link-path")]
+    [InlineData("link-dot-dot")]
     [InlineData("fifo")]
     [InlineData("two-top-folders")]
     [InlineData("shrunk")]
@@ -293,6 +408,21 @@ public sealed class Ut1ArchiveFetcherTests : IAsyncLifetime
             "link-out" => Serve(Ut1Archives.Build(extra: w => w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "blacklists/evil") { LinkName = "../../../../etc" })), FetchProblem.UnsafeEntry, "points outside"),
             "link-absolute" => Serve(Ut1Archives.Build(extra: w => w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "blacklists/evil") { LinkName = "/etc" })), FetchProblem.UnsafeEntry, "points outside"),
             "through-link" => Serve(Ut1Archives.Build(extra: w => Ut1Archives.File(w, "blacklists/proxy/domains", "x.example\n")), FetchProblem.UnsafeEntry, "through a link"),
+            "link-nested-escape" => Serve(Ut1Archives.Build(extra: w =>
+            {
+                w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "blacklists/d1/d2/"));
+                w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "blacklists/d1/d2/a") { LinkName = "../../x" });
+                w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "blacklists/d1/d2/p") { LinkName = "a/../../../escaped" });
+                Ut1Archives.File(w, "blacklists/d1/d2/p/evil", "x");
+            }), FetchProblem.UnsafeEntry, "'blacklists/d1/d2/a' points outside"),
+            "link-to-link" => Serve(Ut1Archives.Build(extra: w => w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "blacklists/proxy2") { LinkName = "proxy" })), FetchProblem.UnsafeEntry, "points at a link"),
+            "link-to-link-before" => Serve(Ut1Archives.Build(extra: w =>
+            {
+                w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "blacklists/first") { LinkName = "second" });
+                w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "blacklists/second") { LinkName = "adult" });
+            }), FetchProblem.UnsafeEntry, "points at a link"),
+            "link-path" => Serve(Ut1Archives.Build(extra: w => w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "blacklists/evil") { LinkName = "games/../adult" })), FetchProblem.UnsafeEntry, "not at a sibling folder"),
+            "link-dot-dot" => Serve(Ut1Archives.Build(extra: w => w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "blacklists/evil") { LinkName = ".." })), FetchProblem.UnsafeEntry, "not at a sibling folder"),
             "fifo" => Serve(Ut1Archives.Build(extra: w => w.WriteEntry(new PaxTarEntry(TarEntryType.Fifo, "blacklists/pipe"))), FetchProblem.UnsafeEntry, "Fifo"),
             "two-top-folders" => Serve(Ut1Archives.Build(extra: w => Ut1Archives.File(w, "other/adult/domains", "x.example\n")), FetchProblem.Layout, "more than one top folder"),
             "shrunk" => Serve(Ut1Archives.Build(Ut1Archives.Folders(adult: 12)), FetchProblem.Shrunk, "adult shrank from 400 to 12 names"),
@@ -321,6 +451,8 @@ public sealed class Ut1ArchiveFetcherTests : IAsyncLifetime
         Assert.Equal(adult, await File.ReadAllBytesAsync(Path.Combine(Lists.Ut1Current, "adult", "domains")));
         Assert.Equal(versions, Directory.GetDirectories(Lists.Ut1Versions).Length);
         Assert.False(File.Exists(Path.Combine(_root, "evil")) || File.Exists("/tmp/evil"));
+        Assert.Empty(Directory.GetFileSystemEntries(_root, "escaped", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFileSystemEntries(Lists.Ut1Versions, "x", SearchOption.AllDirectories));
         AssertNoLeftovers();
         var state = Ut1ArchiveFetcher.State(Lists)!;
         Assert.Equal((result.Message, 1), (state.Problem, state.Failures));
