@@ -29,7 +29,10 @@ public sealed class FakeInfluxServer : IAsyncDisposable
             }
             catch (HttpListenerException) when (attempt < 5)
             {
-                _listener.Prefixes.Clear();
+                // A fresh listener: the failed one keeps the lost port in its endpoint table, and closing it later
+                // tries to bind that port again ("Address already in use" at dispose).
+                Abandon(_listener);
+                _listener = new HttpListener();
             }
         }
 
@@ -108,7 +111,20 @@ public sealed class FakeInfluxServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _listener.Stop();
-        _listener.Close();
+        Abandon(_listener);
         await _loop;
+    }
+
+    // Closing the managed HttpListener looks its endpoint up again, which can fail if another test took the port
+    // meanwhile; the fake is going away either way.
+    private static void Abandon(HttpListener listener)
+    {
+        try
+        {
+            listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+        }
     }
 }
