@@ -31,25 +31,11 @@ FLOOD="${FLOOD:-5000}"
 RATE="${RATE:-500}"
 DLL="${DLL:-$repo/dnsfilter/bin/Release/net10.0/ClassroomGuard.DnsFilter.dll}"
 
-for tool in dotnet unbound dnsperf dig python3; do
-  command -v "$tool" >/dev/null || { echo "error: '$tool' is not installed" >&2; exit 1; }
-done
-[ -d "$UT1" ] || { echo "error: UT1 lists not found at $UT1 (set UT1=…)" >&2; exit 1; }
-
-work="$(mktemp -d /tmp/cg-highbytes.XXXXXX)"
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ "${KEEP:-0}" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # free_port and start_bench_upstream (the shared upstream unbound)
 # shellcheck source=bench/dns-upstream.sh
 source "$(dirname "${BASH_SOURCE[0]}")/dns-upstream.sh"
+bench_start cg-highbytes dotnet unbound dnsperf dig python3
 # shellcheck source=bench/dns-blockset.sh
 source "$(dirname "${BASH_SOURCE[0]}")/dns-blockset.sh"
 

@@ -45,24 +45,9 @@ SIGNAL="${SIGNAL:-HUP}"
 RELOAD_TIMEOUT="${RELOAD_TIMEOUT:-60}"
 DLL="${DLL:-$repo/dnsfilter/bin/Release/net10.0/ClassroomGuard.DnsFilter.dll}"
 
-for tool in dotnet unbound dnsperf dig python3; do
-  command -v "$tool" >/dev/null || { echo "error: '$tool' is not installed" >&2; exit 1; }
-done
-[ -d "$UT1" ] || { echo "error: UT1 lists not found at $UT1 (set UT1=…)" >&2; exit 1; }
-
-work="$(mktemp -d /tmp/cg-dnsreload.XXXXXX)"
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ "${KEEP:-0}" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 # shellcheck source=bench/dns-upstream.sh
 source "$(dirname "${BASH_SOURCE[0]}")/dns-upstream.sh"
+bench_start cg-dnsreload dotnet unbound dnsperf dig python3
 # shellcheck source=bench/dns-blockset.sh
 source "$(dirname "${BASH_SOURCE[0]}")/dns-blockset.sh"
 
@@ -137,7 +122,9 @@ perf_pid=$!
 pids+=("$perf_pid")
 sleep 3
 
-# The list update: ADD names appended to one list file of the tree, the last one the probe's.
+# The list update: ADD names appended to one list file of the tree, the last one the probe's (with DOMAINS=0 our UT1
+# copy has no adult folder: the update creates it, as a new UT1 release adding a folder would).
+mkdir -p "$block_tree/adult"
 {
   for i in $(seq 1 $((ADD - 1))); do echo "cg-reload-$i.example"; done
   echo "$new_name"

@@ -1,6 +1,30 @@
 # shellcheck shell=bash
-# Shared by bench/dns.sh and bench/dns-highbytes.sh (sourced): a free loopback port, and the benchmarks' upstream —
-# unbound serving the zone "bench." from local-data (h1..hN.allowed.bench), refusing everything else, on loopback only.
+# Shared by the bench/dns*.sh scripts (sourced): their common start (tools, temp dir, clean-up), a free loopback port,
+# and the benchmarks' upstream — unbound serving the zone "bench." from local-data (h1..hN.allowed.bench), refusing
+# everything else, on loopback only.
+
+# bench_start PREFIX TOOL… — fails unless every TOOL is installed and $UT1 exists; makes the temp dir $work
+# (/tmp/PREFIX.XXXXXX) and the array pids, and on exit kills and waits for every pid in it and removes $work
+# (KEEP=1 keeps it).
+bench_start() {
+  local prefix=$1 tool
+  shift
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "error: '$tool' is not installed" >&2; exit 1; }
+  done
+  [ -d "$UT1" ] || { echo "error: UT1 lists not found at $UT1 (set UT1=…)" >&2; exit 1; }
+  work="$(mktemp -d "/tmp/$prefix.XXXXXX")"
+  pids=()
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+bench_cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "${KEEP:-0}" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
+}
 
 # free_port — a TCP and UDP port nobody listens on, in 20000–49999.
 free_port() {
