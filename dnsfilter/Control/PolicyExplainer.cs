@@ -21,7 +21,6 @@ public sealed class PolicyExplainer
     private readonly DnsListOptions _listOptions;
     private readonly DnsPolicyOptions _policyOptions;
     private readonly TimeProvider _time;
-    private readonly DateTimeOffset _started;
     private readonly ListRefreshStatus? _refresh;
     private readonly ListDirectory? _directory;
     // Weakly keyed: a catalogue must not keep a replaced set of lists (tens of MB) alive after a reload.
@@ -39,7 +38,6 @@ public sealed class PolicyExplainer
         _listOptions = listOptions.Value;
         _policyOptions = policyOptions.Value;
         _time = time;
-        _started = time.GetUtcNow();
         _refresh = refresh;
         _directory = ListDirectory.From(listOptions.Value, stateOptions?.Value.Path);
     }
@@ -352,7 +350,7 @@ public sealed class PolicyExplainer
             .Select(s => new ListSourceInfo(s.Name, s.Path, s.Format.ToString(), [.. s.Categories.Select(c => CategoryNameOf(snapshot, c))], s.Entries, s.Updated, s.Missing))
             .ToArray();
         return new ListsReply(
-            _started, policy.Lists.Statistics.Count == 0 && policy.Lists.Sources.Count > 0, policy.Lists.Table.Count, sources,
+            policy.Lists.LoadedAt, policy.Lists.Statistics.Count == 0 && policy.Lists.Sources.Count > 0, policy.Lists.Table.Count, sources,
             [.. categories.OrderByDescending(c => c.AlwaysOn).ThenBy(c => c.Category.Name, StringComparer.OrdinalIgnoreCase)], policy.Revision,
             ListHealthReport.Build(policy.Lists, _listOptions, alwaysOnKeys, snapshot?.ListFeeds ?? [], _directory, _refresh, key => CategoryNameOf(snapshot, key)));
     }

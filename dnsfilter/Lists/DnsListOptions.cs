@@ -128,7 +128,7 @@ public sealed record LoadedLists(HashedDomainTable Table, CategoryMap Categories
     /// <summary>The sources the table was built from (configured, downloaded and feeds).</summary>
     public IReadOnlyList<ListSource> Sources { get; init; } = [];
 
-    /// <summary>When this set was put together.</summary>
+    /// <summary>When this set was put together (the lists reply's "loaded at": a reload changes it).</summary>
     public DateTimeOffset LoadedAt { get; init; } = DateTimeOffset.UtcNow;
 
     /// <summary>No lists.</summary>

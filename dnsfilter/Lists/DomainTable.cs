@@ -159,7 +159,8 @@ public sealed class DomainTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int SlotOf(ulong hash, int mask) => (int)((hash ^ (hash >> 29)) & (uint)mask);
 
-    private static int Prepare(ReadOnlySpan<byte> wireName, Span<byte> lower, Span<byte> starts)
+    /// <summary>Lower-cases the name into <paramref name="lower"/> and records where each label starts; returns the label count.</summary>
+    internal static int Prepare(ReadOnlySpan<byte> wireName, Span<byte> lower, Span<byte> starts)
     {
         wireName.CopyTo(lower);
         DnsName.ToLowerInPlace(lower); // RFC 4343 folding, high bytes kept and passed over

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using ClassroomGuard.DnsFilter.Protocol;
 
 namespace ClassroomGuard.DnsFilter.Lists;
 
@@ -81,7 +80,7 @@ public sealed class HashedDomainTable
 
         Span<byte> lower = stackalloc byte[wireName.Length];
         Span<byte> starts = stackalloc byte[128];
-        var labels = Prepare(wireName, lower, starts);
+        var labels = DomainTable.Prepare(wireName, lower, starts);
         ulong result = 0;
         var hash = DomainTable.HashSeed;
         for (var i = labels - 1; i >= 0; i--)
@@ -110,7 +109,7 @@ public sealed class HashedDomainTable
 
         Span<byte> lower = stackalloc byte[wireName.Length];
         Span<byte> starts = stackalloc byte[128];
-        var labels = Prepare(wireName, lower, starts);
+        var labels = DomainTable.Prepare(wireName, lower, starts);
         var hash = DomainTable.HashSeed;
         for (var i = labels - 1; i >= 0; i--)
         {
@@ -180,21 +179,6 @@ public sealed class HashedDomainTable
 
     // About four names a bucket: one or two cache lines scanned per suffix, a directory of 1 byte a name.
     internal static int BucketBits(int count) => Math.Clamp(BitOperations.Log2(((uint)Math.Max(count, 1) / 4) + 1), 1, 26);
-
-    private static int Prepare(ReadOnlySpan<byte> wireName, Span<byte> lower, Span<byte> starts)
-    {
-        wireName.CopyTo(lower);
-        DnsName.ToLowerInPlace(lower); // RFC 4343 folding, high bytes kept and passed over
-        var labels = 0;
-        var i = 0;
-        while (i < lower.Length && lower[i] != 0 && labels < 128)
-        {
-            starts[labels++] = (byte)i;
-            i += lower[i] + 1;
-        }
-
-        return labels;
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Find(ulong fingerprint)
