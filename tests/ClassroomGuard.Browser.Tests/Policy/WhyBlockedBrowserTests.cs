@@ -76,7 +76,8 @@ public sealed class WhyBlockedBrowserTests(ClassroomFixture fixture)
             await page.WaitForTimeoutAsync(700); // the circuit has connected
             await page.FillAsync("#why-domain", "www.bbc.co.uk");
             await page.FillAsync("#why-device", "WHY-LAPTOP-" + suffix);
-            await page.Locator(".mud-popover-open .mud-list-item").First.ClickAsync();
+            // The list opens on focus with every device; wait for the search to narrow it to ours before choosing.
+            await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "WHY-LAPTOP-" + suffix }).ClickAsync();
             await page.ClickAsync("button[type=submit]:has-text('Explain')");
             await page.Locator(".cg-verdict h2:has-text('Allowed for Guests and BYOD')").WaitForAsync();
             Assert.Contains($"WHY-LAPTOP-{suffix} (10.19.0.7) is in Guests and BYOD, the default group", await page.Locator("section[aria-label='The answer']").InnerTextAsync(), StringComparison.Ordinal);
