@@ -27,6 +27,27 @@ public static class Policies
     /// <summary>"Why is this blocked?" and the blocklists (read-only): Technician, Administrator, and the safeguarding lead, who answers for what pupils can reach.</summary>
     public const string FilteringInsight = nameof(FilteringInsight);
 
+    /// <summary>The school's alerts and the block history: SafeguardingLead, Technician, Administrator.</summary>
+    public const string Safeguarding = nameof(Safeguarding);
+
+    /// <summary>
+    /// The incident log: every classroom role may raise an incident and read the ones they raised; only the safeguarding
+    /// lead and administrators read everyone's (enforced again by the incident service for each incident).
+    /// </summary>
+    public const string Incidents = nameof(Incidents);
+
+    /// <summary>The annual review of filtering and monitoring: SafeguardingLead, Technician, Administrator record it; Governor reads it.</summary>
+    public const string AnnualReview = nameof(AnnualReview);
+
+    /// <summary>Roles that see the school's alerts and the block history.</summary>
+    public static readonly Role[] SafeguardingRoles = [Role.SafeguardingLead, Role.Technician, Role.Administrator];
+
+    /// <summary>Roles that read every incident, not only their own.</summary>
+    public static readonly Role[] IncidentReaderRoles = [Role.SafeguardingLead, Role.Administrator];
+
+    /// <summary>Roles that may read the annual review (recording one needs <see cref="SafeguardingRoles"/>).</summary>
+    public static readonly Role[] AnnualReviewRoles = [Role.SafeguardingLead, Role.Technician, Role.Administrator, Role.Governor];
+
     /// <summary>Roles that may ask why a site is blocked and see the blocklists.</summary>
     public static readonly Role[] FilteringInsightRoles = [Role.SafeguardingLead, Role.Technician, Role.Administrator];
 
@@ -52,6 +73,9 @@ public static class Policies
         options.AddPolicy(ChangeLog, p => p.RequireAuthenticatedUser().RequireRole(ChangeLogRoles.Select(r => r.ToString())));
         options.AddPolicy(UnblockApproval, p => p.RequireAuthenticatedUser().RequireRole(UnblockApprovalRoles.Select(r => r.ToString())));
         options.AddPolicy(FilteringInsight, p => p.RequireAuthenticatedUser().RequireRole(FilteringInsightRoles.Select(r => r.ToString())));
+        options.AddPolicy(Safeguarding, p => p.RequireAuthenticatedUser().RequireRole(SafeguardingRoles.Select(r => r.ToString())));
+        options.AddPolicy(Incidents, p => p.RequireAuthenticatedUser().RequireRole(ClassroomRoles.Select(r => r.ToString())));
+        options.AddPolicy(AnnualReview, p => p.RequireAuthenticatedUser().RequireRole(AnnualReviewRoles.Select(r => r.ToString())));
         options.AddPolicy(Classroom, p => p.RequireAuthenticatedUser().RequireRole(ClassroomRoles.Select(r => r.ToString())));
     }
 }

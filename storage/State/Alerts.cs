@@ -13,7 +13,14 @@ namespace ClassroomGuard.Storage.State;
 /// <param name="Evidence">Evidence text.</param>
 /// <param name="AcknowledgedBy">Who acknowledged it.</param>
 /// <param name="AcknowledgedAt">When.</param>
-public sealed record Alert(long Id, long? DeviceId, DateTimeOffset At, AlertKind Kind, string? Category, string? Domain, string Evidence, long? AcknowledgedBy, DateTimeOffset? AcknowledgedAt);
+/// <param name="Count">Attempts folded into this alert (1 when raised).</param>
+/// <param name="LastAt">The latest attempt folded in, when more than one.</param>
+/// <param name="RoomId">The device's room when it was raised, if any (devices with no room are still alerted).</param>
+/// <param name="AcknowledgedNote">What the person who acknowledged it wrote.</param>
+/// <param name="IncidentId">The incident it was turned into, if any.</param>
+public sealed record Alert(
+    long Id, long? DeviceId, DateTimeOffset At, AlertKind Kind, string? Category, string? Domain, string Evidence, long? AcknowledgedBy, DateTimeOffset? AcknowledgedAt,
+    int Count = 1, DateTimeOffset? LastAt = null, long? RoomId = null, string? AcknowledgedNote = null, long? IncidentId = null);
 
 /// <summary>A new alert.</summary>
 /// <param name="Kind">Kind.</param>
@@ -27,8 +34,8 @@ public sealed record NewAlert(AlertKind Kind, DateTimeOffset At, string Evidence
 /// <summary>Alerts. Acknowledged ones are pruned after <see cref="StateOptions.AlertRetentionDays"/>; unacknowledged ones never.</summary>
 public sealed class AlertRepository
 {
-    private const string Columns = "id, device_id, at, kind, category, domain, evidence, acknowledged_by, acknowledged_at";
-    private const string QualifiedColumns = "a.id, a.device_id, a.at, a.kind, a.category, a.domain, a.evidence, a.acknowledged_by, a.acknowledged_at";
+    private const string Columns = "id, device_id, at, kind, category, domain, evidence, acknowledged_by, acknowledged_at, count, last_at, room_id, acknowledged_note, incident_id";
+    private const string QualifiedColumns = "a.id, a.device_id, a.at, a.kind, a.category, a.domain, a.evidence, a.acknowledged_by, a.acknowledged_at, a.count, a.last_at, a.room_id, a.acknowledged_note, a.incident_id";
     private readonly StateDb db;
 
     internal AlertRepository(StateDb db) => this.db = db;
@@ -85,5 +92,6 @@ public sealed class AlertRepository
 
     private static Alert Read(SqliteDataReader r) => new(
         r.GetInt64(0), Sql.LongOrNull(r, 1), Sql.Time(r, 2), EnumText.Parse<AlertKind>(r.GetString(3)), Sql.StringOrNull(r, 4), Sql.StringOrNull(r, 5),
-        r.GetString(6), Sql.LongOrNull(r, 7), Sql.TimeOrNull(r, 8));
+        r.GetString(6), Sql.LongOrNull(r, 7), Sql.TimeOrNull(r, 8), r.GetInt32(9), Sql.TimeOrNull(r, 10), Sql.LongOrNull(r, 11), Sql.StringOrNull(r, 12),
+        Sql.LongOrNull(r, 13));
 }

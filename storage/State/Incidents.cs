@@ -18,6 +18,11 @@ namespace ClassroomGuard.Storage.State;
 /// <param name="Status">Open, investigating or closed.</param>
 /// <param name="CreatedAt">Recorded.</param>
 /// <param name="UpdatedAt">Last changed.</param>
+/// <param name="RoomId">Room, while it exists.</param>
+/// <param name="RoomLabel">Room name at the time (kept after the room is removed).</param>
+/// <param name="Description">What happened: what the teacher saw.</param>
+/// <param name="AlertId">The alert it was raised from, if any.</param>
+/// <param name="ClosedAt">When it was closed.</param>
 public sealed record Incident(
     long Id,
     long ReportedBy,
@@ -32,7 +37,12 @@ public sealed record Incident(
     string? Evidence,
     IncidentStatus Status,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    long? RoomId = null,
+    string? RoomLabel = null,
+    string? Description = null,
+    long? AlertId = null,
+    DateTimeOffset? ClosedAt = null);
 
 /// <summary>A new incident ("record an incident in two clicks").</summary>
 /// <param name="ReportedBy">User recording it.</param>
@@ -43,6 +53,9 @@ public sealed record Incident(
 /// <param name="Url">Site or URL.</param>
 /// <param name="Category">Category.</param>
 /// <param name="Evidence">Evidence text.</param>
+/// <param name="RoomId">Room, if known (else the device's room).</param>
+/// <param name="Description">What happened.</param>
+/// <param name="AlertId">The alert it is raised from.</param>
 public sealed record NewIncident(
     long ReportedBy,
     DateTimeOffset OccurredAt,
@@ -51,12 +64,15 @@ public sealed record NewIncident(
     string? Person = null,
     string? Url = null,
     string? Category = null,
-    string? Evidence = null);
+    string? Evidence = null,
+    long? RoomId = null,
+    string? Description = null,
+    long? AlertId = null);
 
 /// <summary>The incident log. Closed incidents are pruned after <see cref="StateOptions.IncidentRetentionDays"/>; open ones never.</summary>
 public sealed class IncidentRepository
 {
-    private const string Columns = "id, reported_by, occurred_at, device_id, device_label, person, url, category, action_taken, outcome, evidence, status, created_at, updated_at";
+    private const string Columns = "id, reported_by, occurred_at, device_id, device_label, person, url, category, action_taken, outcome, evidence, status, created_at, updated_at, room_id, room_label, description, alert_id, closed_at";
     private readonly StateDb db;
 
     internal IncidentRepository(StateDb db) => this.db = db;
@@ -107,5 +123,5 @@ public sealed class IncidentRepository
     private static Incident Read(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetInt64(1), Sql.Time(r, 2), Sql.LongOrNull(r, 3), Sql.StringOrNull(r, 4), Sql.StringOrNull(r, 5), Sql.StringOrNull(r, 6),
         Sql.StringOrNull(r, 7), r.GetString(8), Sql.StringOrNull(r, 9), Sql.StringOrNull(r, 10), EnumText.Parse<IncidentStatus>(r.GetString(11)),
-        Sql.Time(r, 12), Sql.Time(r, 13));
+        Sql.Time(r, 12), Sql.Time(r, 13), Sql.LongOrNull(r, 14), Sql.StringOrNull(r, 15), Sql.StringOrNull(r, 16), Sql.LongOrNull(r, 17), Sql.TimeOrNull(r, 18));
 }

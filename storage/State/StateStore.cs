@@ -44,6 +44,8 @@ public sealed class StateStore : IDisposable
         AgentCredentials = new AgentCredentialRepository(db);
         TeacherRooms = new TeacherRoomRepository(db);
         FocusLists = new FocusListRepository(db);
+        MailOutbox = new MailOutboxRepository(db);
+        Reviews = new ReviewRepository(db);
     }
 
     /// <summary>The schema version this code writes (the newest migration).</summary>
@@ -96,6 +98,12 @@ public sealed class StateStore : IDisposable
 
     /// <summary>Saved lesson-focus allow-lists.</summary>
     public FocusListRepository FocusLists { get; }
+
+    /// <summary>The e-mail outbox: messages kept until the SMTP server accepts them.</summary>
+    public MailOutboxRepository MailOutbox { get; }
+
+    /// <summary>The annual reviews of filtering and monitoring.</summary>
+    public ReviewRepository Reviews { get; }
 
     /// <summary>Opens (creating if absent) and migrates the database. See <see cref="Open"/>.</summary>
     public static Task<StateStore> OpenAsync(StateOptions options, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)

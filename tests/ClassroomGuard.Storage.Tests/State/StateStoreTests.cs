@@ -92,6 +92,10 @@ public sealed class StateStoreTests
         context.CloseStore();
         // Roll the file back to its V3 shape: the users table without the V4 column, V4's (and later) tables gone.
         context.RawSql("""
+            DROP TABLE review_triggers; DROP TABLE review_actions; DROP TABLE review_checks; DROP TABLE reviews; DROP TABLE incident_views;
+            DROP TABLE incident_evidence; DROP TABLE incident_events; DROP TABLE mail_outbox; DROP INDEX incidents_person; DROP INDEX incidents_reported_by;
+            ALTER TABLE incidents DROP COLUMN room_id; ALTER TABLE incidents DROP COLUMN room_label; ALTER TABLE incidents DROP COLUMN description;
+            ALTER TABLE incidents DROP COLUMN alert_id; ALTER TABLE incidents DROP COLUMN closed_at; ALTER TABLE users DROP COLUMN email;
             DROP TABLE list_feeds; DROP TRIGGER groups_default_not_retired; DROP TABLE school_calendar;
             ALTER TABLE groups DROP COLUMN retired_at; ALTER TABLE groups DROP COLUMN youtube_mode; ALTER TABLE groups DROP COLUMN block_page_text;
             ALTER TABLE schedules DROP COLUMN term_time_only; ALTER TABLE domain_rules DROP COLUMN reason; ALTER TABLE domain_rules DROP COLUMN change_id;
