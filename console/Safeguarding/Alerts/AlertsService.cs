@@ -17,6 +17,9 @@ public sealed class AlertsService(StateStore store, AlertSeverities severities, 
     public const int MaxNoteLength = 500;
 
     private static readonly CultureInfo English = CultureInfo.InvariantCulture;
+
+    /// <summary>Raised after an alert is acknowledged or turned into an incident here (the menu's count reads again).</summary>
+    public event Action? Changed;
     private readonly TimeZoneInfo zone = TimeZoneInfo.FindSystemTimeZoneById(stateOptions.Value.TimeZone);
 
     /// <summary>Whether <paramref name="actor"/> may see the school's alerts.</summary>
@@ -101,6 +104,7 @@ public sealed class AlertsService(StateStore store, AlertSeverities severities, 
         {
             case AcknowledgeOutcome.Acknowledged:
                 AlertsLog.Acknowledged(logger, actor.UserName, alertId);
+                Changed?.Invoke();
                 return new AlertActionResult(true, "Alert acknowledged. Your note is kept with it.");
             case AcknowledgeOutcome.AlreadyAcknowledged:
                 return Refuse(actor, alertId, "Someone acknowledged this alert already; the list now shows their note.");
@@ -153,6 +157,7 @@ public sealed class AlertsService(StateStore store, AlertSeverities severities, 
         }
 
         AlertsLog.TurnedIntoIncident(logger, actor.UserName, alert.Id, incident.Id);
+        Changed?.Invoke();
         return new AlertActionResult(true, "Incident raised from the alert; the alert is acknowledged.", incident.Id);
     }
 

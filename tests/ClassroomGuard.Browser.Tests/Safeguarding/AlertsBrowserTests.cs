@@ -83,10 +83,11 @@ public sealed class AlertsBrowserTests(ClassroomFixture fixture)
             Assert.Equal(("Raised from an alert", "harm-" + suffix + ".test", "self_harm", (long?)device, dsl.Id),
                 (incident.ActionTaken, incident.Url, incident.Category, incident.DeviceId, incident.ReportedBy));
             Assert.Contains("Acknowledged by Priya Lead", await highlight.InnerTextAsync(), StringComparison.Ordinal);
+            await page.WaitForTimeoutAsync(300);
             await Artefacts.ShootBothAsync(page, "alerts-incident-raised");
 
             // Devices in no room are not lost: the filter finds the address-only alert.
-            await page.ClickAsync("#filter-room");
+            await page.Locator(".mud-select:has(#filter-room)").Last.ClickAsync();
             await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('No room')");
             await page.Locator(".mud-popover-open .mud-list-item").First.WaitForAsync(new() { State = WaitForSelectorState.Detached });
             var noRoom = page.Locator($"[data-alert-row='{roomless.Id}']");
