@@ -29,7 +29,7 @@ public sealed class MailStatusService(
         if (!mail.Value.Enabled)
         {
             return new MailStatusView("info", "E-mail is off: danger alerts are shown on the Alerts page only, not e-mailed to the safeguarding leads.",
-                "Set Mail:Host, Mail:From and the account in the appliance's settings (README, 'E-mail'), then restart the console.");
+                "Set Mail:Host, Mail:From and the account in the appliance's settings (README, 'Safeguarding alerts and e-mail'), then restart the console.");
         }
 
         var status = await store.MailOutbox.GetStatusAsync(cancellationToken);

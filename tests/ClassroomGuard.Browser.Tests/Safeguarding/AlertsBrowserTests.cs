@@ -105,4 +105,49 @@ public sealed class AlertsBrowserTests(ClassroomFixture fixture)
             await page.Context.CloseAsync();
         }
     }
+
+    [Fact]
+    public async Task Technician_SeesMailIsOff_AndGivesTheSafeguardingLeadAnAddress_RefusedWhenMalformed()
+    {
+        var store = fixture.Appliance.Store;
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var (_, tech) = await store.Users.CreateUserAsync("mailtech." + suffix, "Sam Technician", [Role.Technician], Password, mustChangePassword: false, None);
+        var (_, dsl) = await store.Users.CreateUserAsync("maildsl." + suffix, "Priya Lead", [Role.SafeguardingLead], Password, mustChangePassword: false, None);
+
+        var page = await fixture.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        try
+        {
+            await ClassroomFixture.SignInAsync(page, tech!.UserName, Password);
+
+            // The test appliance has no Mail:Host: the technician's home says e-mail is off and what to set.
+            await page.GotoAsync("/", new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+            var card = page.Locator("[data-mail-status='info']");
+            await card.WaitForAsync();
+            Assert.Contains("E-mail is off", await card.InnerTextAsync(), StringComparison.Ordinal);
+            await Artefacts.ShootBothAsync(page, "home-mail-off", card);
+
+            // The safeguarding lead's address: a malformed one refused beside the field, then saved.
+            await page.GotoAsync($"/admin/users/{dsl!.Id}", new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+            await page.Locator("#user-email").WaitForAsync();
+            await page.WaitForTimeoutAsync(700); // the circuit has connected
+            await page.FillAsync("#user-email", "Priya <priya@school.example>");
+            await page.ClickAsync("#user-email-save");
+            await page.GetByText("Enter one e-mail address, like dsl@school.example").WaitForAsync();
+            await Artefacts.ShootBothAsync(page, "admin-user-email-refused", page.Locator("#user-email-save"));
+            Assert.DoesNotContain(dsl.Id, (await store.Users.GetEmailsAsync(None)).Keys);
+
+            await page.FillAsync("#user-email", "priya." + suffix + "@school.example");
+            await page.ClickAsync("#user-email-save");
+            await page.GetByText("They receive danger alert e-mails there.").WaitForAsync();
+            Assert.Equal("priya." + suffix + "@school.example", (await store.Users.GetEmailsAsync(None))[dsl.Id]);
+            Assert.Contains("priya." + suffix + "@school.example", await store.Users.ListEmailsInRoleAsync(Role.SafeguardingLead, None));
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
 }
