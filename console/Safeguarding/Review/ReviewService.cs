@@ -468,11 +468,27 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
         return new CheckCell(false, noList is not null ? "Failed: " + Short(noList.Actual) : $"Failed: {failed.Count} of {checks.Count}", details);
     }
 
-    private static string Short(string? text)
+    /// <summary>A group-less failure in two or three words for a grid cell (the whole sentence is in "What failed").</summary>
+    private static string Short(string? text) => text switch
     {
-        var t = text ?? "";
-        var stop = t.IndexOf(',', StringComparison.Ordinal);
-        return stop > 0 ? t[..stop] : t;
+        not null when text.StartsWith("Not configured", StringComparison.Ordinal) => "not configured",
+        not null when text.StartsWith("No list", StringComparison.Ordinal) => "no list loaded",
+        not null when text.StartsWith("No sample", StringComparison.Ordinal) => "no sample taken",
+        _ => "see below",
+    };
+
+    /// <summary>A column's heading: what was checked without its verb ("Self-harm and suicide"), the verb being the grid's caption.</summary>
+    public static string Heading(string what)
+    {
+        foreach (var verb in (string[])[" is blocked", " are refused", " is enforced"])
+        {
+            if (what.EndsWith(verb, StringComparison.Ordinal))
+            {
+                return what[..^verb.Length];
+            }
+        }
+
+        return what;
     }
 
     private static string Lower(string? text) => string.IsNullOrEmpty(text) ? "" : char.ToLowerInvariant(text[0]) + text[1..];
