@@ -10,6 +10,7 @@ using ClassroomGuard.Console.Policy.Lists;
 using ClassroomGuard.Console.Policy.Rules;
 using ClassroomGuard.Console.Policy.Why;
 using ClassroomGuard.Console.Safeguarding.Alerts;
+using ClassroomGuard.Console.Safeguarding.Review;
 using ClassroomGuard.Console.Security;
 using ClassroomGuard.Console.Unblocking;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -88,6 +89,7 @@ internal static class ApplicationServices
         services.AddPolicyRules();
         services.AddUnblocking();
         services.AddSafeguardingAlerts();
+        services.AddAnnualReview();
         return services;
     }
 
