@@ -10,6 +10,7 @@ using ClassroomGuard.Console.Policy.Lists;
 using ClassroomGuard.Console.Policy.Rules;
 using ClassroomGuard.Console.Policy.Why;
 using ClassroomGuard.Console.Safeguarding.Alerts;
+using ClassroomGuard.Console.Safeguarding.Incidents;
 using ClassroomGuard.Console.Safeguarding.Review;
 using ClassroomGuard.Console.Security;
 using ClassroomGuard.Console.Unblocking;
@@ -90,6 +91,7 @@ internal static class ApplicationServices
         services.AddUnblocking();
         services.AddSafeguardingAlerts();
         services.AddAnnualReview();
+        services.AddIncidents();
         return services;
     }
 
