@@ -9,6 +9,7 @@ using ClassroomGuard.Console.Policy;
 using ClassroomGuard.Console.Policy.Lists;
 using ClassroomGuard.Console.Policy.Rules;
 using ClassroomGuard.Console.Policy.Why;
+using ClassroomGuard.Console.Safeguarding.History;
 using ClassroomGuard.Console.Security;
 using ClassroomGuard.Console.Unblocking;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -86,6 +87,7 @@ internal static class ApplicationServices
         services.AddPolicyEditor();
         services.AddPolicyRules();
         services.AddUnblocking();
+        services.AddBlockHistory();
         return services;
     }
 
@@ -135,6 +137,7 @@ internal static class ApplicationServices
         app.MapAgentEndpoints();
         app.MapTeacherActionEndpoints();
         app.MapChangeLogEndpoints();
+        app.MapBlockHistoryEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
