@@ -155,7 +155,7 @@ public sealed class BlockHistoryReader(InfluxReader influx)
 
         if (criteria.Ip is { } ip)
         {
-            parts.Add("\"ip\" = " + InfluxQl.QuoteString(ip));
+            parts.Add(Equal("ip", ip));
         }
 
         if (criteria.DomainSuffix is { } domain)
@@ -165,12 +165,12 @@ public sealed class BlockHistoryReader(InfluxReader influx)
 
         if (criteria.Category is { } category)
         {
-            parts.Add("\"category\" = " + InfluxQl.QuoteString(category));
+            parts.Add(Equal("category", category));
         }
 
         if (criteria.Group is { } group)
         {
-            parts.Add("\"group\" = " + InfluxQl.QuoteString(group));
+            parts.Add(Equal("group", group));
         }
 
         if (criteria.Rule is { } rule)
@@ -180,6 +180,11 @@ public sealed class BlockHistoryReader(InfluxReader influx)
 
         return string.Join(" AND ", parts);
     }
+
+    // A string field equal to a value. InfluxQL has no escape for a carriage return in a string literal (its scanner reads
+    // one as a newline, which ends the literal), so a value holding one is matched by an anchored regex of escapes instead.
+    private static string Equal(string field, string value)
+        => InfluxQl.QuoteIdentifier(field) + (value.Contains('\r', StringComparison.Ordinal) ? " =~ " + InfluxQlPatterns.Exactly(value) : " = " + InfluxQl.QuoteString(value));
 
     /// <summary>The DNS filter's reasons (BlockReason names) a kind of rule covers.</summary>
     internal static IReadOnlyList<string> Reasons(BlockRuleKind rule) => rule switch
