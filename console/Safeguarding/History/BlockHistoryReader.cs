@@ -73,21 +73,9 @@ public sealed class BlockHistoryReader(InfluxReader influx)
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(size, MaxPageSize);
         var where = Where(criteria);
-        var upper = after?.TimeNs ?? Ns(criteria.To);
         var rows = new List<BlockRecord>(size + 1);
         var moreAtCursorSecond = false;
-
-        // 1. The rest of the cursor's second (only rows of one second: bounded by the devices writing in it).
-        // 2. Older rows, newest first, one more than needed to know whether there are more.
-        var statements = new StringBuilder();
-        if (after is { } cursor)
-        {
-            statements.Append(Select(where, $"time = {cursor.TimeNs.ToString(CultureInfo.InvariantCulture)}")).Append(';');
-        }
-
-        statements.Append(Select(where, $"time >= {Ns(criteria.From).ToString(CultureInfo.InvariantCulture)} AND time < {upper.ToString(CultureInfo.InvariantCulture)}"))
-            .Append(" ORDER BY time DESC LIMIT ").Append((size + 1).ToString(CultureInfo.InvariantCulture));
-        var result = await influx.QueryAsync(statements.ToString(), cancellationToken);
+        var result = await influx.QueryAsync(PageQuery(criteria, after, size), cancellationToken);
         var older = Rows(result.Statements[^1]);
         if (after is { } c)
         {
@@ -120,6 +108,26 @@ public sealed class BlockHistoryReader(InfluxReader influx)
         boundary.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
         rows.AddRange(boundary.Take(size - rows.Count));
         return new BlockRecordPage(rows, Cursor(rows[^1]));
+    }
+
+    /// <summary>
+    /// The request a page starts with: (1) with a cursor, the rest of the cursor's second (only rows of one second:
+    /// bounded by the devices writing in it); (2) older rows, newest first, one more than needed to know whether there
+    /// are more. Public for the benchmark, which sends the same text to InfluxDB with curl.
+    /// </summary>
+    public static string PageQuery(BlockCriteria criteria, BlockCursor? after, int size)
+    {
+        ArgumentNullException.ThrowIfNull(criteria);
+        var where = Where(criteria);
+        var upper = after?.TimeNs ?? Ns(criteria.To);
+        var statements = new StringBuilder();
+        if (after is { } cursor)
+        {
+            statements.Append(Select(where, $"time = {cursor.TimeNs.ToString(CultureInfo.InvariantCulture)}")).Append(';');
+        }
+
+        return statements.Append(Select(where, $"time >= {Ns(criteria.From).ToString(CultureInfo.InvariantCulture)} AND time < {upper.ToString(CultureInfo.InvariantCulture)}"))
+            .Append(" ORDER BY time DESC LIMIT ").Append((size + 1).ToString(CultureInfo.InvariantCulture)).ToString();
     }
 
     /// <summary>Every row of the criteria, newest first, read <paramref name="pageSize"/> at a time (never all at once).</summary>
