@@ -10,6 +10,7 @@ using ClassroomGuard.Console.Policy.Lists;
 using ClassroomGuard.Console.Policy.Rules;
 using ClassroomGuard.Console.Policy.Why;
 using ClassroomGuard.Console.Safeguarding.Alerts;
+using ClassroomGuard.Console.Safeguarding.History;
 using ClassroomGuard.Console.Safeguarding.Incidents;
 using ClassroomGuard.Console.Safeguarding.Review;
 using ClassroomGuard.Console.Security;
@@ -92,6 +93,7 @@ internal static class ApplicationServices
         services.AddSafeguardingAlerts();
         services.AddAnnualReview();
         services.AddIncidents();
+        services.AddBlockHistory();
         return services;
     }
 
@@ -141,6 +143,7 @@ internal static class ApplicationServices
         app.MapAgentEndpoints();
         app.MapTeacherActionEndpoints();
         app.MapChangeLogEndpoints();
+        app.MapBlockHistoryEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
