@@ -86,6 +86,13 @@ public sealed class AlertsBrowserTests(ClassroomFixture fixture)
             await page.WaitForTimeoutAsync(300);
             await Artefacts.ShootBothAsync(page, "alerts-incident-raised");
 
+            // The link leads to the incident, with the pupil the alert named (the incident log's page).
+            await link.ClickAsync();
+            await page.Locator($"#incident[data-incident-id='{incidentId}']").WaitForAsync();
+            Assert.Contains("Robin Example", await page.Locator("[data-fact='pupil']").InnerTextAsync(), StringComparison.Ordinal);
+            await page.GotoAsync("/alerts", new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+            await page.Locator(".cg-alerts[data-interactive='true']").WaitForAsync();
+
             // Devices in no room are not lost: the filter finds the address-only alert.
             await page.Locator(".mud-select:has(#filter-room)").Last.ClickAsync();
             await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('No room')");
