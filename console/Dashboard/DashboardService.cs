@@ -241,7 +241,8 @@ internal sealed class DashboardService(DashboardFeed feed, RoomAccess access, Sc
         var devices = o.Devices.ToDictionary(d => d.Id);
         var rooms = o.Rooms.ToDictionary(r => r.Id, r => r.Name);
         var today = clock.Local(o.ReadAt).Date;
-        var lines = o.OpenAlerts.Take(MaxAlertLines).Select(a =>
+        var open = o.OpenAlerts.Where(a => a.Kind != AlertKind.Appliance).ToList(); // the appliance's own alerts are the technician's
+        var lines = open.Take(MaxAlertLines).Select(a =>
         {
             var device = a.DeviceId is { } id && devices.TryGetValue(id, out var d) ? d : null;
             var local = clock.Local(a.At);
@@ -254,8 +255,8 @@ internal sealed class DashboardService(DashboardFeed feed, RoomAccess access, Sc
                 a.Domain ?? string.Empty,
                 when);
         }).ToList();
-        var byKind = o.OpenAlerts.GroupBy(a => a.Kind).OrderBy(g => g.Key).Select(g => new KindCount(KindWords(g.Key), g.Count())).ToList();
-        return new SafeguardingSection(o.OpenAlerts.Count, byKind, lines);
+        var byKind = open.GroupBy(a => a.Kind).OrderBy(g => g.Key).Select(g => new KindCount(KindWords(g.Key), g.Count())).ToList();
+        return new SafeguardingSection(open.Count, byKind, lines);
     }
 
     private static string SpoolText(ServiceReport r)
