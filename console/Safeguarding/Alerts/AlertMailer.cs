@@ -23,6 +23,8 @@ public sealed class AlertMailer(
     /// <summary>How often the state is looked at for new danger alerts.</summary>
     public static readonly TimeSpan Tick = TimeSpan.FromSeconds(5);
 
+    private long lastUntold = -1;
+
     /// <summary>The subject of an alert e-mail: severity and category only.</summary>
     public static string Subject(string category) => $"ClassroomGuard: danger alert — {(category.Length == 0 ? "a high-risk site" : category)}";
 
@@ -52,7 +54,12 @@ public sealed class AlertMailer(
 
             if (recipients.Count == 0)
             {
-                AlertsLog.NoRecipients(logger, alert.Id);
+                if (lastUntold != alert.Id)
+                {
+                    AlertsLog.NoRecipients(logger, alert.Id); // once per alert, not every round
+                    lastUntold = alert.Id;
+                }
+
                 return queued;
             }
 
@@ -106,13 +113,13 @@ public sealed class AlertMailer(
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await WarnUnknownKeysAsync(stoppingToken);
         if (!mail.Value.Enabled)
         {
             AlertsLog.MailOff(logger);
             return;
         }
 
-        await WarnUnknownKeysAsync(stoppingToken);
         using var timer = new PeriodicTimer(Tick, time);
         do
         {
