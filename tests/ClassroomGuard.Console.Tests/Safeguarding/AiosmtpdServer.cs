@@ -8,7 +8,8 @@ namespace ClassroomGuard.Console.Tests.Safeguarding;
 /// <summary>
 /// A real SMTP server from Debian's packages (python3-aiosmtpd) on a loopback port, delivering into a Maildir of the
 /// test's own: <c>python3 -m aiosmtpd -n -l 127.0.0.1:PORT -c aiosmtpd.handlers.Mailbox DIR</c>, optionally requiring
-/// STARTTLS with a certificate. Each delivered message carries the envelope's recipients in <c>X-RcptTo</c>.
+/// STARTTLS with a certificate, or requiring a login (<c>smtp_auth_server.py</c>, a small script of the tests' own over
+/// aiosmtpd's controller). Each delivered message carries the envelope's recipients in <c>X-RcptTo</c>.
 /// </summary>
 internal sealed class AiosmtpdServer : IDisposable
 {
@@ -37,14 +38,17 @@ internal sealed class AiosmtpdServer : IDisposable
     }
 
     /// <summary>Starts the server on <paramref name="port"/> and waits until it accepts connections.</summary>
-    public static async Task<AiosmtpdServer> StartAsync(int port, string maildir, (string Cert, string Key)? starttls = null)
+    public static async Task<AiosmtpdServer> StartAsync(int port, string maildir, (string Cert, string Key)? starttls = null, (string User, string Password)? login = null)
     {
         foreach (var sub in (string[])["tmp", "new", "cur"])
         {
             Directory.CreateDirectory(Path.Combine(maildir, sub)); // Python's Maildir makes these only when the folder itself is new
         }
         var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox"])
+        string[] command = login is { } account
+            ? [Path.Combine(AppContext.BaseDirectory, "Safeguarding", "smtp_auth_server.py"), port.ToString(System.Globalization.CultureInfo.InvariantCulture), maildir, account.User, account.Password]
+            : ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox"];
+        foreach (var arg in command)
         {
             info.ArgumentList.Add(arg);
         }
@@ -57,7 +61,11 @@ internal sealed class AiosmtpdServer : IDisposable
             info.ArgumentList.Add(tls.Key);
         }
 
-        info.ArgumentList.Add(maildir);
+        if (login is null)
+        {
+            info.ArgumentList.Add(maildir);
+        }
+
         var process = Process.Start(info)!;
         var server = new AiosmtpdServer(port, maildir, process);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);

@@ -4,6 +4,7 @@ using ClassroomGuard.Console.Hosting;
 using ClassroomGuard.Console.Mail;
 using ClassroomGuard.Console.Safeguarding.Alerts;
 using ClassroomGuard.Storage.State;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -133,6 +134,30 @@ public sealed class AlertMailTests : IDisposable
     }
 
     [Fact]
+    public async Task WrongPassword_RefusedInWordsWithoutTheSecret_ThenSentWithTheRightOne()
+    {
+        using var smtp = await AiosmtpdServer.StartAsync(AiosmtpdServer.FreePort(), Path.Combine(root, "mail"), login: ("cg", "right-horse-battery"));
+        var (device, _) = await SchoolAsync();
+        var logs = new ListLogger();
+        var (mailer, wrong) = Services(smtp.Port, username: "cg", password: "wrong-Sesame-4711", logger: logs);
+        await RaiseAsync(device, "self_harm", "harm.example", TimeSpan.Zero);
+        Assert.Equal(1, await mailer.RunOnceAsync(None));
+
+        Assert.Equal(0, await wrong.SendDueAsync(None));
+        var status = await store.MailOutbox.GetStatusAsync(None);
+        Assert.Equal("the SMTP server refused the user name or password (Mail:Username, Mail:Password in secrets.json)", status.LastError);
+        Assert.Contains(logs.Lines, l => l.Contains("refused the user name or password", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("Sesame", StringComparison.Ordinal));
+        Assert.Empty(smtp.Messages());
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var (_, right) = Services(smtp.Port, username: "cg", password: "right-horse-battery", logger: logs);
+        Assert.Equal(1, await right.SendDueAsync(None));
+        Assert.Single(smtp.Messages());
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("right-horse", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task NoRecipients_NothingQueued_UntilALeadHasAnAddress()
     {
         var (device, _) = await SchoolAsync(withAddresses: false);
@@ -152,13 +177,15 @@ public sealed class AlertMailTests : IDisposable
         Directory.Delete(root, recursive: true);
     }
 
-    private (AlertMailer Mailer, MailSender Sender) Services(int port, MailSecurity security = MailSecurity.None, string? thumbprint = null, string[]? extraRecipients = null)
+    private (AlertMailer Mailer, MailSender Sender) Services(
+        int port, MailSecurity security = MailSecurity.None, string? thumbprint = null, string[]? extraRecipients = null, string? username = null, string? password = null,
+        ILogger<MailSender>? logger = null)
     {
         var safeguarding = Options.Create(new SafeguardingOptions { AlertRecipients = [.. extraRecipients ?? ["head@school.example"]] });
         var mail = Options.Create(new MailOptions
         {
             Host = "127.0.0.1", Port = port, Security = security, From = "classroomguard@school.example", Timeout = TimeSpan.FromSeconds(10),
-            AcceptCertificateThumbprint = thumbprint,
+            AcceptCertificateThumbprint = thumbprint, Username = username, Password = password,
         });
         var console = Options.Create(new ConsoleOptions { PublicUrl = "https://classroomguard.school.example" });
         var severities = new AlertSeverities(safeguarding);
@@ -166,7 +193,7 @@ public sealed class AlertMailTests : IDisposable
         var signal = new MailSignal();
         return (
             new AlertMailer(store, severities, alerts, safeguarding, mail, console, signal, clock, NullLogger<AlertMailer>.Instance),
-            new MailSender(store, mail, signal, clock, NullLogger<MailSender>.Instance));
+            new MailSender(store, mail, signal, clock, logger ?? NullLogger<MailSender>.Instance));
     }
 
     private async Task<(long Device, long Room)> SchoolAsync(bool withAddresses = true)
@@ -209,6 +236,25 @@ public sealed class AlertMailTests : IDisposable
         File.WriteAllText(cert, certificate.ExportCertificatePem());
         File.WriteAllText(key, rsa.ExportPkcs8PrivateKeyPem());
         return (cert, key, Convert.ToHexString(SHA256.HashData(certificate.RawData)));
+    }
+
+    /// <summary>Keeps every formatted log line, with its exception, to prove no secret is written.</summary>
+    private sealed class ListLogger : ILogger<MailSender>
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Lines)
+            {
+                Lines.Add(formatter(state, exception) + " " + exception);
+            }
+        }
     }
 
     private sealed class ManualClock(DateTimeOffset start) : TimeProvider
