@@ -400,8 +400,9 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
                 var on = DateOnly.FromDateTime(clock.Local(t.At).Date);
                 var by = (await store.Users.GetAsync(t.UserId, cancellationToken))?.DisplayName ?? "a former user";
                 var more = due.TriggersSince > 1 ? $" ({due.TriggersSince - 1} more since)" : "";
-                return new ReviewDueView($"The annual review is due now: overdue since {Date(on)}", $"After a significant change marked on {Date(on)} by {by}: {t.Reason}{more}.", true, 0,
-                    $"Annual review overdue since {Date(on)} (significant change)");
+                var since = on < today ? $": overdue since {Date(on)}" : "";
+                return new ReviewDueView($"The annual review is due now{since}", $"After a significant change marked on {Date(on)} by {by}: {t.Reason}{more}.", true, 0,
+                    on < today ? $"Annual review overdue since {Date(on)} (significant change)" : "Annual review due now (significant change)");
             default:
                 var dueOn = due.YearlyDueOn!.Value;
                 var days = dueOn.DayNumber - today.DayNumber;
@@ -446,7 +447,7 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
 
         var first = checks[0];
         var failures = checks.Where(c => !c.Passed).Select(c => c.GroupName is null
-            ? $"{c.What}: {c.Actual}"
+            ? c.Actual ?? c.What
             : $"{c.GroupName}: ‘{c.Domain}’ should be {Lower(c.Expected)}; {Lower(c.Actual)}.").Distinct().ToList();
         var at = clock.Local(first.CheckedAt);
         return new CheckGrid(columns, rows, checks.Count(c => c.Passed), checks.Count(c => !c.Passed),

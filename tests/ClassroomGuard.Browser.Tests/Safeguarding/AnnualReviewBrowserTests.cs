@@ -106,6 +106,19 @@ public sealed class AnnualReviewBrowserTests(ClassroomFixture fixture)
             await Expect(card).ToContainTextAsync(new Regex("Annual review due in 36[56] days"));
             await Expect(card).ToContainTextAsync("A year after the review of ");
             await Artefacts.ShootBothAsync(page, "review-home-card", card);
+
+            // A significant change brings the next review forward to now.
+            await page.GotoAsync("/review", new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+            await page.Locator(".cg-review-page[data-interactive=true]").WaitForAsync();
+            await page.ClickAsync("#review-mark-change");
+            await page.ClickAsync(".mud-dialog [data-confirm]");
+            await Expect(page.Locator(".mud-dialog")).ToContainTextAsync("Say what changed"); // the reason is required
+            await page.FillAsync("#change-reason", "New filtering provider");
+            await page.ClickAsync(".mud-dialog [data-confirm]");
+            await Expect(page.Locator("#review-due")).ToContainTextAsync("The annual review is due now");
+            await Expect(page.Locator("#review-due")).ToContainTextAsync("by Sam Technician: New filtering provider.");
+            await Expect(page.Locator("#changes-list")).ToContainTextAsync("Sam Technician: New filtering provider");
+            await Artefacts.ShootBothAsync(page, "review-list-after-change", fullPage: true);
             Assert.Empty(errors);
         }
         finally
