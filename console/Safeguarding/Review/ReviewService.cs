@@ -446,8 +446,8 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
         }
 
         var first = checks[0];
-        var failures = checks.Where(c => !c.Passed).Select(c => c.GroupName is null
-            ? c.Actual ?? c.What
+        var failures = checks.Where(c => !c.Passed).Select(c => c.GroupName is null ? c.Actual ?? c.What
+            : c.Domain is null ? $"{c.GroupName}: {Heading(c.What)}: {Lower(c.Actual)}."
             : $"{c.GroupName}: ‘{c.Domain}’ should be {Lower(c.Expected)}; {Lower(c.Actual)}.").Distinct().ToList();
         var at = clock.Local(first.CheckedAt);
         return new CheckGrid(columns, rows, checks.Count(c => c.Passed), checks.Count(c => !c.Passed),
@@ -462,10 +462,11 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
         if (failed.Count == 0)
         {
             var info = checks.Any(c => c.Actual?.StartsWith("Information:", StringComparison.Ordinal) == true);
-            return new CheckCell(true, info ? "Passed (see the note)" : $"Passed: {checks.Count} of {checks.Count}", details);
+            var names = checks.Count(c => c.Domain is not null);
+            return new CheckCell(true, info ? "Passed (see the note)" : names == 0 ? "Passed" : $"Passed: {names} of {names}", details);
         }
 
-        var noList = failed.FirstOrDefault(c => c.Domain is null);
+        var noList = failed.FirstOrDefault(c => c.GroupName is null);
         return new CheckCell(false, noList is not null ? "Failed: " + Short(noList.Actual) : $"Failed: {failed.Count} of {checks.Count}", details);
     }
 

@@ -227,6 +227,41 @@ public sealed class ReviewServiceTests : IDisposable
         Assert.DoesNotContain(grid.Columns, c => c.Contains("self_harm", StringComparison.Ordinal)); // names, not keys
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task FilterCheck_AlwaysOnList_NamesAreNeitherStoredNorShown(bool staffLeaks)
+    {
+        var service = Service();
+        var dsl = await ActorAsync("dsl", Role.SafeguardingLead);
+        var id = (await service.StartAsync(dsl, Token)).Id!.Value;
+        var selfHarm = WriteList("selfharm.list", "selfharm-one.test\n");
+        var iwf = WriteList("iwf.list", "iwf-secret-one.test\niwf-secret-two.test\niwf-secret-three.test\n");
+
+        await using (FilterWith(adultNames: 0, selfHarmFile: selfHarm, iwfFile: iwf, iwfLeaks: staffLeaks))
+        {
+            Assert.True((await service.RunFilterCheckAsync(dsl, id, Token)).Ok);
+        }
+
+        var checks = (await context.Store.Reviews.GetAsync(id, Token))!.Checks;
+        var always = checks.Where(c => c.What == "Child sexual abuse content (IWF list) is blocked").ToList();
+        var groups = (await context.Store.Policy.GetSnapshotAsync(Token)).ActiveGroups;
+        Assert.Equal(groups.Count, always.Count); // one row per group, no names
+        Assert.All(always, c => Assert.Null(c.Domain));
+        Assert.All(checks, c => Assert.DoesNotContain("iwf-", $"{c.What} {c.Domain} {c.Expected} {c.Actual}", StringComparison.Ordinal));
+        Assert.Equal(staffLeaks, always.Any(c => !c.Passed));
+        if (staffLeaks)
+        {
+            Assert.False(Assert.Single(always, c => c.GroupName == "Staff").Passed);
+            Assert.Contains("3 of 3 sample names from the list were not blocked", always.Single(c => c.GroupName == "Staff").Actual, StringComparison.Ordinal);
+        }
+
+        var page = (await service.GetAsync(dsl, id, Token))!;
+        var column = page.Grid!.Columns.ToList().IndexOf("Child sexual abuse content (IWF list) is blocked");
+        Assert.All(page.Grid.Rows, r => Assert.Equal(!(staffLeaks && r.Group == "Staff"), r.Cells[column]!.Passed));
+        Assert.All(page.Grid.Failures, f => Assert.DoesNotContain("iwf-", f, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task SignificantChange_OnlyTechnicianOrAdministrator_ReasonRequired_MakesTheReviewDueNow()
     {
@@ -261,13 +296,17 @@ public sealed class ReviewServiceTests : IDisposable
     }
 
     /// <summary>A stand-in filter: self-harm loaded from <paramref name="selfHarmFile"/> (its 'selfharm-' names listed and blocked), adult with the names given, no always-on feed; SafeSearch on for the search engines; circumvention names refused.</summary>
-    private FakeDnsFilterControl FilterWith(int adultNames, string selfHarmFile)
+    private FakeDnsFilterControl FilterWith(int adultNames, string selfHarmFile, string? iwfFile = null, bool iwfLeaks = false)
     {
         var selfHarm = new CategoryName("self_harm", "Self-harm and suicide");
+        var childAbuse = new CategoryName("child_abuse", "Child sexual abuse content (IWF list)");
         var lists = new ListsReply(DateTimeOffset.UtcNow, false, 10,
-            [new ListSourceInfo("selfharm.list", selfHarmFile, "Plain", [selfHarm], 4, DateTimeOffset.UtcNow, false)],
             [
-                new ListCategoryInfo(new CategoryName("child_abuse", "Child sexual abuse content (IWF list)"), true, 0, []),
+                new ListSourceInfo("selfharm.list", selfHarmFile, "Plain", [selfHarm], 4, DateTimeOffset.UtcNow, false),
+                .. iwfFile is null ? Array.Empty<ListSourceInfo>() : [new ListSourceInfo("IWF URL list", iwfFile, "Plain", [childAbuse], 3, DateTimeOffset.UtcNow, false)],
+            ],
+            [
+                new ListCategoryInfo(childAbuse, true, iwfFile is null ? 0 : 3, []),
                 new ListCategoryInfo(new CategoryName("terrorism", "Terrorist content (CTIRU list)"), true, 0, []),
                 new ListCategoryInfo(new CategoryName("adult", "Pornography and adult"), false, adultNames, []),
                 new ListCategoryInfo(selfHarm, false, 4, [new ListSourceName("selfharm.list", null)]),
@@ -282,6 +321,16 @@ public sealed class ReviewServiceTests : IDisposable
 
             var domain = request.Domain!;
             var client = new ExplainClient(new GroupName(request.GroupKey!, request.GroupKey!), GroupSource.Chosen, null, null, null, true);
+            var iwf = domain.StartsWith("iwf-", StringComparison.Ordinal);
+            if (iwf)
+            {
+                var leaked = iwfLeaks && request.GroupKey == "staff"; // a filter that wrongly lets staff through
+                var verdict = new ExplainReply(domain, DateTimeOffset.UtcNow, "Europe/London", leaked ? ExplainOutcome.Allowed : ExplainOutcome.Blocked,
+                    leaked ? ExplainRule.Allow : ExplainRule.AlwaysOn, childAbuse, leaked ? domain : null, null, null, null, client,
+                    [new ExplainListing(childAbuse, domain, true, [])], [], [childAbuse], 1, false);
+                return DnsFilterControl.Encode(new ControlReply(Explain: verdict));
+            }
+
             var listed = domain.StartsWith("selfharm-", StringComparison.Ordinal);
             var (outcome, rule) = listed ? (ExplainOutcome.Blocked, ExplainRule.Category)
                 : FilterCheck.CircumventionNames.Contains(domain) ? (ExplainOutcome.Blocked, ExplainRule.Circumvention)
