@@ -31,6 +31,7 @@ public sealed class HomePageTests(ConsoleFixture fixture) : IClassFixture<Consol
         Assert.Contains(tiles, t => t.Contains("InfluxDB", StringComparison.Ordinal) && t.Contains("Not reachable", StringComparison.Ordinal));
         Assert.Contains("Not available: InfluxDB did not answer", page.Find(".blocks").TextContent, StringComparison.Ordinal);
         Assert.Empty(page.FindAll("#rooms-title, #alerts-title, #governor-title"));
+        Assert.Contains("E-mail is off", page.Find("[data-mail-status='info']").TextContent, StringComparison.Ordinal); // Mail:Host is empty here
         await Task.CompletedTask;
     }
 
@@ -145,6 +146,7 @@ public sealed class HomePageTests(ConsoleFixture fixture) : IClassFixture<Consol
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Unblocking.UnblockTimes>());
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.ChangeLog.ChangeLogService>()); // the governor's log check
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Policy.Lists.ListsProbe>()); // the technician's lists alarm
+        context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Mail.MailStatusService>()); // the technician's e-mail card
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Policy.Why.DnsFilterClient>()); // the annual review card
         ClassroomGuard.Console.Safeguarding.Review.ReviewServiceCollectionExtensions.AddAnnualReview(context.Services);
         context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true)); // the unblock count asks whether it is interactive
