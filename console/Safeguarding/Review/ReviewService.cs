@@ -56,7 +56,7 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
         var triggers = new List<TriggerRow>();
         foreach (var t in (await store.Reviews.ListTriggersAsync(cancellationToken)).Take(20))
         {
-            triggers.Add(new TriggerRow($"{Date(clock.Local(t.At))}, {await names.OfAsync(t.UserId, cancellationToken)}: {t.Reason}"));
+            triggers.Add(new TriggerRow($"{Date(clock.Local(t.At))}, {await names.OfAsync(t.UserId, cancellationToken)}: {t.Reason}{LogEntry(t)}"));
         }
 
         return new ReviewListView(await DueViewAsync(cancellationToken), rows, triggers, MayEdit(actor), MayMarkChange(actor),
@@ -366,7 +366,11 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
     }
 
     /// <summary>Marks a significant change (technician, administrator): the next review is due at once.</summary>
-    public async Task<ReviewResult> MarkSignificantChangeAsync(ConsoleUser? actor, string? reason, CancellationToken cancellationToken)
+    public Task<ReviewResult> MarkSignificantChangeAsync(ConsoleUser? actor, string? reason, CancellationToken cancellationToken)
+        => MarkSignificantChangeAsync(actor, reason, null, cancellationToken);
+
+    /// <summary>As above, referring to the change-control log entry (its number, as the log shows it) that made the change, if any.</summary>
+    public async Task<ReviewResult> MarkSignificantChangeAsync(ConsoleUser? actor, string? reason, long? logEntry, CancellationToken cancellationToken)
     {
         if (!MayMarkChange(actor))
         {
@@ -382,7 +386,15 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
             return ReviewResult.Refused("Not marked: see the reason.", new Dictionary<string, string> { ["Reason"] = problem });
         }
 
-        await store.Reviews.MarkSignificantChangeAsync(actor!.Id, reason!, null, cancellationToken);
+        if (logEntry is { } entry && (entry <= 0 || await store.ChangeControl.GetEntryAsync(entry, cancellationToken) is null))
+        {
+            return ReviewResult.Refused("Not marked: see the log entry.", new Dictionary<string, string>
+            {
+                ["LogEntry"] = $"There is no entry {entry.ToString(English)} in the change-control log: leave it empty, or type the number the log shows.",
+            });
+        }
+
+        await store.Reviews.MarkSignificantChangeAsync(actor!.Id, reason!, logEntry, cancellationToken);
         ReviewLog.SignificantChange(logger, actor.UserName);
         return ReviewResult.Done("Significant change marked: the next annual review is due now.");
     }
@@ -401,7 +413,7 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
                 var by = (await store.Users.GetAsync(t.UserId, cancellationToken))?.DisplayName ?? "a former user";
                 var more = due.TriggersSince > 1 ? $" ({due.TriggersSince - 1} more since)" : "";
                 var since = on < today ? $": overdue since {Date(on)}" : "";
-                return new ReviewDueView($"The annual review is due now{since}", $"After a significant change marked on {Date(on)} by {by}: {t.Reason}{more}.", true, 0,
+                return new ReviewDueView($"The annual review is due now{since}", $"After a significant change marked on {Date(on)} by {by}: {t.Reason}{LogEntry(t)}{more}.", true, 0,
                     on < today ? $"Annual review overdue since {Date(on)} (significant change)" : "Annual review due now (significant change)");
             default:
                 var dueOn = due.YearlyDueOn!.Value;
@@ -542,6 +554,9 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
             ? multiline ? "Remove the unusual invisible characters (pasted from another program?)." : "Keep it to one line, without unusual invisible characters."
             : null;
     }
+
+    private static string LogEntry(ReviewTrigger trigger)
+        => trigger.ChangeId is { } entry ? $" (change-control log entry {entry.ToString(English)})" : "";
 
     public static string Date(DateOnly day) => day.ToString("d MMMM yyyy", English);
 

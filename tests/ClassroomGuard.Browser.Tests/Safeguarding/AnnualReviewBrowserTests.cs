@@ -114,6 +114,10 @@ public sealed class AnnualReviewBrowserTests(ClassroomFixture fixture)
             await page.ClickAsync(".mud-dialog [data-confirm]");
             await Expect(page.Locator(".mud-dialog")).ToContainTextAsync("Say what changed"); // the reason is required
             await page.FillAsync("#change-reason", "New filtering provider");
+            await page.FillAsync("#change-entry", "999999");
+            await page.ClickAsync(".mud-dialog [data-confirm]");
+            await Expect(page.Locator(".mud-dialog")).ToContainTextAsync("There is no entry 999999 in the change-control log");
+            await page.FillAsync("#change-entry", "");
             await page.ClickAsync(".mud-dialog [data-confirm]");
             await Expect(page.Locator("#review-due")).ToContainTextAsync("The annual review is due now");
             await Expect(page.Locator("#review-due")).ToContainTextAsync("by Sam Technician: New filtering provider.");

@@ -273,6 +273,9 @@ public sealed class ReviewServiceTests : IDisposable
         var empty = await service.MarkSignificantChangeAsync(tech, "  ", Token);
         Assert.False(empty.Ok);
         Assert.True(empty.Fields.ContainsKey("Reason"));
+        var noSuchEntry = await service.MarkSignificantChangeAsync(tech, "new filtering provider", 4242, Token);
+        Assert.Contains("no entry 4242", noSuchEntry.Fields["LogEntry"], StringComparison.Ordinal);
+        Assert.Empty(await context.Store.Reviews.ListTriggersAsync(Token));
         Assert.True((await service.MarkSignificantChangeAsync(tech, "new filtering provider", Token)).Ok);
 
         // Never reviewed: due now anyway; after a completed review, the change made later brings it forward.
@@ -286,6 +289,15 @@ public sealed class ReviewServiceTests : IDisposable
         Assert.True(due.Overdue);
         Assert.StartsWith("After a significant change marked on ", due.Why, StringComparison.Ordinal);
         Assert.EndsWith("by sam Person: new network.", due.Why, StringComparison.Ordinal);
+
+        // A change made through change control can be named by its log entry.
+        var admin = await context.UserAsync("admin", "Ada Admin", Role.Administrator);
+        var proposed = await context.Store.ChangeControl.ProposeAsync(tech.Id, new SetBlockPageTextChange("ks3", "Ask in IT."), "wording", Token);
+        Assert.True((await context.Store.ChangeControl.ApproveAsync(admin.Id, proposed.Entry!.Sequence, "ok", Token)).Succeeded);
+        var entry = (await context.Store.ChangeControl.GetEntriesAsync(0, 100, Token))[^1].Sequence;
+        Assert.True((await service.MarkSignificantChangeAsync(tech, "new block page", entry, Token)).Ok);
+        var list = (await service.ListAsync(dsl, Token))!;
+        Assert.Contains($"new block page (change-control log entry {entry})", list.Triggers[0].Text, StringComparison.Ordinal);
     }
 
     private string WriteList(string name, string content)
