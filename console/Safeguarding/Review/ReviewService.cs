@@ -365,6 +365,10 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
         return Said(outcome, actor, id, "completed", $"Review completed. The next one is due by {Date(detail.Review.HeldOn.AddYears(1))}, or sooner after a significant change.");
     }
 
+    /// <summary>Deletes a draft started by mistake (with its checks and actions); a completed review is never deleted.</summary>
+    public async Task<ReviewResult> DeleteDraftAsync(ConsoleUser? actor, long id, CancellationToken cancellationToken)
+        => Refuse(actor, "deleting a draft") ?? Said(await store.Reviews.DeleteDraftAsync(id, cancellationToken), actor!, id, "deleted the draft", "Draft deleted.");
+
     /// <summary>Marks a significant change (technician, administrator): the next review is due at once.</summary>
     public Task<ReviewResult> MarkSignificantChangeAsync(ConsoleUser? actor, string? reason, CancellationToken cancellationToken)
         => MarkSignificantChangeAsync(actor, reason, null, cancellationToken);

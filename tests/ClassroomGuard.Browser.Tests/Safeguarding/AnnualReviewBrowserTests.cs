@@ -117,6 +117,7 @@ public sealed class AnnualReviewBrowserTests(ClassroomFixture fixture)
             await page.FillAsync("#change-entry", "999999");
             await page.ClickAsync(".mud-dialog [data-confirm]");
             await Expect(page.Locator(".mud-dialog")).ToContainTextAsync("There is no entry 999999 in the change-control log");
+            await Artefacts.ShootBothAsync(page, "review-mark-change-dialog");
             await page.FillAsync("#change-entry", "");
             await page.ClickAsync(".mud-dialog [data-confirm]");
             await Expect(page.Locator("#review-due")).ToContainTextAsync("The annual review is due now");
@@ -140,7 +141,7 @@ public sealed class AnnualReviewBrowserTests(ClassroomFixture fixture)
             await governorPage.Locator(".cg-review-link").First.ClickAsync();
             await Expect(governorPage.Locator("#check-grid")).ToContainTextAsync("Pornography and adult");
             await Expect(governorPage.Locator("#review-people")).ToContainTextAsync("Gil Governor (governor)");
-            await Expect(governorPage.Locator("#details-form, #review-complete, #action-form")).ToHaveCountAsync(0);
+            await Expect(governorPage.Locator("#details-form, #review-complete, #review-delete, #action-form")).ToHaveCountAsync(0);
             await Artefacts.ShootBothAsync(governorPage, "review-governor", fullPage: true);
         }
         finally

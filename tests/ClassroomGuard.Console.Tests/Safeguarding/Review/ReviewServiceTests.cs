@@ -106,6 +106,26 @@ public sealed class ReviewServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task DeleteDraft_OnlyEditors_AndNeverACompletedReview()
+    {
+        var service = Service();
+        var dsl = await ActorAsync("dsl", Role.SafeguardingLead);
+        var governor = await ActorAsync("gov", Role.Governor);
+        var draft = (await service.StartAsync(dsl, Token)).Id!.Value;
+
+        Assert.False((await service.DeleteDraftAsync(governor, draft, Token)).Ok);
+        Assert.True((await service.DeleteDraftAsync(dsl, draft, Token)).Ok);
+        Assert.Null(await context.Store.Reviews.GetAsync(draft, Token));
+
+        var done = await context.Store.Reviews.CreateDraftAsync(DateOnly.FromDateTime(DateTime.Today), dsl.Id, Token);
+        await context.Store.Reviews.CompleteAsync(done.Id, dsl.Id, Token);
+        var refused = await service.DeleteDraftAsync(dsl, done.Id, Token);
+        Assert.False(refused.Ok);
+        Assert.Contains("completed", refused.Message, StringComparison.Ordinal);
+        Assert.NotNull(await context.Store.Reviews.GetAsync(done.Id, Token));
+    }
+
+    [Fact]
     public async Task SaveDetails_BadValues_AreRefusedNextToTheirFields()
     {
         var service = Service();
