@@ -103,7 +103,7 @@ public sealed record ReviewAction(long Id, long ReviewId, string Action, string 
 /// <param name="At">When it was marked.</param>
 /// <param name="UserId">Who marked it.</param>
 /// <param name="Reason">Why it is significant ("new filtering provider").</param>
-/// <param name="ChangeId">The change-control log entry it refers to, if any.</param>
+/// <param name="ChangeId">The change-control log entry (its sequence number, as the log shows it) that made the change, if any.</param>
 public sealed record ReviewTrigger(long Id, DateTimeOffset At, long UserId, string Reason, long? ChangeId);
 
 /// <summary>A review with its checks (oldest first) and actions.</summary>

@@ -87,6 +87,7 @@ internal sealed class FilterCheck(DnsFilterClient filter, StateStore store, ILog
 
             foreach (var group in groups)
             {
+                var allowed = new List<string>();
                 foreach (var domain in samples.Names)
                 {
                     var reply = await ExplainAsync(domain, group.Key, cancellationToken);
@@ -95,7 +96,24 @@ internal sealed class FilterCheck(DnsFilterClient filter, StateStore store, ILog
                         return new FilterCheckRun(reply.Unreachable, []);
                     }
 
-                    checks.Add(new NewReviewCheck(what, reply.Explain!.Outcome == ExplainOutcome.Blocked, group.Name, domain, "Blocked", Words(reply.Explain)));
+                    var blocked = reply.Explain!.Outcome == ExplainOutcome.Blocked;
+                    if (!category.AlwaysOn)
+                    {
+                        checks.Add(new NewReviewCheck(what, blocked, group.Name, domain, "Blocked", Words(reply.Explain)));
+                    }
+                    else if (!blocked)
+                    {
+                        allowed.Add(Words(reply.Explain, hideNames: true));
+                    }
+                }
+
+                if (category.AlwaysOn)
+                {
+                    // The always-on lists' names (IWF, CTIRU) are confidential: never shown or stored, only the result.
+                    checks.Add(new NewReviewCheck(what, allowed.Count == 0, group.Name, null, $"All {samples.Names.Count} sample names blocked",
+                        allowed.Count == 0
+                            ? $"All {samples.Names.Count} sample names from the list were blocked (the list's names are confidential and not shown)"
+                            : $"{allowed.Count} of {samples.Names.Count} sample names from the list were not blocked: {string.Join("; ", allowed.Distinct())} (names not shown)"));
                 }
             }
         }
@@ -209,23 +227,26 @@ internal sealed class FilterCheck(DnsFilterClient filter, StateStore store, ILog
     }
 
     /// <summary>What the filter did, in a few words a governor reads.</summary>
-    public static string Words(ExplainReply e)
+    /// <param name="e">The filter's answer.</param>
+    /// <param name="hideNames">Leave out the names of entries (for the always-on lists, whose names are confidential).</param>
+    public static string Words(ExplainReply e, bool hideNames = false)
     {
         ArgumentNullException.ThrowIfNull(e);
+        var entry = hideNames || e.RuleEntry is null ? "" : $" for ‘{e.RuleEntry}’";
         var words = e.Outcome switch
         {
             ExplainOutcome.Blocked => e.Rule switch
             {
                 ExplainRule.AlwaysOn => $"Blocked by the always-on {e.Category?.Name ?? "list"}",
                 ExplainRule.Circumvention => "Refused: the filter always refuses this circumvention name",
-                ExplainRule.Deny => $"Blocked by a deny entry for ‘{e.RuleEntry}’",
+                ExplainRule.Deny => $"Blocked by a deny entry{entry}",
                 ExplainRule.Category => $"Blocked as {e.Category?.Name ?? "a blocked category"}",
                 _ => "Blocked",
             },
             ExplainOutcome.SafeSearch => $"Sent to {e.SafeSearchEngine ?? "the engine"}'s SafeSearch address",
             _ => e.Rule switch
             {
-                ExplainRule.Allow => $"Allowed: an allow entry for ‘{e.RuleEntry}’ lets it through",
+                ExplainRule.Allow => $"Allowed: an allow entry{entry} lets it through",
                 ExplainRule.TemporaryUnblock => "Allowed: a temporary unblock is in force",
                 _ when e.Listings.Count > 0 => $"Allowed: {string.Join(", ", e.Listings.Select(l => l.Category.Name).Distinct())} is not blocked for {e.Client.Group.Name} at this time",
                 _ => "Allowed: the name is on no list the filter has loaded",

@@ -56,7 +56,7 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
         var triggers = new List<TriggerRow>();
         foreach (var t in (await store.Reviews.ListTriggersAsync(cancellationToken)).Take(20))
         {
-            triggers.Add(new TriggerRow($"{Date(clock.Local(t.At))}, {await names.OfAsync(t.UserId, cancellationToken)}: {t.Reason}"));
+            triggers.Add(new TriggerRow($"{Date(clock.Local(t.At))}, {await names.OfAsync(t.UserId, cancellationToken)}: {t.Reason}{LogEntry(t)}"));
         }
 
         return new ReviewListView(await DueViewAsync(cancellationToken), rows, triggers, MayEdit(actor), MayMarkChange(actor),
@@ -365,8 +365,16 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
         return Said(outcome, actor, id, "completed", $"Review completed. The next one is due by {Date(detail.Review.HeldOn.AddYears(1))}, or sooner after a significant change.");
     }
 
+    /// <summary>Deletes a draft started by mistake (with its checks and actions); a completed review is never deleted.</summary>
+    public async Task<ReviewResult> DeleteDraftAsync(ConsoleUser? actor, long id, CancellationToken cancellationToken)
+        => Refuse(actor, "deleting a draft") ?? Said(await store.Reviews.DeleteDraftAsync(id, cancellationToken), actor!, id, "deleted the draft", "Draft deleted.");
+
     /// <summary>Marks a significant change (technician, administrator): the next review is due at once.</summary>
-    public async Task<ReviewResult> MarkSignificantChangeAsync(ConsoleUser? actor, string? reason, CancellationToken cancellationToken)
+    public Task<ReviewResult> MarkSignificantChangeAsync(ConsoleUser? actor, string? reason, CancellationToken cancellationToken)
+        => MarkSignificantChangeAsync(actor, reason, null, cancellationToken);
+
+    /// <summary>As above, referring to the change-control log entry (its number, as the log shows it) that made the change, if any.</summary>
+    public async Task<ReviewResult> MarkSignificantChangeAsync(ConsoleUser? actor, string? reason, long? logEntry, CancellationToken cancellationToken)
     {
         if (!MayMarkChange(actor))
         {
@@ -382,7 +390,15 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
             return ReviewResult.Refused("Not marked: see the reason.", new Dictionary<string, string> { ["Reason"] = problem });
         }
 
-        await store.Reviews.MarkSignificantChangeAsync(actor!.Id, reason!, null, cancellationToken);
+        if (logEntry is { } entry && (entry <= 0 || await store.ChangeControl.GetEntryAsync(entry, cancellationToken) is null))
+        {
+            return ReviewResult.Refused("Not marked: see the log entry.", new Dictionary<string, string>
+            {
+                ["LogEntry"] = $"There is no entry {entry.ToString(English)} in the change-control log: leave it empty, or type the number the log shows.",
+            });
+        }
+
+        await store.Reviews.MarkSignificantChangeAsync(actor!.Id, reason!, logEntry, cancellationToken);
         ReviewLog.SignificantChange(logger, actor.UserName);
         return ReviewResult.Done("Significant change marked: the next annual review is due now.");
     }
@@ -400,8 +416,9 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
                 var on = DateOnly.FromDateTime(clock.Local(t.At).Date);
                 var by = (await store.Users.GetAsync(t.UserId, cancellationToken))?.DisplayName ?? "a former user";
                 var more = due.TriggersSince > 1 ? $" ({due.TriggersSince - 1} more since)" : "";
-                return new ReviewDueView($"The annual review is due now: overdue since {Date(on)}", $"After a significant change marked on {Date(on)} by {by}: {t.Reason}{more}.", true, 0,
-                    $"Annual review overdue since {Date(on)} (significant change)");
+                var since = on < today ? $": overdue since {Date(on)}" : "";
+                return new ReviewDueView($"The annual review is due now{since}", $"After a significant change marked on {Date(on)} by {by}: {t.Reason}{LogEntry(t)}{more}.", true, 0,
+                    on < today ? $"Annual review overdue since {Date(on)} (significant change)" : "Annual review due now (significant change)");
             default:
                 var dueOn = due.YearlyDueOn!.Value;
                 var days = dueOn.DayNumber - today.DayNumber;
@@ -445,8 +462,8 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
         }
 
         var first = checks[0];
-        var failures = checks.Where(c => !c.Passed).Select(c => c.GroupName is null
-            ? $"{c.What}: {c.Actual}"
+        var failures = checks.Where(c => !c.Passed).Select(c => c.GroupName is null ? c.Actual ?? c.What
+            : c.Domain is null ? $"{c.GroupName}: {Heading(c.What)}: {Lower(c.Actual)}."
             : $"{c.GroupName}: ‘{c.Domain}’ should be {Lower(c.Expected)}; {Lower(c.Actual)}.").Distinct().ToList();
         var at = clock.Local(first.CheckedAt);
         return new CheckGrid(columns, rows, checks.Count(c => c.Passed), checks.Count(c => !c.Passed),
@@ -461,10 +478,11 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
         if (failed.Count == 0)
         {
             var info = checks.Any(c => c.Actual?.StartsWith("Information:", StringComparison.Ordinal) == true);
-            return new CheckCell(true, info ? "Passed (see the note)" : $"Passed: {checks.Count} of {checks.Count}", details);
+            var names = checks.Count(c => c.Domain is not null);
+            return new CheckCell(true, info ? "Passed (see the note)" : names == 0 ? "Passed" : $"Passed: {names} of {names}", details);
         }
 
-        var noList = failed.FirstOrDefault(c => c.Domain is null);
+        var noList = failed.FirstOrDefault(c => c.GroupName is null);
         return new CheckCell(false, noList is not null ? "Failed: " + Short(noList.Actual) : $"Failed: {failed.Count} of {checks.Count}", details);
     }
 
@@ -540,6 +558,9 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
             ? multiline ? "Remove the unusual invisible characters (pasted from another program?)." : "Keep it to one line, without unusual invisible characters."
             : null;
     }
+
+    private static string LogEntry(ReviewTrigger trigger)
+        => trigger.ChangeId is { } entry ? $" (change-control log entry {entry.ToString(English)})" : "";
 
     public static string Date(DateOnly day) => day.ToString("d MMMM yyyy", English);
 

@@ -106,6 +106,24 @@ public sealed class AnnualReviewBrowserTests(ClassroomFixture fixture)
             await Expect(card).ToContainTextAsync(new Regex("Annual review due in 36[56] days"));
             await Expect(card).ToContainTextAsync("A year after the review of ");
             await Artefacts.ShootBothAsync(page, "review-home-card", card);
+
+            // A significant change brings the next review forward to now.
+            await page.GotoAsync("/review", new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+            await page.Locator(".cg-review-page[data-interactive=true]").WaitForAsync();
+            await page.ClickAsync("#review-mark-change");
+            await page.ClickAsync(".mud-dialog [data-confirm]");
+            await Expect(page.Locator(".mud-dialog")).ToContainTextAsync("Say what changed"); // the reason is required
+            await page.FillAsync("#change-reason", "New filtering provider");
+            await page.FillAsync("#change-entry", "999999");
+            await page.ClickAsync(".mud-dialog [data-confirm]");
+            await Expect(page.Locator(".mud-dialog")).ToContainTextAsync("There is no entry 999999 in the change-control log");
+            await Artefacts.ShootBothAsync(page, "review-mark-change-dialog");
+            await page.FillAsync("#change-entry", "");
+            await page.ClickAsync(".mud-dialog [data-confirm]");
+            await Expect(page.Locator("#review-due")).ToContainTextAsync("The annual review is due now");
+            await Expect(page.Locator("#review-due")).ToContainTextAsync("by Sam Technician: New filtering provider.");
+            await Expect(page.Locator("#changes-list")).ToContainTextAsync("Sam Technician: New filtering provider");
+            await Artefacts.ShootBothAsync(page, "review-list-after-change", fullPage: true);
             Assert.Empty(errors);
         }
         finally
@@ -123,7 +141,7 @@ public sealed class AnnualReviewBrowserTests(ClassroomFixture fixture)
             await governorPage.Locator(".cg-review-link").First.ClickAsync();
             await Expect(governorPage.Locator("#check-grid")).ToContainTextAsync("Pornography and adult");
             await Expect(governorPage.Locator("#review-people")).ToContainTextAsync("Gil Governor (governor)");
-            await Expect(governorPage.Locator("#details-form, #review-complete, #action-form")).ToHaveCountAsync(0);
+            await Expect(governorPage.Locator("#details-form, #review-complete, #review-delete, #action-form")).ToHaveCountAsync(0);
             await Artefacts.ShootBothAsync(governorPage, "review-governor", fullPage: true);
         }
         finally

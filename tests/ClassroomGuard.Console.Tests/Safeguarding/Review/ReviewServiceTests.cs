@@ -106,6 +106,26 @@ public sealed class ReviewServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task DeleteDraft_OnlyEditors_AndNeverACompletedReview()
+    {
+        var service = Service();
+        var dsl = await ActorAsync("dsl", Role.SafeguardingLead);
+        var governor = await ActorAsync("gov", Role.Governor);
+        var draft = (await service.StartAsync(dsl, Token)).Id!.Value;
+
+        Assert.False((await service.DeleteDraftAsync(governor, draft, Token)).Ok);
+        Assert.True((await service.DeleteDraftAsync(dsl, draft, Token)).Ok);
+        Assert.Null(await context.Store.Reviews.GetAsync(draft, Token));
+
+        var done = await context.Store.Reviews.CreateDraftAsync(DateOnly.FromDateTime(DateTime.Today), dsl.Id, Token);
+        await context.Store.Reviews.CompleteAsync(done.Id, dsl.Id, Token);
+        var refused = await service.DeleteDraftAsync(dsl, done.Id, Token);
+        Assert.False(refused.Ok);
+        Assert.Contains("completed", refused.Message, StringComparison.Ordinal);
+        Assert.NotNull(await context.Store.Reviews.GetAsync(done.Id, Token));
+    }
+
+    [Fact]
     public async Task SaveDetails_BadValues_AreRefusedNextToTheirFields()
     {
         var service = Service();
@@ -227,6 +247,41 @@ public sealed class ReviewServiceTests : IDisposable
         Assert.DoesNotContain(grid.Columns, c => c.Contains("self_harm", StringComparison.Ordinal)); // names, not keys
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task FilterCheck_AlwaysOnList_NamesAreNeitherStoredNorShown(bool staffLeaks)
+    {
+        var service = Service();
+        var dsl = await ActorAsync("dsl", Role.SafeguardingLead);
+        var id = (await service.StartAsync(dsl, Token)).Id!.Value;
+        var selfHarm = WriteList("selfharm.list", "selfharm-one.test\n");
+        var iwf = WriteList("iwf.list", "iwf-secret-one.test\niwf-secret-two.test\niwf-secret-three.test\n");
+
+        await using (FilterWith(adultNames: 0, selfHarmFile: selfHarm, iwfFile: iwf, iwfLeaks: staffLeaks))
+        {
+            Assert.True((await service.RunFilterCheckAsync(dsl, id, Token)).Ok);
+        }
+
+        var checks = (await context.Store.Reviews.GetAsync(id, Token))!.Checks;
+        var always = checks.Where(c => c.What == "Child sexual abuse content (IWF list) is blocked").ToList();
+        var groups = (await context.Store.Policy.GetSnapshotAsync(Token)).ActiveGroups;
+        Assert.Equal(groups.Count, always.Count); // one row per group, no names
+        Assert.All(always, c => Assert.Null(c.Domain));
+        Assert.All(checks, c => Assert.DoesNotContain("iwf-", $"{c.What} {c.Domain} {c.Expected} {c.Actual}", StringComparison.Ordinal));
+        Assert.Equal(staffLeaks, always.Any(c => !c.Passed));
+        if (staffLeaks)
+        {
+            Assert.False(Assert.Single(always, c => c.GroupName == "Staff").Passed);
+            Assert.Contains("3 of 3 sample names from the list were not blocked", always.Single(c => c.GroupName == "Staff").Actual, StringComparison.Ordinal);
+        }
+
+        var page = (await service.GetAsync(dsl, id, Token))!;
+        var column = page.Grid!.Columns.ToList().IndexOf("Child sexual abuse content (IWF list) is blocked");
+        Assert.All(page.Grid.Rows, r => Assert.Equal(!(staffLeaks && r.Group == "Staff"), r.Cells[column]!.Passed));
+        Assert.All(page.Grid.Failures, f => Assert.DoesNotContain("iwf-", f, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task SignificantChange_OnlyTechnicianOrAdministrator_ReasonRequired_MakesTheReviewDueNow()
     {
@@ -238,6 +293,9 @@ public sealed class ReviewServiceTests : IDisposable
         var empty = await service.MarkSignificantChangeAsync(tech, "  ", Token);
         Assert.False(empty.Ok);
         Assert.True(empty.Fields.ContainsKey("Reason"));
+        var noSuchEntry = await service.MarkSignificantChangeAsync(tech, "new filtering provider", 4242, Token);
+        Assert.Contains("no entry 4242", noSuchEntry.Fields["LogEntry"], StringComparison.Ordinal);
+        Assert.Empty(await context.Store.Reviews.ListTriggersAsync(Token));
         Assert.True((await service.MarkSignificantChangeAsync(tech, "new filtering provider", Token)).Ok);
 
         // Never reviewed: due now anyway; after a completed review, the change made later brings it forward.
@@ -251,6 +309,15 @@ public sealed class ReviewServiceTests : IDisposable
         Assert.True(due.Overdue);
         Assert.StartsWith("After a significant change marked on ", due.Why, StringComparison.Ordinal);
         Assert.EndsWith("by sam Person: new network.", due.Why, StringComparison.Ordinal);
+
+        // A change made through change control can be named by its log entry.
+        var admin = await context.UserAsync("admin", "Ada Admin", Role.Administrator);
+        var proposed = await context.Store.ChangeControl.ProposeAsync(tech.Id, new SetBlockPageTextChange("ks3", "Ask in IT."), "wording", Token);
+        Assert.True((await context.Store.ChangeControl.ApproveAsync(admin.Id, proposed.Entry!.Sequence, "ok", Token)).Succeeded);
+        var entry = (await context.Store.ChangeControl.GetEntriesAsync(0, 100, Token))[^1].Sequence;
+        Assert.True((await service.MarkSignificantChangeAsync(tech, "new block page", entry, Token)).Ok);
+        var list = (await service.ListAsync(dsl, Token))!;
+        Assert.Contains($"new block page (change-control log entry {entry})", list.Triggers[0].Text, StringComparison.Ordinal);
     }
 
     private string WriteList(string name, string content)
@@ -261,13 +328,17 @@ public sealed class ReviewServiceTests : IDisposable
     }
 
     /// <summary>A stand-in filter: self-harm loaded from <paramref name="selfHarmFile"/> (its 'selfharm-' names listed and blocked), adult with the names given, no always-on feed; SafeSearch on for the search engines; circumvention names refused.</summary>
-    private FakeDnsFilterControl FilterWith(int adultNames, string selfHarmFile)
+    private FakeDnsFilterControl FilterWith(int adultNames, string selfHarmFile, string? iwfFile = null, bool iwfLeaks = false)
     {
         var selfHarm = new CategoryName("self_harm", "Self-harm and suicide");
+        var childAbuse = new CategoryName("child_abuse", "Child sexual abuse content (IWF list)");
         var lists = new ListsReply(DateTimeOffset.UtcNow, false, 10,
-            [new ListSourceInfo("selfharm.list", selfHarmFile, "Plain", [selfHarm], 4, DateTimeOffset.UtcNow, false)],
             [
-                new ListCategoryInfo(new CategoryName("child_abuse", "Child sexual abuse content (IWF list)"), true, 0, []),
+                new ListSourceInfo("selfharm.list", selfHarmFile, "Plain", [selfHarm], 4, DateTimeOffset.UtcNow, false),
+                .. iwfFile is null ? Array.Empty<ListSourceInfo>() : [new ListSourceInfo("IWF URL list", iwfFile, "Plain", [childAbuse], 3, DateTimeOffset.UtcNow, false)],
+            ],
+            [
+                new ListCategoryInfo(childAbuse, true, iwfFile is null ? 0 : 3, []),
                 new ListCategoryInfo(new CategoryName("terrorism", "Terrorist content (CTIRU list)"), true, 0, []),
                 new ListCategoryInfo(new CategoryName("adult", "Pornography and adult"), false, adultNames, []),
                 new ListCategoryInfo(selfHarm, false, 4, [new ListSourceName("selfharm.list", null)]),
@@ -282,6 +353,16 @@ public sealed class ReviewServiceTests : IDisposable
 
             var domain = request.Domain!;
             var client = new ExplainClient(new GroupName(request.GroupKey!, request.GroupKey!), GroupSource.Chosen, null, null, null, true);
+            var iwf = domain.StartsWith("iwf-", StringComparison.Ordinal);
+            if (iwf)
+            {
+                var leaked = iwfLeaks && request.GroupKey == "staff"; // a filter that wrongly lets staff through
+                var verdict = new ExplainReply(domain, DateTimeOffset.UtcNow, "Europe/London", leaked ? ExplainOutcome.Allowed : ExplainOutcome.Blocked,
+                    leaked ? ExplainRule.Allow : ExplainRule.AlwaysOn, childAbuse, leaked ? domain : null, null, null, null, client,
+                    [new ExplainListing(childAbuse, domain, true, [])], [], [childAbuse], 1, false);
+                return DnsFilterControl.Encode(new ControlReply(Explain: verdict));
+            }
+
             var listed = domain.StartsWith("selfharm-", StringComparison.Ordinal);
             var (outcome, rule) = listed ? (ExplainOutcome.Blocked, ExplainRule.Category)
                 : FilterCheck.CircumventionNames.Contains(domain) ? (ExplainOutcome.Blocked, ExplainRule.Circumvention)
