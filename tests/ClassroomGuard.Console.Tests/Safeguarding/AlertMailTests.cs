@@ -60,9 +60,10 @@ public sealed class AlertMailTests : IDisposable
 
         var messages = smtp.Messages();
         Assert.Equal(3, messages.Count);
+        // Maildir file names do not sort in delivery order within a second: compare as a set.
         Assert.Equal(
-            ["ClassroomGuard: danger alert — Self-harm and suicide", "ClassroomGuard: danger alert — Extremism and radicalisation", "ClassroomGuard: danger alert — Self-harm and suicide"],
-            messages.Select(m => m.Subject));
+            ["ClassroomGuard: danger alert — Extremism and radicalisation", "ClassroomGuard: danger alert — Self-harm and suicide", "ClassroomGuard: danger alert — Self-harm and suicide"],
+            messages.Select(m => m.Subject).Order(StringComparer.Ordinal));
         foreach (var message in messages)
         {
             Assert.DoesNotContain("Jamie", message.Subject, StringComparison.OrdinalIgnoreCase);
@@ -72,7 +73,8 @@ public sealed class AlertMailTests : IDisposable
             Assert.Equal("classroomguard@school.example", message.From.Mailboxes.Single().Address);
         }
 
-        var body = messages[0].TextBody;
+        var body = Assert.Single(messages, m => System.Text.RegularExpressions.Regex.Match(m.TextBody ?? "", @"\?alert=(\d+)").Groups[1].Value
+                                                == first.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).TextBody;
         Assert.Contains($"https://classroomguard.school.example/alerts?alert={first.Id}", body, StringComparison.Ordinal);
         Assert.Contains("Pupil:     " + Pupil, body, StringComparison.Ordinal);
         Assert.Contains("Room:      Room 12", body, StringComparison.Ordinal);
