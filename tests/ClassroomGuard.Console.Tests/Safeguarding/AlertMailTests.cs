@@ -160,6 +160,26 @@ public sealed class AlertMailTests : IDisposable
     }
 
     [Fact]
+    public async Task ReportWithAttachment_SameSender_FileAttached_MissingFileKeptWithTheReason()
+    {
+        using var smtp = await AiosmtpdServer.StartAsync(AiosmtpdServer.FreePort(), Path.Combine(root, "mail"));
+        var (_, sender) = Services(smtp.Port);
+        var pdf = Path.Combine(root, "governors-report.pdf");
+        await File.WriteAllBytesAsync(pdf, "%PDF-1.4 test report"u8.ToArray());
+        await store.MailOutbox.EnqueueAsync(new NewMail(MailKind.Report, ["governor@school.example"], "ClassroomGuard: the termly report", "Attached.", AttachmentPath: pdf), None);
+        var missing = await store.MailOutbox.EnqueueAsync(
+            new NewMail(MailKind.Report, ["governor@school.example"], "ClassroomGuard: a lost report", "Attached.", AttachmentPath: Path.Combine(root, "gone.pdf")), None);
+
+        Assert.Equal(1, await sender.SendDueAsync(None));
+
+        var message = Assert.Single(smtp.Messages());
+        var attachment = Assert.Single(message.Attachments.OfType<MimeKit.MimePart>());
+        Assert.Equal("governors-report.pdf", attachment.FileName);
+        Assert.Equal(1, (await store.MailOutbox.GetAsync(missing, None))!.Attempts);
+        Assert.Contains("attachment", (await store.MailOutbox.GetStatusAsync(None)).LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NoRecipients_NothingQueued_UntilALeadHasAnAddress()
     {
         var (device, _) = await SchoolAsync(withAddresses: false);
