@@ -27,6 +27,9 @@ public sealed class InfluxOptions : IValidatableObject
     /// <summary>Name of the retention policy that holds hourly rollups for reports: <c>rollup_1h</c>.</summary>
     public const string HourPolicyName = "rollup_1h";
 
+    /// <summary>Name of the retention policy that holds the block history (a copy of <c>dns_blocks</c>): <c>blocks</c>.</summary>
+    public const string BlocksPolicyName = "blocks";
+
     /// <summary>Base address of the InfluxDB HTTP API. Absolute http or https. Default <c>http://127.0.0.1:8086</c>.</summary>
     [Required(ErrorMessage = "Influx:Url must be set.")]
     public Uri Url { get; set; } = new("http://127.0.0.1:8086");
@@ -127,6 +130,11 @@ public sealed class InfluxOptions : IValidatableObject
     /// Default 400 days. Minimum 1 h.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00", ErrorMessage = "Influx:HourRollupRetention must be between 01:00:00 and 3650.00:00:00.")]
     public TimeSpan HourRollupRetention { get; set; } = TimeSpan.FromDays(400);
+
+    /// <summary>How long the block history is kept (retention policy <c>blocks</c>: every DNS block with its attribution,
+    /// domain names included, copied from <c>raw</c> each minute). Default 90 days. Minimum 1 day.</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00", ErrorMessage = "Influx:BlockRetention must be between 1.00:00:00 and 3650.00:00:00.")]
+    public TimeSpan BlockRetention { get; set; } = TimeSpan.FromDays(90);
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -18,6 +18,8 @@ namespace ClassroomGuard.Storage.TimeSeries;
 /// <c>cq_rollup_1m</c>, recomputing the last 5 minutes every minute so slightly late points are included.</description></item>
 /// <item><term><c>rollup_1h</c> (<see cref="InfluxOptions.HourRollupRetention"/>, 400 d)</term>
 /// <description>hourly sums for weekly reports, by <c>cq_rollup_1h</c> (from raw, recomputing the last 2 hours).</description></item>
+/// <item><term><c>blocks</c> (<see cref="InfluxOptions.BlockRetention"/>, 90 d)</term>
+/// <description>the block history: <c>dns_blocks</c> copied point for point by <c>cq_blocks</c> (<see cref="BlockHistoryCopy"/>).</description></item>
 /// </list>
 /// Audit data is not time series: it lives in the SQLite state store.
 /// </remarks>
@@ -47,6 +49,7 @@ public sealed class InfluxProvisioner
         (InfluxOptions.RawPolicyName, _options.RawRetention, true),
         (InfluxOptions.MinutePolicyName, _options.MinuteRollupRetention, false),
         (InfluxOptions.HourPolicyName, _options.HourRollupRetention, false),
+        (InfluxOptions.BlocksPolicyName, _options.BlockRetention, false),
     ];
 
     /// <summary>The continuous queries provisioning creates: name and full <c>CREATE</c> statement.</summary>
@@ -64,6 +67,7 @@ public sealed class InfluxProvisioner
             [
                 ("cq_rollup_1m", Cq("cq_rollup_1m", InfluxOptions.MinutePolicyName, "1m", "5m", "1m")),
                 ("cq_rollup_1h", Cq("cq_rollup_1h", InfluxOptions.HourPolicyName, "1h", "2h", "1h")),
+                (BlockHistoryCopy.Name, BlockHistoryCopy.Create(_options.Database)),
             ];
         }
     }

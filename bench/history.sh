@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# bench/history.sh — the block history (issue #13): each page of a search over a week of blocks for 1,000 devices.
+#
+#   bash bench/history.sh                  # 1,000 devices, 7 days, 40 timed pages of each kind
+#   DEVICES=200 DAYS=2 SAMPLES=10 bash bench/history.sh
+#
+# Starts its own influxd (temporary folders, free loopback ports), then bench/ClassroomGuard.History.Benchmarks:
+#   generate: a week of dns_blocks into the `blocks` policy through our InfluxWriter (WeekOfBlocks.cs: school hours in
+#             Europe/London, ~12 blocks per device per school hour, 3,000 domains in 14 categories, Zipf popularity,
+#             deny entries, teacher pauses and focus, circumvention), verified with SELECT count(*);
+#   measure:  pages of 50 through BlockHistoryReader (the /blocks page's and the CSV export's code): the first page
+#             unfiltered, by device, by domain (suffix match), by category, and a page deep in the week via the cursor,
+#             interleaved in random order after a warm-up;
+#   peer:     the same InfluxQL text of every timed page sent by curl (one process per request, time_total), i.e.
+#             influxd's own time for the request without our reader (our reader adds a second request when a
+#             page's last second was cut by LIMIT).
+# Prints the summaries, the load average at start and end, and last:
+#   history p95_ms=N devices=1000 days=7        (target: each page under 1 s)
+set -euo pipefail
+
+DEVICES=${DEVICES:-1000}
+DAYS=${DAYS:-7}
+SAMPLES=${SAMPLES:-40}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+INFLUXD=${INFLUXD:-/usr/bin/influxd}
+for tool in dotnet curl ss "$INFLUXD"; do
+  command -v "$tool" >/dev/null || { echo "error: '$tool' is not installed (apt-get install influxdb curl iproute2)" >&2; exit 1; }
+done
+
+WORK=$(mktemp -d /tmp/cg-bench-history.XXXXXX)
+PID=""
+cleanup() {
+  if [[ -n $PID ]]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+  local port
+  while true; do
+    port=$((20000 + RANDOM % 40000))
+    if ! ss -Hltn "sport = :$port" | grep -q .; then echo "$port"; return; fi
+  done
+}
+HTTP_PORT=$(free_port)
+RPC_PORT=$(free_port)
+while [[ $RPC_PORT == "$HTTP_PORT" ]]; do RPC_PORT=$(free_port); done
+URL="http://127.0.0.1:$HTTP_PORT"
+
+cat > "$WORK/influxd.conf" <<CONF
+reporting-disabled = true
+bind-address = "127.0.0.1:$RPC_PORT"
+[meta]
+  dir = "$WORK/meta"
+  logging-enabled = false
+[data]
+  dir = "$WORK/data"
+  wal-dir = "$WORK/wal"
+  query-log-enabled = false
+[monitor]
+  store-enabled = false
+[subscriber]
+  enabled = false
+[continuous_queries]
+  enabled = false
+[http]
+  bind-address = "127.0.0.1:$HTTP_PORT"
+  log-enabled = false
+  pprof-enabled = false
+[logging]
+  level = "warn"
+  suppress-logo = true
+CONF
+
+echo "building (Release)..."
+dotnet build -c Release -v q -nologo "$ROOT/bench/ClassroomGuard.History.Benchmarks" > "$WORK/build.log" 2>&1 \
+  || { cat "$WORK/build.log"; exit 1; }
+BENCH="dotnet $ROOT/bench/ClassroomGuard.History.Benchmarks/bin/Release/net10.0/ClassroomGuard.History.Benchmarks.dll"
+
+"$INFLUXD" -config "$WORK/influxd.conf" > "$WORK/influxd.log" 2>&1 &
+PID=$!
+for _ in $(seq 1 300); do
+  if curl -fs -o /dev/null "$URL/ping"; then break; fi
+  kill -0 "$PID" 2>/dev/null || { cat "$WORK/influxd.log"; exit 1; }
+  sleep 0.1
+done
+curl -fs -o /dev/null "$URL/ping" || { echo "influxd did not start" >&2; cat "$WORK/influxd.log"; exit 1; }
+echo "influxd $(curl -s -D - -o /dev/null "$URL/ping" | tr -d '\r' | awk -F': ' '/X-Influxdb-Version/{print $2}') on $URL (pid $PID)"
+echo "loadavg at start: $(cat /proc/loadavg)"
+
+$BENCH --url "$URL" --db bench_history --devices "$DEVICES" --days "$DAYS" --samples "$SAMPLES" --peer-file "$WORK/peer.tsv" | tee "$WORK/ours.out"
+
+# --- peer: the same requests through curl ---------------------------------------------------------------------
+while IFS=$'\t' read -r kind query; do
+  ms=$(curl -fsG -o /dev/null -w '%{time_total}' "$URL/query" --data-urlencode "db=bench_history" --data-urlencode "epoch=ns" \
+         --data-urlencode "q=$query" | awk '{printf "%.1f", $1 * 1000}')
+  printf '%s\t%s\n' "$kind" "$ms"
+done < "$WORK/peer.tsv" > "$WORK/peer.ms"
+p95() { sort -n | awk '{v[NR]=$1} END {i=int(NR*0.95+0.999); if (i<1) i=1; printf "n=%d min=%.1f median=%.1f p95=%.1f max=%.1f ms", NR, v[1], v[int((NR+1)/2)], v[i], v[NR]}'; }
+for kind in "first page" "by device" "by domain" "by category" "deep page"; do
+  printf 'curl %-12s %s\n' "$kind" "$(awk -F'\t' -v k="$kind" '$1==k {print $2}' "$WORK/peer.ms" | p95)"
+done
+printf 'curl %-12s %s\n' "all pages" "$(cut -f2 "$WORK/peer.ms" | p95)"
+echo "loadavg at end: $(cat /proc/loadavg)"
+echo "curl p95_ms=$(cut -f2 "$WORK/peer.ms" | sort -n | awk '{v[NR]=$1} END {i=int(NR*0.95+0.999); printf "%.0f", v[i]}')"
+tail -n 1 "$WORK/ours.out"
