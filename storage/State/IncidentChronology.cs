@@ -91,7 +91,7 @@ public sealed partial class IncidentRepository
             }
 
             AddEvent(tx, id, userId, kind, trimmed, null);
-            return tx.Changed = true;
+            return true; // no revision bump: no other process acts on an incident's steps
         }, cancellationToken);
     }
 
@@ -109,7 +109,7 @@ public sealed partial class IncidentRepository
             }
 
             AddEvent(tx, id, userId, IncidentEventKind.Status, Blank(reason) ?? string.Empty, status);
-            return tx.Changed = true;
+            return true;
         }, cancellationToken);
 
     /// <summary>The incident's chronology, oldest first.</summary>

@@ -88,7 +88,7 @@ internal sealed class IncidentService(
         var steps = await store.Incidents.ChronologyAsync(id, cancellationToken);
         var evidence = await store.Incidents.EvidenceAsync(id, cancellationToken);
         var all = ReadsAll(user);
-        var views = all ? (await store.Incidents.ViewsAsync(id, cancellationToken)).Select(v => new IncidentViewLine(v.UserName, When(v.At))).ToList() : null;
+        var views = all ? (await store.Incidents.ViewsAsync(id, cancellationToken)).Select(v => new IncidentViewLine(v.UserName, Short(v.At))).ToList() : null;
         var title = Title(incident);
         return new IncidentOpen(
             new IncidentDetail(
@@ -114,7 +114,7 @@ internal sealed class IncidentService(
         var all = ReadsAll(user);
         var (incidents, events) = await store.Incidents.PersonChronologyAsync(person, all ? null : user!.Id, cancellationToken);
         var (names, people) = await NamesAsync(cancellationToken);
-        var titles = incidents.ToDictionary(i => i.Id, Title);
+        var titles = incidents.ToDictionary(i => i.Id, i => "Incident of " + Short(i.OccurredAt));
         return new PupilChronology(person, incidents.Select(i => Row(i, names, people)).ToList(),
             events.Select(e => Step(e, titles.GetValueOrDefault(e.IncidentId, ""))).ToList(), all);
     }
@@ -328,7 +328,7 @@ internal sealed class IncidentService(
             i.Description ?? i.ActionTaken, i.Status, Person(i.ReportedBy, people));
 
     private IncidentStepLine Step(IncidentEvent e, string incident)
-        => new(When(e.At), e.UserId is null ? "ClassroomGuard" : e.UserName ?? "A removed account", IncidentWords.Step(e.Kind, e.Status), e.Text, e.IncidentId, incident);
+        => new(Short(e.At), e.UserId is null ? "ClassroomGuard" : e.UserName ?? "A removed account", IncidentWords.Step(e.Kind, e.Status), e.Text, e.IncidentId, incident);
 
     private static string Where(Incident i) => (i.DeviceLabel, i.RoomLabel) switch
     {
@@ -341,6 +341,8 @@ internal sealed class IncidentService(
     private string Title(Incident i) => $"Incident raised {clock.Time(i.OccurredAt)} on {IncidentWords.Day(clock.Local(i.OccurredAt))}";
 
     private string When(DateTimeOffset at) => IncidentWords.When(clock.Local(at));
+
+    private string Short(DateTimeOffset at) => IncidentWords.Short(clock.Local(at));
 
     private static string Person(long id, IReadOnlyDictionary<long, string> people) => people.GetValueOrDefault(id, "A removed account");
 

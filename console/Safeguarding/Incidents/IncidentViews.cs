@@ -40,12 +40,12 @@ public sealed record IncidentRow(long Id, string When, string Pupil, string Wher
 public sealed record IncidentLogPage(IReadOnlyList<IncidentRow> Items, int Total);
 
 /// <summary>One step of a chronology.</summary>
-/// <param name="When">"Monday 7 December 2026 at 09:14".</param>
+/// <param name="When">"Mon 7 Dec 2026, 09:14".</param>
 /// <param name="Who">Who recorded it ("ClassroomGuard" for the system).</param>
 /// <param name="What">"Raised", "Action taken", "Moved to In progress"…</param>
 /// <param name="Text">What they wrote (may be empty).</param>
 /// <param name="IncidentId">The incident (for a pupil's chronology's links).</param>
-/// <param name="Incident">"Incident raised 09:14 on Monday 7 December 2026" (for a pupil's chronology).</param>
+/// <param name="Incident">"Incident of Mon 7 Dec 2026, 09:14" (for a pupil's chronology).</param>
 public sealed record IncidentStepLine(string When, string Who, string What, string Text, long IncidentId, string Incident);
 
 /// <summary>One line of the evidence table.</summary>
@@ -64,7 +64,7 @@ public sealed record EvidenceView(EvidenceState State, string Window, string Mes
 
 /// <summary>Someone who opened the incident.</summary>
 /// <param name="Who">Their name.</param>
-/// <param name="When">"Monday 7 December 2026 at 09:14".</param>
+/// <param name="When">"Mon 7 Dec 2026, 09:14".</param>
 public sealed record IncidentViewLine(string Who, string When);
 
 /// <summary>Everything the incident page shows.</summary>

@@ -188,7 +188,7 @@ public sealed class IncidentServiceTests : IAsyncLifetime
         Assert.Equal((IncidentStatus.Closed, "Spoke to the pupil", "Parents informed"), (after.Status, after.ActionTaken, after.Outcome));
         Assert.Equal(["Raised", "Action taken", "Outcome", "Closed"], after.Chronology.Select(s => s.What));
         Assert.Equal(["t.lab Name", "dsl Name", "dsl Name", "dsl Name"], after.Chronology.Select(s => s.Who));
-        Assert.Equal("Monday 23 November 2026 at 10:05", after.Chronology[^1].When);
+        Assert.Equal("Mon 23 Nov 2026, 10:05", after.Chronology[^1].When);
         Assert.Equal(["admin Name", "dsl Name", "t.lab Name"], after.Views!.Select(v => v.Who));
         Assert.Equal("Incident raised 10:00 on Monday 23 November 2026", after.Title);
     }
