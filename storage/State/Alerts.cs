@@ -160,11 +160,13 @@ public sealed class AlertRepository
         }, cancellationToken);
     }
 
-    /// <summary>Records the incident an alert was turned into. Returns false when the alert is gone or already has one.</summary>
+    /// <summary>
+    /// Records the incident an alert was turned into. Returns false when the alert is gone or already has one. Does not
+    /// bump the revision: no other process acts on it (the DNS filter would recompile for nothing).
+    /// </summary>
     public Task<bool> LinkIncidentAsync(long alertId, long incidentId, CancellationToken cancellationToken)
         => db.WriteAsync(
-            tx => tx.Changed = tx.Execute(
-                "UPDATE alerts SET incident_id = $i WHERE id = $id AND incident_id IS NULL", ("$i", incidentId), ("$id", alertId)) == 1,
+            tx => tx.Execute("UPDATE alerts SET incident_id = $i WHERE id = $id AND incident_id IS NULL", ("$i", incidentId), ("$id", alertId)) == 1,
             cancellationToken);
 
     /// <summary>Alerts nobody has acknowledged yet, oldest first.</summary>
