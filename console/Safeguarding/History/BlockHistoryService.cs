@@ -30,7 +30,8 @@ public sealed record BlockRow(
 /// <summary>A page of the history: rows newest first, and whether older ones exist.</summary>
 /// <param name="Rows">Up to a page of rows.</param>
 /// <param name="Next">Where the next (older) page starts, or null at the end.</param>
-public sealed record BlockHistoryPage(IReadOnlyList<BlockRow> Rows, BlockCursor? Next);
+/// <param name="SearchedBackTo">For a short page with more to search: "Tue 1 Dec 2026, 14:00", how far back it searched.</param>
+public sealed record BlockHistoryPage(IReadOnlyList<BlockRow> Rows, BlockCursor? Next, string? SearchedBackTo = null);
 
 /// <summary>The outcome of a search: a refusal next to a field, InfluxDB unreachable, or a page.</summary>
 /// <param name="Field">The form field a problem is about (nameof a <see cref="BlockHistoryForm"/> property), or null.</param>
@@ -57,7 +58,7 @@ internal sealed class BlockHistoryService(
     public const int PageSize = 50;
     public const int ExportPageSize = 1000;
     public const int MaxPupilDevices = 500;
-    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");
+    private static readonly CultureInfo English = CultureInfo.InvariantCulture; // invariant globalisation: its day and month names are English
 
     public static bool MayRead(ConsoleUser? actor) => actor is not null && Policies.SafeguardingRoles.Any(actor.Roles.Contains);
 
@@ -235,7 +236,8 @@ internal sealed class BlockHistoryService(
                 rows.Add(await words.RowAsync(record, cancellationToken));
             }
 
-            return new BlockHistoryResult(null, null, new BlockHistoryPage(rows, page.Next));
+            var searched = page.SearchedBackTo is { } back ? clock.Local(back).ToString("ddd d MMM yyyy, HH:mm", English) : null;
+            return new BlockHistoryResult(null, null, new BlockHistoryPage(rows, page.Next, searched));
         }
         catch (InfluxException ex)
         {

@@ -28,6 +28,17 @@ public sealed class BlockHistoryReaderTests(BlockHistoryWorld world) : IClassFix
         Assert.Contains(world.Written.GroupBy(r => r.TimeNs), g => g.Count() >= 4); // the data does put many rows in one second
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(50)]
+    public async Task Pages_NoTimeBudget_StopAtEachWindowYetVisitEveryRowOnce(int size)
+    {
+        var rows = await world.AllPagesAsync(Everything, size, TimeSpan.Zero);
+
+        Assert.Equal(world.Written.Select(Id).Order(), rows.Select(Id).Order());
+        Assert.Equal(rows.Count, rows.Select(Id).Distinct().Count());
+    }
+
     [Fact]
     public async Task Page_Rows_CarryEveryFieldAsWritten()
     {
