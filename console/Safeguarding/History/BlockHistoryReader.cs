@@ -87,7 +87,8 @@ public sealed class BlockHistoryReader(InfluxReader influx)
 
     /// <summary>
     /// One page of up to <paramref name="size"/> rows after <paramref name="after"/>, newest first. The period is searched
-    /// backwards in time windows (<see cref="FirstWindow"/>, growing 4× up to <see cref="MaxWindow"/>), so a page of common
+    /// backwards in time windows (<see cref="FirstWindow"/>, growing 4×, up to <see cref="MaxWindow"/> when a condition is on
+    /// a field), so a page of common
     /// blocks reads minutes, not the whole retention; a rare match may need every window, so once
     /// <paramref name="budget"/> has passed the page returns what it found with a cursor at the start of the last window
     /// searched (each page then costs at most the budget plus one window; "Older" searches on).
@@ -99,6 +100,7 @@ public sealed class BlockHistoryReader(InfluxReader influx)
         ArgumentOutOfRangeException.ThrowIfGreaterThan(size, MaxPageSize);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var where = Where(criteria);
+        var fieldConditions = criteria.Ip is not null || criteria.DomainSuffix is not null || criteria.Category is not null || criteria.Group is not null || criteria.Rule is not null;
         var from = Ns(criteria.From);
         var rows = new List<BlockRecord>(size + 1);
         var moreAtCursorSecond = false;
@@ -141,7 +143,10 @@ public sealed class BlockHistoryReader(InfluxReader influx)
             // Everything in this window: complete seconds, ordered like the cursor orders them.
             rows.AddRange(older);
             high = low;
-            window = Math.Min(window * 4, MaxWindow.Ticks * 100);
+            // Without conditions on fields (everything, or devices: tags only), InfluxDB finds a window's newest rows cheaply
+            // however long it is, so it grows without a cap and an empty history is read to its start in a few requests.
+            // A field condition (site, category, …) is evaluated on every row of the window: those stay at MaxWindow.
+            window = fieldConditions ? Math.Min(window * 4, MaxWindow.Ticks * 100) : window * 4;
             if (rows.Count == size)
             {
                 return new BlockRecordPage(await FetchAsync(rows, cancellationToken), high > from && await AnyBeforeAsync(where, from, high, cancellationToken) ? Cursor(rows[^1]) : null);
