@@ -20,6 +20,7 @@ TEST_PACKAGES=(
   "${APPLIANCE_PACKAGES[@]}"
   influxdb-client  # the influx CLI, for inspecting test databases by hand
   jq
+  python3-aiosmtpd # console tests: a real SMTP server on a loopback port for the alert e-mails (issue #13)
   unbound          # DNS filter tests: local upstream on a loopback port (local-data only, never the Internet)
   knot-dnsutils    # DNS filter tests: kdig as a second real client
   dnsperf          # DNS benchmark (bench/dns.sh, issue #3)

@@ -29,6 +29,7 @@ public static partial class AuditSentences
         ["user.disable"] = f => $"{f.Actor} disabled the account {f.Quoted} (they cannot sign in)",
         ["user.enable"] = f => $"{f.Actor} enabled the account {f.Quoted} again",
         ["user.password_reset"] = f => $"{f.Actor} reset the password of {f.Quoted} (they choose a new one at their next sign-in)",
+        ["user.email"] = f => f.Detail == "removed" ? $"{f.Actor} removed the e-mail address of {f.Quoted}" : $"{f.Actor} set the e-mail address of {f.Quoted}",
         ["user.password_change"] = f => $"{f.Actor} changed their own password",
         ["site.create"] = f => $"{f.Actor} added the site {f.Quoted}",
         ["room.create"] = f => $"{f.Actor} added the room {f.Quoted}{f.OnSite}",

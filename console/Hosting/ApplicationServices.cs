@@ -9,7 +9,10 @@ using ClassroomGuard.Console.Policy;
 using ClassroomGuard.Console.Policy.Lists;
 using ClassroomGuard.Console.Policy.Rules;
 using ClassroomGuard.Console.Policy.Why;
+using ClassroomGuard.Console.Safeguarding.Alerts;
 using ClassroomGuard.Console.Safeguarding.History;
+using ClassroomGuard.Console.Safeguarding.Incidents;
+using ClassroomGuard.Console.Safeguarding.Review;
 using ClassroomGuard.Console.Security;
 using ClassroomGuard.Console.Unblocking;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -87,6 +90,9 @@ internal static class ApplicationServices
         services.AddPolicyEditor();
         services.AddPolicyRules();
         services.AddUnblocking();
+        services.AddSafeguardingAlerts();
+        services.AddAnnualReview();
+        services.AddIncidents();
         services.AddBlockHistory();
         return services;
     }

@@ -78,9 +78,37 @@ public sealed class ConsoleOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00", ErrorMessage = "Console:OnlineWindow must be between 00:00:10 and 01:00:00.")]
     public TimeSpan OnlineWindow { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// The console's address as staff reach it, for links in e-mails (e.g. <c>https://classroomguard.school.example:8443</c>).
+    /// Default: this machine's host name with <see cref="Listen"/>'s scheme and port. https, or http on a loopback host only;
+    /// no path, query or credentials.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>The base of links in e-mails, without a trailing slash.</summary>
+    public string PublicBase()
+    {
+        if (!string.IsNullOrWhiteSpace(PublicUrl))
+        {
+            return PublicUrl.TrimEnd('/');
+        }
+
+        var listen = Uri.TryCreate(Listen, UriKind.Absolute, out var uri) ? uri : new Uri("https://0.0.0.0:8443");
+        var host = ListenEndpoint.TryParseAddress(listen) is { } address && System.Net.IPAddress.IsLoopback(address) ? listen.Host : System.Net.Dns.GetHostName();
+        return $"{listen.Scheme}://{host}{(listen.IsDefaultPort ? "" : ":" + listen.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
+    }
+
     /// <inheritdoc/>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (!string.IsNullOrWhiteSpace(PublicUrl)
+            && (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && !(url.Scheme == Uri.UriSchemeHttp && url.IsLoopback))
+                || url.AbsolutePath.TrimEnd('/').Length > 0 || url.Query.Length > 0 || url.Fragment.Length > 0 || url.UserInfo.Length > 0))
+        {
+            yield return new ValidationResult(
+                $"Console:PublicUrl '{PublicUrl}' must look like https://classroomguard.school.example:8443 (https, or http on this machine only; no path, query or user).", [nameof(PublicUrl)]);
+        }
+
         if (!Uri.TryCreate(Listen, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
             || uri.AbsolutePath != "/" || ListenEndpoint.TryParseAddress(uri) is null)
         {

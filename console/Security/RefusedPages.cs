@@ -26,6 +26,7 @@ internal static class RefusedPages
         ("/policy/why", "Why is this blocked?"),
         ("/change-log", "Change-control log"),
         ("/unblock-requests", "Unblock requests"),
+        ("/review", "Annual review"),
         ("/rooms", "Classrooms"),
     ];
 

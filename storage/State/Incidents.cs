@@ -69,15 +69,30 @@ public sealed record NewIncident(
     string? Description = null,
     long? AlertId = null);
 
-/// <summary>The incident log. Closed incidents are pruned after <see cref="StateOptions.IncidentRetentionDays"/>; open ones never.</summary>
-public sealed class IncidentRepository
+/// <summary>
+/// The incident log. Closed incidents are pruned after <see cref="StateOptions.IncidentRetentionDays"/> (counted from
+/// their closing); open ones never. Their chronology, evidence and views go with them (ON DELETE CASCADE).
+/// </summary>
+public sealed partial class IncidentRepository
 {
+    /// <summary>Evidence window before the incident used when it is recorded (the console's copier sets its own window, <c>Incidents:EvidenceBefore</c>).</summary>
+    public static readonly TimeSpan DefaultEvidenceBefore = TimeSpan.FromMinutes(10);
+
+    /// <summary>Evidence window after the incident used when it is recorded (the console's copier sets its own window, <c>Incidents:EvidenceAfter</c>).</summary>
+    public static readonly TimeSpan DefaultEvidenceAfter = TimeSpan.FromMinutes(5);
+
     private const string Columns = "id, reported_by, occurred_at, device_id, device_label, person, url, category, action_taken, outcome, evidence, status, created_at, updated_at, room_id, room_label, description, alert_id, closed_at";
     private readonly StateDb db;
 
     internal IncidentRepository(StateDb db) => this.db = db;
 
-    /// <summary>Records an incident (status open).</summary>
+    /// <summary>
+    /// Records an incident (status open) in one transaction with the first row of its chronology ('raised', by
+    /// <see cref="NewIncident.ReportedBy"/>) and its evidence row: 'pending' for the window around
+    /// <see cref="NewIncident.OccurredAt"/> when a device is known (the console's copier fills it from InfluxDB), else
+    /// 'copied' with no rows. The room is <see cref="NewIncident.RoomId"/>, else the device's room; the room's and the
+    /// device's names are kept as text, so they survive the room's or the device's removal.
+    /// </summary>
     public Task<Incident> RecordAsync(NewIncident incident, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incident);
@@ -87,24 +102,53 @@ public sealed class IncidentRepository
             var label = incident.DeviceId is { } d
                 ? tx.Scalar("SELECT coalesce(hostname, display_name, (SELECT mac FROM device_macs WHERE device_id = devices.id LIMIT 1), 'device ' || id) FROM devices WHERE id = $d", ("$d", d)) as string
                 : null;
+            var deviceId = label is null ? null : incident.DeviceId;
+            var roomId = incident.RoomId is { } r && tx.Long("SELECT id FROM rooms WHERE id = $r", ("$r", r)) is not null
+                ? r
+                : deviceId is { } known ? tx.Long("SELECT room_id FROM devices WHERE id = $d", ("$d", known)) : null;
+            var roomLabel = roomId is { } room ? tx.Scalar("SELECT name FROM rooms WHERE id = $r", ("$r", room)) as string : null;
             var id = tx.Long(
                 """
-                INSERT INTO incidents (reported_by, occurred_at, device_id, device_label, person, url, category, action_taken, evidence, status, created_at, updated_at)
-                VALUES ($by, $at, $d, $label, $p, $url, $c, $a, $e, 'open', $now, $now) RETURNING id
+                INSERT INTO incidents (reported_by, occurred_at, device_id, device_label, person, url, category, action_taken, evidence, status, created_at, updated_at,
+                                       room_id, room_label, description, alert_id)
+                VALUES ($by, $at, $d, $label, $p, $url, $c, $a, $e, 'open', $now, $now, $room, $roomLabel, $desc, (SELECT id FROM alerts WHERE id = $alert)) RETURNING id
                 """,
-                ("$by", incident.ReportedBy), ("$at", Sql.Ms(incident.OccurredAt)), ("$d", label is null ? null : incident.DeviceId), ("$label", label),
-                ("$p", incident.Person), ("$url", incident.Url), ("$c", incident.Category), ("$a", incident.ActionTaken), ("$e", incident.Evidence), ("$now", tx.Now))!.Value;
+                ("$by", incident.ReportedBy), ("$at", Sql.Ms(incident.OccurredAt)), ("$d", deviceId), ("$label", label),
+                ("$p", Blank(incident.Person)), ("$url", Blank(incident.Url)), ("$c", Blank(incident.Category)), ("$a", incident.ActionTaken.Trim()), ("$e", incident.Evidence),
+                ("$now", tx.Now), ("$room", roomId), ("$roomLabel", roomLabel), ("$desc", Blank(incident.Description)), ("$alert", incident.AlertId))!.Value;
+            var raised = Blank(incident.Description) ?? incident.ActionTaken.Trim();
+            AddEvent(tx, id, incident.ReportedBy, IncidentEventKind.Raised, raised, IncidentStatus.Open);
+            tx.Execute(
+                "INSERT INTO incident_evidence (incident_id, from_time, to_time, copied_at, state, note) VALUES ($id, $f, $t, $now, $s, $note)",
+                ("$id", id), ("$f", Sql.Ms(incident.OccurredAt - DefaultEvidenceBefore)), ("$t", Sql.Ms(incident.OccurredAt + DefaultEvidenceAfter)), ("$now", tx.Now),
+                ("$s", deviceId is null ? "copied" : "pending"), ("$note", deviceId is null ? NoDeviceNote : null));
             tx.Changed = true;
             return Load(tx, "id = $id", ("$id", id))[0];
         }, cancellationToken);
     }
 
-    /// <summary>Moves an incident on (and records its outcome). Returns false when it does not exist.</summary>
+    /// <summary>
+    /// Moves an incident on (and records its outcome) with nobody named in its chronology (a maintenance path; people use
+    /// <see cref="ChangeStatusAsync"/>). Returns false when it does not exist.
+    /// </summary>
     public Task<bool> UpdateStatusAsync(long id, IncidentStatus status, string? outcome, CancellationToken cancellationToken)
         => db.WriteAsync(
-            tx => tx.Changed = tx.Execute(
-                "UPDATE incidents SET status = $s, outcome = coalesce($o, outcome), updated_at = $now WHERE id = $id",
-                ("$s", EnumText.Lower(status)), ("$o", outcome), ("$now", tx.Now), ("$id", id)) == 1,
+            tx =>
+            {
+                if (!SetStatus(tx, id, status))
+                {
+                    return false;
+                }
+
+                if (Blank(outcome) is { } text)
+                {
+                    tx.Execute("UPDATE incidents SET outcome = $o WHERE id = $id", ("$o", text), ("$id", id));
+                    AddEvent(tx, id, null, IncidentEventKind.Outcome, text, null);
+                }
+
+                AddEvent(tx, id, null, IncidentEventKind.Status, string.Empty, status);
+                return tx.Changed = true;
+            },
             cancellationToken);
 
     /// <summary>The incident, or null.</summary>
@@ -116,6 +160,8 @@ public sealed class IncidentRepository
         => db.ReadAsync<IReadOnlyList<Incident>>(
             tx => Load(tx, "occurred_at >= $f AND occurred_at < $t", ("$f", Sql.Ms(from)), ("$t", Sql.Ms(to))),
             cancellationToken);
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     private static List<Incident> Load(Tx tx, string where, params (string, object?)[] args)
         => tx.Query($"SELECT {Columns} FROM incidents WHERE {where} ORDER BY occurred_at, id", Read, args);

@@ -148,7 +148,7 @@ public sealed class StateStore : IDisposable
     /// <summary>
     /// Deletes data past its retention (<see cref="StateOptions"/>), measured back from <paramref name="now"/>:
     /// teacher actions ended (expired or released) before the cut-off; acknowledged alerts; decided unblock requests;
-    /// closed incidents not updated since; earlier IP assignments; devices not seen since. Never touches the
+    /// closed incidents closed before it (with their chronology, evidence and views: ON DELETE CASCADE); earlier IP assignments; devices not seen since. Never touches the
     /// change-control log (audit, kept for the life of the appliance), users, policy, sites or rooms, open
     /// incidents, unacknowledged alerts or pending requests.
     /// </summary>
@@ -162,7 +162,7 @@ public sealed class StateStore : IDisposable
                 tx.Execute("DELETE FROM teacher_actions WHERE min(expires_at, ifnull(released_at, expires_at)) < $c", ("$c", Cutoff(o.TeacherActionRetentionDays))),
                 tx.Execute("DELETE FROM alerts WHERE acknowledged_at IS NOT NULL AND at < $c AND acknowledged_at < $c", ("$c", Cutoff(o.AlertRetentionDays))),
                 tx.Execute("DELETE FROM unblock_requests WHERE status <> 'pending' AND lesson_end < $c AND ifnull(decided_at, 0) < $c", ("$c", Cutoff(o.UnblockRequestRetentionDays))),
-                tx.Execute("DELETE FROM incidents WHERE status = 'closed' AND updated_at < $c", ("$c", Cutoff(o.IncidentRetentionDays))),
+                tx.Execute("DELETE FROM incidents WHERE status = 'closed' AND coalesce(closed_at, updated_at) < $c", ("$c", Cutoff(o.IncidentRetentionDays))),
                 tx.Execute("DELETE FROM device_ip_history WHERE to_time < $c", ("$c", Cutoff(o.IpHistoryRetentionDays))),
                 tx.Execute("DELETE FROM devices WHERE last_seen < $c", ("$c", Cutoff(o.InactiveDeviceRetentionDays))));
             tx.Changed = result != new PruneResult(0, 0, 0, 0, 0, 0);

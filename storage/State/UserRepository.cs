@@ -11,7 +11,7 @@ namespace ClassroomGuard.Storage.State;
 /// a lockout (<see cref="StateOptions.LockoutThreshold"/>, <see cref="StateOptions.LockoutDuration"/>).
 /// Sign-in counters do not bump the revision; role and account changes do.
 /// </summary>
-public sealed class UserRepository
+public sealed partial class UserRepository
 {
     /// <summary>Shortest password accepted for a user.</summary>
     public const int MinimumPasswordLength = 12;

@@ -139,13 +139,15 @@ public sealed class HomeTests(ClassroomFixture fixture)
         {
             await Expect(page.Locator("#governor-title")).ToBeVisibleAsync();
             await Expect(page.Locator("#health-title, #rooms-title, #alerts-title")).ToHaveCountAsync(0);
-            // The one way on is the change-control log, and it opens (no dead links).
+            // The ways on are the change-control log and the annual review, and the log opens (no dead links).
             var links = await page.Locator("main a[href]").AllAsync();
             Assert.NotEmpty(links);
             foreach (var link in links)
             {
-                Assert.Equal("/change-log", await link.GetAttributeAsync("href"));
+                Assert.Contains(await link.GetAttributeAsync("href"), new[] { "/change-log", "/review" });
             }
+
+            links = await page.Locator("main a[href='/change-log']").AllAsync();
 
             // Intact either way: empty, or holding what other tests on this appliance proposed.
             await Expect(page.Locator("[data-chain-summary]")).ToContainTextAsync(new Regex("No filtering changes yet|Log intact, "));

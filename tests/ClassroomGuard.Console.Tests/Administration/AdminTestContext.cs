@@ -88,6 +88,7 @@ internal sealed class AdminTestContext : IDisposable
         context.Services.AddSingleton<AuthenticationStateProvider>(new SignedIn(ConsoleUser.CreatePrincipal(account, DateTimeOffset.UtcNow)));
         context.Services.AddScoped<CurrentUser>();
         context.Services.AddScoped<AgentReset>();
+        context.Services.AddSingleton<ClassroomGuard.Console.Mail.UserEmailAdmin>(); // the e-mail field on a user's page
         context.Services.AddMudServices();
         return context;
     }

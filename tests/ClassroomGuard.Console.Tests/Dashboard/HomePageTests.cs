@@ -31,6 +31,7 @@ public sealed class HomePageTests(ConsoleFixture fixture) : IClassFixture<Consol
         Assert.Contains(tiles, t => t.Contains("InfluxDB", StringComparison.Ordinal) && t.Contains("Not reachable", StringComparison.Ordinal));
         Assert.Contains("Not available: InfluxDB did not answer", page.Find(".blocks").TextContent, StringComparison.Ordinal);
         Assert.Empty(page.FindAll("#rooms-title, #alerts-title, #governor-title"));
+        Assert.Contains("E-mail is off", page.Find("[data-mail-status='info']").TextContent, StringComparison.Ordinal); // Mail:Host is empty here
         await Task.CompletedTask;
     }
 
@@ -108,8 +109,9 @@ public sealed class HomePageTests(ConsoleFixture fixture) : IClassFixture<Consol
             var entries = chain.EntryCount.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
             Assert.Contains($"Log intact, {entries} {(chain.EntryCount == 1 ? "entry" : "entries")}", page.Find("[data-chain-summary]").TextContent, StringComparison.Ordinal);
         }
-        var link = Assert.Single(page.FindAll(".home a[href]")); // the one thing to follow: the log itself, no dead links
-        Assert.Equal("/change-log", link.GetAttribute("href"));
+        var links = page.FindAll(".home a[href]"); // the things to follow: the log itself and the annual review, no dead links
+        Assert.Equal(["/change-log", "/review"], links.Select(a => a.GetAttribute("href")).Order());
+        var link = Assert.Single(links, a => a.GetAttribute("href") == "/change-log");
         Assert.Contains("Open the change-control log", link.TextContent, StringComparison.Ordinal);
         var report = page.Find("[data-governor-report]").TextContent;
         Assert.Contains("does not produce this report yet", report, StringComparison.Ordinal);
@@ -144,6 +146,9 @@ public sealed class HomePageTests(ConsoleFixture fixture) : IClassFixture<Consol
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Unblocking.UnblockTimes>());
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.ChangeLog.ChangeLogService>()); // the governor's log check
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Policy.Lists.ListsProbe>()); // the technician's lists alarm
+        context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Mail.MailStatusService>()); // the technician's e-mail card
+        context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Policy.Why.DnsFilterClient>()); // the annual review card
+        ClassroomGuard.Console.Safeguarding.Review.ReviewServiceCollectionExtensions.AddAnnualReview(context.Services);
         context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true)); // the unblock count asks whether it is interactive
         return context;
     }

@@ -91,6 +91,7 @@ public sealed class AuthorizationTests(ConsoleFixture fixture) : IClassFixture<C
     [InlineData(Role.Governor, "/admin/changes", "Your account cannot open the page “Approvals”", "/change-log")]
     [InlineData(Role.Governor, "/admin/users/1", "Your account cannot open the page “Users”", "/change-log")]
     [InlineData(Role.Teacher, "/change-log", "Your account cannot open the page “Change-control log”", "/rooms")]
+    [InlineData(Role.Teacher, "/review/1", "Your account cannot open the page “Annual review”", "/rooms")]
     public async Task Refused_NamesThePage_AndWhereToGoInstead(Role role, string path, string names, string instead)
     {
         var user = "authz.refused." + role.ToString().ToLowerInvariant();

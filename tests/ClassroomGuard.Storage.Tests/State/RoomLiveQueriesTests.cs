@@ -36,7 +36,7 @@ public sealed class RoomLiveQueriesTests
         var nowhere = await DeviceAsync(store, t0, "aa:00:00:00:00:04", null);
 
         var old = await Raise(store, t0.AddHours(-13), inRoom); // before the window
-        var first = await Raise(store, t0.AddMinutes(-30), inRoom);
+        var first = await Raise(store, t0.AddMinutes(-30), inRoom, "other-vpn.example"); // another site: not folded into "third"
         var acknowledged = await Raise(store, t0.AddMinutes(-20), alsoInRoom);
         await store.Alerts.AcknowledgeAsync(acknowledged.Id, dsl.Id, Token);
         var second = await Raise(store, t0.AddMinutes(-10), alsoInRoom);
@@ -85,6 +85,6 @@ public sealed class RoomLiveQueriesTests
         return id;
     }
 
-    private static Task<Alert> Raise(StateStore store, DateTimeOffset at, long deviceId)
-        => store.Alerts.RaiseAsync(new NewAlert(AlertKind.Circumvention, at, "DoH", deviceId, "vpn", "vpn.example"), Token);
+    private static Task<Alert> Raise(StateStore store, DateTimeOffset at, long deviceId, string domain = "vpn.example")
+        => store.Alerts.RaiseAsync(new NewAlert(AlertKind.Circumvention, at, "DoH", deviceId, "vpn", domain), Token);
 }

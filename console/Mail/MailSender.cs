@@ -1,0 +1,242 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using ClassroomGuard.Console.Safeguarding.Alerts;
+using ClassroomGuard.Storage.State;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace ClassroomGuard.Console.Mail;
+
+/// <summary>
+/// Sends the outbox's due messages to the school's SMTP server through MailKit, one connection per round. A message
+/// the server does not accept stays in the outbox and is tried again after a growing delay (Mail:RetryDelay doubling
+/// up to Mail:RetryMaxDelay), forever: never dropped. The reason is kept for the technician's home page, in words and
+/// without secrets. Any kind of message (alerts now, reports with <c>attachment_path</c> later) goes the same way.
+/// </summary>
+public sealed class MailSender(
+    StateStore store, IOptions<MailOptions> options, MailSignal signal, TimeProvider time, ILogger<MailSender> logger) : BackgroundService
+{
+    /// <summary>Messages sent per round at most (the rest go in the next, straight after).</summary>
+    public const int BatchSize = 20;
+
+    /// <summary>Longest sleep between rounds when nothing is due sooner.</summary>
+    public static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(30);
+
+    private DateTimeOffset lastPrune = DateTimeOffset.MinValue;
+
+    /// <summary>Sends every message due now. Returns how many the server accepted.</summary>
+    public async Task<int> SendDueAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        if (!o.Enabled)
+        {
+            return 0;
+        }
+
+        var due = await store.MailOutbox.ListDueAsync(time.GetUtcNow(), BatchSize, cancellationToken);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        using var client = new SmtpClient();
+        client.Timeout = (int)o.Timeout.TotalMilliseconds;
+        client.CheckCertificateRevocation = false; // a school's network often cannot reach the CA's revocation servers
+        client.ServerCertificateValidationCallback = (_, certificate, _, errors) => Trusted(certificate, errors, o.AcceptCertificateThumbprint);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(o.Timeout);
+            await client.ConnectAsync(o.Host!, o.Port, Socket(o.Security), timeout.Token);
+            if (!string.IsNullOrEmpty(o.Username))
+            {
+                await client.AuthenticateAsync(o.Username, o.Password ?? string.Empty, timeout.Token);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var reason = Reason(e, o);
+            foreach (var message in due)
+            {
+                await FailAsync(message, reason, o, cancellationToken);
+            }
+
+            return 0;
+        }
+
+        var sent = 0;
+        foreach (var message in due)
+        {
+            try
+            {
+                using var mime = await BuildAsync(message, o, cancellationToken);
+                await client.SendAsync(mime, cancellationToken);
+                await store.MailOutbox.MarkSentAsync(message.Id, cancellationToken);
+                AlertsLog.Sent(logger, message.Id, o.Host!, message.Attempts);
+                sent++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                await FailAsync(message, Reason(e, o), o, cancellationToken);
+                if (!client.IsConnected)
+                {
+                    break; // the rest stay due and go in the next round
+                }
+            }
+        }
+
+        try
+        {
+            await client.DisconnectAsync(quit: true, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ProtocolException or SmtpCommandException)
+        {
+            // The messages were accepted; a failed goodbye changes nothing.
+        }
+
+        return sent;
+    }
+
+    /// <summary>Deletes sent messages older than Mail:SentRetentionDays (once an hour at most).</summary>
+    public async Task PruneAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now - lastPrune < TimeSpan.FromHours(1))
+        {
+            return;
+        }
+
+        lastPrune = now;
+        var days = options.Value.SentRetentionDays;
+        var count = await store.MailOutbox.PruneSentAsync(now - TimeSpan.FromDays(days), cancellationToken);
+        if (count > 0)
+        {
+            AlertsLog.Pruned(logger, count, days);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = IdleWait;
+            try
+            {
+                await PruneAsync(stoppingToken);
+                var sent = await SendDueAsync(stoppingToken);
+                if (sent >= BatchSize)
+                {
+                    continue;
+                }
+
+                if (await store.MailOutbox.NextDueAsync(stoppingToken) is { } next)
+                {
+                    var until = next - time.GetUtcNow();
+                    wait = until <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : until < wait ? until : wait;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                AlertsLog.OutboxFailed(logger, e);
+            }
+
+            try
+            {
+                await signal.WaitAsync(wait, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Why a send failed, in words a technician can act on; never a password.</summary>
+    internal static string Reason(Exception e, MailOptions o) => e switch
+    {
+        AuthenticationException => "the SMTP server refused the user name or password (Mail:Username, Mail:Password in secrets.json)",
+        SslHandshakeException => $"the secure connection to {o.Host}:{o.Port} failed: its certificate is not trusted by this machine, or Mail:Security does not match the port (StartTls on 587, Tls on 465)",
+        SocketException s => $"could not connect to {o.Host}:{o.Port} ({SocketWords(s.SocketErrorCode)})",
+        SmtpCommandException c => $"the SMTP server refused {(c.ErrorCode == SmtpErrorCode.RecipientNotAccepted ? $"the recipient {c.Mailbox?.Address}" : c.ErrorCode == SmtpErrorCode.SenderNotAccepted ? "the sender address (Mail:From)" : "the message")}: {(int)c.StatusCode} {Short(c.Message)}",
+        SmtpProtocolException p => $"the SMTP server broke off the conversation ({Short(p.Message)})",
+        NotSupportedException n => $"the SMTP server does not support what Mail:Security asks ({Short(n.Message)})",
+        OperationCanceledException or TimeoutException => $"no answer from {o.Host}:{o.Port} within {o.Timeout.TotalSeconds:0} seconds",
+        IOException io when io.InnerException is SocketException s => $"the connection to {o.Host}:{o.Port} broke ({SocketWords(s.SocketErrorCode)})",
+        IOException io => $"the connection or the attachment failed ({Short(io.Message)})",
+        UnauthorizedAccessException => "the attachment could not be read by the service user",
+        _ => $"an unexpected error ({e.GetType().Name})",
+    };
+
+    private static string SocketWords(SocketError error) => error switch
+    {
+        SocketError.ConnectionRefused => "nothing is listening there: is the server up, and the port right?",
+        SocketError.HostNotFound or SocketError.NoData => "the name does not resolve",
+        SocketError.TimedOut => "it did not answer",
+        SocketError.NetworkUnreachable or SocketError.HostUnreachable => "the network cannot reach it",
+        _ => error.ToString(),
+    };
+
+    private static string Short(string text) => text.Length > 200 ? text[..200] + "…" : text;
+
+    private static SecureSocketOptions Socket(MailSecurity security) => security switch
+    {
+        MailSecurity.Tls => SecureSocketOptions.SslOnConnect,
+        MailSecurity.None => SecureSocketOptions.None,
+        _ => SecureSocketOptions.StartTls,
+    };
+
+    private static bool Trusted(X509Certificate? certificate, SslPolicyErrors errors, string? thumbprint)
+    {
+        if (errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+
+        if (string.IsNullOrEmpty(thumbprint) || certificate is null)
+        {
+            return false;
+        }
+
+        var raw = certificate.GetRawCertData();
+        var hex = thumbprint.Length == 64 ? Convert.ToHexString(SHA256.HashData(raw)) : Convert.ToHexString(SHA1.HashData(raw));
+        return string.Equals(hex, thumbprint, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static async Task<MimeMessage> BuildAsync(OutboxMessage message, MailOptions o, CancellationToken cancellationToken)
+    {
+        var mime = new MimeMessage();
+        mime.From.Add(MailboxAddress.Parse(o.From!));
+        foreach (var to in message.Recipients)
+        {
+            mime.To.Add(MailboxAddress.Parse(to));
+        }
+
+        mime.Subject = message.Subject;
+        mime.Headers.Add("Auto-Submitted", "auto-generated");
+        var body = new BodyBuilder { TextBody = message.BodyText, HtmlBody = message.BodyHtml };
+        if (message.AttachmentPath is { } path)
+        {
+            await body.Attachments.AddAsync(path, cancellationToken);
+        }
+
+        mime.Body = body.ToMessageBody();
+        return mime;
+    }
+
+    private async Task FailAsync(OutboxMessage message, string reason, MailOptions o, CancellationToken cancellationToken)
+    {
+        var next = await store.MailOutbox.MarkFailedAsync(message.Id, reason, o.RetryDelay, o.RetryMaxDelay, cancellationToken);
+        AlertsLog.SendFailed(logger, message.Id, reason, next);
+    }
+}

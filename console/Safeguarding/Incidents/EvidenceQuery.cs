@@ -1,0 +1,89 @@
+using System.Globalization;
+using ClassroomGuard.Storage.TimeSeries;
+
+namespace ClassroomGuard.Console.Safeguarding.Incidents;
+
+/// <summary>
+/// The one InfluxQL request of an evidence copy: three statements over one device and one window (docs/timeseries.md:
+/// <c>dns_activity</c>, <c>dns_blocks</c>, <c>net_activity</c>), each bounded, merged into rows oldest first.
+/// </summary>
+internal static class EvidenceQuery
+{
+    public static string Build(string retentionPolicy, long device, DateTimeOffset from, DateTimeOffset to, int limit)
+    {
+        var rp = string.IsNullOrEmpty(retentionPolicy) ? "" : InfluxQl.QuoteIdentifier(retentionPolicy) + ".";
+        var where = $"WHERE \"device\" = {InfluxQl.QuoteString(device.ToString(CultureInfo.InvariantCulture))} AND time >= {Ns(from)} AND time < {Ns(to)}";
+        var bound = $"ORDER BY time ASC LIMIT {limit.ToString(CultureInfo.InvariantCulture)}";
+        return string.Join(";\n",
+            $"SELECT \"queries\", \"blocked\", \"top_domains\" FROM {rp}\"dns_activity\" {where} {bound}",
+            $"SELECT \"domain\", \"category\", \"rule\", \"reason\" FROM {rp}\"dns_blocks\" {where} {bound}",
+            $"SELECT \"bytes_in\", \"bytes_out\", \"top_sites\" FROM {rp}\"net_activity\" {where} {bound}");
+    }
+
+    /// <summary>The three statements' rows, merged oldest first (at one second: DNS, then blocks, then traffic).</summary>
+    public static List<EvidenceRow> Read(InfluxQueryResult result)
+    {
+        var rows = new List<(EvidenceRow Row, int Order)>();
+        var statements = result.Statements;
+        for (var s = 0; s < statements.Count && s < 3; s++)
+        {
+            foreach (var series in statements[s].Series)
+            {
+                foreach (var values in series.Rows)
+                {
+                    if (values.Length == 0 || values[0].Kind != InfluxValueKind.Integer)
+                    {
+                        continue;
+                    }
+
+                    var at = values[0].AsInt64() / 1_000_000;
+                    var row = s switch
+                    {
+                        0 => Dns(series, values, at),
+                        1 => Block(series, values, at),
+                        _ => Net(series, values, at),
+                    };
+                    if (row is not null)
+                    {
+                        rows.Add((row, s));
+                    }
+                }
+            }
+        }
+
+        return rows.OrderBy(r => r.Row.At).ThenBy(r => r.Order).Select(r => r.Row).ToList();
+    }
+
+    private static EvidenceRow? Dns(InfluxSeries series, InfluxValue[] values, long at)
+    {
+        var top = EvidenceRows.TopList(Text(series, values, "top_domains"));
+        var queries = Long(series, values, "queries");
+        return top.Count == 0 && queries is null or 0 ? null : new EvidenceRow(at, EvidenceRow.Dns, Queries: queries ?? 0, Blocked: Long(series, values, "blocked") ?? 0, Top: top);
+    }
+
+    private static EvidenceRow? Block(InfluxSeries series, InfluxValue[] values, long at)
+        => Text(series, values, "domain") is { } domain
+            ? new EvidenceRow(at, EvidenceRow.Block, Domain: domain, Category: Text(series, values, "category"), Rule: Text(series, values, "rule"), Reason: Text(series, values, "reason"))
+            : null;
+
+    private static EvidenceRow? Net(InfluxSeries series, InfluxValue[] values, long at)
+    {
+        var top = EvidenceRows.TopList(Text(series, values, "top_sites"));
+        var bytes = (Long(series, values, "bytes_in") ?? 0) + (Long(series, values, "bytes_out") ?? 0);
+        return top.Count == 0 && bytes == 0 ? null : new EvidenceRow(at, EvidenceRow.Net, Bytes: bytes, Top: top);
+    }
+
+    private static string? Text(InfluxSeries series, InfluxValue[] values, string column)
+    {
+        var i = series.ColumnIndex(column);
+        return i < 0 || i >= values.Length || values[i].Kind != InfluxValueKind.String || values[i].AsString().Length == 0 ? null : values[i].AsString();
+    }
+
+    private static long? Long(InfluxSeries series, InfluxValue[] values, string column)
+    {
+        var i = series.ColumnIndex(column);
+        return i < 0 || i >= values.Length || values[i].Kind is not (InfluxValueKind.Integer or InfluxValueKind.Float) ? null : (long)values[i].AsDouble();
+    }
+
+    private static string Ns(DateTimeOffset at) => ((at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100).ToString(CultureInfo.InvariantCulture);
+}

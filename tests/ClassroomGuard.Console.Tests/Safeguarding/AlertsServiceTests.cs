@@ -1,0 +1,95 @@
+using ClassroomGuard.Console.Safeguarding.Alerts;
+using ClassroomGuard.Console.Security;
+using ClassroomGuard.Storage.State;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ClassroomGuard.Console.Tests.Safeguarding;
+
+public sealed class AlertsServiceTests : IDisposable
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private readonly string root = Directory.CreateTempSubdirectory("cg-alerts-").FullName;
+    private readonly StateStore store;
+    private readonly AlertsService service;
+
+    public AlertsServiceTests()
+    {
+        store = StateStore.Open(new StateOptions { Path = Path.Combine(root, "state.db") });
+        service = new AlertsService(store, new AlertSeverities(Options.Create(new SafeguardingOptions())), Options.Create(new StateOptions()), TimeProvider.System,
+            NullLogger<AlertsService>.Instance);
+    }
+
+    [Fact]
+    public async Task PageAsync_SafeguardingLead_NeverSeesApplianceAlerts_TechnicianDoes_TeacherRefused()
+    {
+        var dsl = await UserAsync("dsl", Role.SafeguardingLead);
+        var tech = await UserAsync("tech", Role.Technician);
+        var teacher = await UserAsync("teacher", Role.Teacher);
+        await store.Alerts.RaiseAsync(new NewAlert(AlertKind.Appliance, DateTimeOffset.UtcNow, "The UT1 download failed"), None);
+        await store.Alerts.RaiseAsync(new NewAlert(AlertKind.HighRiskCategory, DateTimeOffset.UtcNow, "e", null, "self_harm", "harm.example"), None);
+
+        var forLead = await service.PageAsync(dsl, new AlertFilter(), 0, 25, None);
+        var forTech = await service.PageAsync(tech, new AlertFilter(), 0, 25, None);
+
+        Assert.Equal(["Danger"], forLead.Items.Select(r => r.SeverityWord));
+        Assert.Equal(["Danger", "Appliance"], forTech.Items.Select(r => r.SeverityWord));
+        Assert.Empty((await service.PageAsync(dsl, new AlertFilter(AlertSeverity.Appliance), 0, 25, None)).Items);
+        Assert.Equal("Self-harm and suicide", forLead.Items[0].Category);
+        Assert.Equal("No room", forLead.Items[0].Room);
+        Assert.DoesNotContain(AlertSeverity.Appliance, (await service.ChoicesAsync(dsl, None)).Severities);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.PageAsync(teacher, new AlertFilter(), 0, 25, None));
+    }
+
+    [Fact]
+    public async Task TurnIntoIncidentAsync_OneStep_IncidentLinkedAndAlertAcknowledged_SecondTimeAnswersTheSameIncident()
+    {
+        var dsl = await UserAsync("dsl", Role.SafeguardingLead);
+        var device = await store.Devices.ObserveAsync(new DeviceObservation(DateTimeOffset.UtcNow, DeviceSource.Agent, "02:00:00:00:00:09", "10.0.0.9", "LIB-PC2", "Sam Pupil"), None);
+        var alert = await store.Alerts.RaiseAsync(new NewAlert(AlertKind.HighRiskCategory, DateTimeOffset.UtcNow.AddMinutes(-2), "e", device, "extremism", "x.example"), None);
+
+        var result = await service.TurnIntoIncidentAsync(dsl, alert.Id, None);
+        var again = await service.TurnIntoIncidentAsync(dsl, alert.Id, None);
+
+        Assert.True(result.Done);
+        var incident = (await store.Incidents.GetAsync(result.IncidentId!.Value, None))!;
+        Assert.Equal((dsl.Id, device, "x.example", "extremism", "Raised from an alert", "Sam Pupil"),
+            (incident.ReportedBy, incident.DeviceId, incident.Url, incident.Category, incident.ActionTaken, incident.Person));
+        Assert.Equal(alert.At.ToUnixTimeMilliseconds(), incident.OccurredAt.ToUnixTimeMilliseconds());
+        var stored = (await store.Alerts.GetAsync(alert.Id, None))!;
+        Assert.Equal((result.IncidentId, "Turned into an incident."), (stored.IncidentId, stored.AcknowledgedNote));
+        Assert.False(again.Done);
+        Assert.Equal(result.IncidentId, again.IncidentId);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("   ")]
+    public async Task AcknowledgeAsync_NoNote_RefusedWithTheReason(string? note)
+    {
+        var dsl = await UserAsync("dsl", Role.SafeguardingLead);
+        var alert = await store.Alerts.RaiseAsync(new NewAlert(AlertKind.HighRiskCategory, DateTimeOffset.UtcNow, "e", null, "self_harm"), None);
+
+        var result = await service.AcknowledgeAsync(dsl, alert.Id, note, None);
+
+        Assert.False(result.Done);
+        Assert.Contains("Write what you did", result.Message, StringComparison.Ordinal);
+        Assert.Null((await store.Alerts.GetAsync(alert.Id, None))!.AcknowledgedAt);
+        Assert.True((await service.AcknowledgeAsync(dsl, alert.Id, "Spoke to the pupil.", None)).Done);
+        Assert.False((await service.AcknowledgeAsync(dsl, alert.Id + 50, "x", None)).Done);
+        Assert.NotNull(AlertsService.NoteProblem(new string('x', AlertsService.MaxNoteLength + 1)));
+    }
+
+    public void Dispose()
+    {
+        store.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(root, recursive: true);
+    }
+
+    private async Task<ConsoleUser> UserAsync(string name, Role role)
+    {
+        var (_, account) = await store.Users.CreateUserAsync(name, name, [role], "correct horse battery staple", None);
+        return new ConsoleUser(account!.Id, name, name, new HashSet<Role> { role }, false);
+    }
+}
