@@ -146,7 +146,7 @@ public sealed class BlockHistoryReader(InfluxReader influx)
             // Without conditions on fields (everything, or devices: tags only), InfluxDB finds a window's newest rows cheaply
             // however long it is, so it grows without a cap and an empty history is read to its start in a few requests.
             // A field condition (site, category, …) is evaluated on every row of the window: those stay at MaxWindow.
-            window = fieldConditions ? Math.Min(window * 4, MaxWindow.Ticks * 100) : window * 4;
+            window = Math.Min(window * 4, fieldConditions ? MaxWindow.Ticks * 100 : LongestWindow);
             if (rows.Count == size)
             {
                 return new BlockRecordPage(await FetchAsync(rows, cancellationToken), high > from && await AnyBeforeAsync(where, from, high, cancellationToken) ? Cursor(rows[^1]) : null);
@@ -304,7 +304,15 @@ public sealed class BlockHistoryReader(InfluxReader influx)
     private static string Select(string where, string time)
         => $"SELECT {Columns} FROM {Source} WHERE {(where.Length == 0 ? time : where + " AND " + time)}";
 
-    private static long Ns(DateTimeOffset instant) => (instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+    // Nanoseconds since 1970 as InfluxQL writes times, clamped to 1970-2200: no block is older or newer, and a period
+    // typed as year 1 or 9999 must neither overflow nor reach InfluxDB's limits (1677-2262).
+    private static long Ns(DateTimeOffset instant)
+        => Math.Clamp(instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks, 0, LatestTicks) * 100;
+
+    private const long LatestTicks = 7_258_118_400L * TimeSpan.TicksPerSecond; // 2200-01-01
+
+    // 100 years: ×4 of it cannot overflow a long.
+    private const long LongestWindow = 100L * 365 * TimeSpan.TicksPerDay * 100;
 
     private static BlockCursor Cursor(BlockRecord row) => new(row.TimeNs, row.Key);
 

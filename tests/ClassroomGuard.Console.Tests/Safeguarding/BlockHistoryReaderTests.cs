@@ -40,6 +40,19 @@ public sealed class BlockHistoryReaderTests(BlockHistoryWorld world) : IClassFix
     }
 
     [Fact]
+    public async Task Period_ExtremeDates_ClampedNotOverflowed()
+    {
+        var all = await world.AllPagesAsync(new BlockCriteria(DateTimeOffset.MinValue, BlockHistoryWorld.End.AddDays(1)), 1000);
+        var none = await world.History.PageAsync(new BlockCriteria(DateTimeOffset.MaxValue.AddDays(-1), DateTimeOffset.MaxValue), null, 10, CancellationToken.None);
+        var backwards = await world.History.PageAsync(Everything with { From = Everything.To, To = Everything.From }, null, 10, CancellationToken.None);
+
+        Assert.Equal(world.Written.Count, all.Count);
+        Assert.Empty(none.Rows);
+        Assert.Empty(backwards.Rows);
+        Assert.Null(backwards.Next);
+    }
+
+    [Fact]
     public async Task Page_Rows_CarryEveryFieldAsWritten()
     {
         var rows = await world.AllPagesAsync(Everything, 500);
