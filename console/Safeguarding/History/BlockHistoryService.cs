@@ -23,9 +23,10 @@ namespace ClassroomGuard.Console.Safeguarding.History;
 /// <param name="Group">The filtering group's name.</param>
 /// <param name="Room">The device's room then, or empty.</param>
 /// <param name="Count">How many times in that second.</param>
+/// <param name="ByAddress">The DNS filter did not know the device then: it is named by who held the address at that time.</param>
 public sealed record BlockRow(
     DateTimeOffset At, string When, string Device, long? DeviceId, string Pupil, string Address, string Mac, string Domain, string Category,
-    string Rule, string Group, string Room, long Count);
+    string Rule, string Group, string Room, long Count, bool ByAddress = false);
 
 /// <summary>A page of the history: rows newest first, and whether older ones exist.</summary>
 /// <param name="Rows">Up to a page of rows.</param>
@@ -273,6 +274,7 @@ internal sealed class BlockHistoryService(
         private readonly Dictionary<string, string> groups;
         private readonly Dictionary<long, string> rooms;
         private readonly Dictionary<long, (string Scope, string Who)?> actions = [];
+        private readonly Dictionary<string, IReadOnlyList<IpAssignment>> holders = new(StringComparer.Ordinal);
         private Dictionary<long, string>? users;
 
         private BlockWords(StateStore store, SchoolClock clock, Dictionary<long, Device> devices, Dictionary<string, string> categories,
@@ -301,6 +303,14 @@ internal sealed class BlockHistoryService(
         public async Task<BlockRow> RowAsync(BlockRecord r, CancellationToken cancellationToken)
         {
             var device = r.DeviceId is { } id && devices.TryGetValue(id, out var d) ? d : null;
+            var byAddress = false;
+            if (r.DeviceId is null && r.Ip.Length > 0 && await HolderAsync(r.Ip, r.At, cancellationToken) is { } holder && devices.TryGetValue(holder, out var held))
+            {
+                // Blocked before the DNS filter knew the device (a new address): who held the address then, from the state.
+                device = held;
+                byAddress = true;
+            }
+
             var deviceName = device is not null ? AdminActions.DeviceLabel(device)
                 : r.DeviceId is { } gone ? string.Create(CultureInfo.InvariantCulture, $"Removed device {gone}")
                 : "Unknown device";
@@ -311,7 +321,7 @@ internal sealed class BlockHistoryService(
                 r.At,
                 clock.Local(r.At).ToString("ddd d MMM yyyy, HH:mm:ss", English),
                 deviceName,
-                r.DeviceId,
+                device?.Id ?? r.DeviceId,
                 device?.DisplayName ?? "",
                 r.Ip,
                 r.Mac,
@@ -320,7 +330,18 @@ internal sealed class BlockHistoryService(
                 await RuleAsync(r, category, cancellationToken),
                 group,
                 room,
-                r.Count);
+                r.Count,
+                byAddress);
+        }
+
+        private async Task<long?> HolderAsync(string ip, DateTimeOffset at, CancellationToken cancellationToken)
+        {
+            if (!holders.TryGetValue(ip, out var periods))
+            {
+                holders[ip] = periods = await store.Devices.GetIpHistoryAsync(ip, cancellationToken);
+            }
+
+            return periods.FirstOrDefault(p => p.From <= at && (p.To is null || p.To > at))?.DeviceId;
         }
 
         private async Task<string> RuleAsync(BlockRecord r, string category, CancellationToken cancellationToken)

@@ -158,6 +158,28 @@ public sealed class BlockHistoryHttpTests(LiveFixture fixture) : IClassFixture<L
         Assert.Contains("10.3.0.99 · 02:00:00:00:00:99", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Export_BlockBeforeTheFilterKnewTheDevice_NamedByWhoHeldTheAddressThen()
+    {
+        await WaitForBlocksPolicyAsync();
+        var store = ConsoleSession.Store(Factory);
+        var id = await store.Devices.ObserveAsync(new DeviceObservation(DateTimeOffset.UtcNow.AddHours(-2), DeviceSource.Sniffer, "02:77:00:00:00:05", "10.77.0.5", "ADDR-PC"), CancellationToken.None);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-30);
+        await WriteBlocksAsync([
+            $"dns_blocks,client=10.77.0.5,n=0 domain=\"poki.com\",category=\"games\",reason=\"Category\",rule=\"list:poki.com\",group=\"ks3\",ip=\"10.77.0.5\",mac=\"\",count=1i {LiveFixture.Ns(at)}",
+            $"dns_blocks,client=10.77.0.6,n=0 domain=\"poki.com\",category=\"games\",reason=\"Category\",rule=\"list:poki.com\",group=\"ks3\",ip=\"10.77.0.6\",mac=\"\",count=1i {LiveFixture.Ns(at)}",
+        ]);
+        using var session = await SessionAsync(Role.Technician);
+
+        using var known = await session.GetAsync("/blocks/export.csv?address=10.77.0.5");
+        using var unknown = await session.GetAsync("/blocks/export.csv?address=10.77.0.6");
+        var row = CsvReader.Create(await known.Content.ReadAsStreamAsync()).GetRecords<BlockCsvRow>().Single();
+        var stranger = CsvReader.Create(await unknown.Content.ReadAsStreamAsync()).GetRecords<BlockCsvRow>().Single();
+
+        Assert.Equal(("ADDR-PC (by its address then)", id.ToString(CultureInfo.InvariantCulture)), (row.Device, row.DeviceId));
+        Assert.Equal(("Unknown device", ""), (stranger.Device, stranger.DeviceId));
+    }
+
     private async Task WaitForBlocksPolicyAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
