@@ -324,7 +324,7 @@ internal sealed class BlockHistoryService(
                 device?.Id ?? r.DeviceId,
                 device?.DisplayName ?? "",
                 r.Ip,
-                r.Mac,
+                r.Mac.Length == 0 && byAddress ? device!.Macs.FirstOrDefault() ?? "" : r.Mac,
                 r.Domain,
                 category,
                 await RuleAsync(r, category, cancellationToken),
@@ -341,7 +341,9 @@ internal sealed class BlockHistoryService(
                 holders[ip] = periods = await store.Devices.GetIpHistoryAsync(ip, cancellationToken);
             }
 
-            return periods.FirstOrDefault(p => p.From <= at && (p.To is null || p.To > at))?.DeviceId;
+            // A block is stamped at the start of its second: an address first seen later in that second was held then.
+            var end = at.AddSeconds(1);
+            return periods.FirstOrDefault(p => p.From < end && (p.To is null || p.To > at))?.DeviceId;
         }
 
         private async Task<string> RuleAsync(BlockRecord r, string category, CancellationToken cancellationToken)

@@ -70,6 +70,8 @@ public sealed class BlockHistoryBrowserTests(ClassroomFixture fixture)
             // Everything, newest first, with the export of the same filters.
             await page.GotoAsync("/blocks", new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
             await page.Locator("[data-blocks] tbody tr", new PageLocatorOptions { HasText = hostname }).First.WaitForAsync();
+            // Every block from the device's address is named, including any made before the filter knew the device.
+            Assert.Equal(0, await page.Locator("[data-blocks] tbody tr", new PageLocatorOptions { HasText = DeviceAddress }).Filter(new() { HasText = "Unknown device" }).CountAsync());
             Assert.Equal("/blocks/export.csv", await page.Locator("[data-export]").GetAttributeAsync("href"));
             await Artefacts.ShootBothAsync(page, "blocks-all", fullPage: true);
 

@@ -176,7 +176,7 @@ public sealed class BlockHistoryHttpTests(LiveFixture fixture) : IClassFixture<L
         var row = CsvReader.Create(await known.Content.ReadAsStreamAsync()).GetRecords<BlockCsvRow>().Single();
         var stranger = CsvReader.Create(await unknown.Content.ReadAsStreamAsync()).GetRecords<BlockCsvRow>().Single();
 
-        Assert.Equal(("ADDR-PC (by its address then)", id.ToString(CultureInfo.InvariantCulture)), (row.Device, row.DeviceId));
+        Assert.Equal(("ADDR-PC (by its address then)", id.ToString(CultureInfo.InvariantCulture), "02:77:00:00:00:05"), (row.Device, row.DeviceId, row.Mac));
         Assert.Equal(("Unknown device", ""), (stranger.Device, stranger.DeviceId));
     }
 
