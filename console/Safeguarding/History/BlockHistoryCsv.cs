@@ -78,7 +78,7 @@ internal static class BlockHistoryCsv
                 yield return new BlockCsvRow
                 {
                     When = row.When,
-                    Device = row.Device,
+                    Device = row.ByAddress ? row.Device + " (by its address then)" : row.Device,
                     DeviceId = row.DeviceId?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
                     Address = row.Address,
                     Mac = row.Mac,

@@ -85,7 +85,9 @@ public static class BlockHistoryValidation
         }
 
         var trimmed = text.Trim();
+        // IPAddress also reads "10.3.0" and "1" (inet_aton's short forms): an IPv4 address must be written in full.
         return trimmed.Length <= 45 && IPAddress.TryParse(trimmed, out var ip) && trimmed.All(c => char.IsAsciiHexDigit(c) || c is '.' or ':')
+            && (trimmed.Contains(':', StringComparison.Ordinal) || ip.ToString() == trimmed)
             ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4().ToString() : ip.ToString(), null)
             : (null, $"'{Shorten(text)}' is not an IP address: type it like 10.3.0.20.");
     }

@@ -23,14 +23,16 @@ namespace ClassroomGuard.Console.Safeguarding.History;
 /// <param name="Group">The filtering group's name.</param>
 /// <param name="Room">The device's room then, or empty.</param>
 /// <param name="Count">How many times in that second.</param>
+/// <param name="ByAddress">The DNS filter did not know the device then: it is named by who held the address at that time.</param>
 public sealed record BlockRow(
     DateTimeOffset At, string When, string Device, long? DeviceId, string Pupil, string Address, string Mac, string Domain, string Category,
-    string Rule, string Group, string Room, long Count);
+    string Rule, string Group, string Room, long Count, bool ByAddress = false);
 
 /// <summary>A page of the history: rows newest first, and whether older ones exist.</summary>
 /// <param name="Rows">Up to a page of rows.</param>
 /// <param name="Next">Where the next (older) page starts, or null at the end.</param>
-public sealed record BlockHistoryPage(IReadOnlyList<BlockRow> Rows, BlockCursor? Next);
+/// <param name="SearchedBackTo">For a short page with more to search: "Tue 1 Dec 2026, 14:00", how far back it searched.</param>
+public sealed record BlockHistoryPage(IReadOnlyList<BlockRow> Rows, BlockCursor? Next, string? SearchedBackTo = null);
 
 /// <summary>The outcome of a search: a refusal next to a field, InfluxDB unreachable, or a page.</summary>
 /// <param name="Field">The form field a problem is about (nameof a <see cref="BlockHistoryForm"/> property), or null.</param>
@@ -57,7 +59,7 @@ internal sealed class BlockHistoryService(
     public const int PageSize = 50;
     public const int ExportPageSize = 1000;
     public const int MaxPupilDevices = 500;
-    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");
+    private static readonly CultureInfo English = CultureInfo.InvariantCulture; // invariant globalisation: its day and month names are English
 
     public static bool MayRead(ConsoleUser? actor) => actor is not null && Policies.SafeguardingRoles.Any(actor.Roles.Contains);
 
@@ -235,7 +237,8 @@ internal sealed class BlockHistoryService(
                 rows.Add(await words.RowAsync(record, cancellationToken));
             }
 
-            return new BlockHistoryResult(null, null, new BlockHistoryPage(rows, page.Next));
+            var searched = page.SearchedBackTo is { } back ? clock.Local(back).ToString("ddd d MMM yyyy, HH:mm", English) : null;
+            return new BlockHistoryResult(null, null, new BlockHistoryPage(rows, page.Next, searched));
         }
         catch (InfluxException ex)
         {
@@ -271,6 +274,7 @@ internal sealed class BlockHistoryService(
         private readonly Dictionary<string, string> groups;
         private readonly Dictionary<long, string> rooms;
         private readonly Dictionary<long, (string Scope, string Who)?> actions = [];
+        private readonly Dictionary<string, IReadOnlyList<IpAssignment>> holders = new(StringComparer.Ordinal);
         private Dictionary<long, string>? users;
 
         private BlockWords(StateStore store, SchoolClock clock, Dictionary<long, Device> devices, Dictionary<string, string> categories,
@@ -299,6 +303,14 @@ internal sealed class BlockHistoryService(
         public async Task<BlockRow> RowAsync(BlockRecord r, CancellationToken cancellationToken)
         {
             var device = r.DeviceId is { } id && devices.TryGetValue(id, out var d) ? d : null;
+            var byAddress = false;
+            if (r.DeviceId is null && r.Ip.Length > 0 && await HolderAsync(r.Ip, r.At, cancellationToken) is { } holder && devices.TryGetValue(holder, out var held))
+            {
+                // Blocked before the DNS filter knew the device (a new address): who held the address then, from the state.
+                device = held;
+                byAddress = true;
+            }
+
             var deviceName = device is not null ? AdminActions.DeviceLabel(device)
                 : r.DeviceId is { } gone ? string.Create(CultureInfo.InvariantCulture, $"Removed device {gone}")
                 : "Unknown device";
@@ -309,16 +321,29 @@ internal sealed class BlockHistoryService(
                 r.At,
                 clock.Local(r.At).ToString("ddd d MMM yyyy, HH:mm:ss", English),
                 deviceName,
-                r.DeviceId,
+                device?.Id ?? r.DeviceId,
                 device?.DisplayName ?? "",
                 r.Ip,
-                r.Mac,
+                r.Mac.Length == 0 && byAddress ? device!.Macs.FirstOrDefault() ?? "" : r.Mac,
                 r.Domain,
                 category,
                 await RuleAsync(r, category, cancellationToken),
                 group,
                 room,
-                r.Count);
+                r.Count,
+                byAddress);
+        }
+
+        private async Task<long?> HolderAsync(string ip, DateTimeOffset at, CancellationToken cancellationToken)
+        {
+            if (!holders.TryGetValue(ip, out var periods))
+            {
+                holders[ip] = periods = await store.Devices.GetIpHistoryAsync(ip, cancellationToken);
+            }
+
+            // A block is stamped at the start of its second: an address first seen later in that second was held then.
+            var end = at.AddSeconds(1);
+            return periods.FirstOrDefault(p => p.From < end && (p.To is null || p.To > at))?.DeviceId;
         }
 
         private async Task<string> RuleAsync(BlockRecord r, string category, CancellationToken cancellationToken)

@@ -28,6 +28,30 @@ public sealed class BlockHistoryReaderTests(BlockHistoryWorld world) : IClassFix
         Assert.Contains(world.Written.GroupBy(r => r.TimeNs), g => g.Count() >= 4); // the data does put many rows in one second
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(50)]
+    public async Task Pages_NoTimeBudget_StopAtEachWindowYetVisitEveryRowOnce(int size)
+    {
+        var rows = await world.AllPagesAsync(Everything, size, TimeSpan.Zero);
+
+        Assert.Equal(world.Written.Select(Id).Order(), rows.Select(Id).Order());
+        Assert.Equal(rows.Count, rows.Select(Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Period_ExtremeDates_ClampedNotOverflowed()
+    {
+        var all = await world.AllPagesAsync(new BlockCriteria(DateTimeOffset.MinValue, BlockHistoryWorld.End.AddDays(1)), 1000);
+        var none = await world.History.PageAsync(new BlockCriteria(DateTimeOffset.MaxValue.AddDays(-1), DateTimeOffset.MaxValue), null, 10, CancellationToken.None);
+        var backwards = await world.History.PageAsync(Everything with { From = Everything.To, To = Everything.From }, null, 10, CancellationToken.None);
+
+        Assert.Equal(world.Written.Count, all.Count);
+        Assert.Empty(none.Rows);
+        Assert.Empty(backwards.Rows);
+        Assert.Null(backwards.Next);
+    }
+
     [Fact]
     public async Task Page_Rows_CarryEveryFieldAsWritten()
     {

@@ -130,18 +130,24 @@ public sealed class BlockHistoryWorld : IAsyncLifetime
     }
 
     /// <summary>Every row of <paramref name="criteria"/>, through pages of <paramref name="size"/>, checking each page's size.</summary>
-    public async Task<List<BlockRecord>> AllPagesAsync(BlockCriteria criteria, int size)
+    public async Task<List<BlockRecord>> AllPagesAsync(BlockCriteria criteria, int size, TimeSpan? budget = null)
     {
         var rows = new List<BlockRecord>();
         BlockCursor? cursor = null;
         for (var pages = 0; ; pages++)
         {
             Assert.True(pages < 10_000, "paging does not end");
-            var page = await History.PageAsync(criteria, cursor, size, CancellationToken.None);
+            var page = await History.PageAsync(criteria, cursor, size, budget ?? TimeSpan.MaxValue, CancellationToken.None);
             Assert.True(page.Rows.Count <= size);
-            if (page.Next is not null)
+            if (budget is null && page.Next is not null)
             {
-                Assert.Equal(size, page.Rows.Count); // only the last page may be short
+                Assert.Equal(size, page.Rows.Count); // without a budget, only the last page may be short
+            }
+
+            if (page.Rows.Count < size && page.Next is { } next)
+            {
+                Assert.Null(next.Key); // a short page with more to come stopped at a window's start, and says how far it searched
+                Assert.Equal(DateTimeOffset.UnixEpoch.AddTicks(next.TimeNs / 100), page.SearchedBackTo);
             }
 
             rows.AddRange(page.Rows);

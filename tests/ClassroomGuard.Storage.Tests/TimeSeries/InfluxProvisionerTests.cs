@@ -31,8 +31,10 @@ public sealed class InfluxProvisionerTests(InfluxdFixture influxd)
         Assert.Equal(("168h0m0s", true), policies["raw"]);
         Assert.Equal(("2160h0m0s", false), policies["rollup_1m"]);
         Assert.Equal(("9600h0m0s", false), policies["rollup_1h"]);
+        Assert.Equal(("2160h0m0s", false), policies["blocks"]);
         var queries = await ContinuousQueriesAsync(client);
-        Assert.Equal(2, queries.Count);
+        Assert.Equal(3, queries.Count);
+        Assert.Contains(queries, q => q.Contains("cq_blocks", StringComparison.Ordinal) && q.Contains("blocks.dns_blocks", StringComparison.Ordinal));
         Assert.Contains(queries, q => q.Contains("cq_rollup_1m", StringComparison.Ordinal) && q.Contains("rollup_1m.:MEASUREMENT", StringComparison.Ordinal));
         Assert.Contains(queries, q => q.Contains("cq_rollup_1h", StringComparison.Ordinal) && q.Contains("time(1h)", StringComparison.Ordinal));
         Assert.DoesNotContain(client.Logs, l => l.Contains("replaced", StringComparison.Ordinal) || l.Contains("altered", StringComparison.Ordinal));
@@ -52,7 +54,7 @@ public sealed class InfluxProvisionerTests(InfluxdFixture influxd)
 
         Assert.Equal(("72h0m0s", true), (await PoliciesAsync(second))["raw"]);
         Assert.Contains(second.Logs, l => l.Contains("altered retention policy raw", StringComparison.Ordinal));
-        Assert.Equal(2, (await ContinuousQueriesAsync(second)).Count);
+        Assert.Equal(3, (await ContinuousQueriesAsync(second)).Count);
     }
 
     [Fact]
