@@ -126,18 +126,28 @@ public sealed class AlertsBrowserTests(ClassroomFixture fixture)
         page.PageError += (_, error) => errors.Add(error);
         try
         {
-            await ClassroomFixture.SignInAsync(page, tech!.UserName, Password);
+            try
+            {
+                await ClassroomFixture.SignInAsync(page, tech!.UserName, Password);
+            }
+            catch (TimeoutException e)
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artefacts.Screenshot("alerts-tech-signin-timeout.png") });
+                var output = fixture.Appliance.Console.Output;
+                throw new TimeoutException(e.Message + "\n" + page.Url + "\n" + output[Math.Max(0, output.Length - 6000)..], e);
+            }
 
             // The test appliance has no Mail:Host: the technician's home says e-mail is off and what to set.
-            await page.GotoAsync("/", new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+            await page.GotoAsync("/"); // the home page refreshes itself: the network is not idle for long
             var card = page.Locator("[data-mail-status='info']");
             await card.WaitForAsync();
             Assert.Contains("E-mail is off", await card.InnerTextAsync(), StringComparison.Ordinal);
             await Artefacts.ShootBothAsync(page, "home-mail-off", card);
 
             // The safeguarding lead's address: a malformed one refused beside the field, then saved.
-            await page.GotoAsync($"/admin/users/{dsl!.Id}", new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+            await page.GotoAsync($"/admin/users/{dsl!.Id}");
             await page.Locator("#user-email").WaitForAsync();
+            await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
             await page.WaitForTimeoutAsync(700); // the circuit has connected
             await page.FillAsync("#user-email", "Priya <priya@school.example>");
             await page.ClickAsync("#user-email-save");
