@@ -466,7 +466,10 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
             : c.Domain is null ? $"{c.GroupName}: {Heading(c.What)}: {Lower(c.Actual)}."
             : $"{c.GroupName}: ‘{c.Domain}’ should be {Lower(c.Expected)}; {Lower(c.Actual)}.").Distinct().ToList();
         var at = clock.Local(first.CheckedAt);
-        return new CheckGrid(columns, rows, checks.Count(c => c.Passed), checks.Count(c => !c.Passed),
+        // Counted as the grid shows them (one list missing fails a cell in every group's row), so the sentence above the
+        // grid agrees with the red cells a reader counts.
+        var cellsShown = rows.SelectMany(r => r.Cells).OfType<CheckCell>().ToList();
+        return new CheckGrid(columns, rows, cellsShown.Count(c => c.Passed), cellsShown.Count(c => !c.Passed),
             $"Run at {at.ToString("HH:mm", English)} on {at.ToString("dddd d MMMM yyyy", English)} by {await names.OfAsync(first.CheckedBy, cancellationToken)}, through the running DNS filter.",
             failures);
     }
