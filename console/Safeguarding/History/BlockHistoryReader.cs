@@ -146,7 +146,7 @@ public sealed class BlockHistoryReader(InfluxReader influx)
             // Without conditions on fields (everything, or devices: tags only), InfluxDB finds a window's newest rows cheaply
             // however long it is, so it grows without a cap and an empty history is read to its start in a few requests.
             // A field condition (site, category, …) is evaluated on every row of the window: those stay at MaxWindow.
-            window = Math.Min(window * 4, fieldConditions ? MaxWindow.Ticks * 100 : LongestWindow);
+            window = NextWindow(window, fieldConditions ? MaxWindow.Ticks * 100 : LongestWindow);
             if (rows.Count == size)
             {
                 return new BlockRecordPage(await FetchAsync(rows, cancellationToken), high > from && await AnyBeforeAsync(where, from, high, cancellationToken) ? Cursor(rows[^1]) : null);
@@ -311,8 +311,11 @@ public sealed class BlockHistoryReader(InfluxReader influx)
 
     private const long LatestTicks = 7_258_118_400L * TimeSpan.TicksPerSecond; // 2200-01-01
 
-    // 100 years: ×4 of it cannot overflow a long.
-    private const long LongestWindow = 100L * 365 * TimeSpan.TicksPerDay * 100;
+    /// <summary>The longest window in nanoseconds: 100 years (×4 of it would overflow a long, so it is never multiplied).</summary>
+    internal const long LongestWindow = 100L * 365 * TimeSpan.TicksPerDay * 100;
+
+    /// <summary>The window after <paramref name="window"/> (nanoseconds): 4 times longer, at most <paramref name="longest"/>.</summary>
+    internal static long NextWindow(long window, long longest) => window >= longest / 4 ? longest : window * 4;
 
     private static BlockCursor Cursor(BlockRecord row) => new(row.TimeNs, row.Key);
 

@@ -53,6 +53,38 @@ public sealed class BlockHistoryReaderTests(BlockHistoryWorld world) : IClassFix
     }
 
     [Fact]
+    public void Window_AtOrNearTheCap_StaysAtTheCapNeverOverflows()
+    {
+        // 100 years × 4 overflows a long: Math.Min(window * 4, cap) made the window negative (a reversed time range).
+        var window = BlockHistoryReader.FirstWindow.Ticks * 100;
+        for (var i = 0; i < 40; i++)
+        {
+            window = BlockHistoryReader.NextWindow(window, BlockHistoryReader.LongestWindow);
+            Assert.InRange(window, 1, BlockHistoryReader.LongestWindow);
+        }
+
+        Assert.Equal(BlockHistoryReader.LongestWindow, window);
+        Assert.Equal(BlockHistoryReader.LongestWindow, BlockHistoryReader.NextWindow(BlockHistoryReader.LongestWindow / 4 + 1, BlockHistoryReader.LongestWindow));
+        Assert.Equal((BlockHistoryReader.LongestWindow / 4 - 1) * 4, BlockHistoryReader.NextWindow(BlockHistoryReader.LongestWindow / 4 - 1, BlockHistoryReader.LongestWindow));
+    }
+
+    [Fact]
+    public async Task Period_1970To2199_NoFieldCondition_FindsEveryRowOnce()
+    {
+        // 230 years of sparse history: the windows grow to 100 years and must stay there. The token only stops a hang.
+        using var hang = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var period = new BlockCriteria(new DateTimeOffset(1970, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2199, 12, 31, 0, 0, 0, TimeSpan.Zero));
+        var rows = new List<BlockRecord>();
+        await foreach (var row in world.History.AllAsync(period, 1000, hang.Token))
+        {
+            rows.Add(row);
+        }
+
+        Assert.Empty(world.Written.Select(Id).Except(rows.Select(Id)));
+        Assert.Equal(rows.Count, rows.Select(Id).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Page_Rows_CarryEveryFieldAsWritten()
     {
         var rows = await world.AllPagesAsync(Everything, 500);
