@@ -416,8 +416,18 @@ internal sealed class ReviewService(StateStore store, FilterCheck filterCheck, S
                 var on = DateOnly.FromDateTime(clock.Local(t.At).Date);
                 var by = (await store.Users.GetAsync(t.UserId, cancellationToken))?.DisplayName ?? "a former user";
                 var more = due.TriggersSince > 1 ? $" ({due.TriggersSince - 1} more since)" : "";
+                var change = $"a significant change marked on {Date(on)} by {by}: {t.Reason}{LogEntry(t)}{more}.";
+                if (due.YearlyDueOn is { } yearlyOn && yearlyOn < on)
+                {
+                    // The year was up before the change was marked: overdue since the yearly date, not since the change.
+                    var late = yearlyOn < today ? $": overdue since {Date(yearlyOn)}" : "";
+                    return new ReviewDueView($"The annual review is due now{late}", $"A year after the review of {Date(due.LastCompleted!.HeldOn)}, and since then {change}",
+                        true, Math.Min(0, yearlyOn.DayNumber - today.DayNumber),
+                        yearlyOn < today ? $"Annual review overdue since {Date(yearlyOn)}" : "Annual review due now");
+                }
+
                 var since = on < today ? $": overdue since {Date(on)}" : "";
-                return new ReviewDueView($"The annual review is due now{since}", $"After a significant change marked on {Date(on)} by {by}: {t.Reason}{LogEntry(t)}{more}.", true, 0,
+                return new ReviewDueView($"The annual review is due now{since}", $"After {change}", true, 0,
                     on < today ? $"Annual review overdue since {Date(on)} (significant change)" : "Annual review due now (significant change)");
             default:
                 var dueOn = due.YearlyDueOn!.Value;

@@ -320,6 +320,29 @@ public sealed class ReviewServiceTests : IDisposable
         Assert.Contains($"new block page (change-control log entry {entry})", list.Triggers[0].Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SignificantChange_AfterTheYearWasAlreadyUp_OverdueSinceTheYearlyDateNotTheChange()
+    {
+        var service = Service();
+        var dsl = await ActorAsync("dsl", Role.SafeguardingLead);
+        var tech = await ActorAsync("sam", Role.Technician);
+        var held = DateOnly.FromDateTime(DateTime.Today).AddYears(-2); // the yearly date passed a year ago
+        var review = await context.Store.Reviews.CreateDraftAsync(held, dsl.Id, Token);
+        await context.Store.Reviews.CompleteAsync(review.Id, dsl.Id, Token);
+        await Task.Delay(5); // the change must be marked after the completion (milliseconds)
+        Assert.True((await service.MarkSignificantChangeAsync(tech, "new network", Token)).Ok);
+
+        var due = (await service.DueAsync(dsl, Token))!;
+
+        var yearly = ReviewService.Date(held.AddYears(1));
+        Assert.True(due.Overdue);
+        Assert.Equal($"The annual review is due now: overdue since {yearly}", due.Headline);
+        Assert.Equal($"Annual review overdue since {yearly}", due.Short);
+        Assert.StartsWith($"A year after the review of {ReviewService.Date(held)}, and since then a significant change marked on ", due.Why, StringComparison.Ordinal);
+        Assert.EndsWith("by sam Person: new network.", due.Why, StringComparison.Ordinal);
+        Assert.True(due.DaysLeft < -300);
+    }
+
     private string WriteList(string name, string content)
     {
         var path = Path.Combine(context.Root, name);
