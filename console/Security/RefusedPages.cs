@@ -27,6 +27,9 @@ internal static class RefusedPages
         ("/change-log", "Change-control log"),
         ("/unblock-requests", "Unblock requests"),
         ("/review", "Annual review"),
+        ("/alerts", "Alerts"),
+        ("/blocks", "Block history"),
+        ("/incidents", "Incident log"),
         ("/rooms", "Classrooms"),
     ];
 
@@ -57,6 +60,7 @@ internal static class RefusedPages
         if (user.Roles.Contains(Role.Governor))
         {
             links.Add(("/change-log", "the change-control log"));
+            links.Add(("/review", "the annual review"));
         }
 
         if (Policies.ClassroomRoles.Any(user.Roles.Contains))

@@ -90,6 +90,11 @@ public sealed class AuthorizationTests(ConsoleFixture fixture) : IClassFixture<C
     [Theory]
     [InlineData(Role.Governor, "/admin/changes", "Your account cannot open the page “Approvals”", "/change-log")]
     [InlineData(Role.Governor, "/admin/users/1", "Your account cannot open the page “Users”", "/change-log")]
+    [InlineData(Role.Governor, "/alerts", "Your account cannot open the page “Alerts”", "/change-log")]
+    [InlineData(Role.Governor, "/blocks", "Your account cannot open the page “Block history”", "/change-log")]
+    [InlineData(Role.Governor, "/incidents", "Your account cannot open the page “Incident log”", "/change-log")]
+    [InlineData(Role.Teacher, "/alerts", "Your account cannot open the page “Alerts”", "/rooms")]
+    [InlineData(Role.Teacher, "/blocks?device=1", "Your account cannot open the page “Block history”", "/rooms")]
     [InlineData(Role.Teacher, "/change-log", "Your account cannot open the page “Change-control log”", "/rooms")]
     [InlineData(Role.Teacher, "/review/1", "Your account cannot open the page “Annual review”", "/rooms")]
     public async Task Refused_NamesThePage_AndWhereToGoInstead(Role role, string path, string names, string instead)
@@ -106,6 +111,19 @@ public sealed class AuthorizationTests(ConsoleFixture fixture) : IClassFixture<C
         Assert.Contains(names, WebUtility.HtmlDecode(html), StringComparison.Ordinal);
         Assert.Contains($"Instead, you can open <a href=\"{instead}\">", html, StringComparison.Ordinal);
         Assert.Contains("href=\"/\">Back to the console</a>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Refused_Governor_IsAlsoOfferedTheAnnualReview()
+    {
+        await EnsureUserAsync("authz.refused.governor", Role.Governor);
+        using var session = await ConsoleSession.SignInAsync(Factory, "authz.refused.governor");
+
+        using var response = await session.GetAsync("/alerts");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("<a href=\"/review\">the annual review</a>", html, StringComparison.Ordinal);
     }
 
     [Fact]
