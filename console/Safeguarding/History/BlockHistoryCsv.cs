@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClassroomGuard.Console.Security;
+using ClassroomGuard.Storage.TimeSeries;
 using CsvHelper;
 
 namespace ClassroomGuard.Console.Safeguarding.History;
@@ -18,7 +19,7 @@ internal sealed partial class BlockCsvRow
 
     [CsvColumn("MAC address")] public string Mac { get; set; } = string.Empty;
 
-    [CsvColumn("Pupil (signed in on the device)")] public string Pupil { get; set; } = string.Empty;
+    [CsvColumn("Signed in now (may differ)")] public string Pupil { get; set; } = string.Empty;
 
     [CsvColumn("Site blocked")] public string Domain { get; set; } = string.Empty;
 
@@ -123,13 +124,58 @@ internal static class BlockHistoryCsv
         var first = DateOnly.FromDateTime(form.From ?? (history.Today - history.Retention));
         var last = DateOnly.FromDateTime(form.To ?? history.Today);
         var fileName = string.Create(CultureInfo.InvariantCulture, $"blocks-{first:yyyy-MM-dd}-to-{last:yyyy-MM-dd}.csv");
+        // The first page is read before anything is sent, so an InfluxDB that does not answer is a 503 with the reason, not
+        // a 200 with an empty or cut-off file.
+        var rows = history.AllAsync(actor!, criteria, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
+        bool any;
+        try
+        {
+            any = await rows.MoveNextAsync();
+        }
+        catch (InfluxException ex)
+        {
+            BlockHistoryLog.ReadFailed(logger, actor!.UserName, ex);
+            await rows.DisposeAsync();
+            return Results.Problem(Unreadable, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The block history cannot be read");
+        }
+
         return Results.Stream(
             async stream =>
             {
-                var rows = await WriteAsync(history.AllAsync(actor!, criteria, context.RequestAborted), stream, context.RequestAborted);
-                BlockHistoryLog.Exported(logger, actor!.UserName, rows, from, to);
+                await using (rows)
+                {
+                    try
+                    {
+                        var written = await WriteAsync(Rest(rows, any), stream, context.RequestAborted);
+                        BlockHistoryLog.Exported(logger, actor!.UserName, written, from, to);
+                    }
+                    catch (InfluxException ex)
+                    {
+                        // Rows have been sent: the status cannot change any more. Stop and cut the connection, so the browser
+                        // reports a failed download instead of saving a file that looks complete.
+                        BlockHistoryLog.ExportCut(logger, actor!.UserName, ex);
+                        context.Abort();
+                    }
+                }
             },
             "text/csv; charset=utf-8",
             fileName);
+    }
+
+    /// <summary>The reason shown when InfluxDB does not answer (the page says the same).</summary>
+    public const string Unreadable = "The block history cannot be read: InfluxDB did not answer. The appliance's health on the home page says more; try again in a minute.";
+
+    private static async IAsyncEnumerable<BlockRow> Rest(IAsyncEnumerator<BlockRow> rows, bool first)
+    {
+        if (!first)
+        {
+            yield break;
+        }
+
+        do
+        {
+            yield return rows.Current;
+        }
+        while (await rows.MoveNextAsync());
     }
 }

@@ -11,4 +11,7 @@ internal static partial class BlockHistoryLog
 
     [LoggerMessage(3202, LogLevel.Warning, "Block history: {UserName} was refused ({What})")]
     public static partial void Refused(ILogger logger, string userName, string what);
+
+    [LoggerMessage(3203, LogLevel.Warning, "Block history: the CSV export for {UserName} was cut off, InfluxDB stopped answering part way")]
+    public static partial void ExportCut(ILogger logger, string userName, Exception exception);
 }

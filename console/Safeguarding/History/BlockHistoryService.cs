@@ -172,7 +172,7 @@ internal sealed class BlockHistoryService(
             if (named.Count == 0)
             {
                 return (null, BlockHistoryResult.Refused(nameof(BlockHistoryForm.Pupil),
-                    $"No device reports a pupil called '{pupil}' signed in. Check the spelling, or search by device or address."));
+                    $"No device reports '{pupil}' signed in now (the name now, not then). Check the spelling, or search by device or address."));
             }
 
             if (named.Count > MaxPupilDevices)
@@ -243,7 +243,7 @@ internal sealed class BlockHistoryService(
         catch (InfluxException ex)
         {
             BlockHistoryLog.ReadFailed(logger, actor!.UserName, ex);
-            return BlockHistoryResult.Refused(null, "The block history cannot be read: InfluxDB did not answer. The appliance's health on the home page says more; try again in a minute.");
+            return BlockHistoryResult.Refused(null, BlockHistoryCsv.Unreadable);
         }
     }
 
@@ -341,8 +341,9 @@ internal sealed class BlockHistoryService(
                 holders[ip] = periods = await store.Devices.GetIpHistoryAsync(ip, cancellationToken);
             }
 
-            // A block is stamped at the start of its second: an address first seen later in that second was held then.
-            var end = at.AddSeconds(1);
+            // The DNS filter stamps a second's blocks with the second before the one it flushes in (PolicyService.FlushLoopAsync),
+            // so a block is stamped up to 2 s before it was made: an address first seen within those 2 s was held then.
+            var end = at.AddSeconds(2);
             return periods.FirstOrDefault(p => p.From < end && (p.To is null || p.To > at))?.DeviceId;
         }
 

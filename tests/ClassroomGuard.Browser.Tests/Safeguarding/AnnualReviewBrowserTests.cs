@@ -86,8 +86,9 @@ public sealed class AnnualReviewBrowserTests(ClassroomFixture fixture)
             await Expect(page.Locator("#actions-table")).ToContainTextAsync("Load the UT1 adult list");
             await page.FillAsync("#review-summary", "Filtering blocks circumvention and enforces SafeSearch; the adult list is missing (action agreed).");
             await page.ClickAsync("form[aria-label=Summary] button[type=submit]");
-            await Expect(page.Locator(".mud-snackbar", new() { HasText = "Saved." }).Last).ToBeVisibleAsync();
-            await page.WaitForTimeoutAsync(500);
+            var saved = page.Locator(".mud-snackbar", new() { HasText = "Saved." }).Last;
+            await Expect(saved).ToBeVisibleAsync();
+            await saved.EvaluateAsync("e => Promise.all(e.getAnimations({ subtree: true }).map(a => a.finished))"); // faded in, without a sleep
             await Artefacts.ShootBothAsync(page, "review-with-check", fullPage: true);
 
             await page.ClickAsync("#review-complete");

@@ -58,13 +58,13 @@ public sealed class BlockHistoryBrowserTests(ClassroomFixture fixture)
             await row.WaitForAsync();
             var text = await row.InnerTextAsync();
             Assert.Contains(hostname, text, StringComparison.Ordinal);
-            Assert.Contains("Grace Hopper", text, StringComparison.Ordinal);
+            Assert.Contains("Signed in now: Grace Hopper", text, StringComparison.Ordinal); // the name now, not claimed as then
             Assert.Contains(DeviceAddress + " · " + Mac, text, StringComparison.Ordinal);
             Assert.Contains("Games", text, StringComparison.Ordinal);
             Assert.Contains("Listed in Games (list: poki.com)", text, StringComparison.Ordinal);
             Assert.DoesNotContain("guests", text, StringComparison.Ordinal); // names, not keys
             Assert.Equal(hostname + " (" + DeviceAddress + ")", await page.InputValueAsync("#blocks-device"));
-            await page.WaitForTimeoutAsync(500);
+            await page.Locator(".cg-blocks-page[data-interactive='true']").WaitForAsync();
             await Artefacts.ShootBothAsync(page, "blocks-device", fullPage: true);
 
             // Everything, newest first, with the export of the same filters.
@@ -76,7 +76,7 @@ public sealed class BlockHistoryBrowserTests(ClassroomFixture fixture)
             await Artefacts.ShootBothAsync(page, "blocks-all", fullPage: true);
 
             // A malformed site: refused beside the field.
-            await page.WaitForTimeoutAsync(700); // the circuit has connected
+            await page.Locator(".cg-blocks-page[data-interactive='true']").WaitForAsync(); // on its circuit: typing is not lost
             await page.FillAsync("#blocks-domain", "not a site");
             await page.ClickAsync("button[data-search]");
             await page.GetByText("'not a site' is not a web site's name").WaitForAsync();

@@ -4,6 +4,7 @@ using System.Text;
 using ClassroomGuard.Console.Safeguarding.History;
 using ClassroomGuard.Console.Tests.Support;
 using ClassroomGuard.Storage.State;
+using ClassroomGuard.Storage.Tests.TimeSeries.Support;
 using CsvHelper;
 
 namespace ClassroomGuard.Console.Tests.Safeguarding;
@@ -46,6 +47,23 @@ public sealed class BlockHistoryHttpTests(LiveFixture fixture) : IClassFixture<L
         Assert.Equal(HttpStatusCode.Forbidden, linked.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, export.StatusCode);
         Assert.DoesNotContain("href=\"/blocks\"", home, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Export_InfluxUnreachable_Is503WithTheReason_NotAnEmptyFile()
+    {
+        // A loopback port nobody listens on: a real connection refusal, before any row is sent.
+        await using var dead = new ConsoleFactory(new Uri($"http://127.0.0.1:{InfluxdServer.FreePort()}"));
+        await ConsoleSession.EnsureUserAsync(dead, "http.blocks.down", Role.SafeguardingLead);
+        using var session = await ConsoleSession.SignInAsync(dead, "http.blocks.down");
+
+        using var export = await session.GetAsync("/blocks/export.csv?domain=example.com");
+        var body = await export.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, export.StatusCode);
+        Assert.NotEqual("text/csv", export.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("InfluxDB did not answer", body, StringComparison.Ordinal);
+        Assert.Null(export.Content.Headers.ContentDisposition);
     }
 
     [Fact]
@@ -119,7 +137,7 @@ public sealed class BlockHistoryHttpTests(LiveFixture fixture) : IClassFixture<L
         Assert.Equal($"blocks-{period}-to-{period}.csv", export.Content.Headers.ContentDisposition?.FileNameStar ?? export.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
         Assert.Equal(2300, rows.Count);
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]); // UTF-8, with the mark spreadsheets need
-        Assert.StartsWith("Date and time (school time),Device,Device ID,IP address,MAC address,Pupil (signed in on the device),Site blocked,Category,Rule,Group,Room,Count",
+        Assert.StartsWith("Date and time (school time),Device,Device ID,IP address,MAC address,Signed in now (may differ),Site blocked,Category,Rule,Group,Room,Count",
             Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3), StringComparison.Ordinal);
         Assert.All(rows, r =>
         {
@@ -152,7 +170,8 @@ public sealed class BlockHistoryHttpTests(LiveFixture fixture) : IClassFixture<L
         var html = WebUtility.HtmlDecode(await session.PageAsync($"/blocks?device={devices[0]}"));
 
         Assert.Contains("Link lab-PC1", html, StringComparison.Ordinal);
-        Assert.Contains("Ada Lovelace", html, StringComparison.Ordinal);
+        Assert.Contains("Signed in now: Ada Lovelace", html, StringComparison.Ordinal); // today's name, not claimed as then
+        Assert.Contains("Device, and who is signed in now (may differ)", html, StringComparison.Ordinal);
         Assert.Contains("m.tiktok.com", html, StringComparison.Ordinal);
         Assert.Contains("Deny list entry tiktok.com", html, StringComparison.Ordinal);
         Assert.Contains("10.3.0.99 · 02:00:00:00:00:99", html, StringComparison.Ordinal);
@@ -178,6 +197,29 @@ public sealed class BlockHistoryHttpTests(LiveFixture fixture) : IClassFixture<L
 
         Assert.Equal(("ADDR-PC (by its address then)", id.ToString(CultureInfo.InvariantCulture), "02:77:00:00:00:05"), (row.Device, row.DeviceId, row.Mac));
         Assert.Equal(("Unknown device", ""), (stranger.Device, stranger.DeviceId));
+    }
+
+    [Fact]
+    public async Task Export_BlockStampedBeforeTheAddressWasFirstSeen_WithinTheFiltersTwoSeconds_NamedByTheAddress()
+    {
+        // The filter stamps a block with the second before the one it flushes in: a query 0.3 s after the device was first
+        // seen at X.8 s can be stamped X-1 s. Three seconds before is someone else (or no one).
+        await WaitForBlocksPolicyAsync();
+        var store = ConsoleSession.Store(Factory);
+        var now = DateTimeOffset.UtcNow.AddMinutes(-20);
+        var second = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        var id = await store.Devices.ObserveAsync(new DeviceObservation(second.AddMilliseconds(800), DeviceSource.Sniffer, "02:77:00:00:00:07", "10.77.0.7", "LATE-PC"), CancellationToken.None);
+        await WriteBlocksAsync([
+            $"dns_blocks,client=10.77.0.7,n=0 domain=\"poki.com\",category=\"games\",reason=\"Category\",rule=\"list:poki.com\",group=\"ks3\",ip=\"10.77.0.7\",mac=\"\",count=1i {LiveFixture.Ns(second.AddSeconds(-1))}",
+            $"dns_blocks,client=10.77.0.7,n=0 domain=\"early.example\",category=\"games\",reason=\"Category\",rule=\"list:early.example\",group=\"ks3\",ip=\"10.77.0.7\",mac=\"\",count=1i {LiveFixture.Ns(second.AddSeconds(-3))}",
+        ]);
+        using var session = await SessionAsync(Role.Technician);
+
+        using var export = await session.GetAsync("/blocks/export.csv?address=10.77.0.7");
+        var rows = CsvReader.Create(await export.Content.ReadAsStreamAsync()).GetRecords<BlockCsvRow>().ToDictionary(r => r.Domain);
+
+        Assert.Equal(("LATE-PC (by its address then)", id.ToString(CultureInfo.InvariantCulture)), (rows["poki.com"].Device, rows["poki.com"].DeviceId));
+        Assert.Equal("Unknown device", rows["early.example"].Device);
     }
 
     private async Task WaitForBlocksPolicyAsync()
