@@ -99,6 +99,7 @@ public sealed class InfluxProvisioner
             }
         }
 
+        var blocksCreated = false;
         foreach (var (name, duration, makeDefault) in RetentionPolicies)
         {
             var text = $"{InfluxQl.QuoteIdentifier(name)} ON {db} DURATION {FormatDuration(duration)} REPLICATION 1{(makeDefault ? " DEFAULT" : string.Empty)}";
@@ -106,6 +107,7 @@ public sealed class InfluxProvisioner
             {
                 await _reader.QueryAsync("CREATE RETENTION POLICY " + text, cancellationToken);
                 Log.ProvisionChanged(_logger, "created retention policy", name);
+                blocksCreated |= name == InfluxOptions.BlocksPolicyName;
             }
             else if (current.Duration != duration || (makeDefault && !current.IsDefault))
             {
@@ -129,9 +131,48 @@ public sealed class InfluxProvisioner
             }
         }
 
+        if (blocksCreated)
+        {
+            await BackfillBlocksAsync(cancellationToken);
+        }
+
         Log.Provisioned(_logger, _connection.Url, ping.Version, _options.Database);
         return ping.Version;
     }
+
+    /// <summary>
+    /// Once, when the <c>blocks</c> policy is created (an upgrade to a version with the block history): copies the
+    /// <c>dns_blocks</c> points already in <c>raw</c> (up to <see cref="InfluxOptions.RawRetention"/>) into it, a day per
+    /// statement, so the history does not start empty while the last week's blocks are still kept. The copy is the
+    /// continuous query's own (<see cref="BlockHistoryCopy"/>): a point copied twice is the same point. A day InfluxDB
+    /// refuses is logged and skipped (it stays in <c>raw</c> for its retention).
+    /// </summary>
+    private async Task BackfillBlocksAsync(CancellationToken cancellationToken)
+    {
+        var end = DateTimeOffset.UtcNow.AddMinutes(1);
+        var start = end - _options.RawRetention - TimeSpan.FromMinutes(1);
+        var copy = BlockHistoryCopy.Select(_options.Database);
+        var days = 0;
+        for (var from = start; from < end; from = from.AddDays(1))
+        {
+            var to = from.AddDays(1) < end ? from.AddDays(1) : end;
+            try
+            {
+                await _reader.QueryAsync(
+                    $"{copy} WHERE time >= {Ns(from)} AND time < {Ns(to)} GROUP BY time(1s), * fill(none)", cancellationToken);
+                days++;
+            }
+            catch (InfluxQueryException ex)
+            {
+                Log.BlocksBackfillFailed(_logger, from, to, ex.Message);
+            }
+        }
+
+        Log.BlocksBackfilled(_logger, days, start, end);
+    }
+
+    private static string Ns(DateTimeOffset instant)
+        => ((instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Formats a duration as InfluxQL: whole hours as <c>168h</c>, else minutes.</summary>
     internal static string FormatDuration(TimeSpan duration) => duration.Ticks % TimeSpan.TicksPerHour == 0

@@ -46,4 +46,10 @@ internal static partial class Log
 
     [LoggerMessage(22, LogLevel.Information, "InfluxDB {What} {Name}")]
     public static partial void ProvisionChanged(ILogger logger, string what, string name);
+
+    [LoggerMessage(220, LogLevel.Information, "InfluxDB: the new block history was filled from raw.dns_blocks ({Days} days copied, {From:O} to {To:O})")]
+    public static partial void BlocksBackfilled(ILogger logger, int days, DateTimeOffset from, DateTimeOffset to);
+
+    [LoggerMessage(221, LogLevel.Warning, "InfluxDB: copying raw.dns_blocks {From:O} to {To:O} into the new block history failed; those blocks stay in raw only: {Error}")]
+    public static partial void BlocksBackfillFailed(ILogger logger, DateTimeOffset from, DateTimeOffset to, string error);
 }

@@ -87,6 +87,39 @@ public sealed class InfluxProvisionerTests(InfluxdFixture influxd)
         Assert.Equal("d1", rollup.Rows.Single()[3].AsString());
     }
 
+    [Fact]
+    public async Task ProvisionAsync_UpgradeWithoutTheBlocksPolicy_CopiesRawBlocksOnceIntoTheNewHistory()
+    {
+        // A database provisioned before the block history: raw only, already holding the week's dns_blocks.
+        var database = influxd.NewDatabase("prov");
+        await using var client = new InfluxTestClient(influxd.Server.Url, database);
+        await client.Reader.QueryAsync($"CREATE DATABASE {database}", CancellationToken.None);
+        await client.Reader.QueryAsync($"CREATE RETENTION POLICY raw ON {database} DURATION 168h REPLICATION 1 DEFAULT", CancellationToken.None);
+        await client.Writer.StartAsync(CancellationToken.None);
+        var now = DateTimeOffset.UtcNow;
+        var days = new[] { now.AddDays(-6).AddHours(-20), now.AddDays(-3), now.AddHours(-2) }
+            .Select(t => new DateTimeOffset(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero)).ToArray();
+        for (var i = 0; i < days.Length; i++)
+        {
+            client.Writer.TryWrite(client.Writer.CreatePoint("dns_blocks").Tag("device", "7").Tag("room", "2").Tag("client", "").Tag("n", "0")
+                .Field("domain", $"site{i}.example").Field("category", "games").Field("reason", "Category").Field("rule", $"list:site{i}.example")
+                .Field("group", "ks3").Field("ip", "10.3.0.20").Field("mac", "02:00:00:00:00:20").Field("count", (long)(i + 1)).Timestamp(days[i]));
+        }
+
+        await client.Writer.FlushAsync(CancellationToken.None);
+
+        await client.Provisioner.ProvisionAsync(CancellationToken.None);
+        var copied = await client.SeriesAsync($"SELECT \"domain\", \"count\", \"device\" FROM {database}.blocks.dns_blocks");
+        await client.Provisioner.ProvisionAsync(CancellationToken.None); // the policy exists now: no second copy
+
+        Assert.NotNull(copied);
+        Assert.Equal(["site0.example", "site1.example", "site2.example"], copied.Rows.Select(r => r[1].AsString()));
+        Assert.Equal([1L, 2L, 3L], copied.Rows.Select(r => r[2].AsInt64()));
+        Assert.All(copied.Rows, r => Assert.Equal("7", r[3].AsString()));
+        Assert.Single(client.Logs, l => l.Contains("block history was filled", StringComparison.Ordinal));
+        Assert.DoesNotContain(client.Logs, l => l.Contains("failed", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("168h0m0s", 168 * 60)]
     [InlineData("0s", 0)]
