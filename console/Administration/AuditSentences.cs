@@ -20,6 +20,7 @@ public static partial class AuditSentences
         ("token.", "Enrolment tokens"),
         ("teacher.", "Teachers' rooms"),
         ("focus_list.", "Lesson focus lists"),
+        ("blocks.", "Block history downloads"),
     ];
 
     private static readonly Dictionary<string, Func<Facts, string>> Sentences = new(StringComparer.Ordinal)
@@ -46,6 +47,7 @@ public static partial class AuditSentences
         ["focus_list.create"] = f => $"{f.Actor} saved the lesson focus list {f.Quoted}{f.Sites}",
         ["focus_list.update"] = f => $"{f.Actor} changed the lesson focus list {f.Quoted}{f.Sites}",
         ["focus_list.delete"] = f => $"{f.Actor} deleted the lesson focus list {f.Quoted}",
+        ["blocks.export"] = f => $"{f.Actor} downloaded the block history as a CSV file ({f.Detail})",
     };
 
     /// <summary>Every key that has a sentence.</summary>

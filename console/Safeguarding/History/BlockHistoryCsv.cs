@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClassroomGuard.Console.Security;
+using ClassroomGuard.Storage.State;
 using ClassroomGuard.Storage.TimeSeries;
 using CsvHelper;
 
@@ -95,7 +96,7 @@ internal static class BlockHistoryCsv
         }
     }
 
-    private static async Task<IResult> ExportAsync(HttpContext context, BlockHistoryService history, ILogger<BlockHistoryService> logger)
+    private static async Task<IResult> ExportAsync(HttpContext context, BlockHistoryService history, StateStore store, ILogger<BlockHistoryService> logger)
     {
         var actor = ConsoleUser.From(context.User);
         if (!BlockHistoryService.MayRead(actor))
@@ -139,6 +140,9 @@ internal static class BlockHistoryCsv
             return Results.Problem(Unreadable, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The block history cannot be read");
         }
 
+        // Who downloaded pupils' blocks, and for which days, is on the audit log (the filters are not: they may name a pupil).
+        await store.AdminAudit.RecordAsync(actor!.Id, "blocks.export", "the block history",
+            string.Create(CultureInfo.InvariantCulture, $"{first:d MMM yyyy} to {last:d MMM yyyy}"), CancellationToken.None);
         return Results.Stream(
             async stream =>
             {

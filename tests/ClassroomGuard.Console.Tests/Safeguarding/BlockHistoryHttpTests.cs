@@ -136,6 +136,9 @@ public sealed class BlockHistoryHttpTests(LiveFixture fixture) : IClassFixture<L
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
         Assert.Equal($"blocks-{period}-to-{period}.csv", export.Content.Headers.ContentDisposition?.FileNameStar ?? export.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
         Assert.Equal(2300, rows.Count);
+        var audit = (await store.AdminAudit.ListAsync(50, CancellationToken.None)).First(e => e.Action == "blocks.export");
+        Assert.Equal("http.blocks.safeguardinglead", audit.ActorName);
+        Assert.Matches(@"^\d{1,2} [A-Z][a-z]{2} \d{4} to \d{1,2} [A-Z][a-z]{2} \d{4}$", audit.Detail);
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]); // UTF-8, with the mark spreadsheets need
         Assert.StartsWith("Date and time (school time),Device,Device ID,IP address,MAC address,Signed in now (may differ),Site blocked,Category,Rule,Group,Room,Count",
             Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3), StringComparison.Ordinal);
