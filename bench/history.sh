@@ -22,7 +22,7 @@ DEVICES=${DEVICES:-1000}
 DAYS=${DAYS:-7}
 SAMPLES=${SAMPLES:-40}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-INFLUXD=${INFLUXD:-/usr/bin/influxd}
+source "$ROOT/bench/lib/influxd.sh" # free_port, start_influxd (sets PID and URL); INFLUXD
 for tool in dotnet curl ss "$INFLUXD"; do
   command -v "$tool" >/dev/null || { echo "error: '$tool' is not installed (apt-get install influxdb curl iproute2)" >&2; exit 1; }
 done
@@ -35,60 +35,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  local port
-  while true; do
-    port=$((20000 + RANDOM % 40000))
-    if ! ss -Hltn "sport = :$port" | grep -q .; then echo "$port"; return; fi
-  done
-}
-HTTP_PORT=$(free_port)
-RPC_PORT=$(free_port)
-while [[ $RPC_PORT == "$HTTP_PORT" ]]; do RPC_PORT=$(free_port); done
-URL="http://127.0.0.1:$HTTP_PORT"
-
-cat > "$WORK/influxd.conf" <<CONF
-reporting-disabled = true
-bind-address = "127.0.0.1:$RPC_PORT"
-[meta]
-  dir = "$WORK/meta"
-  logging-enabled = false
-[data]
-  dir = "$WORK/data"
-  wal-dir = "$WORK/wal"
-  query-log-enabled = false
-[monitor]
-  store-enabled = false
-[subscriber]
-  enabled = false
-[continuous_queries]
-  enabled = false
-[http]
-  bind-address = "127.0.0.1:$HTTP_PORT"
-  log-enabled = false
-  pprof-enabled = false
-[logging]
-  level = "warn"
-  suppress-logo = true
-CONF
-
 echo "building (Release)..."
 dotnet build -c Release -v q -nologo "$ROOT/bench/ClassroomGuard.History.Benchmarks" > "$WORK/build.log" 2>&1 \
   || { cat "$WORK/build.log"; exit 1; }
 BENCH="dotnet $ROOT/bench/ClassroomGuard.History.Benchmarks/bin/Release/net10.0/ClassroomGuard.History.Benchmarks.dll"
 
-"$INFLUXD" -config "$WORK/influxd.conf" > "$WORK/influxd.log" 2>&1 &
-PID=$!
-for _ in $(seq 1 300); do
-  if curl -fs -o /dev/null "$URL/ping"; then break; fi
-  kill -0 "$PID" 2>/dev/null || { cat "$WORK/influxd.log"; exit 1; }
-  sleep 0.1
-done
-curl -fs -o /dev/null "$URL/ping" || { echo "influxd did not start" >&2; cat "$WORK/influxd.log"; exit 1; }
-echo "influxd $(curl -s -D - -o /dev/null "$URL/ping" | tr -d '\r' | awk -F': ' '/X-Influxdb-Version/{print $2}') on $URL (pid $PID)"
+start_influxd "$WORK"
 echo "loadavg at start: $(cat /proc/loadavg)"
 
-$BENCH --url "$URL" --db bench_history --devices "$DEVICES" --days "$DAYS" --samples "$SAMPLES" --peer-file "$WORK/peer.tsv" | tee "$WORK/ours.out"
+# TMPDIR: the writer's spool folder goes in $WORK, removed on exit.
+TMPDIR="$WORK" $BENCH --url "$URL" --db bench_history --devices "$DEVICES" --days "$DAYS" --samples "$SAMPLES" --peer-file "$WORK/peer.tsv" | tee "$WORK/ours.out"
 
 # --- peer: the same requests through curl ---------------------------------------------------------------------
 while IFS=$'\t' read -r kind query; do

@@ -18,7 +18,7 @@ POINTS=${POINTS:-1500000}
 DEVICES=${DEVICES:-3000}
 BATCH=${BATCH:-5000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-INFLUXD=${INFLUXD:-/usr/bin/influxd}
+source "$ROOT/bench/lib/influxd.sh" # free_port, start_influxd (sets PID and URL); INFLUXD
 [[ -x $INFLUXD ]] || { echo "influxd not found at $INFLUXD: apt-get install influxdb" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/cg-bench-influx.XXXXXX)
@@ -29,57 +29,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  local port
-  while true; do
-    port=$((20000 + RANDOM % 40000))
-    if ! ss -Hltn "sport = :$port" | grep -q .; then echo "$port"; return; fi
-  done
-}
-HTTP_PORT=$(free_port)
-RPC_PORT=$(free_port)
-while [[ $RPC_PORT == "$HTTP_PORT" ]]; do RPC_PORT=$(free_port); done
-URL="http://127.0.0.1:$HTTP_PORT"
-
-cat > "$WORK/influxd.conf" <<CONF
-reporting-disabled = true
-bind-address = "127.0.0.1:$RPC_PORT"
-[meta]
-  dir = "$WORK/meta"
-  logging-enabled = false
-[data]
-  dir = "$WORK/data"
-  wal-dir = "$WORK/wal"
-  query-log-enabled = false
-[monitor]
-  store-enabled = false
-[subscriber]
-  enabled = false
-[continuous_queries]
-  enabled = false
-[http]
-  bind-address = "127.0.0.1:$HTTP_PORT"
-  log-enabled = false
-  pprof-enabled = false
-[logging]
-  level = "warn"
-  suppress-logo = true
-CONF
-
 echo "building (Release)..."
 dotnet build -c Release -v q -nologo "$ROOT/bench/ClassroomGuard.Storage.Benchmarks" > "$WORK/build.log" 2>&1 \
   || { cat "$WORK/build.log"; exit 1; }
 BENCH="dotnet $ROOT/bench/ClassroomGuard.Storage.Benchmarks/bin/Release/net10.0/ClassroomGuard.Storage.Benchmarks.dll"
 
-"$INFLUXD" -config "$WORK/influxd.conf" > "$WORK/influxd.log" 2>&1 &
-PID=$!
-for _ in $(seq 1 300); do
-  if curl -fs -o /dev/null "$URL/ping"; then break; fi
-  kill -0 "$PID" 2>/dev/null || { cat "$WORK/influxd.log"; exit 1; }
-  sleep 0.1
-done
-curl -fs -o /dev/null "$URL/ping" || { echo "influxd did not start" >&2; cat "$WORK/influxd.log"; exit 1; }
-echo "influxd $(curl -s -D - -o /dev/null "$URL/ping" | tr -d '\r' | awk -F': ' '/X-Influxdb-Version/{print $2}') on $URL (pid $PID)"
+start_influxd "$WORK"
 
 $BENCH --provision --url "$URL" --db bench_curl
 $BENCH --provision --url "$URL" --db bench_writer
