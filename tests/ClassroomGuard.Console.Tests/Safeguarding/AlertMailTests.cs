@@ -192,6 +192,44 @@ public sealed class AlertMailTests : IDisposable
         Assert.Equal(1, await mailer.RunOnceAsync(None));
     }
 
+    [Fact]
+    public async Task TwoMailersAtOnce_OneMessagePerAlert_TheOutboxRefusesASecond()
+    {
+        var (device, _) = await SchoolAsync();
+        var alert = await RaiseAsync(device, "self_harm", "harm.example", TimeSpan.Zero);
+        var mailers = Enumerable.Range(0, 4).Select(_ => Services(AiosmtpdServer.FreePort()).Mailer).ToList();
+
+        var queued = await Task.WhenAll(mailers.Select(m => Task.Run(() => m.RunOnceAsync(None))));
+
+        Assert.Equal(1, queued.Sum());
+        Assert.Single(await store.MailOutbox.ListDueAsync(clock.GetUtcNow(), 10, None));
+        // The same alert again, straight to the outbox: the check refuses it, and the unique index refuses it without the check.
+        var mail = new NewMail(MailKind.Alert, ["dsl@school.example"], "ClassroomGuard: danger alert — again", "Again.");
+        Assert.Null(await store.MailOutbox.EnqueueAlertAsync(alert.Id, mail, TimeSpan.FromMinutes(10), None));
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => store.MailOutbox.EnqueueAsync(mail with { AlertId = alert.Id }, None));
+        Assert.Single(await store.MailOutbox.ListDueAsync(clock.GetUtcNow(), 10, None));
+    }
+
+    [Fact]
+    public async Task LateAlert_RaisedEarlierThanAMailedOne_WithinTheInterval_NotMailed()
+    {
+        var (device, _) = await SchoolAsync();
+        var (mailer, _) = Services(AiosmtpdServer.FreePort());
+        await RaiseAsync(device, "self_harm", "harm.example", TimeSpan.Zero);
+        Assert.Equal(1, await mailer.RunOnceAsync(None));
+
+        // Written late (e.g. by the sniffer after a delay): raised 4 minutes before the mailed one, same device and category.
+        var late = await RaiseAsync(device, "self_harm", "late-harm.example", TimeSpan.FromMinutes(4));
+        Assert.Equal(0, await mailer.RunOnceAsync(None));
+        Assert.Equal(0, await Services(AiosmtpdServer.FreePort()).Mailer.RunOnceAsync(None));
+        Assert.Null(await store.MailOutbox.EnqueueAlertAsync(
+            late.Id, new NewMail(MailKind.Alert, ["dsl@school.example"], "ClassroomGuard: danger alert", "Late."), TimeSpan.FromMinutes(10), None));
+
+        // Outside the interval (11 minutes before): mailed.
+        await RaiseAsync(device, "self_harm", "early-harm.example", TimeSpan.FromMinutes(11));
+        Assert.Equal(1, await mailer.RunOnceAsync(None));
+    }
+
     public void Dispose()
     {
         store.Dispose();

@@ -32,6 +32,7 @@ CREATE TABLE mail_outbox (
     sent_at         INTEGER
 );
 CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt_at) WHERE sent_at IS NULL;
+CREATE UNIQUE INDEX mail_outbox_alert ON mail_outbox (alert_id) WHERE alert_id IS NOT NULL; -- one e-mail per alert, even with two mailers
 
 ALTER TABLE incidents ADD COLUMN room_id INTEGER REFERENCES rooms (id) ON DELETE SET NULL;
 ALTER TABLE incidents ADD COLUMN room_label TEXT;
