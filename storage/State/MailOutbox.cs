@@ -169,9 +169,31 @@ public sealed class MailOutboxRepository
             cancellationToken);
 
     /// <summary>Records that the SMTP server accepted the message. Returns false when it was sent already or is gone.</summary>
-    public Task<bool> MarkSentAsync(long id, CancellationToken cancellationToken)
-        => db.WriteAsync(
-            tx => tx.Execute("UPDATE mail_outbox SET sent_at = $now WHERE id = $id AND sent_at IS NULL", ("$now", tx.Now), ("$id", id)) == 1,
+    public Task<bool> MarkSentAsync(long id, CancellationToken cancellationToken) => MarkSentAsync(id, null, cancellationToken);
+
+    /// <summary>
+    /// Records that the SMTP server accepted the message, for some recipients at least: <paramref name="refused"/> says
+    /// which it refused for good and why (at most <see cref="MaxErrorLength"/> characters, no secret; shown to the
+    /// technician by <see cref="ListRefusedAsync"/>), or null when it took them all. An earlier failure's reason is
+    /// cleared. Returns false when it was sent already or is gone.
+    /// </summary>
+    public Task<bool> MarkSentAsync(long id, string? refused, CancellationToken cancellationToken)
+    {
+        var note = string.IsNullOrWhiteSpace(refused) ? null : refused.Length > MaxErrorLength ? refused[..MaxErrorLength] : refused;
+        return db.WriteAsync(
+            tx => tx.Execute("UPDATE mail_outbox SET sent_at = $now, last_error = $e WHERE id = $id AND sent_at IS NULL", ("$now", tx.Now), ("$e", note), ("$id", id)) == 1,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// The recipients the SMTP server refused for good on messages sent at or after <paramref name="since"/>, newest
+    /// first: the sent message and the reason (see <see cref="MarkSentAsync(long, string?, CancellationToken)"/>).
+    /// </summary>
+    public Task<IReadOnlyList<OutboxMessage>> ListRefusedAsync(DateTimeOffset since, CancellationToken cancellationToken)
+        => db.ReadAsync<IReadOnlyList<OutboxMessage>>(
+            tx => tx.Query(
+                $"SELECT {Columns} FROM mail_outbox WHERE sent_at >= $s AND last_error IS NOT NULL ORDER BY sent_at DESC, id DESC LIMIT 20",
+                Read, ("$s", Sql.Ms(since))),
             cancellationToken);
 
     /// <summary>

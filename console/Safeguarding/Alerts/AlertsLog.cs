@@ -38,4 +38,7 @@ internal static partial class AlertsLog
 
     [LoggerMessage(3123, LogLevel.Information, "Mail: pruned {Count} sent message(s) older than {Days} days")]
     public static partial void Pruned(ILogger logger, int count, int days);
+
+    [LoggerMessage(3124, LogLevel.Warning, "Mail: message {MessageId} sent, but not to everyone: {Refused}; correct or remove the address")]
+    public static partial void RecipientsRefused(ILogger logger, long messageId, string refused);
 }
