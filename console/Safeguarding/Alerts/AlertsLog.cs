@@ -41,4 +41,7 @@ internal static partial class AlertsLog
 
     [LoggerMessage(3124, LogLevel.Warning, "Mail: message {MessageId} sent, but not to everyone: {Refused}; correct or remove the address")]
     public static partial void RecipientsRefused(ILogger logger, long messageId, string refused);
+
+    [LoggerMessage(3103, LogLevel.Warning, "Alerts: reading the danger count for the menu failed; the next round tries again")]
+    public static partial void CountFailed(ILogger logger, Exception exception);
 }

@@ -115,6 +115,35 @@ public sealed class AlertsServiceTests : IDisposable
         Assert.NotEqual(before, await store.GetRevisionAsync(None));
     }
 
+    [Fact]
+    public async Task CountFeed_AnAlertRaisedElsewhere_ReachesEveryListeningMenu_AnAcknowledgementHereToo()
+    {
+        var dsl = await UserAsync("dsl", Role.SafeguardingLead);
+        var tech = await UserAsync("tech", Role.Technician);
+        var teacher = await UserAsync("teacher", Role.Teacher);
+        using var feed = new AlertsCountFeed(store, new AlertSeverities(Options.Create(new SafeguardingOptions())), service, TimeProvider.System, NullLogger<AlertsCountFeed>.Instance)
+        {
+            Interval = TimeSpan.FromMilliseconds(100),
+        };
+        await feed.StartAsync(None);
+        var heard = new System.Collections.Concurrent.BlockingCollection<(string Who, int Count)>();
+        using var forLead = feed.Subscribe(dsl, n => heard.Add(("dsl", n)));
+        using var forTech = feed.Subscribe(tech, n => heard.Add(("tech", n)));
+        Assert.Throws<UnauthorizedAccessException>(() => feed.Subscribe(teacher, _ => { }));
+        Assert.True(heard.TryTake(out var first, TimeSpan.FromSeconds(20)));
+        Assert.True(heard.TryTake(out var second, TimeSpan.FromSeconds(20)));
+        Assert.Equal([0, 0], new[] { first.Count, second.Count });
+
+        // Raised by the DNS filter (straight into the state): no event on this console, the shared read finds it.
+        var alert = await store.Alerts.RaiseAsync(new NewAlert(AlertKind.HighRiskCategory, DateTimeOffset.UtcNow, "e", null, "self_harm", "harm.example"), None);
+        var told = new[] { heard.Take(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token), heard.Take(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token) };
+        Assert.Equal([("dsl", 1), ("tech", 1)], told.OrderBy(t => t.Who, StringComparer.Ordinal));
+
+        Assert.True((await service.AcknowledgeAsync(dsl, alert.Id, "Spoke to the pupil.", None)).Done);
+        Assert.Equal(0, heard.Take(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token).Count);
+        await feed.StopAsync(None);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("   ")]
