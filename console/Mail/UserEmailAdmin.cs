@@ -52,6 +52,16 @@ public sealed class UserEmailAdmin(StateStore store, ILogger<UserEmailAdmin> log
         return actor.IsAdministration && (await store.Users.GetEmailsAsync(cancellationToken)).TryGetValue(userId, out var email) ? email : null;
     }
 
+    /// <summary>Why <paramref name="actor"/> may not change this user's address (shown above the field), or null when they may.</summary>
+    public async Task<string?> LockedAsync(ConsoleUser actor, long userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var target = await store.Users.GetAsync(userId, cancellationToken);
+        return target is not null && target.IsIn(Role.SafeguardingLead) && !actor.IsAdministrator
+            ? "Only an administrator can change a safeguarding lead's address: their danger alert e-mails go there."
+            : null;
+    }
+
     /// <summary>Sets or clears the address.</summary>
     public async Task<AdminResult> SetAsync(ConsoleUser actor, long userId, string? email, CancellationToken cancellationToken)
     {
