@@ -13,7 +13,8 @@ public sealed record MailStatusView(string Severity, string Headline, string Det
 
 /// <summary>
 /// The e-mail outbox for the technician's and administrator's home: messages not sent and why, addresses the SMTP server
-/// refused for good (per address, for a week), nobody to send alerts to, or mail off. Nothing when all is well. The caller's role is checked again.
+/// refused for good (per address, for a week), nobody to send alerts to, or mail off. Nothing when all is well. The
+/// caller's role is checked again.
 /// </summary>
 public sealed class MailStatusService(
     StateStore store, IOptions<MailOptions> mail, IOptions<SafeguardingOptions> safeguarding, AlertsService alerts, TimeProvider time)
