@@ -44,7 +44,7 @@ public sealed class MailSender(
             return 0;
         }
 
-        using var client = new SmtpClient();
+        using var client = new RecipientRecordingClient();
         client.Timeout = (int)o.Timeout.TotalMilliseconds;
         client.CheckCertificateRevocation = false; // a school's network often cannot reach the CA's revocation servers
         client.ServerCertificateValidationCallback = (_, certificate, _, errors) => Trusted(certificate, errors, o.AcceptCertificateThumbprint);
@@ -75,8 +75,9 @@ public sealed class MailSender(
             try
             {
                 using var mime = await BuildAsync(message, o, cancellationToken);
+                client.Refused.Clear();
                 await client.SendAsync(mime, cancellationToken);
-                await store.MailOutbox.MarkSentAsync(message.Id, cancellationToken);
+                await SentAsync(message, client.Refused, o, cancellationToken);
                 AlertsLog.Sent(logger, message.Id, o.Host!, message.Attempts);
                 sent++;
             }
@@ -234,9 +235,60 @@ public sealed class MailSender(
         return mime;
     }
 
+    /// <summary>
+    /// The server took the message for some recipients at least. A recipient it refused for good (5xx: a departed
+    /// lead's dead mailbox) is noted on the message for the technician's home; one it refused for now (4xx) gets its own
+    /// copy, kept and tried again like any failed message. The others have it: one bad address never holds the alert
+    /// back from every lead.
+    /// </summary>
+    private async Task SentAsync(OutboxMessage message, IReadOnlyList<(string Address, SmtpStatusCode Code, string Text)> refused, MailOptions o, CancellationToken cancellationToken)
+    {
+        var permanent = refused.Where(r => (int)r.Code >= 500).ToList();
+        var note = permanent.Count == 0 ? null : string.Join("; ", permanent.Select(r => $"the SMTP server refused the recipient {r.Address}: {(int)r.Code} {Short(r.Text)}"));
+        await store.MailOutbox.MarkSentAsync(message.Id, note, cancellationToken);
+        if (note is not null)
+        {
+            AlertsLog.RecipientsRefused(logger, message.Id, note);
+        }
+
+        var later = refused.Where(r => (int)r.Code < 500).ToList();
+        if (later.Count > 0)
+        {
+            var copy = await store.MailOutbox.EnqueueAsync(
+                new NewMail(message.Kind, [.. later.Select(r => r.Address)], message.Subject, message.BodyText, message.BodyHtml, message.AttachmentPath), cancellationToken);
+            var reason = string.Join("; ", later.Select(r => $"the SMTP server refused the recipient {r.Address} for now: {(int)r.Code} {Short(r.Text)}"));
+            await FailAsync(copy, reason, o, cancellationToken);
+        }
+    }
+
+    private async Task FailAsync(long id, string reason, MailOptions o, CancellationToken cancellationToken)
+    {
+        var next = await store.MailOutbox.MarkFailedAsync(id, reason, o.RetryDelay, o.RetryMaxDelay, cancellationToken);
+        AlertsLog.SendFailed(logger, id, reason, next);
+    }
+
     private async Task FailAsync(OutboxMessage message, string reason, MailOptions o, CancellationToken cancellationToken)
     {
-        var next = await store.MailOutbox.MarkFailedAsync(message.Id, reason, o.RetryDelay, o.RetryMaxDelay, cancellationToken);
-        AlertsLog.SendFailed(logger, message.Id, reason, next);
+        await FailAsync(message.Id, reason, o, cancellationToken);
+    }
+
+    /// <summary>
+    /// MailKit's client that carries on past a refused recipient (its default throws on the first, and then no lead
+    /// gets the alert) and keeps what was refused; only when nobody was accepted does the send fail.
+    /// </summary>
+    private sealed class RecipientRecordingClient : SmtpClient
+    {
+        public List<(string Address, SmtpStatusCode Code, string Text)> Refused { get; } = [];
+
+        protected override void OnRecipientNotAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response)
+            => Refused.Add((mailbox.Address, response.StatusCode, response.Response));
+
+        protected override void OnNoRecipientsAccepted(MimeMessage message)
+        {
+            var first = Refused.FirstOrDefault();
+            throw new SmtpCommandException(
+                SmtpErrorCode.RecipientNotAccepted, first.Code, MailboxAddress.Parse(first.Address ?? "unknown@invalid"),
+                string.Join("; ", Refused.Select(r => $"{r.Address}: {(int)r.Code} {r.Text}")));
+        }
     }
 }

@@ -12,12 +12,16 @@ namespace ClassroomGuard.Console.Mail;
 public sealed record MailStatusView(string Severity, string Headline, string Detail);
 
 /// <summary>
-/// The e-mail outbox for the technician's and administrator's home: messages not sent and why, nobody to send alerts
-/// to, or mail off. Nothing when all is well. The caller's role is checked again.
+/// The e-mail outbox for the technician's and administrator's home: messages not sent and why, addresses the SMTP server
+/// refused for good (per address, for a week), nobody to send alerts to, or mail off. Nothing when all is well. The
+/// caller's role is checked again.
 /// </summary>
 public sealed class MailStatusService(
-    StateStore store, IOptions<MailOptions> mail, IOptions<SafeguardingOptions> safeguarding, AlertsService alerts)
+    StateStore store, IOptions<MailOptions> mail, IOptions<SafeguardingOptions> safeguarding, AlertsService alerts, TimeProvider time)
 {
+    /// <summary>How long an address the SMTP server refused for good stays on the card.</summary>
+    public static readonly TimeSpan RefusedShownFor = TimeSpan.FromDays(7);
+
     /// <summary>The home card for <paramref name="actor"/>, or null (all well, or not a technician or administrator).</summary>
     public async Task<MailStatusView?> ReadAsync(ConsoleUser? actor, CancellationToken cancellationToken)
     {
@@ -38,6 +42,15 @@ public sealed class MailStatusService(
             var count = status.Waiting == 1 ? "1 e-mail" : $"{status.Waiting} e-mails";
             return new MailStatusView("error", $"{count} not sent since {alerts.When(since)}: {status.LastError}.",
                 "Each is kept and tried again by itself, never dropped. Fix the cause in the Mail settings (or secrets.json), then wait a minute; the console's log has each attempt.");
+        }
+
+        var refused = await store.MailOutbox.ListRefusedAsync(time.GetUtcNow() - RefusedShownFor, cancellationToken);
+        if (refused.Count > 0)
+        {
+            var latest = refused[0];
+            var more = refused.Count == 1 ? "" : $" ({refused.Count} e-mails in the last {RefusedShownFor.TotalDays:0} days had a refused address)";
+            return new MailStatusView("error", $"An e-mail sent {alerts.When(latest.SentAt!.Value)} did not reach everyone: {latest.LastError}.{more}",
+                "The other recipients received it. Correct or remove that address on the Users page (or in Safeguarding:AlertRecipients); until then that person gets no danger alert e-mails.");
         }
 
         if (safeguarding.Value.AlertRecipients.Count == 0 && (await store.Users.ListEmailsInRoleAsync(Role.SafeguardingLead, cancellationToken)).Count == 0)

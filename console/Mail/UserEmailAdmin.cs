@@ -25,8 +25,9 @@ public sealed class EmailRuleAttribute : ValidationAttribute
 
 /// <summary>
 /// Sets a user's e-mail address (the safeguarding leads' receive danger alert e-mails). Checked on the server like every
-/// administrative action: Technician or Administrator, and only an administrator changes an administrator's account;
-/// recorded in the admin audit.
+/// administrative action: Technician or Administrator, and only an administrator changes an administrator's or a
+/// safeguarding lead's address (a lead's danger alert e-mails go there: a technician must not be able to redirect
+/// them); recorded in the admin audit, refusals too.
 /// </summary>
 public sealed class UserEmailAdmin(StateStore store, ILogger<UserEmailAdmin> logger)
 {
@@ -49,6 +50,16 @@ public sealed class UserEmailAdmin(StateStore store, ILogger<UserEmailAdmin> log
     {
         ArgumentNullException.ThrowIfNull(actor);
         return actor.IsAdministration && (await store.Users.GetEmailsAsync(cancellationToken)).TryGetValue(userId, out var email) ? email : null;
+    }
+
+    /// <summary>Why <paramref name="actor"/> may not change this user's address (shown above the field), or null when they may.</summary>
+    public async Task<string?> LockedAsync(ConsoleUser actor, long userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var target = await store.Users.GetAsync(userId, cancellationToken);
+        return target is not null && target.IsIn(Role.SafeguardingLead) && !actor.IsAdministrator
+            ? "Only an administrator can change a safeguarding lead's address: their danger alert e-mails go there."
+            : null;
     }
 
     /// <summary>Sets or clears the address.</summary>
@@ -75,6 +86,13 @@ public sealed class UserEmailAdmin(StateStore store, ILogger<UserEmailAdmin> log
         if (target.IsIn(Role.Administrator) && !actor.IsAdministrator)
         {
             return AdminResult.Refused("This is an administrator's account: only an administrator can change it.");
+        }
+
+        if (target.IsIn(Role.SafeguardingLead) && !actor.IsAdministrator)
+        {
+            // The lead's danger alert e-mails go to this address: whoever sets it could read or divert them.
+            await store.AdminAudit.RecordAsync(actor.Id, "user.email", $"user '{target.UserName}'", "refused: a safeguarding lead's address is set by an administrator", cancellationToken);
+            return AdminResult.Refused("This is a safeguarding lead's account: their danger alert e-mails go to this address, so only an administrator can change it.", nameof(UserEmailForm.Email));
         }
 
         var clear = string.IsNullOrWhiteSpace(email);

@@ -61,6 +61,11 @@ public sealed record AlertQuery(
 /// <param name="Total">Matching alerts in all.</param>
 public sealed record AlertPage(IReadOnlyList<Alert> Items, int Total);
 
+/// <summary>What became of turning an alert into an incident.</summary>
+/// <param name="Created">True when the incident was recorded now; false when refused.</param>
+/// <param name="IncidentId">The alert's incident: the new one, or the one it was turned into before; null when the alert is gone.</param>
+public sealed record AlertIncidentOutcome(bool Created, long? IncidentId);
+
 /// <summary>Outcome of acknowledging an alert.</summary>
 public enum AcknowledgeOutcome
 {
@@ -93,6 +98,8 @@ public sealed class AlertRepository
 
     private const string Columns = "id, device_id, at, kind, category, domain, evidence, acknowledged_by, acknowledged_at, count, last_at, room_id, acknowledged_note, incident_id";
     private const string QualifiedColumns = "a.id, a.device_id, a.at, a.kind, a.category, a.domain, a.evidence, a.acknowledged_by, a.acknowledged_at, a.count, a.last_at, a.room_id, a.acknowledged_note, a.incident_id";
+    // Turning alerts into incidents, one at a time in this process (static: no disposable per repository).
+    private static readonly SemaphoreSlim IncidentGate = new(1, 1);
     private readonly StateDb db;
 
     internal AlertRepository(StateDb db) => this.db = db;
@@ -107,15 +114,19 @@ public sealed class AlertRepository
         ArgumentException.ThrowIfNullOrWhiteSpace(alert.Evidence);
         return db.WriteAsync(tx =>
         {
-            tx.Changed = true;
             if (FindRepeat(tx, alert) is { } repeat)
             {
+                // A repeat changes a count only: no revision bump (the DNS filter would recompile for nothing; the
+                // home page's overview reads the count again within its 25 seconds).
                 tx.Execute(
                     "UPDATE alerts SET count = count + 1, last_at = max(ifnull(last_at, at), $at) WHERE id = $id",
                     ("$at", Sql.Ms(alert.At)), ("$id", repeat));
                 return Load(tx, "id = $id", ("$id", repeat))[0];
             }
 
+            // A new alert bumps the revision: the home page's overview (DashboardFeed) keeps its read while the revision
+            // stands, and would show a new danger alert up to 25 seconds late.
+            tx.Changed = true;
             var room = alert.DeviceId is { } device ? tx.Long("SELECT room_id FROM devices WHERE id = $d", ("$d", device)) : null;
             var id = tx.Long(
                 "INSERT INTO alerts (device_id, at, kind, category, domain, evidence, room_id) VALUES ($d, $at, $k, $c, $dom, $e, $r) RETURNING id",
@@ -152,12 +163,59 @@ public sealed class AlertRepository
                     "UPDATE alerts SET acknowledged_by = $u, acknowledged_at = $now, acknowledged_note = $n WHERE id = $id AND acknowledged_at IS NULL",
                     ("$u", userId), ("$now", tx.Now), ("$n", text), ("$id", id)) == 1)
             {
-                tx.Changed = true;
+                tx.Changed = true; // kept: the home page's overview (DashboardFeed) drops an acknowledged alert when the revision moves
                 return AcknowledgeOutcome.Acknowledged;
             }
 
             return tx.Long("SELECT id FROM alerts WHERE id = $id", ("$id", id)) is null ? AcknowledgeOutcome.NotFound : AcknowledgeOutcome.AlreadyAcknowledged;
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Turns an alert into an incident once: refuses (with the existing incident) when the alert already has one, or an
+    /// incident already names it (recorded before a link that was never written); otherwise calls
+    /// <paramref name="record"/> (it records the incident and returns its id), then links the two and acknowledges the
+    /// alert with <paramref name="acknowledgement"/> unless it is acknowledged already — link and acknowledgement in one
+    /// transaction. One at a time per process (the console is the one process that does this), so two people pressing
+    /// the button together make one incident. Returns null IncidentId when the alert is gone.
+    /// </summary>
+    public async Task<AlertIncidentOutcome> TurnIntoIncidentAsync(
+        long alertId, long userId, string acknowledgement, Func<CancellationToken, Task<long>> record, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(acknowledgement);
+        ArgumentNullException.ThrowIfNull(record);
+        await IncidentGate.WaitAsync(cancellationToken);
+        try
+        {
+            var (exists, linked, named) = await db.ReadAsync(
+                tx => (tx.Long("SELECT 1 FROM alerts WHERE id = $id", ("$id", alertId)) is not null,
+                    tx.Long("SELECT incident_id FROM alerts WHERE id = $id", ("$id", alertId)),
+                    tx.Long("SELECT min(id) FROM incidents WHERE alert_id = $id", ("$id", alertId))),
+                cancellationToken);
+            if (!exists)
+            {
+                return new AlertIncidentOutcome(false, null);
+            }
+
+            if (linked is { } existing)
+            {
+                return new AlertIncidentOutcome(false, existing);
+            }
+
+            if (named is { } earlier)
+            {
+                await LinkAndAcknowledgeAsync(alertId, earlier, userId, acknowledgement, cancellationToken);
+                return new AlertIncidentOutcome(false, earlier);
+            }
+
+            var incidentId = await record(cancellationToken);
+            await LinkAndAcknowledgeAsync(alertId, incidentId, userId, acknowledgement, cancellationToken);
+            return new AlertIncidentOutcome(true, incidentId);
+        }
+        finally
+        {
+            IncidentGate.Release();
+        }
     }
 
     /// <summary>
@@ -321,6 +379,21 @@ public sealed class AlertRepository
 
         return string.Join(" OR ", parts);
     }
+
+    private Task<bool> LinkAndAcknowledgeAsync(long alertId, long incidentId, long userId, string note, CancellationToken cancellationToken)
+        => db.WriteAsync(tx =>
+        {
+            if (tx.Execute("UPDATE alerts SET incident_id = $i WHERE id = $id AND incident_id IS NULL", ("$i", incidentId), ("$id", alertId)) != 1)
+            {
+                return false;
+            }
+
+            // Acknowledged now: bumps the revision like any acknowledgement (the home page's overview drops it at once).
+            tx.Changed = tx.Execute(
+                "UPDATE alerts SET acknowledged_by = $u, acknowledged_at = $now, acknowledged_note = $n WHERE id = $id AND acknowledged_at IS NULL",
+                ("$u", userId), ("$now", tx.Now), ("$n", note), ("$id", alertId)) == 1;
+            return true;
+        }, cancellationToken);
 
     private static long? FindRepeat(Tx tx, NewAlert alert)
     {

@@ -51,6 +51,22 @@ public sealed partial class IncidentRepository
                 ("$id", id)),
             cancellationToken);
 
+    /// <summary>
+    /// The addresses <paramref name="deviceId"/> held at any time in [<paramref name="from"/>, <paramref name="to"/>),
+    /// at most 16 (the DNS filter records a query under its address, not the device, while it does not know the device).
+    /// </summary>
+    public Task<IReadOnlyList<string>> AddressesHeldAsync(long deviceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+        => db.ReadAsync<IReadOnlyList<string>>(
+            tx => tx.Query(
+                """
+                SELECT ip FROM device_ips WHERE device_id = $d AND since < $t
+                UNION
+                SELECT ip FROM device_ip_history WHERE device_id = $d AND from_time < $t AND to_time > $f
+                ORDER BY 1 LIMIT 16
+                """,
+                r => r.GetString(0), ("$d", deviceId), ("$f", Sql.Ms(from)), ("$t", Sql.Ms(to))),
+            cancellationToken);
+
     /// <summary>Evidence still pending, oldest incident first, at most <paramref name="limit"/>.</summary>
     public Task<IReadOnlyList<PendingEvidence>> PendingEvidenceAsync(int limit, CancellationToken cancellationToken)
     {

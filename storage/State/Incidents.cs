@@ -91,7 +91,9 @@ public sealed partial class IncidentRepository
     /// <see cref="NewIncident.ReportedBy"/>) and its evidence row: 'pending' for the window around
     /// <see cref="NewIncident.OccurredAt"/> when a device is known (the console's copier fills it from InfluxDB), else
     /// 'copied' with no rows. The room is <see cref="NewIncident.RoomId"/>, else the device's room; the room's and the
-    /// device's names are kept as text, so they survive the room's or the device's removal.
+    /// device's names are kept as text, so they survive the room's or the device's removal. The device's label is its
+    /// host name, else its MAC address: never its display name, which is the signed-in pupil's (the incident's person).
+    /// Recording does not bump the state revision (nothing outside the console reads incidents).
     /// </summary>
     public Task<Incident> RecordAsync(NewIncident incident, CancellationToken cancellationToken)
     {
@@ -100,7 +102,7 @@ public sealed partial class IncidentRepository
         return db.WriteAsync(tx =>
         {
             var label = incident.DeviceId is { } d
-                ? tx.Scalar("SELECT coalesce(hostname, display_name, (SELECT mac FROM device_macs WHERE device_id = devices.id LIMIT 1), 'device ' || id) FROM devices WHERE id = $d", ("$d", d)) as string
+                ? tx.Scalar("SELECT coalesce(hostname, (SELECT mac FROM device_macs WHERE device_id = devices.id LIMIT 1), 'device ' || id) FROM devices WHERE id = $d", ("$d", d)) as string
                 : null;
             var deviceId = label is null ? null : incident.DeviceId;
             var roomId = incident.RoomId is { } r && tx.Long("SELECT id FROM rooms WHERE id = $r", ("$r", r)) is not null
@@ -122,7 +124,8 @@ public sealed partial class IncidentRepository
                 "INSERT INTO incident_evidence (incident_id, from_time, to_time, copied_at, state, note) VALUES ($id, $f, $t, $now, $s, $note)",
                 ("$id", id), ("$f", Sql.Ms(incident.OccurredAt - DefaultEvidenceBefore)), ("$t", Sql.Ms(incident.OccurredAt + DefaultEvidenceAfter)), ("$now", tx.Now),
                 ("$s", deviceId is null ? "copied" : "pending"), ("$note", deviceId is null ? NoDeviceNote : null));
-            tx.Changed = true;
+
+            // No tx.Changed: no other process reads incidents, so the state revision (the DNS filter's recompile) is not bumped.
             return Load(tx, "id = $id", ("$id", id))[0];
         }, cancellationToken);
     }
@@ -147,7 +150,7 @@ public sealed partial class IncidentRepository
                 }
 
                 AddEvent(tx, id, null, IncidentEventKind.Status, string.Empty, status);
-                return tx.Changed = true;
+                return true;
             },
             cancellationToken);
 

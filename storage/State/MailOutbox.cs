@@ -88,13 +88,7 @@ public sealed class MailOutboxRepository
     public Task<long> EnqueueAsync(NewMail mail, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mail);
-        ArgumentException.ThrowIfNullOrWhiteSpace(mail.Subject);
-        ArgumentNullException.ThrowIfNull(mail.BodyText);
-        if (mail.Recipients is not { Count: > 0 } || mail.Recipients.Any(string.IsNullOrWhiteSpace))
-        {
-            throw new ArgumentException("A message needs at least one recipient, none empty.", nameof(mail));
-        }
-
+        Check(mail);
         return db.WriteAsync(
             tx => tx.Long(
                 "INSERT INTO mail_outbox (kind, recipients, subject, body_text, body_html, attachment_path, alert_id, created_at, next_attempt_at) "
@@ -102,6 +96,55 @@ public sealed class MailOutboxRepository
                 ("$k", EnumText.Lower(mail.Kind)), ("$r", JsonSerializer.Serialize(mail.Recipients)), ("$s", mail.Subject), ("$t", mail.BodyText), ("$h", mail.BodyHtml),
                 ("$a", mail.AttachmentPath), ("$al", mail.AlertId), ("$now", tx.Now))!.Value,
             cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues the e-mail of alert <paramref name="alertId"/> (its <see cref="NewMail.AlertId"/> is set to it), due now,
+    /// unless the alert already has one, is gone, or an alert of the same device (without one, the same client address)
+    /// and category raised less than <paramref name="interval"/> before or after it has one. Decided and written in
+    /// one transaction, and the outbox holds at most one message per alert (a unique index), so two mailers never send
+    /// the same alert, nor two for one device and category within the interval. Returns the message's id, or null when
+    /// refused.
+    /// </summary>
+    public Task<long?> EnqueueAlertAsync(long alertId, NewMail mail, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mail);
+        ArgumentOutOfRangeException.ThrowIfLessThan(interval, TimeSpan.Zero);
+        Check(mail);
+        return db.WriteAsync(tx =>
+        {
+            var found = tx.Query("SELECT device_id, evidence, category, at FROM alerts WHERE id = $id",
+                r => (Device: Sql.LongOrNull(r, 0), Evidence: r.GetString(1), Category: Sql.StringOrNull(r, 2), At: r.GetInt64(3)), ("$id", alertId));
+            if (found.Count == 0 || tx.Long("SELECT 1 FROM mail_outbox WHERE alert_id = $id", ("$id", alertId)) is not null)
+            {
+                return (long?)null;
+            }
+
+            var alert = found[0];
+
+            var client = alert.Device is null ? AlertRepository.ClientOf(alert.Evidence) : null;
+            if (alert.Device is not null || client is not null)
+            {
+                // The mailed alerts of the same category within the interval either side (|at - alert's at| < interval).
+                var near = tx.Query(
+                    "SELECT a.device_id, a.evidence FROM alerts a WHERE a.id <> $id AND a.category IS $c AND a.at > $from AND a.at < $to "
+                    + (alert.Device is null ? "AND a.device_id IS NULL " : "AND a.device_id = $d ")
+                    + "AND EXISTS (SELECT 1 FROM mail_outbox m WHERE m.alert_id = a.id)",
+                    r => (Device: Sql.LongOrNull(r, 0), Evidence: r.GetString(1)),
+                    ("$id", alertId), ("$c", alert.Category), ("$from", alert.At - (long)interval.TotalMilliseconds), ("$to", alert.At + (long)interval.TotalMilliseconds),
+                    ("$d", alert.Device));
+                if (near.Any(n => alert.Device is not null || string.Equals(AlertRepository.ClientOf(n.Evidence), client, StringComparison.Ordinal)))
+                {
+                    return null;
+                }
+            }
+
+            return tx.Long(
+                "INSERT INTO mail_outbox (kind, recipients, subject, body_text, body_html, attachment_path, alert_id, created_at, next_attempt_at) "
+                + "VALUES ($k, $r, $s, $t, $h, $a, $al, $now, $now) RETURNING id",
+                ("$k", EnumText.Lower(mail.Kind)), ("$r", JsonSerializer.Serialize(mail.Recipients)), ("$s", mail.Subject), ("$t", mail.BodyText), ("$h", mail.BodyHtml),
+                ("$a", mail.AttachmentPath), ("$al", alertId), ("$now", tx.Now));
+        }, cancellationToken);
     }
 
     /// <summary>The message, or null.</summary>
@@ -126,9 +169,31 @@ public sealed class MailOutboxRepository
             cancellationToken);
 
     /// <summary>Records that the SMTP server accepted the message. Returns false when it was sent already or is gone.</summary>
-    public Task<bool> MarkSentAsync(long id, CancellationToken cancellationToken)
-        => db.WriteAsync(
-            tx => tx.Execute("UPDATE mail_outbox SET sent_at = $now WHERE id = $id AND sent_at IS NULL", ("$now", tx.Now), ("$id", id)) == 1,
+    public Task<bool> MarkSentAsync(long id, CancellationToken cancellationToken) => MarkSentAsync(id, null, cancellationToken);
+
+    /// <summary>
+    /// Records that the SMTP server accepted the message, for some recipients at least: <paramref name="refused"/> says
+    /// which it refused for good and why (at most <see cref="MaxErrorLength"/> characters, no secret; shown to the
+    /// technician by <see cref="ListRefusedAsync"/>), or null when it took them all. An earlier failure's reason is
+    /// cleared. Returns false when it was sent already or is gone.
+    /// </summary>
+    public Task<bool> MarkSentAsync(long id, string? refused, CancellationToken cancellationToken)
+    {
+        var note = string.IsNullOrWhiteSpace(refused) ? null : refused.Length > MaxErrorLength ? refused[..MaxErrorLength] : refused;
+        return db.WriteAsync(
+            tx => tx.Execute("UPDATE mail_outbox SET sent_at = $now, last_error = $e WHERE id = $id AND sent_at IS NULL", ("$now", tx.Now), ("$e", note), ("$id", id)) == 1,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// The recipients the SMTP server refused for good on messages sent at or after <paramref name="since"/>, newest
+    /// first: the sent message and the reason (see <see cref="MarkSentAsync(long, string?, CancellationToken)"/>).
+    /// </summary>
+    public Task<IReadOnlyList<OutboxMessage>> ListRefusedAsync(DateTimeOffset since, CancellationToken cancellationToken)
+        => db.ReadAsync<IReadOnlyList<OutboxMessage>>(
+            tx => tx.Query(
+                $"SELECT {Columns} FROM mail_outbox WHERE sent_at >= $s AND last_error IS NOT NULL ORDER BY sent_at DESC, id DESC LIMIT 20",
+                Read, ("$s", Sql.Ms(since))),
             cancellationToken);
 
     /// <summary>
@@ -204,6 +269,16 @@ public sealed class MailOutboxRepository
     /// <summary>Deletes messages sent before <paramref name="before"/>. Unsent messages are never deleted. Returns how many went.</summary>
     public Task<int> PruneSentAsync(DateTimeOffset before, CancellationToken cancellationToken)
         => db.WriteAsync(tx => tx.Execute("DELETE FROM mail_outbox WHERE sent_at IS NOT NULL AND sent_at < $b", ("$b", Sql.Ms(before))), cancellationToken);
+
+    private static void Check(NewMail mail)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(mail.Subject);
+        ArgumentNullException.ThrowIfNull(mail.BodyText);
+        if (mail.Recipients is not { Count: > 0 } || mail.Recipients.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("A message needs at least one recipient, none empty.", nameof(mail));
+        }
+    }
 
     private static OutboxMessage Read(SqliteDataReader r) => new(
         r.GetInt64(0), EnumText.Parse<MailKind>(r.GetString(1)), JsonSerializer.Deserialize<string[]>(r.GetString(2)) ?? [], r.GetString(3), r.GetString(4),

@@ -9,8 +9,9 @@ namespace ClassroomGuard.Console.Safeguarding.Alerts;
 /// <summary>
 /// Turns new danger alerts into outbox messages for the safeguarding leads: at most one per device (or, without one,
 /// client address) and category per Safeguarding:AlertMailInterval. Decided from the state alone — an alert is mailed
-/// when it has an outbox row; an alert within the interval after a mailed one of the same device and category is not —
-/// so a restart neither sends twice nor forgets one. Alerts raised more than <see cref="Lookback"/> ago, or already
+/// when it has an outbox row; an alert within the interval before or after a mailed one of the same device and category
+/// is not — so a restart neither sends twice nor forgets one, and two mailers at once queue it once (the check and the
+/// write are one transaction; one outbox row per alert at most). Alerts raised more than <see cref="Lookback"/> ago, or already
 /// acknowledged, are not mailed. The subject names the severity and category, never the pupil or the device.
 /// </summary>
 public sealed class AlertMailer(
@@ -39,7 +40,8 @@ public sealed class AlertMailer(
             return 0;
         }
 
-        // What was mailed in the interval before the oldest candidate, per device-or-address and category.
+        // What was mailed from the interval before the oldest candidate on, per device-or-address and category (a quick look; the
+        // enqueue decides again in its transaction).
         var mailed = (await store.MailOutbox.ListMailedAlertsAsync(candidates[0].At - interval, cancellationToken))
             .Select(m => (Key: Key(m.DeviceId, m.Evidence, m.AlertId), m.Category, m.At)).ToList();
         var recipients = await RecipientsAsync(cancellationToken);
@@ -47,7 +49,7 @@ public sealed class AlertMailer(
         foreach (var alert in candidates)
         {
             var key = Key(alert.DeviceId, alert.Evidence, alert.Id);
-            if (mailed.Any(m => m.Key == key && m.Category == alert.Category && m.At <= alert.At && alert.At - m.At < interval))
+            if (mailed.Any(m => m.Key == key && m.Category == alert.Category && (alert.At - m.At).Duration() < interval))
             {
                 continue; // one e-mail per device and category per interval: the alert's count and the page tell the rest
             }
@@ -64,10 +66,16 @@ public sealed class AlertMailer(
             }
 
             var row = (await alerts.DescribeAsync([alert], cancellationToken))[0];
-            var id = await store.MailOutbox.EnqueueAsync(
-                new NewMail(MailKind.Alert, recipients, Subject(row.Category), Body(row, console.Value.PublicBase(), interval), AlertId: alert.Id), cancellationToken);
+            // Decided again and written in one transaction: another mailer (a second console) may have queued it meanwhile.
+            var id = await store.MailOutbox.EnqueueAlertAsync(
+                alert.Id, new NewMail(MailKind.Alert, recipients, Subject(row.Category), Body(row, console.Value.PublicBase(), interval)), interval, cancellationToken);
+            if (id is null)
+            {
+                continue; // the transaction's own check refused it (mailed already, or a neighbour was)
+            }
+
             mailed.Add((key, alert.Category, alert.At));
-            AlertsLog.MailQueued(logger, id, alert.Id, recipients.Count);
+            AlertsLog.MailQueued(logger, id.Value, alert.Id, recipients.Count);
             queued++;
         }
 

@@ -38,4 +38,10 @@ internal static partial class AlertsLog
 
     [LoggerMessage(3123, LogLevel.Information, "Mail: pruned {Count} sent message(s) older than {Days} days")]
     public static partial void Pruned(ILogger logger, int count, int days);
+
+    [LoggerMessage(3124, LogLevel.Warning, "Mail: message {MessageId} sent, but not to everyone: {Refused}; correct or remove the address")]
+    public static partial void RecipientsRefused(ILogger logger, long messageId, string refused);
+
+    [LoggerMessage(3103, LogLevel.Warning, "Alerts: reading the danger count for the menu failed; the next round tries again")]
+    public static partial void CountFailed(ILogger logger, Exception exception);
 }

@@ -139,26 +139,29 @@ public sealed class AlertsService(StateStore store, AlertSeverities severities, 
         var row = (await RowsAsync([alert], cancellationToken))[0];
         var description = $"{row.What}: {(row.Domain.Length == 0 ? "" : row.Domain + " ")}{(row.Category.Length == 0 ? "" : $"({row.Category}) ")}"
                           + $"on {row.Device}{(row.Address is null ? "" : $" ({row.Address})")} in {(alert.RoomId is null ? "no room" : row.Room)}, {row.When}; {row.CountText}.";
-        var incident = await store.Incidents.RecordAsync(
-            new NewIncident(
-                ReportedBy: actor.Id, OccurredAt: alert.At, ActionTaken: "Raised from an alert", DeviceId: alert.DeviceId, Person: row.Pupil, Url: alert.Domain,
-                Category: alert.Category, RoomId: alert.RoomId, Description: description, AlertId: alert.Id),
+        // Refused inside the repository when the alert already has its incident (two people pressing together): the
+        // check, the record, the link and the acknowledgement are one step there, so a second incident is never made.
+        var outcome = await store.Alerts.TurnIntoIncidentAsync(
+            alert.Id, actor.Id, "Turned into an incident.",
+            async ct => (await store.Incidents.RecordAsync(
+                new NewIncident(
+                    ReportedBy: actor.Id, OccurredAt: alert.At, ActionTaken: "Raised from an alert", DeviceId: alert.DeviceId, Person: row.Pupil, Url: alert.Domain,
+                    Category: alert.Category, RoomId: alert.RoomId, Description: description, AlertId: alert.Id),
+                ct)).Id,
             cancellationToken);
-        if (!await store.Alerts.LinkIncidentAsync(alert.Id, incident.Id, cancellationToken))
+        if (outcome.IncidentId is not { } incidentId)
         {
-            // Someone else did the same a moment ago: theirs is the alert's incident; ours stays in the log, linked by its alert.
-            var now = await store.Alerts.GetAsync(alert.Id, cancellationToken);
-            return new AlertActionResult(false, "Someone turned this alert into an incident a moment ago.", now?.IncidentId ?? incident.Id);
+            return Refuse(actor, alertId, "This alert no longer exists.");
         }
 
-        if (alert.AcknowledgedAt is null)
+        if (!outcome.Created)
         {
-            await store.Alerts.AcknowledgeAsync(alert.Id, actor.Id, "Turned into an incident.", cancellationToken);
+            return new AlertActionResult(false, "Someone turned this alert into an incident a moment ago.", incidentId);
         }
 
-        AlertsLog.TurnedIntoIncident(logger, actor.UserName, alert.Id, incident.Id);
+        AlertsLog.TurnedIntoIncident(logger, actor.UserName, alert.Id, incidentId);
         Changed?.Invoke();
-        return new AlertActionResult(true, "Incident raised from the alert; the alert is acknowledged.", incident.Id);
+        return new AlertActionResult(true, "Incident raised from the alert; the alert is acknowledged.", incidentId);
     }
 
     /// <summary>An instant as the school reads it: "Today 09:14" or "Mon 7 Dec 2026, 09:14".</summary>

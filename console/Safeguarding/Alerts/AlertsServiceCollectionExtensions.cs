@@ -17,6 +17,7 @@ internal static class AlertsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<AlertSeverities>();
         services.AddSingleton<AlertsService>();
+        services.AddSingleton<AlertsCountFeed>();
         services.AddSingleton<MailSignal>();
         services.AddSingleton<MailStatusService>();
         services.AddSingleton<UserEmailAdmin>();
@@ -24,6 +25,7 @@ internal static class AlertsServiceCollectionExtensions
         services.AddSingleton<AlertMailer>();
         services.AddHostedService(p => p.GetRequiredService<MailSender>());
         services.AddHostedService(p => p.GetRequiredService<AlertMailer>());
+        services.AddHostedService(p => p.GetRequiredService<AlertsCountFeed>());
         return services;
     }
 }

@@ -14,7 +14,8 @@ namespace ClassroomGuard.Console.Safeguarding.Incidents;
 /// <c>Incidents:EvidenceBefore</c>/<c>EvidenceAfter</c> around the incident. What exists is copied at once, so the
 /// safeguarding lead sees it straight away; the copy is completed once the window has ended and the writers have
 /// flushed (<see cref="FlushMargin"/>). InfluxDB down: the row stays pending with a note and is retried every
-/// <c>Incidents:EvidenceInterval</c>. Raw data already expired (an incident recorded late): 'unavailable' with the reason.
+/// <c>Incidents:EvidenceInterval</c>; InfluxDB refusing one incident's query holds up only that one. Raw data expired before
+/// the copy was completed: what was copied earlier is kept ('copied', partial, with a note), else 'unavailable' with the reason.
 /// </summary>
 internal sealed class EvidenceCopier(
     StateStore store, InfluxReader influx, IOptions<InfluxOptions> influxOptions, IOptions<IncidentOptions> options, SchoolClock clock, TimeProvider time,
@@ -32,7 +33,17 @@ internal sealed class EvidenceCopier(
     /// <summary>Copies at once rather than at the next interval (a new incident was raised).</summary>
     public void Poke() => poke.Writer.TryWrite(true);
 
-    /// <summary>One pass over the pending evidence. Returns how many rows were written (copied, unavailable or completed).</summary>
+    /// <summary>How many passes in a row InfluxDB may refuse one incident's query (a query limit on one busy device) before that copy is given up.</summary>
+    public const int MaxRefusals = 5;
+
+    private readonly Dictionary<long, int> refusals = [];
+
+    /// <summary>
+    /// One pass over the pending evidence. Returns how many rows were written (copied, unavailable or completed).
+    /// InfluxDB unreachable (or its database missing): every row stays pending with a note and the pass stops. InfluxDB
+    /// refusing one incident's query (a query limit on a busy device): that row is noted and the pass goes on; after
+    /// <see cref="MaxRefusals"/> passes it is marked unavailable, keeping what was copied before.
+    /// </summary>
     public async Task<int> CopyOnceAsync(CancellationToken cancellationToken)
     {
         var pending = await store.Incidents.PendingEvidenceAsync(Batch, cancellationToken);
@@ -42,6 +53,11 @@ internal sealed class EvidenceCopier(
             try
             {
                 written += await CopyAsync(pending[i], cancellationToken) ? 1 : 0;
+                refusals.Remove(pending[i].IncidentId);
+            }
+            catch (InfluxQueryException e) when (!WholeDatabase(e))
+            {
+                written += await RefusedAsync(pending[i], e, cancellationToken) ? 1 : 0;
             }
             catch (InfluxException e)
             {
@@ -71,16 +87,44 @@ internal sealed class EvidenceCopier(
         return written;
     }
 
+    /// <summary>A refusal that is not about this incident: the database or its retention policy is missing, so every copy would fail alike.</summary>
+    private static bool WholeDatabase(InfluxQueryException e)
+        => e.ServerError is { } error && (error.Contains("database not found", StringComparison.OrdinalIgnoreCase)
+            || error.Contains("retention policy not found", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>InfluxDB refused this incident's query: noted and tried again; given up (unavailable, keeping what was copied) after <see cref="MaxRefusals"/>.</summary>
+    private async Task<bool> RefusedAsync(PendingEvidence pending, InfluxQueryException e, CancellationToken cancellationToken)
+    {
+        var count = refusals.GetValueOrDefault(pending.IncidentId) + 1;
+        IncidentsLog.EvidenceRefused(logger, pending.IncidentId, count, MaxRefusals, e);
+        if (count < MaxRefusals)
+        {
+            refusals[pending.IncidentId] = count;
+            await store.Incidents.NoteEvidenceAsync(pending.IncidentId,
+                $"InfluxDB refused to return this device's activity at {clock.Time(time.GetUtcNow())} (too much at once for its query limits; the console's log has the detail). "
+                + $"It is tried again every {Seconds(options.Value.EvidenceInterval)}, {MaxRefusals - count} more times.", cancellationToken);
+            return false;
+        }
+
+        refusals.Remove(pending.IncidentId);
+        var kept = EvidenceRows.Parse(pending.Rows) ?? [];
+        var (from, to) = options.Value.Window(pending.OccurredAt);
+        return await SaveAsync(pending, from, to, EvidenceState.Unavailable,
+            $"InfluxDB refused to return this device's activity {MaxRefusals} times (too much at once for its query limits; the console's log has the detail), so the copy was given up"
+            + (kept.Count == 0 ? "." : "; what was copied before is kept."),
+            kept, cancellationToken);
+    }
+
     /// <summary>Copies one row as far as it can now; true when it is no longer pending.</summary>
     private async Task<bool> CopyAsync(PendingEvidence pending, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var o = options.Value;
         var (from, to) = o.Window(pending.OccurredAt);
+        var kept = EvidenceRows.Parse(pending.Rows) ?? [];
         if (pending.DeviceId is not { } device)
         {
             // The device was removed from the inventory before the copy finished: keep what was copied.
-            var kept = EvidenceRows.Parse(pending.Rows) ?? [];
             return await SaveAsync(pending, from, to, EvidenceState.Copied,
                 "The device was removed from the inventory before its activity was copied" + (kept.Count == 0 ? "." : " in full; what was copied before is kept."),
                 kept, cancellationToken);
@@ -88,22 +132,46 @@ internal sealed class EvidenceCopier(
 
         var retention = influxOptions.Value.RawRetention;
         var expiredBefore = now - retention;
+        var late = pending.CreatedAt - pending.OccurredAt;
         if (to <= expiredBefore)
         {
+            // Everything left in InfluxDB has expired: what was copied earlier (at the raise) is all there will be.
+            if (kept.Count > 0)
+            {
+                return await SaveAsync(pending, from, to, EvidenceState.Copied,
+                    $"The device's activity is kept for {Days(retention)} and the rest of it was deleted before the copy could be completed; what was copied earlier is kept, so this is partial.",
+                    kept, cancellationToken);
+            }
+
             return await SaveAsync(pending, from, to, EvidenceState.Unavailable,
-                $"The device's activity is kept for {Days(retention)} and this incident was recorded {Days(pending.CreatedAt - pending.OccurredAt)} after it happened: "
-                + "the activity around it had already been deleted, so none could be copied.",
+                late > retention
+                    ? $"The device's activity is kept for {Days(retention)} and this incident was recorded {Days(late)} after it happened: "
+                      + "the activity around it had already been deleted, so none could be copied."
+                    : $"The device's activity is kept for {Days(retention)} and it was deleted before it could be copied (InfluxDB did not answer, or the console was not running, until then).",
                 [], cancellationToken);
         }
 
         var complete = now >= to + FlushMargin;
         var readFrom = from < expiredBefore ? expiredBefore : from;
         var readTo = complete || to < now ? to : now;
-        var (rows, cut) = readTo > readFrom ? await ReadAsync(device, readFrom, readTo, o.EvidenceMaxRows, cancellationToken) : ([], false);
+        var (read, cut) = readTo > readFrom ? await ReadAsync(device, readFrom, readTo, o.EvidenceMaxRows, cancellationToken) : ([], false);
+
+        // Rows copied earlier from the part that has since expired are kept; the part still in InfluxDB is read afresh.
+        var readFromMs = readFrom.ToUnixTimeMilliseconds();
+        var older = kept.Where(r => r.At < readFromMs).ToList();
+        var rows = older.Count == 0 ? read : [.. older, .. read];
+        if (rows.Count > o.EvidenceMaxRows)
+        {
+            rows = rows.Take(o.EvidenceMaxRows).ToList();
+            cut = true;
+        }
+
         var notes = new List<string>();
         if (from < expiredBefore)
         {
-            notes.Add($"Activity before {clock.Time(expiredBefore)} had already been deleted (it is kept for {Days(retention)}).");
+            notes.Add(older.Count > 0
+                ? $"Activity before {clock.Time(expiredBefore)} has since been deleted from InfluxDB (it is kept for {Days(retention)}); what was copied of it earlier is kept, so the copy may be partial."
+                : $"Activity before {clock.Time(expiredBefore)} had already been deleted (it is kept for {Days(retention)}).");
         }
 
         if (cut)
@@ -129,7 +197,8 @@ internal sealed class EvidenceCopier(
     /// <summary>The device's rows in [from, to), oldest first, at most <paramref name="max"/> (and whether more were there).</summary>
     private async Task<(IReadOnlyList<EvidenceRow> Rows, bool Cut)> ReadAsync(long device, DateTimeOffset from, DateTimeOffset to, int max, CancellationToken cancellationToken)
     {
-        var result = await influx.QueryAsync(EvidenceQuery.Build(influxOptions.Value.RetentionPolicy, device, from, to, max + 1), cancellationToken);
+        var addresses = await store.Incidents.AddressesHeldAsync(device, from, to, cancellationToken);
+        var result = await influx.QueryAsync(EvidenceQuery.Build(influxOptions.Value.RetentionPolicy, device, from, to, max + 1, addresses), cancellationToken);
         var rows = EvidenceQuery.Read(result);
         return rows.Count > max ? (rows.Take(max).ToList(), true) : (rows, false);
     }
@@ -168,9 +237,14 @@ internal sealed class EvidenceCopier(
 
     private static string Days(TimeSpan span)
     {
+        if (span < TimeSpan.FromMinutes(90))
+        {
+            return span < TimeSpan.FromMinutes(45) ? "less than an hour" : "an hour";
+        }
+
         if (span < TimeSpan.FromDays(1))
         {
-            var hours = Math.Max(1, (int)Math.Round(span.TotalHours));
+            var hours = (int)Math.Round(span.TotalHours);
             return hours == 1 ? "an hour" : $"{hours} hours";
         }
 

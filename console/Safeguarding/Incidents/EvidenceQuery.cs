@@ -5,14 +5,22 @@ namespace ClassroomGuard.Console.Safeguarding.Incidents;
 
 /// <summary>
 /// The one InfluxQL request of an evidence copy: three statements over one device and one window (docs/timeseries.md:
-/// <c>dns_activity</c>, <c>dns_blocks</c>, <c>net_activity</c>), each bounded, merged into rows oldest first.
+/// <c>dns_activity</c>, <c>dns_blocks</c>, <c>net_activity</c>), each bounded, merged into rows oldest first. The device's
+/// own series, and those the DNS filter wrote under an address the device held in the window (the <c>client</c> tag is
+/// set only while the filter does not know the device, so nothing is counted twice).
 /// </summary>
 internal static class EvidenceQuery
 {
-    public static string Build(string retentionPolicy, long device, DateTimeOffset from, DateTimeOffset to, int limit)
+    public static string Build(string retentionPolicy, long device, DateTimeOffset from, DateTimeOffset to, int limit, IReadOnlyList<string>? addresses = null)
     {
         var rp = string.IsNullOrEmpty(retentionPolicy) ? "" : InfluxQl.QuoteIdentifier(retentionPolicy) + ".";
-        var where = $"WHERE \"device\" = {InfluxQl.QuoteString(device.ToString(CultureInfo.InvariantCulture))} AND time >= {Ns(from)} AND time < {Ns(to)}";
+        var who = $"\"device\" = {InfluxQl.QuoteString(device.ToString(CultureInfo.InvariantCulture))}";
+        if (addresses is { Count: > 0 })
+        {
+            who = "(" + who + string.Concat(addresses.Select(a => $" OR \"client\" = {InfluxQl.QuoteString(a)}")) + ")";
+        }
+
+        var where = $"WHERE {who} AND time >= {Ns(from)} AND time < {Ns(to)}";
         var bound = $"ORDER BY time ASC LIMIT {limit.ToString(CultureInfo.InvariantCulture)}";
         return string.Join(";\n",
             $"SELECT \"queries\", \"blocked\", \"top_domains\" FROM {rp}\"dns_activity\" {where} {bound}",

@@ -85,24 +85,28 @@ internal sealed class IncidentService(
 
         await store.Incidents.RecordViewAsync(id, user!.Id, cancellationToken);
         var (names, people) = await NamesAsync(cancellationToken);
-        var steps = await store.Incidents.ChronologyAsync(id, cancellationToken);
-        var evidence = await store.Incidents.EvidenceAsync(id, cancellationToken);
         var all = ReadsAll(user);
-        var views = all ? (await store.Incidents.ViewsAsync(id, cancellationToken)).Select(v => new IncidentViewLine(v.UserName, Short(v.At))).ToList() : null;
         var title = Title(incident);
+
+        // Whoever raised it and is not the lead or an administrator sees their report, its status and its outcome: the
+        // lead's steps (actions, notes, reasons) and the pupil's copied activity are for the lead and administrators only.
+        var steps = all ? (await store.Incidents.ChronologyAsync(id, cancellationToken)).Select(s => Step(s, title)).ToList() : null;
+        var evidence = all ? Evidence(await store.Incidents.EvidenceAsync(id, cancellationToken), incident, names) : null;
+        var views = all ? (await store.Incidents.ViewsAsync(id, cancellationToken)).Select(v => new IncidentViewLine(v.UserName, Short(v.At))).ToList() : null;
         return new IncidentOpen(
             new IncidentDetail(
                 incident.Id, title, incident.Person ?? "Not known", incident.DeviceLabel ?? "Not known", incident.RoomLabel ?? "No room", When(incident.OccurredAt),
-                IncidentWords.Category(incident.Category, names) ?? "Not known", incident.Url ?? "Not known", incident.Description ?? incident.ActionTaken, incident.ActionTaken,
-                incident.Outcome ?? "Not recorded yet", incident.Status, Person(incident.ReportedBy, people),
-                steps.Select(s => Step(s, title)).ToList(), Evidence(evidence, incident, names), views, all, incident.Person is not null),
+                IncidentWords.Category(incident.Category, names) ?? "Not known", incident.Url ?? "Not known", incident.Description ?? incident.ActionTaken,
+                all ? incident.ActionTaken : null, incident.Outcome ?? "Not recorded yet", incident.Status, Person(incident.ReportedBy, people),
+                steps, evidence, views, all, incident.Person is not null),
             null);
     }
 
     /// <summary>
     /// The chronology of the pupil of incident <paramref name="id"/>: every incident of theirs (for the lead and
-    /// administrators) or those the viewer raised, and every step, in time order. Null when the viewer may not open
-    /// that incident or it names no pupil.
+    /// administrators) or those the viewer raised, and every step, in time order (for anyone else only the reports
+    /// themselves, as <see cref="OpenAsync"/>). A view of every incident listed is recorded. Null when the viewer may
+    /// not open that incident or it names no pupil.
     /// </summary>
     public async Task<PupilChronology?> PupilAsync(ConsoleUser? user, long id, CancellationToken cancellationToken)
     {
@@ -113,6 +117,16 @@ internal sealed class IncidentService(
 
         var all = ReadsAll(user);
         var (incidents, events) = await store.Incidents.PersonChronologyAsync(person, all ? null : user!.Id, cancellationToken);
+        foreach (var listed in incidents)
+        {
+            await store.Incidents.RecordViewAsync(listed.Id, user!.Id, cancellationToken); // each incident shown is a view (one per minute per person)
+        }
+
+        if (!all)
+        {
+            events = events.Where(e => e.Kind == IncidentEventKind.Raised).ToList();
+        }
+
         var (names, people) = await NamesAsync(cancellationToken);
         var titles = incidents.ToDictionary(i => i.Id, i => "Incident of " + Short(i.OccurredAt));
         return new PupilChronology(person, incidents.Select(i => Row(i, names, people)).ToList(),

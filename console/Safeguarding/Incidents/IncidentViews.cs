@@ -77,18 +77,18 @@ public sealed record IncidentViewLine(string Who, string When);
 /// <param name="Category">The category's name, or "Not known".</param>
 /// <param name="Site">The domain or site, or "Not known".</param>
 /// <param name="What">What happened.</param>
-/// <param name="ActionTaken">The latest action taken.</param>
+/// <param name="ActionTaken">The latest action taken (null unless the viewer reads every incident).</param>
 /// <param name="Outcome">The latest outcome, or "Not recorded yet".</param>
 /// <param name="Status">Its status.</param>
 /// <param name="RaisedBy">Who raised it.</param>
-/// <param name="Chronology">Every step, oldest first.</param>
-/// <param name="Evidence">The device's activity around it.</param>
+/// <param name="Chronology">Every step, oldest first (null unless the viewer reads every incident: the lead's case notes).</param>
+/// <param name="Evidence">The device's activity around it (null unless the viewer reads every incident).</param>
 /// <param name="Views">Who opened it, newest first (null unless the viewer reads every incident).</param>
 /// <param name="CanAct">The viewer may record steps and move its status.</param>
 /// <param name="HasPupil">A pupil is named: their chronology can be opened.</param>
 public sealed record IncidentDetail(
-    long Id, string Title, string Pupil, string Device, string Room, string When, string Category, string Site, string What, string ActionTaken, string Outcome,
-    IncidentStatus Status, string RaisedBy, IReadOnlyList<IncidentStepLine> Chronology, EvidenceView Evidence, IReadOnlyList<IncidentViewLine>? Views, bool CanAct,
+    long Id, string Title, string Pupil, string Device, string Room, string When, string Category, string Site, string What, string? ActionTaken, string Outcome,
+    IncidentStatus Status, string RaisedBy, IReadOnlyList<IncidentStepLine>? Chronology, EvidenceView? Evidence, IReadOnlyList<IncidentViewLine>? Views, bool CanAct,
     bool HasPupil);
 
 /// <summary>Opening an incident: the page, or the refusal to show.</summary>
@@ -99,7 +99,7 @@ public sealed record IncidentOpen(IncidentDetail? Detail, string? Refusal);
 /// <summary>A pupil's chronology: every incident of theirs the viewer may read, and every step, in time order.</summary>
 /// <param name="Pupil">Their name.</param>
 /// <param name="Incidents">Their incidents, oldest first.</param>
-/// <param name="Steps">Every step of those, oldest first.</param>
+/// <param name="Steps">Every step of those, oldest first (only the reports themselves unless the viewer reads every incident).</param>
 /// <param name="ReadsAll">Whether this is every incident of theirs (else only those the viewer raised).</param>
 public sealed record PupilChronology(string Pupil, IReadOnlyList<IncidentRow> Incidents, IReadOnlyList<IncidentStepLine> Steps, bool ReadsAll);
 

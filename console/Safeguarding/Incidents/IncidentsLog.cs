@@ -27,6 +27,9 @@ internal static partial class IncidentsLog
     [LoggerMessage(3162, LogLevel.Information, "Incident evidence: InfluxDB answers again; copying resumes")]
     public static partial void EvidenceInfluxBack(ILogger logger);
 
+    [LoggerMessage(3164, LogLevel.Warning, "Incident evidence: InfluxDB refused the copy of incident {IncidentId} ({Count} of {Max} tries; the others go on)")]
+    public static partial void EvidenceRefused(ILogger logger, long incidentId, int count, int max, Exception exception);
+
     [LoggerMessage(3163, LogLevel.Error, "Incident evidence: a pass of the copier failed; it is tried again at the next interval")]
     public static partial void EvidencePassFailed(ILogger logger, Exception exception);
 }

@@ -43,13 +43,11 @@ public sealed class IncidentEndToEndTests(ClassroomFixture fixture, ITestOutputH
             await Expect(tile.Locator(".tile-last-blocked")).ToContainTextAsync(site, new() { Timeout = 20_000 });
             await Expect(tile.Locator(".tile-pupil")).ToHaveTextAsync("Alice Example");
 
-            // Two clicks: Report on the tile, then Report in the dialog (with an optional note).
+            // Two clicks: Report on the tile, then Report in the dialog (with an optional note). The room is live (its
+            // circuit answers: OpenRoomAsync waited for it), so one click opens the dialog.
             var dialog = teacher.GetByRole(AriaRole.Dialog);
-            for (var i = 0; i < 20 && !await dialog.IsVisibleAsync(); i++)
-            {
-                await ClickSoonAsync(tile.Locator("button[data-action=report]"));
-            }
-
+            await tile.Locator("button[data-action=report]").ClickAsync();
+            await dialog.WaitForAsync();
             await Expect(dialog).ToContainTextAsync("What did you see?");
             await Expect(dialog.Locator("#report-summary")).ToContainTextAsync("Alice Example's device");
             await Expect(dialog.Locator("#report-summary")).ToContainTextAsync(site);
@@ -64,12 +62,17 @@ public sealed class IncidentEndToEndTests(ClassroomFixture fixture, ITestOutputH
             Assert.Matches("^/incidents/[0-9]+$", link);
             await Artefacts.ShootBothAsync(teacher, "incident-reported-snackbar");
 
-            // The teacher's link opens their own report (read-only: no forms, no list of who opened it).
+            // The teacher's link opens their own report (read-only: no forms, no list of who opened it, and neither the
+            // lead's steps nor the pupil's copied activity: their report, its status and its outcome).
             await reported.Locator("a[data-incident-link]").ClickAsync();
             await teacher.WaitForURLAsync("**" + link);
             await Expect(teacher.Locator("#incident [data-fact=pupil]")).ToContainTextAsync("Alice Example");
+            await Expect(teacher.Locator("#incident-reporter-note")).ToContainTextAsync("seen only by the safeguarding lead");
             await Expect(teacher.Locator("#step-form")).ToHaveCountAsync(0);
             await Expect(teacher.Locator("#views")).ToHaveCountAsync(0);
+            await Expect(teacher.Locator("#chronology")).ToHaveCountAsync(0);
+            await Expect(teacher.Locator("#evidence")).ToHaveCountAsync(0);
+            await Artefacts.ShootBothAsync(teacher, "incident-reporter-view");
 
             // The safeguarding lead finds it in the log, with the evidence copied from InfluxDB.
             await ClassroomFixture.SignInAsync(lead, "incident.dsl", Appliance.TeacherPassword);
@@ -164,34 +167,19 @@ public sealed class IncidentEndToEndTests(ClassroomFixture fixture, ITestOutputH
     private static async Task CloseSnackbarsAsync(IPage page)
     {
         var close = page.Locator(".mud-snackbar button");
-        for (var i = 0; i < 10 && await close.CountAsync() > 0; i++)
+        for (var i = await close.CountAsync() - 1; i >= 0; i--)
         {
             try
             {
-                await close.First.ClickAsync(new() { Force = true, Timeout = 2_000 });
+                await close.Nth(i).ClickAsync(new() { Force = true, Timeout = 2_000 });
             }
             catch (Exception e) when (e is PlaywrightException or TimeoutException)
             {
                 // Gone by itself.
             }
-
-            await Task.Delay(300);
-        }
-    }
-
-    /// <summary>Clicks unless something (the dialog opening from an earlier click) covers the button; then waits a little.</summary>
-    private static async Task ClickSoonAsync(ILocator button)
-    {
-        try
-        {
-            await button.ClickAsync(new() { Timeout = 1000 });
-        }
-        catch (TimeoutException)
-        {
-            // covered by the dialog that is opening: the loop looks for it
         }
 
-        await Task.Delay(300);
+        await Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0, new() { Timeout = 15_000 }); // the circuit has removed them, not a guess at how long it takes
     }
 
     private async Task<IPage> NewPageAsync()

@@ -114,12 +114,13 @@ public sealed class AlertsBrowserTests(ClassroomFixture fixture)
     }
 
     [Fact]
-    public async Task Technician_SeesMailIsOff_AndGivesTheSafeguardingLeadAnAddress_RefusedWhenMalformed()
+    public async Task Technician_SeesMailIsOff_SetsATeachersAddress_RefusedWhenMalformed_ALeadsIsForAnAdministrator()
     {
         var store = fixture.Appliance.Store;
         var suffix = Guid.NewGuid().ToString("N")[..6];
         var (_, tech) = await store.Users.CreateUserAsync("mailtech." + suffix, "Sam Technician", [Role.Technician], Password, mustChangePassword: false, None);
         var (_, dsl) = await store.Users.CreateUserAsync("maildsl." + suffix, "Priya Lead", [Role.SafeguardingLead], Password, mustChangePassword: false, None);
+        var (_, teacher) = await store.Users.CreateUserAsync("mailteacher." + suffix, "Tom Teacher", [Role.Teacher], Password, mustChangePassword: false, None);
 
         var page = await fixture.NewPageAsync();
         var errors = new List<string>();
@@ -144,22 +145,27 @@ public sealed class AlertsBrowserTests(ClassroomFixture fixture)
             Assert.Contains("E-mail is off", await card.InnerTextAsync(), StringComparison.Ordinal);
             await Artefacts.ShootBothAsync(page, "home-mail-off", card);
 
-            // The safeguarding lead's address: a malformed one refused beside the field, then saved.
+            // The safeguarding lead's address is an administrator's to set (their danger alerts go there): locked, and why.
             await page.GotoAsync($"/admin/users/{dsl!.Id}");
-            await page.Locator("#user-email").WaitForAsync();
-            await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
-            await page.WaitForTimeoutAsync(700); // the circuit has connected
-            await page.FillAsync("#user-email", "Priya <priya@school.example>");
+            await page.Locator("[data-user-email][data-interactive='true']").WaitForAsync(); // the circuit is connected
+            Assert.Contains("Only an administrator can change a safeguarding lead's address", await page.Locator("[data-email-locked]").InnerTextAsync(), StringComparison.Ordinal);
+            Assert.True(await page.Locator("#user-email").IsDisabledAsync());
+            await Artefacts.ShootBothAsync(page, "admin-user-email-lead-locked", page.Locator("[data-user-email]"));
+
+            // A teacher's address: a malformed one refused beside the field, then saved.
+            await page.GotoAsync($"/admin/users/{teacher!.Id}");
+            await page.Locator("[data-user-email][data-interactive='true']").WaitForAsync();
+            await page.FillAsync("#user-email", "Tom <tom@school.example>");
             await page.ClickAsync("#user-email-save");
             await page.GetByText("Enter one e-mail address, like dsl@school.example").WaitForAsync();
             await Artefacts.ShootBothAsync(page, "admin-user-email-refused", page.Locator("#user-email-save"));
-            Assert.DoesNotContain(dsl.Id, (await store.Users.GetEmailsAsync(None)).Keys);
+            Assert.DoesNotContain(teacher.Id, (await store.Users.GetEmailsAsync(None)).Keys);
 
-            await page.FillAsync("#user-email", "priya." + suffix + "@school.example");
+            await page.FillAsync("#user-email", "tom." + suffix + "@school.example");
             await page.ClickAsync("#user-email-save");
-            await page.GetByText("They receive danger alert e-mails there.").WaitForAsync();
-            Assert.Equal("priya." + suffix + "@school.example", (await store.Users.GetEmailsAsync(None))[dsl.Id]);
-            Assert.Contains("priya." + suffix + "@school.example", await store.Users.ListEmailsInRoleAsync(Role.SafeguardingLead, None));
+            await page.GetByText($"E-mail address of {teacher.UserName} saved.").WaitForAsync();
+            Assert.Equal("tom." + suffix + "@school.example", (await store.Users.GetEmailsAsync(None))[teacher.Id]);
+            Assert.DoesNotContain(dsl.Id, (await store.Users.GetEmailsAsync(None)).Keys);
             Assert.Empty(errors);
         }
         finally

@@ -28,13 +28,34 @@ public static class Artefacts
             await page.SetViewportSizeAsync(size.Width, size.Height);
             if (show is not null)
             {
-                await show.ScrollIntoViewIfNeededAsync();
+                await ScrollToAsync(show);
             }
 
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot(name + suffix), FullPage = fullPage });
         }
 
         await page.SetViewportSizeAsync(Chromium.ClassroomDisplay.Width, Chromium.ClassroomDisplay.Height);
+    }
+
+    /// <summary>
+    /// Scrolls to the element, finding it again when the page re-rendered it meanwhile: pages that refresh themselves (the
+    /// home page every 30 s, and once when the circuit replaces the prerendered markup) can detach the element between
+    /// Playwright finding it and scrolling to it (CI: "Element is not attached to the DOM").
+    /// </summary>
+    private static async Task ScrollToAsync(ILocator show)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await show.ScrollIntoViewIfNeededAsync();
+                return;
+            }
+            catch (PlaywrightException e) when (attempt < 5 && e.Message.Contains("not attached", StringComparison.Ordinal))
+            {
+                await show.WaitForAsync();
+            }
+        }
     }
 
     private static string Find()

@@ -32,7 +32,7 @@ public sealed class AlertMailTests : IDisposable
     [Fact]
     public async Task DangerAlert_RealSmtp_OneMessagePerDeviceAndCategoryPerInterval_RightRecipients_NoPupilInSubject()
     {
-        using var smtp = await AiosmtpdServer.StartAsync(AiosmtpdServer.FreePort(), Path.Combine(root, "mail"));
+        using var smtp = await AiosmtpdServer.StartAsync(Path.Combine(root, "mail"));
         var (device, room) = await SchoolAsync();
         var (mailer, sender) = Services(smtp.Port);
 
@@ -87,7 +87,7 @@ public sealed class AlertMailTests : IDisposable
     [Fact]
     public async Task DeadSmtpServer_MessageDelayedNeverDropped_ArrivesOnceTheServerIsUp()
     {
-        var port = AiosmtpdServer.FreePort(); // nothing listens there yet
+        var port = AiosmtpdServer.FreePort(); // nothing listens there
         var (device, _) = await SchoolAsync();
         var (mailer, sender) = Services(port);
         await RaiseAsync(device, "self_harm", "harm.example", TimeSpan.Zero);
@@ -99,12 +99,14 @@ public sealed class AlertMailTests : IDisposable
         Assert.Equal(0, await sender.SendDueAsync(None));
         var status = await store.MailOutbox.GetStatusAsync(None);
         Assert.Equal((1, 1), (status.Waiting, status.Failing));
-        Assert.Contains($"could not connect to 127.0.0.1:{port}", status.LastError, StringComparison.Ordinal);
+        Assert.Contains("could not connect to 127.0.0.1:", status.LastError, StringComparison.Ordinal);
         Assert.Contains("nothing is listening", status.LastError, StringComparison.Ordinal);
         var message = Assert.Single(await store.MailOutbox.ListDueAsync(clock.GetUtcNow() + TimeSpan.FromDays(1), 10, None));
         Assert.Equal(2, message.Attempts);
 
-        using var smtp = await AiosmtpdServer.StartAsync(port, Path.Combine(root, "mail"));
+        // The server comes up (on a port of its own: the one above may be taken by now; the outbox is in the state).
+        using var smtp = await AiosmtpdServer.StartAsync(Path.Combine(root, "mail"));
+        (_, sender) = Services(smtp.Port);
         Assert.Equal(0, await sender.SendDueAsync(None)); // still waiting out its backoff (2 minutes after the second failure)
         clock.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(1, await sender.SendDueAsync(None));
@@ -119,7 +121,7 @@ public sealed class AlertMailTests : IDisposable
     public async Task StartTls_TestCertificate_AcceptedByThumbprintOnly_OtherwiseKeptWithTheReason()
     {
         var (cert, key, sha256) = WriteCertificate();
-        using var smtp = await AiosmtpdServer.StartAsync(AiosmtpdServer.FreePort(), Path.Combine(root, "mail"), (cert, key));
+        using var smtp = await AiosmtpdServer.StartAsync(Path.Combine(root, "mail"), (cert, key));
         var (device, _) = await SchoolAsync();
         var (mailer, untrusting) = Services(smtp.Port, MailSecurity.StartTls);
         await RaiseAsync(device, "self_harm", "harm.example", TimeSpan.Zero);
@@ -138,7 +140,7 @@ public sealed class AlertMailTests : IDisposable
     [Fact]
     public async Task WrongPassword_RefusedInWordsWithoutTheSecret_ThenSentWithTheRightOne()
     {
-        using var smtp = await AiosmtpdServer.StartAsync(AiosmtpdServer.FreePort(), Path.Combine(root, "mail"), login: ("cg", "right-horse-battery"));
+        using var smtp = await AiosmtpdServer.StartAsync(Path.Combine(root, "mail"), login: ("cg", "right-horse-battery"));
         var (device, _) = await SchoolAsync();
         var logs = new ListLogger();
         var (mailer, wrong) = Services(smtp.Port, username: "cg", password: "wrong-Sesame-4711", logger: logs);
@@ -162,7 +164,7 @@ public sealed class AlertMailTests : IDisposable
     [Fact]
     public async Task ReportWithAttachment_SameSender_FileAttached_MissingFileKeptWithTheReason()
     {
-        using var smtp = await AiosmtpdServer.StartAsync(AiosmtpdServer.FreePort(), Path.Combine(root, "mail"));
+        using var smtp = await AiosmtpdServer.StartAsync(Path.Combine(root, "mail"));
         var (_, sender) = Services(smtp.Port);
         var pdf = Path.Combine(root, "governors-report.pdf");
         await File.WriteAllBytesAsync(pdf, "%PDF-1.4 test report"u8.ToArray());
@@ -191,6 +193,125 @@ public sealed class AlertMailTests : IDisposable
         await store.Users.SetEmailAsync(dsl!.Id, "dsl@school.example", None);
         Assert.Equal(1, await mailer.RunOnceAsync(None));
     }
+
+    [Fact]
+    public async Task TwoMailersAtOnce_OneMessagePerAlert_TheOutboxRefusesASecond()
+    {
+        var (device, _) = await SchoolAsync();
+        var alert = await RaiseAsync(device, "self_harm", "harm.example", TimeSpan.Zero);
+        var mailers = Enumerable.Range(0, 4).Select(_ => Services(AiosmtpdServer.FreePort()).Mailer).ToList();
+
+        var queued = await Task.WhenAll(mailers.Select(m => Task.Run(() => m.RunOnceAsync(None))));
+
+        Assert.Equal(1, queued.Sum());
+        Assert.Single(await store.MailOutbox.ListDueAsync(clock.GetUtcNow(), 10, None));
+        // The same alert again, straight to the outbox: the check refuses it, and the unique index refuses it without the check.
+        var mail = new NewMail(MailKind.Alert, ["dsl@school.example"], "ClassroomGuard: danger alert — again", "Again.");
+        Assert.Null(await store.MailOutbox.EnqueueAlertAsync(alert.Id, mail, TimeSpan.FromMinutes(10), None));
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => store.MailOutbox.EnqueueAsync(mail with { AlertId = alert.Id }, None));
+        Assert.Single(await store.MailOutbox.ListDueAsync(clock.GetUtcNow(), 10, None));
+    }
+
+    [Fact]
+    public async Task LateAlert_RaisedEarlierThanAMailedOne_WithinTheInterval_NotMailed()
+    {
+        var (device, _) = await SchoolAsync();
+        var (mailer, _) = Services(AiosmtpdServer.FreePort());
+        await RaiseAsync(device, "self_harm", "harm.example", TimeSpan.Zero);
+        Assert.Equal(1, await mailer.RunOnceAsync(None));
+
+        // Written late (e.g. by the sniffer after a delay): raised 4 minutes before the mailed one, same device and category.
+        var late = await RaiseAsync(device, "self_harm", "late-harm.example", TimeSpan.FromMinutes(4));
+        Assert.Equal(0, await mailer.RunOnceAsync(None));
+        Assert.Equal(0, await Services(AiosmtpdServer.FreePort()).Mailer.RunOnceAsync(None));
+        Assert.Null(await store.MailOutbox.EnqueueAlertAsync(
+            late.Id, new NewMail(MailKind.Alert, ["dsl@school.example"], "ClassroomGuard: danger alert", "Late."), TimeSpan.FromMinutes(10), None));
+
+        // Outside the interval (11 minutes before): mailed.
+        await RaiseAsync(device, "self_harm", "early-harm.example", TimeSpan.FromMinutes(11));
+        Assert.Equal(1, await mailer.RunOnceAsync(None));
+    }
+
+    [Fact]
+    public async Task OneLeadsDeadMailbox_TheOthersStillGetTheAlert_TheRefusalIsShownPerAddress()
+    {
+        using var smtp = await AiosmtpdServer.StartAsync(Path.Combine(root, "mail"), refuse: new Dictionary<string, int> { ["deputy@school.example"] = 550 });
+        var (device, _) = await SchoolAsync();
+        var (mailer, sender) = Services(smtp.Port);
+        await RaiseAsync(device, "self_harm", "harm.example", TimeSpan.Zero);
+        Assert.Equal(1, await mailer.RunOnceAsync(None));
+
+        Assert.Equal(1, await sender.SendDueAsync(None));
+
+        var message = Assert.Single(smtp.Messages());
+        Assert.Equal(["dsl@school.example", "head@school.example"],
+            message.Headers["X-RcptTo"]!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+        Assert.Equal(0, (await store.MailOutbox.GetStatusAsync(None)).Waiting); // sent: not retried for ever because of one address
+        var refused = Assert.Single(await store.MailOutbox.ListRefusedAsync(clock.GetUtcNow().AddDays(-1), None));
+        Assert.Contains("refused the recipient deputy@school.example: 550", refused.LastError, StringComparison.Ordinal);
+        var card = await StatusAsync().ReadAsync(Technician(), None);
+        Assert.Equal("error", card!.Severity);
+        Assert.Contains("deputy@school.example", card.Headline, StringComparison.Ordinal);
+        Assert.DoesNotContain("dsl@school.example", card.Headline, StringComparison.Ordinal);
+        Assert.Null(await StatusAsync().ReadAsync(new Console.Security.ConsoleUser(99, "dsl", "dsl", new HashSet<Role> { Role.SafeguardingLead }, false), None));
+        clock.Advance(MailStatusService.RefusedShownFor + TimeSpan.FromMinutes(1));
+        Assert.Null(await StatusAsync().ReadAsync(Technician(), None)); // a week on, the card is quiet again
+    }
+
+    [Fact]
+    public async Task RecipientRefusedForNow_ItsOwnCopyIsKeptAndRetried_TheOthersHaveItAlready()
+    {
+        var (device, _) = await SchoolAsync();
+        using (var busy = await AiosmtpdServer.StartAsync(Path.Combine(root, "busy"), refuse: new Dictionary<string, int> { ["head@school.example"] = 450 }))
+        {
+            var (mailer, sender) = Services(busy.Port);
+            await RaiseAsync(device, "self_harm", "harm.example", TimeSpan.Zero);
+            Assert.Equal(1, await mailer.RunOnceAsync(None));
+            Assert.Equal(1, await sender.SendDueAsync(None));
+            Assert.Equal(["deputy@school.example", "dsl@school.example"],
+                Assert.Single(busy.Messages()).Headers["X-RcptTo"]!.Split(',', StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal));
+        }
+
+        var status = await store.MailOutbox.GetStatusAsync(None);
+        Assert.Equal((1, 1), (status.Waiting, status.Failing));
+        Assert.Contains("head@school.example for now: 450", status.LastError, StringComparison.Ordinal);
+        Assert.Empty(await store.MailOutbox.ListRefusedAsync(clock.GetUtcNow().AddDays(-1), None)); // not a dead address
+
+        using var smtp = await AiosmtpdServer.StartAsync(Path.Combine(root, "mail"));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await Services(smtp.Port).Sender.SendDueAsync(None));
+        Assert.Equal("head@school.example", Assert.Single(smtp.Messages()).Headers["X-RcptTo"]!.Trim());
+        Assert.Equal(0, (await store.MailOutbox.GetStatusAsync(None)).Waiting);
+    }
+
+    [Fact]
+    public async Task EveryRecipientRefused_KeptAndRetried_WithTheReason()
+    {
+        using var smtp = await AiosmtpdServer.StartAsync(
+            Path.Combine(root, "mail"), refuse: new Dictionary<string, int> { ["dsl@school.example"] = 550, ["deputy@school.example"] = 550, ["head@school.example"] = 550 });
+        var (device, _) = await SchoolAsync();
+        var (mailer, sender) = Services(smtp.Port);
+        await RaiseAsync(device, "self_harm", "harm.example", TimeSpan.Zero);
+        Assert.Equal(1, await mailer.RunOnceAsync(None));
+
+        Assert.Equal(0, await sender.SendDueAsync(None));
+
+        Assert.Empty(smtp.Messages());
+        var status = await store.MailOutbox.GetStatusAsync(None);
+        Assert.Equal((1, 1), (status.Waiting, status.Failing));
+        Assert.Contains("the SMTP server refused the recipient", status.LastError, StringComparison.Ordinal);
+        Assert.Contains("550", status.LastError, StringComparison.Ordinal);
+    }
+
+    private MailStatusService StatusAsync()
+    {
+        var safeguarding = Options.Create(new SafeguardingOptions { AlertRecipients = ["head@school.example"] });
+        var mail = Options.Create(new MailOptions { Host = "127.0.0.1", Port = 25, Security = MailSecurity.None, From = "classroomguard@school.example" });
+        var alerts = new AlertsService(store, new AlertSeverities(safeguarding), Options.Create(new StateOptions { TimeZone = "Europe/London" }), clock, NullLogger<AlertsService>.Instance);
+        return new MailStatusService(store, mail, safeguarding, alerts, clock);
+    }
+
+    private static Console.Security.ConsoleUser Technician() => new(98, "tech", "tech", new HashSet<Role> { Role.Technician }, false);
 
     public void Dispose()
     {

@@ -62,6 +62,88 @@ public sealed class AlertsServiceTests : IDisposable
         Assert.Equal(result.IncidentId, again.IncidentId);
     }
 
+    [Fact]
+    public async Task TurnIntoIncidentAsync_FourPeopleAtOnce_OneIncident_TheOthersToldWhichOne()
+    {
+        var people = new List<ConsoleUser>();
+        for (var i = 0; i < 4; i++)
+        {
+            people.Add(await UserAsync("dsl" + i, Role.SafeguardingLead));
+        }
+
+        var alert = await store.Alerts.RaiseAsync(new NewAlert(AlertKind.HighRiskCategory, DateTimeOffset.UtcNow.AddMinutes(-1), "e", null, "self_harm", "harm.example"), None);
+
+        var results = await Task.WhenAll(people.Select(p => Task.Run(() => service.TurnIntoIncidentAsync(p, alert.Id, None))));
+
+        var made = Assert.Single(results, r => r.Done);
+        Assert.All(results, r => Assert.Equal(made.IncidentId, r.IncidentId));
+        var incidents = await store.Incidents.ListAsync(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1), None);
+        Assert.Equal(made.IncidentId, Assert.Single(incidents, i => i.AlertId == alert.Id).Id);
+        var stored = (await store.Alerts.GetAsync(alert.Id, None))!;
+        Assert.Equal((made.IncidentId, "Turned into an incident."), (stored.IncidentId, stored.AcknowledgedNote));
+    }
+
+    [Fact]
+    public async Task TurnIntoIncidentAsync_AnIncidentAlreadyNamesTheAlert_ItIsLinked_NoSecondOne()
+    {
+        var dsl = await UserAsync("dsl", Role.SafeguardingLead);
+        var alert = await store.Alerts.RaiseAsync(new NewAlert(AlertKind.HighRiskCategory, DateTimeOffset.UtcNow.AddMinutes(-1), "e", null, "self_harm", "harm.example"), None);
+        // Recorded from the alert, but the link was never written (the console stopped between the two).
+        var earlier = await store.Incidents.RecordAsync(
+            new NewIncident(ReportedBy: dsl.Id, OccurredAt: alert.At, ActionTaken: "Raised from an alert", AlertId: alert.Id), None);
+
+        var result = await service.TurnIntoIncidentAsync(dsl, alert.Id, None);
+
+        Assert.False(result.Done);
+        Assert.Equal(earlier.Id, result.IncidentId);
+        Assert.Equal(earlier.Id, (await store.Alerts.GetAsync(alert.Id, None))!.IncidentId);
+        Assert.Single(await store.Incidents.ListAsync(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1), None), i => i.AlertId == alert.Id);
+    }
+
+    [Fact]
+    public async Task RaiseAsync_AFoldedRepeat_DoesNotMoveTheStateRevision_ANewAlertDoes()
+    {
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var first = await store.Alerts.RaiseAsync(new NewAlert(AlertKind.HighRiskCategory, at, "DNS query for harm.example blocked; client 10.0.0.5", null, "self_harm", "harm.example"), None);
+        var before = await store.GetRevisionAsync(None);
+
+        var repeat = await store.Alerts.RaiseAsync(new NewAlert(AlertKind.HighRiskCategory, at.AddMinutes(1), "DNS query for harm.example blocked; client 10.0.0.5", null, "self_harm", "harm.example"), None);
+
+        Assert.Equal((first.Id, 2), (repeat.Id, repeat.Count));
+        Assert.Equal(before, await store.GetRevisionAsync(None)); // the DNS filter recompiles on every revision: not for a count
+        await store.Alerts.RaiseAsync(new NewAlert(AlertKind.HighRiskCategory, at, "DNS query for x.example blocked; client 10.0.0.6", null, "extremism", "x.example"), None);
+        Assert.NotEqual(before, await store.GetRevisionAsync(None));
+    }
+
+    [Fact]
+    public async Task CountFeed_AnAlertRaisedElsewhere_ReachesEveryListeningMenu_AnAcknowledgementHereToo()
+    {
+        var dsl = await UserAsync("dsl", Role.SafeguardingLead);
+        var tech = await UserAsync("tech", Role.Technician);
+        var teacher = await UserAsync("teacher", Role.Teacher);
+        using var feed = new AlertsCountFeed(store, new AlertSeverities(Options.Create(new SafeguardingOptions())), service, TimeProvider.System, NullLogger<AlertsCountFeed>.Instance)
+        {
+            Interval = TimeSpan.FromMilliseconds(100),
+        };
+        await feed.StartAsync(None);
+        var heard = new System.Collections.Concurrent.BlockingCollection<(string Who, int Count)>();
+        using var forLead = feed.Subscribe(dsl, n => heard.Add(("dsl", n)));
+        using var forTech = feed.Subscribe(tech, n => heard.Add(("tech", n)));
+        Assert.Throws<UnauthorizedAccessException>(() => feed.Subscribe(teacher, _ => { }));
+        Assert.True(heard.TryTake(out var first, TimeSpan.FromSeconds(20)));
+        Assert.True(heard.TryTake(out var second, TimeSpan.FromSeconds(20)));
+        Assert.Equal([0, 0], new[] { first.Count, second.Count });
+
+        // Raised by the DNS filter (straight into the state): no event on this console, the shared read finds it.
+        var alert = await store.Alerts.RaiseAsync(new NewAlert(AlertKind.HighRiskCategory, DateTimeOffset.UtcNow, "e", null, "self_harm", "harm.example"), None);
+        var told = new[] { heard.Take(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token), heard.Take(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token) };
+        Assert.Equal([("dsl", 1), ("tech", 1)], told.OrderBy(t => t.Who, StringComparer.Ordinal));
+
+        Assert.True((await service.AcknowledgeAsync(dsl, alert.Id, "Spoke to the pupil.", None)).Done);
+        Assert.Equal(0, heard.Take(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token).Count);
+        await feed.StopAsync(None);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("   ")]

@@ -145,11 +145,126 @@ public sealed class EvidenceCopierTests : IAsyncLifetime
         Assert.Contains("Only the first 100 rows", evidence.Note, StringComparison.Ordinal);
     }
 
-    private async Task<IncidentWorld> WorldAsync(DateTimeOffset now, Action<IncidentOptions>? configure = null)
+    [Fact]
+    public async Task Copy_RawActivityExpiredBeforeTheCopyCompleted_WhatWasCopiedAtTheRaiseIsKept()
+    {
+        var t0 = Second(DateTimeOffset.UtcNow.AddMinutes(-20));
+        await using var world = await WorldAsync(t0.AddMinutes(1));
+        var (device, _, id) = await RaisedAsync(world, t0);
+        await WriteAsync(world,
+            w => w.CreatePoint("dns_blocks").Tag("device", Id(device)).Tag("n", "0").Field("domain", "copied-at-raise.example").Field("category", "adult").Field("rule", "list:x").Timestamp(t0.AddSeconds(-30)));
+        Assert.Equal(0, await world.Copier.CopyOnceAsync(IncidentWorld.Ct));
+
+        world.Clock.Now = t0.AddDays(8); // e.g. raised at the end of term, the appliance off for the holiday
+        Assert.Equal(1, await world.Copier.CopyOnceAsync(IncidentWorld.Ct));
+
+        var evidence = (await world.Store.Incidents.EvidenceAsync(id, IncidentWorld.Ct))!;
+        Assert.Equal(EvidenceState.Copied, evidence.State);
+        Assert.Equal("copied-at-raise.example", Assert.Single(EvidenceRows.Parse(evidence.Rows)!).Domain);
+        Assert.Contains("partial", evidence.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Copy_WindowPartlyExpiredWhenCompleted_RowsCopiedEarlierFromTheExpiredPartAreKept()
+    {
+        var t0 = Second(DateTimeOffset.UtcNow.AddMinutes(-20));
+        await using var world = await WorldAsync(t0.AddMinutes(1));
+        var (device, _, id) = await RaisedAsync(world, t0);
+        await WriteAsync(world,
+            w => w.CreatePoint("dns_blocks").Tag("device", Id(device)).Tag("n", "0").Field("domain", "early.example").Field("category", "adult").Field("rule", "list:early.example").Timestamp(t0.AddMinutes(-5)),
+            w => w.CreatePoint("dns_blocks").Tag("device", Id(device)).Tag("n", "0").Field("domain", "late.example").Field("category", "adult").Field("rule", "list:late.example").Timestamp(t0.AddMinutes(3)));
+        Assert.Equal(0, await world.Copier.CopyOnceAsync(IncidentWorld.Ct));
+
+        world.InfluxOptions.RawRetention = TimeSpan.FromMinutes(8); // at t0+7 the first minutes of the window, and early.example, have expired
+        world.Clock.Now = t0.AddMinutes(6) + EvidenceCopier.FlushMargin;
+        Assert.Equal(1, await world.Copier.CopyOnceAsync(IncidentWorld.Ct));
+
+        var evidence = (await world.Store.Incidents.EvidenceAsync(id, IncidentWorld.Ct))!;
+        Assert.Equal(EvidenceState.Copied, evidence.State);
+        Assert.Equal(["early.example", "late.example"], EvidenceRows.Parse(evidence.Rows)!.Select(r => r.Domain));
+        Assert.Contains("what was copied of it earlier is kept", evidence.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Copy_RecordedAtOnceButNeverCopiedBeforeItExpired_UnavailableWithoutSayingItWasRecordedLate()
+    {
+        var t0 = Second(DateTimeOffset.UtcNow.AddMinutes(-20));
+        await using var world = await WorldAsync(t0.AddMinutes(1));
+        var (_, _, id) = await RaisedAsync(world, t0);
+        world.Clock.Now = t0.AddDays(8);
+
+        Assert.Equal(1, await world.Copier.CopyOnceAsync(IncidentWorld.Ct));
+
+        var evidence = (await world.Store.Incidents.EvidenceAsync(id, IncidentWorld.Ct))!;
+        Assert.Equal((EvidenceState.Unavailable, "[]"), (evidence.State, evidence.Rows));
+        Assert.DoesNotContain("recorded", evidence.Note, StringComparison.Ordinal);
+        Assert.Contains("deleted before it could be copied", evidence.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Copy_InfluxRefusesOneIncidentsQuery_TheOthersAreCopied_ItIsGivenUpAfterTheTries()
+    {
+        await using var limited = await InfluxdServer.StartNewAsync(maxSelectSeries: 1); // a device that changed rooms in the window has two series
+        var t0 = Second(DateTimeOffset.UtcNow.AddMinutes(-20));
+        await using var world = await WorldAsync(limited, t0.AddMinutes(7));
+        var (busy, quiet, busyIncident) = await RaisedAsync(world, t0); // the busy device's incident is first in the queue
+        var teacher = await world.UserAsync("q" + Guid.NewGuid().ToString("N")[..6], Role.Teacher);
+        var quietIncident = (await world.Store.Incidents.RecordAsync(new NewIncident(teacher.Id, t0, "reported", quiet), IncidentWorld.Ct)).Id;
+        await WriteAsync(world, [
+            .. Enumerable.Range(0, 4).Select(i => (Func<InfluxWriter, PointBuilder>)(w => w.CreatePoint("dns_activity").Tag("device", Id(busy)).Tag("room", i % 2 == 0 ? "1" : "2")
+                .Field("queries", 1L).Field("blocked", 0L).Field("top_domains", $"n{i}.example=1").Timestamp(t0.AddMinutes(-5).AddSeconds(i)))),
+            w => w.CreatePoint("dns_blocks").Tag("device", Id(quiet)).Tag("n", "0").Field("domain", "quiet.example").Field("category", "adult").Field("rule", "list:quiet.example").Timestamp(t0)]);
+
+        Assert.Equal(1, await world.Copier.CopyOnceAsync(IncidentWorld.Ct));
+        var refused = (await world.Store.Incidents.EvidenceAsync(busyIncident, IncidentWorld.Ct))!;
+        var copied = (await world.Store.Incidents.EvidenceAsync(quietIncident, IncidentWorld.Ct))!;
+        for (var pass = 2; pass < EvidenceCopier.MaxRefusals; pass++)
+        {
+            Assert.Equal(0, await world.Copier.CopyOnceAsync(IncidentWorld.Ct));
+        }
+
+        var beforeLast = (await world.Store.Incidents.EvidenceAsync(busyIncident, IncidentWorld.Ct))!;
+        Assert.Equal(1, await world.Copier.CopyOnceAsync(IncidentWorld.Ct));
+        var givenUp = (await world.Store.Incidents.EvidenceAsync(busyIncident, IncidentWorld.Ct))!;
+
+        Assert.Equal((EvidenceState.Copied, "quiet.example"), (copied.State, Assert.Single(EvidenceRows.Parse(copied.Rows)!).Domain));
+        Assert.Equal(EvidenceState.Pending, refused.State);
+        Assert.Contains("InfluxDB refused", refused.Note, StringComparison.Ordinal);
+        Assert.DoesNotContain("did not answer", refused.Note, StringComparison.Ordinal);
+        Assert.Equal(EvidenceState.Pending, beforeLast.State);
+        Assert.Equal(EvidenceState.Unavailable, givenUp.State);
+        Assert.Contains("given up", givenUp.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Copy_BlocksRecordedUnderAnAddressTheDeviceHeld_AreInItsEvidence()
+    {
+        var t0 = Second(DateTimeOffset.UtcNow.AddMinutes(-20));
+        await using var world = await WorldAsync(t0.AddMinutes(7));
+        var room = await world.RoomAsync("Lab " + Guid.NewGuid().ToString("N")[..4]);
+        var teacher = await world.UserAsync("t" + Guid.NewGuid().ToString("N")[..6], Role.Teacher);
+        var device = await world.Store.Devices.ObserveAsync(new DeviceObservation(t0.AddMinutes(-30), DeviceSource.Agent, "02:00:00:00:02:01", "10.20.0.41", "LAB-PC9"), IncidentWorld.Ct);
+        await world.Store.Devices.SetRoomAsync(device, room.Id, IncidentWorld.Ct);
+        var id = (await world.Store.Incidents.RecordAsync(new NewIncident(teacher.Id, t0, "reported", device), IncidentWorld.Ct)).Id;
+        await WriteAsync(world,
+            w => w.CreatePoint("dns_blocks").Tag("device", "").Tag("room", "").Tag("client", "10.20.0.41").Tag("n", "0").Field("domain", "by-address.example")
+                .Field("category", "adult").Field("rule", "list:by-address.example").Timestamp(t0.AddMinutes(-1)),
+            w => w.CreatePoint("dns_blocks").Tag("device", "").Tag("room", "").Tag("client", "10.20.0.99").Tag("n", "0").Field("domain", "someone-else.example")
+                .Field("category", "adult").Field("rule", "list:someone-else.example").Timestamp(t0.AddMinutes(-1)));
+
+        Assert.Equal(1, await world.Copier.CopyOnceAsync(IncidentWorld.Ct));
+
+        var evidence = (await world.Store.Incidents.EvidenceAsync(id, IncidentWorld.Ct))!;
+        Assert.Equal("by-address.example", Assert.Single(EvidenceRows.Parse(evidence.Rows)!).Domain);
+    }
+
+    private async Task<IncidentWorld> WorldAsync(DateTimeOffset now, Action<IncidentOptions>? configure = null) => await WorldAsync(influxd, now, configure);
+
+    private static async Task<IncidentWorld> WorldAsync(InfluxdServer server, DateTimeOffset now, Action<IncidentOptions>? configure = null)
     {
         var database = $"evidence_{Interlocked.Increment(ref databases)}";
-        await influxd.QueryRawAsync($"CREATE DATABASE {database} WITH DURATION 7d REPLICATION 1 NAME raw");
-        return new IncidentWorld(now, influxd.Url, database, configure);
+        await server.QueryRawAsync($"CREATE DATABASE {database} WITH DURATION 7d REPLICATION 1 NAME raw");
+        return new IncidentWorld(now, server.Url, database, configure);
     }
 
     private static async Task<(long Device, long Other, long Incident)> RaisedAsync(IncidentWorld world, DateTimeOffset occurred)

@@ -186,9 +186,9 @@ public sealed class IncidentServiceTests : IAsyncLifetime
         Assert.True(badStatus.Problems.ContainsKey(nameof(IncidentStatusForm.Status)));
         var after = (await Service.OpenAsync(admin, id, Ct)).Detail!;
         Assert.Equal((IncidentStatus.Closed, "Spoke to the pupil", "Parents informed"), (after.Status, after.ActionTaken, after.Outcome));
-        Assert.Equal(["Raised", "Action taken", "Outcome", "Closed"], after.Chronology.Select(s => s.What));
-        Assert.Equal(["t.lab Name", "dsl Name", "dsl Name", "dsl Name"], after.Chronology.Select(s => s.Who));
-        Assert.Equal("Mon 23 Nov 2026, 10:05", after.Chronology[^1].When);
+        Assert.Equal(["Raised", "Action taken", "Outcome", "Closed"], after.Chronology!.Select(s => s.What));
+        Assert.Equal(["t.lab Name", "dsl Name", "dsl Name", "dsl Name"], after.Chronology!.Select(s => s.Who));
+        Assert.Equal("Mon 23 Nov 2026, 10:05", after.Chronology![^1].When);
         Assert.Equal(["admin Name", "dsl Name", "t.lab Name"], after.Views!.Select(v => v.Who));
         Assert.Equal("Incident raised 10:00 on Monday 23 November 2026", after.Title);
     }
@@ -211,15 +211,51 @@ public sealed class IncidentServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pupil_ChronologyRecordsAViewOfEveryIncidentItLists()
+    {
+        var first = await RaisedAsync(teacher, lab, labPc);
+        world.Clock.Now = Ten.AddHours(1);
+        var byLead = await world.Store.Incidents.RecordAsync(new NewIncident(dsl.Id, world.Clock.Now, "seen on the alerts page", labPc, "Alice Example"), Ct);
+
+        Assert.NotNull(await Service.PupilAsync(admin, first, Ct));
+
+        Assert.Contains(await world.Store.Incidents.ViewsAsync(first, Ct), v => v.UserId == admin.Id);
+        Assert.Contains(await world.Store.Incidents.ViewsAsync(byLead.Id, Ct), v => v.UserId == admin.Id);
+    }
+
+    [Fact]
+    public async Task Reporter_SeesTheirReportStatusAndOutcome_NotTheLeadsStepsNorTheEvidence()
+    {
+        var id = await RaisedAsync(teacher, lab, labPc);
+        Assert.True((await Service.RecordStepAsync(dsl, id, new IncidentStepForm { Kind = IncidentEventKind.Note, Text = "Known to social care; see file" }, Ct)).Ok);
+        Assert.True((await Service.RecordStepAsync(dsl, id, new IncidentStepForm { Kind = IncidentEventKind.Action, Text = "Rang the parents" }, Ct)).Ok);
+        Assert.True((await Service.RecordStepAsync(dsl, id, new IncidentStepForm { Kind = IncidentEventKind.Outcome, Text = "No further action" }, Ct)).Ok);
+
+        var own = (await Service.OpenAsync(teacher, id, Ct)).Detail!;
+        var ownPupil = (await Service.PupilAsync(teacher, id, Ct))!;
+        var lead = (await Service.OpenAsync(dsl, id, Ct)).Detail!;
+
+        Assert.Null(own.Chronology);
+        Assert.Null(own.Evidence);
+        Assert.Null(own.ActionTaken);
+        Assert.Equal(("No further action", IncidentStatus.Open, "Alice Example"), (own.Outcome, own.Status, own.Pupil));
+        Assert.Equal(["Raised"], ownPupil.Steps.Select(s => s.What));
+        Assert.DoesNotContain(ownPupil.Steps, s => s.Text.Contains("social care", StringComparison.Ordinal));
+        Assert.Contains(lead.Chronology!, s => s.Text.Contains("social care", StringComparison.Ordinal));
+        Assert.NotNull(lead.Evidence);
+        Assert.Equal("Rang the parents", lead.ActionTaken);
+    }
+
+    [Fact]
     public async Task Open_EvidenceWords_PendingNoDeviceAndNoActivity()
     {
         var id = await RaisedAsync(teacher, lab, labPc);
         var none = await world.Store.Incidents.RecordAsync(new NewIncident(dsl.Id, Ten, "noted", Description: "Told by a pupil"), Ct);
 
-        var pending = (await Service.OpenAsync(dsl, id, Ct)).Detail!.Evidence;
+        var pending = (await Service.OpenAsync(dsl, id, Ct)).Detail!.Evidence!;
         await world.Store.Incidents.SaveEvidenceAsync(id, Ten.AddMinutes(-10), Ten.AddMinutes(5), EvidenceState.Copied, null, "[]", Ct);
-        var empty = (await Service.OpenAsync(dsl, id, Ct)).Detail!.Evidence;
-        var noDevice = (await Service.OpenAsync(dsl, none.Id, Ct)).Detail!.Evidence;
+        var empty = (await Service.OpenAsync(dsl, id, Ct)).Detail!.Evidence!;
+        var noDevice = (await Service.OpenAsync(dsl, none.Id, Ct)).Detail!.Evidence!;
 
         Assert.Equal(EvidenceState.Pending, pending.State);
         Assert.StartsWith("Copying the device's activity", pending.Message, StringComparison.Ordinal);

@@ -32,14 +32,17 @@ CREATE TABLE mail_outbox (
     sent_at         INTEGER
 );
 CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt_at) WHERE sent_at IS NULL;
+CREATE UNIQUE INDEX mail_outbox_alert ON mail_outbox (alert_id) WHERE alert_id IS NOT NULL; -- one e-mail per alert, even with two mailers
 
 ALTER TABLE incidents ADD COLUMN room_id INTEGER REFERENCES rooms (id) ON DELETE SET NULL;
 ALTER TABLE incidents ADD COLUMN room_label TEXT;
 ALTER TABLE incidents ADD COLUMN description TEXT;
 ALTER TABLE incidents ADD COLUMN alert_id INTEGER REFERENCES alerts (id) ON DELETE SET NULL;
 ALTER TABLE incidents ADD COLUMN closed_at INTEGER;
-CREATE INDEX incidents_person ON incidents (person);
+CREATE INDEX incidents_person ON incidents (person COLLATE NOCASE);   -- the pupil's chronology matches names case-insensitively
 CREATE INDEX incidents_reported_by ON incidents (reported_by, occurred_at);
+-- Incidents closed before V9: closed when last changed.
+UPDATE incidents SET closed_at = updated_at WHERE status = 'closed' AND closed_at IS NULL;
 
 -- Who recorded each step, in order. 'raised' is the first row of every incident.
 CREATE TABLE incident_events (
@@ -52,6 +55,9 @@ CREATE TABLE incident_events (
     status      TEXT    CHECK (status IN ('open', 'investigating', 'closed'))
 );
 CREATE INDEX incident_events_incident ON incident_events (incident_id, at);
+-- Incidents recorded before V9 get their 'raised' row, by whoever recorded them.
+INSERT INTO incident_events (incident_id, at, user_id, kind, text, status)
+SELECT id, created_at, reported_by, 'raised', coalesce(description, action_taken), 'open' FROM incidents;
 
 -- The device's DNS and site activity around the incident, copied from InfluxDB when it is raised.
 CREATE TABLE incident_evidence (

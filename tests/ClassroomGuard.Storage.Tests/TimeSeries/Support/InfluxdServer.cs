@@ -19,7 +19,7 @@ public sealed class InfluxdServer : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
 
-    private InfluxdServer(bool authEnabled)
+    private InfluxdServer(bool authEnabled, int? maxSelectSeries = null)
     {
         if (!File.Exists(Binary))
         {
@@ -69,6 +69,9 @@ public sealed class InfluxdServer : IAsyncDisposable
             [logging]
               level = "warn"
               suppress-logo = true
+
+            [coordinator]
+              max-select-series = {maxSelectSeries ?? 0}
             """));
     }
 
@@ -80,9 +83,10 @@ public sealed class InfluxdServer : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
-    public static async Task<InfluxdServer> StartNewAsync(bool authEnabled = false)
+    /// <summary>Starts a new server; <paramref name="maxSelectSeries"/> makes it refuse a SELECT over more series (its query limit).</summary>
+    public static async Task<InfluxdServer> StartNewAsync(bool authEnabled = false, int? maxSelectSeries = null)
     {
-        var server = new InfluxdServer(authEnabled);
+        var server = new InfluxdServer(authEnabled, maxSelectSeries);
         try
         {
             await server.StartAsync();
