@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClassroomGuard.Console.Csv;
 using ClassroomGuard.Console.Security;
 using CsvHelper;
 
@@ -42,8 +43,6 @@ internal static class ChangeLogCsv
 
     // A byte-order mark so a spreadsheet reads "→" and names as UTF-8; a reason typed as "=HYPERLINK(…)" is escaped,
     // not run as a formula when a governor opens the file (OWASP CSV injection).
-    private static readonly CsvWriterOptions Options = new() { WriteByteOrderMark = true, Injection = CsvInjection.Escape };
-
     public static IEndpointRouteBuilder MapChangeLogEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(Path, ExportAsync).RequireAuthorization(Policies.ChangeLog);
@@ -69,24 +68,8 @@ internal static class ChangeLogCsv
     }
 
     /// <summary>Writes the rows as CSV to <paramref name="output"/>; returns how many rows.</summary>
-    public static async Task<int> WriteAsync(IAsyncEnumerable<ChangeLogRow> rows, Stream output, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        var count = 0;
-        await using var csv = CsvWriter.Create(output, Options, leaveOpen: true);
-        await csv.WriteRecordsAsync(Counted(), cancellationToken);
-        await csv.FlushAsync(cancellationToken);
-        return count;
-
-        async IAsyncEnumerable<ChangeLogCsvRow> Counted()
-        {
-            await foreach (var row in rows.WithCancellation(cancellationToken))
-            {
-                count++;
-                yield return ToCsv(row);
-            }
-        }
-    }
+    public static Task<int> WriteAsync(IAsyncEnumerable<ChangeLogRow> rows, Stream output, CancellationToken cancellationToken)
+        => CsvExport.WriteAsync(rows, ToCsv, output, cancellationToken);
 
     private static ChangeLogCsvRow ToCsv(ChangeLogRow row) => new()
     {

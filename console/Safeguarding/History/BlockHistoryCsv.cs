@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClassroomGuard.Console.Csv;
 using ClassroomGuard.Console.Security;
 using ClassroomGuard.Storage.State;
 using ClassroomGuard.Storage.TimeSeries;
@@ -46,8 +47,6 @@ internal static class BlockHistoryCsv
     public const string Path = "/blocks/export.csv";
 
     // Domains and pupils' names come from the network and the agents: "=cmd|…" is escaped, not run as a formula.
-    private static readonly CsvWriterOptions Options = new() { WriteByteOrderMark = true, Injection = CsvInjection.Escape };
-
     public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(Path, ExportAsync).RequireAuthorization(Policies.Safeguarding);
@@ -63,38 +62,24 @@ internal static class BlockHistoryCsv
     }
 
     /// <summary>Writes the rows as CSV to <paramref name="output"/>; returns how many rows.</summary>
-    public static async Task<int> WriteAsync(IAsyncEnumerable<BlockRow> rows, Stream output, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        var count = 0;
-        await using var csv = CsvWriter.Create(output, Options, leaveOpen: true);
-        await csv.WriteRecordsAsync(Counted(), cancellationToken);
-        await csv.FlushAsync(cancellationToken);
-        return count;
+    public static Task<int> WriteAsync(IAsyncEnumerable<BlockRow> rows, Stream output, CancellationToken cancellationToken)
+        => CsvExport.WriteAsync(rows, ToCsv, output, cancellationToken);
 
-        async IAsyncEnumerable<BlockCsvRow> Counted()
-        {
-            await foreach (var row in rows.WithCancellation(cancellationToken))
-            {
-                count++;
-                yield return new BlockCsvRow
-                {
-                    When = row.When,
-                    Device = row.ByAddress ? row.Device + " (by its address then)" : row.Device,
-                    DeviceId = row.DeviceId?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
-                    Address = row.Address,
-                    Mac = row.Mac,
-                    Pupil = row.Pupil,
-                    Domain = row.Domain,
-                    Category = row.Category,
-                    Rule = row.Rule,
-                    Group = row.Group,
-                    Room = row.Room,
-                    Count = row.Count,
-                };
-            }
-        }
-    }
+    private static BlockCsvRow ToCsv(BlockRow row) => new()
+    {
+        When = row.When,
+        Device = row.ByAddress ? row.Device + " (by its address then)" : row.Device,
+        DeviceId = row.DeviceId?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
+        Address = row.Address,
+        Mac = row.Mac,
+        Pupil = row.Pupil,
+        Domain = row.Domain,
+        Category = row.Category,
+        Rule = row.Rule,
+        Group = row.Group,
+        Room = row.Room,
+        Count = row.Count,
+    };
 
     private static async Task<IResult> ExportAsync(HttpContext context, BlockHistoryService history, StateStore store, ILogger<BlockHistoryService> logger)
     {
