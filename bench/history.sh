@@ -27,18 +27,8 @@ for tool in dotnet curl ss "$INFLUXD"; do
   command -v "$tool" >/dev/null || { echo "error: '$tool' is not installed (apt-get install influxdb curl iproute2)" >&2; exit 1; }
 done
 
-WORK=$(mktemp -d /tmp/cg-bench-history.XXXXXX)
-PID=""
-cleanup() {
-  if [[ -n $PID ]]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-echo "building (Release)..."
-dotnet build -c Release -v q -nologo "$ROOT/bench/ClassroomGuard.History.Benchmarks" > "$WORK/build.log" 2>&1 \
-  || { cat "$WORK/build.log"; exit 1; }
-BENCH="dotnet $ROOT/bench/ClassroomGuard.History.Benchmarks/bin/Release/net10.0/ClassroomGuard.History.Benchmarks.dll"
+bench_work history
+build_bench "$ROOT/bench/ClassroomGuard.History.Benchmarks"
 
 start_influxd "$WORK"
 echo "loadavg at start: $(cat /proc/loadavg)"

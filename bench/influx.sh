@@ -21,18 +21,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/bench/lib/influxd.sh" # free_port, start_influxd (sets PID and URL); INFLUXD
 [[ -x $INFLUXD ]] || { echo "influxd not found at $INFLUXD: apt-get install influxdb" >&2; exit 1; }
 
-WORK=$(mktemp -d /tmp/cg-bench-influx.XXXXXX)
-PID=""
-cleanup() {
-  if [[ -n $PID ]]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-echo "building (Release)..."
-dotnet build -c Release -v q -nologo "$ROOT/bench/ClassroomGuard.Storage.Benchmarks" > "$WORK/build.log" 2>&1 \
-  || { cat "$WORK/build.log"; exit 1; }
-BENCH="dotnet $ROOT/bench/ClassroomGuard.Storage.Benchmarks/bin/Release/net10.0/ClassroomGuard.Storage.Benchmarks.dll"
+bench_work influx
+build_bench "$ROOT/bench/ClassroomGuard.Storage.Benchmarks"
 
 start_influxd "$WORK"
 

@@ -1,12 +1,30 @@
 # bench/lib/influxd.sh — sourced by the benchmarks that need their own influxd (bench/influx.sh, bench/history.sh).
 #
 #   source "$ROOT/bench/lib/influxd.sh"
-#   start_influxd "$WORK"       # sets PID (kill it in the caller's cleanup) and URL (http://127.0.0.1:PORT)
+#   bench_work history          # WORK: a temporary folder removed on exit, with the influxd (PID) stopped first
+#   build_bench "$ROOT/bench/ClassroomGuard.X.Benchmarks"   # BENCH: the command that runs it (Release)
+#   start_influxd "$WORK"       # sets PID and URL (http://127.0.0.1:PORT)
 #
 # The influxd keeps everything under $WORK (meta, data, wal), listens on free loopback ports only, runs no continuous
 # queries (a benchmark runs what it measures itself), and logs to $WORK/influxd.log. INFLUXD overrides the binary.
 
 INFLUXD=${INFLUXD:-/usr/bin/influxd}
+
+# Makes WORK (/tmp/cg-bench-$1.XXXXXX) and a trap that stops the influxd (PID, once started) and removes WORK on exit.
+bench_work() {
+  WORK=$(mktemp -d "/tmp/cg-bench-$1.XXXXXX")
+  PID=""
+  trap 'if [[ -n $PID ]]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi; rm -rf "$WORK"' EXIT
+}
+
+# Builds the benchmark project $1 in Release (its log shown only on failure) and sets BENCH to the command that runs it.
+build_bench() {
+  local project=$1 name
+  name=$(basename "$project")
+  echo "building (Release)..."
+  dotnet build -c Release -v q -nologo "$project" > "$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; return 1; }
+  BENCH="dotnet $project/bin/Release/net10.0/$name.dll"
+}
 
 # A TCP port nobody listens on (loopback), from 20000-59999.
 free_port() {
