@@ -15,7 +15,12 @@ internal sealed class AgentBlankState(StateStore store, TimeProvider time)
     /// <summary>Devices with at least one agent connected.</summary>
     public IReadOnlyCollection<long> ConnectedDevices => connections.Values.Distinct().ToList();
 
-    public void Connected(string connectionId, long deviceId) => connections[connectionId] = deviceId;
+    /// <summary>A new connection of a device's agent: what its other connections were told no longer covers it.</summary>
+    public void Connected(string connectionId, long deviceId)
+    {
+        connections[connectionId] = deviceId;
+        lastSent.TryRemove(deviceId, out _);
+    }
 
     public void Disconnected(string connectionId)
     {

@@ -7,9 +7,10 @@ namespace ClassroomGuard.Console.Agents;
 /// <summary>
 /// The pupil agents' hub (<c>/hubs/agent</c>, agent credential required). Agents call <see cref="Heartbeat"/>; the
 /// console calls <c>Blank(message, expiresAt)</c> and <c>Unblank()</c> on the group of the agent's device. On connect
-/// the agent is told the current state at once, so a reconnecting agent re-applies a blank still in force.
+/// the push service is woken to tell the agent the current state at once, so a reconnecting agent re-applies a blank
+/// still in force.
 /// </summary>
-internal sealed class AgentHub(StateStore store, AgentBlankState state, TimeProvider time, ILogger<AgentHub> logger) : Hub
+internal sealed class AgentHub(StateStore store, AgentBlankState state, AgentPushTrigger trigger, TimeProvider time, ILogger<AgentHub> logger) : Hub
 {
     /// <summary>The group of all connections of one device's agent.</summary>
     public static string Group(long deviceId) => "device:" + deviceId.ToString(CultureInfo.InvariantCulture);
@@ -20,12 +21,10 @@ internal sealed class AgentHub(StateStore store, AgentBlankState state, TimeProv
         await Groups.AddToGroupAsync(Context.ConnectionId, Group(deviceId), Context.ConnectionAborted);
         state.Connected(Context.ConnectionId, deviceId);
         Log.AgentConnected(logger, deviceId);
-        var (blanks, _) = await state.EvaluateAsync([deviceId], Context.ConnectionAborted);
-        var until = blanks[deviceId];
-        state.Record(deviceId, until);
-        await (until is { } expiresAt
-            ? Clients.Caller.SendAsync("Blank", null, expiresAt, Context.ConnectionAborted)
-            : Clients.Caller.SendAsync("Unblank", Context.ConnectionAborted));
+
+        // The push service tells the new connection the state in force (it is the only writer of what each device was
+        // told: a hub evaluating beside it could overwrite a newer blank with an older "unblank").
+        trigger.Wake();
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)

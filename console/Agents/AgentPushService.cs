@@ -20,6 +20,7 @@ internal sealed class AgentPushService(StateStore store, AgentBlankState state, 
         while (!stoppingToken.IsCancellationRequested)
         {
             var sleep = MaxSleep;
+            trigger.Drain(); // wakes so far are covered by the push that follows; wakes during it cause another
             try
             {
                 if (await PushAsync(stoppingToken) is { } next)
@@ -39,7 +40,6 @@ internal sealed class AgentPushService(StateStore store, AgentBlankState state, 
             await Task.WhenAny(woken, Task.Delay(sleep, time, either.Token)).ConfigureAwait(false);
             await either.CancelAsync();
             await Task.WhenAll(woken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            trigger.Drain(); // coalesce revisions and wakes that arrived meanwhile
         }
 
         await watching.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
