@@ -9,6 +9,7 @@ using ClassroomGuard.Console.Policy;
 using ClassroomGuard.Console.Policy.Lists;
 using ClassroomGuard.Console.Policy.Rules;
 using ClassroomGuard.Console.Policy.Why;
+using ClassroomGuard.Console.Reports;
 using ClassroomGuard.Console.Safeguarding.Alerts;
 using ClassroomGuard.Console.Safeguarding.History;
 using ClassroomGuard.Console.Safeguarding.Incidents;
@@ -94,6 +95,7 @@ internal static class ApplicationServices
         services.AddAnnualReview();
         services.AddIncidents();
         services.AddBlockHistory();
+        services.AddReports();
         return services;
     }
 
@@ -144,6 +146,7 @@ internal static class ApplicationServices
         app.MapTeacherActionEndpoints();
         app.MapChangeLogEndpoints();
         app.MapBlockHistoryEndpoints();
+        app.MapReportEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

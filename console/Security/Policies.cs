@@ -39,6 +39,21 @@ public static class Policies
     /// <summary>The annual review of filtering and monitoring: SafeguardingLead, Technician, Administrator record it; Governor reads it.</summary>
     public const string AnnualReview = nameof(AnnualReview);
 
+    /// <summary>The technicians' weekly traffic report: Technician, Administrator, SafeguardingLead.</summary>
+    public const string WeeklyReport = nameof(WeeklyReport);
+
+    /// <summary>The governors' report: Governor, SafeguardingLead, Administrator.</summary>
+    public const string GovernorsReport = nameof(GovernorsReport);
+
+    /// <summary>The reports page: anyone who may read at least one kind of report (each sees only their kinds).</summary>
+    public const string Reports = nameof(Reports);
+
+    /// <summary>Roles that read the weekly traffic report.</summary>
+    public static readonly Role[] WeeklyReportRoles = [Role.Technician, Role.Administrator, Role.SafeguardingLead];
+
+    /// <summary>Roles that read the governors' report.</summary>
+    public static readonly Role[] GovernorsReportRoles = [Role.Governor, Role.SafeguardingLead, Role.Administrator];
+
     /// <summary>Roles that see the school's alerts and the block history.</summary>
     public static readonly Role[] SafeguardingRoles = [Role.SafeguardingLead, Role.Technician, Role.Administrator];
 
@@ -76,6 +91,9 @@ public static class Policies
         options.AddPolicy(Safeguarding, p => p.RequireAuthenticatedUser().RequireRole(SafeguardingRoles.Select(r => r.ToString())));
         options.AddPolicy(Incidents, p => p.RequireAuthenticatedUser().RequireRole(ClassroomRoles.Select(r => r.ToString())));
         options.AddPolicy(AnnualReview, p => p.RequireAuthenticatedUser().RequireRole(AnnualReviewRoles.Select(r => r.ToString())));
+        options.AddPolicy(WeeklyReport, p => p.RequireAuthenticatedUser().RequireRole(WeeklyReportRoles.Select(r => r.ToString())));
+        options.AddPolicy(GovernorsReport, p => p.RequireAuthenticatedUser().RequireRole(GovernorsReportRoles.Select(r => r.ToString())));
+        options.AddPolicy(Reports, p => p.RequireAuthenticatedUser().RequireRole(WeeklyReportRoles.Union(GovernorsReportRoles).Select(r => r.ToString())));
         options.AddPolicy(Classroom, p => p.RequireAuthenticatedUser().RequireRole(ClassroomRoles.Select(r => r.ToString())));
     }
 }
