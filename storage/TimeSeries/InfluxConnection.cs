@@ -24,7 +24,11 @@ public sealed class InfluxConnection : IDisposable
     {
     }
 
-    internal InfluxConnection(IOptions<InfluxOptions> options, HttpMessageHandler? handler)
+    /// <summary>
+    /// Creates a connection that sends through <paramref name="handler"/> (which it then owns): for tests and tools that
+    /// observe or shape the requests. Null: the usual socket handler.
+    /// </summary>
+    public InfluxConnection(IOptions<InfluxOptions> options, HttpMessageHandler? handler)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
