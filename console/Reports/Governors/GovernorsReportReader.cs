@@ -299,7 +299,8 @@ internal sealed class GovernorsReportReader(
         else
         {
             summary.Add($"{Capital(total.Text)} e-safety {(incidents.Count == 1 ? "incident was" : "incidents were")} recorded in this period (the period before: {previousTotal.Text}).");
-            summary.Add($"Of these, {GovernorsCount.Of("", closed).Text} {(closed == 1 ? "is" : "are")} closed and {GovernorsCount.Of("", open + investigating).Text} still being dealt with.");
+            var closedCount = GovernorsCount.Of("", closed);
+            summary.Add($"Of these, {closedCount.Text} {(closedCount.Value == 1 ? "is" : "are")} closed and {GovernorsCount.Of("", open + investigating).Text} still being dealt with.");
         }
 
         return new GovernorsIncidents(
