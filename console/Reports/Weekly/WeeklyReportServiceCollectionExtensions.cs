@@ -6,6 +6,7 @@ internal static class WeeklyReportServiceCollectionExtensions
     public static IServiceCollection AddWeeklyReport(this IServiceCollection services)
     {
         services.AddSingleton<WeeklyReportReader>();
+        services.AddWeeklyReportScreen();
         return services;
     }
 }
