@@ -255,9 +255,14 @@ internal static class ReportCommand
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = settings, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddClassroomGuardSources(settings);
-        builder.Logging.ClearProviders().AddSimpleConsole().AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
+        // stdout is the command's answer; only problems are logged, on stderr (the appliance's Logging settings would
+        // otherwise let the service's information lines in).
+        builder.Logging.ClearProviders().AddSimpleConsole().AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddFilter((_, level) => level >= LogLevel.Warning);
         builder.Services.AddClassroomGuardStorage(builder.Configuration);
-        builder.Services.AddOptions<ConsoleOptions>().BindConfiguration(ConsoleOptions.Section).ValidateDataAnnotations();
+        // Only for the links in a printed report (Console:PublicUrl); the listener's own settings (certificate) are the
+        // service's to check, not the command's.
+        builder.Services.AddOptions<ConsoleOptions>().BindConfiguration(ConsoleOptions.Section);
         builder.Services.AddApplicationServices();
         var app = builder.Build();
         // Settings are checked as the service checks them at start (exit 78 naming the setting).

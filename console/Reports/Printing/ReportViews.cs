@@ -1,3 +1,6 @@
+using ClassroomGuard.Console.Components.Pages.Reports.Governors;
+using ClassroomGuard.Console.Components.Pages.Reports.Weekly;
+
 namespace ClassroomGuard.Console.Reports.Printing;
 
 /// <summary>
@@ -10,11 +13,7 @@ internal static class ReportViews
 
     public const string GovernorsStylesheet = "governors.css";
 
-    public static Type Weekly => View("ClassroomGuard.Console.Components.Pages.Reports.Weekly.WeeklyReportView");
+    public static Type Weekly => typeof(WeeklyReportView);
 
-    public static Type Governors => View("ClassroomGuard.Console.Components.Pages.Reports.Governors.GovernorsReportView");
-
-    // TODO(issue #14, merge): typeof(WeeklyReportView) / typeof(GovernorsReportView) once the views are on main.
-    private static Type View(string name) => typeof(ReportViews).Assembly.GetType(name)
-        ?? throw new ReportPrintingException($"The report view {name} is not built into this console yet.");
+    public static Type Governors => typeof(GovernorsReportView);
 }

@@ -24,7 +24,7 @@ public sealed class PlaceholderReportView : ComponentBase
     protected override void BuildRenderTree(RenderTreeBuilder builder)
     {
         builder.OpenElement(0, "article");
-        builder.AddAttribute(1, "class", "report");
+        builder.AddAttribute(1, "class", "cg-report");
         builder.OpenElement(2, "h1");
         builder.AddContent(3, Report.Heading);
         builder.CloseElement();
@@ -38,11 +38,11 @@ public sealed class PlaceholderReportView : ComponentBase
             builder.AddContent(12, $"Section {s}");
             builder.CloseElement();
             builder.OpenElement(13, "table");
-            builder.AddMarkupContent(14, "<thead><tr><th>Room</th><th class=\"number\">Bytes</th></tr></thead>");
+            builder.AddMarkupContent(14, "<thead><tr><th>Room</th><th class=\"cg-num\">Bytes</th></tr></thead>");
             builder.OpenElement(15, "tbody");
             for (var r = 1; r <= Report.RowsPerSection; r++)
             {
-                builder.AddMarkupContent(16, $"<tr><td>{WebUtility.HtmlEncode($"Room {s}.{r}")}</td><td class=\"number\">{(s * 1000 + r).ToString(CultureInfo.InvariantCulture)}</td></tr>");
+                builder.AddMarkupContent(16, $"<tr><td>{WebUtility.HtmlEncode($"Room {s}.{r}")}</td><td class=\"cg-num\">{(s * 1000 + r).ToString(CultureInfo.InvariantCulture)}</td></tr>");
             }
 
             builder.CloseElement();
