@@ -42,7 +42,6 @@ internal sealed class ChromiumPrinter(IOptions<ReportOptions> options, ILoggerFa
             Timeout = (int)Math.Min(timeoutMs, LaunchTimeout.TotalMilliseconds),
             ProtocolTimeout = timeoutMs,
             Args = ChromiumArguments(),
-            Env = { ["TZ"] = "UTC" },
         };
 
         IBrowser browser;
