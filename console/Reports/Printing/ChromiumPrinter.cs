@@ -45,30 +45,25 @@ internal sealed class ChromiumPrinter(IOptions<ReportOptions> options, ILoggerFa
         };
 
         IBrowser browser;
-        var launching = Puppeteer.LaunchAsync(launch, loggers);
+        var launcher = new Launcher(loggers);
         try
         {
             // Chromium answers on its pipe within a second or two. One that died at once is sometimes not noticed by the
-            // launcher, which then waits for its first protocol answer as long as any (the report's timeout): so the
-            // launch has a shorter limit of its own, and a browser that turns up after it is closed at once.
-            browser = await launching.WaitAsync(LaunchTimeout, cancellationToken);
+            // launcher, which then waits for its first protocol answer as long as any (the report's timeout), and one
+            // that hangs is left running: so the launch has a shorter limit of its own, and what it started is killed.
+            browser = await launcher.LaunchAsync(launch).WaitAsync(LaunchTimeout, cancellationToken);
         }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        catch (Exception ex)
         {
-            _ = launching.ContinueWith(late => late.Result.DisposeAsync().AsTask(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            await KillAsync(launcher);
             if (ex is OperationCanceledException)
             {
                 throw;
             }
 
-            throw new ChromiumUnavailableException(
-                $"Chromium at {chromium} (Reports:ChromiumPath) did not start within {LaunchTimeout.TotalSeconds:F0} s. Check that it is Debian's chromium package and that it runs: {chromium} --headless --version.", ex);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // ProcessException (it exited, or never answered on its pipe), Win32Exception (not executable), and the like.
-            throw new ChromiumUnavailableException(
-                $"Chromium at {chromium} (Reports:ChromiumPath) did not start: {FirstLine(ex.Message)}. Check that it is Debian's chromium package and that it runs: {chromium} --headless --version.", ex);
+            throw new ChromiumUnavailableException(ex is TimeoutException
+                ? $"Chromium at {chromium} (Reports:ChromiumPath) did not start within {LaunchTimeout.TotalSeconds:F0} s. Check that it is Debian's chromium package and that it runs: {chromium} --headless --version."
+                : $"Chromium at {chromium} (Reports:ChromiumPath) did not start: {FirstLine(ex.Message)}. Check that it is Debian's chromium package and that it runs: {chromium} --headless --version.", ex);
         }
 
         try
@@ -163,6 +158,29 @@ internal sealed class ChromiumPrinter(IOptions<ReportOptions> options, ILoggerFa
         }
 
         return [.. args];
+    }
+
+    /// <summary>Kills what a failed launch started, if anything (and whatever it started in turn).</summary>
+    private static async Task KillAsync(Launcher launcher)
+    {
+        if (launcher.Process is not { } started)
+        {
+            return;
+        }
+
+        try
+        {
+            if (started.Process is { HasExited: false } process)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await started.KillAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or PuppeteerException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone, or never started.
+        }
     }
 
     private async Task CloseAsync(IBrowser browser)

@@ -157,6 +157,40 @@ public sealed partial class ReportGeneratorTests : IDisposable
     }
 
     [Fact]
+    [SupportedOSPlatform("linux")]
+    public async Task Generate_ChromiumNeverAnswers_ClearErrorAndTheProcessIsGone()
+    {
+        // A fault the real Chromium does not make on demand: a program at the setting's path that starts and hangs.
+        // (A shell loop, not exec: the process keeps the script's path in its command line, which is how it is found below.)
+        var fake = Path.Combine(_root.FullName, "FakeHangingChromium");
+        await File.WriteAllTextAsync(fake, "#!/bin/sh\nwhile true; do sleep 1; done\n");
+        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await using var app = Services($"--Reports:ChromiumPath={fake}");
+
+        var error = await Assert.ThrowsAsync<ChromiumUnavailableException>(() => GenerateAsync(app, Path.Combine(_root.FullName, "none.pdf"), new PlaceholderReport("x", 1, 1)));
+
+        Assert.Contains("Reports:ChromiumPath", error.Message, StringComparison.Ordinal);
+        Assert.Contains("did not start", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_root.GetFiles("*.pdf*"));
+        await Task.Delay(1500);
+        Assert.DoesNotContain(Directory.EnumerateDirectories("/proc").Select(d => Path.Combine(d, "cmdline")).Where(File.Exists).Select(SafeRead), c => c.Contains(fake, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Generate_ReadingOutlastsTheTimeout_AbandonedWithTheSettingNamed()
+    {
+        await using var app = Services("--Reports:Timeout=00:00:10");
+        var generator = app.Services.GetRequiredService<ReportGenerator>();
+
+        var error = await Assert.ThrowsAsync<ReportPrintingException>(() => generator.GenerateAsync(
+            ReportKind.Weekly, ReportPeriod.OfWeek(Week49, TimeZoneInfo.Utc), null, Path.Combine(_root.FullName, "slow.pdf"), CancellationToken.None,
+            async ct => { await Task.Delay(Timeout.Infinite, ct); throw new InvalidOperationException("unreachable"); }));
+
+        Assert.Contains("Reports:Timeout", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_root.GetFiles("*.pdf*"));
+    }
+
+    [Fact]
     public async Task Generate_OutputFolderMissing_RefusedBeforeAnythingIsRead()
     {
         await using var app = Services();
@@ -168,6 +202,22 @@ public sealed partial class ReportGeneratorTests : IDisposable
 
         Assert.Contains(Path.Combine(_root.FullName, "missing"), error.Message, StringComparison.Ordinal);
         Assert.False(read);
+    }
+
+    private static string SafeRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
     }
 
     private static string Hostile(string url) =>
