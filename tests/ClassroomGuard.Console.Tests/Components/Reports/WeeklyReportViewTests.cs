@@ -39,12 +39,12 @@ public sealed class WeeklyReportViewTests
         var seen = cut.Find("[data-headline='devices-seen']");
         Assert.Equal("142", seen.QuerySelector(".cg-headline-value")!.TextContent);
         Assert.Equal("Week before: 130", seen.QuerySelector(".cg-headline-before")!.TextContent);
-        Assert.Equal("12 more than the week before", seen.QuerySelector(".cg-headline-change")!.TextContent);
+        Assert.Equal("12 more than the week before", seen.QuerySelector(".cg-change-text")!.TextContent);
         var traffic = cut.Find("[data-headline='traffic']");
         Assert.Equal("5.0 GB", traffic.QuerySelector(".cg-headline-value")!.TextContent);
-        Assert.Equal("1.0 GB more than the week before", traffic.QuerySelector(".cg-headline-change")!.TextContent);
-        Assert.Equal("65,433 fewer than the week before", cut.Find("[data-headline='queries'] .cg-headline-change").TextContent);
-        Assert.Equal("the same as the week before", cut.Find("[data-headline='incidents'] .cg-headline-change").TextContent);
+        Assert.Equal("1.0 GB more than the week before", traffic.QuerySelector(".cg-change-text")!.TextContent);
+        Assert.Equal("65,433 fewer than the week before", cut.Find("[data-headline='queries'] .cg-change-text").TextContent);
+        Assert.Equal("the same as the week before", cut.Find("[data-headline='incidents'] .cg-change-text").TextContent);
         Assert.Equal("1,234,567", cut.Find("[data-headline='queries'] .cg-headline-value").TextContent);
     }
 
@@ -222,7 +222,7 @@ public sealed class WeeklyReportViewTests
         Assert.Contains(empties, e => e.StartsWith("No DNS query was answered", StringComparison.Ordinal));
         Assert.Empty(cut.FindAll("svg[role='img']"));
         Assert.Empty(cut.FindAll("section.cg-gaps"));
-        Assert.Equal("the same as the week before", cut.Find("[data-headline='traffic'] .cg-headline-change").TextContent);
+        Assert.Equal("the same as the week before", cut.Find("[data-headline='traffic'] .cg-change-text").TextContent);
         Assert.Equal("0 bytes", cut.Find("[data-headline='traffic'] .cg-headline-value").TextContent);
     }
 

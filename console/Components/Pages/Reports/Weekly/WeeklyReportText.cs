@@ -150,7 +150,7 @@ public static class WeeklyReportText
 
         if (health.PeakSpoolPoints > 0)
         {
-            lines.Add($"While InfluxDB was out of reach, up to {Plural(health.PeakSpoolPoints, "measurement")} of {name} waited on disk to be written (nothing waits now unless it says so on the home page).");
+            lines.Add($"At its fullest, {name}'s spool held {Plural(health.PeakSpoolPoints, "measurement")} waiting for InfluxDB; they are written once it answers.");
         }
 
         return lines;
