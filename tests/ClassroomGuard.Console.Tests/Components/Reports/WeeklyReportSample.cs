@@ -46,7 +46,7 @@ internal static class WeeklyReportSample
                 new DeviceTraffic(41, "IPAD-17", "Room 4", 52_428_800, 1_536, 900, 3),
             ],
             [
-                new NamedCount("www.bbc.co.uk", "www.bbc.co.uk", new Compared(20_000, 18_000)),
+                new NamedCount("www.bbc.co.uk", "www.bbc.co.uk", new Compared(209_715_200, 104_857_600)),
                 new NamedCount("classroom.google.com", "classroom.google.com", new Compared(15_000, 16_000)),
             ],
             [

@@ -80,6 +80,9 @@ public sealed class WeeklyReportViewTests
         Assert.Equal(["ICT Suite", "900.0 MB", "100.0 MB", "1000.0 MB", "12,000", "40"], busiest[1..]);
         Assert.Equal("1.5 KB", cut.Find("[data-section='top-devices'] tr[data-device-id='41'] td:nth-child(4)").TextContent);
 
+        var bbc = cut.Find("[data-section='top-sites'] tr[data-label='www.bbc.co.uk']").QuerySelectorAll("td").Select(td => td.TextContent).ToArray();
+        Assert.Equal(["200.0 MB", "100.0 MB", "+100.0 MB"], bbc);
+
         Assert.Equal("/blocks?domain=poki.com&from=2026-11-30&to=2026-12-06", cut.Find("[data-section='blocks'] tr[data-label='poki.com'] a").GetAttribute("href"));
     }
 
@@ -212,7 +215,7 @@ public sealed class WeeklyReportViewTests
         var empties = cut.FindAll(".cg-empty").Select(p => p.TextContent).ToArray();
         Assert.Contains("No device was seen for the first time this week.", empties);
         Assert.Contains("No traffic was recorded in any room this week.", empties);
-        Assert.Contains("No site was looked up this week.", empties);
+        Assert.Contains("The network monitor saw no traffic to any site this week.", empties);
         Assert.Contains("Nothing was blocked this week.", empties);
         Assert.Contains("No domain was blocked this week.", empties);
         Assert.Contains("No alert was raised this week.", empties);
