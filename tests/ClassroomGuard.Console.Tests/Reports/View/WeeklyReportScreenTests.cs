@@ -1,4 +1,7 @@
 using ClassroomGuard.Console.Classroom;
+using ClassroomGuard.Console.Safeguarding.Alerts;
+using ClassroomGuard.Storage.Tests.TimeSeries.Support;
+using ClassroomGuard.Storage.TimeSeries;
 using ClassroomGuard.Console.Reports;
 using ClassroomGuard.Console.Reports.Weekly;
 using ClassroomGuard.Console.Tests.Administration;
@@ -93,6 +96,26 @@ public sealed class WeeklyReportScreenTests : IDisposable
 
         Assert.Null(outcome.Report);
         Assert.Equal("That site is no longer on the appliance: choose another.", outcome.Problem);
+    }
+
+    [Fact]
+    public async Task Read_InfluxDbNotAnswering_SaysSoInWordsWithoutAStackTrace()
+    {
+        // The real reader, pointed at a loopback port where nothing listens: InfluxDB is down.
+        var now = new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+        var influx = Options.Create(new InfluxOptions { Url = new Uri($"http://127.0.0.1:{InfluxdServer.FreePort()}"), RequestTimeout = TimeSpan.FromSeconds(5) });
+        using var connection = new InfluxConnection(influx);
+        var reader = new WeeklyReportReader(context.Store, new InfluxReader(connection, influx), influx, Options.Create(context.StateOptions),
+            Options.Create(new ReportOptions()), new AlertSeverities(Options.Create(new SafeguardingOptions())), new FixedTime(now), NullLogger<WeeklyReportReader>.Instance);
+        var screen = new WeeklyReportScreen(context.Store, reader, new SchoolClock(Options.Create(context.StateOptions), new FixedTime(now)), NullLogger<WeeklyReportScreen>.Instance);
+
+        var outcome = await screen.ReadAsync(await ActorAsync("tech", Role.Technician), null, new IsoWeek(2026, 49), Token);
+
+        Assert.Null(outcome.Report);
+        Assert.StartsWith("The report could not be read because InfluxDB, which keeps the traffic and DNS figures,", outcome.Problem, StringComparison.Ordinal);
+        Assert.Contains("Filtering is not affected.", outcome.Problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", outcome.Problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", outcome.Problem, StringComparison.Ordinal);
     }
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
