@@ -220,9 +220,10 @@ public sealed class GovernorsReportReaderTests
         Assert.Equal(8, report.Coverage.Groups.Count);
         var ks5 = Assert.Single(report.Coverage.Groups, g => g.Name == "Pupils: Key Stage 5 (sixth form)");
         Assert.Equal(("Pupils", "Moderate", "Moderate"), (ks5.Kind, ks5.SafeSearch, ks5.YouTube));
-        Assert.DoesNotContain("Social networking", ks5.Blocked, StringComparison.Ordinal);
-        Assert.Contains("Gambling", ks5.Blocked, StringComparison.Ordinal);
+        Assert.Equal("Every category except Social networking", ks5.Blocked); // VPN, DoH and proxies: blocked with circumvention
+        Assert.Equal("Every category", Assert.Single(report.Coverage.Groups, g => g.Name == "Pupils: Key Stage 3").Blocked);
         Assert.DoesNotContain("Child sexual abuse", ks5.Blocked, StringComparison.Ordinal); // the always-on lists have their own table
+        Assert.Equal("Every category except Chat, Dating, File sharing, Self-harm and suicide, Social networking, Violence", Assert.Single(report.Coverage.Groups, g => g.Name == "Staff").Blocked);
         Assert.True(Assert.Single(report.Coverage.Groups, g => g.IsDefault).Name == "Guests and BYOD");
         Assert.Equal("SafeSearch is enforced for every group of pupils and guests.", report.Coverage.Summary[1]);
         Assert.Contains("data-gaps", GovernorsWorld.Render(report), StringComparison.Ordinal);
