@@ -307,7 +307,8 @@ internal sealed class GovernorsReportReader(
             total,
             previousTotal,
             severity.Select(s => GovernorsCount.Of(SeverityLabel(s.Key), s.Value)).ToList(),
-            byCategory.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.OrdinalIgnoreCase).Select(c => GovernorsCount.Of(c.Key, c.Value)).ToList(),
+            // Largest first by what is printed: withheld counts go last in name order, so their order tells nothing of 1 against 2.
+            byCategory.Select(c => GovernorsCount.Of(c.Key, c.Value)).OrderByDescending(c => c.Value ?? 0).ThenBy(c => c.Label, StringComparer.OrdinalIgnoreCase).ToList(),
             [GovernorsCount.Of("Reported by a member of staff", incidents.Count - fromAlert), GovernorsCount.Of("Raised from an alert", fromAlert)],
             [GovernorsCount.Of("The safeguarding lead recorded action taken", actioned), GovernorsCount.Of("No action recorded yet beyond the report", incidents.Count - actioned)],
             [GovernorsCount.Of("Outcome recorded", outcome), GovernorsCount.Of("No outcome recorded yet", incidents.Count - outcome)],

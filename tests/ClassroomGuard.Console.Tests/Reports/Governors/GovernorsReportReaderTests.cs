@@ -86,6 +86,8 @@ public sealed class GovernorsReportReaderTests
         Assert.Equal(["3", "none", "fewer than 3"], incidents.BySeverity.Select(c => c.Text));
         Assert.StartsWith("Danger", incidents.BySeverity[0].Label, StringComparison.Ordinal);
         Assert.Equal([("Self-harm and suicide", "3"), ("Gambling", "fewer than 3"), ("Not recorded", "fewer than 3")], incidents.ByCategory.Select(c => (c.Label, c.Text)));
+        Assert.DoesNotContain(incidents.ByCategory.Concat(incidents.BySeverity).Concat(incidents.ByAction).Concat(incidents.ByOutcome).Concat(incidents.ByHowRaised).Concat(incidents.ByStatus),
+            c => c.Value is 1 or 2); // withheld counts carry no number at all, not even for the view to leak
         Assert.Equal(["fewer than 3", "3"], incidents.ByAction.Select(c => c.Text)); // the lead recorded an action on two
         Assert.Equal(["fewer than 3", "4"], incidents.ByOutcome.Select(c => c.Text));
         Assert.Equal(["4", "fewer than 3"], incidents.ByHowRaised.Select(c => c.Text)); // one raised from an alert
