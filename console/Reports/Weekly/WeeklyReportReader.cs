@@ -312,7 +312,9 @@ public sealed class WeeklyReportReader(
                 var b = TimeZoneInfo.ConvertTime(to, zone);
                 gaps.Add(a.Date == b.Date || (b.TimeOfDay == TimeSpan.Zero && b.Date == a.Date.AddDays(1))
                     ? string.Create(CultureInfo.InvariantCulture, $"{who} did not report on {a:dddd} between {a:HH:mm} and {(b.TimeOfDay == TimeSpan.Zero ? "midnight" : b.ToString("HH:mm", CultureInfo.InvariantCulture))}.")
-                    : string.Create(CultureInfo.InvariantCulture, $"{who} did not report from {a:dddd HH:mm} to {b:dddd HH:mm}."));
+                    : b.TimeOfDay == TimeSpan.Zero
+                        ? string.Create(CultureInfo.InvariantCulture, $"{who} did not report from {a:dddd HH:mm} to the end of {b.AddDays(-1):dddd}.")
+                        : string.Create(CultureInfo.InvariantCulture, $"{who} did not report from {a:dddd HH:mm} to {b:dddd HH:mm}."));
             }
 
             if (missing.Count > 5)
