@@ -13,6 +13,7 @@ internal static class WeeklyReportServiceCollectionExtensions
         services.TryAddSingleton<RollupBackfill>();
         services.AddSingleton<ReportRollupService>();
         services.AddHostedService(sp => sp.GetRequiredService<ReportRollupService>());
+        services.AddWeeklyReportScreen();
         return services;
     }
 }
