@@ -190,7 +190,7 @@ public sealed class WeeklyReportReader(
             $"{InfluxQl.QuoteIdentifier(o.Database)}.{InfluxQl.QuoteIdentifier(InfluxOptions.HourPolicyName)}.{InfluxQl.QuoteIdentifier(measurement)}";
         var rooms = siteRooms is null ? string.Empty
             : siteRooms.Count == 0 ? " AND \"room\" = '0'" // no room has id 0: a site without rooms has no traffic
-            : " AND (" + string.Join(" OR ", siteRooms.Order().Select(r => "\"room\" = " + InfluxQl.QuoteString(r.ToString(CultureInfo.InvariantCulture)))) + ")";
+            : " AND \"room\" =~ /^(?:" + string.Join('|', siteRooms.Order().Select(r => r.ToString(CultureInfo.InvariantCulture))) + ")$/"; // ids are digits
 
         // Statements per week, in this order; a series's StatementId says which week and which statement it answers.
         const int PerWeek = 7;
