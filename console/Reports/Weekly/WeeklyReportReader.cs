@@ -112,7 +112,8 @@ public sealed class WeeklyReportReader(
             .ToList();
 
         string CategoryName(string key) => categories.TryGetValue(key, out var name) ? name : Words(key);
-        var topSites = Top(current.Sites, previous.Sites, TopEntries, k => k);
+        var topSites = Top(current.Domains, previous.Domains, TopEntries, k => k);
+        var topSitesByTraffic = Top(current.Sites, previous.Sites, TopEntries, k => k);
         var topBlocked = Top(current.Blocked, previous.Blocked, TopEntries,
             k => current.BlockedCategory.TryGetValue(k, out var c) ? $"{k} ({CategoryName(c)})" : k);
         var byCategory = Top(current.Categories, previous.Categories, int.MaxValue, CategoryName);
@@ -175,7 +176,8 @@ public sealed class WeeklyReportReader(
             incidentsBySeverity,
             health,
             new ActivityHeatMap(current.Heat),
-            Gaps(current, previous, now, zone));
+            Gaps(current, previous, now, zone),
+            topSitesByTraffic);
         WeeklyReportLog.Read(logger, week.ToString(), siteId, current.Rows + previous.Rows);
         return report;
     }
@@ -282,7 +284,7 @@ public sealed class WeeklyReportReader(
                 {
                     gaps.Add(key == "dnsfilter"
                         ? "The DNS filter did not report this week: DNS queries, blocks and the activity heat map may be missing."
-                        : "Traffic is not measured: no sniffer reported this week, so traffic per room, top devices by volume and top sites are empty.");
+                        : "Traffic is not measured: no sniffer reported this week, so traffic per room, top devices by volume and top sites by traffic are empty.");
                 }
 
                 continue;
@@ -393,6 +395,8 @@ public sealed class WeeklyReportReader(
         public Dictionary<DateOnly, Dictionary<string, long>> PerDay { get; } = [];
 
         public Dictionary<string, long> Sites { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, long> Domains { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, long> Blocked { get; } = new(StringComparer.Ordinal);
 
@@ -519,6 +523,7 @@ public sealed class WeeklyReportReader(
             var into = list switch
             {
                 ReportRollup.SitesList => Sites,
+                ReportRollup.DomainsList => Domains,
                 ReportRollup.BlockedList => Blocked,
                 ReportRollup.GroupsList => Groups,
                 _ => null,

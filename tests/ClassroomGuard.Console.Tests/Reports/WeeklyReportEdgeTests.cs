@@ -17,6 +17,7 @@ public sealed class WeeklyReportEdgeTests
         Assert.Empty(report.Rooms);
         Assert.Empty(report.TopDevices);
         Assert.Empty(report.TopSites);
+        Assert.Empty(report.TopSitesByTraffic!);
         Assert.Empty(report.BlocksByCategory);
         Assert.Empty(report.BlocksByGroup);
         Assert.Empty(report.TopBlockedDomains);
@@ -29,7 +30,7 @@ public sealed class WeeklyReportEdgeTests
         Assert.Equal(new WeeklyHeadlines(default, default, default, default, default, default, default, default), report.Headlines);
         Assert.All(report.Health, h => Assert.Equal(0, h.UptimePercent));
         Assert.Contains("The DNS filter did not report this week: DNS queries, blocks and the activity heat map may be missing.", report.Gaps);
-        Assert.Contains("Traffic is not measured: no sniffer reported this week, so traffic per room, top devices by volume and top sites are empty.", report.Gaps);
+        Assert.Contains("Traffic is not measured: no sniffer reported this week, so traffic per room, top devices by volume and top sites by traffic are empty.", report.Gaps);
         Assert.Contains("Nothing was recorded the week before, so there is nothing to compare with.", report.Gaps);
     }
 

@@ -44,7 +44,7 @@ public sealed class WeeklyReportHealthTests
         Assert.Contains("The DNS filter did not report on Monday between 00:00 and 09:00.", report.Gaps);
         Assert.Contains("The DNS filter did not report from Monday 11:00 to the end of Sunday.", report.Gaps); // 10:00-11:00 had 30 minutes
         Assert.Equal(2, report.Gaps.Count(g => g.StartsWith("The DNS filter", StringComparison.Ordinal)));
-        Assert.Contains("Traffic is not measured: no sniffer reported this week, so traffic per room, top devices by volume and top sites are empty.", report.Gaps);
+        Assert.Contains("Traffic is not measured: no sniffer reported this week, so traffic per room, top devices by volume and top sites by traffic are empty.", report.Gaps);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class WeeklyReportReaderTests(WeeklyReportFixture fixture, ITestOu
 
         // The generated week has something in every figure, so each comparison can fail.
         Assert.NotEmpty(t.NewDevices);
-        Assert.True(t.BlocksByCategory.Count >= 5 && t.BlocksByGroup.Count >= 2 && t.Sites.Count > WeeklyReportReader.TopEntries);
+        Assert.True(t.BlocksByCategory.Count >= 5 && t.BlocksByGroup.Count >= 2 && t.Sites.Count > WeeklyReportReader.TopEntries && t.Domains.Count > WeeklyReportReader.TopEntries);
         Assert.True(t.Circumvention.Count >= 3 && t.CircumventionAttempts > t.Circumvention.Count);
         Assert.True(t.AlertsBySeverity.Count >= 3 && t.IncidentsBySeverity.Count == 3);
         Assert.Contains(t.Health.CaptureDrops, c => c.Value > 0);
@@ -109,7 +109,8 @@ public sealed class WeeklyReportReaderTests(WeeklyReportFixture fixture, ITestOu
         AssertCounts(t.BlocksByCategory, p.BlocksByCategory, report.BlocksByCategory, all: true);
         AssertCounts(t.BlocksByGroup, p.BlocksByGroup, report.BlocksByGroup, all: true);
         AssertCounts(t.BlockedDomains, p.BlockedDomains, report.TopBlockedDomains, all: false);
-        AssertCounts(t.Sites, p.Sites, report.TopSites, all: false);
+        AssertCounts(t.Domains, p.Domains, report.TopSites, all: false);
+        AssertCounts(t.Sites, p.Sites, report.TopSitesByTraffic!, all: false);
         Assert.Equal(7, report.BlocksPerDay.Count);
         foreach (var day in report.BlocksPerDay)
         {
