@@ -106,6 +106,21 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_InfluxUnreachable_Exits69NamingTheAddressAndWritesNothing()
+    {
+        var state = CreateStateDatabase();
+        var port = InfluxdServer.FreePort();
+        var pdf = Path.Combine(_root.FullName, "w.pdf");
+
+        var result = await ConsoleProcess.RunAsync("report", "weekly", "--week", "2026-W49", "--out", pdf, $"--State:Path={state}", $"--Influx:Url=http://127.0.0.1:{port}");
+
+        Assert.Equal(69, result.ExitCode);
+        Assert.Contains($"127.0.0.1:{port}", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(pdf));
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact]
     public async Task Run_OutputFolderMissing_Exits73()
     {
         var state = CreateStateDatabase();
