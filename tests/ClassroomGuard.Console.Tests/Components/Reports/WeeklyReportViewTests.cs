@@ -114,6 +114,20 @@ public sealed class WeeklyReportViewTests
     }
 
     [Fact]
+    public async Task Render_FortyRooms_ChartsTheFifteenBusiestAndTheTableHasAll()
+    {
+        await using var context = Context();
+        var rooms = Enumerable.Range(1, 40).Select(i => new RoomTraffic(i, $"Room {i}", new Compared(i * 1_000_000L, 0), default, default, 1)).ToArray();
+        var cut = Render(context, WeeklyReportSample.Busy() with { Rooms = rooms });
+
+        var bars = cut.FindAll("#wr-rooms-chart g.cg-bar").Select(b => b.GetAttribute("data-label")).ToArray();
+        Assert.Equal(Enumerable.Range(26, 15).Reverse().Select(i => $"Room {i}"), bars);
+        Assert.Contains("15 busiest rooms", cut.Find("#wr-rooms-chart title").TextContent, StringComparison.Ordinal);
+        Assert.Equal("The chart shows the 15 busiest rooms; the table has all 40.", cut.Find("[data-rooms-charted]").TextContent);
+        Assert.Equal(40, cut.FindAll("[data-section='rooms'] tr[data-room]").Count);
+    }
+
+    [Fact]
     public async Task Render_BusyWeek_CategoryKeysAreNeverShownOnlyTheirLabels()
     {
         await using var context = Context();
