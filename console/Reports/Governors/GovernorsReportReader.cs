@@ -31,6 +31,9 @@ internal sealed class GovernorsReportReader(
     /// <summary>The school's time zone.</summary>
     public TimeZoneInfo Zone => zone;
 
+    /// <summary>The period the schedule e-mails (<c>Reports:GovernorsPeriod</c>): a month or a term.</summary>
+    public GovernorsPeriod ScheduledPeriod => options.Value.GovernorsPeriod;
+
     /// <summary>The report for the days <paramref name="first"/> to <paramref name="last"/> inclusive.</summary>
     public async Task<GovernorsReport> ReadAsync(DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
