@@ -13,7 +13,7 @@ namespace ClassroomGuard.Console.Reports.Governors;
 /// <param name="SchoolName">The school's name on the header.</param>
 /// <param name="Period">The days reported on.</param>
 /// <param name="GeneratedAt">When it was read, in the school's time zone (its offset is the school's then).</param>
-/// <param name="PreviousPeriod">The same number of days just before <paramref name="Period"/>, for comparisons.</param>
+/// <param name="PreviousPeriod">The period <paramref name="Period"/> is compared with (<see cref="GovernorsPeriods.Previous"/>): the month, or the term, before.</param>
 /// <param name="Headlines">The report in a few short sentences, most important first.</param>
 /// <param name="Changes">The filtering change-control log of the period and the check of its hash chain.</param>
 /// <param name="Incidents">The anonymised incident summary.</param>

@@ -38,7 +38,8 @@ internal sealed class GovernorsReportReader(
     public async Task<GovernorsReport> ReadAsync(DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
         var period = ReportPeriod.Of(first, last, zone);
-        var previous = ReportPeriod.Of(first.AddDays(-period.Days), first.AddDays(-1), zone);
+        var (previousFirst, previousLast) = GovernorsPeriods.Previous(first, last, await store.Policy.GetCalendarAsync(cancellationToken));
+        var previous = ReportPeriod.Of(previousFirst, previousLast, zone);
         var now = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone);
         var gaps = new List<string>();
 

@@ -72,7 +72,7 @@ public sealed class GovernorsReportReaderTests
         Assert.Equal(chain.HeadSequence - 1, chain.AtEnd!.Sequence); // everything but the approval of 1 December
         Assert.Equal((await world.Store.ChangeControl.GetEntryAsync(chain.AtEnd.Sequence, Token))!.Hash, chain.AtEnd.Hash);
         Assert.Equal(GovernorsWorld.School, report.SchoolName);
-        Assert.Equal(new DateOnly(2026, 10, 2), report.PreviousPeriod.First);
+        Assert.Equal(new DateOnly(2026, 10, 1), report.PreviousPeriod.First); // November against all of October
         Assert.Equal(new DateOnly(2026, 10, 31), report.PreviousPeriod.Last);
         Assert.NotNull(school);
     }
