@@ -293,6 +293,10 @@ internal sealed class GovernorsReportReader(
 
         var total = GovernorsCount.Of("Incidents", incidents.Count);
         var previousTotal = GovernorsCount.Of("Incidents in the period before", before);
+        // Each breakdown adds up to the total: protected as a whole, so no withheld row can be worked out from the others.
+        var byStatus = GovernorsCount.Table(
+            [(IncidentWords.Status(IncidentStatus.Open), open), (IncidentWords.Status(IncidentStatus.Investigating), investigating), (IncidentWords.Status(IncidentStatus.Closed), closed)],
+            incidents.Count);
         var summary = new List<string>();
         if (incidents.Count == 0)
         {
@@ -303,20 +307,26 @@ internal sealed class GovernorsReportReader(
         else
         {
             summary.Add($"{Capital(total.Text)} e-safety {(incidents.Count == 1 ? "incident was" : "incidents were")} recorded in this period (the period before: {previousTotal.Text}).");
-            var closedCount = GovernorsCount.Of("", closed);
-            summary.Add($"Of these, {closedCount.Text} {(closedCount.Value == 1 ? "is" : "are")} closed and {GovernorsCount.Of("", open + investigating).Text} still being dealt with.");
+            // From the status table as printed, never a sum of its rows (that sum, with the total, could give a withheld row away).
+            var closedCount = byStatus[2];
+            summary.Add(closedCount.Text == GovernorsCount.NotShown || total.Value is null
+                ? "Where each stands now is in the table below."
+                : closedCount.Value == total.Value ? "All of them are closed."
+                : closedCount.Value == 0 ? "None of them is closed yet: each is still being dealt with."
+                : $"Of these, {closedCount.Text} are closed; the others are still being dealt with.");
         }
 
         return new GovernorsIncidents(
             total,
             previousTotal,
-            severity.Select(s => GovernorsCount.Of(SeverityLabel(s.Key), s.Value)).ToList(),
-            // Largest first by what is printed: withheld counts go last in name order, so their order tells nothing of 1 against 2.
-            byCategory.Select(c => GovernorsCount.Of(c.Key, c.Value)).OrderByDescending(c => c.Value ?? 0).ThenBy(c => c.Label, StringComparer.OrdinalIgnoreCase).ToList(),
-            [GovernorsCount.Of("Reported by a member of staff", incidents.Count - fromAlert), GovernorsCount.Of("Raised from an alert", fromAlert)],
-            [GovernorsCount.Of("The safeguarding lead recorded action taken", actioned), GovernorsCount.Of("No action recorded yet beyond the report", incidents.Count - actioned)],
-            [GovernorsCount.Of("Outcome recorded", outcome), GovernorsCount.Of("No outcome recorded yet", incidents.Count - outcome)],
-            [GovernorsCount.Of(IncidentWords.Status(IncidentStatus.Open), open), GovernorsCount.Of(IncidentWords.Status(IncidentStatus.Investigating), investigating), GovernorsCount.Of(IncidentWords.Status(IncidentStatus.Closed), closed)],
+            GovernorsCount.Table(severity.Select(s => (SeverityLabel(s.Key), s.Value)).ToList(), incidents.Count),
+            // Largest first by what is printed: withheld and not-shown counts go last in name order, so their order tells nothing.
+            GovernorsCount.Table(byCategory.Select(c => (c.Key, c.Value)).ToList(), incidents.Count)
+                .OrderByDescending(c => c.Value ?? 0).ThenBy(c => c.Label, StringComparer.OrdinalIgnoreCase).ToList(),
+            GovernorsCount.Table([("Reported by a member of staff", incidents.Count - fromAlert), ("Raised from an alert", fromAlert)], incidents.Count),
+            GovernorsCount.Table([("The safeguarding lead recorded action taken", actioned), ("No action recorded yet beyond the report", incidents.Count - actioned)], incidents.Count),
+            GovernorsCount.Table([("Outcome recorded", outcome), ("No outcome recorded yet", incidents.Count - outcome)], incidents.Count),
+            byStatus,
             summary);
     }
 
