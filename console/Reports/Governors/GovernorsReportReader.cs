@@ -265,6 +265,7 @@ internal sealed class GovernorsReportReader(
         var categories = snapshot.Categories.ToDictionary(c => c.Key, c => c.Name, StringComparer.Ordinal);
         var severity = new Dictionary<AlertSeverity, long> { [AlertSeverity.Danger] = 0, [AlertSeverity.Caution] = 0, [AlertSeverity.Advisory] = 0 };
         var byCategory = new Dictionary<string, long>(StringComparer.Ordinal);
+        var severityOf = new Dictionary<string, AlertSeverity>(StringComparer.Ordinal);
         long fromAlert = 0, actioned = 0, outcome = 0, open = 0, investigating = 0, closed = 0;
         foreach (var incident in incidents)
         {
@@ -272,6 +273,7 @@ internal sealed class GovernorsReportReader(
             severity[level is AlertSeverity.Appliance ? AlertSeverity.Advisory : level]++;
             var category = incident.Category is null ? "Not recorded" : IncidentWords.Category(incident.Category, categories)!;
             byCategory[category] = byCategory.GetValueOrDefault(category) + 1;
+            severityOf[category] = level is AlertSeverity.Appliance ? AlertSeverity.Advisory : level;
             var steps = await store.Incidents.ChronologyAsync(incident.Id, cancellationToken);
             // Fixed words the console itself writes, compared, never printed: typed text stays out of the report.
             fromAlert += incident.AlertId is not null || steps.Any(s => s.Kind == IncidentEventKind.Raised && s.Text == "Raised from an alert") ? 1 : 0;
@@ -297,6 +299,7 @@ internal sealed class GovernorsReportReader(
         var byStatus = GovernorsCount.Table(
             [(IncidentWords.Status(IncidentStatus.Open), open), (IncidentWords.Status(IncidentStatus.Investigating), investigating), (IncidentWords.Status(IncidentStatus.Closed), closed)],
             incidents.Count);
+        var categoryRows = GovernorsCount.Table(byCategory.Select(c => (c.Key, c.Value)).ToList(), incidents.Count);
         var summary = new List<string>();
         if (incidents.Count == 0)
         {
@@ -319,10 +322,17 @@ internal sealed class GovernorsReportReader(
         return new GovernorsIncidents(
             total,
             previousTotal,
-            GovernorsCount.Table(severity.Select(s => (SeverityLabel(s.Key), s.Value)).ToList(), incidents.Count),
+            // A severity is the sum of its categories: printed only when each of them is (else "Danger 5" less "Self-harm 3"
+            // would give a withheld "Terrorism" away), so the severities tell nothing the categories do not.
+            severity.Keys.Select(level =>
+            {
+                var rows = categoryRows.Where(c => severityOf[c.Label] == level).ToList();
+                return rows.Count == 0 ? GovernorsCount.Of(SeverityLabel(level), 0)
+                    : rows.All(c => c.Value is not null) ? GovernorsCount.Of(SeverityLabel(level), rows.Sum(c => c.Value!.Value))
+                    : new GovernorsCount(SeverityLabel(level), null, GovernorsCount.NotShown);
+            }).ToList(),
             // Largest first by what is printed: withheld and not-shown counts go last in name order, so their order tells nothing.
-            GovernorsCount.Table(byCategory.Select(c => (c.Key, c.Value)).ToList(), incidents.Count)
-                .OrderByDescending(c => c.Value ?? 0).ThenBy(c => c.Label, StringComparer.OrdinalIgnoreCase).ToList(),
+            categoryRows.OrderByDescending(c => c.Value ?? 0).ThenBy(c => c.Label, StringComparer.OrdinalIgnoreCase).ToList(),
             GovernorsCount.Table([("Reported by a member of staff", incidents.Count - fromAlert), ("Raised from an alert", fromAlert)], incidents.Count),
             GovernorsCount.Table([("The safeguarding lead recorded action taken", actioned), ("No action recorded yet beyond the report", incidents.Count - actioned)], incidents.Count),
             GovernorsCount.Table([("Outcome recorded", outcome), ("No outcome recorded yet", incidents.Count - outcome)], incidents.Count),

@@ -89,8 +89,7 @@ public sealed class GovernorsReportReaderTests
         Assert.Equal("5", incidents.Total.Text);
         Assert.Null(incidents.PreviousTotal.Value); // one in October
         Assert.Equal("fewer than 3", incidents.PreviousTotal.Text);
-        // 5 in all: with the total printed, "3" would make "fewer than 3" a 2, so the 3 is not shown either.
-        Assert.Equal(["not shown", "none", "fewer than 3"], incidents.BySeverity.Select(c => c.Text));
+        Assert.Equal(["not shown", "none", "not shown"], incidents.BySeverity.Select(c => c.Text)); // no category is printed, so no severity is
         Assert.StartsWith("Danger", incidents.BySeverity[0].Label, StringComparison.Ordinal);
         // 3 + 1 + 1: even without the 3, two rows under 3 and one of 3 or more can only make 5 one way: no count printed.
         Assert.Equal([("Gambling", "not shown"), ("Not recorded", "not shown"), ("Self-harm and suicide", "not shown")], incidents.ByCategory.Select(c => (c.Label, c.Text)));
@@ -103,6 +102,32 @@ public sealed class GovernorsReportReaderTests
         Assert.All(incidents.ByCategory.Concat(incidents.BySeverity).Concat(incidents.ByStatus), c => Assert.True(c.Value is null or 0 or >= GovernorsCount.Threshold));
         Assert.Equal("5 e-safety incidents were recorded in this period (the period before: fewer than 3).", incidents.Summary[0]);
         Assert.Equal("Where each stands now is in the table below.", incidents.Summary[1]); // not "fewer than 3 closed and 4 still being dealt with": 5 − 4 is 1
+    }
+
+    [Fact]
+    public async Task Read_Incidents_ASeverityIsNotPrintedWhenACategoryInItIsWithheld_NorCanAnyBeWorkedOut()
+    {
+        using var world = new GovernorsWorld(At(2026, 11, 2, 9));
+        var teacher = await world.UserAsync("tess.whitfield", "Tess Whitfield", Role.Teacher);
+        var at = At(2026, 11, 10, 9);
+        foreach (var (category, n) in (ValueTuple<string, int>[])[("self_harm", 3), ("terrorism", 2), ("games", 3)])
+        {
+            for (var i = 0; i < n; i++)
+            {
+                at = at.AddHours(1);
+                await world.Store.Incidents.RecordAsync(new NewIncident(teacher.Id, at, "Reported to the safeguarding lead from the classroom view", null, "A pupil", Category: category), Token);
+            }
+        }
+
+        world.Clock.Now = At(2026, 12, 1, 7);
+        var incidents = (await world.Reader.ReadAsync(November1, November30, Token)).Incidents;
+
+        Assert.Equal("8", incidents.Total.Text);
+        // 8 − 3 − 3 would make terrorism's "fewer than 3" a 2: the smaller 3 (games, by name) is not shown.
+        Assert.Equal([("Self-harm and suicide", "3"), ("Games", "not shown")], incidents.ByCategory.Where(c => c.Text != GovernorsCount.Withheld).Select(c => (c.Label, c.Text)));
+        Assert.Equal(GovernorsCount.Withheld, Assert.Single(incidents.ByCategory, c => c.Label.StartsWith("Terror", StringComparison.Ordinal)).Text);
+        // Danger is self-harm and terrorism: "Danger 5" would give terrorism's 2 away (5 − 3). Caution has none.
+        Assert.Equal(["not shown", "none", "not shown"], incidents.BySeverity.Select(c => c.Text));
     }
 
     [Fact]
