@@ -51,6 +51,40 @@ public static class GovernorsPeriods
         => kind == GovernorsPeriod.Term && LastTerm(today, calendar) is { } term ? term : LastMonth(today);
 
     /// <summary>
+    /// The period a report's figures are compared with, as a governor expects it: whole calendar months → as many whole
+    /// months just before (November → October, all 31 days); the month so far → the same days of the month before (1–7
+    /// December → 1–7 November); a term of the school calendar → the term before it in the calendar (not the holiday
+    /// before it); any other days → the same number of days just before.
+    /// </summary>
+    public static (DateOnly First, DateOnly Last) Previous(DateOnly first, DateOnly last, SchoolCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        var terms = calendar.Entries.Where(e => e.Kind == CalendarEntryKind.Term).ToList();
+        if (terms.Any(t => t.FirstDay == first && t.LastDay == last)
+            && terms.Where(t => t.LastDay < first).OrderBy(t => t.LastDay).ThenBy(t => t.FirstDay).LastOrDefault() is { } before)
+        {
+            return (before.FirstDay, before.LastDay);
+        }
+
+        if (first.Day == 1 && last >= first)
+        {
+            if (last.AddDays(1).Day == 1)
+            {
+                var months = ((last.Year - first.Year) * 12) + last.Month - first.Month + 1;
+                return (first.AddMonths(-months), first.AddDays(-1));
+            }
+
+            if (last.Year == first.Year && last.Month == first.Month)
+            {
+                return (first.AddMonths(-1), last.AddMonths(-1)); // AddMonths keeps to the shorter month: 1–30 March → 1–28 February
+            }
+        }
+
+        var days = last.DayNumber - first.DayNumber + 1;
+        return (first.AddDays(-days), first.AddDays(-1));
+    }
+
+    /// <summary>
     /// Whether <paramref name="first"/> to <paramref name="last"/> is a period a report can cover: both given, the first
     /// not after the last, at most <see cref="MaxDays"/> days, nothing after <paramref name="today"/>. False, with the
     /// reason in a sentence, otherwise.

@@ -13,7 +13,7 @@ namespace ClassroomGuard.Console.Reports.Governors;
 /// <param name="SchoolName">The school's name on the header.</param>
 /// <param name="Period">The days reported on.</param>
 /// <param name="GeneratedAt">When it was read, in the school's time zone (its offset is the school's then).</param>
-/// <param name="PreviousPeriod">The same number of days just before <paramref name="Period"/>, for comparisons.</param>
+/// <param name="PreviousPeriod">The period <paramref name="Period"/> is compared with (<see cref="GovernorsPeriods.Previous"/>): the month, or the term, before.</param>
 /// <param name="Headlines">The report in a few short sentences, most important first.</param>
 /// <param name="Changes">The filtering change-control log of the period and the check of its hash chain.</param>
 /// <param name="Incidents">The anonymised incident summary.</param>
@@ -139,6 +139,72 @@ public sealed record GovernorsCount(string Label, long? Value, string Text)
         < Threshold => new GovernorsCount(label, null, Withheld),
         _ => new GovernorsCount(label, n, n.ToString("N0", CultureInfo.InvariantCulture)),
     };
+
+    /// <summary>"not shown": a larger count left out so that a withheld one cannot be worked out from the total.</summary>
+    public const string NotShown = "not shown";
+
+    /// <summary>
+    /// One breakdown of <paramref name="total"/> (its rows add up to it) under the small-number rule, so that no withheld
+    /// count can be worked out from the total and the other rows: while one can (total 7 and "Reported by staff 5" make
+    /// "fewer than 3" a 2; total 5 and "3" make two "fewer than 3" rows 1 each), the smallest printed count of 3 or more is
+    /// left out too (<see cref="NotShown"/>, <see cref="Value"/> null); when none is left to leave out, no count of the
+    /// table is printed.
+    /// </summary>
+    public static IReadOnlyList<GovernorsCount> Table(IReadOnlyList<(string Label, long N)> rows, long total)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var hidden = new bool[rows.Count];
+        while (WorkedOut(rows, hidden, total))
+        {
+            var next = Enumerable.Range(0, rows.Count).Where(i => !hidden[i] && rows[i].N >= Threshold)
+                .OrderBy(i => rows[i].N).ThenBy(i => rows[i].Label, StringComparer.OrdinalIgnoreCase).DefaultIfEmpty(-1).First();
+            if (next < 0)
+            {
+                return rows.Select(r => new GovernorsCount(r.Label, null, NotShown)).ToList();
+            }
+
+            hidden[next] = true;
+        }
+
+        return rows.Select((r, i) => hidden[i] ? new GovernorsCount(r.Label, null, NotShown) : Of(r.Label, r.N)).ToList();
+    }
+
+    /// <summary>
+    /// Whether a reader who knows the rule (withheld: 1 or 2; not shown: 3 or more; none: 0) and the total as printed can
+    /// tell a withheld row's number: they can unless it could be 1 and could be 2 with the other rows as printed.
+    /// </summary>
+    private static bool WorkedOut(IReadOnlyList<(string Label, long N)> rows, bool[] hidden, long total)
+    {
+        long small = 0, notShown = 0, exact = 0;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (hidden[i])
+            {
+                notShown++;
+            }
+            else if (rows[i].N is > 0 and < Threshold)
+            {
+                small++;
+            }
+            else
+            {
+                exact += rows[i].N;
+            }
+        }
+
+        if (small == 0)
+        {
+            return false;
+        }
+
+        long[] totals = total is > 0 and < Threshold ? [1, 2] : [total];
+        bool Possible(long value) => totals.Any(t =>
+        {
+            var rest = t - exact - value; // what the other withheld rows (1 or 2 each) and the rows not shown (3 or more each) hold
+            return notShown == 0 ? rest >= small - 1 && rest <= 2 * (small - 1) : rest - (small - 1) >= Threshold * notShown;
+        });
+        return !(Possible(1) && Possible(2));
+    }
 
     /// <summary>The count of <paramref name="n"/> printed exactly (not about pupils: alerts, changes).</summary>
     public static GovernorsCount Exact(string label, long n) => new(label, n, n.ToString("N0", CultureInfo.InvariantCulture));

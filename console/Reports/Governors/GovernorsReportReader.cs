@@ -31,11 +31,15 @@ internal sealed class GovernorsReportReader(
     /// <summary>The school's time zone.</summary>
     public TimeZoneInfo Zone => zone;
 
+    /// <summary>The period the schedule e-mails (<c>Reports:GovernorsPeriod</c>): a month or a term.</summary>
+    public GovernorsPeriod ScheduledPeriod => options.Value.GovernorsPeriod;
+
     /// <summary>The report for the days <paramref name="first"/> to <paramref name="last"/> inclusive.</summary>
     public async Task<GovernorsReport> ReadAsync(DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
         var period = ReportPeriod.Of(first, last, zone);
-        var previous = ReportPeriod.Of(first.AddDays(-period.Days), first.AddDays(-1), zone);
+        var (previousFirst, previousLast) = GovernorsPeriods.Previous(first, last, await store.Policy.GetCalendarAsync(cancellationToken));
+        var previous = ReportPeriod.Of(previousFirst, previousLast, zone);
         var now = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone);
         var gaps = new List<string>();
 
@@ -261,6 +265,7 @@ internal sealed class GovernorsReportReader(
         var categories = snapshot.Categories.ToDictionary(c => c.Key, c => c.Name, StringComparer.Ordinal);
         var severity = new Dictionary<AlertSeverity, long> { [AlertSeverity.Danger] = 0, [AlertSeverity.Caution] = 0, [AlertSeverity.Advisory] = 0 };
         var byCategory = new Dictionary<string, long>(StringComparer.Ordinal);
+        var severityOf = new Dictionary<string, AlertSeverity>(StringComparer.Ordinal);
         long fromAlert = 0, actioned = 0, outcome = 0, open = 0, investigating = 0, closed = 0;
         foreach (var incident in incidents)
         {
@@ -268,6 +273,7 @@ internal sealed class GovernorsReportReader(
             severity[level is AlertSeverity.Appliance ? AlertSeverity.Advisory : level]++;
             var category = incident.Category is null ? "Not recorded" : IncidentWords.Category(incident.Category, categories)!;
             byCategory[category] = byCategory.GetValueOrDefault(category) + 1;
+            severityOf[category] = level is AlertSeverity.Appliance ? AlertSeverity.Advisory : level;
             var steps = await store.Incidents.ChronologyAsync(incident.Id, cancellationToken);
             // Fixed words the console itself writes, compared, never printed: typed text stays out of the report.
             fromAlert += incident.AlertId is not null || steps.Any(s => s.Kind == IncidentEventKind.Raised && s.Text == "Raised from an alert") ? 1 : 0;
@@ -289,6 +295,11 @@ internal sealed class GovernorsReportReader(
 
         var total = GovernorsCount.Of("Incidents", incidents.Count);
         var previousTotal = GovernorsCount.Of("Incidents in the period before", before);
+        // Each breakdown adds up to the total: protected as a whole, so no withheld row can be worked out from the others.
+        var byStatus = GovernorsCount.Table(
+            [(IncidentWords.Status(IncidentStatus.Open), open), (IncidentWords.Status(IncidentStatus.Investigating), investigating), (IncidentWords.Status(IncidentStatus.Closed), closed)],
+            incidents.Count);
+        var categoryRows = GovernorsCount.Table(byCategory.Select(c => (c.Key, c.Value)).ToList(), incidents.Count);
         var summary = new List<string>();
         if (incidents.Count == 0)
         {
@@ -299,20 +310,33 @@ internal sealed class GovernorsReportReader(
         else
         {
             summary.Add($"{Capital(total.Text)} e-safety {(incidents.Count == 1 ? "incident was" : "incidents were")} recorded in this period (the period before: {previousTotal.Text}).");
-            var closedCount = GovernorsCount.Of("", closed);
-            summary.Add($"Of these, {closedCount.Text} {(closedCount.Value == 1 ? "is" : "are")} closed and {GovernorsCount.Of("", open + investigating).Text} still being dealt with.");
+            // From the status table as printed, never a sum of its rows (that sum, with the total, could give a withheld row away).
+            var closedCount = byStatus[2];
+            summary.Add(closedCount.Text == GovernorsCount.NotShown || total.Value is null
+                ? "Where each stands now is in the table below."
+                : closedCount.Value == total.Value ? "All of them are closed."
+                : closedCount.Value == 0 ? "None of them is closed yet: each is still being dealt with."
+                : $"Of these, {closedCount.Text} are closed; the others are still being dealt with.");
         }
 
         return new GovernorsIncidents(
             total,
             previousTotal,
-            severity.Select(s => GovernorsCount.Of(SeverityLabel(s.Key), s.Value)).ToList(),
-            // Largest first by what is printed: withheld counts go last in name order, so their order tells nothing of 1 against 2.
-            byCategory.Select(c => GovernorsCount.Of(c.Key, c.Value)).OrderByDescending(c => c.Value ?? 0).ThenBy(c => c.Label, StringComparer.OrdinalIgnoreCase).ToList(),
-            [GovernorsCount.Of("Reported by a member of staff", incidents.Count - fromAlert), GovernorsCount.Of("Raised from an alert", fromAlert)],
-            [GovernorsCount.Of("The safeguarding lead recorded action taken", actioned), GovernorsCount.Of("No action recorded yet beyond the report", incidents.Count - actioned)],
-            [GovernorsCount.Of("Outcome recorded", outcome), GovernorsCount.Of("No outcome recorded yet", incidents.Count - outcome)],
-            [GovernorsCount.Of(IncidentWords.Status(IncidentStatus.Open), open), GovernorsCount.Of(IncidentWords.Status(IncidentStatus.Investigating), investigating), GovernorsCount.Of(IncidentWords.Status(IncidentStatus.Closed), closed)],
+            // A severity is the sum of its categories: printed only when each of them is (else "Danger 5" less "Self-harm 3"
+            // would give a withheld "Terrorism" away), so the severities tell nothing the categories do not.
+            severity.Keys.Select(level =>
+            {
+                var rows = categoryRows.Where(c => severityOf[c.Label] == level).ToList();
+                return rows.Count == 0 ? GovernorsCount.Of(SeverityLabel(level), 0)
+                    : rows.All(c => c.Value is not null) ? GovernorsCount.Of(SeverityLabel(level), rows.Sum(c => c.Value!.Value))
+                    : new GovernorsCount(SeverityLabel(level), null, GovernorsCount.NotShown);
+            }).ToList(),
+            // Largest first by what is printed: withheld and not-shown counts go last in name order, so their order tells nothing.
+            categoryRows.OrderByDescending(c => c.Value ?? 0).ThenBy(c => c.Label, StringComparer.OrdinalIgnoreCase).ToList(),
+            GovernorsCount.Table([("Reported by a member of staff", incidents.Count - fromAlert), ("Raised from an alert", fromAlert)], incidents.Count),
+            GovernorsCount.Table([("The safeguarding lead recorded action taken", actioned), ("No action recorded yet beyond the report", incidents.Count - actioned)], incidents.Count),
+            GovernorsCount.Table([("Outcome recorded", outcome), ("No outcome recorded yet", incidents.Count - outcome)], incidents.Count),
+            byStatus,
             summary);
     }
 

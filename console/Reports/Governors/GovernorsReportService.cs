@@ -10,6 +10,14 @@ namespace ClassroomGuard.Console.Reports.Governors;
 /// <param name="Unavailable">Why not, in a sentence, or null.</param>
 public sealed record GovernorsPeriodChoice(GovernorsDays? Days, string Label, string? Unavailable);
 
+/// <summary>The periods the page offers and the one it opens on.</summary>
+/// <param name="Periods">This month so far, last month, last term.</param>
+/// <param name="Opening">
+/// The period the page shows when none is asked for: the one the schedule e-mails (<c>Reports:GovernorsPeriod</c>, see
+/// <see cref="GovernorsPeriods.Scheduled"/>), so the page and the PDF governors receive cover the same days.
+/// </param>
+public sealed record GovernorsChoices(IReadOnlyList<GovernorsPeriodChoice> Periods, GovernorsDays Opening);
+
 /// <summary>What a governor's check of an earlier report's hash found.</summary>
 /// <param name="Matches">The entry still has that hash and the whole log verifies.</param>
 /// <param name="Message">What that means, in words.</param>
@@ -48,15 +56,24 @@ internal sealed partial class GovernorsReportService(GovernorsReportReader reade
         return await reader.ReadAsync(first, last, cancellationToken);
     }
 
-    /// <summary>This month so far, last month and the last term that ended (unavailable, with the reason, when the calendar has none).</summary>
-    public async Task<IReadOnlyList<GovernorsPeriodChoice>> ChoicesAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// This month so far, last month and the last term that ended (unavailable, with the reason, when the calendar has
+    /// none), and the period to open on; null (logged) when <paramref name="actor"/> may not read the report.
+    /// </summary>
+    public async Task<GovernorsChoices?> ChoicesAsync(ConsoleUser? actor, CancellationToken cancellationToken)
     {
+        if (!MayRead(actor))
+        {
+            GovernorsLog.Refused(logger, actor?.UserName ?? "(signed out)", "the periods: not a governor, safeguarding lead or administrator");
+            return null;
+        }
+
         var today = Today;
         var calendar = await store.Policy.GetCalendarAsync(cancellationToken);
         var thisMonth = GovernorsPeriods.ThisMonth(today);
         var lastMonth = GovernorsPeriods.LastMonth(today);
         var term = GovernorsPeriods.LastTerm(today, calendar);
-        return
+        return new GovernorsChoices(
         [
             new GovernorsPeriodChoice(thisMonth, $"This month ({thisMonth.Name})", null),
             new GovernorsPeriodChoice(lastMonth, $"Last month ({lastMonth.Name})", null),
@@ -65,7 +82,8 @@ internal sealed partial class GovernorsReportService(GovernorsReportReader reade
                 : new GovernorsPeriodChoice(null, "Last term", calendar.HasTerms
                     ? "No term in the school calendar has ended yet."
                     : "The school calendar has no terms yet: a technician adds them on the School calendar page."),
-        ];
+        ],
+            GovernorsPeriods.Scheduled(reader.ScheduledPeriod, today, calendar));
     }
 
     /// <summary>

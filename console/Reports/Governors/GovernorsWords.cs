@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClassroomGuard.Console.Administration;
+using ClassroomGuard.Console.Policy.Lists;
 using ClassroomGuard.Storage.State;
 
 namespace ClassroomGuard.Console.Reports.Governors;
@@ -13,17 +14,24 @@ internal static class GovernorsWords
     private static readonly CultureInfo English = CultureInfo.InvariantCulture;
 
     /// <summary>
-    /// A change as a governor reads it. The change-control log page names the device, the address, the room and the block
-    /// page's text; the report, which is e-mailed, does not: those kinds get their own sentence here, the others the log
-    /// page's own summary (groups, categories, sites and calendar entries name no one).
+    /// A change as a governor reads it. The change-control log page names the device, the address (a device's, a subnet's,
+    /// an IP range's subnets), the room, the block page's text and a list feed's full address (which may carry a licence
+    /// key); the report, which is e-mailed, does not: those kinds get their own sentence here (a feed by its name and its
+    /// server's name only), the others the log page's own summary (groups, categories, sites and calendar entries name no one).
     /// </summary>
     public static string What(PolicyChange? change, PolicyNames names) => change switch
     {
         null => "A change whose record cannot be read (see the check of the log)",
         SetDeviceGroupChange { GroupKey: null } => "Take one device out of its own group, back into the group its network gives it",
         SetDeviceGroupChange d => $"Put one device in {names.Group(d.GroupKey)}",
-        SetClientMappingChange { Kind: not ClientMappingKind.Subnet, GroupKey: null } m => $"Stop filtering one device's {Address(m.Kind)} as a particular group",
-        SetClientMappingChange { Kind: not ClientMappingKind.Subnet } m => $"Filter one device's {Address(m.Kind)} as {names.Group(m.GroupKey)}",
+        SetClientMappingChange { Kind: ClientMappingKind.Subnet, GroupKey: null } => "Stop filtering one part of the network as a particular group",
+        SetClientMappingChange { Kind: ClientMappingKind.Subnet } m => $"Filter one part of the network as {names.Group(m.GroupKey)}",
+        SetClientMappingChange { GroupKey: null } m => $"Stop filtering one device's {Address(m.Kind)} as a particular group",
+        SetClientMappingChange m => $"Filter one device's {Address(m.Kind)} as {names.Group(m.GroupKey)}",
+        AddListFeedChange a => $"Add the list {a.Name} ({FeedSentences.Format(a.Format)} from {Host(a.Url)}), its names listed as {names.Category(a.CategoryKey)}",
+        RemoveListFeedChange r => names.Snapshot.ListFeeds.FirstOrDefault(f => f.Id == r.FeedId) is { } feed
+            ? $"Remove the list {feed.Name} (from {Host(feed.Url)}): its names are no longer listed as {names.Category(feed.CategoryKey)}"
+            : "Remove a list that is no longer in use",
         TemporaryUnblockChange t => $"Open {t.Domain} for {(t.Scope == ActionScope.Room ? "one classroom" : "one device")} for a lesson on {Day(TimeZoneInfo.ConvertTime(t.From, names.Zone))}",
         SetBlockPageTextChange b => b.Text is null
             ? $"Use the built-in block page wording for {names.Group(b.GroupKey)}"
@@ -141,6 +149,15 @@ internal static class GovernorsWords
 
     private static bool Pupils(string groupKey, PolicySnapshot snapshot)
         => snapshot.Groups.FirstOrDefault(g => g.Key == groupKey)?.Kind is GroupKind.Pupils or GroupKind.Guests or null;
+
+    /// <summary>
+    /// The server a feed comes from by its name ("lists.example.org"): never the path or query (a key may be in either),
+    /// and never a network address ("a server given by its network address").
+    /// </summary>
+    public static string Host(string url)
+        => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.HostNameType == UriHostNameType.Dns && uri.IdnHost.Length > 0
+            ? uri.IdnHost
+            : "a server given by its network address";
 
     private static string Address(ClientMappingKind kind) => kind == ClientMappingKind.Ip ? "network (IP) address" : "hardware (MAC) address";
 }

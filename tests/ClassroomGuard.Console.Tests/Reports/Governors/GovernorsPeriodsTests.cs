@@ -69,6 +69,36 @@ public sealed class GovernorsPeriodsTests
         Assert.Equal("December 2026", GovernorsPeriods.Scheduled(GovernorsPeriod.Month, new DateOnly(2027, 1, 1), notYet).Name);
     }
 
+    public static TheoryData<string, string, string, string> Previous => new()
+    {
+        { "2026-11-01", "2026-11-30", "2026-10-01", "2026-10-31" }, // November: all of October, not 2–31 October
+        { "2026-03-01", "2026-03-31", "2026-02-01", "2026-02-28" },
+        { "2026-01-01", "2026-01-31", "2025-12-01", "2025-12-31" },
+        { "2026-09-01", "2026-11-30", "2026-06-01", "2026-08-31" }, // three whole months: the three before
+        { "2026-12-01", "2026-12-07", "2026-11-01", "2026-11-07" }, // the month so far: the same days of the month before
+        { "2026-03-01", "2026-03-30", "2026-02-01", "2026-02-28" },
+        { "2026-11-02", "2026-12-18", "2026-09-03", "2026-10-23" }, // a term: the term before, not the half-term holiday
+        { "2026-09-03", "2026-10-23", "2026-04-20", "2026-07-22" }, // across the summer holiday
+        { "2026-04-20", "2026-07-22", "2026-01-16", "2026-04-19" }, // the first term on record: as many days (94) just before
+        { "2026-11-10", "2026-11-16", "2026-11-03", "2026-11-09" }, // hand-picked days: as many just before
+        { "2026-11-02", "2026-11-30", "2026-10-04", "2026-11-01" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Previous))]
+    public void Previous_TheMonthOrTermBefore_OrAsManyDaysJustBefore(string first, string last, string previousFirst, string previousLast)
+    {
+        var calendar = new SchoolCalendar(
+        [
+            new CalendarEntry(1, CalendarEntryKind.Term, "Summer term 2026", new DateOnly(2026, 4, 20), new DateOnly(2026, 7, 22)),
+            new CalendarEntry(2, CalendarEntryKind.Term, "Autumn first half 2026", new DateOnly(2026, 9, 3), new DateOnly(2026, 10, 23)),
+            new CalendarEntry(3, CalendarEntryKind.Holiday, "Half term", new DateOnly(2026, 10, 26), new DateOnly(2026, 10, 30)),
+            new CalendarEntry(4, CalendarEntryKind.Term, "Autumn second half 2026", new DateOnly(2026, 11, 2), new DateOnly(2026, 12, 18)),
+        ]);
+
+        Assert.Equal((Day(previousFirst)!.Value, Day(previousLast)!.Value), GovernorsPeriods.Previous(Day(first)!.Value, Day(last)!.Value, calendar));
+    }
+
     [Fact]
     public void TryPeriod_GoodPeriods_Accepted()
     {
@@ -144,9 +174,14 @@ public sealed class GovernorsPeriodsTests
 
         var report = await world.Service.ReadAsync(Actor(user), new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30), CancellationToken.None);
 
+        var choices = await world.Service.ChoicesAsync(Actor(user), CancellationToken.None);
+
         Assert.Equal(reads, report is not null);
+        Assert.Equal(reads, choices is not null);
         Assert.Equal(reads, GovernorsReportService.MayRead(Actor(user)));
         Assert.False(GovernorsReportService.MayRead(null));
+        Assert.Null(await world.Service.ChoicesAsync(null, CancellationToken.None));
+        Assert.Null(await world.Service.ReadAsync(null, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30), CancellationToken.None));
     }
 
     [Fact]
@@ -161,13 +196,36 @@ public sealed class GovernorsPeriodsTests
     [Fact]
     public async Task Service_Choices_LastTermUnavailableWithTheReason_WhenTheCalendarHasNoTerms()
     {
-        using var world = new GovernorsWorld(new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero));
+        using var world = new GovernorsWorld(new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero), GovernorsPeriod.Term);
+        var governor = await world.UserAsync("gill", "Gill Hartley", Role.Governor);
 
-        var choices = await world.Service.ChoicesAsync(CancellationToken.None);
+        var offered = (await world.Service.ChoicesAsync(Actor(governor), CancellationToken.None))!;
 
+        var choices = offered.Periods;
         Assert.Equal(["This month (December 2026 so far)", "Last month (November 2026)", "Last term"], choices.Select(c => c.Label));
         Assert.Null(choices[2].Days);
         Assert.Equal("The school calendar has no terms yet: a technician adds them on the School calendar page.", choices[2].Unavailable);
+        Assert.Equal(choices[1].Days, offered.Opening); // termly, but no term has ended: the schedule sends last month, and the page opens on it
+    }
+
+    [Theory]
+    [InlineData(GovernorsPeriod.Month, "November 2026")]
+    [InlineData(GovernorsPeriod.Term, "Autumn first half term 2026")]
+    public async Task Service_Choices_OpenOnThePeriodTheScheduleSends(GovernorsPeriod scheduled, string opening)
+    {
+        using var world = new GovernorsWorld(new DateTimeOffset(2026, 9, 1, 9, 0, 0, TimeSpan.Zero), scheduled);
+        var governor = await world.UserAsync("gill", "Gill Hartley", Role.Governor);
+        var sam = await world.UserAsync("sam", "Sam Okafor", Role.Technician);
+        var kim = await world.UserAsync("kim", "Kim Adebayo", Role.Technician);
+        await world.ApproveAsync(kim, await world.ProposeAsync(sam, new AddCalendarEntryChange(CalendarEntryKind.Term, "Autumn first half term 2026", new DateOnly(2026, 9, 3), new DateOnly(2026, 10, 23)), "Calendar"), "Calendar agreed");
+        await world.ApproveAsync(kim, await world.ProposeAsync(sam, new AddCalendarEntryChange(CalendarEntryKind.Term, "Autumn second half term 2026", new DateOnly(2026, 11, 2), new DateOnly(2026, 12, 18)), "Calendar"), "Calendar agreed");
+        world.Clock.Now = new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+
+        var offered = (await world.Service.ChoicesAsync(Actor(governor), CancellationToken.None))!;
+
+        Assert.Equal(opening, offered.Opening.Name);
+        Assert.Equal(GovernorsPeriods.Scheduled(scheduled, world.Service.Today, await world.Store.Policy.GetCalendarAsync(CancellationToken.None)), offered.Opening);
+        Assert.Contains(offered.Periods, c => c.Days == offered.Opening); // one of the buttons, shown as the one open
     }
 
     [Fact]

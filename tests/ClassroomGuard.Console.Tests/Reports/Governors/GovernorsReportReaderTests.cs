@@ -29,16 +29,16 @@ public sealed class GovernorsReportReaderTests
         var report = await world.Reader.ReadAsync(November1, November30, Token);
 
         var changes = report.Changes;
-        Assert.Equal(4, changes.Approved); // SafeSearch (proposed in October), social networking, the device's group, the MAC mapping
+        Assert.Equal(13, changes.Approved); // SafeSearch (proposed in October), social networking, the device's group, the MAC mapping; 9 network changes
         Assert.Equal(1, changes.Refused);
         Assert.Equal(1, changes.Withdrawn);
-        Assert.Equal(1, changes.Waiting); // YouTube: approved on 1 December, after the period
+        Assert.Equal(2, changes.Waiting); // YouTube: approved on 1 December, after the period; the feed's removal
         Assert.Equal(0, changes.Expired);
         Assert.Equal(0, changes.SingleApprover);
         Assert.Equal(1, changes.UnblocksApproved);
-        Assert.Equal(7, changes.PolicyChanges.Count);
+        Assert.Equal(17, changes.PolicyChanges.Count);
         Assert.Single(changes.TemporaryUnblocks);
-        Assert.Equal("4 changes to filtering were approved; 1 was refused; 1 was withdrawn by the person who proposed it; 1 was still waiting for a decision at the end of the period.", changes.Summary[0]);
+        Assert.Equal("13 changes to filtering were approved; 1 was refused; 1 was withdrawn by the person who proposed it; 2 were still waiting for a decision at the end of the period.", changes.Summary[0]);
         Assert.Equal("Each was proposed by one person and approved by another.", changes.Summary[1]);
 
         var social = Assert.Single(changes.PolicyChanges, c => c.What == "Block Social networking for the group Pupils: Key Stage 5 (sixth form)");
@@ -47,9 +47,15 @@ public sealed class GovernorsReportReaderTests
         Assert.Equal("Approved on Tue 3 Nov 2026 by a technician", social.OutcomeText);
         Assert.Equal("Devices in this group can no longer reach sites in this category.", social.WhyItMatters);
         Assert.Equal("Withdrawn on Fri 6 Nov 2026 by a technician, who proposed it", Assert.Single(changes.PolicyChanges, c => c.Outcome == ChangeOutcome.Withdrawn).OutcomeText);
-        Assert.StartsWith("Still waiting for a decision on Mon 30 Nov 2026", Assert.Single(changes.PolicyChanges, c => c.Outcome == ChangeOutcome.Waiting).OutcomeText);
+        Assert.All(changes.PolicyChanges.Where(c => c.Outcome == ChangeOutcome.Waiting), c => Assert.StartsWith("Still waiting for a decision on Mon 30 Nov 2026", c.OutcomeText, StringComparison.Ordinal));
         Assert.Equal("Put one device in the group Staff", Assert.Single(changes.PolicyChanges, c => c.What.Contains("device", StringComparison.Ordinal) && c.What.StartsWith("Put", StringComparison.Ordinal)).What);
         Assert.Contains(changes.PolicyChanges, c => c.What == "Filter one device's hardware (MAC) address as the group Pupils: Key Stage 3");
+        Assert.Contains(changes.PolicyChanges, c => c.What == "Filter one device's network (IP) address as the group Staff");
+        Assert.Contains(changes.PolicyChanges, c => c.What == "Filter one part of the network as the group Pupils: Key Stage 3");
+        Assert.Equal(4, changes.PolicyChanges.Count(c => c.What == "Filter one part of the network as the group Staff")); // the IP range: its four subnets
+        Assert.Contains(changes.PolicyChanges, c => c.What == "Stop filtering one part of the network as a particular group");
+        Assert.Contains(changes.PolicyChanges, c => c.What == "Add the list Trust extra list (a domain list from lists.trust.example), its names listed as Games");
+        Assert.Contains(changes.PolicyChanges, c => c.What == "Remove the list Trust extra list (from lists.trust.example): its names are no longer listed as Games");
         var unblock = changes.TemporaryUnblocks[0];
         Assert.Equal("Open www.bbc.co.uk for one device for a lesson on Thu 12 Nov 2026", unblock.What);
         Assert.Equal("a teacher", unblock.ProposedBy);
@@ -66,7 +72,7 @@ public sealed class GovernorsReportReaderTests
         Assert.Equal(chain.HeadSequence - 1, chain.AtEnd!.Sequence); // everything but the approval of 1 December
         Assert.Equal((await world.Store.ChangeControl.GetEntryAsync(chain.AtEnd.Sequence, Token))!.Hash, chain.AtEnd.Hash);
         Assert.Equal(GovernorsWorld.School, report.SchoolName);
-        Assert.Equal(new DateOnly(2026, 10, 2), report.PreviousPeriod.First);
+        Assert.Equal(new DateOnly(2026, 10, 1), report.PreviousPeriod.First); // November against all of October
         Assert.Equal(new DateOnly(2026, 10, 31), report.PreviousPeriod.Last);
         Assert.NotNull(school);
     }
@@ -83,17 +89,45 @@ public sealed class GovernorsReportReaderTests
         Assert.Equal("5", incidents.Total.Text);
         Assert.Null(incidents.PreviousTotal.Value); // one in October
         Assert.Equal("fewer than 3", incidents.PreviousTotal.Text);
-        Assert.Equal(["3", "none", "fewer than 3"], incidents.BySeverity.Select(c => c.Text));
+        Assert.Equal(["not shown", "none", "not shown"], incidents.BySeverity.Select(c => c.Text)); // no category is printed, so no severity is
         Assert.StartsWith("Danger", incidents.BySeverity[0].Label, StringComparison.Ordinal);
-        Assert.Equal([("Self-harm and suicide", "3"), ("Gambling", "fewer than 3"), ("Not recorded", "fewer than 3")], incidents.ByCategory.Select(c => (c.Label, c.Text)));
+        // 3 + 1 + 1: even without the 3, two rows under 3 and one of 3 or more can only make 5 one way: no count printed.
+        Assert.Equal([("Gambling", "not shown"), ("Not recorded", "not shown"), ("Self-harm and suicide", "not shown")], incidents.ByCategory.Select(c => (c.Label, c.Text)));
         Assert.DoesNotContain(incidents.ByCategory.Concat(incidents.BySeverity).Concat(incidents.ByAction).Concat(incidents.ByOutcome).Concat(incidents.ByHowRaised).Concat(incidents.ByStatus),
             c => c.Value is 1 or 2); // withheld counts carry no number at all, not even for the view to leak
-        Assert.Equal(["fewer than 3", "3"], incidents.ByAction.Select(c => c.Text)); // the lead recorded an action on two
-        Assert.Equal(["fewer than 3", "4"], incidents.ByOutcome.Select(c => c.Text));
-        Assert.Equal(["4", "fewer than 3"], incidents.ByHowRaised.Select(c => c.Text)); // one raised from an alert
-        Assert.Equal([("Raised", "3"), ("In progress", "fewer than 3"), ("Closed", "fewer than 3")], incidents.ByStatus.Select(c => (c.Label, c.Text)));
+        Assert.Equal(["fewer than 3", "not shown"], incidents.ByAction.Select(c => c.Text)); // the lead recorded an action on two
+        Assert.Equal(["fewer than 3", "not shown"], incidents.ByOutcome.Select(c => c.Text));
+        Assert.Equal(["not shown", "fewer than 3"], incidents.ByHowRaised.Select(c => c.Text)); // one raised from an alert
+        Assert.Equal([("Raised", "not shown"), ("In progress", "not shown"), ("Closed", "not shown")], incidents.ByStatus.Select(c => (c.Label, c.Text)));
         Assert.All(incidents.ByCategory.Concat(incidents.BySeverity).Concat(incidents.ByStatus), c => Assert.True(c.Value is null or 0 or >= GovernorsCount.Threshold));
         Assert.Equal("5 e-safety incidents were recorded in this period (the period before: fewer than 3).", incidents.Summary[0]);
+        Assert.Equal("Where each stands now is in the table below.", incidents.Summary[1]); // not "fewer than 3 closed and 4 still being dealt with": 5 − 4 is 1
+    }
+
+    [Fact]
+    public async Task Read_Incidents_ASeverityIsNotPrintedWhenACategoryInItIsWithheld_NorCanAnyBeWorkedOut()
+    {
+        using var world = new GovernorsWorld(At(2026, 11, 2, 9));
+        var teacher = await world.UserAsync("tess.whitfield", "Tess Whitfield", Role.Teacher);
+        var at = At(2026, 11, 10, 9);
+        foreach (var (category, n) in (ValueTuple<string, int>[])[("self_harm", 3), ("terrorism", 2), ("games", 3)])
+        {
+            for (var i = 0; i < n; i++)
+            {
+                at = at.AddHours(1);
+                await world.Store.Incidents.RecordAsync(new NewIncident(teacher.Id, at, "Reported to the safeguarding lead from the classroom view", null, "A pupil", Category: category), Token);
+            }
+        }
+
+        world.Clock.Now = At(2026, 12, 1, 7);
+        var incidents = (await world.Reader.ReadAsync(November1, November30, Token)).Incidents;
+
+        Assert.Equal("8", incidents.Total.Text);
+        // 8 − 3 − 3 would make terrorism's "fewer than 3" a 2: the smaller 3 (games, by name) is not shown.
+        Assert.Equal([("Self-harm and suicide", "3"), ("Games", "not shown")], incidents.ByCategory.Where(c => c.Text != GovernorsCount.Withheld).Select(c => (c.Label, c.Text)));
+        Assert.Equal(GovernorsCount.Withheld, Assert.Single(incidents.ByCategory, c => c.Label.StartsWith("Terror", StringComparison.Ordinal)).Text);
+        // Danger is self-harm and terrorism: "Danger 5" would give terrorism's 2 away (5 − 3). Caution has none.
+        Assert.Equal(["not shown", "none", "not shown"], incidents.BySeverity.Select(c => c.Text));
     }
 
     [Fact]
@@ -109,17 +143,33 @@ public sealed class GovernorsReportReaderTests
             Assert.All(world.Planted, planted => Assert.DoesNotContain(planted, text, StringComparison.OrdinalIgnoreCase));
             // And in pieces: a first name or a surname alone, a host name without its number.
             Assert.All(
-                (string[])["Jamie", "Lee-Thompson", "Amira", "Okonkwo", "Oliver", "Okafor", "Adebayo", "Priya", "Sharma", "Whitfield", "Whitcombe", "Hartley", "Marsh", "LAPTOP", "02:5e", "10.42."],
+                (string[])["Jamie", "Lee-Thompson", "Amira", "Okonkwo", "Oliver", "Okafor", "Adebayo", "Priya", "Sharma", "Whitfield", "Whitcombe", "Hartley", "Marsh", "LAPTOP", "02:5e", "0a:1b", "10.42.", "192.168.", "?key", "LICENCE"],
                 piece => Assert.DoesNotContain(piece, text, StringComparison.OrdinalIgnoreCase));
             Assert.Contains("a technician", text, StringComparison.Ordinal);
             Assert.Contains("the safeguarding lead", text, StringComparison.Ordinal);
             Assert.Contains("fewer than 3", text, StringComparison.Ordinal);
+            Assert.Contains("is “not shown” too", text, StringComparison.Ordinal);
             Assert.Contains("Self-harm and suicide", text, StringComparison.Ordinal);
             Assert.Contains(report.Changes.Chain.HeadHash, text, StringComparison.Ordinal);
+            Assert.Contains("Filter one part of the network as the group Staff", text, StringComparison.Ordinal); // the network changes are there, in words
+            Assert.Contains("from lists.trust.example", text, StringComparison.Ordinal);
         }
 
         Assert.Contains("href=\"https://guard.whitmore.example/change-log\"", GovernorsWorld.Render(report, print: true), StringComparison.Ordinal);
         Assert.Contains("href=\"/change-log\"", GovernorsWorld.Render(report), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://lists.example.org/extra.txt?key=abc123", "lists.example.org")]
+    [InlineData("https://LISTS.Example.org:8443/path/key/abc123/list.txt#frag", "lists.example.org")]
+    [InlineData("http://10.42.0.5/list.txt?key=abc123", "a server given by its network address")]
+    [InlineData("http://[fd00::5]/list.txt", "a server given by its network address")]
+    [InlineData("http://0x0a2a0005/list.txt", "a server given by its network address")]
+    [InlineData("not an address", "a server given by its network address")]
+    [InlineData("", "a server given by its network address")]
+    public void FeedHost_NameOnly_NeverPathQueryNorNetworkAddress(string url, string expected)
+    {
+        Assert.Equal(expected, GovernorsWords.Host(url));
     }
 
     [Fact]
@@ -314,6 +364,7 @@ public sealed class GovernorsReportReaderTests
         await world.ApproveAsync(dsl, unblock, "Yes for Jamie");
         world.Clock.Now = At(2026, 11, 20, 10);
         var youTube = await world.ProposeAsync(sam, new SetYouTubeModeChange("staff", SafeSearchMode.Strict), "Staff room screen, as Gill Hartley asked");
+        await NetworkAsync(world, sam, kim);
 
         // November's incidents: three of self-harm for one pupil, one of gambling raised from an alert, one with no category.
         var incidents = new List<long>();
@@ -364,6 +415,41 @@ public sealed class GovernorsReportReaderTests
         await world.ApproveAsync(kim, youTube, "Done for Gill");
         world.Clock.Now = At(2026, 12, 1, 7);
         return world;
+    }
+
+    /// <summary>
+    /// November's network changes, each naming an address the e-mailed report must not print: a subnet (mapped, then no
+    /// longer), an IP range (the subnets the membership page turns it into), one device's IP address, and a list feed whose
+    /// address carries a licence key (added, then its removal proposed and still waiting). 9 approved, 1 waiting.
+    /// </summary>
+    private static async Task NetworkAsync(GovernorsWorld world, UserAccount sam, UserAccount kim)
+    {
+        const string Subnet = "10.42.8.0/24";
+        const string RangeFrom = "10.42.9.10";
+        const string RangeTo = "10.42.9.20";
+        const string Ip = "192.168.77.41";
+        const string Mac = "0a:1b:2c:3d:4e:5f";
+        const string Feed = "https://lists.trust.example/extra/whitmore.txt?key=Zx9LICENCE77&school=whitmore";
+        var range = ClassroomGuard.Console.Policy.Rules.AddressRules.Range(RangeFrom, RangeTo).Subnets!;
+        Assert.True(range.Count > 1);
+        world.Planted.AddRange([Subnet, "10.42.8.0", RangeFrom, RangeTo, Ip, Mac, "0a-1b-2c-3d-4e-5f", Feed, "Zx9LICENCE77", "whitmore.txt", "/extra/", "192.168."]);
+        world.Planted.AddRange(range);
+
+        world.Clock.Now = At(2026, 11, 23, 10);
+        await world.ApproveAsync(kim, await world.ProposeAsync(sam, new SetClientMappingChange(ClientMappingKind.Subnet, Subnet, "ks3"), $"The subnet {Subnet} is the Key Stage 3 wing"), $"Yes, {Subnet}");
+        foreach (var subnet in range)
+        {
+            await world.ApproveAsync(kim, await world.ProposeAsync(sam, new SetClientMappingChange(ClientMappingKind.Subnet, subnet, "staff"), $"The range {RangeFrom} to {RangeTo} is the staff room"), $"Agreed for {subnet}");
+        }
+
+        await world.ApproveAsync(kim, await world.ProposeAsync(sam, new SetClientMappingChange(ClientMappingKind.Ip, Ip, "staff"), $"{Ip} is the head's PC"), $"Fine for {Ip}");
+        await world.ApproveAsync(kim, await world.ProposeAsync(sam, new SetClientMappingChange(ClientMappingKind.Mac, Mac, "ks3"), $"{Mac} is a pupil's laptop"), $"Fine for {Mac}");
+        world.Clock.Now = At(2026, 11, 24, 10);
+        await world.ApproveAsync(kim, await world.ProposeAsync(sam, new SetClientMappingChange(ClientMappingKind.Subnet, Subnet, null), $"{Subnet} is moving"), $"Kim agrees {Subnet} moves");
+        await world.ApproveAsync(kim, await world.ProposeAsync(sam, new AddListFeedChange("Trust extra list", Feed, ListFeedRules.Plain, "games"), "The trust's own list"), $"Kim agrees to {Feed}");
+        var feed = Assert.Single((await world.Store.Policy.GetSnapshotAsync(Token)).ListFeeds);
+        world.Clock.Now = At(2026, 11, 25, 10);
+        await world.ProposeAsync(sam, new RemoveListFeedChange(feed.Id), $"The licence for {Feed} ends");
     }
 
     private static DateTimeOffset At(int year, int month, int day, int hour) => new(year, month, day, hour, 0, 0, TimeSpan.Zero);

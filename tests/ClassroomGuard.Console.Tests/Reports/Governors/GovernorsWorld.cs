@@ -26,7 +26,7 @@ internal sealed class GovernorsWorld : IDisposable
 
     private readonly string root = Directory.CreateTempSubdirectory("cg-governors-").FullName;
 
-    public GovernorsWorld(DateTimeOffset now)
+    public GovernorsWorld(DateTimeOffset now, GovernorsPeriod scheduled = GovernorsPeriod.Month)
     {
         Clock = new IncidentClock(now);
         StateOptions = new StateOptions { Path = Path.Combine(root, "state.db"), TimeZone = "Europe/London" };
@@ -37,7 +37,7 @@ internal sealed class GovernorsWorld : IDisposable
             Store,
             new DnsFilterClient(configuration, NullLogger<DnsFilterClient>.Instance),
             new AlertSeverities(Options.Create(new SafeguardingOptions())),
-            Options.Create(new ReportOptions { SchoolName = School }),
+            Options.Create(new ReportOptions { SchoolName = School, GovernorsPeriod = scheduled }),
             Options.Create(StateOptions),
             Clock,
             NullLogger<GovernorsReportReader>.Instance);
