@@ -26,6 +26,7 @@ internal sealed class ConsoleFactory(Uri influxUrl, string? statePath = null) : 
         builder.UseSetting("Influx:SpoolDirectory", Path.Combine(Root, "spool"));
         builder.UseSetting("Console:Listen", "http://127.0.0.1:0");
         builder.UseSetting("Console:DataProtectionKeysPath", Path.Combine(Root, "keys"));
+        builder.UseSetting("Reports:Directory", Path.Combine(Root, "reports"));
         builder.UseSetting("Console:SignInAttemptsPerMinute", SignInAttemptsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("State:LockoutThreshold", LockoutThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // The test owns no config folder: keep /etc/classroomguard of the machine out of it.
