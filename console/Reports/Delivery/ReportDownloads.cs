@@ -174,7 +174,8 @@ internal static class ReportDownloads
             return true; // CheckGovernors says it is missing
         }
 
-        if (!DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        if (text.Any(char.IsControl) // parsing ignores a trailing NUL
+            || !DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
         {
             problem = $"{key} must be a day written YYYY-MM-DD, for example {key}=2026-09-01 (it is '{Clip(text)}').";
             return false;

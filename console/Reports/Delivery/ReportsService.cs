@@ -166,7 +166,13 @@ public sealed class ReportsService(
     public async Task<(IsoWeek Week, Dictionary<string, string> Problems)> CheckWeeklyAsync(string? week, long? siteId, CancellationToken cancellationToken)
     {
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!IsoWeek.TryParse(week, out var parsed, out var error))
+        var parsed = default(IsoWeek);
+        var error = "Write the week as YYYY-Www, for example 2026-W49.";
+        if (week is not null && week.Any(char.IsControl))
+        {
+            problems[nameof(GenerateReportForm.Week)] = error; // int.TryParse would ignore a trailing NUL
+        }
+        else if (!IsoWeek.TryParse(week, out parsed, out error))
         {
             problems[nameof(GenerateReportForm.Week)] = string.IsNullOrWhiteSpace(week) ? "Give the week as YYYY-Www, for example 2026-W49." : error;
         }
