@@ -31,6 +31,7 @@ internal static class RefusedPages
         ("/blocks", "Block history"),
         ("/incidents", "Incident log"),
         ("/rooms", "Classrooms"),
+        ("/reports/governors", "Governors' report"),
     ];
 
     /// <summary>The refused page in words: "the page “Approvals”" (its name in the menu), or "the page at /x/y" when the console has no title for it.</summary>

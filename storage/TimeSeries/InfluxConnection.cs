@@ -24,7 +24,11 @@ public sealed class InfluxConnection : IDisposable
     {
     }
 
-    internal InfluxConnection(IOptions<InfluxOptions> options, HttpMessageHandler? handler)
+    /// <summary>
+    /// Creates a connection that sends through <paramref name="handler"/> (which it then owns): for tests and tools that
+    /// observe or shape the requests. Null: the usual socket handler.
+    /// </summary>
+    public InfluxConnection(IOptions<InfluxOptions> options, HttpMessageHandler? handler)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -146,6 +150,53 @@ public sealed class InfluxConnection : IDisposable
             using (response)
             {
                 return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(cancellationToken));
+            }
+        }
+        catch (Exception ex) when (IsTransport(ex, cancellationToken))
+        {
+            throw new InfluxException(DescribeException(ex), ex);
+        }
+    }
+
+    /// <summary>
+    /// Sends a read-only query with <c>chunked=true&amp;chunk_size=<paramref name="chunkSize"/></c> and returns the answer
+    /// as soon as its headers arrived: the caller reads the body as a stream and disposes the response.
+    /// </summary>
+    internal async Task<HttpResponseMessage> OpenChunkedQueryAsync(string query, string? database, int chunkSize, CancellationToken cancellationToken)
+    {
+        var path = "query?epoch=ns&chunked=true&chunk_size=" + chunkSize.ToString(CultureInfo.InvariantCulture);
+        if (!string.IsNullOrEmpty(database))
+        {
+            path += "&db=" + Uri.EscapeDataString(database);
+        }
+
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path + "&q=" + Uri.EscapeDataString(query), UriKind.Relative));
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (Exception ex) when (IsTransport(ex, cancellationToken))
+        {
+            throw new InfluxException(DescribeException(ex), ex);
+        }
+    }
+
+    /// <summary>
+    /// Writes line protocol (nanosecond timestamps) into <paramref name="retentionPolicy"/> of the database, outside the
+    /// writer's batching and spool: for small derived series (the report rollup) whose writer retries by itself.
+    /// </summary>
+    internal async Task WriteLinesAsync(string retentionPolicy, ReadOnlyMemory<byte> lines, CancellationToken cancellationToken)
+    {
+        var path = "write?db=" + Uri.EscapeDataString(_options.Database) + "&rp=" + Uri.EscapeDataString(retentionPolicy) + "&precision=ns";
+        try
+        {
+            using var content = new ReadOnlyMemoryContent(lines);
+            content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
+            using var response = await _http.PostAsync(new Uri(path, UriKind.Relative), content, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                var text = await response.Content.ReadAsStringAsync(cancellationToken);
+                throw new InfluxException(DescribeStatus(response.StatusCode, QueryResponseParser.TryReadError(text) ?? Truncate(text)), response.StatusCode);
             }
         }
         catch (Exception ex) when (IsTransport(ex, cancellationToken))

@@ -45,6 +45,9 @@ public sealed class InfluxSeries
         Rows = rows;
     }
 
+    /// <summary>The index of the statement (in the request) this series answers.</summary>
+    public int StatementId { get; internal set; }
+
     /// <summary>The measurement (or <c>SHOW</c> result) name; empty if the server sent none.</summary>
     public string Name { get; }
 

@@ -23,7 +23,8 @@ public interface IServiceHealthSource
 /// <summary>
 /// Writes one <c>service_health</c> point per minute for its service: the differences of the source's totals over
 /// the minute (additive, so the generic rollups sum them correctly), plus the writer's own health: points it had to
-/// drop in the minute and its spool backlog now (<c>spool_points</c>, <c>spool_bytes</c>: gauges, meaningful in raw
+/// drop in the minute, <c>reporting_minutes</c> = 1 (so an hour's sum is the minutes the service reported: its uptime),
+/// and its spool backlog now (<c>spool_points</c>, <c>spool_bytes</c>: gauges, meaningful in raw
 /// only). The point's arrival is the service's heartbeat: the console says a service is not reporting when none came
 /// for a few minutes. Does nothing when the service has no InfluxDB writer. A minute whose report fails (the source or
 /// the writer threw) is logged and skipped: the reporter must never stop the service it reports on.
@@ -55,6 +56,7 @@ public sealed class ServiceHealthReporter(IServiceHealthSource source, TimeProvi
         var stats = writer.GetStatistics();
         var writerDropped = stats.PointsRejectedFull + stats.PointsDroppedByServer + stats.PointsDroppedSpoolFull + stats.PointsInvalid;
         var point = writer.CreatePoint(Measurement).Tag("component", source.Component)
+            .Field("reporting_minutes", 1L)
             .Field("points_dropped", writerDropped - previousWriterDropped)
             .Field("spool_points", stats.SpoolPoints)
             .Field("spool_bytes", stats.SpoolBytes);

@@ -97,6 +97,11 @@ internal static class QueryResponseParser
             }
         }
 
+        foreach (var one in series)
+        {
+            one.StatementId = id;
+        }
+
         return new InfluxStatementResult(id, series, error);
     }
 

@@ -20,7 +20,7 @@ public sealed class HomePageHttpTests(ConsoleFixture fixture) : IClassFixture<Co
         Assert.Matches("<a[^>]+href=\"/change-log\"[^>]*>[\\s\\S]*?Open the change-control log", html);
         // The check runs in the server's first render too; other tests share this console's log, so either wording.
         Assert.Matches("Log intact, |No filtering changes yet", html);
-        Assert.Contains("does not produce this report yet", html, StringComparison.Ordinal);
+        Assert.Matches("<a[^>]+href=\"/reports/governors\"[^>]*>[\\s\\S]*?Open the governors&#x27; report", html);
         Assert.All(TechnicianOnly, text => Assert.DoesNotContain(text, html, StringComparison.Ordinal));
         Assert.DoesNotContain("Open alerts", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Your rooms", html, StringComparison.Ordinal);

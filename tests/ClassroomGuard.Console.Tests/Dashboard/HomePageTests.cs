@@ -109,12 +109,13 @@ public sealed class HomePageTests(ConsoleFixture fixture) : IClassFixture<Consol
             var entries = chain.EntryCount.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
             Assert.Contains($"Log intact, {entries} {(chain.EntryCount == 1 ? "entry" : "entries")}", page.Find("[data-chain-summary]").TextContent, StringComparison.Ordinal);
         }
-        var links = page.FindAll(".home a[href]"); // the things to follow: the log itself and the annual review, no dead links
-        Assert.Equal(["/change-log", "/review"], links.Select(a => a.GetAttribute("href")).Order());
+        var links = page.FindAll(".home a[href]"); // the things to follow: the log, the annual review and the report, no dead links
+        Assert.Equal(["/change-log", "/reports/governors", "/review"], links.Select(a => a.GetAttribute("href")).Order());
         var link = Assert.Single(links, a => a.GetAttribute("href") == "/change-log");
         Assert.Contains("Open the change-control log", link.TextContent, StringComparison.Ordinal);
         var report = page.Find("[data-governor-report]").TextContent;
-        Assert.Contains("does not produce this report yet", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("does not produce this report yet", report, StringComparison.Ordinal);
+        Assert.Contains("Open the governors' report", Assert.Single(links, a => a.GetAttribute("href") == "/reports/governors").TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain("will be delivered", page.Find(".governor-card").TextContent, StringComparison.Ordinal); // no promise of a date
         Assert.Empty(page.FindAll("#health-title, #rooms-title, #alerts-title"));
     }

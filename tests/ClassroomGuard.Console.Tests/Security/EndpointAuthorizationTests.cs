@@ -85,6 +85,7 @@ public sealed class EndpointAuthorizationTests(ConsoleFixture fixture) : IClassF
     [Theory]
     [InlineData("/admin/teachers", Policies.Administration)]
     [InlineData("/admin/focus-lists", Policies.Administration)]
+    [InlineData("/reports/weekly", Policies.WeeklyReport)]
     public void RoomsPages_NameTheirPolicy(string route, string policy)
     {
         var endpoint = Assert.Single(Endpoints(), e => string.Equals(Pattern(e), route, StringComparison.OrdinalIgnoreCase));

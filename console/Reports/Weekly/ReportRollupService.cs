@@ -1,0 +1,59 @@
+using ClassroomGuard.Storage.TimeSeries;
+
+namespace ClassroomGuard.Console.Reports.Weekly;
+
+/// <summary>
+/// Runs the hourly report rollup (<see cref="ReportRollup"/>) a few minutes after each hour, catching up every complete
+/// hour since the last one written (its watermark is the newest <c>report_top</c> marker in InfluxDB, so nothing is kept
+/// here), limited to what <c>raw</c> still holds. A failure (InfluxDB down) is logged and the next hour catches up.
+/// </summary>
+public sealed class ReportRollupService(ReportRollup rollup, TimeProvider time, ILogger<ReportRollupService> logger) : BackgroundService
+{
+    /// <summary>How long after the hour the rollup runs: late points of the hour (the writers' batching) have arrived.</summary>
+    public static readonly TimeSpan AfterTheHour = TimeSpan.FromMinutes(3);
+
+    /// <summary>Rolls up every complete hour not yet rolled up; returns how many.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var hours = await rollup.CatchUpAsync(time.GetUtcNow() - AfterTheHour, cancellationToken);
+        if (hours > 0)
+        {
+            WeeklyReportLog.RolledUp(logger, hours);
+        }
+
+        return hours;
+    }
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            // A first catch-up shortly after start (InfluxDB may still be starting with the appliance).
+            await Task.Delay(TimeSpan.FromSeconds(30), time, stoppingToken);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await RunOnceAsync(stoppingToken);
+                }
+                catch (InfluxException e)
+                {
+                    WeeklyReportLog.RollupFailed(logger, e.Message);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    WeeklyReportLog.RollupCrashed(logger, e);
+                }
+
+                var now = time.GetUtcNow();
+                var next = ReportRollup.HourOf(now).AddHours(1) + AfterTheHour;
+                await Task.Delay(next - now, time, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+}

@@ -1,0 +1,243 @@
+using System.Buffers;
+using System.Globalization;
+using ClassroomGuard.Storage.TimeSeries.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ClassroomGuard.Storage.TimeSeries;
+
+/// <summary>
+/// The hourly report rollup (docs/timeseries.md, "Report rollup"): what the generic <c>sum(*)</c> rollups cannot keep
+/// because it is text. For each complete hour it streams the hour's raw <c>dns_blocks</c> (domain, category, group,
+/// count), <c>dns_activity.top_domains</c> and <c>net_activity.top_sites</c> and writes, per room, the top
+/// <see cref="TopN"/> of each list into <c>rollup_1h.report_top</c> (tags <c>room</c>, <c>list</c>, <c>rank</c>; fields
+/// <c>name</c>, <c>count</c>, and <c>category</c> for blocked domains), every group's blocks (list <c>groups</c>), and a
+/// marker point (list <c>done</c>, field <c>count</c> = entries written) that is the watermark: the newest hour rolled up.
+/// Writing an hour again overwrites its points (same series and time).
+/// </summary>
+public sealed class ReportRollup
+{
+    /// <summary>The measurement in <c>rollup_1h</c>.</summary>
+    public const string Measurement = "report_top";
+
+    /// <summary>Entries kept per room, list and hour.</summary>
+    public const int TopN = 25;
+
+    /// <summary>List of sites by bytes (<c>net_activity.top_sites</c>).</summary>
+    public const string SitesList = "sites";
+
+    /// <summary>List of names asked by DNS queries (<c>dns_activity.top_domains</c>).</summary>
+    public const string DomainsList = "domains";
+
+    /// <summary>List of blocked domains by blocks (<c>dns_blocks</c> domain, count; field <c>category</c>).</summary>
+    public const string BlockedList = "blocked";
+
+    /// <summary>Blocks by filtering group (<c>dns_blocks</c> group, count): every group, not only the top.</summary>
+    public const string GroupsList = "groups";
+
+    /// <summary>The watermark list: one point per hour rolled up, without a room.</summary>
+    public const string DoneList = "done";
+
+    private readonly InfluxConnection connection;
+    private readonly InfluxReader reader;
+    private readonly InfluxOptions options;
+    private readonly ILogger log;
+
+    /// <summary>Creates the rollup on the configured database.</summary>
+    public ReportRollup(InfluxConnection connection, InfluxReader reader, IOptions<InfluxOptions> options, ILogger<ReportRollup>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(options);
+        this.connection = connection;
+        this.reader = reader;
+        this.options = options.Value;
+        log = logger ?? NullLogger<ReportRollup>.Instance;
+    }
+
+    /// <summary>The start of the hour holding <paramref name="instant"/> (UTC).</summary>
+    public static DateTimeOffset HourOf(DateTimeOffset instant) =>
+        new(instant.UtcTicks - (instant.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
+
+    /// <summary>The newest hour rolled up (its start), from the <c>done</c> markers in InfluxDB; null when none.</summary>
+    public async Task<DateTimeOffset?> LastHourAsync(CancellationToken cancellationToken)
+    {
+        var query = $"SELECT last(\"count\") FROM {Source(InfluxOptions.HourPolicyName, Measurement)} WHERE \"list\" = {InfluxQl.QuoteString(DoneList)}";
+        await foreach (var series in reader.StreamAsync(query, 100, cancellationToken))
+        {
+            if (series.Rows.Count > 0)
+            {
+                return series.Rows[^1][0].AsTime();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Rolls up every complete hour after the watermark (or, with none, the hours <c>raw</c> still holds: the last
+    /// <see cref="InfluxOptions.RawRetention"/>) up to the hour before <paramref name="now"/>, oldest first. Returns the
+    /// hours rolled up.
+    /// </summary>
+    public async Task<int> CatchUpAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var last = await LastHourAsync(cancellationToken);
+        var oldest = HourOf(now - options.RawRetention).AddHours(1);
+        var from = last is { } l && l.AddHours(1) > oldest ? l.AddHours(1) : oldest;
+        var to = HourOf(now); // exclusive: the current hour is not complete
+        var hours = 0;
+        for (var hour = from; hour < to; hour = hour.AddHours(1))
+        {
+            await RollUpHourAsync(hour, cancellationToken);
+            hours++;
+        }
+
+        if (hours > 0)
+        {
+            ReportRollupLog.CaughtUp(log, hours, from, to);
+        }
+
+        return hours;
+    }
+
+    /// <summary>Rolls up the hour starting at <paramref name="hour"/> (rounded down to the hour). Returns the points written.</summary>
+    public async Task<int> RollUpHourAsync(DateTimeOffset hour, CancellationToken cancellationToken)
+    {
+        hour = HourOf(hour);
+        var range = $"time >= {Ns(hour)} AND time < {Ns(hour.AddHours(1))}";
+        var query =
+            $"SELECT \"domain\", \"category\", \"group\", \"count\" FROM {Source(InfluxOptions.RawPolicyName, "dns_blocks")} WHERE {range} GROUP BY \"room\"; "
+            + $"SELECT \"top_domains\" FROM {Source(InfluxOptions.RawPolicyName, "dns_activity")} WHERE {range} GROUP BY \"room\"; "
+            + $"SELECT \"top_sites\" FROM {Source(InfluxOptions.RawPolicyName, "net_activity")} WHERE {range} GROUP BY \"room\"";
+
+        // room → list → name → count; blocked domain → category (the first seen).
+        var rooms = new Dictionary<string, Dictionary<string, Dictionary<string, long>>>(StringComparer.Ordinal);
+        var categories = new Dictionary<string, string>(StringComparer.Ordinal);
+        Dictionary<string, long> List(string room, string list)
+        {
+            if (!rooms.TryGetValue(room, out var lists))
+            {
+                rooms[room] = lists = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
+            }
+
+            if (!lists.TryGetValue(list, out var names))
+            {
+                lists[list] = names = new Dictionary<string, long>(StringComparer.Ordinal);
+            }
+
+            return names;
+        }
+
+        await foreach (var series in reader.StreamAsync(query, InfluxReader.DefaultChunkSize, cancellationToken))
+        {
+            var room = series.Tags.GetValueOrDefault("room") ?? string.Empty;
+            switch (series.Name)
+            {
+                case "dns_blocks":
+                    int domain = series.ColumnIndex("domain"), category = series.ColumnIndex("category"), group = series.ColumnIndex("group"), count = series.ColumnIndex("count");
+                    foreach (var row in series.Rows)
+                    {
+                        var n = row[count].Kind == InfluxValueKind.Integer ? row[count].AsInt64() : 1;
+                        if (row[domain].Kind == InfluxValueKind.String && row[domain].AsString() is { Length: > 0 } name)
+                        {
+                            Add(List(room, BlockedList), name, n);
+                            if (row[category].Kind == InfluxValueKind.String && row[category].AsString() is { Length: > 0 } key)
+                            {
+                                categories.TryAdd(name, key);
+                            }
+                        }
+
+                        if (row[group].Kind == InfluxValueKind.String && row[group].AsString() is { Length: > 0 } g)
+                        {
+                            Add(List(room, GroupsList), g, n);
+                        }
+                    }
+
+                    break;
+                case "dns_activity":
+                    AddPairs(series, "top_domains", List(room, DomainsList));
+                    break;
+                case "net_activity":
+                    AddPairs(series, "top_sites", List(room, SitesList));
+                    break;
+            }
+        }
+
+        var lines = new ArrayBufferWriter<byte>(4096);
+        var points = 0;
+        foreach (var (room, lists) in rooms)
+        {
+            foreach (var (list, names) in lists)
+            {
+                var rank = 0;
+                IEnumerable<KeyValuePair<string, long>> ordered = names.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal);
+                foreach (var (name, count) in list == GroupsList ? ordered : ordered.Take(TopN))
+                {
+                    rank++;
+                    var point = PointBuilder.Create(Measurement).Tag("room", room).Tag("list", list)
+                        .Tag("rank", rank.ToString(CultureInfo.InvariantCulture)).Field("name", name).Field("count", count);
+                    if (list == BlockedList && categories.TryGetValue(name, out var category))
+                    {
+                        point = point.Field("category", category);
+                    }
+
+                    Append(lines, point.Timestamp(hour));
+                    points++;
+                }
+            }
+        }
+
+        Append(lines, PointBuilder.Create(Measurement).Tag("list", DoneList).Field("count", points).Timestamp(hour));
+        await connection.WriteLinesAsync(InfluxOptions.HourPolicyName, lines.WrittenMemory, cancellationToken);
+        ReportRollupLog.HourRolledUp(log, hour, points);
+        return points + 1;
+    }
+
+    /// <summary>Adds the <c>name=count,name=count</c> pairs of <paramref name="field"/> (dnsfilter's and the sniffer's format).</summary>
+    internal static void AddPairs(InfluxSeries series, string field, Dictionary<string, long> into)
+    {
+        var column = series.ColumnIndex(field);
+        if (column < 0)
+        {
+            return;
+        }
+
+        foreach (var row in series.Rows)
+        {
+            if (row[column].Kind != InfluxValueKind.String)
+            {
+                continue;
+            }
+
+            foreach (var pair in row[column].AsString().Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var equals = pair.LastIndexOf('=');
+                if (equals > 0 && long.TryParse(pair.AsSpan(equals + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+                {
+                    Add(into, pair[..equals], count);
+                }
+            }
+        }
+    }
+
+    private static void Add(Dictionary<string, long> into, string name, long count) =>
+        into[name] = into.GetValueOrDefault(name) + count;
+
+    private static void Append(ArrayBufferWriter<byte> lines, PointBuilder point)
+    {
+        if (point.Error != PointError.None)
+        {
+            return;
+        }
+
+        lines.Write(point.Utf8Line);
+        lines.Write("\n"u8);
+    }
+
+    private string Source(string policy, string measurement) =>
+        $"{InfluxQl.QuoteIdentifier(options.Database)}.{InfluxQl.QuoteIdentifier(policy)}.{InfluxQl.QuoteIdentifier(measurement)}";
+
+    internal static string Ns(DateTimeOffset instant)
+        => ((instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100).ToString(CultureInfo.InvariantCulture);
+}
