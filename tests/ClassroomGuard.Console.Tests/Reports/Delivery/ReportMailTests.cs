@@ -87,6 +87,31 @@ public sealed class ReportMailTests : IDisposable
     }
 
     [Fact]
+    public async Task RecipientRefusedForGood_OthersReceiveIt_TheHomeAndTheListSayWho()
+    {
+        using var smtp = await AiosmtpdServer.StartAsync(maildir, refuse: new Dictionary<string, int> { ["gone@school.example"] = 550 });
+        using var world = new ReportWorld(Start, o =>
+        {
+            o.Governors.Enabled = false;
+            o.Weekly.Recipients = ["gone@school.example"];
+        }, smtpPort: smtp.Port);
+        await world.UserAsync("tech", Role.Technician, "tech@school.example");
+
+        Assert.Equal(1, await world.RunAtAsync(Monday));
+        Assert.Equal(1, await world.Sender().SendDueAsync(ReportWorld.None));
+
+        Assert.Equal(["tech@school.example"], Assert.Single(smtp.Messages()).Headers["X-RcptTo"]!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+        var card = await world.MailStatus().ReadAsync(Technician, ReportWorld.None);
+        Assert.NotNull(card);
+        Assert.Contains("gone@school.example", card.Headline, StringComparison.Ordinal);
+        Assert.Contains("Reports:Weekly:Recipients", card.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("danger alert", card.Detail, StringComparison.Ordinal);
+        var row = Assert.Single((await world.Reports.ListAsync(Technician, 0, 10, ReportWorld.None)).Rows);
+        Assert.True(row.MailProblem);
+        Assert.StartsWith("Sent to 2 addresses, but some were refused: the SMTP server refused the recipient gone@school.example: 550", row.Mail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NobodyToSendTo_OrMailOff_KeptButNotQueued()
     {
         using var nobody = new ReportWorld(Start, o => o.Governors.Enabled = false, smtpPort: AiosmtpdServer.FreePort());
