@@ -140,7 +140,7 @@ internal static class ReportDownloads
     /// <summary>"Weekly traffic report, Mon 30 Nov – Sun 6 Dec 2026 (Main).pdf": the title, the site, nothing a file system refuses.</summary>
     internal static string DownloadName(KeptReport report)
     {
-        var name = report.Title + (report.SiteName is { } site ? $" ({site})" : string.Empty);
+        var name = report.Title + (report.SiteName is { } site && !report.Title.Contains(site, StringComparison.Ordinal) ? $" ({site})" : string.Empty);
         var invalid = Path.GetInvalidFileNameChars().Concat(['\\', ':', '*', '?', '"', '<', '>', '|']).ToHashSet();
         var clean = new string([.. name.Select(c => invalid.Contains(c) || char.IsControl(c) ? '-' : c)]).Trim();
         return (clean.Length > 150 ? clean[..150] : clean) + ".pdf";

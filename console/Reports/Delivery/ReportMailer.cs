@@ -64,7 +64,7 @@ public sealed class ReportMailer(
             ? "the technicians' weekly traffic report: devices, traffic, blocks, circumvention attempts, alerts and the appliance's health over the week, with the week before beside it"
             : "the governors' report: the filtering changes of the period with the change log's verification, an anonymised summary of incidents, what the filter covers and the annual review's status";
         var period = ReportPeriod.Of(report.First, report.Last, archive.Zone).Label;
-        var site = report.SiteName is { } s ? $" for the site {s}" : string.Empty;
+        var site = report.SiteName is { } s && !report.Title.Contains(s, StringComparison.Ordinal) ? $" for the site {s}" : string.Empty;
         var generated = TimeZoneInfo.ConvertTime(report.GeneratedAt, archive.Zone).ToString("ddd d MMM yyyy 'at' HH:mm", English);
         var size = report.Bytes >= 1024 * 1024 ? $"{report.Bytes / 1024d / 1024d:0.0} MB" : $"{Math.Max(1, report.Bytes / 1024)} KB";
 
