@@ -205,7 +205,7 @@ public sealed record GovernorsCoverage(
 /// <param name="Kind">"Pupils", "Staff", "Guests".</param>
 /// <param name="SafeSearch">"Strict", "Moderate", "Off".</param>
 /// <param name="YouTube">YouTube restricted mode: "Strict", "Moderate", "Off".</param>
-/// <param name="Blocked">The categories it blocks (besides the always-on lists), by name, or "Only the always-on lists".</param>
+/// <param name="Blocked">What it blocks besides the always-on lists: "Every category", "Every category except Social networking", the categories by name, or "Only the always-on lists".</param>
 /// <param name="IsDefault">Devices nothing else names are filtered as this group.</param>
 public sealed record GovernorsGroup(string Name, string Kind, string SafeSearch, string YouTube, string Blocked, bool IsDefault);
 

@@ -307,7 +307,8 @@ internal sealed class GovernorsReportReader(
             total,
             previousTotal,
             severity.Select(s => GovernorsCount.Of(SeverityLabel(s.Key), s.Value)).ToList(),
-            byCategory.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.OrdinalIgnoreCase).Select(c => GovernorsCount.Of(c.Key, c.Value)).ToList(),
+            // Largest first by what is printed: withheld counts go last in name order, so their order tells nothing of 1 against 2.
+            byCategory.Select(c => GovernorsCount.Of(c.Key, c.Value)).OrderByDescending(c => c.Value ?? 0).ThenBy(c => c.Label, StringComparer.OrdinalIgnoreCase).ToList(),
             [GovernorsCount.Of("Reported by a member of staff", incidents.Count - fromAlert), GovernorsCount.Of("Raised from an alert", fromAlert)],
             [GovernorsCount.Of("The safeguarding lead recorded action taken", actioned), GovernorsCount.Of("No action recorded yet beyond the report", incidents.Count - actioned)],
             [GovernorsCount.Of("Outcome recorded", outcome), GovernorsCount.Of("No outcome recorded yet", incidents.Count - outcome)],
@@ -325,13 +326,13 @@ internal sealed class GovernorsReportReader(
     /// <summary>What a severity covers, by the categories' names: "Child abuse, Terrorism, Self-harm and Extremism".</summary>
     private string Meaning(AlertSeverity severity, PolicySnapshot snapshot)
     {
-        string Names(IEnumerable<string> keys) => GovernorsWords.And(keys.Where(k => snapshot.Categories.Any(c => c.Key == k))
-            .Select(k => snapshot.Categories.First(c => c.Key == k).Name).Distinct().ToList());
+        string Names(IEnumerable<string> keys) => string.Join(", ", keys.Where(k => snapshot.Categories.Any(c => c.Key == k))
+            .Select(k => snapshot.Categories.First(c => c.Key == k).Name).Distinct());
         var (caution, _) = severities.Filter(AlertSeverity.Caution);
         return severity switch
         {
             AlertSeverity.Danger => Names(severities.DangerKeys),
-            AlertSeverity.Caution => "Attempts to get round the filter; " + Names(caution?.Categories.Where(k => k is not ("doh" or "vpn" or "proxy" or "circumvention")) ?? []),
+            AlertSeverity.Caution => "Attempts to get round the filter, " + Names(caution?.Categories.Where(k => k is not ("doh" or "vpn" or "proxy" or "circumvention")) ?? []),
             AlertSeverity.Advisory => "Other categories",
             _ => "The appliance itself needed a technician, such as a list download failing",
         };
@@ -376,10 +377,15 @@ internal sealed class GovernorsReportReader(
             .OrderBy(g => g.Kind).ThenBy(g => g.Name, StringComparer.OrdinalIgnoreCase)
             .Select(g =>
             {
-                var blocked = g.BlockedCategories.Where(c => !snapshot.AlwaysOnCategories.Contains(c))
-                    .Select(c => snapshot.Categories.FirstOrDefault(x => x.Key == c)?.Name ?? c).OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList();
-                return new GovernorsGroup(g.Name, GovernorsWords.Kind(g.Kind), GovernorsWords.Mode(g.SafeSearch), GovernorsWords.Mode(g.YouTubeMode),
-                    blocked.Count == 0 ? "Only the always-on lists" : string.Join(", ", blocked), g.IsDefault);
+                // Said the short way round: "Every category except Social networking" reads at a glance; twenty names do not.
+                var others = snapshot.Categories.Where(c => !c.AlwaysOn).OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
+                var blocked = others.Where(c => Blocks(g, c.Key)).Select(c => c.Name).ToList();
+                var allowed = others.Where(c => !Blocks(g, c.Key)).Select(c => c.Name).ToList();
+                var blocks = blocked.Count == 0 ? "Only the always-on lists"
+                    : allowed.Count == 0 ? "Every category"
+                    : allowed.Count < blocked.Count ? "Every category except " + string.Join(", ", allowed)
+                    : string.Join(", ", blocked);
+                return new GovernorsGroup(g.Name, GovernorsWords.Kind(g.Kind), GovernorsWords.Mode(g.SafeSearch), GovernorsWords.Mode(g.YouTubeMode), blocks, g.IsDefault);
             }).ToList();
 
         var answer = await filter.AskAsync(new ControlRequest(ControlRequestKind.Lists), cancellationToken);
@@ -435,6 +441,13 @@ internal sealed class GovernorsReportReader(
 
         return new GovernorsCoverage(GovernorsWords.Long(now), groups, alwaysOn, version, loadedAt, missing, summary);
     }
+
+    /// <summary>
+    /// Whether the group blocks the category as the DNS filter applies it: the DNS-over-HTTPS, VPN and proxy lists are also
+    /// filed under circumvention (docs/state.md, V3), so a group that blocks circumvention blocks them, whatever their own row.
+    /// </summary>
+    private static bool Blocks(GroupPolicy group, string category)
+        => group.BlockedCategories.Contains(category) || (category is "doh" or "vpn" or "proxy" && group.BlockedCategories.Contains("circumvention"));
 
     private async Task<GovernorsReview> ReviewAsync(DateOnly today, CancellationToken cancellationToken)
     {

@@ -4,6 +4,8 @@ namespace ClassroomGuard.Console.Reports.Weekly;
 /// Everything the technicians' weekly traffic report shows, read by <see cref="WeeklyReportReader"/> and drawn by
 /// <c>WeeklyReportView.razor</c> (on screen and, the same component, on paper). Figures come in pairs: this week and
 /// the week before. Devices and rooms carry their ids for links and their names as the console shows them.
+/// <see cref="TopSites"/> counts DNS queries (the DNS filter's names); <see cref="TopSitesByTraffic"/> counts bytes (the
+/// sniffer's site names; empty without a sniffer).
 /// </summary>
 public sealed record WeeklyReport(
     string SiteName,
@@ -26,7 +28,8 @@ public sealed record WeeklyReport(
     IReadOnlyList<NamedCount> IncidentsBySeverity,
     IReadOnlyList<ComponentHealth> Health,
     ActivityHeatMap HeatMap,
-    IReadOnlyList<string> Gaps);
+    IReadOnlyList<string> Gaps,
+    IReadOnlyList<NamedCount>? TopSitesByTraffic = null);
 
 /// <summary>A figure this week and the week before.</summary>
 public readonly record struct Compared(long This, long Previous)

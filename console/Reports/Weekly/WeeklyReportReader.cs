@@ -112,7 +112,8 @@ public sealed class WeeklyReportReader(
             .ToList();
 
         string CategoryName(string key) => categories.TryGetValue(key, out var name) ? name : Words(key);
-        var topSites = Top(current.Sites, previous.Sites, TopEntries, k => k);
+        var topSites = Top(current.Domains, previous.Domains, TopEntries, k => k);
+        var topSitesByTraffic = Top(current.Sites, previous.Sites, TopEntries, k => k);
         var topBlocked = Top(current.Blocked, previous.Blocked, TopEntries,
             k => current.BlockedCategory.TryGetValue(k, out var c) ? $"{k} ({CategoryName(c)})" : k);
         var byCategory = Top(current.Categories, previous.Categories, int.MaxValue, CategoryName);
@@ -175,7 +176,8 @@ public sealed class WeeklyReportReader(
             incidentsBySeverity,
             health,
             new ActivityHeatMap(current.Heat),
-            Gaps(current, previous, now, zone));
+            Gaps(current, previous, now, zone),
+            topSitesByTraffic);
         WeeklyReportLog.Read(logger, week.ToString(), siteId, current.Rows + previous.Rows);
         return report;
     }
@@ -190,7 +192,7 @@ public sealed class WeeklyReportReader(
             $"{InfluxQl.QuoteIdentifier(o.Database)}.{InfluxQl.QuoteIdentifier(InfluxOptions.HourPolicyName)}.{InfluxQl.QuoteIdentifier(measurement)}";
         var rooms = siteRooms is null ? string.Empty
             : siteRooms.Count == 0 ? " AND \"room\" = '0'" // no room has id 0: a site without rooms has no traffic
-            : " AND (" + string.Join(" OR ", siteRooms.Order().Select(r => "\"room\" = " + InfluxQl.QuoteString(r.ToString(CultureInfo.InvariantCulture)))) + ")";
+            : " AND \"room\" =~ /^(?:" + string.Join('|', siteRooms.Order().Select(r => r.ToString(CultureInfo.InvariantCulture))) + ")$/"; // ids are digits
 
         // Statements per week, in this order; a series's StatementId says which week and which statement it answers.
         const int PerWeek = 7;
@@ -282,7 +284,7 @@ public sealed class WeeklyReportReader(
                 {
                     gaps.Add(key == "dnsfilter"
                         ? "The DNS filter did not report this week: DNS queries, blocks and the activity heat map may be missing."
-                        : "Traffic is not measured: no sniffer reported this week, so traffic per room, top devices by volume and top sites are empty.");
+                        : "Traffic is not measured: no sniffer reported this week, so traffic per room, top devices by volume and top sites by traffic are empty.");
                 }
 
                 continue;
@@ -312,7 +314,9 @@ public sealed class WeeklyReportReader(
                 var b = TimeZoneInfo.ConvertTime(to, zone);
                 gaps.Add(a.Date == b.Date || (b.TimeOfDay == TimeSpan.Zero && b.Date == a.Date.AddDays(1))
                     ? string.Create(CultureInfo.InvariantCulture, $"{who} did not report on {a:dddd} between {a:HH:mm} and {(b.TimeOfDay == TimeSpan.Zero ? "midnight" : b.ToString("HH:mm", CultureInfo.InvariantCulture))}.")
-                    : string.Create(CultureInfo.InvariantCulture, $"{who} did not report from {a:dddd HH:mm} to {b:dddd HH:mm}."));
+                    : b.TimeOfDay == TimeSpan.Zero
+                        ? string.Create(CultureInfo.InvariantCulture, $"{who} did not report from {a:dddd HH:mm} to the end of {b.AddDays(-1):dddd}.")
+                        : string.Create(CultureInfo.InvariantCulture, $"{who} did not report from {a:dddd HH:mm} to {b:dddd HH:mm}."));
             }
 
             if (missing.Count > 5)
@@ -391,6 +395,8 @@ public sealed class WeeklyReportReader(
         public Dictionary<DateOnly, Dictionary<string, long>> PerDay { get; } = [];
 
         public Dictionary<string, long> Sites { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, long> Domains { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, long> Blocked { get; } = new(StringComparer.Ordinal);
 
@@ -517,6 +523,7 @@ public sealed class WeeklyReportReader(
             var into = list switch
             {
                 ReportRollup.SitesList => Sites,
+                ReportRollup.DomainsList => Domains,
                 ReportRollup.BlockedList => Blocked,
                 ReportRollup.GroupsList => Groups,
                 _ => null,

@@ -40,13 +40,16 @@ public sealed class ServiceHealthReporterTests(InfluxdFixture influxd)
         Assert.True(reporter.Report(t0.AddMinutes(1)));
         await client.Writer.FlushAsync(CancellationToken.None);
 
-        var series = await client.SeriesAsync("SELECT \"queries\", \"blocked\", \"spool_points\", \"points_dropped\" FROM \"service_health\" WHERE \"component\" = 'dnsfilter'");
+        var series = await client.SeriesAsync("SELECT \"queries\", \"blocked\", \"spool_points\", \"points_dropped\", \"reporting_minutes\" FROM \"service_health\" WHERE \"component\" = 'dnsfilter'");
         Assert.NotNull(series);
         Assert.Equal(2, series.Rows.Count);
         Assert.Equal([1200L, 300L], series.Rows.Select(r => r[series.ColumnIndex("queries")].AsInt64()));
         Assert.Equal([30L, 5L], series.Rows.Select(r => r[series.ColumnIndex("blocked")].AsInt64()));
         Assert.All(series.Rows, r => Assert.Equal(0L, r[series.ColumnIndex("spool_points")].AsInt64()));
         Assert.All(series.Rows, r => Assert.Equal(0L, r[series.ColumnIndex("points_dropped")].AsInt64()));
+
+        // One reporting minute per point: an hour's sum (rollup_1h) is the minutes the service reported.
+        Assert.All(series.Rows, r => Assert.Equal(1L, r[series.ColumnIndex("reporting_minutes")].AsInt64()));
     }
 
     [Fact]

@@ -46,8 +46,8 @@ internal static class WeeklyReportSample
                 new DeviceTraffic(41, "IPAD-17", "Room 4", 52_428_800, 1_536, 900, 3),
             ],
             [
-                new NamedCount("www.bbc.co.uk", "www.bbc.co.uk", new Compared(20_000, 18_000)),
                 new NamedCount("classroom.google.com", "classroom.google.com", new Compared(15_000, 16_000)),
+                new NamedCount("www.bbc.co.uk", "www.bbc.co.uk", new Compared(9_000, 7_500)),
             ],
             [
                 new NamedCount("games", "Games", new Compared(300, 250)),
@@ -80,7 +80,11 @@ internal static class WeeklyReportSample
                 new ComponentHealth("sniffer", "Sniffer", sniffer, 100, 1_204, 0, 3_000),
             ],
             new ActivityHeatMap(heat),
-            ["The sniffer did not report from Wed 2 Dec 10:00 to 13:20: traffic in those hours is missing."]);
+            ["The sniffer did not report from Wed 2 Dec 10:00 to 13:20: traffic in those hours is missing."],
+            [
+                new NamedCount("www.bbc.co.uk", "www.bbc.co.uk", new Compared(209_715_200, 104_857_600)),
+                new NamedCount("classroom.google.com", "classroom.google.com", new Compared(15_000, 16_000)),
+            ]);
     }
 
     /// <summary>A silent week: nothing in any list.</summary>
@@ -94,6 +98,7 @@ internal static class WeeklyReportSample
             Rooms = [],
             TopDevices = [],
             TopSites = [],
+            TopSitesByTraffic = [],
             BlocksByCategory = [],
             BlocksByGroup = [],
             TopBlockedDomains = [],

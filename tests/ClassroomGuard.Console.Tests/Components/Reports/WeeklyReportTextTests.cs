@@ -74,7 +74,7 @@ public sealed class WeeklyReportTextTests
         Assert.Contains("1,204 packets", lines[0], StringComparison.Ordinal);
         Assert.Contains("lost 1 measurement ", lines[1], StringComparison.Ordinal);
         Assert.Contains("3,000 measurements", lines[2], StringComparison.Ordinal);
-        Assert.Equal(["The sniffer's capture dropped no packets."], WeeklyReportText.Losses(new ComponentHealth("sniffer", "Sniffer", 100, 100, 0, 0, 0)));
+        Assert.Equal(["The capture of the sniffer dropped no packets."], WeeklyReportText.Losses(new ComponentHealth("sniffer", "Sniffer", 100, 100, 0, 0, 0)));
         Assert.Empty(WeeklyReportText.Losses(new ComponentHealth("dnsfilter", "DNS filter", 100, 100, 0, 0, 0)));
     }
 

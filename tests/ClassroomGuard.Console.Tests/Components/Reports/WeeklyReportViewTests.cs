@@ -39,12 +39,12 @@ public sealed class WeeklyReportViewTests
         var seen = cut.Find("[data-headline='devices-seen']");
         Assert.Equal("142", seen.QuerySelector(".cg-headline-value")!.TextContent);
         Assert.Equal("Week before: 130", seen.QuerySelector(".cg-headline-before")!.TextContent);
-        Assert.Equal("12 more than the week before", seen.QuerySelector(".cg-headline-change")!.TextContent);
+        Assert.Equal("12 more than the week before", seen.QuerySelector(".cg-change-text")!.TextContent);
         var traffic = cut.Find("[data-headline='traffic']");
         Assert.Equal("5.0 GB", traffic.QuerySelector(".cg-headline-value")!.TextContent);
-        Assert.Equal("1.0 GB more than the week before", traffic.QuerySelector(".cg-headline-change")!.TextContent);
-        Assert.Equal("65,433 fewer than the week before", cut.Find("[data-headline='queries'] .cg-headline-change").TextContent);
-        Assert.Equal("the same as the week before", cut.Find("[data-headline='incidents'] .cg-headline-change").TextContent);
+        Assert.Equal("1.0 GB more than the week before", traffic.QuerySelector(".cg-change-text")!.TextContent);
+        Assert.Equal("65,433 fewer than the week before", cut.Find("[data-headline='queries'] .cg-change-text").TextContent);
+        Assert.Equal("the same as the week before", cut.Find("[data-headline='incidents'] .cg-change-text").TextContent);
         Assert.Equal("1,234,567", cut.Find("[data-headline='queries'] .cg-headline-value").TextContent);
     }
 
@@ -79,6 +79,11 @@ public sealed class WeeklyReportViewTests
         Assert.StartsWith("PC-07", busiest[0], StringComparison.Ordinal);
         Assert.Equal(["ICT Suite", "900.0 MB", "100.0 MB", "1000.0 MB", "12,000", "40"], busiest[1..]);
         Assert.Equal("1.5 KB", cut.Find("[data-section='top-devices'] tr[data-device-id='41'] td:nth-child(4)").TextContent);
+
+        var sites = cut.FindAll("[data-section='top-sites'] tr[data-label='www.bbc.co.uk']");
+        Assert.Equal(2, sites.Count); // by traffic (bytes), then by look-ups (DNS queries)
+        Assert.Equal(["200.0 MB", "100.0 MB", "+100.0 MB"], sites[0].QuerySelectorAll("td").Select(td => td.TextContent).ToArray());
+        Assert.Equal(["9,000", "7,500", "+1,500"], sites[1].QuerySelectorAll("td").Select(td => td.TextContent).ToArray());
 
         Assert.Equal("/blocks?domain=poki.com&from=2026-11-30&to=2026-12-06", cut.Find("[data-section='blocks'] tr[data-label='poki.com'] a").GetAttribute("href"));
     }
@@ -212,7 +217,7 @@ public sealed class WeeklyReportViewTests
         var empties = cut.FindAll(".cg-empty").Select(p => p.TextContent).ToArray();
         Assert.Contains("No device was seen for the first time this week.", empties);
         Assert.Contains("No traffic was recorded in any room this week.", empties);
-        Assert.Contains("No site was looked up this week.", empties);
+        Assert.Contains("The network monitor saw no traffic to any site this week.", empties);
         Assert.Contains("Nothing was blocked this week.", empties);
         Assert.Contains("No domain was blocked this week.", empties);
         Assert.Contains("No alert was raised this week.", empties);
@@ -222,7 +227,7 @@ public sealed class WeeklyReportViewTests
         Assert.Contains(empties, e => e.StartsWith("No DNS query was answered", StringComparison.Ordinal));
         Assert.Empty(cut.FindAll("svg[role='img']"));
         Assert.Empty(cut.FindAll("section.cg-gaps"));
-        Assert.Equal("the same as the week before", cut.Find("[data-headline='traffic'] .cg-headline-change").TextContent);
+        Assert.Equal("the same as the week before", cut.Find("[data-headline='traffic'] .cg-change-text").TextContent);
         Assert.Equal("0 bytes", cut.Find("[data-headline='traffic'] .cg-headline-value").TextContent);
     }
 

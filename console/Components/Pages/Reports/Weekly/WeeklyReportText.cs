@@ -136,11 +136,11 @@ public static class WeeklyReportText
         var isSniffer = health.Component.Contains("sniff", StringComparison.OrdinalIgnoreCase);
         if (health.CaptureDrops > 0)
         {
-            lines.Add($"{Capital(name)}'s capture dropped {Plural(health.CaptureDrops, "packet")}: traffic at the busiest moments is under-counted.");
+            lines.Add($"The capture of {name} dropped {Plural(health.CaptureDrops, "packet")}: traffic at the busiest moments is under-counted.");
         }
         else if (isSniffer)
         {
-            lines.Add($"{Capital(name)}'s capture dropped no packets.");
+            lines.Add($"The capture of {name} dropped no packets.");
         }
 
         if (health.PointsDropped > 0)
@@ -150,7 +150,7 @@ public static class WeeklyReportText
 
         if (health.PeakSpoolPoints > 0)
         {
-            lines.Add($"While InfluxDB was out of reach, up to {Plural(health.PeakSpoolPoints, "measurement")} of {name} waited on disk to be written (nothing waits now unless it says so on the home page).");
+            lines.Add($"At its fullest, the spool of {name} held {Plural(health.PeakSpoolPoints, "measurement")} waiting for InfluxDB; they are written once it answers.");
         }
 
         return lines;

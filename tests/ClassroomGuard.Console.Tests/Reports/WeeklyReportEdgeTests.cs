@@ -1,0 +1,55 @@
+using ClassroomGuard.Console.Reports;
+using ClassroomGuard.Console.Reports.Weekly;
+using ClassroomGuard.Console.Tests.Reports.Support;
+
+namespace ClassroomGuard.Console.Tests.Reports;
+
+/// <summary>The weekly report of an empty week, and of the weeks the clocks change.</summary>
+public sealed class WeeklyReportEdgeTests
+{
+    [Fact]
+    public async Task An_empty_week_has_every_list_empty_and_says_why()
+    {
+        await using var world = await WeeklyReportWorld.CreateAsync(spec: null);
+        var report = await world.Reader().ReadAsync(null, new IsoWeek(2026, 48), CancellationToken.None);
+
+        Assert.Empty(report.NewDevices);
+        Assert.Empty(report.Rooms);
+        Assert.Empty(report.TopDevices);
+        Assert.Empty(report.TopSites);
+        Assert.Empty(report.TopSitesByTraffic!);
+        Assert.Empty(report.BlocksByCategory);
+        Assert.Empty(report.BlocksByGroup);
+        Assert.Empty(report.TopBlockedDomains);
+        Assert.Empty(report.Circumvention);
+        Assert.Empty(report.AlertsBySeverity);
+        Assert.Empty(report.IncidentsBySeverity);
+        Assert.All(report.BlocksPerDay, d => Assert.Empty(d.ByCategory));
+        Assert.Equal(7, report.BlocksPerDay.Count);
+        Assert.Equal(0, report.HeatMap.Max);
+        Assert.Equal(new WeeklyHeadlines(default, default, default, default, default, default, default, default), report.Headlines);
+        Assert.All(report.Health, h => Assert.Equal(0, h.UptimePercent));
+        Assert.Contains("The DNS filter did not report this week: DNS queries, blocks and the activity heat map may be missing.", report.Gaps);
+        Assert.Contains("Traffic is not measured: no sniffer reported this week, so traffic per room, top devices by volume and top sites by traffic are empty.", report.Gaps);
+        Assert.Contains("Nothing was recorded the week before, so there is nothing to compare with.", report.Gaps);
+    }
+
+    [Theory]
+    [InlineData(2026, 43, 169)] // clocks go back on Sunday 25 October 2026
+    [InlineData(2026, 13, 167)] // clocks go forward on Sunday 29 March 2026
+    public async Task A_week_with_a_clock_change_counts_every_hour_it_has(int year, int number, int hours)
+    {
+        var spec = new ReportWeekSpec { Week = new IsoWeek(year, number), Devices = 30, Rooms = 3, Sites = 1, Seed = number, DnsOutage = false };
+        await using var world = await WeeklyReportWorld.CreateAsync(spec, "summer");
+        var report = await world.Reader().ReadAsync(null, spec.Week, CancellationToken.None);
+        var t = world.Data.Totals(null);
+
+        Assert.Equal(hours, (report.Period.End - report.Period.Start).TotalHours);
+        Assert.Equal(hours * 60, t.Health.ReportingMinutes["dnsfilter"]);
+        Assert.All(report.Health, h => Assert.Equal(100, h.UptimePercent));
+        Assert.Equal(t.Queries, report.HeatMap.QueriesByDayAndHour.Sum(d => d.Sum()));
+        Assert.Equal(t.HeatMap.Select(d => d.ToList()).ToList(), report.HeatMap.QueriesByDayAndHour.Select(d => d.ToList()).ToList());
+        Assert.Equal(t.Queries, report.Headlines.DnsQueries.This);
+        Assert.DoesNotContain(report.Gaps, g => g.Contains("did not report", StringComparison.Ordinal));
+    }
+}
