@@ -13,6 +13,8 @@ APPLIANCE_PACKAGES=(
   bind9-dnsutils  # dig: set-up's DNS readiness check, and technicians' troubleshooting
   ca-certificates
   iproute2      # ip: set-up checks the sniffer's mirror interface and brings it up
+  chromium      # headless, prints the reports to PDF (issue #14; Reports:ChromiumPath)
+  fonts-liberation # the reports' text in those PDFs (Chromium only recommends it)
 )
 
 # What the test suite needs on top: the real servers and tools the tests drive.
@@ -20,6 +22,7 @@ TEST_PACKAGES=(
   "${APPLIANCE_PACKAGES[@]}"
   influxdb-client  # the influx CLI, for inspecting test databases by hand
   jq
+  poppler-utils    # console tests: pdftotext and pdfinfo read the printed reports (issue #14)
   python3-aiosmtpd # console tests: a real SMTP server on a loopback port for the alert e-mails (issue #13)
   unbound          # DNS filter tests: local upstream on a loopback port (local-data only, never the Internet)
   knot-dnsutils    # DNS filter tests: kdig as a second real client

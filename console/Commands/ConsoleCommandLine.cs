@@ -13,7 +13,7 @@ namespace ClassroomGuard.Console.Commands;
 /// </summary>
 internal static class ConsoleCommandLine
 {
-    public const string Usage = "Usage: ClassroomGuard.Console [migrate | create-first-admin [--username NAME] | verify-log] [--Section:Key=value …] (--help for more)";
+    public const string Usage = "Usage: ClassroomGuard.Console [migrate | create-first-admin [--username NAME] | verify-log | " + ReportCommand.Usage + "] [--Section:Key=value …] (--help for more)";
 
     private const string SettingsHelp = "Settings as --Section:Key=value (for example --State:Path=/var/lib/classroomguard/state.db) override the configuration files.";
 
@@ -73,6 +73,7 @@ internal static class ConsoleCommandLine
         root.Add(migrate);
         root.Add(createAdmin);
         root.Add(verifyLog);
+        root.Add(ReportCommand.Create(SettingsHelp));
         return root;
     }
 

@@ -18,6 +18,9 @@ internal static class ExitCodes
     /// <summary>A service the command needs (InfluxDB) is unreachable (EX_UNAVAILABLE).</summary>
     public const int Unavailable = 69;
 
+    /// <summary>An output file cannot be created (EX_CANTCREAT): its folder is missing or not writable.</summary>
+    public const int CannotCreate = 73;
+
     /// <summary>A setting is wrong (EX_CONFIG); restarting will not help.</summary>
     public const int BadConfiguration = 78;
 }

@@ -1,0 +1,219 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using PuppeteerSharp;
+using PuppeteerSharp.Media;
+
+namespace ClassroomGuard.Console.Reports.Printing;
+
+/// <summary>What the printed page's header and footer say.</summary>
+/// <param name="SchoolName">Top left: the school.</param>
+/// <param name="Title">Top right: the report's title and period.</param>
+/// <param name="Generated">Bottom left: "Generated Mon 7 Dec 2026, 09:40" in the school's time zone.</param>
+internal sealed record PageFurniture(string SchoolName, string Title, string Generated);
+
+/// <summary>
+/// Prints a self-contained HTML file to an A4 PDF with Debian's Chromium at <c>Reports:ChromiumPath</c> through
+/// PuppeteerSharp (never downloaded): one Chromium per report, started here and closed here, JavaScript off, every
+/// request refused but the document itself and <c>data:</c> URIs, backgrounds printed, the header and footer on every page.
+/// </summary>
+internal sealed class ChromiumPrinter(IOptions<ReportOptions> options, ILoggerFactory loggers)
+{
+    /// <summary>Page margins; the header and footer print inside the top and bottom ones (report.css keeps the same @page).</summary>
+    public static readonly MarginOptions Margins = new() { Top = "20mm", Bottom = "18mm", Left = "15mm", Right = "15mm" };
+
+    private static readonly TimeSpan LaunchTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly ILogger _log = loggers.CreateLogger<ChromiumPrinter>();
+
+    /// <summary>Prints <paramref name="htmlPath"/> to <paramref name="pdfPath"/>; throws <see cref="ChromiumUnavailableException"/> naming the setting.</summary>
+    public async Task PrintAsync(string htmlPath, PageFurniture furniture, string pdfPath, CancellationToken cancellationToken)
+    {
+        EnsureInstalled();
+        var chromium = options.Value.ChromiumPath;
+
+        var document = new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri;
+        var timeoutMs = (int)Math.Min(int.MaxValue, options.Value.Timeout.TotalMilliseconds);
+        var launch = new LaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            // A pipe, not a debugging port on loopback that any local user could reach.
+            Pipe = true,
+            Timeout = (int)Math.Min(timeoutMs, LaunchTimeout.TotalMilliseconds),
+            ProtocolTimeout = timeoutMs,
+            Args = ChromiumArguments(),
+        };
+
+        IBrowser browser;
+        var launcher = new Launcher(loggers);
+        try
+        {
+            // Chromium answers on its pipe within a second or two. One that died at once is sometimes not noticed by the
+            // launcher, which then waits for its first protocol answer as long as any (the report's timeout), and one
+            // that hangs is left running: so the launch has a shorter limit of its own, and what it started is killed.
+            browser = await launcher.LaunchAsync(launch).WaitAsync(LaunchTimeout, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            await KillAsync(launcher);
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+
+            throw new ChromiumUnavailableException(ex is TimeoutException
+                ? $"Chromium at {chromium} (Reports:ChromiumPath) did not start within {LaunchTimeout.TotalSeconds:F0} s. Check that it is Debian's chromium package and that it runs: {chromium} --headless --version."
+                : $"Chromium at {chromium} (Reports:ChromiumPath) did not start: {FirstLine(ex.Message)}. Check that it is Debian's chromium package and that it runs: {chromium} --headless --version.", ex);
+        }
+
+        try
+        {
+            PrintingLog.ChromiumStarted(_log, chromium, browser.Process?.Id, Environment.IsPrivilegedProcess ? "off (root)" : "on");
+            await using var page = await browser.NewPageAsync().WaitAsync(cancellationToken);
+            page.DefaultTimeout = timeoutMs;
+            await page.SetJavaScriptEnabledAsync(false);
+            await page.SetRequestInterceptionAsync(true);
+            page.Request += async (_, e) =>
+            {
+                try
+                {
+                    if (e.Request.Url == document || e.Request.Url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+                    {
+                        await e.Request.ContinueAsync();
+                    }
+                    else
+                    {
+                        PrintingLog.RequestRefused(_log, e.Request.Url.Length > 200 ? e.Request.Url[..200] : e.Request.Url);
+                        await e.Request.AbortAsync(RequestAbortErrorCode.BlockedByClient);
+                    }
+                }
+                catch (PuppeteerException)
+                {
+                    // The page closed under a request: nothing left to answer.
+                }
+            };
+
+            await page.GoToAsync(document, new NavigationOptions { Timeout = timeoutMs, WaitUntil = [WaitUntilNavigation.Load] }).WaitAsync(cancellationToken);
+            await page.PdfAsync(pdfPath, new PdfOptions
+            {
+                Format = PaperFormat.A4,
+                PrintBackground = true,
+                DisplayHeaderFooter = true,
+                HeaderTemplate = Header(furniture),
+                FooterTemplate = Footer(furniture),
+                MarginOptions = Margins,
+                PreferCSSPageSize = false,
+                Outline = false,
+                Tagged = true,
+            }).WaitAsync(cancellationToken);
+        }
+        catch (PuppeteerException ex)
+        {
+            throw new ChromiumUnavailableException($"Chromium at {chromium} (Reports:ChromiumPath) stopped while printing: {FirstLine(ex.Message)}.", ex);
+        }
+        finally
+        {
+            await CloseAsync(browser);
+        }
+    }
+
+    /// <summary>Throws <see cref="ChromiumUnavailableException"/> when there is no program at <c>Reports:ChromiumPath</c> (checked before any data is read).</summary>
+    public void EnsureInstalled()
+    {
+        var chromium = options.Value.ChromiumPath;
+        if (!File.Exists(chromium))
+        {
+            throw new ChromiumUnavailableException(
+                $"Chromium was not found at {chromium} (Reports:ChromiumPath): install Debian's chromium package (apt-get install chromium) or set Reports:ChromiumPath to its path.");
+        }
+    }
+
+    /// <summary>The header: the school on the left, the report's title and period on the right (Chromium's own fonts; inline styles only).</summary>
+    internal static string Header(PageFurniture furniture) =>
+        $"<div style=\"{FurnitureStyle}\"><span style=\"font-weight:600\">{WebUtility.HtmlEncode(furniture.SchoolName)}</span><span>{WebUtility.HtmlEncode(furniture.Title)}</span></div>";
+
+    /// <summary>The footer: when it was generated on the left, "Page N of M" on the right (Chromium fills the page numbers).</summary>
+    internal static string Footer(PageFurniture furniture) =>
+        $"<div style=\"{FurnitureStyle}\"><span>{WebUtility.HtmlEncode(furniture.Generated)}</span><span>Page <span class=\"pageNumber\"></span> of <span class=\"totalPages\"></span></span></div>";
+
+    private const string FurnitureStyle =
+        "width:100%;margin:0 15mm;display:flex;justify-content:space-between;gap:8mm;font-family:'Liberation Sans',Arial,sans-serif;font-size:8pt;color:#3d4451;";
+
+    private static string[] ChromiumArguments()
+    {
+        List<string> args =
+        [
+            "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-extensions", "--mute-audio", "--font-render-hinting=none",
+            // No name or address resolves, IP literals included: the network stack itself cannot connect anywhere. Request
+            // interception refuses requests, but Chromium still opened a socket (no bytes) to a blocked frame's address.
+            // (Quoted: PuppeteerSharp joins the arguments into one command line.)
+            "--host-resolver-rules=\"MAP * ~NOTFOUND\"",
+        ];
+        if (Environment.IsPrivilegedProcess)
+        {
+            // Chromium refuses to start its sandbox as root (it needs an unprivileged user namespace of its own user). The
+            // service runs as its own user and keeps the sandbox; only root (set-up, a technician's shell, CI) runs without
+            // it, and what it prints is our own HTML with JavaScript off and every request refused.
+            args.Add("--no-sandbox");
+        }
+
+        return [.. args];
+    }
+
+    /// <summary>Kills what a failed launch started, if anything (and whatever it started in turn).</summary>
+    private static async Task KillAsync(Launcher launcher)
+    {
+        if (launcher.Process is not { } started)
+        {
+            return;
+        }
+
+        try
+        {
+            if (started.Process is { HasExited: false } process)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await started.KillAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or PuppeteerException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone, or never started.
+        }
+    }
+
+    private async Task CloseAsync(IBrowser browser)
+    {
+        try
+        {
+            await browser.CloseAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception ex) when (ex is PuppeteerException or TimeoutException or IOException)
+        {
+            PrintingLog.ChromiumKilled(_log, ex);
+        }
+        finally
+        {
+            try
+            {
+                if (browser.Process is { HasExited: false } process)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+
+            await browser.DisposeAsync();
+        }
+    }
+
+    private static string FirstLine(string message)
+    {
+        var line = message.Split('\n', 2)[0].Trim().TrimEnd('.');
+        return line.Length > 300 ? line[..300] : line;
+    }
+}
