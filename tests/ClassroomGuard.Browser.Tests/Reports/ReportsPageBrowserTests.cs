@@ -80,6 +80,12 @@ public sealed class ReportsPageBrowserTests(ClassroomFixture fixture)
             await governorPage.Locator("#generate-from").WaitForAsync();
             await governorPage.WaitForTimeoutAsync(300);
             await Artefacts.ShootBothAsync(governorPage, "reports-generate-governors");
+
+            // Generated for real (the console's Chromium prints it), kept and listed, by her.
+            await governorPage.ClickAsync("#generate-go");
+            await governorPage.GetByText("Generated and kept: Governors' report").WaitForAsync(new() { Timeout = 120_000 });
+            await governorPage.Locator("#report-list :text('By Priya Shah')").First.WaitForAsync();
+            await Artefacts.ShootBothAsync(governorPage, "reports-governor-generated");
         }
         finally
         {
