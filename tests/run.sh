@@ -36,7 +36,8 @@ cat >"$poison/zz-poison.json" <<JSON
   "Dns": { "Listen": [ "poisoned-by-tests-run.sh" ] },
   "Influx": { "Url": "http://127.0.0.1:9/", "SpoolDirectory": "$work/canary/spool" },
   "State": { "Path": "$work/canary/state.db" },
-  "Console": { "DataProtectionKeysPath": "$work/canary/keys" }
+  "Console": { "DataProtectionKeysPath": "$work/canary/keys" },
+  "Reports": { "Directory": "$work/canary/reports" }
 }
 JSON
 export CLASSROOMGUARD_CONFIG_DIR=$poison

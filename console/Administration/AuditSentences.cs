@@ -21,6 +21,7 @@ public static partial class AuditSentences
         ("teacher.", "Teachers' rooms"),
         ("focus_list.", "Lesson focus lists"),
         ("blocks.", "Block history downloads"),
+        ("report.", "Report downloads"),
     ];
 
     private static readonly Dictionary<string, Func<Facts, string>> Sentences = new(StringComparer.Ordinal)
@@ -48,6 +49,7 @@ public static partial class AuditSentences
         ["focus_list.update"] = f => $"{f.Actor} changed the lesson focus list {f.Quoted}{f.Sites}",
         ["focus_list.delete"] = f => $"{f.Actor} deleted the lesson focus list {f.Quoted}",
         ["blocks.export"] = f => $"{f.Actor} downloaded the block history as a CSV file ({f.Detail})",
+        ["report.download"] = f => $"{f.Actor} downloaded {f.Target}{(f.Detail == "generated now" ? ", generated for them" : string.Empty)}",
     };
 
     /// <summary>Every key that has a sentence.</summary>

@@ -50,7 +50,9 @@ public sealed class MailStatusService(
             var latest = refused[0];
             var more = refused.Count == 1 ? "" : $" ({refused.Count} e-mails in the last {RefusedShownFor.TotalDays:0} days had a refused address)";
             return new MailStatusView("error", $"An e-mail sent {alerts.When(latest.SentAt!.Value)} did not reach everyone: {latest.LastError}.{more}",
-                "The other recipients received it. Correct or remove that address on the Users page (or in Safeguarding:AlertRecipients); until then that person gets no danger alert e-mails.");
+                latest.Kind == MailKind.Report
+                    ? "The other recipients received it. Correct or remove that address on the Users page (or in Reports:Weekly:Recipients / Reports:Governors:Recipients); until then that person gets no reports by e-mail."
+                    : "The other recipients received it. Correct or remove that address on the Users page (or in Safeguarding:AlertRecipients); until then that person gets no danger alert e-mails.");
         }
 
         if (safeguarding.Value.AlertRecipients.Count == 0 && (await store.Users.ListEmailsInRoleAsync(Role.SafeguardingLead, cancellationToken)).Count == 0)

@@ -46,6 +46,7 @@ public sealed class StateStore : IDisposable
         FocusLists = new FocusListRepository(db);
         MailOutbox = new MailOutboxRepository(db);
         Reviews = new ReviewRepository(db);
+        Reports = new ReportRepository(db);
     }
 
     /// <summary>The schema version this code writes (the newest migration).</summary>
@@ -104,6 +105,9 @@ public sealed class StateStore : IDisposable
 
     /// <summary>The annual reviews of filtering and monitoring.</summary>
     public ReviewRepository Reviews { get; }
+
+    /// <summary>The kept reports (issue #14): what each PDF in the reports folder is, and its e-mail.</summary>
+    public ReportRepository Reports { get; }
 
     /// <summary>Opens (creating if absent) and migrates the database. See <see cref="Open"/>.</summary>
     public static Task<StateStore> OpenAsync(StateOptions options, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)

@@ -54,6 +54,7 @@ internal sealed class ConsoleServer : IAsyncDisposable
             "--Console:CertificatePath=" + certPath,
             "--Console:CertificateKeyPath=" + keyPath,
             "--Console:DataProtectionKeysPath=" + Path.Combine(root, "keys"),
+            "--Reports:Directory=" + Path.Combine(root, "reports"),
             "--Console:AgentEnrolmentsPerMinute=1000",
             "--Logging:LogLevel:Default=Warning",
             "--applicationName=ClassroomGuard.Console", // static assets manifest and data-protection name of the console, not the test host

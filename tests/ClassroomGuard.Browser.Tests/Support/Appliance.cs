@@ -135,6 +135,7 @@ public sealed class Appliance : IAsyncDisposable
             "--Console:CertificatePath=" + Certificate.CertificatePath,
             "--Console:CertificateKeyPath=" + Certificate.KeyPath,
             "--Console:DataProtectionKeysPath=" + Path.Combine(Root, "keys"),
+            "--Reports:Directory=" + Path.Combine(Root, "reports"),
             string.Create(CultureInfo.InvariantCulture, $"--Console:BlockPageListen=http://127.0.0.1:{BlockPagePort}"),
             "--Classroom:SchoolDayEnd=23:59", // unblock requests at any hour a test runs
             // Every test signs its people in from 127.0.0.1 to this one console; the per-address limit (10 a minute by

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClassroomGuard.Console.Tests.Support;
 
@@ -16,6 +18,9 @@ internal sealed class ConsoleFactory(Uri influxUrl, string? statePath = null) : 
     /// <summary>Sign-in attempts per IP per minute; high by default so tests that sign in often are not limited.</summary>
     public int SignInAttemptsPerMinute { get; init; } = 1000;
 
+    /// <summary>Services the test replaces after the console's own (a stand-in for a part it does not test).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     /// <summary>Failed sign-ins that lock an account.</summary>
     public int LockoutThreshold { get; init; } = 3;
 
@@ -26,8 +31,14 @@ internal sealed class ConsoleFactory(Uri influxUrl, string? statePath = null) : 
         builder.UseSetting("Influx:SpoolDirectory", Path.Combine(Root, "spool"));
         builder.UseSetting("Console:Listen", "http://127.0.0.1:0");
         builder.UseSetting("Console:DataProtectionKeysPath", Path.Combine(Root, "keys"));
+        builder.UseSetting("Reports:Directory", Path.Combine(Root, "reports"));
         builder.UseSetting("Console:SignInAttemptsPerMinute", SignInAttemptsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("State:LockoutThreshold", LockoutThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (TestServices is { } replace)
+        {
+            builder.ConfigureTestServices(replace);
+        }
+
         // The test owns no config folder: keep /etc/classroomguard of the machine out of it.
         Environment.SetEnvironmentVariable("CLASSROOMGUARD_CONFIG_DIR", Path.Combine(Root, "etc"));
     }

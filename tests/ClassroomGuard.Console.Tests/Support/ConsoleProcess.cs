@@ -39,6 +39,7 @@ internal static class ConsoleProcess
         info.Environment["CLASSROOMGUARD_CONFIG_DIR"] = configDirectory;
         var data = Directory.CreateTempSubdirectory("cg-console-process-");
         info.Environment["ClassroomGuard__Console__DataProtectionKeysPath"] = Path.Combine(data.FullName, "keys");
+        info.Environment["ClassroomGuard__Reports__Directory"] = Path.Combine(data.FullName, "reports");
         info.Environment["ClassroomGuard__State__Path"] = Path.Combine(data.FullName, "state.db");
         info.Environment["ClassroomGuard__Influx__SpoolDirectory"] = Path.Combine(data.FullName, "spool");
         using var process = Process.Start(info)!;

@@ -1,0 +1,33 @@
+using ClassroomGuard.Console.Mail;
+using ClassroomGuard.Console.Security;
+
+namespace ClassroomGuard.Console.Reports.Delivery;
+
+/// <summary>
+/// Scheduled reports that could not be generated, for the technician's and administrator's home (a failed e-mail of a
+/// report shows on the e-mail card like any other). Nothing when all is well; the caller's role is checked again.
+/// </summary>
+public sealed class ReportStatusService(ReportScheduler scheduler, ReportsService reports)
+{
+    /// <summary>The home card for <paramref name="actor"/>, or null.</summary>
+    public MailStatusView? Read(ConsoleUser? actor)
+    {
+        if (actor is not { IsAdministration: true })
+        {
+            return null;
+        }
+
+        var failures = scheduler.Failures;
+        if (failures.Count == 0)
+        {
+            return null;
+        }
+
+        var first = failures[0];
+        var what = $"The {ReportsService.KindName(first.Kind).ToLowerInvariant()} for {first.Period}";
+        var more = failures.Count > 1 ? $" ({failures.Count} scheduled reports are failing)" : string.Empty;
+        return new MailStatusView("error",
+            $"{what} could not be generated since {reports.When(first.Since)}: {first.Reason}.{more}",
+            $"It is tried again by itself ({first.Attempts} attempt{(first.Attempts == 1 ? "" : "s")} so far; the next {reports.When(first.RetryAt)}). Check Reports:ChromiumPath and Reports:Timeout; the console's log has each attempt. You can also generate it on the Reports page.");
+    }
+}
