@@ -68,7 +68,9 @@ public readonly record struct IsoWeek(int Year, int Week)
         error = "Write the week as YYYY-Www, for example 2026-W49.";
         var s = text?.Trim() ?? string.Empty;
         var w = s.IndexOfAny(['W', 'w']);
+        // Digits only, checked first: int.TryParse would also accept a trailing NUL ("2026-W4\0").
         if (w is not (4 or 5) || (w == 5 && s[4] != '-') || s.Length - w - 1 is < 1 or > 2
+            || s.AsSpan(0, 4).ContainsAnyExcept("0123456789") || s.AsSpan(w + 1).ContainsAnyExcept("0123456789")
             || !int.TryParse(s.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var year)
             || !int.TryParse(s.AsSpan(w + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
         {
