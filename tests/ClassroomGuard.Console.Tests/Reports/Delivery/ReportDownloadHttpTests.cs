@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ClassroomGuard.Console.Tests.Reports.Delivery;
 
-/// <summary>A console whose report printer is the stand-in (these tests are about roles, queries and headers, not printing).</summary>
+/// <summary>A console whose report printer is the fake one (these tests are about roles, queries and headers, not printing).</summary>
 public sealed class ReportsConsoleFixture : IAsyncDisposable
 {
     internal ConsoleFactory Factory { get; } = new(new Uri($"http://127.0.0.1:{InfluxdServer.FreePort()}"))
@@ -18,7 +18,7 @@ public sealed class ReportsConsoleFixture : IAsyncDisposable
         TestServices = services =>
         {
             services.RemoveAll<IReportGenerator>();
-            services.AddSingleton<IReportGenerator>(new StandInReportGenerator());
+            services.AddSingleton<IReportGenerator>(new FakeReportGenerator());
         },
     };
 

@@ -35,7 +35,7 @@ internal sealed class ReportWorld : IDisposable
 
     public ReportOptions Options { get; }
 
-    public StandInReportGenerator Generator { get; } = new();
+    public FakeReportGenerator Generator { get; } = new();
 
     public int SmtpPort { get; set; }
 

@@ -7,12 +7,12 @@ using ClassroomGuard.Storage.State;
 namespace ClassroomGuard.Console.Tests.Reports.Delivery;
 
 /// <summary>
-/// A stand-in for the printing slice's Chromium generator, for the schedule's and the endpoints' tests, whose subject is
+/// A fake (named so) for the printing slice's Chromium generator, for the schedule's and the endpoints' tests, whose subject is
 /// keeping, scheduling, sending and role checks, not printing: it writes a small, real PDF (one page naming the report)
 /// and records what it was asked. <see cref="FailNext"/> makes the next calls throw (a generation fault the tests
 /// cannot make real without breaking Chromium).
 /// </summary>
-internal sealed class StandInReportGenerator(string timeZone = "Europe/London") : IReportGenerator
+internal sealed class FakeReportGenerator(string timeZone = "Europe/London") : IReportGenerator
 {
     private readonly TimeZoneInfo zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone);
 
@@ -77,7 +77,7 @@ internal sealed class StandInReportGenerator(string timeZone = "Europe/London") 
         if (FailNext > 0)
         {
             FailNext--;
-            throw new InvalidOperationException("Chromium exited with code 1 before printing (stand-in fault)");
+            throw new InvalidOperationException("Chromium exited with code 1 before printing (a fake fault)");
         }
 
         var bytes = Pdf(title + " " + Guid.NewGuid().ToString("N"));
