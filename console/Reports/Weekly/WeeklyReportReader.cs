@@ -72,8 +72,8 @@ public sealed class WeeklyReportReader(
         var categories = (await store.Policy.ListCategoriesAsync(cancellationToken)).ToDictionary(c => c.Key, c => c.Name, StringComparer.Ordinal);
         var groups = (await store.Policy.ListGroupsAsync(cancellationToken)).ToDictionary(g => g.Group.Key, g => g.Group.Name, StringComparer.Ordinal);
 
-        var current = new WeekFigures(period, zone);
-        var previous = new WeekFigures(previousPeriod, zone);
+        var current = new WeekFigures(period, zone, now);
+        var previous = new WeekFigures(previousPeriod, zone, now);
         await ReadSeriesAsync([current, previous], siteRooms, cancellationToken);
 
         string RoomName(long? roomId) => roomId is { } r ? allRooms.TryGetValue(r, out var room) ? room.Name : "A room no longer in the list" : "No room";
@@ -142,7 +142,8 @@ public sealed class WeeklyReportReader(
         var health = Components
             .Select(c => new ComponentHealth(
                 c.Key, c.Label, current.Uptime(c.Key), previous.Uptime(c.Key),
-                current.HealthOf(c.Key).CaptureDrops, current.HealthOf(c.Key).PointsDropped, current.HealthOf(c.Key).PeakSpool))
+                current.HealthOf(c.Key).CaptureDrops, current.HealthOf(c.Key).PointsDropped, current.HealthOf(c.Key).PeakSpool,
+                current.MeasuredSpan(c.Key), current.HealthOf(c.Key).PeakSpoolExact))
             .ToList();
 
         var headlines = new WeeklyHeadlines(
@@ -206,7 +207,7 @@ public sealed class WeeklyReportReader(
             statements.Add($"SELECT sum(/^sum_blocked_/) FROM {From("dns_categories")} WHERE {range}{rooms} GROUP BY time(1h) fill(none)");
             statements.Add(
                 $"SELECT sum(\"sum_reporting_minutes\") AS \"minutes\", sum(\"sum_dropped\") AS \"dropped\", sum(\"sum_if_dropped\") AS \"if_dropped\", "
-                + $"sum(\"sum_points_dropped\") AS \"points_dropped\", sum(\"sum_spool_points\") AS \"spool\" FROM {From("service_health")} WHERE {range} "
+                + $"sum(\"sum_points_dropped\") AS \"points_dropped\", sum(\"sum_spool_points\") AS \"spool\" FROM {From("service_health")} WHERE time >= {Ns(w.Period.Start)} AND time < {Ns(w.Until)} "
                 + "GROUP BY time(1h), \"component\" fill(none)");
             statements.Add($"SELECT \"name\", \"count\", \"category\" FROM {From(ReportRollup.Measurement)} WHERE {range} AND \"list\" <> {InfluxQl.QuoteString(ReportRollup.DoneList)}{rooms} GROUP BY \"list\"");
             statements.Add($"SELECT count(\"count\") AS \"hours\" FROM {From(ReportRollup.Measurement)} WHERE {range} AND \"list\" = {InfluxQl.QuoteString(ReportRollup.DoneList)}");
@@ -367,9 +368,12 @@ public sealed class WeeklyReportReader(
         => ((instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>One week's sums, filled from the streamed series.</summary>
-    private sealed class WeekFigures(ReportPeriod period, TimeZoneInfo zone)
+    private sealed class WeekFigures(ReportPeriod period, TimeZoneInfo zone, DateTimeOffset now)
     {
         public ReportPeriod Period => period;
+
+        /// <summary>The end of the week's complete hours: the week's end, or the start of the current hour while it runs.</summary>
+        public DateTimeOffset Until => period.End < now ? period.End : ReportRollup.HourOf(now) < period.Start ? period.Start : ReportRollup.HourOf(now);
 
         public long Rows { get; set; }
 
@@ -411,10 +415,20 @@ public sealed class WeeklyReportReader(
 
         public HealthSums HealthOf(string component) => Health.GetValueOrDefault(component) ?? HealthSums.Empty;
 
+        /// <summary>
+        /// The span a service's uptime is measured over: the week's complete hours so far (the week in progress is not
+        /// counted as down for the days still to come), less the hours before the service measured its running time.
+        /// </summary>
+        public TimeSpan MeasuredSpan(string component)
+        {
+            var span = Until - period.Start - TimeSpan.FromHours(HealthOf(component).UnmeasuredHours.Count(h => h >= period.Start && h < Until));
+            return span < TimeSpan.Zero ? TimeSpan.Zero : span;
+        }
+
         public double Uptime(string component)
         {
-            var minutes = (period.End - period.Start).TotalMinutes;
-            return Math.Min(100, Math.Round(HealthOf(component).Minutes * 100.0 / minutes, 2));
+            var minutes = MeasuredSpan(component).TotalMinutes;
+            return minutes <= 0 ? 0 : Math.Min(100, Math.Round(HealthOf(component).Minutes * 100.0 / minutes, 2));
         }
 
         public void AddTraffic(InfluxSeries series)
@@ -638,6 +652,11 @@ public sealed class WeeklyReportReader(
 
         public long PeakSpool { get; set; }
 
+        public bool PeakSpoolExact { get; set; }
+
         public Dictionary<DateTimeOffset, long> HourMinutes { get; } = [];
+
+        /// <summary>Hours with health sums but no <c>reporting_minutes</c>: written before the service measured its running time.</summary>
+        public HashSet<DateTimeOffset> UnmeasuredHours { get; } = [];
     }
 }

@@ -48,6 +48,45 @@ public sealed class WeeklyReportHealthTests
     }
 
     [Fact]
+    public async Task Mid_week_the_uptime_counts_only_the_hours_so_far()
+    {
+        await using var world = await WeeklyReportWorld.CreateAsync(spec: null, "midweek");
+        var week = new IsoWeek(2026, 48);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+        var period = ReportPeriod.OfWeek(week, zone);
+        world.Clock.Now = period.Start.AddDays(2).AddHours(12).AddMinutes(20); // Wednesday 12:20: complete hours to 12:00
+        var options = Options.Create(world.InfluxOptions);
+        using var connection = new InfluxConnection(options);
+        await using var writer = new InfluxWriter(connection, options, NullLogger<InfluxWriter>.Instance, TimeProvider.System);
+        await writer.StartAsync(CancellationToken.None);
+
+        // The DNS filter reported every minute from Monday 00:00 to Wednesday 12:00, but not between 08:00 and 09:00 on Tuesday.
+        for (var at = period.Start; at < world.Clock.Now; at = at.AddMinutes(1))
+        {
+            if (at >= period.Start.AddHours(32) && at < period.Start.AddHours(33))
+            {
+                continue;
+            }
+
+            Assert.True(writer.TryWrite(writer.CreatePoint(ServiceHealthReporter.Measurement).Tag("component", "dnsfilter")
+                .Field("reporting_minutes", 1L).Field("points_dropped", 0L).Field("spool_points", 0L).Timestamp(at)));
+        }
+
+        await writer.FlushAsync(CancellationToken.None);
+        var reader = new InfluxReader(connection, options);
+        await new RollupBackfill(reader, new ReportRollup(connection, reader, options), options).RunAsync(period.Start, period.End, RollupScope.Hour, CancellationToken.None);
+
+        var report = await world.Reader().ReadAsync(null, week, CancellationToken.None);
+        var dns = Assert.Single(report.Health, h => h.Component == "dnsfilter");
+        Assert.Equal(TimeSpan.FromHours(60), dns.MeasuredSpan);
+        Assert.Equal(Math.Round(59 * 100.0 / 60, 2), dns.UptimePercent); // not 59 of 168 hours
+        var sentence = ClassroomGuard.Console.Components.Pages.Reports.Weekly.WeeklyReportText.Uptime(dns, period.End - period.Start, soFar: true);
+        Assert.Equal("The DNS filter was not running for 1 h (up 98.3% of the week so far; the week before 0.0%).", sentence);
+        Assert.Contains("The DNS filter did not report on Tuesday between 08:00 and 09:00.", report.Gaps);
+        Assert.DoesNotContain(report.Gaps, g => g.Contains("Wednesday 13:00", StringComparison.Ordinal) || g.Contains("to the end of Sunday", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_rollup_service_catches_up_from_the_watermark_after_each_hour()
     {
         await using var world = await WeeklyReportWorld.CreateAsync(spec: null, "service");
