@@ -11,14 +11,15 @@ namespace ClassroomGuard.Storage.TimeSeries;
 /// The hourly report rollup (docs/timeseries.md, "Report rollup"): what the generic <c>sum(*)</c> rollups cannot keep
 /// because it is text. For each complete hour it streams the hour's raw <c>dns_blocks</c> (domain, category, group,
 /// count), <c>dns_activity.top_domains</c> and <c>net_activity.top_sites</c> and writes, per room, the top
-/// <see cref="TopN"/> of each list into <c>rollup_1h.report_top</c> (tags <c>room</c>, <c>list</c>, <c>rank</c>; fields
+/// <see cref="TopN"/> of each list into <c>report_top.report_top</c> (its own retention policy,
+/// <see cref="InfluxOptions.ReportTopRetention"/>) (tags <c>room</c>, <c>list</c>, <c>rank</c>; fields
 /// <c>name</c>, <c>count</c>, and <c>category</c> for blocked domains), every group's blocks (list <c>groups</c>), and a
 /// marker point (list <c>done</c>, field <c>count</c> = entries written) that is the watermark: the newest hour rolled up.
 /// Writing an hour again overwrites its points (same series and time).
 /// </summary>
 public sealed class ReportRollup
 {
-    /// <summary>The measurement in <c>rollup_1h</c>.</summary>
+    /// <summary>The measurement, in the retention policy <see cref="InfluxOptions.ReportTopPolicyName"/>.</summary>
     public const string Measurement = "report_top";
 
     /// <summary>Entries kept per room, list and hour.</summary>
@@ -63,7 +64,7 @@ public sealed class ReportRollup
     /// <summary>The newest hour rolled up (its start), from the <c>done</c> markers in InfluxDB; null when none.</summary>
     public async Task<DateTimeOffset?> LastHourAsync(CancellationToken cancellationToken)
     {
-        var query = $"SELECT last(\"count\") FROM {Source(InfluxOptions.HourPolicyName, Measurement)} WHERE \"list\" = {InfluxQl.QuoteString(DoneList)}";
+        var query = $"SELECT last(\"count\") FROM {Source(InfluxOptions.ReportTopPolicyName, Measurement)} WHERE \"list\" = {InfluxQl.QuoteString(DoneList)}";
         await foreach (var series in reader.StreamAsync(query, 100, cancellationToken))
         {
             if (series.Rows.Count > 0)
@@ -189,7 +190,7 @@ public sealed class ReportRollup
         }
 
         Append(lines, PointBuilder.Create(Measurement).Tag("list", DoneList).Field("count", points).Timestamp(hour));
-        await connection.WriteLinesAsync(InfluxOptions.HourPolicyName, lines.WrittenMemory, cancellationToken);
+        await connection.WriteLinesAsync(InfluxOptions.ReportTopPolicyName, lines.WrittenMemory, cancellationToken);
         ReportRollupLog.HourRolledUp(log, hour, points);
         return points + 1;
     }

@@ -10,7 +10,8 @@ namespace ClassroomGuard.Console.Reports.Weekly;
 /// <summary>
 /// Reads the technicians' weekly traffic report for a site and an ISO week, with the week before beside it
 /// (docs/reports.md, "Weekly data"). Traffic, DNS, blocks and health come from InfluxDB's hourly rollups
-/// (<c>rollup_1h</c>: the generic <c>sum_&lt;field&gt;</c> sums and the report rollup <c>report_top</c>), never from raw
+/// (<c>rollup_1h</c>: the generic <c>sum_&lt;field&gt;</c> sums; and the report rollup <c>report_top</c>, in its own
+/// shorter retention policy), never from raw
 /// points, through <see cref="InfluxReader.StreamAsync"/>: the answers are aggregated as their chunks arrive, so the
 /// report holds per-device and per-hour sums, never the week's points. Names, rooms, new devices, alerts and incidents
 /// come from the state database.
@@ -177,7 +178,7 @@ public sealed class WeeklyReportReader(
             incidentsBySeverity,
             health,
             new ActivityHeatMap(current.Heat),
-            Gaps(current, previous, now, zone),
+            Gaps(current, previous, now, zone, influxOptions.Value),
             topSitesByTraffic);
         WeeklyReportLog.Read(logger, week.ToString(), siteId, current.Rows + previous.Rows);
         return report;
@@ -190,7 +191,7 @@ public sealed class WeeklyReportReader(
     {
         var o = influxOptions.Value;
         string From(string measurement) =>
-            $"{InfluxQl.QuoteIdentifier(o.Database)}.{InfluxQl.QuoteIdentifier(InfluxOptions.HourPolicyName)}.{InfluxQl.QuoteIdentifier(measurement)}";
+            $"{InfluxQl.QuoteIdentifier(o.Database)}.{InfluxQl.QuoteIdentifier(measurement == ReportRollup.Measurement ? InfluxOptions.ReportTopPolicyName : InfluxOptions.HourPolicyName)}.{InfluxQl.QuoteIdentifier(measurement)}";
         var rooms = siteRooms is null ? string.Empty
             : siteRooms.Count == 0 ? " AND \"room\" = '0'" // no room has id 0: a site without rooms has no traffic
             : " AND \"room\" =~ /^(?:" + string.Join('|', siteRooms.Order().Select(r => r.ToString(CultureInfo.InvariantCulture))) + ")$/"; // ids are digits
@@ -263,7 +264,7 @@ public sealed class WeeklyReportReader(
             .Select(s => new NamedCount(AlertSeverities.Word(s).ToLowerInvariant(), AlertSeverities.Word(s), new Compared(counts[s].This, counts[s].Previous)))];
     }
 
-    private static List<string> Gaps(WeekFigures current, WeekFigures previous, DateTimeOffset now, TimeZoneInfo zone)
+    private static List<string> Gaps(WeekFigures current, WeekFigures previous, DateTimeOffset now, TimeZoneInfo zone, InfluxOptions influx)
     {
         var gaps = new List<string>();
         var p = current.Period;
@@ -327,7 +328,12 @@ public sealed class WeeklyReportReader(
         }
 
         var expected = (long)Math.Max(0, (until - p.Start).TotalHours);
-        if (expected > 0 && current.RolledUpHours < expected && (current.Queries > 0 || current.Bytes > 0))
+        if (p.Start < now - influx.ReportTopRetention)
+        {
+            gaps.Add(string.Create(CultureInfo.InvariantCulture,
+                $"Top sites, top blocked domains and blocks by group have expired for this week: they are kept for {Days(influx.ReportTopRetention)} (the setting Influx:ReportTopRetention)."));
+        }
+        else if (expected > 0 && current.RolledUpHours < expected && (current.Queries > 0 || current.Bytes > 0))
         {
             gaps.Add(string.Create(CultureInfo.InvariantCulture,
                 $"Top sites, top blocked domains and blocks by group are missing for {expected - current.RolledUpHours} of the week's {expected} hours (the hourly report summary had not been made for them)."));
@@ -340,6 +346,10 @@ public sealed class WeeklyReportReader(
 
         return gaps;
     }
+
+    private static string Days(TimeSpan span) => span.TotalDays >= 1 && span.Ticks % TimeSpan.TicksPerDay == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{(long)span.TotalDays} days")
+        : string.Create(CultureInfo.InvariantCulture, $"{(long)span.TotalHours} hours");
 
     private static string CircumventionLabel(string kind) => kind switch
     {

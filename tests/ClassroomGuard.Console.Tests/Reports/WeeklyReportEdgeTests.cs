@@ -34,6 +34,18 @@ public sealed class WeeklyReportEdgeTests
         Assert.Contains("Nothing was recorded the week before, so there is nothing to compare with.", report.Gaps);
     }
 
+    [Fact]
+    public async Task A_week_older_than_the_top_lists_retention_says_they_have_expired()
+    {
+        await using var world = await WeeklyReportWorld.CreateAsync(spec: null, "expired");
+        Assert.Equal(TimeSpan.FromDays(35), world.InfluxOptions.ReportTopRetention);
+        var report = await world.Reader().ReadAsync(null, new IsoWeek(2026, 43), CancellationToken.None); // 49 days before the clock
+        Assert.Contains("Top sites, top blocked domains and blocks by group have expired for this week: they are kept for 35 days (the setting Influx:ReportTopRetention).", report.Gaps);
+
+        var recent = await world.Reader().ReadAsync(null, new IsoWeek(2026, 48), CancellationToken.None);
+        Assert.DoesNotContain(recent.Gaps, g => g.Contains("expired", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(2026, 43, 169)] // clocks go back on Sunday 25 October 2026
     [InlineData(2026, 13, 167)] // clocks go forward on Sunday 29 March 2026
