@@ -197,7 +197,7 @@ public sealed class WeeklyReportReader(
             : " AND \"room\" =~ /^(?:" + string.Join('|', siteRooms.Order().Select(r => r.ToString(CultureInfo.InvariantCulture))) + ")$/"; // ids are digits
 
         // Statements per week, in this order; a series's StatementId says which week and which statement it answers.
-        const int PerWeek = 7;
+        const int PerWeek = 8;
         var statements = new List<string>();
         foreach (var w in weeks)
         {
@@ -212,6 +212,11 @@ public sealed class WeeklyReportReader(
                 + "GROUP BY time(1h), \"component\" fill(none)");
             statements.Add($"SELECT \"name\", \"count\", \"category\" FROM {From(ReportRollup.Measurement)} WHERE {range} AND \"list\" <> {InfluxQl.QuoteString(ReportRollup.DoneList)}{rooms} GROUP BY \"list\"");
             statements.Add($"SELECT count(\"count\") AS \"hours\" FROM {From(ReportRollup.Measurement)} WHERE {range} AND \"list\" = {InfluxQl.QuoteString(ReportRollup.DoneList)}");
+
+            // The spool's true peak from raw (a gauge: the hourly rollup holds only its sum), for the part of the week raw still holds.
+            statements.Add(
+                $"SELECT max(\"spool_points\") AS \"peak\" FROM {InfluxQl.QuoteIdentifier(o.Database)}.{InfluxQl.QuoteIdentifier(InfluxOptions.RawPolicyName)}.{InfluxQl.QuoteIdentifier(ServiceHealthReporter.Measurement)} "
+                + $"WHERE {range} GROUP BY \"component\"");
         }
 
         await foreach (var series in influx.StreamAsync(string.Join("; ", statements), ChunkSize, cancellationToken))
@@ -238,8 +243,11 @@ public sealed class WeeklyReportReader(
                 case 5:
                     week.AddTop(series);
                     break;
-                default:
+                case 6:
                     week.AddRolledUpHours(series);
+                    break;
+                default:
+                    week.AddRawPeak(series, week.Period.Start >= time.GetUtcNow() - o.RawRetention);
                     break;
             }
         }
@@ -285,7 +293,7 @@ public sealed class WeeklyReportReader(
                 if (until > p.Start)
                 {
                     gaps.Add(key == "dnsfilter"
-                        ? "The DNS filter did not report this week: DNS queries, blocks and the activity heat map may be missing."
+                        ? "The DNS filter did not report this week (not running, or InfluxDB could not be reached): DNS queries, blocks and the activity heat map may be missing."
                         : "Traffic is not measured: no sniffer reported this week, so traffic per room, top devices by volume and top sites by traffic are empty.");
                 }
 
@@ -315,10 +323,10 @@ public sealed class WeeklyReportReader(
                 var a = TimeZoneInfo.ConvertTime(from, zone);
                 var b = TimeZoneInfo.ConvertTime(to, zone);
                 gaps.Add(a.Date == b.Date || (b.TimeOfDay == TimeSpan.Zero && b.Date == a.Date.AddDays(1))
-                    ? string.Create(CultureInfo.InvariantCulture, $"{who} did not report on {a:dddd} between {a:HH:mm} and {(b.TimeOfDay == TimeSpan.Zero ? "midnight" : b.ToString("HH:mm", CultureInfo.InvariantCulture))}.")
+                    ? string.Create(CultureInfo.InvariantCulture, $"{who} did not report on {a:dddd} between {a:HH:mm} and {(b.TimeOfDay == TimeSpan.Zero ? "midnight" : b.ToString("HH:mm", CultureInfo.InvariantCulture))}{Why}.")
                     : b.TimeOfDay == TimeSpan.Zero
-                        ? string.Create(CultureInfo.InvariantCulture, $"{who} did not report from {a:dddd HH:mm} to the end of {b.AddDays(-1):dddd}.")
-                        : string.Create(CultureInfo.InvariantCulture, $"{who} did not report from {a:dddd HH:mm} to {b:dddd HH:mm}."));
+                        ? string.Create(CultureInfo.InvariantCulture, $"{who} did not report from {a:dddd HH:mm} to the end of {b.AddDays(-1):dddd}{Why}.")
+                        : string.Create(CultureInfo.InvariantCulture, $"{who} did not report from {a:dddd HH:mm} to {b:dddd HH:mm}{Why}."));
             }
 
             if (missing.Count > 5)
@@ -346,6 +354,9 @@ public sealed class WeeklyReportReader(
 
         return gaps;
     }
+
+    /// <summary>Why a service may not have reported: its points come through InfluxDB, so an outage of either looks the same.</summary>
+    private const string Why = " (not running, or InfluxDB could not be reached)";
 
     private static string Days(TimeSpan span) => span.TotalDays >= 1 && span.Ticks % TimeSpan.TicksPerDay == 0
         ? string.Create(CultureInfo.InvariantCulture, $"{(long)span.TotalDays} days")
@@ -538,6 +549,23 @@ public sealed class WeeklyReportReader(
                 {
                     h.PeakSpool = Math.Max(h.PeakSpool, (long)Math.Round((double)Long(row, s) / minutes));
                 }
+            }
+        }
+
+        /// <summary>The spool's peak from raw; <paramref name="wholeWeek"/>: raw holds the whole week, so it is exact.</summary>
+        public void AddRawPeak(InfluxSeries series, bool wholeWeek)
+        {
+            var component = series.Tags.GetValueOrDefault("component") ?? string.Empty;
+            if (!Health.TryGetValue(component, out var h))
+            {
+                Health[component] = h = new HealthSums();
+            }
+
+            var p = series.ColumnIndex("peak");
+            foreach (var row in series.Rows)
+            {
+                h.PeakSpool = wholeWeek ? Long(row, p) : Math.Max(h.PeakSpool, Long(row, p));
+                h.PeakSpoolExact = wholeWeek;
             }
         }
 

@@ -29,7 +29,7 @@ public sealed class WeeklyReportEdgeTests
         Assert.Equal(0, report.HeatMap.Max);
         Assert.Equal(new WeeklyHeadlines(default, default, default, default, default, default, default, default), report.Headlines);
         Assert.All(report.Health, h => Assert.Equal(0, h.UptimePercent));
-        Assert.Contains("The DNS filter did not report this week: DNS queries, blocks and the activity heat map may be missing.", report.Gaps);
+        Assert.Contains("The DNS filter did not report this week (not running, or InfluxDB could not be reached): DNS queries, blocks and the activity heat map may be missing.", report.Gaps);
         Assert.Contains("Traffic is not measured: no sniffer reported this week, so traffic per room, top devices by volume and top sites by traffic are empty.", report.Gaps);
         Assert.Contains("Nothing was recorded the week before, so there is nothing to compare with.", report.Gaps);
     }
