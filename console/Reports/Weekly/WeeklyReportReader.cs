@@ -106,7 +106,9 @@ public sealed class WeeklyReportReader(
             .OrderByDescending(r => r.Bytes.This).ThenByDescending(r => r.Queries.This).ThenBy(r => r.Name, StringComparer.CurrentCultureIgnoreCase)
             .ToList();
 
+        // Busiest by traffic: a device with no bytes (no sniffer, or DNS only) is not among them, whatever its queries.
         var topDevices = current.Devices
+            .Where(d => d.Value.BytesIn + d.Value.BytesOut > 0)
             .OrderByDescending(d => d.Value.BytesIn + d.Value.BytesOut).ThenByDescending(d => d.Value.Queries).ThenBy(d => d.Key)
             .Take(TopDevices)
             .Select(d => new DeviceTraffic(d.Key, DeviceName(d.Key), DeviceRoom(d.Key), d.Value.BytesIn, d.Value.BytesOut, d.Value.Queries, d.Value.Blocks))

@@ -46,6 +46,18 @@ public sealed class WeeklyReportEdgeTests
         Assert.DoesNotContain(recent.Gaps, g => g.Contains("expired", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Without_a_sniffer_no_device_is_listed_as_busiest_by_traffic()
+    {
+        var spec = new ReportWeekSpec { Devices = 20, Rooms = 2, Sites = 1, Seed = 20, Sniffer = false, DnsOutage = false };
+        await using var world = await WeeklyReportWorld.CreateAsync(spec, "nosniffer");
+        var report = await world.Reader().ReadAsync(null, spec.Week, CancellationToken.None);
+
+        Assert.True(report.Headlines.DnsQueries.This > 0);
+        Assert.Equal(0, report.Headlines.BytesTotal.This);
+        Assert.Empty(report.TopDevices); // not 10 devices ordered by queries under a traffic heading
+    }
+
     [Theory]
     [InlineData(2026, 43, 169)] // clocks go back on Sunday 25 October 2026
     [InlineData(2026, 13, 167)] // clocks go forward on Sunday 29 March 2026
