@@ -136,7 +136,10 @@ public static class WeeklyReportText
         return $"{Capital(name)} was not running for {Duration(down)} (up {Percent(health.UptimePercent)} {ofTheWeek}; {before}).";
     }
 
-    /// <summary>Capture drops, lost points and spool backlog of one service, in sentences; empty when there is nothing to say.</summary>
+    /// <summary>
+    /// Capture drops, lost points and the measurements waiting to be written (InfluxDB unreachable) of one service, in
+    /// sentences; empty when there is nothing to say.
+    /// </summary>
     public static IReadOnlyList<string> Losses(ComponentHealth health)
     {
         ArgumentNullException.ThrowIfNull(health);
@@ -159,10 +162,19 @@ public static class WeeklyReportText
 
         if (health.PeakSpoolPoints > 0)
         {
-            lines.Add($"At its fullest, the spool of {name} held {Plural(health.PeakSpoolPoints, "measurement")} waiting for InfluxDB; they are written once it answers.");
+            lines.Add(health.PeakSpoolExact
+                ? $"While InfluxDB could not be reached, at most {Plural(health.PeakSpoolPoints, "measurement")} of {name} waited to be written; they are written once it answers."
+                : $"While InfluxDB could not be reached, {name} had on average up to {Plural(health.PeakSpoolPoints, "measurement")} an hour waiting to be written; they are written once it answers.");
         }
 
         return lines;
+    }
+
+    /// <summary>A cell of measurements waiting to be written: "2,000", or "550 (hourly average)" when only the hourly average is known.</summary>
+    public static string Waiting(ComponentHealth health)
+    {
+        ArgumentNullException.ThrowIfNull(health);
+        return health.PeakSpoolExact || health.PeakSpoolPoints == 0 ? Count(health.PeakSpoolPoints) : $"{Count(health.PeakSpoolPoints)} (hourly average)";
     }
 
     /// <summary>"99.5%".</summary>
