@@ -146,7 +146,7 @@ public sealed class WeeklyReportReader(
             .Select(c => new ComponentHealth(
                 c.Key, c.Label, current.Uptime(c.Key), previous.Uptime(c.Key),
                 current.HealthOf(c.Key).CaptureDrops, current.HealthOf(c.Key).PointsDropped, current.HealthOf(c.Key).PeakSpool,
-                current.MeasuredSpan(c.Key), current.HealthOf(c.Key).PeakSpoolExact))
+                current.MeasuredSpan(c.Key), current.HealthOf(c.Key).PeakSpoolExact, previous.MeasuredSpan(c.Key)))
             .ToList();
 
         var headlines = new WeeklyHeadlines(
@@ -290,8 +290,20 @@ public sealed class WeeklyReportReader(
         {
             var h = current.HealthOf(key);
             var who = key == "dnsfilter" ? "The DNS filter" : "The traffic monitor (sniffer)";
+            var unmeasured = h.UnmeasuredHours.Count(hour => hour >= p.Start && hour < until);
+            if (unmeasured > 0)
+            {
+                gaps.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{who}'s running time was not measured for {unmeasured} of the week's {(long)(until - p.Start).TotalHours} hours (its version did not record it yet): its uptime counts only the hours measured."));
+            }
+
             if (h.Minutes == 0)
             {
+                if (unmeasured > 0)
+                {
+                    continue;
+                }
+
                 if (until > p.Start)
                 {
                     gaps.Add(key == "dnsfilter"
@@ -305,7 +317,7 @@ public sealed class WeeklyReportReader(
             var missing = new List<(DateTimeOffset From, DateTimeOffset To)>();
             for (var hour = p.Start; hour < until; hour = hour.AddHours(1))
             {
-                if (h.HourMinutes.GetValueOrDefault(hour) >= GapMinutes)
+                if (h.HourMinutes.GetValueOrDefault(hour) >= GapMinutes || h.UnmeasuredHours.Contains(hour))
                 {
                     continue;
                 }
@@ -542,6 +554,12 @@ public sealed class WeeklyReportReader(
                 p = series.ColumnIndex("points_dropped"), s = series.ColumnIndex("spool");
             foreach (var row in series.Rows)
             {
+                if ((m < 0 || row[m].IsNull) && row.Skip(1).Any(v => !v.IsNull))
+                {
+                    // Health sums without reporting minutes: written before the service measured its running time.
+                    h.UnmeasuredHours.Add(row[0].AsTime());
+                }
+
                 var minutes = Long(row, m);
                 h.Minutes += minutes;
                 h.HourMinutes[row[0].AsTime()] = h.HourMinutes.GetValueOrDefault(row[0].AsTime()) + minutes;

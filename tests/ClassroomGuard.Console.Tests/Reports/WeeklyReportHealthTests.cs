@@ -88,6 +88,42 @@ public sealed class WeeklyReportHealthTests
     }
 
     [Fact]
+    public async Task Hours_before_the_upgrade_that_measures_uptime_are_not_counted_as_down()
+    {
+        await using var world = await WeeklyReportWorld.CreateAsync(spec: null, "upgrade");
+        var week = new IsoWeek(2026, 48);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+        var period = ReportPeriod.OfWeek(week, zone);
+        var before = ReportPeriod.OfWeek(week.Previous, zone);
+        var options = Options.Create(world.InfluxOptions);
+        using var connection = new InfluxConnection(options);
+        await using var writer = new InfluxWriter(connection, options, NullLogger<InfluxWriter>.Instance, TimeProvider.System);
+        await writer.StartAsync(CancellationToken.None);
+
+        // The old version (no reporting_minutes) ran the week before and until Wednesday 00:00; the new one from then on.
+        var upgrade = period.Start.AddDays(2);
+        for (var at = before.Start; at < period.End; at = at.AddMinutes(1))
+        {
+            var point = writer.CreatePoint(ServiceHealthReporter.Measurement).Tag("component", "dnsfilter").Field("points_dropped", 0L).Field("spool_points", 0L).Field("queries", 5L);
+            Assert.True(writer.TryWrite((at >= upgrade ? point.Field("reporting_minutes", 1L) : point).Timestamp(at)));
+        }
+
+        await writer.FlushAsync(CancellationToken.None);
+        var reader = new InfluxReader(connection, options);
+        await new RollupBackfill(reader, new ReportRollup(connection, reader, options), options).RunAsync(before.Start, period.End, RollupScope.Hour, CancellationToken.None);
+
+        var report = await world.Reader().ReadAsync(null, week, CancellationToken.None);
+        var dns = Assert.Single(report.Health, h => h.Component == "dnsfilter");
+        Assert.Equal(100, dns.UptimePercent);
+        Assert.Equal(TimeSpan.FromDays(5), dns.MeasuredSpan);
+        Assert.Equal(TimeSpan.Zero, dns.PreviousMeasuredSpan);
+        Assert.Equal("The DNS filter answered all week (the week before not measured).",
+            ClassroomGuard.Console.Components.Pages.Reports.Weekly.WeeklyReportText.Uptime(dns, period.End - period.Start));
+        Assert.Contains("The DNS filter's running time was not measured for 48 of the week's 168 hours (its version did not record it yet): its uptime counts only the hours measured.", report.Gaps);
+        Assert.DoesNotContain(report.Gaps, g => g.StartsWith("The DNS filter did not report", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_rollup_service_catches_up_from_the_watermark_after_each_hour()
     {
         await using var world = await WeeklyReportWorld.CreateAsync(spec: null, "service");

@@ -115,11 +115,11 @@ public static class WeeklyReportText
         var name = ServiceName(health);
         var span = health.MeasuredSpan ?? week;
         var down = TimeSpan.FromMinutes(span.TotalMinutes * Math.Clamp(100 - health.UptimePercent, 0, 100) / 100);
-        var before = $"the week before {Percent(health.PreviousUptimePercent)}";
+        var before = $"the week before {PreviousUptime(health)}";
         var ofTheWeek = soFar ? "of the week so far" : "of the week";
         if (span <= TimeSpan.Zero)
         {
-            return $"Nothing is measured yet for {name} this week ({before}).";
+            return soFar ? $"Nothing is measured yet for {name} this week ({before})." : $"The running time of {name} was not measured this week ({before}).";
         }
 
         if (down < TimeSpan.FromMinutes(1))
@@ -175,6 +175,13 @@ public static class WeeklyReportText
     {
         ArgumentNullException.ThrowIfNull(health);
         return health.PeakSpoolExact || health.PeakSpoolPoints == 0 ? Count(health.PeakSpoolPoints) : $"{Count(health.PeakSpoolPoints)} (hourly average)";
+    }
+
+    /// <summary>"99.5%", or "not measured" when the week before had no measured hour (before the service recorded its running time).</summary>
+    public static string PreviousUptime(ComponentHealth health)
+    {
+        ArgumentNullException.ThrowIfNull(health);
+        return health.PreviousMeasuredSpan == TimeSpan.Zero ? "not measured" : Percent(health.PreviousUptimePercent);
     }
 
     /// <summary>"99.5%".</summary>
