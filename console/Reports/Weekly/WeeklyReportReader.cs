@@ -286,6 +286,14 @@ public sealed class WeeklyReportReader(
                 : $"The week is not over: the figures run to {TimeZoneInfo.ConvertTime(until, zone).ToString("dddd HH:mm", CultureInfo.InvariantCulture)}.");
         }
 
+        if (p.Start < now - influx.HourRollupRetention)
+        {
+            // The hourly figures have been deleted: saying the services "did not report" would give the wrong reason.
+            gaps.Add(string.Create(CultureInfo.InvariantCulture,
+                $"This week's traffic, DNS, blocks and health figures have been deleted: hourly figures are kept for {Days(influx.HourRollupRetention)} (the setting Influx:HourRollupRetention). New devices, alerts and incidents are still shown."));
+            return gaps;
+        }
+
         foreach (var (key, label) in Components)
         {
             var h = current.HealthOf(key);

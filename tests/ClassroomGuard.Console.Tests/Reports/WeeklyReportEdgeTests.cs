@@ -47,6 +47,17 @@ public sealed class WeeklyReportEdgeTests
     }
 
     [Fact]
+    public async Task A_week_older_than_the_hourly_rollups_retention_says_its_figures_were_deleted()
+    {
+        await using var world = await WeeklyReportWorld.CreateAsync(spec: null, "deleted");
+        world.Clock.Now = new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+        var report = await world.Reader().ReadAsync(null, new IsoWeek(2025, 40), CancellationToken.None); // 430 days before
+        Assert.Equal(
+            ["This week's traffic, DNS, blocks and health figures have been deleted: hourly figures are kept for 400 days (the setting Influx:HourRollupRetention). New devices, alerts and incidents are still shown."],
+            report.Gaps);
+    }
+
+    [Fact]
     public async Task Without_a_sniffer_no_device_is_listed_as_busiest_by_traffic()
     {
         var spec = new ReportWeekSpec { Devices = 20, Rooms = 2, Sites = 1, Seed = 20, Sniffer = false, DnsOutage = false };
