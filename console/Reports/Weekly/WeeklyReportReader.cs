@@ -127,12 +127,12 @@ public sealed class WeeklyReportReader(
             .ToList();
 
         // Alerts, incidents, circumvention: the state's, in the site's rooms.
-        var alerts = (await store.Alerts.ListAsync(previousPeriod.Start, period.End, cancellationToken)).Where(a => InSite(a.RoomId)).ToList();
+        // Alerts are counted per severity by the state's counting query; only circumvention alerts are loaded (for the by-device table).
+        var alertsBySeverity = await AlertsBySeverityAsync(period, previousPeriod, siteRooms, cancellationToken);
         var incidents = (await store.Incidents.ListAsync(previousPeriod.Start, period.End, cancellationToken)).Where(i => InSite(i.RoomId)).ToList();
         bool This(DateTimeOffset at) => at >= period.Start;
-        var alertsBySeverity = BySeverity(alerts.Select(a => (This(a.At), severities.Of(a.Kind, a.Category))));
         var incidentsBySeverity = BySeverity(incidents.Select(i => (This(i.OccurredAt), IncidentSeverity(i))));
-        var circumventionAlerts = alerts.Where(a => a.Kind == AlertKind.Circumvention).ToList();
+        var circumventionAlerts = (await store.Alerts.ListAsync(previousPeriod.Start, period.End, AlertKind.Circumvention, cancellationToken)).Where(a => InSite(a.RoomId)).ToList();
         var circumvention = circumventionAlerts.Where(a => This(a.At))
             .GroupBy(a => (Kind: a.Category ?? "circumvention", a.DeviceId, Address: a.DeviceId is null ? AlertRepository.ClientOf(a.Evidence) : null))
             .Select(g => new CircumventionCount(
@@ -156,7 +156,7 @@ public sealed class WeeklyReportReader(
             new Compared(current.Queries, previous.Queries),
             new Compared(current.Blocks, previous.Blocks),
             new Compared(circumventionAlerts.Where(a => This(a.At)).Sum(a => (long)a.Count), circumventionAlerts.Where(a => !This(a.At)).Sum(a => (long)a.Count)),
-            new Compared(alerts.Count(a => This(a.At)), alerts.Count(a => !This(a.At))),
+            new Compared(alertsBySeverity.Sum(a => a.Count.This), alertsBySeverity.Sum(a => a.Count.Previous)),
             new Compared(incidents.Count(i => This(i.OccurredAt)), incidents.Count(i => !This(i.OccurredAt))));
 
         var report = new WeeklyReport(
@@ -184,6 +184,23 @@ public sealed class WeeklyReportReader(
             topSitesByTraffic);
         WeeklyReportLog.Read(logger, week.ToString(), siteId, current.Rows + previous.Rows);
         return report;
+    }
+
+    private async Task<List<NamedCount>> AlertsBySeverityAsync(ReportPeriod period, ReportPeriod previous, HashSet<long>? siteRooms, CancellationToken cancellationToken)
+    {
+        var rows = new List<NamedCount>();
+        foreach (var severity in Enum.GetValues<AlertSeverity>())
+        {
+            var (include, exclude) = severities.Filter(severity);
+            var now = await store.Alerts.CountAsync(new AlertQuery(Include: include, Exclude: exclude, From: period.Start, To: period.End, RoomIds: siteRooms), cancellationToken);
+            var then = await store.Alerts.CountAsync(new AlertQuery(Include: include, Exclude: exclude, From: previous.Start, To: previous.End, RoomIds: siteRooms), cancellationToken);
+            if (now > 0 || then > 0)
+            {
+                rows.Add(new NamedCount(AlertSeverities.Word(severity).ToLowerInvariant(), AlertSeverities.Word(severity), new Compared(now, then)));
+            }
+        }
+
+        return rows;
     }
 
     /// <summary>The severity of an incident: that of an alert of its category (an incident has no kind of its own).</summary>
