@@ -41,6 +41,9 @@ public sealed class WeeklyReportReader(
     /// <summary>An hour with fewer reported minutes than this counts as a gap in a service's reporting.</summary>
     public const int GapMinutes = 30;
 
+    /// <summary>The kind of a circumvention alert that names none.</summary>
+    private const string NoKind = "circumvention";
+
     /// <summary>The room key of "No room" in the sums (never a room id).</summary>
     private const long NoRoom = 0;
 
@@ -114,13 +117,13 @@ public sealed class WeeklyReportReader(
             .Select(d => new DeviceTraffic(d.Key, DeviceName(d.Key), DeviceRoom(d.Key), d.Value.BytesIn, d.Value.BytesOut, d.Value.Queries, d.Value.Blocks))
             .ToList();
 
-        string CategoryName(string key) => categories.TryGetValue(key, out var name) ? name : Words(key);
+        string CategoryName(string key) => AlertWords.Category(key, categories);
         var topSites = Top(current.Domains, previous.Domains, TopEntries, k => k);
         var topSitesByTraffic = Top(current.Sites, previous.Sites, TopEntries, k => k);
         var topBlocked = Top(current.Blocked, previous.Blocked, TopEntries,
             k => current.BlockedCategory.TryGetValue(k, out var c) ? $"{k} ({CategoryName(c)})" : k);
         var byCategory = Top(current.Categories, previous.Categories, int.MaxValue, CategoryName);
-        var byGroup = Top(current.Groups, previous.Groups, int.MaxValue, k => groups.TryGetValue(k, out var name) ? name : Words(k));
+        var byGroup = Top(current.Groups, previous.Groups, int.MaxValue, k => AlertWords.Category(k, groups));
         var perDay = Enumerable.Range(0, period.Days)
             .Select(i => period.First.AddDays(i))
             .Select(day => new DayCategoryBlocks(day, current.PerDay.TryGetValue(day, out var c) ? c : new Dictionary<string, long>(StringComparer.Ordinal)))
@@ -134,9 +137,9 @@ public sealed class WeeklyReportReader(
         var incidentsBySeverity = BySeverity(incidents.Select(i => (This(i.OccurredAt), IncidentSeverity(i))));
         var circumventionAlerts = (await store.Alerts.ListAsync(previousPeriod.Start, period.End, AlertKind.Circumvention, cancellationToken)).Where(a => InSite(a.RoomId)).ToList();
         var circumvention = circumventionAlerts.Where(a => This(a.At))
-            .GroupBy(a => (Kind: a.Category ?? "circumvention", a.DeviceId, Address: a.DeviceId is null ? AlertRepository.ClientOf(a.Evidence) : null))
+            .GroupBy(a => (Kind: a.Category ?? NoKind, a.DeviceId, Address: a.DeviceId is null ? AlertRepository.ClientOf(a.Evidence) : null))
             .Select(g => new CircumventionCount(
-                g.Key.Kind, CircumventionLabel(g.Key.Kind), g.Key.DeviceId,
+                g.Key.Kind, g.Key.Kind == NoKind ? "Proxy, VPN or other way round the filter" : CategoryName(g.Key.Kind), g.Key.DeviceId,
                 g.Key.DeviceId is { } d ? DeviceName(d) : g.Key.Address is { } ip ? "Device at " + ip : "An unknown device",
                 g.Sum(a => (long)a.Count)))
             .OrderByDescending(c => c.Attempts).ThenBy(c => c.KindLabel, StringComparer.Ordinal).ThenBy(c => c.DeviceName, StringComparer.CurrentCultureIgnoreCase)
@@ -400,29 +403,6 @@ public sealed class WeeklyReportReader(
     private static string Days(TimeSpan span) => span.TotalDays >= 1 && span.Ticks % TimeSpan.TicksPerDay == 0
         ? string.Create(CultureInfo.InvariantCulture, $"{(long)span.TotalDays} days")
         : string.Create(CultureInfo.InvariantCulture, $"{(long)span.TotalHours} hours");
-
-    private static string CircumventionLabel(string kind) => kind switch
-    {
-        "doh" => "DNS over HTTPS",
-        "dot" => "DNS over TLS",
-        "doq" => "DNS over QUIC",
-        "vpn" => "VPN service",
-        "proxy" => "Proxy service",
-        "openvpn" => "OpenVPN",
-        "wireguard" => "WireGuard VPN",
-        "ipsec" => "IPsec VPN",
-        "other-resolver" => "Another DNS server",
-        "numeric-ip-tls" => "Encrypted connection to a bare address",
-        "circumvention" => "Proxy, VPN or other way round the filter",
-        _ => Words(kind),
-    };
-
-    /// <summary>A key as words when no name is known: "file_sharing" → "File sharing".</summary>
-    private static string Words(string key)
-    {
-        var text = key.Replace('_', ' ').Replace('-', ' ').Trim();
-        return text.Length == 0 ? "Other" : char.ToUpperInvariant(text[0]) + text[1..];
-    }
 
     private static string Ns(DateTimeOffset instant)
         => ((instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100).ToString(CultureInfo.InvariantCulture);
