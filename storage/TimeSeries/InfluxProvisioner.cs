@@ -162,7 +162,7 @@ public sealed class InfluxProvisioner
             try
             {
                 await _reader.QueryAsync(
-                    $"{copy} WHERE time >= {Ns(from)} AND time < {Ns(to)} GROUP BY time(1s), * fill(none)", cancellationToken);
+                    $"{copy} WHERE time >= {InfluxQl.Time(from)} AND time < {InfluxQl.Time(to)} GROUP BY time(1s), * fill(none)", cancellationToken);
                 days++;
             }
             catch (InfluxQueryException ex)
@@ -174,8 +174,6 @@ public sealed class InfluxProvisioner
         Log.BlocksBackfilled(_logger, days, start, end);
     }
 
-    private static string Ns(DateTimeOffset instant)
-        => ((instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Formats a duration as InfluxQL: whole hours as <c>168h</c>, else minutes.</summary>
     internal static string FormatDuration(TimeSpan duration) => duration.Ticks % TimeSpan.TicksPerHour == 0

@@ -106,7 +106,7 @@ public sealed class ReportRollup
     public async Task<int> RollUpHourAsync(DateTimeOffset hour, CancellationToken cancellationToken)
     {
         hour = HourOf(hour);
-        var range = $"time >= {Ns(hour)} AND time < {Ns(hour.AddHours(1))}";
+        var range = $"time >= {InfluxQl.Time(hour)} AND time < {InfluxQl.Time(hour.AddHours(1))}";
         var query =
             $"SELECT \"domain\", \"category\", \"group\", \"count\" FROM {Source(InfluxOptions.RawPolicyName, "dns_blocks")} WHERE {range} GROUP BY \"room\"; "
             + $"SELECT \"top_domains\" FROM {Source(InfluxOptions.RawPolicyName, "dns_activity")} WHERE {range} GROUP BY \"room\"; "
@@ -238,7 +238,4 @@ public sealed class ReportRollup
 
     private string Source(string policy, string measurement) =>
         $"{InfluxQl.QuoteIdentifier(options.Database)}.{InfluxQl.QuoteIdentifier(policy)}.{InfluxQl.QuoteIdentifier(measurement)}";
-
-    internal static string Ns(DateTimeOffset instant)
-        => ((instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100).ToString(CultureInfo.InvariantCulture);
 }

@@ -56,7 +56,7 @@ public sealed class RollupBackfill
     {
         var db = InfluxQl.QuoteIdentifier(database);
         return $"SELECT sum(*) INTO {db}.{InfluxQl.QuoteIdentifier(policy)}.:MEASUREMENT FROM {db}.{InfluxQl.QuoteIdentifier(InfluxOptions.RawPolicyName)}./.*/ "
-            + $"WHERE time >= {ReportRollup.Ns(from)} AND time < {ReportRollup.Ns(to)} GROUP BY time({bucket}), *";
+            + $"WHERE time >= {InfluxQl.Time(from)} AND time < {InfluxQl.Time(to)} GROUP BY time({bucket}), *";
     }
 
     /// <summary>

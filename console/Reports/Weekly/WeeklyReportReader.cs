@@ -223,14 +223,14 @@ public sealed class WeeklyReportReader(
         var statements = new List<string>();
         foreach (var w in weeks)
         {
-            var range = $"time >= {Ns(w.Period.Start)} AND time < {Ns(w.Period.End)}";
+            var range = $"time >= {InfluxQl.Time(w.Period.Start)} AND time < {InfluxQl.Time(w.Period.End)}";
             statements.Add($"SELECT sum(\"sum_bytes_in\") AS \"in\", sum(\"sum_bytes_out\") AS \"out\" FROM {From("net_activity")} WHERE {range}{rooms} GROUP BY \"device\", \"room\"");
             statements.Add($"SELECT sum(\"sum_queries\") AS \"queries\", sum(\"sum_blocked\") AS \"blocked\" FROM {From("dns_activity")} WHERE {range}{rooms} GROUP BY \"device\", \"room\"");
             statements.Add($"SELECT sum(\"sum_queries\") AS \"queries\" FROM {From("dns_activity")} WHERE {range}{rooms} GROUP BY time(1h) fill(none)");
             statements.Add($"SELECT sum(/^sum_blocked_/) FROM {From("dns_categories")} WHERE {range}{rooms} GROUP BY time(1h) fill(none)");
             statements.Add(
                 $"SELECT sum(\"sum_reporting_minutes\") AS \"minutes\", sum(\"sum_dropped\") AS \"dropped\", sum(\"sum_if_dropped\") AS \"if_dropped\", "
-                + $"sum(\"sum_points_dropped\") AS \"points_dropped\", sum(\"sum_spool_points\") AS \"spool\" FROM {From("service_health")} WHERE time >= {Ns(w.Period.Start)} AND time < {Ns(w.Until)} "
+                + $"sum(\"sum_points_dropped\") AS \"points_dropped\", sum(\"sum_spool_points\") AS \"spool\" FROM {From("service_health")} WHERE time >= {InfluxQl.Time(w.Period.Start)} AND time < {InfluxQl.Time(w.Until)} "
                 + "GROUP BY time(1h), \"component\" fill(none)");
             statements.Add($"SELECT \"name\", \"count\", \"category\" FROM {From(ReportRollup.Measurement)} WHERE {range} AND \"list\" <> {InfluxQl.QuoteString(ReportRollup.DoneList)}{rooms} GROUP BY \"list\"");
             statements.Add($"SELECT count(\"count\") AS \"hours\" FROM {From(ReportRollup.Measurement)} WHERE {range} AND \"list\" = {InfluxQl.QuoteString(ReportRollup.DoneList)}");
@@ -404,8 +404,6 @@ public sealed class WeeklyReportReader(
         ? string.Create(CultureInfo.InvariantCulture, $"{(long)span.TotalDays} days")
         : string.Create(CultureInfo.InvariantCulture, $"{(long)span.TotalHours} hours");
 
-    private static string Ns(DateTimeOffset instant)
-        => ((instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>One week's sums, filled from the streamed series.</summary>
     private sealed class WeekFigures(ReportPeriod period, TimeZoneInfo zone, DateTimeOffset now)
