@@ -77,18 +77,21 @@ public sealed class ReportRollup
     }
 
     /// <summary>
-    /// Rolls up every complete hour after the watermark (or, with none, the hours <c>raw</c> still holds: the last
-    /// <see cref="InfluxOptions.RawRetention"/>) up to the hour before <paramref name="now"/>, oldest first. Returns the
-    /// hours rolled up.
+    /// Rolls up the complete hours after the watermark (or, with none, the hours <c>raw</c> still holds: the last
+    /// <see cref="InfluxOptions.RawRetention"/>) up to the hour before <paramref name="now"/>, oldest first (they leave
+    /// <c>raw</c> first, and the watermark stays a watermark), at most <paramref name="maxHours"/> of them: a first start
+    /// has up to 168 hours to catch up, each streaming the hour's per-second top lists, so the caller spreads them over
+    /// several passes. Returns the hours rolled up.
     /// </summary>
-    public async Task<int> CatchUpAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<int> CatchUpAsync(DateTimeOffset now, CancellationToken cancellationToken, int maxHours = int.MaxValue)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxHours);
         var last = await LastHourAsync(cancellationToken);
         var oldest = HourOf(now - options.RawRetention).AddHours(1);
         var from = last is { } l && l.AddHours(1) > oldest ? l.AddHours(1) : oldest;
         var to = HourOf(now); // exclusive: the current hour is not complete
         var hours = 0;
-        for (var hour = from; hour < to; hour = hour.AddHours(1))
+        for (var hour = from; hour < to && hours < maxHours; hour = hour.AddHours(1))
         {
             await RollUpHourAsync(hour, cancellationToken);
             hours++;
@@ -96,7 +99,7 @@ public sealed class ReportRollup
 
         if (hours > 0)
         {
-            ReportRollupLog.CaughtUp(log, hours, from, to);
+            ReportRollupLog.CaughtUp(log, hours, from, from.AddHours(hours));
         }
 
         return hours;

@@ -190,6 +190,28 @@ public sealed class WeeklyReportHealthTests
         Assert.Equal(0, await service.RunOnceAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_first_start_catches_up_a_few_hours_a_pass_oldest_first()
+    {
+        await using var world = await WeeklyReportWorld.CreateAsync(spec: null, "capped");
+        world.InfluxOptions.RawRetention = TimeSpan.FromHours(20);
+        var options = Options.Create(world.InfluxOptions);
+        using var connection = new InfluxConnection(options);
+        var reader = new InfluxReader(connection, options);
+        var rollup = new ReportRollup(connection, reader, options);
+        var clock = new WeeklyReportWorld.ReportClock(ReportRollup.HourOf(DateTimeOffset.UtcNow).AddMinutes(10));
+        var service = new ReportRollupService(rollup, new RollupBackfill(reader, rollup, options), clock, NullLogger<ReportRollupService>.Instance);
+        var oldest = ReportRollup.HourOf(clock.Now).AddHours(-19);
+
+        Assert.Equal(ReportRollupService.MaxHoursPerPass, await service.RunOnceAsync(CancellationToken.None)); // 19 hours to do
+        Assert.Equal(oldest.AddHours(ReportRollupService.MaxHoursPerPass - 1), await rollup.LastHourAsync(CancellationToken.None));
+        Assert.Equal(ReportRollupService.MaxHoursPerPass, await service.RunOnceAsync(CancellationToken.None));
+        Assert.Equal(ReportRollupService.MaxHoursPerPass, await service.RunOnceAsync(CancellationToken.None));
+        Assert.Equal(19 - (3 * ReportRollupService.MaxHoursPerPass), await service.RunOnceAsync(CancellationToken.None));
+        Assert.Equal(ReportRollup.HourOf(clock.Now).AddHours(-1), await rollup.LastHourAsync(CancellationToken.None));
+        Assert.Equal(0, await service.RunOnceAsync(CancellationToken.None));
+    }
+
     private static async Task<long> MinutesAsync(InfluxReader reader, string database, DateTimeOffset hour)
     {
         var result = await reader.QueryAsync(
