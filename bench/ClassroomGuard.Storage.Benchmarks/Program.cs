@@ -116,5 +116,75 @@ if (args.Contains("--writer"))
     return stats.PointsWritten == points ? 0 : 1;
 }
 
-Console.Error.WriteLine("usage: --generate DIR | --writer --url U --db DB | --bdn [args]  (with --points --devices --batch)");
+if (args.Contains("--report-rollup"))
+{
+    // One hour of raw data at per-second density (every device has a dns_activity and a net_activity point each second,
+    // with 5 names each, and a block every 10 seconds), then the time of ReportRollup.RollUpHourAsync over it.
+    var seconds = int.Parse(Arg("--seconds", "3600"), CultureInfo.InvariantCulture);
+    var rooms = int.Parse(Arg("--rooms", "40"), CultureInfo.InvariantCulture);
+    var options = new InfluxOptions
+    {
+        Url = new Uri(Arg("--url", "http://127.0.0.1:8086")),
+        Database = Arg("--db", "bench_report"),
+        BatchSize = batch,
+        MaxBufferedPoints = 1_000_000,
+        RequestTimeout = TimeSpan.FromMinutes(5),
+        SpoolDirectory = Path.Combine(Path.GetTempPath(), "cg-bench-spool-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture)),
+    };
+    var wrapped = Options.Create(options);
+    using var connection = new InfluxConnection(wrapped);
+    var reader = new InfluxReader(connection, wrapped);
+    await new InfluxProvisioner(connection, reader, wrapped, NullLogger<InfluxProvisioner>.Instance).ProvisionAsync(CancellationToken.None);
+    var hour = ReportRollup.HourOf(DateTimeOffset.UtcNow).AddHours(-2);
+    var written = Stopwatch.StartNew();
+    long total = 0;
+    await using (var writer = new InfluxWriter(connection, wrapped, NullLogger<InfluxWriter>.Instance, TimeProvider.System))
+    {
+        await writer.StartAsync(CancellationToken.None);
+        void Put(PointBuilder point)
+        {
+            while (!writer.TryWrite(point))
+            {
+                Thread.Sleep(1);
+            }
+
+            total++;
+        }
+
+        for (var s = 0; s < seconds; s++)
+        {
+            var at = hour.AddSeconds(s);
+            for (var d = 0; d < devices; d++)
+            {
+                var device = d.ToString(CultureInfo.InvariantCulture);
+                var room = (d % rooms + 1).ToString(CultureInfo.InvariantCulture);
+                var k = (d * 7) + (s / 60);
+                var names = string.Create(CultureInfo.InvariantCulture, $"site{k % 300}.example=3,cdn{k % 97}.example=2,api{k % 53}.example=2,img{k % 31}.example=1,www{d % 400}.example=1");
+                Put(writer.CreatePoint("dns_activity").Tag("device", device).Tag("room", room).Field("queries", 9L).Field("blocked", 0L).Field("top_domains", names).Timestamp(at));
+                Put(writer.CreatePoint("net_activity").Tag("device", device).Tag("room", room).Field("bytes_in", 40_000L).Field("bytes_out", 4_000L).Field("top_sites", names).Timestamp(at));
+                if ((s + d) % 10 == 0)
+                {
+                    Put(writer.CreatePoint("dns_blocks").Tag("device", device).Tag("room", room).Tag("n", "0").Field("domain", string.Create(CultureInfo.InvariantCulture, $"blocked{k % 150}.example"))
+                        .Field("category", "games").Field("group", "pupils").Field("count", 1L).Timestamp(at));
+                }
+            }
+        }
+
+        await writer.FlushAsync(CancellationToken.None);
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    var writeTime = written.Elapsed;
+    Directory.Delete(options.SpoolDirectory, recursive: true);
+    var rollup = new ReportRollup(connection, reader, wrapped);
+    var clock = Stopwatch.StartNew();
+    var rolled = await rollup.RollUpHourAsync(hour, CancellationToken.None);
+    var rollupTime = clock.Elapsed;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"report rollup: {devices} devices, {seconds} s, {total} raw points (written in {writeTime.TotalSeconds:F1} s); one hour rolled up in {rollupTime.TotalSeconds:F1} s, {rolled} points written"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"report_rollup_seconds={rollupTime.TotalSeconds:F1}"));
+    return rolled > 1 ? 0 : 1;
+}
+
+Console.Error.WriteLine("usage: --generate DIR | --writer --url U --db DB | --report-rollup --url U [--seconds S --rooms R] | --bdn [args]  (with --points --devices --batch)");
 return 2;

@@ -48,18 +48,18 @@ internal static class RoomActivityQuery
 
         devices.Append(')');
         var rp = InfluxQl.QuoteIdentifier(retentionPolicy) + ".";
-        var start = Ns(bucketEnd.AddSeconds(-buckets * bucketSeconds));
-        var end = Ns(bucketEnd);
-        var upTo = " AND time <= " + Ns(now);
+        var start = InfluxQl.Time(bucketEnd.AddSeconds(-buckets * bucketSeconds));
+        var end = InfluxQl.Time(bucketEnd);
+        var upTo = " AND time <= " + InfluxQl.Time(now);
         var bucket = bucketSeconds.ToString(CultureInfo.InvariantCulture) + "s";
         var sparkRange = $"{devices} AND time >= {start} AND time < {end}";
         return string.Join(";\n",
             $"SELECT sum(\"queries\") AS \"q\" FROM {rp}\"dns_activity\" WHERE {sparkRange} GROUP BY time({bucket}), \"device\" fill(0)",
             $"SELECT sum(\"bytes_in\") AS \"i\", sum(\"bytes_out\") AS \"o\" FROM {rp}\"net_activity\" WHERE {sparkRange} GROUP BY time({bucket}), \"device\" fill(0)",
-            $"SELECT last(\"top_domains\") AS \"top\" FROM {rp}\"dns_activity\" WHERE {devices} AND time >= {Ns(now - siteWindow)}{upTo} GROUP BY \"device\"",
-            $"SELECT * FROM {rp}\"dns_categories\" WHERE {devices} AND time >= {Ns(now - siteWindow)}{upTo} GROUP BY \"device\" ORDER BY time DESC LIMIT 1",
-            $"SELECT \"domain\", \"category\", \"reason\" FROM {rp}\"dns_blocks\" WHERE {devices} AND time >= {Ns(now - blockWindow)}{upTo} GROUP BY \"device\" ORDER BY time DESC LIMIT 1",
-            $"SELECT last(\"top_sites\") AS \"top\" FROM {rp}\"net_activity\" WHERE {devices} AND time >= {Ns(now - onlineWindow)}{upTo} GROUP BY \"device\"");
+            $"SELECT last(\"top_domains\") AS \"top\" FROM {rp}\"dns_activity\" WHERE {devices} AND time >= {InfluxQl.Time(now - siteWindow)}{upTo} GROUP BY \"device\"",
+            $"SELECT * FROM {rp}\"dns_categories\" WHERE {devices} AND time >= {InfluxQl.Time(now - siteWindow)}{upTo} GROUP BY \"device\" ORDER BY time DESC LIMIT 1",
+            $"SELECT \"domain\", \"category\", \"reason\" FROM {rp}\"dns_blocks\" WHERE {devices} AND time >= {InfluxQl.Time(now - blockWindow)}{upTo} GROUP BY \"device\" ORDER BY time DESC LIMIT 1",
+            $"SELECT last(\"top_sites\") AS \"top\" FROM {rp}\"net_activity\" WHERE {devices} AND time >= {InfluxQl.Time(now - onlineWindow)}{upTo} GROUP BY \"device\"");
     }
 
     /// <summary>Reads the six statements' answers into <paramref name="activity"/> (one entry per device, created by the caller).</summary>
@@ -183,6 +183,4 @@ internal static class RoomActivityQuery
         => column < 0 || column >= row.Length || row[column].Kind != InfluxValueKind.String || row[column].AsString().Length == 0 ? null : row[column].AsString();
 
     private static long Ms(InfluxValue time) => time.AsInt64() / 1_000_000;
-
-    private static string Ns(DateTimeOffset at) => ((at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100).ToString(CultureInfo.InvariantCulture);
 }

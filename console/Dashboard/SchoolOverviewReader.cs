@@ -85,14 +85,14 @@ internal sealed class SchoolOverviewReader(
     internal string BuildQuery(DateTimeOffset now)
     {
         var rp = InfluxQl.QuoteIdentifier(influxOptions.Value.RetentionPolicy) + ".";
-        var upTo = " AND time <= " + Ns(now);
-        var online = Ns(now - consoleOptions.Value.OnlineWindow);
+        var upTo = " AND time <= " + InfluxQl.Time(now);
+        var online = InfluxQl.Time(now - consoleOptions.Value.OnlineWindow);
         return string.Join(";\n",
-            $"SELECT * FROM {rp}\"{ServiceHealthReporter.Measurement}\" WHERE time >= {Ns(now - ReportWindow)}{upTo} GROUP BY \"component\" ORDER BY time DESC LIMIT 1",
-            $"SELECT sum(*) FROM {rp}\"dns_categories\" WHERE time >= {Ns(MidnightBefore(now))}{upTo}",
+            $"SELECT * FROM {rp}\"{ServiceHealthReporter.Measurement}\" WHERE time >= {InfluxQl.Time(now - ReportWindow)}{upTo} GROUP BY \"component\" ORDER BY time DESC LIMIT 1",
+            $"SELECT sum(*) FROM {rp}\"dns_categories\" WHERE time >= {InfluxQl.Time(MidnightBefore(now))}{upTo}",
             $"SELECT last(\"queries\") FROM {rp}\"dns_activity\" WHERE time >= {online}{upTo} GROUP BY \"device\"",
             $"SELECT last(\"bytes_in\") FROM {rp}\"net_activity\" WHERE time >= {online}{upTo} GROUP BY \"device\"",
-            $"SELECT sum(\"blocked\") FROM {rp}\"dns_activity\" WHERE time >= {Ns(now.AddHours(-1))}{upTo} GROUP BY \"room\"");
+            $"SELECT sum(\"blocked\") FROM {rp}\"dns_activity\" WHERE time >= {InfluxQl.Time(now.AddHours(-1))}{upTo} GROUP BY \"room\"");
     }
 
     private static SeriesFigures ReadSeries(InfluxQueryResult result)
@@ -209,7 +209,6 @@ internal sealed class SchoolOverviewReader(
     private static long Long(InfluxValue[] row, int column)
         => column < row.Length && row[column].Kind is InfluxValueKind.Integer or InfluxValueKind.Float ? (long)row[column].AsDouble() : 0;
 
-    private static string Ns(DateTimeOffset at) => ((at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100).ToString(CultureInfo.InvariantCulture);
 
     private sealed class SeriesFigures
     {

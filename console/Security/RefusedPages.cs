@@ -32,6 +32,7 @@ internal static class RefusedPages
         ("/incidents", "Incident log"),
         ("/rooms", "Classrooms"),
         ("/reports/governors", "Governors' report"),
+        ("/reports/weekly", "Weekly traffic report"),
     ];
 
     /// <summary>The refused page in words: "the page “Approvals”" (its name in the menu), or "the page at /x/y" when the console has no title for it.</summary>

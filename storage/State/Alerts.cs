@@ -52,9 +52,10 @@ public sealed record AlertMatch(IReadOnlyCollection<string> Categories, IReadOnl
 /// <param name="Acknowledged">True: acknowledged only; false: unacknowledged only; null: both.</param>
 /// <param name="From">Raised at or after.</param>
 /// <param name="To">Raised before.</param>
+/// <param name="RoomIds">Only alerts raised in one of these rooms (a site's rooms; empty: none), when given.</param>
 public sealed record AlertQuery(
     int Offset = 0, int Limit = 25, AlertMatch? Include = null, AlertMatch? Exclude = null, string? Category = null, long? RoomId = null, bool NoRoom = false,
-    long? DeviceId = null, bool? Acknowledged = null, DateTimeOffset? From = null, DateTimeOffset? To = null);
+    long? DeviceId = null, bool? Acknowledged = null, DateTimeOffset? From = null, DateTimeOffset? To = null, IReadOnlyCollection<long>? RoomIds = null);
 
 /// <summary>One page of alerts and how many match in all.</summary>
 /// <param name="Items">The page, newest first.</param>
@@ -261,6 +262,22 @@ public sealed class AlertRepository
         }, cancellationToken);
     }
 
+    /// <summary>How many alerts match <paramref name="query"/> (its offset and limit are ignored; uses the alerts' time index).</summary>
+    public Task<int> CountAsync(AlertQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return db.ReadAsync(tx =>
+        {
+            var (where, args) = Where(query);
+            return (int)(tx.Long($"SELECT count(*) FROM alerts a WHERE {where}", args) ?? 0);
+        }, cancellationToken);
+    }
+
+    /// <summary>Alerts of <paramref name="kind"/> raised in [<paramref name="from"/>, <paramref name="to"/>), oldest first.</summary>
+    public Task<IReadOnlyList<Alert>> ListAsync(DateTimeOffset from, DateTimeOffset to, AlertKind kind, CancellationToken cancellationToken)
+        => db.ReadAsync<IReadOnlyList<Alert>>(
+            tx => Load(tx, "at >= $f AND at < $t AND kind = $k", ("$f", Sql.Ms(from)), ("$t", Sql.Ms(to)), ("$k", EnumText.Of(kind))), cancellationToken);
+
     /// <summary>Alerts raised in [<paramref name="from"/>, <paramref name="to"/>), oldest first.</summary>
     public Task<IReadOnlyList<Alert>> ListAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
         => db.ReadAsync<IReadOnlyList<Alert>>(tx => Load(tx, "at >= $f AND at < $t", ("$f", Sql.Ms(from)), ("$t", Sql.Ms(to))), cancellationToken);
@@ -334,6 +351,12 @@ public sealed class AlertRepository
         else if (q.NoRoom)
         {
             where.Add("a.room_id IS NULL");
+        }
+
+        if (q.RoomIds is { } rooms)
+        {
+            var names = rooms.Select((r, i) => { var n = $"$room{i}"; args.Add((n, r)); return n; }).ToList();
+            where.Add(names.Count == 0 ? "0 = 1" : $"a.room_id IN ({string.Join(", ", names)})");
         }
 
         if (q.DeviceId is { } device)

@@ -27,6 +27,13 @@ public sealed class InfluxOptions : IValidatableObject
     /// <summary>Name of the retention policy that holds hourly rollups for reports: <c>rollup_1h</c>.</summary>
     public const string HourPolicyName = "rollup_1h";
 
+    /// <summary>
+    /// Name of the retention policy that holds the weekly report's hourly top lists (<see cref="ReportRollup"/>'s
+    /// <c>report_top</c>: sites, DNS names and blocked domains per room): <c>report_top</c>. Kept apart from
+    /// <c>rollup_1h</c> because, in a room with one device, they are one person's browsing.
+    /// </summary>
+    public const string ReportTopPolicyName = "report_top";
+
     /// <summary>Name of the retention policy that holds the block history (a copy of <c>dns_blocks</c>): <c>blocks</c>.</summary>
     public const string BlocksPolicyName = "blocks";
 
@@ -130,6 +137,11 @@ public sealed class InfluxOptions : IValidatableObject
     /// Default 400 days. Minimum 1 h.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00", ErrorMessage = "Influx:HourRollupRetention must be between 01:00:00 and 3650.00:00:00.")]
     public TimeSpan HourRollupRetention { get; set; } = TimeSpan.FromDays(400);
+
+    /// <summary>How long the weekly report's hourly top lists (sites, DNS names and blocked domains per room) are kept
+    /// (retention policy <c>report_top</c>). Default 35 days: this week's report and the week before, for a month. Minimum 1 day.</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00", ErrorMessage = "Influx:ReportTopRetention must be between 1.00:00:00 and 3650.00:00:00.")]
+    public TimeSpan ReportTopRetention { get; set; } = TimeSpan.FromDays(35);
 
     /// <summary>How long the block history is kept (retention policy <c>blocks</c>: every DNS block with its attribution,
     /// domain names included, copied from <c>raw</c> each minute). Default 90 days. Minimum 1 day.</summary>

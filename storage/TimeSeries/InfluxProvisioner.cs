@@ -20,6 +20,8 @@ namespace ClassroomGuard.Storage.TimeSeries;
 /// <description>hourly sums for weekly reports, by <c>cq_rollup_1h</c> (from raw, recomputing the last 2 hours).</description></item>
 /// <item><term><c>blocks</c> (<see cref="InfluxOptions.BlockRetention"/>, 90 d)</term>
 /// <description>the block history: <c>dns_blocks</c> copied point for point by <c>cq_blocks</c> (<see cref="BlockHistoryCopy"/>).</description></item>
+/// <item><term><c>report_top</c> (<see cref="InfluxOptions.ReportTopRetention"/>, 35 d)</term>
+/// <description>the weekly report's hourly top lists, by the console's <see cref="ReportRollup"/>.</description></item>
 /// </list>
 /// Audit data is not time series: it lives in the SQLite state store.
 /// </remarks>
@@ -50,6 +52,7 @@ public sealed class InfluxProvisioner
         (InfluxOptions.MinutePolicyName, _options.MinuteRollupRetention, false),
         (InfluxOptions.HourPolicyName, _options.HourRollupRetention, false),
         (InfluxOptions.BlocksPolicyName, _options.BlockRetention, false),
+        (InfluxOptions.ReportTopPolicyName, _options.ReportTopRetention, false),
     ];
 
     /// <summary>The continuous queries provisioning creates: name and full <c>CREATE</c> statement.</summary>
@@ -159,7 +162,7 @@ public sealed class InfluxProvisioner
             try
             {
                 await _reader.QueryAsync(
-                    $"{copy} WHERE time >= {Ns(from)} AND time < {Ns(to)} GROUP BY time(1s), * fill(none)", cancellationToken);
+                    $"{copy} WHERE time >= {InfluxQl.Time(from)} AND time < {InfluxQl.Time(to)} GROUP BY time(1s), * fill(none)", cancellationToken);
                 days++;
             }
             catch (InfluxQueryException ex)
@@ -171,8 +174,6 @@ public sealed class InfluxProvisioner
         Log.BlocksBackfilled(_logger, days, start, end);
     }
 
-    private static string Ns(DateTimeOffset instant)
-        => ((instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Formats a duration as InfluxQL: whole hours as <c>168h</c>, else minutes.</summary>
     internal static string FormatDuration(TimeSpan duration) => duration.Ticks % TimeSpan.TicksPerHour == 0

@@ -11,6 +11,10 @@ public static class InfluxQl
     /// <summary>Quotes a string literal (tag values, string field values): <c>'it\'s'</c>.</summary>
     public static string QuoteString(string value) => Quote(value, '\'');
 
+    /// <summary>An instant as an InfluxQL time literal: nanoseconds since the Unix epoch (<c>time &gt;= 1764547200000000000</c>).</summary>
+    public static string Time(DateTimeOffset instant)
+        => ((instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private static string Quote(string text, char quote)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -11,14 +11,15 @@ namespace ClassroomGuard.Storage.TimeSeries;
 /// The hourly report rollup (docs/timeseries.md, "Report rollup"): what the generic <c>sum(*)</c> rollups cannot keep
 /// because it is text. For each complete hour it streams the hour's raw <c>dns_blocks</c> (domain, category, group,
 /// count), <c>dns_activity.top_domains</c> and <c>net_activity.top_sites</c> and writes, per room, the top
-/// <see cref="TopN"/> of each list into <c>rollup_1h.report_top</c> (tags <c>room</c>, <c>list</c>, <c>rank</c>; fields
+/// <see cref="TopN"/> of each list into <c>report_top.report_top</c> (its own retention policy,
+/// <see cref="InfluxOptions.ReportTopRetention"/>) (tags <c>room</c>, <c>list</c>, <c>rank</c>; fields
 /// <c>name</c>, <c>count</c>, and <c>category</c> for blocked domains), every group's blocks (list <c>groups</c>), and a
 /// marker point (list <c>done</c>, field <c>count</c> = entries written) that is the watermark: the newest hour rolled up.
 /// Writing an hour again overwrites its points (same series and time).
 /// </summary>
 public sealed class ReportRollup
 {
-    /// <summary>The measurement in <c>rollup_1h</c>.</summary>
+    /// <summary>The measurement, in the retention policy <see cref="InfluxOptions.ReportTopPolicyName"/>.</summary>
     public const string Measurement = "report_top";
 
     /// <summary>Entries kept per room, list and hour.</summary>
@@ -63,7 +64,7 @@ public sealed class ReportRollup
     /// <summary>The newest hour rolled up (its start), from the <c>done</c> markers in InfluxDB; null when none.</summary>
     public async Task<DateTimeOffset?> LastHourAsync(CancellationToken cancellationToken)
     {
-        var query = $"SELECT last(\"count\") FROM {Source(InfluxOptions.HourPolicyName, Measurement)} WHERE \"list\" = {InfluxQl.QuoteString(DoneList)}";
+        var query = $"SELECT last(\"count\") FROM {Source(InfluxOptions.ReportTopPolicyName, Measurement)} WHERE \"list\" = {InfluxQl.QuoteString(DoneList)}";
         await foreach (var series in reader.StreamAsync(query, 100, cancellationToken))
         {
             if (series.Rows.Count > 0)
@@ -76,18 +77,21 @@ public sealed class ReportRollup
     }
 
     /// <summary>
-    /// Rolls up every complete hour after the watermark (or, with none, the hours <c>raw</c> still holds: the last
-    /// <see cref="InfluxOptions.RawRetention"/>) up to the hour before <paramref name="now"/>, oldest first. Returns the
-    /// hours rolled up.
+    /// Rolls up the complete hours after the watermark (or, with none, the hours <c>raw</c> still holds: the last
+    /// <see cref="InfluxOptions.RawRetention"/>) up to the hour before <paramref name="now"/>, oldest first (they leave
+    /// <c>raw</c> first, and the watermark stays a watermark), at most <paramref name="maxHours"/> of them: a first start
+    /// has up to 168 hours to catch up, each streaming the hour's per-second top lists, so the caller spreads them over
+    /// several passes. Returns the hours rolled up.
     /// </summary>
-    public async Task<int> CatchUpAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<int> CatchUpAsync(DateTimeOffset now, CancellationToken cancellationToken, int maxHours = int.MaxValue)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxHours);
         var last = await LastHourAsync(cancellationToken);
         var oldest = HourOf(now - options.RawRetention).AddHours(1);
         var from = last is { } l && l.AddHours(1) > oldest ? l.AddHours(1) : oldest;
         var to = HourOf(now); // exclusive: the current hour is not complete
         var hours = 0;
-        for (var hour = from; hour < to; hour = hour.AddHours(1))
+        for (var hour = from; hour < to && hours < maxHours; hour = hour.AddHours(1))
         {
             await RollUpHourAsync(hour, cancellationToken);
             hours++;
@@ -95,7 +99,7 @@ public sealed class ReportRollup
 
         if (hours > 0)
         {
-            ReportRollupLog.CaughtUp(log, hours, from, to);
+            ReportRollupLog.CaughtUp(log, hours, from, from.AddHours(hours));
         }
 
         return hours;
@@ -105,7 +109,7 @@ public sealed class ReportRollup
     public async Task<int> RollUpHourAsync(DateTimeOffset hour, CancellationToken cancellationToken)
     {
         hour = HourOf(hour);
-        var range = $"time >= {Ns(hour)} AND time < {Ns(hour.AddHours(1))}";
+        var range = $"time >= {InfluxQl.Time(hour)} AND time < {InfluxQl.Time(hour.AddHours(1))}";
         var query =
             $"SELECT \"domain\", \"category\", \"group\", \"count\" FROM {Source(InfluxOptions.RawPolicyName, "dns_blocks")} WHERE {range} GROUP BY \"room\"; "
             + $"SELECT \"top_domains\" FROM {Source(InfluxOptions.RawPolicyName, "dns_activity")} WHERE {range} GROUP BY \"room\"; "
@@ -189,7 +193,7 @@ public sealed class ReportRollup
         }
 
         Append(lines, PointBuilder.Create(Measurement).Tag("list", DoneList).Field("count", points).Timestamp(hour));
-        await connection.WriteLinesAsync(InfluxOptions.HourPolicyName, lines.WrittenMemory, cancellationToken);
+        await connection.WriteLinesAsync(InfluxOptions.ReportTopPolicyName, lines.WrittenMemory, cancellationToken);
         ReportRollupLog.HourRolledUp(log, hour, points);
         return points + 1;
     }
@@ -237,7 +241,4 @@ public sealed class ReportRollup
 
     private string Source(string policy, string measurement) =>
         $"{InfluxQl.QuoteIdentifier(options.Database)}.{InfluxQl.QuoteIdentifier(policy)}.{InfluxQl.QuoteIdentifier(measurement)}";
-
-    internal static string Ns(DateTimeOffset instant)
-        => ((instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100).ToString(CultureInfo.InvariantCulture);
 }

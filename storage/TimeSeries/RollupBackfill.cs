@@ -56,7 +56,7 @@ public sealed class RollupBackfill
     {
         var db = InfluxQl.QuoteIdentifier(database);
         return $"SELECT sum(*) INTO {db}.{InfluxQl.QuoteIdentifier(policy)}.:MEASUREMENT FROM {db}.{InfluxQl.QuoteIdentifier(InfluxOptions.RawPolicyName)}./.*/ "
-            + $"WHERE time >= {ReportRollup.Ns(from)} AND time < {ReportRollup.Ns(to)} GROUP BY time({bucket}), *";
+            + $"WHERE time >= {InfluxQl.Time(from)} AND time < {InfluxQl.Time(to)} GROUP BY time({bucket}), *";
     }
 
     /// <summary>
@@ -101,6 +101,69 @@ public sealed class RollupBackfill
         }
 
         ReportRollupLog.Backfilled(log, from, to, statements, hours);
+        return hours;
+    }
+
+    /// <summary>
+    /// Finds the past hours still in <c>raw</c> whose hourly rollup missed points that reached <c>raw</c> late (a writer's
+    /// spool replayed after InfluxDB was unreachable for longer than the continuous query's 2 hours) and rolls them up
+    /// again (<see cref="RollupScope.Hour"/> and <see cref="RollupScope.Report"/>). Cheap: for each complete hour since
+    /// <paramref name="now"/> − <see cref="InfluxOptions.RawRetention"/> it compares the sum of <c>service_health</c>'s
+    /// <c>reporting_minutes</c> in <c>raw</c> (one per service and minute, spooled like every other point) with
+    /// <c>sum_reporting_minutes</c> in <c>rollup_1h</c>. At most <paramref name="maxHours"/> hours, oldest first (they
+    /// leave <c>raw</c> first). Returns the hours rolled up again.
+    /// </summary>
+    public async Task<int> ReconcileAsync(DateTimeOffset now, int maxHours, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxHours);
+        var from = ReportRollup.HourOf(now - options.RawRetention).AddHours(1);
+        var to = ReportRollup.HourOf(now);
+        if (to <= from)
+        {
+            return 0;
+        }
+
+        var db = InfluxQl.QuoteIdentifier(options.Database);
+        var range = $"time >= {InfluxQl.Time(from)} AND time < {InfluxQl.Time(to)}";
+        var health = InfluxQl.QuoteIdentifier(ServiceHealthReporter.Measurement);
+        var query =
+            $"SELECT sum(\"reporting_minutes\") FROM {db}.{InfluxQl.QuoteIdentifier(InfluxOptions.RawPolicyName)}.{health} WHERE {range} GROUP BY time(1h) fill(none); "
+            + $"SELECT sum(\"sum_reporting_minutes\") FROM {db}.{InfluxQl.QuoteIdentifier(InfluxOptions.HourPolicyName)}.{health} WHERE {range} GROUP BY time(1h) fill(none)";
+        var raw = new Dictionary<DateTimeOffset, double>();
+        var rolled = new Dictionary<DateTimeOffset, double>();
+        await foreach (var series in reader.StreamAsync(query, InfluxReader.DefaultChunkSize, cancellationToken))
+        {
+            var into = series.StatementId == 0 ? raw : rolled;
+            foreach (var row in series.Rows)
+            {
+                if (row.Length > 1 && !row[1].IsNull)
+                {
+                    into[row[0].AsTime()] = row[1].Kind == InfluxValueKind.Integer ? row[1].AsInt64() : row[1].AsDouble();
+                }
+            }
+        }
+
+        var late = raw.Where(h => h.Value > 0 && Math.Abs(h.Value - rolled.GetValueOrDefault(h.Key)) > 0.5)
+            .Select(h => h.Key).Order().Take(maxHours).ToList();
+        var hours = 0;
+        for (var i = 0; i < late.Count;)
+        {
+            // Consecutive hours in one backfill (a day per statement).
+            var start = late[i];
+            var end = start.AddHours(1);
+            for (i++; i < late.Count && late[i] == end; i++)
+            {
+                end = end.AddHours(1);
+            }
+
+            hours += await RunAsync(start, end, RollupScope.Hour | RollupScope.Report, cancellationToken);
+        }
+
+        if (late.Count > 0)
+        {
+            RollupReconcileLog.LateHoursRolledUp(log, late.Count, late[0], late[^1]);
+        }
+
         return hours;
     }
 }

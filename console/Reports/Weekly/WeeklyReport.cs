@@ -68,10 +68,23 @@ public sealed record DayCategoryBlocks(DateOnly Day, IReadOnlyDictionary<string,
 public sealed record CircumventionCount(string Kind, string KindLabel, long? DeviceId, string DeviceName, long Attempts);
 
 /// <summary>
-/// A service's week: the share of the week's minutes it reported its health, the packets its capture dropped (sniffer),
-/// the points its time-series writer dropped, and the largest backlog its spool held (hourly mean).
+/// A service's week: the share of the measured minutes it reported its health (<paramref name="MeasuredSpan"/>: the
+/// week's complete hours so far, less hours before the service measured it), the packets its capture dropped (sniffer),
+/// the points its time-series writer dropped, and the largest backlog its spool held (<paramref name="PeakSpoolExact"/>:
+/// the true peak, from raw points; otherwise the largest hourly average, from the hourly rollup). A measured span of zero
+/// means the uptime was not measured at all (a version before <c>reporting_minutes</c>), not that the service was down.
 /// </summary>
-public sealed record ComponentHealth(string Component, string Label, double UptimePercent, double PreviousUptimePercent, long CaptureDrops, long PointsDropped, long PeakSpoolPoints);
+public sealed record ComponentHealth(
+    string Component,
+    string Label,
+    double UptimePercent,
+    double PreviousUptimePercent,
+    long CaptureDrops,
+    long PointsDropped,
+    long PeakSpoolPoints,
+    TimeSpan? MeasuredSpan = null,
+    bool PeakSpoolExact = false,
+    TimeSpan? PreviousMeasuredSpan = null);
 
 /// <summary>Activity (DNS queries) by local weekday (0 = Monday) and hour (0–23) over the week.</summary>
 public sealed record ActivityHeatMap(long[][] QueriesByDayAndHour)

@@ -10,7 +10,8 @@ namespace ClassroomGuard.Console.Reports.Weekly;
 /// <summary>
 /// Reads the technicians' weekly traffic report for a site and an ISO week, with the week before beside it
 /// (docs/reports.md, "Weekly data"). Traffic, DNS, blocks and health come from InfluxDB's hourly rollups
-/// (<c>rollup_1h</c>: the generic <c>sum_&lt;field&gt;</c> sums and the report rollup <c>report_top</c>), never from raw
+/// (<c>rollup_1h</c>: the generic <c>sum_&lt;field&gt;</c> sums; and the report rollup <c>report_top</c>, in its own
+/// shorter retention policy), never from raw
 /// points, through <see cref="InfluxReader.StreamAsync"/>: the answers are aggregated as their chunks arrive, so the
 /// report holds per-device and per-hour sums, never the week's points. Names, rooms, new devices, alerts and incidents
 /// come from the state database.
@@ -39,6 +40,9 @@ public sealed class WeeklyReportReader(
 
     /// <summary>An hour with fewer reported minutes than this counts as a gap in a service's reporting.</summary>
     public const int GapMinutes = 30;
+
+    /// <summary>The kind of a circumvention alert that names none.</summary>
+    private const string NoKind = "circumvention";
 
     /// <summary>The room key of "No room" in the sums (never a room id).</summary>
     private const long NoRoom = 0;
@@ -72,8 +76,8 @@ public sealed class WeeklyReportReader(
         var categories = (await store.Policy.ListCategoriesAsync(cancellationToken)).ToDictionary(c => c.Key, c => c.Name, StringComparer.Ordinal);
         var groups = (await store.Policy.ListGroupsAsync(cancellationToken)).ToDictionary(g => g.Group.Key, g => g.Group.Name, StringComparer.Ordinal);
 
-        var current = new WeekFigures(period, zone);
-        var previous = new WeekFigures(previousPeriod, zone);
+        var current = new WeekFigures(period, zone, now);
+        var previous = new WeekFigures(previousPeriod, zone, now);
         await ReadSeriesAsync([current, previous], siteRooms, cancellationToken);
 
         string RoomName(long? roomId) => roomId is { } r ? allRooms.TryGetValue(r, out var room) ? room.Name : "A room no longer in the list" : "No room";
@@ -105,35 +109,37 @@ public sealed class WeeklyReportReader(
             .OrderByDescending(r => r.Bytes.This).ThenByDescending(r => r.Queries.This).ThenBy(r => r.Name, StringComparer.CurrentCultureIgnoreCase)
             .ToList();
 
+        // Busiest by traffic: a device with no bytes (no sniffer, or DNS only) is not among them, whatever its queries.
         var topDevices = current.Devices
+            .Where(d => d.Value.BytesIn + d.Value.BytesOut > 0)
             .OrderByDescending(d => d.Value.BytesIn + d.Value.BytesOut).ThenByDescending(d => d.Value.Queries).ThenBy(d => d.Key)
             .Take(TopDevices)
             .Select(d => new DeviceTraffic(d.Key, DeviceName(d.Key), DeviceRoom(d.Key), d.Value.BytesIn, d.Value.BytesOut, d.Value.Queries, d.Value.Blocks))
             .ToList();
 
-        string CategoryName(string key) => categories.TryGetValue(key, out var name) ? name : Words(key);
+        string CategoryName(string key) => AlertWords.Category(key, categories);
         var topSites = Top(current.Domains, previous.Domains, TopEntries, k => k);
         var topSitesByTraffic = Top(current.Sites, previous.Sites, TopEntries, k => k);
         var topBlocked = Top(current.Blocked, previous.Blocked, TopEntries,
             k => current.BlockedCategory.TryGetValue(k, out var c) ? $"{k} ({CategoryName(c)})" : k);
         var byCategory = Top(current.Categories, previous.Categories, int.MaxValue, CategoryName);
-        var byGroup = Top(current.Groups, previous.Groups, int.MaxValue, k => groups.TryGetValue(k, out var name) ? name : Words(k));
+        var byGroup = Top(current.Groups, previous.Groups, int.MaxValue, k => AlertWords.Category(k, groups));
         var perDay = Enumerable.Range(0, period.Days)
             .Select(i => period.First.AddDays(i))
             .Select(day => new DayCategoryBlocks(day, current.PerDay.TryGetValue(day, out var c) ? c : new Dictionary<string, long>(StringComparer.Ordinal)))
             .ToList();
 
         // Alerts, incidents, circumvention: the state's, in the site's rooms.
-        var alerts = (await store.Alerts.ListAsync(previousPeriod.Start, period.End, cancellationToken)).Where(a => InSite(a.RoomId)).ToList();
+        // Alerts are counted per severity by the state's counting query; only circumvention alerts are loaded (for the by-device table).
+        var alertsBySeverity = await AlertsBySeverityAsync(period, previousPeriod, siteRooms, cancellationToken);
         var incidents = (await store.Incidents.ListAsync(previousPeriod.Start, period.End, cancellationToken)).Where(i => InSite(i.RoomId)).ToList();
         bool This(DateTimeOffset at) => at >= period.Start;
-        var alertsBySeverity = BySeverity(alerts.Select(a => (This(a.At), severities.Of(a.Kind, a.Category))));
         var incidentsBySeverity = BySeverity(incidents.Select(i => (This(i.OccurredAt), IncidentSeverity(i))));
-        var circumventionAlerts = alerts.Where(a => a.Kind == AlertKind.Circumvention).ToList();
+        var circumventionAlerts = (await store.Alerts.ListAsync(previousPeriod.Start, period.End, AlertKind.Circumvention, cancellationToken)).Where(a => InSite(a.RoomId)).ToList();
         var circumvention = circumventionAlerts.Where(a => This(a.At))
-            .GroupBy(a => (Kind: a.Category ?? "circumvention", a.DeviceId, Address: a.DeviceId is null ? AlertRepository.ClientOf(a.Evidence) : null))
+            .GroupBy(a => (Kind: a.Category ?? NoKind, a.DeviceId, Address: a.DeviceId is null ? AlertRepository.ClientOf(a.Evidence) : null))
             .Select(g => new CircumventionCount(
-                g.Key.Kind, CircumventionLabel(g.Key.Kind), g.Key.DeviceId,
+                g.Key.Kind, g.Key.Kind == NoKind ? "Proxy, VPN or other way round the filter" : CategoryName(g.Key.Kind), g.Key.DeviceId,
                 g.Key.DeviceId is { } d ? DeviceName(d) : g.Key.Address is { } ip ? "Device at " + ip : "An unknown device",
                 g.Sum(a => (long)a.Count)))
             .OrderByDescending(c => c.Attempts).ThenBy(c => c.KindLabel, StringComparer.Ordinal).ThenBy(c => c.DeviceName, StringComparer.CurrentCultureIgnoreCase)
@@ -142,7 +148,8 @@ public sealed class WeeklyReportReader(
         var health = Components
             .Select(c => new ComponentHealth(
                 c.Key, c.Label, current.Uptime(c.Key), previous.Uptime(c.Key),
-                current.HealthOf(c.Key).CaptureDrops, current.HealthOf(c.Key).PointsDropped, current.HealthOf(c.Key).PeakSpool))
+                current.HealthOf(c.Key).CaptureDrops, current.HealthOf(c.Key).PointsDropped, current.HealthOf(c.Key).PeakSpool,
+                current.MeasuredSpan(c.Key), current.HealthOf(c.Key).PeakSpoolExact, previous.MeasuredSpan(c.Key)))
             .ToList();
 
         var headlines = new WeeklyHeadlines(
@@ -152,7 +159,7 @@ public sealed class WeeklyReportReader(
             new Compared(current.Queries, previous.Queries),
             new Compared(current.Blocks, previous.Blocks),
             new Compared(circumventionAlerts.Where(a => This(a.At)).Sum(a => (long)a.Count), circumventionAlerts.Where(a => !This(a.At)).Sum(a => (long)a.Count)),
-            new Compared(alerts.Count(a => This(a.At)), alerts.Count(a => !This(a.At))),
+            new Compared(alertsBySeverity.Sum(a => a.Count.This), alertsBySeverity.Sum(a => a.Count.Previous)),
             new Compared(incidents.Count(i => This(i.OccurredAt)), incidents.Count(i => !This(i.OccurredAt))));
 
         var report = new WeeklyReport(
@@ -176,10 +183,27 @@ public sealed class WeeklyReportReader(
             incidentsBySeverity,
             health,
             new ActivityHeatMap(current.Heat),
-            Gaps(current, previous, now, zone),
+            Gaps(current, previous, now, zone, influxOptions.Value),
             topSitesByTraffic);
         WeeklyReportLog.Read(logger, week.ToString(), siteId, current.Rows + previous.Rows);
         return report;
+    }
+
+    private async Task<List<NamedCount>> AlertsBySeverityAsync(ReportPeriod period, ReportPeriod previous, HashSet<long>? siteRooms, CancellationToken cancellationToken)
+    {
+        var rows = new List<NamedCount>();
+        foreach (var severity in Enum.GetValues<AlertSeverity>())
+        {
+            var (include, exclude) = severities.Filter(severity);
+            var now = await store.Alerts.CountAsync(new AlertQuery(Include: include, Exclude: exclude, From: period.Start, To: period.End, RoomIds: siteRooms), cancellationToken);
+            var then = await store.Alerts.CountAsync(new AlertQuery(Include: include, Exclude: exclude, From: previous.Start, To: previous.End, RoomIds: siteRooms), cancellationToken);
+            if (now > 0 || then > 0)
+            {
+                rows.Add(new NamedCount(AlertSeverities.Word(severity).ToLowerInvariant(), AlertSeverities.Word(severity), new Compared(now, then)));
+            }
+        }
+
+        return rows;
     }
 
     /// <summary>The severity of an incident: that of an alert of its category (an incident has no kind of its own).</summary>
@@ -189,27 +213,32 @@ public sealed class WeeklyReportReader(
     {
         var o = influxOptions.Value;
         string From(string measurement) =>
-            $"{InfluxQl.QuoteIdentifier(o.Database)}.{InfluxQl.QuoteIdentifier(InfluxOptions.HourPolicyName)}.{InfluxQl.QuoteIdentifier(measurement)}";
+            $"{InfluxQl.QuoteIdentifier(o.Database)}.{InfluxQl.QuoteIdentifier(measurement == ReportRollup.Measurement ? InfluxOptions.ReportTopPolicyName : InfluxOptions.HourPolicyName)}.{InfluxQl.QuoteIdentifier(measurement)}";
         var rooms = siteRooms is null ? string.Empty
             : siteRooms.Count == 0 ? " AND \"room\" = '0'" // no room has id 0: a site without rooms has no traffic
             : " AND \"room\" =~ /^(?:" + string.Join('|', siteRooms.Order().Select(r => r.ToString(CultureInfo.InvariantCulture))) + ")$/"; // ids are digits
 
         // Statements per week, in this order; a series's StatementId says which week and which statement it answers.
-        const int PerWeek = 7;
+        const int PerWeek = 8;
         var statements = new List<string>();
         foreach (var w in weeks)
         {
-            var range = $"time >= {Ns(w.Period.Start)} AND time < {Ns(w.Period.End)}";
+            var range = $"time >= {InfluxQl.Time(w.Period.Start)} AND time < {InfluxQl.Time(w.Period.End)}";
             statements.Add($"SELECT sum(\"sum_bytes_in\") AS \"in\", sum(\"sum_bytes_out\") AS \"out\" FROM {From("net_activity")} WHERE {range}{rooms} GROUP BY \"device\", \"room\"");
             statements.Add($"SELECT sum(\"sum_queries\") AS \"queries\", sum(\"sum_blocked\") AS \"blocked\" FROM {From("dns_activity")} WHERE {range}{rooms} GROUP BY \"device\", \"room\"");
             statements.Add($"SELECT sum(\"sum_queries\") AS \"queries\" FROM {From("dns_activity")} WHERE {range}{rooms} GROUP BY time(1h) fill(none)");
             statements.Add($"SELECT sum(/^sum_blocked_/) FROM {From("dns_categories")} WHERE {range}{rooms} GROUP BY time(1h) fill(none)");
             statements.Add(
                 $"SELECT sum(\"sum_reporting_minutes\") AS \"minutes\", sum(\"sum_dropped\") AS \"dropped\", sum(\"sum_if_dropped\") AS \"if_dropped\", "
-                + $"sum(\"sum_points_dropped\") AS \"points_dropped\", sum(\"sum_spool_points\") AS \"spool\" FROM {From("service_health")} WHERE {range} "
+                + $"sum(\"sum_points_dropped\") AS \"points_dropped\", sum(\"sum_spool_points\") AS \"spool\" FROM {From("service_health")} WHERE time >= {InfluxQl.Time(w.Period.Start)} AND time < {InfluxQl.Time(w.Until)} "
                 + "GROUP BY time(1h), \"component\" fill(none)");
             statements.Add($"SELECT \"name\", \"count\", \"category\" FROM {From(ReportRollup.Measurement)} WHERE {range} AND \"list\" <> {InfluxQl.QuoteString(ReportRollup.DoneList)}{rooms} GROUP BY \"list\"");
             statements.Add($"SELECT count(\"count\") AS \"hours\" FROM {From(ReportRollup.Measurement)} WHERE {range} AND \"list\" = {InfluxQl.QuoteString(ReportRollup.DoneList)}");
+
+            // The spool's true peak from raw (a gauge: the hourly rollup holds only its sum), for the part of the week raw still holds.
+            statements.Add(
+                $"SELECT max(\"spool_points\") AS \"peak\" FROM {InfluxQl.QuoteIdentifier(o.Database)}.{InfluxQl.QuoteIdentifier(InfluxOptions.RawPolicyName)}.{InfluxQl.QuoteIdentifier(ServiceHealthReporter.Measurement)} "
+                + $"WHERE {range} GROUP BY \"component\"");
         }
 
         await foreach (var series in influx.StreamAsync(string.Join("; ", statements), ChunkSize, cancellationToken))
@@ -236,8 +265,11 @@ public sealed class WeeklyReportReader(
                 case 5:
                     week.AddTop(series);
                     break;
-                default:
+                case 6:
                     week.AddRolledUpHours(series);
+                    break;
+                default:
+                    week.AddRawPeak(series, week.Period.Start >= time.GetUtcNow() - o.RawRetention);
                     break;
             }
         }
@@ -262,7 +294,7 @@ public sealed class WeeklyReportReader(
             .Select(s => new NamedCount(AlertSeverities.Word(s).ToLowerInvariant(), AlertSeverities.Word(s), new Compared(counts[s].This, counts[s].Previous)))];
     }
 
-    private static List<string> Gaps(WeekFigures current, WeekFigures previous, DateTimeOffset now, TimeZoneInfo zone)
+    private static List<string> Gaps(WeekFigures current, WeekFigures previous, DateTimeOffset now, TimeZoneInfo zone, InfluxOptions influx)
     {
         var gaps = new List<string>();
         var p = current.Period;
@@ -274,16 +306,36 @@ public sealed class WeeklyReportReader(
                 : $"The week is not over: the figures run to {TimeZoneInfo.ConvertTime(until, zone).ToString("dddd HH:mm", CultureInfo.InvariantCulture)}.");
         }
 
+        if (p.Start < now - influx.HourRollupRetention)
+        {
+            // The hourly figures have been deleted: saying the services "did not report" would give the wrong reason.
+            gaps.Add(string.Create(CultureInfo.InvariantCulture,
+                $"This week's traffic, DNS, blocks and health figures have been deleted: hourly figures are kept for {Days(influx.HourRollupRetention)} (the setting Influx:HourRollupRetention). New devices, alerts and incidents are still shown."));
+            return gaps;
+        }
+
         foreach (var (key, label) in Components)
         {
             var h = current.HealthOf(key);
             var who = key == "dnsfilter" ? "The DNS filter" : "The traffic monitor (sniffer)";
+            var unmeasured = h.UnmeasuredHours.Count(hour => hour >= p.Start && hour < until);
+            if (unmeasured > 0)
+            {
+                gaps.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{who}'s running time was not measured for {unmeasured} of the week's {(long)(until - p.Start).TotalHours} hours (its version did not record it yet): its uptime counts only the hours measured."));
+            }
+
             if (h.Minutes == 0)
             {
+                if (unmeasured > 0)
+                {
+                    continue;
+                }
+
                 if (until > p.Start)
                 {
                     gaps.Add(key == "dnsfilter"
-                        ? "The DNS filter did not report this week: DNS queries, blocks and the activity heat map may be missing."
+                        ? "The DNS filter did not report this week (not running, or InfluxDB could not be reached): DNS queries, blocks and the activity heat map may be missing."
                         : "Traffic is not measured: no sniffer reported this week, so traffic per room, top devices by volume and top sites by traffic are empty.");
                 }
 
@@ -293,7 +345,7 @@ public sealed class WeeklyReportReader(
             var missing = new List<(DateTimeOffset From, DateTimeOffset To)>();
             for (var hour = p.Start; hour < until; hour = hour.AddHours(1))
             {
-                if (h.HourMinutes.GetValueOrDefault(hour) >= GapMinutes)
+                if (h.HourMinutes.GetValueOrDefault(hour) >= GapMinutes || h.UnmeasuredHours.Contains(hour))
                 {
                     continue;
                 }
@@ -313,10 +365,10 @@ public sealed class WeeklyReportReader(
                 var a = TimeZoneInfo.ConvertTime(from, zone);
                 var b = TimeZoneInfo.ConvertTime(to, zone);
                 gaps.Add(a.Date == b.Date || (b.TimeOfDay == TimeSpan.Zero && b.Date == a.Date.AddDays(1))
-                    ? string.Create(CultureInfo.InvariantCulture, $"{who} did not report on {a:dddd} between {a:HH:mm} and {(b.TimeOfDay == TimeSpan.Zero ? "midnight" : b.ToString("HH:mm", CultureInfo.InvariantCulture))}.")
+                    ? string.Create(CultureInfo.InvariantCulture, $"{who} did not report on {a:dddd} between {a:HH:mm} and {(b.TimeOfDay == TimeSpan.Zero ? "midnight" : b.ToString("HH:mm", CultureInfo.InvariantCulture))}{Why}.")
                     : b.TimeOfDay == TimeSpan.Zero
-                        ? string.Create(CultureInfo.InvariantCulture, $"{who} did not report from {a:dddd HH:mm} to the end of {b.AddDays(-1):dddd}.")
-                        : string.Create(CultureInfo.InvariantCulture, $"{who} did not report from {a:dddd HH:mm} to {b:dddd HH:mm}."));
+                        ? string.Create(CultureInfo.InvariantCulture, $"{who} did not report from {a:dddd HH:mm} to the end of {b.AddDays(-1):dddd}{Why}.")
+                        : string.Create(CultureInfo.InvariantCulture, $"{who} did not report from {a:dddd HH:mm} to {b:dddd HH:mm}{Why}."));
             }
 
             if (missing.Count > 5)
@@ -326,7 +378,12 @@ public sealed class WeeklyReportReader(
         }
 
         var expected = (long)Math.Max(0, (until - p.Start).TotalHours);
-        if (expected > 0 && current.RolledUpHours < expected && (current.Queries > 0 || current.Bytes > 0))
+        if (p.Start < now - influx.ReportTopRetention)
+        {
+            gaps.Add(string.Create(CultureInfo.InvariantCulture,
+                $"Top sites, top blocked domains and blocks by group have expired for this week: they are kept for {Days(influx.ReportTopRetention)} (the setting Influx:ReportTopRetention)."));
+        }
+        else if (expected > 0 && current.RolledUpHours < expected && (current.Queries > 0 || current.Bytes > 0))
         {
             gaps.Add(string.Create(CultureInfo.InvariantCulture,
                 $"Top sites, top blocked domains and blocks by group are missing for {expected - current.RolledUpHours} of the week's {expected} hours (the hourly report summary had not been made for them)."));
@@ -340,36 +397,21 @@ public sealed class WeeklyReportReader(
         return gaps;
     }
 
-    private static string CircumventionLabel(string kind) => kind switch
-    {
-        "doh" => "DNS over HTTPS",
-        "dot" => "DNS over TLS",
-        "doq" => "DNS over QUIC",
-        "vpn" => "VPN service",
-        "proxy" => "Proxy service",
-        "openvpn" => "OpenVPN",
-        "wireguard" => "WireGuard VPN",
-        "ipsec" => "IPsec VPN",
-        "other-resolver" => "Another DNS server",
-        "numeric-ip-tls" => "Encrypted connection to a bare address",
-        "circumvention" => "Proxy, VPN or other way round the filter",
-        _ => Words(kind),
-    };
+    /// <summary>Why a service may not have reported: its points come through InfluxDB, so an outage of either looks the same.</summary>
+    private const string Why = " (not running, or InfluxDB could not be reached)";
 
-    /// <summary>A key as words when no name is known: "file_sharing" → "File sharing".</summary>
-    private static string Words(string key)
-    {
-        var text = key.Replace('_', ' ').Replace('-', ' ').Trim();
-        return text.Length == 0 ? "Other" : char.ToUpperInvariant(text[0]) + text[1..];
-    }
+    private static string Days(TimeSpan span) => span.TotalDays >= 1 && span.Ticks % TimeSpan.TicksPerDay == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{(long)span.TotalDays} days")
+        : string.Create(CultureInfo.InvariantCulture, $"{(long)span.TotalHours} hours");
 
-    private static string Ns(DateTimeOffset instant)
-        => ((instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>One week's sums, filled from the streamed series.</summary>
-    private sealed class WeekFigures(ReportPeriod period, TimeZoneInfo zone)
+    private sealed class WeekFigures(ReportPeriod period, TimeZoneInfo zone, DateTimeOffset now)
     {
         public ReportPeriod Period => period;
+
+        /// <summary>The end of the week's complete hours: the week's end, or the start of the current hour while it runs.</summary>
+        public DateTimeOffset Until => period.End < now ? period.End : ReportRollup.HourOf(now) < period.Start ? period.Start : ReportRollup.HourOf(now);
 
         public long Rows { get; set; }
 
@@ -411,10 +453,20 @@ public sealed class WeeklyReportReader(
 
         public HealthSums HealthOf(string component) => Health.GetValueOrDefault(component) ?? HealthSums.Empty;
 
+        /// <summary>
+        /// The span a service's uptime is measured over: the week's complete hours so far (the week in progress is not
+        /// counted as down for the days still to come), less the hours before the service measured its running time.
+        /// </summary>
+        public TimeSpan MeasuredSpan(string component)
+        {
+            var span = Until - period.Start - TimeSpan.FromHours(HealthOf(component).UnmeasuredHours.Count(h => h >= period.Start && h < Until));
+            return span < TimeSpan.Zero ? TimeSpan.Zero : span;
+        }
+
         public double Uptime(string component)
         {
-            var minutes = (period.End - period.Start).TotalMinutes;
-            return Math.Min(100, Math.Round(HealthOf(component).Minutes * 100.0 / minutes, 2));
+            var minutes = MeasuredSpan(component).TotalMinutes;
+            return minutes <= 0 ? 0 : Math.Min(100, Math.Round(HealthOf(component).Minutes * 100.0 / minutes, 2));
         }
 
         public void AddTraffic(InfluxSeries series)
@@ -505,6 +557,12 @@ public sealed class WeeklyReportReader(
                 p = series.ColumnIndex("points_dropped"), s = series.ColumnIndex("spool");
             foreach (var row in series.Rows)
             {
+                if ((m < 0 || row[m].IsNull) && row.Skip(1).Any(v => !v.IsNull))
+                {
+                    // Health sums without reporting minutes: written before the service measured its running time.
+                    h.UnmeasuredHours.Add(row[0].AsTime());
+                }
+
                 var minutes = Long(row, m);
                 h.Minutes += minutes;
                 h.HourMinutes[row[0].AsTime()] = h.HourMinutes.GetValueOrDefault(row[0].AsTime()) + minutes;
@@ -514,6 +572,23 @@ public sealed class WeeklyReportReader(
                 {
                     h.PeakSpool = Math.Max(h.PeakSpool, (long)Math.Round((double)Long(row, s) / minutes));
                 }
+            }
+        }
+
+        /// <summary>The spool's peak from raw; <paramref name="wholeWeek"/>: raw holds the whole week, so it is exact.</summary>
+        public void AddRawPeak(InfluxSeries series, bool wholeWeek)
+        {
+            var component = series.Tags.GetValueOrDefault("component") ?? string.Empty;
+            if (!Health.TryGetValue(component, out var h))
+            {
+                Health[component] = h = new HealthSums();
+            }
+
+            var p = series.ColumnIndex("peak");
+            foreach (var row in series.Rows)
+            {
+                h.PeakSpool = wholeWeek ? Long(row, p) : Math.Max(h.PeakSpool, Long(row, p));
+                h.PeakSpoolExact = wholeWeek;
             }
         }
 
@@ -638,6 +713,11 @@ public sealed class WeeklyReportReader(
 
         public long PeakSpool { get; set; }
 
+        public bool PeakSpoolExact { get; set; }
+
         public Dictionary<DateTimeOffset, long> HourMinutes { get; } = [];
+
+        /// <summary>Hours with health sums but no <c>reporting_minutes</c>: written before the service measured its running time.</summary>
+        public HashSet<DateTimeOffset> UnmeasuredHours { get; } = [];
     }
 }

@@ -20,7 +20,7 @@ internal static class EvidenceQuery
             who = "(" + who + string.Concat(addresses.Select(a => $" OR \"client\" = {InfluxQl.QuoteString(a)}")) + ")";
         }
 
-        var where = $"WHERE {who} AND time >= {Ns(from)} AND time < {Ns(to)}";
+        var where = $"WHERE {who} AND time >= {InfluxQl.Time(from)} AND time < {InfluxQl.Time(to)}";
         var bound = $"ORDER BY time ASC LIMIT {limit.ToString(CultureInfo.InvariantCulture)}";
         return string.Join(";\n",
             $"SELECT \"queries\", \"blocked\", \"top_domains\" FROM {rp}\"dns_activity\" {where} {bound}",
@@ -92,6 +92,4 @@ internal static class EvidenceQuery
         var i = series.ColumnIndex(column);
         return i < 0 || i >= values.Length || values[i].Kind is not (InfluxValueKind.Integer or InfluxValueKind.Float) ? null : (long)values[i].AsDouble();
     }
-
-    private static string Ns(DateTimeOffset at) => ((at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100).ToString(CultureInfo.InvariantCulture);
 }

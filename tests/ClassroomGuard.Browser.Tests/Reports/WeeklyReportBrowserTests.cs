@@ -26,7 +26,7 @@ public sealed class WeeklyReportBrowserTests(ClassroomFixture fixture)
             await ClassroomFixture.SignInAsync(page, teacher!.UserName, Password);
             await page.GotoAsync("/reports/weekly?week=2026-W49", new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
             await Expect(page.Locator("h1")).ToHaveTextAsync("Not for your role");
-            await Expect(page.Locator("main")).ToContainTextAsync("Your account cannot open the page at /reports/weekly: it is for other roles.");
+            await Expect(page.Locator("main")).ToContainTextAsync("Your account cannot open the page “Weekly traffic report”: it is for other roles.");
             await Expect(page.Locator(".cg-weekly-report")).ToHaveCountAsync(0);
             await Expect(page.Locator("#weekly-week")).ToHaveCountAsync(0);
             await Artefacts.ShootBothAsync(page, "weekly-report-teacher-refused");

@@ -131,6 +131,7 @@ public sealed class AuthorizationTests(ConsoleFixture fixture) : IClassFixture<C
     {
         Assert.Equal("the page “Approvals”", ClassroomGuard.Console.Security.RefusedPages.Title(new PathString("/admin/changes")));
         Assert.Equal("the page “Groups”", ClassroomGuard.Console.Security.RefusedPages.Title(new PathString("/policy/groups/ks3")));
+        Assert.Equal("the page “Weekly traffic report”", ClassroomGuard.Console.Security.RefusedPages.Title(new PathString("/reports/weekly")));
         Assert.Equal("the page at /admin/changesX", ClassroomGuard.Console.Security.RefusedPages.Title(new PathString("/admin/changesX")));
         Assert.Equal(93, ClassroomGuard.Console.Security.RefusedPages.Title(new PathString("/" + new string('a', 200))).Length); // shortened
     }

@@ -157,6 +157,12 @@ public sealed class AlertRepositoryTests
         Assert.Equal([vpn.Id, extreme.Id], await Ids(new AlertQuery(From: t0.AddMinutes(-40), To: t0.AddMinutes(-20))));
         Assert.Empty(await Ids(new AlertQuery(Include: new AlertMatch([], []))));
         Assert.Equal(1, await store.Alerts.CountUnacknowledgedAsync(Danger, notAppliance, Token));
+        Assert.Equal([vpn.Id, harm.Id], await Ids(new AlertQuery(RoomIds: [room.Id])));
+        Assert.Empty(await Ids(new AlertQuery(RoomIds: [])));
+        Assert.Equal(1, await store.Alerts.CountAsync(new AlertQuery(0, 1, Include: Danger, Exclude: notAppliance, RoomIds: [room.Id]), Token));
+        Assert.Equal(5, await store.Alerts.CountAsync(new AlertQuery(0, 1), Token)); // the limit does not cap a count
+        Assert.Equal([vpn.Id], (await store.Alerts.ListAsync(t0.AddHours(-1), t0, AlertKind.Circumvention, Token)).Select(a => a.Id));
+        Assert.Empty(await store.Alerts.ListAsync(t0.AddMinutes(-29), t0, AlertKind.Circumvention, Token));
     }
 
     [Fact]

@@ -32,6 +32,7 @@ public sealed class InfluxProvisionerTests(InfluxdFixture influxd)
         Assert.Equal(("2160h0m0s", false), policies["rollup_1m"]);
         Assert.Equal(("9600h0m0s", false), policies["rollup_1h"]);
         Assert.Equal(("2160h0m0s", false), policies["blocks"]);
+        Assert.Equal(("840h0m0s", false), policies["report_top"]); // the top lists: 35 days, not the hourly sums' 400
         var queries = await ContinuousQueriesAsync(client);
         Assert.Equal(3, queries.Count);
         Assert.Contains(queries, q => q.Contains("cq_blocks", StringComparison.Ordinal) && q.Contains("blocks.dns_blocks", StringComparison.Ordinal));

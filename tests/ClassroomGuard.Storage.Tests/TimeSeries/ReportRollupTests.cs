@@ -116,7 +116,7 @@ public sealed class ReportRollupTests(InfluxdFixture influxd)
     {
         var rows = new List<(string, string, int, string, long, string?)>();
         var result = await client.Reader.QueryAsync(
-            $"SELECT \"name\", \"count\", \"category\" FROM \"{client.Options.Database}\".\"rollup_1h\".\"report_top\" GROUP BY \"room\", \"list\", \"rank\"", CancellationToken.None);
+            $"SELECT \"name\", \"count\", \"category\" FROM \"{client.Options.Database}\".\"report_top\".\"report_top\" GROUP BY \"room\", \"list\", \"rank\"", CancellationToken.None);
         foreach (var series in result.Series)
         {
             foreach (var row in series.Rows)

@@ -73,7 +73,12 @@ public sealed class WeeklyReportTextTests
         Assert.Equal(3, lines.Count);
         Assert.Contains("1,204 packets", lines[0], StringComparison.Ordinal);
         Assert.Contains("lost 1 measurement ", lines[1], StringComparison.Ordinal);
-        Assert.Contains("3,000 measurements", lines[2], StringComparison.Ordinal);
+        Assert.Equal("While InfluxDB could not be reached, the sniffer had on average up to 3,000 measurements an hour waiting to be written; they are written once it answers.", lines[2]);
+        Assert.DoesNotContain(lines, l => l.Contains("spool", StringComparison.OrdinalIgnoreCase));
+        var exact = new ComponentHealth("sniffer", "Sniffer", 100, 100, 0, 0, 2_000, PeakSpoolExact: true);
+        Assert.Equal("While InfluxDB could not be reached, at most 2,000 measurements of the sniffer waited to be written; they are written once it answers.", WeeklyReportText.Losses(exact)[1]);
+        Assert.Equal("2,000", WeeklyReportText.Waiting(exact));
+        Assert.Equal("3,000 (hourly average)", WeeklyReportText.Waiting(new ComponentHealth("sniffer", "Sniffer", 100, 100, 0, 0, 3_000)));
         Assert.Equal(["The capture of the sniffer dropped no packets."], WeeklyReportText.Losses(new ComponentHealth("sniffer", "Sniffer", 100, 100, 0, 0, 0)));
         Assert.Empty(WeeklyReportText.Losses(new ComponentHealth("dnsfilter", "DNS filter", 100, 100, 0, 0, 0)));
     }

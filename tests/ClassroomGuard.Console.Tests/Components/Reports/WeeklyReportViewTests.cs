@@ -61,6 +61,16 @@ public sealed class WeeklyReportViewTests
     }
 
     [Fact]
+    public async Task Render_BusyWeek_BlocksByGroupSaysWhyItCanBeBelowTheTotal()
+    {
+        await using var context = Context();
+        var cut = Render(context, WeeklyReportSample.Busy());
+
+        var note = cut.Find("section[data-section=blocks] [data-note=block-limits]");
+        Assert.Contains("at most 8 different blocked names per device each second", note.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Render_BusyWeek_DevicesAreNamedAndLinkToTheDeviceListAndTheirBlocks()
     {
         await using var context = Context();

@@ -167,6 +167,7 @@ public static class ReportWeekGenerator
             MinuteRollupRetention = keep > TimeSpan.FromDays(90) ? keep : TimeSpan.FromDays(90),
             HourRollupRetention = keep > TimeSpan.FromDays(400) ? keep : TimeSpan.FromDays(400),
             BlockRetention = keep > TimeSpan.FromDays(90) ? keep : TimeSpan.FromDays(90),
+            ReportTopRetention = keep > TimeSpan.FromDays(35) ? keep : TimeSpan.FromDays(35),
             RequestTimeout = TimeSpan.FromSeconds(60),
             BatchSize = 10_000,
             MaxBufferedPoints = 1_000_000,

@@ -105,29 +105,41 @@ public static class WeeklyReportText
 
     /// <summary>
     /// A service's week in a sentence: "The DNS filter answered all week." or "The sniffer was not running for 3 h 20 min
-    /// (98.0% of the week; the week before 100.0%)." Uptime is the share of the week's minutes the service reported.
+    /// (98.0% of the week; the week before 100.0%)." Uptime is the share of the measured minutes the service reported:
+    /// <see cref="ComponentHealth.MeasuredSpan"/> when the reader gives it (the week's complete hours so far), else
+    /// <paramref name="week"/>. <paramref name="soFar"/>: the week is in progress ("so far").
     /// </summary>
-    public static string Uptime(ComponentHealth health, TimeSpan week)
+    public static string Uptime(ComponentHealth health, TimeSpan week, bool soFar = false)
     {
         ArgumentNullException.ThrowIfNull(health);
         var name = ServiceName(health);
-        var down = TimeSpan.FromMinutes(week.TotalMinutes * Math.Clamp(100 - health.UptimePercent, 0, 100) / 100);
-        var before = $"the week before {Percent(health.PreviousUptimePercent)}";
+        var span = health.MeasuredSpan ?? week;
+        var down = TimeSpan.FromMinutes(span.TotalMinutes * Math.Clamp(100 - health.UptimePercent, 0, 100) / 100);
+        var before = $"the week before {PreviousUptime(health)}";
+        var ofTheWeek = soFar ? "of the week so far" : "of the week";
+        if (span <= TimeSpan.Zero)
+        {
+            return soFar ? $"Nothing is measured yet for {name} this week ({before})." : $"The running time of {name} was not measured this week ({before}).";
+        }
+
         if (down < TimeSpan.FromMinutes(1))
         {
             var verb = health.Component.Contains("dns", StringComparison.OrdinalIgnoreCase) ? "answered" : "ran";
-            return $"{Capital(name)} {verb} all week ({before}).";
+            return soFar ? $"{Capital(name)} {verb} all week so far ({before})." : $"{Capital(name)} {verb} all week ({before}).";
         }
 
         if (health.UptimePercent <= 0)
         {
-            return $"{Capital(name)} did not report at all this week ({before}).";
+            return soFar ? $"{Capital(name)} has not reported at all this week so far ({before})." : $"{Capital(name)} did not report at all this week ({before}).";
         }
 
-        return $"{Capital(name)} was not running for {Duration(down)} (up {Percent(health.UptimePercent)} of the week; {before}).";
+        return $"{Capital(name)} was not running for {Duration(down)} (up {Percent(health.UptimePercent)} {ofTheWeek}; {before}).";
     }
 
-    /// <summary>Capture drops, lost points and spool backlog of one service, in sentences; empty when there is nothing to say.</summary>
+    /// <summary>
+    /// Capture drops, lost points and the measurements waiting to be written (InfluxDB unreachable) of one service, in
+    /// sentences; empty when there is nothing to say.
+    /// </summary>
     public static IReadOnlyList<string> Losses(ComponentHealth health)
     {
         ArgumentNullException.ThrowIfNull(health);
@@ -150,10 +162,26 @@ public static class WeeklyReportText
 
         if (health.PeakSpoolPoints > 0)
         {
-            lines.Add($"At its fullest, the spool of {name} held {Plural(health.PeakSpoolPoints, "measurement")} waiting for InfluxDB; they are written once it answers.");
+            lines.Add(health.PeakSpoolExact
+                ? $"While InfluxDB could not be reached, at most {Plural(health.PeakSpoolPoints, "measurement")} of {name} waited to be written; they are written once it answers."
+                : $"While InfluxDB could not be reached, {name} had on average up to {Plural(health.PeakSpoolPoints, "measurement")} an hour waiting to be written; they are written once it answers.");
         }
 
         return lines;
+    }
+
+    /// <summary>A cell of measurements waiting to be written: "2,000", or "550 (hourly average)" when only the hourly average is known.</summary>
+    public static string Waiting(ComponentHealth health)
+    {
+        ArgumentNullException.ThrowIfNull(health);
+        return health.PeakSpoolExact || health.PeakSpoolPoints == 0 ? Count(health.PeakSpoolPoints) : $"{Count(health.PeakSpoolPoints)} (hourly average)";
+    }
+
+    /// <summary>"99.5%", or "not measured" when the week before had no measured hour (before the service recorded its running time).</summary>
+    public static string PreviousUptime(ComponentHealth health)
+    {
+        ArgumentNullException.ThrowIfNull(health);
+        return health.PreviousMeasuredSpan == TimeSpan.Zero ? "not measured" : Percent(health.PreviousUptimePercent);
     }
 
     /// <summary>"99.5%".</summary>
