@@ -74,7 +74,7 @@ internal sealed class ChromiumPrinter(IOptions<ReportOptions> options, ILoggerFa
                     ? failed.InnerException?.Message
                     : null;
                 _ = launching.ContinueWith(t => t.Exception, TaskScheduler.Default);
-                throw new ChromiumStartException(stderr.FirstLine ?? FirstStderrLine(reason) ?? $"it exited at once with code {SafeExitCode(launcher.Process?.Process)}");
+                throw new ChromiumStartException(stderr.Reason ?? FirstStderrLine(reason) ?? $"it exited at once with code {SafeExitCode(launcher.Process?.Process)}");
             }
 
             browser = await launching;
@@ -93,11 +93,21 @@ internal sealed class ChromiumPrinter(IOptions<ReportOptions> options, ILoggerFa
                 throw;
             }
 
+            if (ex is not TimeoutException && stderr.Reason is null)
+            {
+                // It wrote before its output was watched: start it once more, alone, for its own words.
+                stderr.Set(await ProbeAsync(chromium, cancellationToken));
+                if (ex is ChromiumStartException && stderr.Reason is { } probed)
+                {
+                    ex = new ChromiumStartException(probed);
+                }
+            }
+
             throw new ChromiumUnavailableException(ex switch
             {
                 TimeoutException => $"Chromium at {chromium} (Reports:ChromiumPath) did not start within {LaunchTimeout.TotalSeconds:F0} s. Check that it is Debian's chromium package and that it runs: {chromium} --headless --version.",
                 ChromiumStartException => $"Chromium at {chromium} (Reports:ChromiumPath) did not start: {ex.Message}. Check that it is Debian's chromium package and that it runs: {chromium} --headless --version.",
-                _ => $"Chromium at {chromium} (Reports:ChromiumPath) did not start: {stderr.FirstLine ?? FirstLine(ex.Message)}. Check that it is Debian's chromium package and that it runs: {chromium} --headless --version.",
+                _ => $"Chromium at {chromium} (Reports:ChromiumPath) did not start: {stderr.Reason ?? FirstLine(ex.Message)}. Check that it is Debian's chromium package and that it runs: {chromium} --headless --version.",
             }, ex);
         }
 
@@ -293,33 +303,106 @@ internal sealed class ChromiumPrinter(IOptions<ReportOptions> options, ILoggerFa
     /// <summary>A launch that failed with a reason of Chromium's own (its stderr's first line).</summary>
     private sealed class ChromiumStartException(string message) : Exception(message);
 
-    /// <summary>What Chromium writes on stderr while it starts (its first line names why it could not).</summary>
+    /// <summary>
+    /// What Chromium writes on stderr while it starts: its reason is a line naming a fatal error or a missing library if
+    /// there is one, else its last line (Debian's Chromium writes harmless D-Bus complaints first).
+    /// </summary>
     private sealed class StartupOutput
     {
         private readonly Lock _gate = new();
-        private string? _first;
+        private string? _last;
+        private string? _fatal;
 
-        public string? FirstLine
+        public string? Reason
         {
             get
             {
                 lock (_gate)
                 {
-                    return _first;
+                    return _fatal ?? _last;
                 }
             }
         }
 
-        public void Add(object? sender, System.Diagnostics.DataReceivedEventArgs e)
+        public void Add(object? sender, System.Diagnostics.DataReceivedEventArgs e) => Set(e.Data);
+
+        public void Set(string? text)
         {
-            if (string.IsNullOrWhiteSpace(e.Data))
+            foreach (var raw in (text ?? string.Empty).Split('\n'))
             {
-                return;
+                if (string.IsNullOrWhiteSpace(raw))
+                {
+                    continue;
+                }
+
+                var line = ChromiumPrinter.FirstLine(raw);
+                lock (_gate)
+                {
+                    _last = line;
+                    if (_fatal is null && (line.Contains("FATAL", StringComparison.Ordinal) || line.Contains("error while loading", StringComparison.OrdinalIgnoreCase)))
+                    {
+                        _fatal = line;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs Chromium once, alone, on about:blank (5 s at most, its own throw-away profile) and returns its stderr: the
+    /// reason a launch failed when the launch itself did not catch it.
+    /// </summary>
+    private static async Task<string?> ProbeAsync(string chromium, CancellationToken cancellationToken)
+    {
+        var profile = Directory.CreateTempSubdirectory("cg-report-chromium-");
+        try
+        {
+            var info = new System.Diagnostics.ProcessStartInfo(chromium) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var arg in (string[])["--headless", "--disable-gpu", "--no-first-run", $"--user-data-dir={profile.FullName}", "--dump-dom", "about:blank"])
+            {
+                info.ArgumentList.Add(arg);
             }
 
-            lock (_gate)
+            if (Environment.IsPrivilegedProcess)
             {
-                _first ??= ChromiumPrinter.FirstLine(e.Data);
+                info.ArgumentList.Add("--no-sandbox");
+            }
+
+            using var process = System.Diagnostics.Process.Start(info);
+            if (process is null)
+            {
+                return null;
+            }
+
+            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var error = process.StandardError.ReadToEndAsync(cancellationToken);
+            try
+            {
+                await process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                await output;
+                return await error;
+            }
+            finally
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or TimeoutException or IOException)
+        {
+            return null;
+        }
+        finally
+        {
+            try
+            {
+                profile.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // Chromium's last writes racing the removal: left to the system's temporary-file cleaning.
             }
         }
     }

@@ -221,6 +221,32 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Empty(ProcessesRunning(fake));
     }
 
+    [Fact]
+    public async Task Run_Printed_NoTemporaryFolderAndNoChromiumLeft()
+    {
+        var state = CreateStateDatabase();
+        var temp = _root.CreateSubdirectory("tmp");
+        var pdf = Path.Combine(_root.FullName, "g.pdf");
+
+        var result = await ConsoleProcess.RunAsync("/nonexistent/classroomguard", withoutPrivileges: false, new Dictionary<string, string> { ["TMPDIR"] = temp.FullName }, null,
+            "report", "governors", "--from", "2026-09-01", "--to", "2026-12-31", "--out", pdf, $"--State:Path={state}");
+
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        Assert.True(File.Exists(pdf));
+        Assert.Empty(temp.GetDirectories("cg-report-*"));
+        // Chromium's profile folder is under TMPDIR, so its processes name it: none may outlive the command.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (RunningWith(temp.FullName).Any() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Empty(RunningWith(temp.FullName));
+    }
+
+    private static IEnumerable<string> RunningWith(string text) =>
+        Directory.EnumerateDirectories("/proc").Select(d => Path.Combine(d, "cmdline")).Select(ReadOrEmpty).Where(c => c.Contains(text, StringComparison.Ordinal));
+
     /// <summary>The fake's own shell (the console's command line names it too, as a setting).</summary>
     private static IEnumerable<string> ProcessesRunning(string path) =>
         Directory.EnumerateDirectories("/proc").Select(d => Path.Combine(d, "cmdline")).Select(ReadOrEmpty).Where(c => c.StartsWith("/bin/sh " + path, StringComparison.Ordinal));

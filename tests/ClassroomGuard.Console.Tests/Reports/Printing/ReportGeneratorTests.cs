@@ -125,6 +125,7 @@ public sealed partial class ReportGeneratorTests : IDisposable
         Assert.Contains("static text", text, StringComparison.Ordinal);
         Assert.Contains("data image", text, StringComparison.Ordinal);
         Assert.DoesNotContain("SCRIPT RAN", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("root:", text, StringComparison.Ordinal); // file:///etc/passwd was not framed
         Assert.False(listener.Pending(), "Chromium connected to the loopback listener: a request left the document");
     }
 
@@ -278,6 +279,7 @@ public sealed partial class ReportGeneratorTests : IDisposable
         <div style="background-image: url('{url}/background.png')">styled</div>
         <iframe src="{url}/frame"></iframe>
         <img src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/%3E" alt="data image"><span>data image</span>
+        <div><iframe src="file:///etc/passwd"></iframe><img src="file:///usr/share/pixmaps/debian-logo.png" alt=""></div>
         """;
 
     private static Task<GeneratedReport> GenerateAsync(WebApplication app, string pdf, PlaceholderReport report, string? saveHtmlTo = null)
