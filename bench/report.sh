@@ -11,13 +11,16 @@
 #             our InfluxWriter into influxd, then the hourly rollups);
 #   measure:  `ClassroomGuard.Console report weekly --week W --out …` and `report governors --from … --to … --out …`
 #             (Release build), each a fresh process as a technician or cron runs it, under /usr/bin/time -v. While it
-#             runs, /proc is sampled every 50 ms: the console process's VmHWM (its own peak RSS) and the proportional
-#             set size (PSS, shared pages counted once) of the Chromium processes below it, added up;
+#             runs, /proc is sampled every 50 ms: the console process's VmHWM (its own peak RSS), the proportional
+#             set size (PSS, shared pages counted once) of the Chromium processes below it, added up, and in the same
+#             sample the console's current RSS plus that Chromium PSS: the report's memory, command to PDF;
 #   peer:     Debian's Chromium alone printing the same saved HTML with its own `--headless --print-to-pdf` (the floor:
-#             what printing costs without our data, rendering or PuppeteerSharp), timed the same way;
+#             what printing costs without our data, rendering or PuppeteerSharp), timed the same way, and printing
+#             about:blank (Chromium's own floor, whatever the page);
 #   check:    the weekly PDF holds the week's DNS query and block totals as the generator counted them.
 # Prints the median seconds of each, the memory figures and last:
 #   report weekly_s=N governors_s=N devices=1000 rss_mb=N     (targets: weekly ≤ 10 s, governors ≤ 5 s, rss ≤ 400 MB)
+# where rss_mb is the largest sum, in one sample, of the console's RSS and its Chromium's PSS (the whole report).
 set -euo pipefail
 
 DEVICES=${DEVICES:-1000}
@@ -48,21 +51,24 @@ export CLASSROOMGUARD_CONFIG_DIR="$WORK/etc"
 SETTINGS=("--State:Path=$WORK/state.db" "--Influx:Url=$URL" "--Influx:Database=bench_report" "--Influx:SpoolDirectory=$WORK/spool"
           "--Console:DataProtectionKeysPath=$WORK/keys" "--Reports:SchoolName=Bench Academy" "--Reports:ChromiumPath=$CHROMIUM")
 
-# measure LABEL COMMAND…: runs it under /usr/bin/time -v, sampling /proc; appends "seconds console_kb chromium_kb tree_kb" to $WORK/LABEL.runs.
+# measure LABEL COMMAND…: runs it under /usr/bin/time -v, sampling /proc; appends
+# "seconds console_hwm_kb chromium_pss_kb tree_kb total_kb" to $WORK/LABEL.runs (total: console RSS + Chromium PSS, one sample).
 measure() {
   local label=$1; shift
   /usr/bin/time -v -o "$WORK/$label.time" "$@" > "$WORK/$label.out" 2> "$WORK/$label.err" &
-  local tpid=$! dpid="" hwm=0 chromium=0 v c
+  local tpid=$! dpid="" hwm=0 chromium=0 total=0 v r c
   while kill -0 "$tpid" 2>/dev/null; do
     [[ -n $dpid ]] || dpid=$(pgrep -P "$tpid" | head -n 1 || true)
     if [[ -n $dpid && -r /proc/$dpid/status ]]; then
       v=$(awk '/^VmHWM:/ {print $2}' "/proc/$dpid/status" 2>/dev/null || true)
       [[ -n $v ]] && hwm=$v
+      r=$(awk '/^VmRSS:/ {print $2}' "/proc/$dpid/status" 2>/dev/null || true)
       c=0
       for p in $(ps -eo pid=,ppid= | awk -v root="$dpid" '{parent[$1]=$2} END {for (p in parent) {q=parent[p]; while (q > 1) {if (q == root) {print p; break} q=parent[q]}}}'); do
         c=$((c + $(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)))
       done
       (( c > chromium )) && chromium=$c
+      (( ${r:-0} + c > total )) && total=$(( ${r:-0} + c ))
     fi
     sleep 0.05
   done
@@ -70,7 +76,7 @@ measure() {
   local seconds tree
   seconds=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2, t, ":"); s=0; for (i=1; i<=n; i++) s=s*60+t[i]; print s}' "$WORK/$label.time")
   tree=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/$label.time")
-  echo "$seconds $hwm $chromium $tree" >> "$WORK/$label.runs"
+  echo "$seconds $hwm $chromium $tree $total" >> "$WORK/$label.runs"
 }
 
 # --- measure ----------------------------------------------------------------------------------------------------
@@ -85,6 +91,8 @@ sandbox=(); [[ $(id -u) -eq 0 ]] && sandbox=(--no-sandbox) # Chromium's sandbox 
 for run in $(seq 1 "$RUNS"); do
   measure chromium-only "$CHROMIUM" --headless "${sandbox[@]}" --disable-gpu --host-resolver-rules="MAP * ~NOTFOUND" \
     --print-to-pdf="$WORK/out/floor.pdf" "file://$WORK/weekly.html"
+  measure chromium-blank "$CHROMIUM" --headless "${sandbox[@]}" --disable-gpu --host-resolver-rules="MAP * ~NOTFOUND" \
+    --print-to-pdf="$WORK/out/blank.pdf" "about:blank"
 done
 
 # --- check ------------------------------------------------------------------------------------------------------
@@ -101,16 +109,19 @@ if [[ -n $KEEP ]]; then mkdir -p "$KEEP" && cp "$WORK"/out/*.pdf "$WORK/weekly.h
 median() { sort -n | awk '{v[NR]=$1} END {printf "%.2f", v[int((NR+1)/2)]}'; }
 maxcol() { awk -v c="$1" '$c > m {m=$c} END {printf "%.0f", m/1024}'; }
 for label in weekly governors; do
-  printf '%-14s runs=%d median_s=%s min_s=%s console_peak_rss_mb=%s chromium_pss_mb=%s largest_process_rss_mb=%s\n' "$label" "$RUNS" \
+  printf '%-14s runs=%d median_s=%s min_s=%s console_peak_rss_mb=%s chromium_pss_mb=%s largest_process_rss_mb=%s console_plus_chromium_mb=%s\n' "$label" "$RUNS" \
     "$(cut -d' ' -f1 "$WORK/$label.runs" | median)" "$(cut -d' ' -f1 "$WORK/$label.runs" | sort -n | head -n 1)" \
-    "$(maxcol 2 < "$WORK/$label.runs")" "$(maxcol 3 < "$WORK/$label.runs")" "$(maxcol 4 < "$WORK/$label.runs")"
+    "$(maxcol 2 < "$WORK/$label.runs")" "$(maxcol 3 < "$WORK/$label.runs")" "$(maxcol 4 < "$WORK/$label.runs")" "$(maxcol 5 < "$WORK/$label.runs")"
 done
 # For the peer the sampled process is Chromium's browser process itself: its children's PSS is the rest of Chromium.
-printf '%-14s runs=%d median_s=%s min_s=%s browser_process_peak_rss_mb=%s other_chromium_pss_mb=%s\n' chromium-only "$RUNS" \
-  "$(cut -d' ' -f1 "$WORK/chromium-only.runs" | median)" "$(cut -d' ' -f1 "$WORK/chromium-only.runs" | sort -n | head -n 1)" \
-  "$(maxcol 4 < "$WORK/chromium-only.runs")" "$(maxcol 3 < "$WORK/chromium-only.runs")"
+# Their sum in one sample (column 5: the browser process's RSS + the others' PSS) is Chromium's whole cost.
+for label in chromium-only chromium-blank; do
+  printf '%-14s runs=%d median_s=%s min_s=%s browser_process_peak_rss_mb=%s other_chromium_pss_mb=%s chromium_total_mb=%s\n' "$label" "$RUNS" \
+    "$(cut -d' ' -f1 "$WORK/$label.runs" | median)" "$(cut -d' ' -f1 "$WORK/$label.runs" | sort -n | head -n 1)" \
+    "$(maxcol 4 < "$WORK/$label.runs")" "$(maxcol 3 < "$WORK/$label.runs")" "$(maxcol 5 < "$WORK/$label.runs")"
+done
 echo "loadavg at end: $(cat /proc/loadavg)"
 weekly_s=$(cut -d' ' -f1 "$WORK/weekly.runs" | median)
 governors_s=$(cut -d' ' -f1 "$WORK/governors.runs" | median)
-rss_mb=$(cat "$WORK/weekly.runs" "$WORK/governors.runs" | maxcol 2)
+rss_mb=$(cat "$WORK/weekly.runs" "$WORK/governors.runs" | maxcol 5) # the console and its Chromium together
 echo "report weekly_s=$weekly_s governors_s=$governors_s devices=$DEVICES rss_mb=$rss_mb"

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using ClassroomGuard.Console.Hosting;
 using ClassroomGuard.Console.Reports;
@@ -68,7 +69,7 @@ internal static class ReportCommand
         command.Add(site);
         command.Add(output);
         command.Add(saveHtml);
-        command.SetAction((result, cancellationToken) => RunAsync(Settings(result), result.GetValue(saveHtml), async (services, generator, ct) =>
+        command.SetAction((result, cancellationToken) => RunAsync(Settings(result), async (services, generator, ct) =>
         {
             long? siteId = null;
             if (result.GetValue(site) is { } wanted)
@@ -85,7 +86,7 @@ internal static class ReportCommand
                 siteId = match.Id;
             }
 
-            return await generator.GenerateWeeklyAsync(siteId, result.GetValue(week), result.GetValue(output)!, ct);
+            return await generator.GenerateWeeklyAsync(siteId, result.GetValue(week), result.GetValue(output)!, result.GetValue(saveHtml), ct);
         }, cancellationToken));
         return command;
     }
@@ -121,8 +122,8 @@ internal static class ReportCommand
                 r.AddError($"--from {first:yyyy-MM-dd} --to {last:yyyy-MM-dd} is {last.DayNumber - first.DayNumber + 1} days: a governors' report covers at most a year ({MaxGovernorsDays} days).");
             }
         });
-        command.SetAction((result, cancellationToken) => RunAsync(Settings(result), result.GetValue(saveHtml), (_, generator, ct) =>
-            generator.GenerateGovernorsAsync(result.GetValue(from), result.GetValue(to), result.GetValue(output)!, ct), cancellationToken));
+        command.SetAction((result, cancellationToken) => RunAsync(Settings(result), (_, generator, ct) =>
+            generator.GenerateGovernorsAsync(result.GetValue(from), result.GetValue(to), result.GetValue(output)!, result.GetValue(saveHtml), ct), cancellationToken));
         return command;
     }
 
@@ -140,12 +141,28 @@ internal static class ReportCommand
         return output;
     }
 
-    private static Option<string> SaveHtmlOption() => new("--save-html")
+    private static Option<string> SaveHtmlOption()
     {
-        Description = "Also keep the HTML that was printed at this path (for troubleshooting a layout).",
-        HelpName = "FILE.html",
-        Hidden = true,
-    };
+        var saveHtml = new Option<string>("--save-html")
+        {
+            Description = "Also keep the HTML that was printed at this path (for troubleshooting a layout; its folder must exist).",
+            HelpName = "FILE.html",
+            Hidden = true,
+        };
+        saveHtml.Validators.Add(r =>
+        {
+            var value = r.GetValueOrDefault<string>();
+            if (string.IsNullOrWhiteSpace(value) || value.Any(char.IsControl) || value.EndsWith('/') || Directory.Exists(value))
+            {
+                r.AddError($"--save-html {Show(value)}: give the path of the HTML file to keep, for example --save-html weekly.html.");
+            }
+            else if (Path.GetDirectoryName(Path.GetFullPath(value)) is { } folder && !Directory.Exists(folder))
+            {
+                r.AddError($"--save-html {Show(value)}: its folder does not exist.");
+            }
+        });
+        return saveHtml;
+    }
 
     private static IsoWeek ParseWeek(ArgumentResult result)
     {
@@ -200,7 +217,7 @@ internal static class ReportCommand
         return text.Append(value.Length > 40 ? "…'" : "'").ToString();
     }
 
-    private static async Task<int> RunAsync(string[] settings, string? saveHtml, Func<IServiceProvider, ReportGenerator, CancellationToken, Task<GeneratedReport>> generate, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string[] settings, Func<IServiceProvider, ReportGenerator, CancellationToken, Task<GeneratedReport>> generate, CancellationToken cancellationToken)
     {
         await using var app = BuildServices(settings);
         var state = app.Services.GetRequiredService<IOptions<StateOptions>>().Value;
@@ -210,14 +227,36 @@ internal static class ReportCommand
             return ExitCodes.NoInput;
         }
 
+        // timeout(1), cron and systemd stop a command with SIGTERM, a technician with Ctrl+C: the report is cancelled so
+        // its temporary files are removed and Chromium closed, and the exit code is the signal's (128 + its number).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var stoppedBy = 0;
+        void Stop(PosixSignalContext context, int exitCode)
+        {
+            context.Cancel = true;
+            if (Interlocked.CompareExchange(ref stoppedBy, exitCode, 0) == 0)
+            {
+                PrintingLog.CommandStopped(app.Services.GetRequiredService<ILogger<ReportGenerator>>(), context.Signal.ToString());
+                stop.Cancel();
+            }
+        }
+
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, 143));
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, 130));
+        using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => Stop(c, 131));
+
         var generator = app.Services.GetRequiredService<ReportGenerator>();
-        generator.SaveHtmlTo = saveHtml is null ? null : Path.GetFullPath(saveHtml);
         try
         {
-            var report = await generate(app.Services, generator, cancellationToken);
+            var report = await generate(app.Services, generator, stop.Token);
             System.Console.WriteLine(report.Title);
             System.Console.WriteLine($"report written: path={report.Path} bytes={report.Bytes} pages={PdfPages.Count(report.Path)} sha256={report.Sha256}");
             return ExitCodes.Success;
+        }
+        catch (OperationCanceledException) when (stoppedBy != 0)
+        {
+            await System.Console.Error.WriteLineAsync("report: stopped before the report was finished; nothing was written.");
+            return stoppedBy;
         }
         catch (UsageException ex)
         {
@@ -240,11 +279,8 @@ internal static class ReportCommand
             await System.Console.Error.WriteLineAsync($"report: InfluxDB did not answer the report's queries: {ex.Message}");
             return ExitCodes.Unavailable;
         }
-        catch (StateStoreException ex)
-        {
-            await System.Console.Error.WriteLineAsync("report: " + ex.Message);
-            return ExitCodes.DataError;
-        }
+
+        // An unusable state database (StateStoreException) is the program's to report: exit 65, as for every command.
     }
 
     /// <summary>

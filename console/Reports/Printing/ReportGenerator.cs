@@ -28,13 +28,11 @@ internal sealed class ReportGenerator(
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
-    /// <summary>
-    /// When set, a copy of each printed HTML document is kept at this path (the <c>report --save-html</c> option, for
-    /// troubleshooting a layout and for the benchmark's Chromium-only peer).
-    /// </summary>
-    public string? SaveHtmlTo { get; set; }
-
     public Task<GeneratedReport> GenerateWeeklyAsync(long? siteId, IsoWeek week, string outputPath, CancellationToken cancellationToken)
+        => GenerateWeeklyAsync(siteId, week, outputPath, saveHtmlTo: null, cancellationToken);
+
+    /// <summary>As the interface's, and with <paramref name="saveHtmlTo"/> set, a copy of the printed HTML kept there (<c>report --save-html</c>).</summary>
+    public Task<GeneratedReport> GenerateWeeklyAsync(long? siteId, IsoWeek week, string outputPath, string? saveHtmlTo, CancellationToken cancellationToken)
     {
         var period = ReportPeriod.OfWeek(week, Zone);
         return GenerateAsync(ReportKind.Weekly, period, siteId, outputPath, cancellationToken, async ct =>
@@ -42,26 +40,32 @@ internal sealed class ReportGenerator(
             var report = await weekly.ReadAsync(siteId, week, ct);
             var title = siteId is null ? $"Weekly traffic report, {period.Label}" : $"Weekly traffic report for {report.SiteName}, {period.Label}";
             return (report, title, ReportViews.Weekly, ReportViews.WeeklyStylesheet);
-        });
+        }, saveHtmlTo);
     }
 
     public Task<GeneratedReport> GenerateGovernorsAsync(DateOnly first, DateOnly last, string outputPath, CancellationToken cancellationToken)
+        => GenerateGovernorsAsync(first, last, outputPath, saveHtmlTo: null, cancellationToken);
+
+    /// <summary>As the interface's, and with <paramref name="saveHtmlTo"/> set, a copy of the printed HTML kept there (<c>report --save-html</c>).</summary>
+    public Task<GeneratedReport> GenerateGovernorsAsync(DateOnly first, DateOnly last, string outputPath, string? saveHtmlTo, CancellationToken cancellationToken)
     {
         var period = ReportPeriod.Of(first, last, Zone);
         return GenerateAsync(ReportKind.Governors, period, null, outputPath, cancellationToken, async ct =>
         {
             var report = await governors.ReadAsync(first, last, ct);
             return (report, $"Governors' report, {period.Label}", ReportViews.Governors, ReportViews.GovernorsStylesheet);
-        });
+        }, saveHtmlTo);
     }
 
     /// <summary>
     /// Prints any view: <paramref name="read"/> gives the report's data (passed as the view's <c>Report</c> parameter),
-    /// its title, the view and its stylesheet. Internal so tests can print a view of their own.
+    /// its title, the view and its stylesheet. Internal so tests can print a view of their own (and, with
+    /// <paramref name="timeout"/>, below the setting's 10 s minimum).
     /// </summary>
     internal async Task<GeneratedReport> GenerateAsync(
         ReportKind kind, ReportPeriod period, long? siteId, string outputPath, CancellationToken cancellationToken,
-        Func<CancellationToken, Task<(object Report, string Title, Type View, string? Stylesheet)>> read)
+        Func<CancellationToken, Task<(object Report, string Title, Type View, string? Stylesheet)>> read,
+        string? saveHtmlTo = null, TimeSpan? timeout = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputPath);
         var target = Path.GetFullPath(outputPath);
@@ -71,16 +75,29 @@ internal sealed class ReportGenerator(
             throw new ReportOutputException($"The folder {folder} does not exist: the report is written only into an existing folder.");
         }
 
+        var htmlCopy = saveHtmlTo is null ? null : Path.GetFullPath(saveHtmlTo);
+        if (htmlCopy is not null && !Directory.Exists(Path.GetDirectoryName(htmlCopy)))
+        {
+            throw new ReportOutputException($"The folder {Path.GetDirectoryName(htmlCopy)} does not exist: the HTML copy is written only into an existing folder.");
+        }
+
         printer.EnsureInstalled();
-        var timeout = options.Value.Timeout;
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(timeout);
+        var limitAfter = timeout ?? options.Value.Timeout;
         var title = $"{(kind == ReportKind.Weekly ? "Weekly traffic report" : "Governors' report")}, {period.Label}";
-        var work = Directory.CreateTempSubdirectory("cg-report-");
-        var partial = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
-        await _oneAtATime.WaitAsync(limit.Token);
+
+        // One at a time: the time queued behind another report is not this one's (its timeout starts below), and
+        // nothing of its own exists yet to be left behind if it is cancelled while it waits.
+        await _oneAtATime.WaitAsync(cancellationToken);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        string? partial = null;
+        DirectoryInfo? work = null;
         try
         {
+            limit.CancelAfter(limitAfter);
+            partial = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
+            CreatePrivateFile(partial, target);
+            work = Directory.CreateTempSubdirectory("cg-report-");
+
             var clock = Stopwatch.StartNew();
             var (report, readTitle, view, stylesheet) = await read(limit.Token);
             title = readTitle;
@@ -95,31 +112,45 @@ internal sealed class ReportGenerator(
             // The data is in the file now; let it go before Chromium starts.
             report = null!;
             var htmlSeconds = clock.Elapsed.TotalSeconds - dataSeconds;
-            if (SaveHtmlTo is { } copy)
+            if (htmlCopy is not null)
             {
-                File.Copy(htmlPath, copy, overwrite: true);
+                try
+                {
+                    File.Copy(htmlPath, htmlCopy, overwrite: true);
+                }
+                catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+                {
+                    throw new ReportOutputException($"The HTML copy could not be written to {htmlCopy}: {ex.Message}", ex);
+                }
             }
 
             var furniture = new PageFurniture(await SchoolNameAsync(limit.Token), title, Generated(time.GetUtcNow()));
+            var timing = await printer.PrintAsync(htmlPath, furniture, partial, limit.Token);
             try
             {
-                await printer.PrintAsync(htmlPath, furniture, partial, limit.Token);
                 File.Move(partial, target, overwrite: true);
             }
-            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException && ex is not FileNotFoundException)
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
             {
                 throw new ReportOutputException($"The report could not be written to {target}: {ex.Message}", ex);
             }
 
+            partial = null;
             var (bytes, sha) = await HashAsync(target, limit.Token);
-            PrintingLog.Printed(log, title, target, bytes, clock.Elapsed.TotalSeconds, dataSeconds, htmlSeconds, clock.Elapsed.TotalSeconds - dataSeconds - htmlSeconds);
+            PrintingLog.Printed(log, title, target, bytes, clock.Elapsed.TotalSeconds, dataSeconds, htmlSeconds, timing.Launch.TotalSeconds, timing.Print.TotalSeconds);
             return new GeneratedReport(kind, period, title, target, bytes, sha, siteId);
         }
         catch (OperationCanceledException ex) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            var failure = new ReportPrintingException($"The report took longer than Reports:Timeout ({timeout:c}) and was abandoned; try a shorter period, or raise Reports:Timeout.", ex);
+            var failure = new ReportPrintingException($"The report took longer than Reports:Timeout ({limitAfter:c}) and was abandoned; try a shorter period, or raise Reports:Timeout.", ex);
             PrintingLog.Failed(log, title, failure.Message, ex);
             throw failure;
+        }
+        catch (ReportOutputException ex)
+        {
+            // A folder that cannot be written is the caller's to fix, named in the message: no stack trace for it.
+            PrintingLog.Failed(log, title, ex.Message, null);
+            throw;
         }
         catch (ReportPrintingException ex)
         {
@@ -128,9 +159,54 @@ internal sealed class ReportGenerator(
         }
         finally
         {
+            // Each step on its own: one that fails (the output folder removed meanwhile) neither hides the report's
+            // own error nor keeps the other from running.
+            if (partial is not null)
+            {
+                Cleanup(() => File.Delete(partial), partial);
+            }
+
+            if (work is not null)
+            {
+                Cleanup(() => work.Delete(recursive: true), work.FullName);
+            }
+
             _oneAtATime.Release();
-            File.Delete(partial);
-            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Creates the PDF's temporary file before anything is read, readable by its owner only (a weekly report names
+    /// devices): a folder that cannot be written is known at once, not after the data is read and Chromium has run.
+    /// Chromium's PDF then replaces its content (keeping the mode) and the rename keeps it.
+    /// </summary>
+    private static void CreatePrivateFile(string partial, string target)
+    {
+        try
+        {
+            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using var _ = new FileStream(partial, create);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new ReportOutputException($"The report could not be written to {target}: {ex.Message}", ex);
+        }
+    }
+
+    private void Cleanup(Action step, string path)
+    {
+        try
+        {
+            step();
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            PrintingLog.CleanupFailed(log, path, ex);
         }
     }
 

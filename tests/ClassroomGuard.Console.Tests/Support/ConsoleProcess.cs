@@ -14,7 +14,15 @@ internal static class ConsoleProcess
     /// <paramref name="withoutPrivileges"/>, as root without any capability (so file permissions bind it as they bind
     /// the service user), or as the caller when that is not root.
     /// </summary>
-    public static async Task<Result> RunAsync(string configDirectory, bool withoutPrivileges, params string[] args)
+    public static Task<Result> RunAsync(string configDirectory, bool withoutPrivileges, params string[] args)
+        => RunAsync(configDirectory, withoutPrivileges, environment: null, whileRunning: null, args);
+
+    /// <summary>
+    /// As above, with extra <paramref name="environment"/> variables, and <paramref name="whileRunning"/> given the
+    /// running process (to signal it, say) while its output is read.
+    /// </summary>
+    public static async Task<Result> RunAsync(
+        string configDirectory, bool withoutPrivileges, IReadOnlyDictionary<string, string>? environment, Func<Process, Task>? whileRunning, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ClassroomGuard.Console.dll");
         var dropCapabilities = withoutPrivileges && Environment.UserName == "root";
@@ -42,12 +50,22 @@ internal static class ConsoleProcess
         info.Environment["ClassroomGuard__Reports__Directory"] = Path.Combine(data.FullName, "reports");
         info.Environment["ClassroomGuard__State__Path"] = Path.Combine(data.FullName, "state.db");
         info.Environment["ClassroomGuard__Influx__SpoolDirectory"] = Path.Combine(data.FullName, "spool");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {
+            if (whileRunning is not null)
+            {
+                await whileRunning(process).WaitAsync(timeout.Token);
+            }
+
             await process.WaitForExitAsync(timeout.Token);
         }
         catch (OperationCanceledException)

@@ -8,6 +8,9 @@ internal static class PdfTools
     /// <summary>The PDF's text with its layout kept (<c>pdftotext -layout</c>).</summary>
     public static Task<string> TextAsync(string pdf) => RunAsync("pdftotext", "-layout", "-enc", "UTF-8", pdf, "-");
 
+    /// <summary>The PDF's text in the order it was drawn (<c>pdftotext -raw</c>): a label and its value follow one another.</summary>
+    public static Task<string> RawTextAsync(string pdf) => RunAsync("pdftotext", "-raw", "-enc", "UTF-8", pdf, "-");
+
     /// <summary><c>pdfinfo</c>'s fields ("Pages", "Page size", …).</summary>
     public static async Task<IReadOnlyDictionary<string, string>> InfoAsync(string pdf)
     {

@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.Versioning;
+using System.Text.RegularExpressions;
 using ClassroomGuard.Console.Commands;
 using ClassroomGuard.Console.Tests.Reports.Support;
 using ClassroomGuard.Console.Tests.Support;
@@ -42,6 +45,9 @@ public sealed class ReportCommandTests : IDisposable
         { ["report", "weekly", "--week", "2026-W49", "--out", ""], "--out" },
         { ["report", "weekly", "--week", "2026-W49", "--out", "w\u0000.pdf"], "--out" },
         { ["report", "weekly", "--week", "2026-W49", "--out", "w.pdf", "--site", " "], "--site" },
+        { ["report", "weekly", "--week", "2026-W49", "--out", "w.pdf", "--save-html", "/nonexistent-folder/w.html"], "--save-html '/nonexistent-folder/w.html': its folder does not exist" },
+        { ["report", "weekly", "--week", "2026-W49", "--out", "w.pdf", "--save-html", "/tmp/"], "--save-html" },
+        { ["report", "weekly", "--week", "2026-W49", "--out", "w.pdf", "--save-html", ""], "--save-html" },
         { ["report", "weekly", "--week", "2026-W49", "--out", "w.pdf", "extra"], "unexpected argument" },
         { ["report", "governors", "--from", "2026-12-31", "--to", "2026-09-01", "--out", "g.pdf"], "is before --from 2026-12-31" },
         { ["report", "governors", "--from", "2026-09-01", "--to", "2028-09-01", "--out", "g.pdf"], "at most a year" },
@@ -76,7 +82,9 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Empty(output.ToString());
         // A hostile value is echoed made safe: no control characters but the lines' own ends, nothing unbounded.
         Assert.DoesNotContain(message, c => char.IsControl(c) && c is not '\n' and not '\r');
-        Assert.DoesNotContain("--State:Path=/etc/passwd", message.Split('\n').Where(l => !l.StartsWith("Usage:", StringComparison.Ordinal)).Select(l => l[..Math.Min(l.Length, 12)]), StringComparer.Ordinal);
+        // The injected setting never starts a line of its own (where it would read as a setting).
+        var lines = message.Split('\n').Where(l => !l.StartsWith("Usage:", StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("--State:Path", StringComparison.Ordinal));
         Assert.True(message.Length < 2000, $"{message.Length} characters of error");
     }
 
@@ -133,6 +141,129 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
+    [SupportedOSPlatform("linux")]
+    public async Task Run_OutputFolderNotWritable_Exits73BeforeReading()
+    {
+        // As the service's user is bound by the folder's mode (root without its capabilities here): a read-only folder.
+        var state = CreateStateDatabase();
+        var folder = _root.CreateSubdirectory("read-only");
+        File.SetUnixFileMode(folder.FullName, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        try
+        {
+            // InfluxDB unreachable: a weekly report that read anything first would be exit 69, not 73.
+            var result = await ConsoleProcess.RunAsync("/nonexistent/classroomguard", withoutPrivileges: true, "report", "weekly", "--week", "2026-W49",
+                "--out", Path.Combine(folder.FullName, "w.pdf"), $"--State:Path={state}", $"--Influx:Url=http://127.0.0.1:{InfluxdServer.FreePort()}");
+
+            Assert.True(result.ExitCode == 73, result.Stdout + result.Stderr);
+            Assert.Contains(Path.Combine(folder.FullName, "w.pdf"), result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal); // a sentence, not a stack trace
+            Assert.Empty(folder.GetFileSystemInfos());
+        }
+        finally
+        {
+            File.SetUnixFileMode(folder.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    [Fact]
+    public async Task Run_OutputInProc_Exits73WithoutACrash()
+    {
+        var state = CreateStateDatabase();
+
+        var result = await ConsoleProcess.RunAsync("report", "governors", "--from", "2026-09-01", "--to", "2026-12-31", "--out", "/proc/g.pdf", $"--State:Path={state}");
+
+        Assert.True(result.ExitCode == 73, result.Stdout + result.Stderr);
+        Assert.Contains("/proc/g.pdf", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("TERM", 143)]
+    [InlineData("INT", 130)]
+    [SupportedOSPlatform("linux")]
+    public async Task Run_StoppedBySignalWhileChromiumStarts_ExitsWithTheSignalAndLeavesNothing(string signal, int exitCode)
+    {
+        // A Chromium that never answers holds the report in its launch, with its temporary HTML and partial PDF made.
+        // (A fake: the real Chromium cannot be held there on demand. A shell loop keeps its path in its command line.)
+        var state = CreateStateDatabase();
+        var fake = Path.Combine(_root.FullName, "FakeHangingChromium");
+        await File.WriteAllTextAsync(fake, "#!/bin/sh\nwhile true; do sleep 1; done\n");
+        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var temp = _root.CreateSubdirectory("tmp");
+        var output = _root.CreateSubdirectory("out");
+        var sawWork = false;
+
+        var result = await ConsoleProcess.RunAsync("/nonexistent/classroomguard", withoutPrivileges: false, new Dictionary<string, string> { ["TMPDIR"] = temp.FullName }, async process =>
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(40);
+            while (!ProcessesRunning(fake).Any() && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            sawWork = temp.GetDirectories("cg-report-*").Length == 1 && output.GetFiles("*.partial").Length == 1;
+            using var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+        }, "report", "governors", "--from", "2026-09-01", "--to", "2026-12-31", "--out", Path.Combine(output.FullName, "g.pdf"),
+            $"--State:Path={state}", $"--Reports:ChromiumPath={fake}");
+
+        Assert.True(sawWork, "the report had not made its temporary HTML and partial PDF when it was stopped");
+        Assert.True(result.ExitCode == exitCode, result.Stdout + result.Stderr);
+        Assert.Contains("stopped", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(temp.GetDirectories("cg-report-*"));
+        Assert.Empty(output.GetFileSystemInfos());
+        var gone = DateTime.UtcNow.AddSeconds(10);
+        while (ProcessesRunning(fake).Any() && DateTime.UtcNow < gone)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Empty(ProcessesRunning(fake));
+    }
+
+    [Fact]
+    public async Task Run_Printed_NoTemporaryFolderAndNoChromiumLeft()
+    {
+        var state = CreateStateDatabase();
+        var temp = _root.CreateSubdirectory("tmp");
+        var pdf = Path.Combine(_root.FullName, "g.pdf");
+
+        var result = await ConsoleProcess.RunAsync("/nonexistent/classroomguard", withoutPrivileges: false, new Dictionary<string, string> { ["TMPDIR"] = temp.FullName }, null,
+            "report", "governors", "--from", "2026-09-01", "--to", "2026-12-31", "--out", pdf, $"--State:Path={state}");
+
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        Assert.True(File.Exists(pdf));
+        Assert.Empty(temp.GetDirectories("cg-report-*"));
+        // Chromium's profile folder is under TMPDIR, so its processes name it: none may outlive the command.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (RunningWith(temp.FullName).Any() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Empty(RunningWith(temp.FullName));
+    }
+
+    private static IEnumerable<string> RunningWith(string text) =>
+        Directory.EnumerateDirectories("/proc").Select(d => Path.Combine(d, "cmdline")).Select(ReadOrEmpty).Where(c => c.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>The fake's own shell (the console's command line names it too, as a setting).</summary>
+    private static IEnumerable<string> ProcessesRunning(string path) =>
+        Directory.EnumerateDirectories("/proc").Select(d => Path.Combine(d, "cmdline")).Select(ReadOrEmpty).Where(c => c.StartsWith("/bin/sh " + path, StringComparison.Ordinal));
+
+    private static string ReadOrEmpty(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Replace('\0', ' ');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
+
+    [Fact]
     public async Task Run_UnknownSite_Exits64NamingTheSites()
     {
         var state = CreateStateDatabase();
@@ -185,7 +316,8 @@ public sealed class ReportCommandTests : IDisposable
 
         Assert.Contains(Count(totals.Queries), text, StringComparison.Ordinal);
         Assert.Contains(Count(totals.Blocks), text, StringComparison.Ordinal);
-        Assert.Contains(Count(totals.DevicesSeen.Count), text, StringComparison.Ordinal);
+        // The figure beside its own label (a bare number could match anywhere in the report).
+        Assert.Matches(@"Devices seen\s+" + Regex.Escape(Count(totals.DevicesSeen.Count)) + @"\s+Week before", await PdfTools.RawTextAsync(weeklyPdf));
 
         var governorsText = await PdfTools.TextAsync(governorsPdf);
         Assert.Contains("Governors' report", governors.Stdout, StringComparison.Ordinal);

@@ -65,6 +65,10 @@ public sealed partial class ReportGeneratorTests : IDisposable
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(pdf))), report.Sha256);
         Assert.Equal("Weekly traffic report, Mon 30 Nov – Sun 6 Dec 2026", report.Title);
         Assert.Equal(["weekly.pdf"], output.GetFiles().Select(f => f.Name)); // no partial file left behind
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(pdf)); // it names devices: its owner's only
+        }
     }
 
     [Fact]
@@ -91,9 +95,8 @@ public sealed partial class ReportGeneratorTests : IDisposable
         await using var app = Services();
         var pdf = Path.Combine(_root.FullName, "hostile.pdf");
         var html = Path.Combine(_root.FullName, "saved.html");
-        app.Services.GetRequiredService<ReportGenerator>().SaveHtmlTo = html;
 
-        await GenerateAsync(app, pdf, new PlaceholderReport("Hostile", 1, 2, Hostile(url)));
+        await GenerateAsync(app, pdf, new PlaceholderReport("Hostile", 1, 2, Hostile(url)), saveHtmlTo: html);
 
         var text = await PdfTools.TextAsync(pdf);
         Assert.Contains("static text", text, StringComparison.Ordinal);
@@ -122,6 +125,7 @@ public sealed partial class ReportGeneratorTests : IDisposable
         Assert.Contains("static text", text, StringComparison.Ordinal);
         Assert.Contains("data image", text, StringComparison.Ordinal);
         Assert.DoesNotContain("SCRIPT RAN", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("root:", text, StringComparison.Ordinal); // file:///etc/passwd was not framed
         Assert.False(listener.Pending(), "Chromium connected to the loopback listener: a request left the document");
     }
 
@@ -142,16 +146,17 @@ public sealed partial class ReportGeneratorTests : IDisposable
     [SupportedOSPlatform("linux")]
     public async Task Generate_ChromiumCrashesAtStart_ClearErrorNamingTheSettingAndNoFile()
     {
-        // A fault that cannot be made with the real Chromium on demand: a program at the setting's path that dies at once.
-        var fake = Path.Combine(_root.FullName, "FakeCrashingChromium");
-        await File.WriteAllTextAsync(fake, "#!/bin/sh\necho 'Trace/breakpoint trap' >&2\nexit 133\n");
-        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // A program at the setting's path that dies at once, saying why on stderr as Chromium does. The launch limit is
+        // long here: the exit is noticed, not waited out, and the reason is Chromium's own line.
+        var fake = await WriteFakeChromiumAsync("FakeCrashingChromium", "echo 'Trace/breakpoint trap (core dumped)' >&2\nexit 133");
         await using var app = Services($"--Reports:ChromiumPath={fake}");
+        app.Services.GetRequiredService<ChromiumPrinter>().LaunchTimeout = TimeSpan.FromMinutes(5);
         var pdf = Path.Combine(_root.FullName, "none.pdf");
 
-        var error = await Assert.ThrowsAsync<ChromiumUnavailableException>(() => GenerateAsync(app, pdf, new PlaceholderReport("x", 1, 1)));
+        var error = await Assert.ThrowsAsync<ChromiumUnavailableException>(() => GenerateAsync(app, pdf, new PlaceholderReport("x", 1, 1))).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Contains(fake, error.Message, StringComparison.Ordinal);
+        Assert.True(error.Message.Contains("did not start: Trace/breakpoint trap (core dumped).", StringComparison.Ordinal), error.Message);
         Assert.Contains("Reports:ChromiumPath", error.Message, StringComparison.Ordinal);
         Assert.Empty(_root.GetFiles("*.pdf*"));
     }
@@ -160,34 +165,79 @@ public sealed partial class ReportGeneratorTests : IDisposable
     [SupportedOSPlatform("linux")]
     public async Task Generate_ChromiumNeverAnswers_ClearErrorAndTheProcessIsGone()
     {
-        // A fault the real Chromium does not make on demand: a program at the setting's path that starts and hangs.
-        // (A shell loop, not exec: the process keeps the script's path in its command line, which is how it is found below.)
-        var fake = Path.Combine(_root.FullName, "FakeHangingChromium");
-        await File.WriteAllTextAsync(fake, "#!/bin/sh\nwhile true; do sleep 1; done\n");
-        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // A program at the setting's path that starts and hangs. (A shell loop, not exec: the process keeps the script's
+        // path in its command line, which is how it is found below.)
+        var fake = await WriteFakeChromiumAsync("FakeHangingChromium", "while true; do sleep 1; done");
         await using var app = Services($"--Reports:ChromiumPath={fake}");
+        app.Services.GetRequiredService<ChromiumPrinter>().LaunchTimeout = TimeSpan.FromSeconds(2);
 
         var error = await Assert.ThrowsAsync<ChromiumUnavailableException>(() => GenerateAsync(app, Path.Combine(_root.FullName, "none.pdf"), new PlaceholderReport("x", 1, 1)));
 
         Assert.Contains("Reports:ChromiumPath", error.Message, StringComparison.Ordinal);
         Assert.Contains("did not start", error.Message, StringComparison.Ordinal);
         Assert.Empty(_root.GetFiles("*.pdf*"));
-        await Task.Delay(1500);
-        Assert.DoesNotContain(Directory.EnumerateDirectories("/proc").Select(d => Path.Combine(d, "cmdline")).Where(File.Exists).Select(SafeRead), c => c.Contains(fake, StringComparison.Ordinal));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (ProcessesRunning(fake).Any() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Empty(ProcessesRunning(fake));
     }
 
     [Fact]
     public async Task Generate_ReadingOutlastsTheTimeout_AbandonedWithTheSettingNamed()
     {
-        await using var app = Services("--Reports:Timeout=00:00:10");
+        await using var app = Services();
         var generator = app.Services.GetRequiredService<ReportGenerator>();
 
         var error = await Assert.ThrowsAsync<ReportPrintingException>(() => generator.GenerateAsync(
             ReportKind.Weekly, ReportPeriod.OfWeek(Week49, TimeZoneInfo.Utc), null, Path.Combine(_root.FullName, "slow.pdf"), CancellationToken.None,
-            async ct => { await Task.Delay(Timeout.Infinite, ct); throw new InvalidOperationException("unreachable"); }));
+            async ct => { await Task.Delay(Timeout.Infinite, ct); throw new InvalidOperationException("unreachable"); }, timeout: TimeSpan.FromSeconds(1)));
 
         Assert.Contains("Reports:Timeout", error.Message, StringComparison.Ordinal);
         Assert.Empty(_root.GetFiles("*.pdf*"));
+        Assert.Empty(_root.GetFiles(".*.partial"));
+    }
+
+    [Fact]
+    public async Task Generate_QueuedBehindAnother_ItsTimeoutStartsWhenItsTurnComes()
+    {
+        await using var app = Services();
+        var generator = app.Services.GetRequiredService<ReportGenerator>();
+        var period = ReportPeriod.OfWeek(Week49, TimeZoneInfo.Utc);
+        var release = new TaskCompletionSource();
+        var firstReading = new TaskCompletionSource();
+        var first = generator.GenerateAsync(ReportKind.Weekly, period, null, Path.Combine(_root.FullName, "first.pdf"), CancellationToken.None,
+            async ct => { firstReading.SetResult(); await release.Task.WaitAsync(ct); throw new InvalidOperationException("first done"); });
+        await firstReading.Task;
+
+        // Queued for 2 s with a 1 s timeout: it must still be read when its turn comes, not abandoned in the queue.
+        var second = generator.GenerateAsync(ReportKind.Weekly, period, null, Path.Combine(_root.FullName, "second.pdf"), CancellationToken.None,
+            _ => throw new InvalidOperationException("second read"), timeout: TimeSpan.FromSeconds(1));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.False(second.IsCompleted, "the second report did not wait for the first");
+        release.SetResult();
+
+        Assert.Equal("first done", (await Assert.ThrowsAsync<InvalidOperationException>(() => first)).Message);
+        Assert.Equal("second read", (await Assert.ThrowsAsync<InvalidOperationException>(() => second)).Message);
+        Assert.Empty(_root.GetFiles("*.pdf*"));
+        Assert.Empty(_root.GetFiles(".*.partial"));
+    }
+
+    [Fact]
+    public async Task Generate_OutputNotWritable_RefusedBeforeAnythingIsRead()
+    {
+        // /proc takes no new files, even from root.
+        await using var app = Services();
+        var read = false;
+
+        var error = await Assert.ThrowsAsync<ReportOutputException>(() => app.Services.GetRequiredService<ReportGenerator>().GenerateAsync(
+            ReportKind.Weekly, ReportPeriod.OfWeek(Week49, TimeZoneInfo.Utc), null, "/proc/g.pdf", CancellationToken.None,
+            _ => { read = true; throw new InvalidOperationException("read"); }));
+
+        Assert.Contains("/proc/g.pdf", error.Message, StringComparison.Ordinal);
+        Assert.False(read);
     }
 
     [Fact]
@@ -229,14 +279,29 @@ public sealed partial class ReportGeneratorTests : IDisposable
         <div style="background-image: url('{url}/background.png')">styled</div>
         <iframe src="{url}/frame"></iframe>
         <img src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/%3E" alt="data image"><span>data image</span>
+        <div><iframe src="file:///etc/passwd"></iframe><img src="file:///usr/share/pixmaps/debian-logo.png" alt=""></div>
         """;
 
-    private static Task<GeneratedReport> GenerateAsync(WebApplication app, string pdf, PlaceholderReport report)
+    private static Task<GeneratedReport> GenerateAsync(WebApplication app, string pdf, PlaceholderReport report, string? saveHtmlTo = null)
     {
         var period = ReportPeriod.OfWeek(Week49, TimeZoneInfo.FindSystemTimeZoneById("Europe/London"));
         return app.Services.GetRequiredService<ReportGenerator>().GenerateAsync(ReportKind.Weekly, period, null, pdf, CancellationToken.None,
-            _ => Task.FromResult<(object, string, Type, string?)>((report, $"Weekly traffic report, {period.Label}", typeof(PlaceholderReportView), ReportViews.WeeklyStylesheet)));
+            _ => Task.FromResult<(object, string, Type, string?)>((report, $"Weekly traffic report, {period.Label}", typeof(PlaceholderReportView), ReportViews.WeeklyStylesheet)),
+            saveHtmlTo);
     }
+
+    /// <summary>A program at the Chromium setting's path that makes a fault the real Chromium does not make on demand.</summary>
+    [SupportedOSPlatform("linux")]
+    private async Task<string> WriteFakeChromiumAsync(string name, string body)
+    {
+        var fake = Path.Combine(_root.FullName, name);
+        await File.WriteAllTextAsync(fake, "#!/bin/sh\n" + body + "\n");
+        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return fake;
+    }
+
+    private static IEnumerable<string> ProcessesRunning(string path) =>
+        Directory.EnumerateDirectories("/proc").Select(d => Path.Combine(d, "cmdline")).Where(File.Exists).Select(SafeRead).Where(c => c.Contains(path, StringComparison.Ordinal));
 
     private WebApplication Services(params string[] settings) => ReportCommand.BuildServices(
     [
