@@ -1,6 +1,7 @@
 using ClassroomGuard.Console.Reports;
 using ClassroomGuard.Console.Reports.Delivery;
 using ClassroomGuard.Console.Security;
+using ClassroomGuard.Console.Tests.Safeguarding;
 using ClassroomGuard.Storage.State;
 
 namespace ClassroomGuard.Console.Tests.Reports.Delivery;
@@ -118,6 +119,70 @@ public sealed class ReportSchedulerTests
         Assert.Equal(0, await world.RunAtAsync(new DateTimeOffset(2026, 11, 10, 9, 31, 0, TimeSpan.Zero)));
 
         Assert.Equal(["weekly 2026-W43 site -", "weekly 2026-W45 site -"], world.Generator.Calls);
+    }
+
+    [Fact]
+    public async Task TwoSites_OneFails_ConsoleRestarts_TheFailedSitesWeekIsStillMade()
+    {
+        using var world = new ReportWorld(BeforeChange, o => o.Governors.Enabled = false);
+        await world.Store.Sites.CreateSiteAsync("Main", ReportWorld.None);
+        await world.Store.Sites.CreateSiteAsync("Annexe", ReportWorld.None);
+        world.Generator.FailNext = 1; // the first site's report fails, the second's is kept
+        var monday = new DateTimeOffset(2026, 10, 26, 7, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal(0, await world.RunAtAsync(monday));
+        Assert.Single((await world.Store.Reports.ListAsync([ReportKind.Weekly], 0, 10, ReportWorld.None)).Reports);
+
+        world.Clock.Set(monday + TimeSpan.FromMinutes(10));
+        world.Restart(); // the retry was in memory only
+        Assert.Equal(1, await world.Scheduler.RunDueAsync(ReportWorld.None));
+
+        var kept = (await world.Store.Reports.ListAsync([ReportKind.Weekly], 0, 10, ReportWorld.None)).Reports;
+        Assert.Equal(["Annexe", "Main"], kept.Select(r => r.SiteName).Order(StringComparer.Ordinal));
+        Assert.Empty(world.Scheduler.Failures);
+        Assert.Equal(3, world.Generator.Calls.Count); // the kept site's report is not made again
+    }
+
+    [Fact]
+    public async Task KeptWithoutItsEmail_AfterRestart_TheEmailIsQueued_Once()
+    {
+        using var world = new ReportWorld(BeforeChange, o =>
+        {
+            o.Governors.Enabled = false;
+            o.Weekly.Recipients = ["tech@school.example"];
+        }); // no SMTP server set: the report is kept, its e-mail not queued
+        var monday = new DateTimeOffset(2026, 10, 26, 7, 0, 0, TimeSpan.Zero);
+        Assert.Equal(1, await world.RunAtAsync(monday));
+        Assert.Equal(0, (await world.Store.MailOutbox.GetStatusAsync(ReportWorld.None)).Waiting);
+
+        world.SmtpPort = AiosmtpdServer.FreePort(); // as if queuing had failed after keeping: the e-mail is missing
+        world.Clock.Set(monday + TimeSpan.FromMinutes(5));
+        world.Restart();
+        Assert.Equal(0, await world.Scheduler.RunDueAsync(ReportWorld.None));
+        world.Restart();
+        Assert.Equal(0, await world.Scheduler.RunDueAsync(ReportWorld.None));
+
+        Assert.Equal(1, (await world.Store.MailOutbox.GetStatusAsync(ReportWorld.None)).Waiting);
+        var report = Assert.Single((await world.Store.Reports.ListAsync([ReportKind.Weekly], 0, 10, ReportWorld.None)).Reports);
+        Assert.Equal(ReportMailState.Waiting, report.MailState);
+        Assert.Single(world.Generator.Calls);
+    }
+
+    [Fact]
+    public async Task StillFailingAtTheNextOccurrence_TheOlderWeekIsRetriedNotDropped_AndStaysOnTheCard()
+    {
+        using var world = new ReportWorld(BeforeChange, o => o.Governors.Enabled = false);
+        world.Generator.FailNext = 2;
+
+        Assert.Equal(0, await world.RunAtAsync(new DateTimeOffset(2026, 10, 26, 7, 0, 0, TimeSpan.Zero))); // W43 fails
+        Assert.Equal(1, await world.RunAtAsync(new DateTimeOffset(2026, 11, 2, 7, 0, 0, TimeSpan.Zero))); // W43 fails again, W44 kept
+        var failure = Assert.Single(world.Scheduler.Failures);
+        Assert.Contains("19 Oct", failure.Period, StringComparison.Ordinal);
+        Assert.DoesNotContain("26 Oct", failure.Period, StringComparison.Ordinal);
+
+        Assert.Equal(1, await world.RunAtAsync(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero))); // the retry: W43 kept
+        Assert.Empty(world.Scheduler.Failures);
+        Assert.Equal(["weekly 2026-W43 site -", "weekly 2026-W43 site -", "weekly 2026-W44 site -", "weekly 2026-W43 site -"], world.Generator.Calls);
     }
 
     [Fact]
