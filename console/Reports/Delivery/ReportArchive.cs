@@ -19,9 +19,13 @@ public sealed class ReportArchive(
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
+    private int inside; // generations running or waiting for their turn
 
     /// <summary>The folder the reports are kept in (full path).</summary>
     public string Directory => Path.GetFullPath(options.Value.Directory);
+
+    /// <summary>Generations running or waiting their turn now (at most two on request; the schedule's always wait).</summary>
+    public int Generating => Volatile.Read(ref inside);
 
     /// <summary>The school's time zone (State:TimeZone).</summary>
     public TimeZoneInfo Zone { get; } = TimeZoneInfo.FindSystemTimeZoneById(state.Value.TimeZone);
@@ -94,6 +98,12 @@ public sealed class ReportArchive(
         {
             foreach (var report in await store.Reports.ListGeneratedBeforeAsync(kind, now - TimeSpan.FromDays(days), cancellationToken))
             {
+                if (report.MailState is ReportMailState.Waiting or ReportMailState.Failing)
+                {
+                    ReportDeliveryLog.KeptForMail(logger, report.FileName); // the waiting e-mail attaches it; swept once sent
+                    continue;
+                }
+
                 try
                 {
                     File.Delete(PathOf(report));
@@ -120,7 +130,24 @@ public sealed class ReportArchive(
     private async Task<KeptReport> KeepAsync(
         ReportKind kind, string stem, ReportTrigger trigger, long? userId, Func<string, CancellationToken, Task<GeneratedReport>> generate, CancellationToken cancellationToken)
     {
-        await oneAtATime.WaitAsync(cancellationToken);
+        // One generation runs, at most one more waits its turn: a request beyond that is refused at once (429) rather
+        // than queued without end in front of the schedule. The schedule itself always waits.
+        if (Interlocked.Increment(ref inside) > 2 && trigger != ReportTrigger.Schedule)
+        {
+            Interlocked.Decrement(ref inside);
+            throw new ReportsBusyException();
+        }
+
+        try
+        {
+            await oneAtATime.WaitAsync(cancellationToken);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref inside);
+            throw;
+        }
+
         var temporary = Path.Combine(Directory, $".{Guid.NewGuid():N}.part.pdf");
         try
         {
@@ -170,9 +197,14 @@ public sealed class ReportArchive(
                 ReportDeliveryLog.DeleteFailed(logger, Path.GetFileName(temporary), e.Message);
             }
 
+            Interlocked.Decrement(ref inside);
             oneAtATime.Release();
         }
     }
+
+    /// <summary>A report kept at or after <paramref name="since"/> for the same kind, site and period, or null.</summary>
+    public Task<KeptReport?> RecentAsync(ReportKind kind, long? siteId, ReportPeriod period, DateTimeOffset since, CancellationToken cancellationToken)
+        => store.Reports.FindRecentAsync(kind, siteId, period.First, period.Last, since, cancellationToken);
 
     /// <summary>"weekly-2026-w49-20261207-0700.pdf": the stem and the school's time of generation; a suffix when taken.</summary>
     private string FreeName(string stem)

@@ -111,6 +111,12 @@ internal static class ReportDownloads
         var result = await reports.GenerateAsync(actor, kind, form, context.RequestAborted);
         if (result.Report is not { } report)
         {
+            if (result.Busy)
+            {
+                context.Response.Headers.RetryAfter = ((int)ReportsBusyException.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                return Results.Problem(result.Problems[string.Empty], statusCode: StatusCodes.Status429TooManyRequests, title: "Reports are being generated");
+            }
+
             return result.Problems.ContainsKey(string.Empty)
                 ? Results.Problem(result.Problems[string.Empty], statusCode: StatusCodes.Status503ServiceUnavailable, title: "The report could not be generated")
                 : Bad(string.Join(" ", result.Problems.Values));

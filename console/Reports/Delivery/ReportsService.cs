@@ -50,8 +50,12 @@ public sealed class GenerateReportForm
 /// <summary>The result of a generation: the kept report, or the problems by field ("" for the whole form).</summary>
 /// <param name="Report">The report, when it was generated.</param>
 /// <param name="Problems">What is wrong, by field name.</param>
-public sealed record GenerateResult(KeptReport? Report, IReadOnlyDictionary<string, string> Problems)
+/// <param name="Busy">True when it was refused because other reports are being generated (try again in a minute).</param>
+public sealed record GenerateResult(KeptReport? Report, IReadOnlyDictionary<string, string> Problems, bool Busy = false)
 {
+    /// <summary>How long a report of the same kind, site and period is handed out again instead of printing another copy.</summary>
+    public static readonly TimeSpan ReusedFor = TimeSpan.FromMinutes(10);
+
     /// <summary>True when the report was generated.</summary>
     public bool Ok => Report is not null;
 }
@@ -235,15 +239,33 @@ public sealed class ReportsService(
             if (kind == ReportKind.Weekly)
             {
                 var (week, problems) = await CheckWeeklyAsync(form.Week, form.SiteId, cancellationToken);
-                return problems.Count > 0 ? new GenerateResult(null, problems)
-                    : new GenerateResult(await archive.KeepWeeklyAsync(form.SiteId, week, ReportTrigger.Manual, actor.Id, cancellationToken), problems);
+                if (problems.Count > 0)
+                {
+                    return new GenerateResult(null, problems);
+                }
+
+                // The same report asked for again moments later (a second click, a loop) is the one just kept.
+                var recent = await archive.RecentAsync(kind, form.SiteId, ReportPeriod.OfWeek(week, archive.Zone), time.GetUtcNow() - GenerateResult.ReusedFor, cancellationToken);
+                return new GenerateResult(recent ?? await archive.KeepWeeklyAsync(form.SiteId, week, ReportTrigger.Manual, actor.Id, cancellationToken), problems);
             }
 
             DateOnly? from = form.From is { } f ? DateOnly.FromDateTime(f) : null;
             DateOnly? to = form.To is { } t ? DateOnly.FromDateTime(t) : null;
             var refused = CheckGovernors(from, to);
-            return refused.Count > 0 ? new GenerateResult(null, refused)
-                : new GenerateResult(await archive.KeepGovernorsAsync(from!.Value, to!.Value, ReportTrigger.Manual, actor.Id, cancellationToken), refused);
+            if (refused.Count > 0)
+            {
+                return new GenerateResult(null, refused);
+            }
+
+            var again = await archive.RecentAsync(kind, null, ReportPeriod.Of(from!.Value, to!.Value, archive.Zone), time.GetUtcNow() - GenerateResult.ReusedFor, cancellationToken);
+            return new GenerateResult(again ?? await archive.KeepGovernorsAsync(from.Value, to.Value, ReportTrigger.Manual, actor.Id, cancellationToken), refused);
+        }
+        catch (ReportsBusyException)
+        {
+            return new GenerateResult(null, new Dictionary<string, string>
+            {
+                [""] = "Other reports are being generated right now. Try again in a minute.",
+            }, Busy: true);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -274,6 +296,7 @@ public sealed class ReportsService(
         var people = r.MailRecipients == 1 ? "1 address" : $"{r.MailRecipients} addresses";
         var mailWords = r.MailState switch
         {
+            ReportMailState.Sent when r.MailError == Mail.MailSender.AttachmentGone => $"Not e-mailed: {r.MailError}",
             ReportMailState.Sent when r.MailError is not null => $"Sent to {people}, but some were refused: {r.MailError}",
             ReportMailState.Sent => $"E-mailed to {people}",
             ReportMailState.Waiting => $"Waiting to be e-mailed to {people}",

@@ -37,6 +37,16 @@ public sealed class ReportMailTests : IDisposable
         Assert.Equal("ClassroomGuard: Weekly traffic report, Mon 19 Oct – Sun 25 Oct 2026", message.Subject);
         Assert.Equal(["deputy-tech@school.example", "itsupport@trust.example", "tech@school.example"],
             message.Headers["X-RcptTo"]!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+        // Nobody's copy shows the other recipients: To: is "undisclosed-recipients:;", no Cc, no Bcc header in what arrived.
+        Assert.Empty(message.To.Mailboxes);
+        Assert.Equal("undisclosed-recipients", Assert.IsType<GroupAddress>(Assert.Single(message.To)).Name);
+        Assert.Empty(message.Cc);
+        Assert.Empty(message.Bcc);
+        foreach (var address in new[] { "deputy-tech@school.example", "itsupport@trust.example", "tech@school.example" })
+        {
+            Assert.DoesNotContain(message.Headers, h => h.Field != "X-RcptTo" && h.Value.Contains(address, StringComparison.OrdinalIgnoreCase));
+        }
+
         var attachment = Assert.IsType<MimePart>(Assert.Single(message.Attachments));
         Assert.Equal("application/pdf", attachment.ContentType.MimeType);
         Assert.Equal(report.FileName, attachment.FileName);
@@ -54,6 +64,35 @@ public sealed class ReportMailTests : IDisposable
         var after = (await world.Store.Reports.GetAsync(report.Id, ReportWorld.None))!;
         Assert.Equal((ReportMailState.Sent, 3), (after.MailState, after.MailRecipients));
         Assert.Contains("E-mailed to 3 addresses", (await world.Reports.ListAsync(Technician, 0, 10, ReportWorld.None)).Rows[0].Mail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RetentionSweep_KeepsAReportWhoseEmailWaits_TheSenderGivesUpOneWhoseFileIsGone_AndSaysSo()
+    {
+        using var world = new ReportWorld(Start, o =>
+        {
+            o.Governors.Enabled = false;
+            o.Weekly.RetentionDays = 7;
+            o.Weekly.Recipients = ["tech@school.example"];
+        }, smtpPort: AiosmtpdServer.FreePort()); // nothing listens there: a long SMTP outage
+        Assert.Equal(1, await world.RunAtAsync(Monday));
+        Assert.Equal(0, await world.Sender().SendDueAsync(ReportWorld.None));
+        var report = Assert.Single((await world.Store.Reports.ListAsync([ReportKind.Weekly], 0, 10, ReportWorld.None)).Reports);
+
+        world.Clock.Advance(TimeSpan.FromDays(8)); // past the 7 days' retention, the e-mail still not sent
+        Assert.Equal(0, await world.Archive.SweepAsync(world.Clock.GetUtcNow(), ReportWorld.None));
+        Assert.True(File.Exists(world.Archive.PathOf(report)));
+
+        File.Delete(world.Archive.PathOf(report)); // by hand: the e-mail can never be sent now
+        Assert.Equal(0, await world.Sender().SendDueAsync(ReportWorld.None));
+        Assert.Equal(0, (await world.Store.MailOutbox.GetStatusAsync(ReportWorld.None)).Waiting); // given up, not retried forever
+        var card = await world.MailStatus().ReadAsync(Technician, ReportWorld.None);
+        Assert.NotNull(card);
+        Assert.Contains("was not sent: its attached file was deleted", card.Headline, StringComparison.Ordinal);
+        var row = Assert.Single((await world.Reports.ListAsync(Technician, 0, 10, ReportWorld.None)).Rows);
+        Assert.StartsWith("Not e-mailed: its attached file was deleted", row.Mail, StringComparison.Ordinal);
+        Assert.True(row.MailProblem);
+        Assert.Equal(1, await world.Archive.SweepAsync(world.Clock.GetUtcNow(), ReportWorld.None)); // no e-mail waits now: swept
     }
 
     [Fact]
