@@ -348,11 +348,7 @@ public sealed class ReportScheduler(
             : "the term that ended last";
     }
 
-    private static string Reason(Exception e)
-    {
-        var text = e is OperationCanceledException ? "it took longer than Reports:Timeout allows" : e.Message;
-        return text.Length > 300 ? text[..300] + "…" : text;
-    }
+    private static string Reason(Exception e) => ReportFailureWords.Of(e); // the detail is in the log (GenerationFailed)
 
     /// <summary>The latest occurrence at or before <paramref name="now"/>, looking back at most a year.</summary>
     private DateTimeOffset? LatestBefore(ReportOptions o, ReportKind kind, DateTimeOffset now)

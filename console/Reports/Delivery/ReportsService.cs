@@ -272,7 +272,7 @@ public sealed class ReportsService(
             ReportDeliveryLog.ManualFailed(logger, actor.UserName, kind, e);
             return new GenerateResult(null, new Dictionary<string, string>
             {
-                [""] = $"The report could not be generated ({(e is OperationCanceledException ? "it took longer than Reports:Timeout allows" : e.Message)}). Try again; if it fails again, the console's log has the detail.",
+                [""] = $"The report could not be generated: {ReportFailureWords.Of(e)}. Try again; if it fails again, ask the school's technician (the console's log has the detail).",
             });
         }
     }

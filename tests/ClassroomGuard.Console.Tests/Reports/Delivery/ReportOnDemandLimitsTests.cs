@@ -64,6 +64,24 @@ public sealed class ReportOnDemandLimitsTests
         Assert.NotNull(afterwards.Report); // nothing left counted as running
     }
 
+    [Fact]
+    public async Task GenerationFails_ThePersonReadsAFixedSentence_NotTheExceptionsText()
+    {
+        using var world = new ReportWorld(Start, o => o.Governors.Enabled = false);
+        var technician = await TechnicianAsync(world);
+        world.Generator.FailNext = 1;
+
+        var failed = await world.Reports.GenerateAsync(technician, ReportKind.Weekly, new GenerateReportForm { Week = "2026-W43" }, ReportWorld.None);
+
+        Assert.Null(failed.Report);
+        Assert.False(failed.Busy);
+        Assert.Equal($"The report could not be generated: {ReportFailureWords.Unexpected}. Try again; if it fails again, ask the school's technician (the console's log has the detail).",
+            failed.Problems[string.Empty]);
+        Assert.Equal("it took longer than Reports:Timeout allows", ReportFailureWords.Of(new TaskCanceledException()));
+        Assert.Equal("the reports folder (Reports:Directory) could not be written", ReportFailureWords.Of(new UnauthorizedAccessException("/var/lib/secret/path")));
+        Assert.Equal(ReportFailureWords.Unexpected, ReportFailureWords.Of(new InvalidOperationException("SQLite Error 5: 'database is locked' at /var/lib/classroomguard/state.db")));
+    }
+
     private static async Task<ConsoleUser> TechnicianAsync(ReportWorld world)
     {
         var user = await world.UserAsync("tech", Role.Technician, "tech@school.example");
