@@ -290,7 +290,7 @@ public sealed class ReportsService(
         var by = r.Trigger switch
         {
             ReportTrigger.Schedule => "By the schedule",
-            ReportTrigger.Command => "By the report command",
+            ReportTrigger.Command => "By the report command", // reserved: the command prints to a file and keeps nothing here
             _ => r.GeneratedByName is { } name ? $"By {name}" : "By a person whose account is gone",
         };
         var people = r.MailRecipients == 1 ? "1 address" : $"{r.MailRecipients} addresses";
@@ -301,7 +301,9 @@ public sealed class ReportsService(
             ReportMailState.Sent => $"E-mailed to {people}",
             ReportMailState.Waiting => $"Waiting to be e-mailed to {people}",
             ReportMailState.Failing => $"Not e-mailed yet (tried again by itself): {r.MailError}",
-            _ => r.Trigger == ReportTrigger.Schedule ? "Not e-mailed: nobody to send it to, or e-mail off" : "Not e-mailed (generated on request)",
+            _ => r.Trigger != ReportTrigger.Schedule ? "Not e-mailed (generated on request)"
+                : !mail.Value.Enabled ? "Not e-mailed: e-mail is off (Mail:Host is not set)"
+                : "Not e-mailed: nobody was set to receive it when it was made (no e-mail address on a user of the role, nothing in the kind's Recipients setting)",
         };
         return new ReportRow(
             r.Kind, KindName(r.Kind), r.Title, r.SiteName is { } s ? $"Site: {s}" : null, ReportPeriod.Of(r.First, r.Last, archive.Zone).Label,

@@ -1,3 +1,4 @@
+using ClassroomGuard.Console.Reports.Delivery;
 using ClassroomGuard.Console.Security;
 using ClassroomGuard.Console.Tests.Safeguarding;
 using ClassroomGuard.Storage.State;
@@ -93,6 +94,37 @@ public sealed class ReportMailTests : IDisposable
         Assert.StartsWith("Not e-mailed: its attached file was deleted", row.Mail, StringComparison.Ordinal);
         Assert.True(row.MailProblem);
         Assert.Equal(1, await world.Archive.SweepAsync(world.Clock.GetUtcNow(), ReportWorld.None)); // no e-mail waits now: swept
+    }
+
+    [Fact]
+    public async Task NotEmailed_TheListSaysWhy_EmailOff_OrNobodyToReceiveIt()
+    {
+        using (var off = new ReportWorld(Start, o => o.Governors.Enabled = false)) // no Mail:Host
+        {
+            Assert.Equal(1, await off.RunAtAsync(Monday));
+            Assert.Equal("Not e-mailed: e-mail is off (Mail:Host is not set)", Assert.Single((await off.Reports.ListAsync(Technician, 0, 10, ReportWorld.None)).Rows).Mail);
+        }
+
+        using var nobody = new ReportWorld(Start, o => o.Governors.Enabled = false, smtpPort: AiosmtpdServer.FreePort()); // mail on, no technician with an address
+        Assert.Equal(1, await nobody.RunAtAsync(Monday));
+        Assert.StartsWith("Not e-mailed: nobody was set to receive it", Assert.Single((await nobody.Reports.ListAsync(Technician, 0, 10, ReportWorld.None)).Rows).Mail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EmailOn_NobodyToReceiveTheGovernorsReport_TheTechniciansHomeSaysSo_UntilAGovernorHasAnAddress()
+    {
+        using var world = new ReportWorld(Start, o => o.Weekly.Recipients = ["tech@school.example"], smtpPort: AiosmtpdServer.FreePort());
+        ReportStatusService Status() => new(world.Scheduler, world.Reports, world.Mailer, Microsoft.Extensions.Options.Options.Create(world.Options), Microsoft.Extensions.Options.Options.Create(world.Mail));
+
+        var card = await Status().ReadAsync(Technician, ReportWorld.None);
+        Assert.NotNull(card);
+        Assert.Equal("warning", card.Severity);
+        Assert.Equal("Nobody receives the governors' report by e-mail: it is made on its schedule but sent to no one.", card.Headline);
+        Assert.Contains("Reports:Governors:Recipients", card.Detail, StringComparison.Ordinal);
+        Assert.Null(await Status().ReadAsync(Governor, ReportWorld.None));
+
+        await world.UserAsync("chair", Role.Governor, "chair@school.example");
+        Assert.Null(await Status().ReadAsync(Technician, ReportWorld.None));
     }
 
     [Fact]

@@ -213,7 +213,7 @@ public sealed class ReportSchedulerTests
     public async Task FailedGeneration_RetriedAtAGrowingDelay_ShownToTheTechnicianOnly_ThenKept()
     {
         using var world = new ReportWorld(BeforeChange, o => o.Governors.Enabled = false);
-        var status = new ReportStatusService(world.Scheduler, world.Reports);
+        var status = new ReportStatusService(world.Scheduler, world.Reports, world.Mailer, Microsoft.Extensions.Options.Options.Create(world.Options), Microsoft.Extensions.Options.Options.Create(world.Mail));
         var technician = new ConsoleUser(1, "tech", "Tech", new HashSet<Role> { Role.Technician }, false);
         var governor = new ConsoleUser(2, "gov", "Gov", new HashSet<Role> { Role.Governor }, false);
         world.Generator.FailNext = 2;
