@@ -23,8 +23,22 @@ public sealed class ReportMailer(
     /// <summary>The addresses a kind goes to, without repeats (case-insensitive), users' first.</summary>
     public async Task<IReadOnlyList<string>> RecipientsAsync(ReportKind kind, CancellationToken cancellationToken)
     {
-        var users = await store.Users.ListEmailsInRoleAsync(ReportSchedule.RecipientRole(kind), cancellationToken);
-        return [.. users.Concat(ReportSchedule.Of(options.Value, kind).Recipients).Select(a => a.Trim()).Where(a => a.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)];
+        var (users, others) = await RecipientGroupsAsync(kind, cancellationToken);
+        return [.. users, .. others];
+    }
+
+    /// <summary>
+    /// The same addresses in two groups, from one de-duplicated list (case-insensitive): the users' and the setting's
+    /// others (an address both a user has and the setting lists counts once, as a user's).
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Users, IReadOnlyList<string> Others)> RecipientGroupsAsync(ReportKind kind, CancellationToken cancellationToken)
+    {
+        var users = (await store.Users.ListEmailsInRoleAsync(ReportSchedule.RecipientRole(kind), cancellationToken))
+            .Select(a => a.Trim()).Where(a => a.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var others = ReportSchedule.Of(options.Value, kind).Recipients
+            .Select(a => a.Trim()).Where(a => a.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)
+            .Where(a => !users.Contains(a, StringComparer.OrdinalIgnoreCase)).ToList();
+        return (users, others);
     }
 
     /// <summary>Queues the report's e-mail. Returns the outbox message's id, or null (mail off, or nobody to send it to).</summary>

@@ -140,12 +140,12 @@ public sealed class ReportsService(
             }
             else
             {
-                var recipients = await mailer.RecipientsAsync(kind, cancellationToken);
-                var users = await store.Users.ListEmailsInRoleAsync(ReportSchedule.RecipientRole(kind), cancellationToken);
-                var others = recipients.Count - users.Count;
+                var (users, otherAddresses) = await mailer.RecipientGroupsAsync(kind, cancellationToken);
+                var others = otherAddresses.Count;
+                var recipients = users.Count + others;
                 var role = kind == ReportKind.Weekly ? "technician" : "governor";
                 var to = !mail.Value.Enabled ? "not e-mailed, because e-mail is off (Mail:Host)"
-                    : recipients.Count == 0 ? $"e-mailed to nobody yet: no {role} has an e-mail address"
+                    : recipients == 0 ? $"e-mailed to nobody yet: no {role} has an e-mail address"
                     : "e-mailed to " + string.Join(" and ", new[]
                     {
                         users.Count > 0 ? $"{users.Count} {role}{(users.Count == 1 ? "" : "s")}" : null,
@@ -170,13 +170,7 @@ public sealed class ReportsService(
     public async Task<(IsoWeek Week, Dictionary<string, string> Problems)> CheckWeeklyAsync(string? week, long? siteId, CancellationToken cancellationToken)
     {
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
-        var parsed = default(IsoWeek);
-        var error = "Write the week as YYYY-Www, for example 2026-W49.";
-        if (week is not null && week.Any(char.IsControl))
-        {
-            problems[nameof(GenerateReportForm.Week)] = error; // int.TryParse would ignore a trailing NUL
-        }
-        else if (!IsoWeek.TryParse(week, out parsed, out error))
+        if (!IsoWeek.TryParse(week, out var parsed, out var error)) // digits only: a NUL or other control character is refused there
         {
             problems[nameof(GenerateReportForm.Week)] = string.IsNullOrWhiteSpace(week) ? "Give the week as YYYY-Www, for example 2026-W49." : error;
         }

@@ -128,6 +128,24 @@ public sealed class ReportMailTests : IDisposable
     }
 
     [Fact]
+    public async Task RecipientCount_OneDeduplicatedList_AnAddressInBothCountsOnce()
+    {
+        using var world = new ReportWorld(Start, o =>
+        {
+            o.Governors.Enabled = false;
+            o.Weekly.Recipients = ["tech@school.example", " TECH@SCHOOL.EXAMPLE ", "itsupport@trust.example"];
+        }, smtpPort: AiosmtpdServer.FreePort());
+        await world.UserAsync("tech", Role.Technician, "Tech@School.example");
+        await world.UserAsync("deputy", Role.Technician, "deputy@school.example");
+
+        var (users, others) = await world.Mailer.RecipientGroupsAsync(ReportKind.Weekly, ReportWorld.None);
+        Assert.Equal((2, 1), (users.Count, others.Count));
+        Assert.Equal(3, (await world.Mailer.RecipientsAsync(ReportKind.Weekly, ReportWorld.None)).Count);
+        var weekly = Assert.Single(await world.Reports.KindsAsync(Technician, ReportWorld.None), k => k.Kind == ReportKind.Weekly);
+        Assert.Contains("e-mailed to 2 technicians and 1 other address", weekly.Schedule, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SmtpDown_ReportMailKeptAndRetried_ShownOnTheTechniciansHome_ThenDelivered()
     {
         using var world = new ReportWorld(Start, o => o.Weekly.Enabled = false, smtpPort: AiosmtpdServer.FreePort()); // nothing listens there
