@@ -272,7 +272,10 @@ public sealed class ReportsService(
     }
 
     /// <summary>"Mon 7 Dec 2026 at 07:00" in the school's time zone.</summary>
-    public string When(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, archive.Zone).ToString("ddd d MMM yyyy 'at' HH:mm", English);
+    public string When(DateTimeOffset at) => When(at, archive.Zone);
+
+    /// <summary>"Mon 7 Dec 2026 at 07:00" in <paramref name="zone"/> (the e-mail's words too).</summary>
+    public static string When(DateTimeOffset at, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(at, zone).ToString("ddd d MMM yyyy 'at' HH:mm", English);
 
     /// <summary>"240 KB".</summary>
     public static string Size(long bytes) => bytes >= 1024 * 1024

@@ -60,6 +60,7 @@ public sealed class ReportMailTests : IDisposable
         Assert.Contains("Period:     Mon 19 Oct – Sun 25 Oct 2026", body, StringComparison.Ordinal);
         Assert.Contains($"https://classroomguard.school.example/reports/{report.Id}/pdf", body, StringComparison.Ordinal);
         Assert.Contains(report.Sha256, body, StringComparison.Ordinal);
+        Assert.Contains($"({ReportsService.Size(report.Bytes)}, PDF)", body, StringComparison.Ordinal); // the Reports page's words
         Assert.Contains("Mon 26 Oct 2026 at 07:00", body, StringComparison.Ordinal); // generated, in school time (GMT now)
 
         var after = (await world.Store.Reports.GetAsync(report.Id, ReportWorld.None))!;
