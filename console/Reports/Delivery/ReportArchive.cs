@@ -122,7 +122,37 @@ public sealed class ReportArchive(
             }
         }
 
+        await SweepOrphansAsync(now, cancellationToken);
         return deleted;
+    }
+
+    /// <summary>
+    /// Deletes files no row names (the row could not be written after the file was moved in) and temporary files a
+    /// crash left, once they are older than Reports:Timeout and an hour (never one a generation is writing now).
+    /// </summary>
+    private async Task SweepOrphansAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var named = (await store.Reports.ListFileNamesAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var cutoff = (now - options.Value.Timeout - TimeSpan.FromHours(1)).UtcDateTime;
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*.pdf"))
+        {
+            var name = Path.GetFileName(path);
+            var orphan = (name.StartsWith('.') && name.EndsWith(".part.pdf", StringComparison.Ordinal)) || (ReportRepository.IsFileName(name) && !named.Contains(name));
+            if (!orphan || File.GetLastWriteTimeUtc(path) > cutoff)
+            {
+                continue;
+            }
+
+            try
+            {
+                File.Delete(path);
+                ReportDeliveryLog.OrphanDeleted(logger, name);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                ReportDeliveryLog.DeleteFailed(logger, name, e.Message);
+            }
+        }
     }
 
     private IReportGenerator Generator => generator ?? throw new InvalidOperationException("This console has no PDF report printer registered (IReportGenerator).");

@@ -58,4 +58,7 @@ internal static partial class ReportDeliveryLog
 
     [LoggerMessage(3457, LogLevel.Information, "Reports: {FileName} kept past its retention: its e-mail is not sent yet")]
     public static partial void KeptForMail(ILogger logger, string fileName);
+
+    [LoggerMessage(3458, LogLevel.Warning, "Reports: deleted {FileName} from the reports folder: no kept report names it (left by a failed or interrupted generation)")]
+    public static partial void OrphanDeleted(ILogger logger, string fileName);
 }

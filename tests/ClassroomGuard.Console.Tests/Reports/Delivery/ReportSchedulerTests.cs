@@ -243,6 +243,33 @@ public sealed class ReportSchedulerTests
     }
 
     [Fact]
+    public async Task RetentionSweep_DeletesOldFilesNoRowNames_AndCrashLeftPartFiles_NeverAFreshOneOrAKeptOne()
+    {
+        using var world = new ReportWorld(BeforeChange);
+        var kept = await world.Archive.KeepWeeklyAsync(null, new IsoWeek(2026, 42), ReportTrigger.Manual, null, ReportWorld.None);
+        var old = world.Clock.GetUtcNow().UtcDateTime - TimeSpan.FromDays(1);
+        string WriteFile(string name, bool aged)
+        {
+            var path = Path.Combine(world.Folder, name);
+            File.WriteAllBytes(path, FakeReportGenerator.Pdf(name));
+            File.SetLastWriteTimeUtc(path, aged ? old : world.Clock.GetUtcNow().UtcDateTime);
+            return path;
+        }
+
+        var orphan = WriteFile("weekly-2026-w40-20261005-070000.pdf", aged: true);
+        var part = WriteFile(".0123456789abcdef0123456789abcdef.part.pdf", aged: true);
+        var fresh = WriteFile("weekly-2026-w41-20261012-070000.pdf", aged: false);
+        File.SetLastWriteTimeUtc(world.Archive.PathOf(kept), old);
+
+        await world.Archive.SweepAsync(world.Clock.GetUtcNow(), ReportWorld.None);
+
+        Assert.False(File.Exists(orphan));
+        Assert.False(File.Exists(part));
+        Assert.True(File.Exists(fresh)); // perhaps a generation's, its row not written yet
+        Assert.True(File.Exists(world.Archive.PathOf(kept)));
+    }
+
+    [Fact]
     public async Task RetentionSweep_DeletesFileAndRowOfTheKindPastItsDays_KeepsTheOthers()
     {
         using var world = new ReportWorld(BeforeChange, o =>
