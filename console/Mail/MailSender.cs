@@ -38,7 +38,21 @@ public sealed class MailSender(
             return 0;
         }
 
-        var due = await store.MailOutbox.ListDueAsync(time.GetUtcNow(), BatchSize, cancellationToken);
+        var listed = await store.MailOutbox.ListDueAsync(time.GetUtcNow(), BatchSize, cancellationToken);
+        var due = new List<OutboxMessage>(listed.Count);
+        foreach (var message in listed)
+        {
+            if (message.AttachmentPath is { } attachment && !File.Exists(attachment))
+            {
+                // Deleted by hand (the sweep keeps a report until its e-mail is sent): retrying can never succeed.
+                await store.MailOutbox.MarkSentAsync(message.Id, AttachmentGone, cancellationToken);
+                Reports.Delivery.ReportDeliveryLog.AttachmentGone(logger, message.Id, Path.GetFileName(attachment));
+                continue;
+            }
+
+            due.Add(message);
+        }
+
         if (due.Count == 0)
         {
             return 0;
@@ -163,6 +177,12 @@ public sealed class MailSender(
         }
     }
 
+    /// <summary>
+    /// The note on a message given up because its attached file is gone (shown on the technician's home and the
+    /// Reports page instead of a refused address).
+    /// </summary>
+    public const string AttachmentGone = "its attached file was deleted from the appliance before it could be sent, so it was given up (not tried again); open the Reports page to make the report again if it is still needed";
+
     /// <summary>Why a send failed, in words a technician can act on; never a password.</summary>
     internal static string Reason(Exception e, MailOptions o) => e switch
     {
@@ -218,9 +238,22 @@ public sealed class MailSender(
     {
         var mime = new MimeMessage();
         mime.From.Add(MailboxAddress.Parse(o.From!));
-        foreach (var to in message.Recipients)
+        if (message.Kind == MailKind.Report)
         {
-            mime.To.Add(MailboxAddress.Parse(to));
+            // A report goes to governors, technicians and outside addresses who need not see each other's: each is
+            // a hidden recipient (MailKit leaves the Bcc header out of what it sends), To: the empty group "undisclosed-recipients:;".
+            mime.To.Add(new GroupAddress("undisclosed-recipients"));
+            foreach (var to in message.Recipients)
+            {
+                mime.Bcc.Add(MailboxAddress.Parse(to));
+            }
+        }
+        else
+        {
+            foreach (var to in message.Recipients)
+            {
+                mime.To.Add(MailboxAddress.Parse(to));
+            }
         }
 
         mime.Subject = message.Subject;

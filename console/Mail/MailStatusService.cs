@@ -48,6 +48,12 @@ public sealed class MailStatusService(
         if (refused.Count > 0)
         {
             var latest = refused[0];
+            if (latest.LastError == MailSender.AttachmentGone)
+            {
+                return new MailStatusView("error", $"An e-mail of {alerts.When(latest.CreatedAt)} was not sent: {latest.LastError}.",
+                    "Nothing else to do for that e-mail; this notice goes by itself after a week.");
+            }
+
             var more = refused.Count == 1 ? "" : $" ({refused.Count} e-mails in the last {RefusedShownFor.TotalDays:0} days had a refused address)";
             return new MailStatusView("error", $"An e-mail sent {alerts.When(latest.SentAt!.Value)} did not reach everyone: {latest.LastError}.{more}",
                 latest.Kind == MailKind.Report

@@ -19,9 +19,13 @@ public sealed class ReportArchive(
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
+    private int inside; // generations running or waiting for their turn
 
     /// <summary>The folder the reports are kept in (full path).</summary>
     public string Directory => Path.GetFullPath(options.Value.Directory);
+
+    /// <summary>Generations running or waiting their turn now (at most two on request; the schedule's always wait).</summary>
+    public int Generating => Volatile.Read(ref inside);
 
     /// <summary>The school's time zone (State:TimeZone).</summary>
     public TimeZoneInfo Zone { get; } = TimeZoneInfo.FindSystemTimeZoneById(state.Value.TimeZone);
@@ -94,6 +98,12 @@ public sealed class ReportArchive(
         {
             foreach (var report in await store.Reports.ListGeneratedBeforeAsync(kind, now - TimeSpan.FromDays(days), cancellationToken))
             {
+                if (report.MailState is ReportMailState.Waiting or ReportMailState.Failing)
+                {
+                    ReportDeliveryLog.KeptForMail(logger, report.FileName); // the waiting e-mail attaches it; swept once sent
+                    continue;
+                }
+
                 try
                 {
                     File.Delete(PathOf(report));
@@ -112,7 +122,37 @@ public sealed class ReportArchive(
             }
         }
 
+        await SweepOrphansAsync(now, cancellationToken);
         return deleted;
+    }
+
+    /// <summary>
+    /// Deletes files no row names (the row could not be written after the file was moved in) and temporary files a
+    /// crash left, once they are older than Reports:Timeout and an hour (never one a generation is writing now).
+    /// </summary>
+    private async Task SweepOrphansAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var named = (await store.Reports.ListFileNamesAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var cutoff = (now - options.Value.Timeout - TimeSpan.FromHours(1)).UtcDateTime;
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*.pdf"))
+        {
+            var name = Path.GetFileName(path);
+            var orphan = (name.StartsWith('.') && name.EndsWith(".part.pdf", StringComparison.Ordinal)) || (ReportRepository.IsFileName(name) && !named.Contains(name));
+            if (!orphan || File.GetLastWriteTimeUtc(path) > cutoff)
+            {
+                continue;
+            }
+
+            try
+            {
+                File.Delete(path);
+                ReportDeliveryLog.OrphanDeleted(logger, name);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                ReportDeliveryLog.DeleteFailed(logger, name, e.Message);
+            }
+        }
     }
 
     private IReportGenerator Generator => generator ?? throw new InvalidOperationException("This console has no PDF report printer registered (IReportGenerator).");
@@ -120,7 +160,24 @@ public sealed class ReportArchive(
     private async Task<KeptReport> KeepAsync(
         ReportKind kind, string stem, ReportTrigger trigger, long? userId, Func<string, CancellationToken, Task<GeneratedReport>> generate, CancellationToken cancellationToken)
     {
-        await oneAtATime.WaitAsync(cancellationToken);
+        // One generation runs, at most one more waits its turn: a request beyond that is refused at once (429) rather
+        // than queued without end in front of the schedule. The schedule itself always waits.
+        if (Interlocked.Increment(ref inside) > 2 && trigger != ReportTrigger.Schedule)
+        {
+            Interlocked.Decrement(ref inside);
+            throw new ReportsBusyException();
+        }
+
+        try
+        {
+            await oneAtATime.WaitAsync(cancellationToken);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref inside);
+            throw;
+        }
+
         var temporary = Path.Combine(Directory, $".{Guid.NewGuid():N}.part.pdf");
         try
         {
@@ -170,9 +227,14 @@ public sealed class ReportArchive(
                 ReportDeliveryLog.DeleteFailed(logger, Path.GetFileName(temporary), e.Message);
             }
 
+            Interlocked.Decrement(ref inside);
             oneAtATime.Release();
         }
     }
+
+    /// <summary>A report kept at or after <paramref name="since"/> for the same kind, site and period, or null.</summary>
+    public Task<KeptReport?> RecentAsync(ReportKind kind, long? siteId, ReportPeriod period, DateTimeOffset since, CancellationToken cancellationToken)
+        => store.Reports.FindRecentAsync(kind, siteId, period.First, period.Last, since, cancellationToken);
 
     /// <summary>"weekly-2026-w49-20261207-0700.pdf": the stem and the school's time of generation; a suffix when taken.</summary>
     private string FreeName(string stem)

@@ -52,4 +52,13 @@ internal static partial class ReportDeliveryLog
 
     [LoggerMessage(3455, LogLevel.Warning, "Reports: the kept report {FileName} is missing from the reports folder")]
     public static partial void FileMissing(ILogger logger, string fileName);
+
+    [LoggerMessage(3456, LogLevel.Warning, "Mail: message {Id} given up: its attachment {FileName} is gone")]
+    public static partial void AttachmentGone(ILogger logger, long id, string fileName);
+
+    [LoggerMessage(3457, LogLevel.Information, "Reports: {FileName} kept past its retention: its e-mail is not sent yet")]
+    public static partial void KeptForMail(ILogger logger, string fileName);
+
+    [LoggerMessage(3458, LogLevel.Warning, "Reports: deleted {FileName} from the reports folder: no kept report names it (left by a failed or interrupted generation)")]
+    public static partial void OrphanDeleted(ILogger logger, string fileName);
 }

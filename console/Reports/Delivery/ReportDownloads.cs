@@ -42,20 +42,28 @@ internal static class ReportDownloads
 
     private static async Task<IResult> KeptAsync(long id, HttpContext context, ReportsService reports, ReportArchive archive, StateStore store, ILogger<ReportsService> logger)
     {
-        var actor = ConsoleUser.From(context.User);
+        if (ConsoleUser.From(context.User) is not { } actor)
+        {
+            return NoIdentity();
+        }
+
         var report = await reports.GetAsync(actor, id, context.RequestAborted);
         if (report is null)
         {
-            ReportDeliveryLog.NotFound(logger, actor?.UserName ?? "(unknown)");
+            ReportDeliveryLog.NotFound(logger, actor.UserName);
             return Results.Problem("There is no such report, or your role may not read it.", statusCode: StatusCodes.Status404NotFound, title: "Report not found");
         }
 
-        return await SendAsync(context, actor!, report, "kept", archive, store, logger);
+        return await SendAsync(context, actor, report, "kept", archive, store, logger);
     }
 
     private static async Task<IResult> WeeklyAsync(HttpContext context, ReportsService reports, ReportArchive archive, StateStore store, ILogger<ReportsService> logger)
     {
-        var actor = ConsoleUser.From(context.User);
+        if (ConsoleUser.From(context.User) is not { } actor)
+        {
+            return NoIdentity();
+        }
+
         if (!Single(context, "week", out var week, out var problem) || !Single(context, "site", out var siteText, out problem))
         {
             return Bad(problem);
@@ -84,7 +92,11 @@ internal static class ReportDownloads
 
     private static async Task<IResult> GovernorsAsync(HttpContext context, ReportsService reports, ReportArchive archive, StateStore store, ILogger<ReportsService> logger)
     {
-        var actor = ConsoleUser.From(context.User);
+        if (ConsoleUser.From(context.User) is not { } actor)
+        {
+            return NoIdentity();
+        }
+
         if (!Single(context, "from", out var fromText, out var problem) || !Single(context, "to", out var toText, out problem))
         {
             return Bad(problem);
@@ -106,17 +118,23 @@ internal static class ReportDownloads
     }
 
     private static async Task<IResult> GenerateAsync(
-        HttpContext context, ConsoleUser? actor, ReportKind kind, GenerateReportForm form, ReportsService reports, ReportArchive archive, StateStore store, ILogger<ReportsService> logger)
+        HttpContext context, ConsoleUser actor, ReportKind kind, GenerateReportForm form, ReportsService reports, ReportArchive archive, StateStore store, ILogger<ReportsService> logger)
     {
         var result = await reports.GenerateAsync(actor, kind, form, context.RequestAborted);
         if (result.Report is not { } report)
         {
+            if (result.Busy)
+            {
+                context.Response.Headers.RetryAfter = ((int)ReportsBusyException.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                return Results.Problem(result.Problems[string.Empty], statusCode: StatusCodes.Status429TooManyRequests, title: "Reports are being generated");
+            }
+
             return result.Problems.ContainsKey(string.Empty)
                 ? Results.Problem(result.Problems[string.Empty], statusCode: StatusCodes.Status503ServiceUnavailable, title: "The report could not be generated")
                 : Bad(string.Join(" ", result.Problems.Values));
         }
 
-        return await SendAsync(context, actor!, report, "generated now", archive, store, logger);
+        return await SendAsync(context, actor, report, "generated now", archive, store, logger);
     }
 
     private static async Task<IResult> SendAsync(HttpContext context, ConsoleUser actor, KeptReport report, string how, ReportArchive archive, StateStore store, ILogger<ReportsService> logger)
@@ -186,6 +204,10 @@ internal static class ReportDownloads
     }
 
     private static string Clip(string text) => text.Length > 40 ? text[..40] + "…" : text;
+
+    /// <summary>Signed in, yet no console user can be read from the sign-in (an old or foreign cookie): refused, not "could not be generated".</summary>
+    private static IResult NoIdentity()
+        => Results.Problem("Your sign-in does not name a console user. Sign out and sign in again.", statusCode: StatusCodes.Status403Forbidden, title: "Not allowed");
 
     private static IResult Bad(string problem) => Results.Problem(problem, statusCode: StatusCodes.Status400BadRequest, title: "The report's period is not valid");
 }

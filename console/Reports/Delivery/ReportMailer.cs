@@ -18,13 +18,25 @@ public sealed class ReportMailer(
     StateStore store, ReportArchive archive, IOptions<ReportOptions> options, IOptions<MailOptions> mail, IOptions<ConsoleOptions> console, MailSignal signal,
     ILogger<ReportMailer> logger)
 {
-    private static readonly CultureInfo English = CultureInfo.InvariantCulture;
-
     /// <summary>The addresses a kind goes to, without repeats (case-insensitive), users' first.</summary>
     public async Task<IReadOnlyList<string>> RecipientsAsync(ReportKind kind, CancellationToken cancellationToken)
     {
-        var users = await store.Users.ListEmailsInRoleAsync(ReportSchedule.RecipientRole(kind), cancellationToken);
-        return [.. users.Concat(ReportSchedule.Of(options.Value, kind).Recipients).Select(a => a.Trim()).Where(a => a.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)];
+        var (users, others) = await RecipientGroupsAsync(kind, cancellationToken);
+        return [.. users, .. others];
+    }
+
+    /// <summary>
+    /// The same addresses in two groups, from one de-duplicated list (case-insensitive): the users' and the setting's
+    /// others (an address both a user has and the setting lists counts once, as a user's).
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Users, IReadOnlyList<string> Others)> RecipientGroupsAsync(ReportKind kind, CancellationToken cancellationToken)
+    {
+        var users = (await store.Users.ListEmailsInRoleAsync(ReportSchedule.RecipientRole(kind), cancellationToken))
+            .Select(a => a.Trim()).Where(a => a.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var others = ReportSchedule.Of(options.Value, kind).Recipients
+            .Select(a => a.Trim()).Where(a => a.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)
+            .Where(a => !users.Contains(a, StringComparer.OrdinalIgnoreCase)).ToList();
+        return (users, others);
     }
 
     /// <summary>Queues the report's e-mail. Returns the outbox message's id, or null (mail off, or nobody to send it to).</summary>
@@ -58,15 +70,15 @@ public sealed class ReportMailer(
     {
         ArgumentNullException.ThrowIfNull(report);
         var links = console.Value.PublicBase();
-        var download = string.Create(CultureInfo.InvariantCulture, $"{links}/reports/{report.Id}/pdf");
+        var download = links + ReportDownloads.KeptPath(report.Id);
         var list = links + "/reports";
         var what = report.Kind == ReportKind.Weekly
             ? "the technicians' weekly traffic report: devices, traffic, blocks, circumvention attempts, alerts and the appliance's health over the week, with the week before beside it"
             : "the governors' report: the filtering changes of the period with the change log's verification, an anonymised summary of incidents, what the filter covers and the annual review's status";
         var period = ReportPeriod.Of(report.First, report.Last, archive.Zone).Label;
         var site = report.SiteName is { } s && !report.Title.Contains(s, StringComparison.Ordinal) ? $" for the site {s}" : string.Empty;
-        var generated = TimeZoneInfo.ConvertTime(report.GeneratedAt, archive.Zone).ToString("ddd d MMM yyyy 'at' HH:mm", English);
-        var size = report.Bytes >= 1024 * 1024 ? $"{report.Bytes / 1024d / 1024d:0.0} MB" : $"{Math.Max(1, report.Bytes / 1024)} KB";
+        var generated = ReportsService.When(report.GeneratedAt, archive.Zone);
+        var size = ReportsService.Size(report.Bytes); // the same words as the Reports page
 
         var text = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"{report.Title}{site}\n\n")

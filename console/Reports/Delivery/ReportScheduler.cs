@@ -33,6 +33,9 @@ public sealed class ReportScheduler(
     /// <summary>Longest sleep between rounds (a clock change or a settings reload is noticed within it).</summary>
     public static readonly TimeSpan LongestSleep = TimeSpan.FromMinutes(15);
 
+    /// <summary>How many failing occurrences of a kind are kept for retrying (the oldest is given up beyond).</summary>
+    private const int MostPending = 8;
+
     private static readonly ReportKind[] Kinds = [ReportKind.Weekly, ReportKind.Governors];
     private readonly Dictionary<ReportKind, KindState> states = [];
     private readonly Lock gate = new();
@@ -51,18 +54,32 @@ public sealed class ReportScheduler(
     }
 
     /// <summary>
-    /// Reads where each kind's schedule stands: the last report the schedule kept, or (none yet: a new appliance) now,
-    /// so a new appliance starts with the next occurrence rather than reports for before it was installed.
+    /// Reads where each kind's schedule stands. A new appliance (the schedule never kept a report) starts with the next
+    /// occurrence rather than reports for before it was installed. Otherwise the first round runs again the latest
+    /// occurrence at or before now (and any missed since the last kept report): a retry that was pending when the
+    /// console stopped — one site's weekly report failed while another's was kept, or an e-mail not queued — lives in
+    /// memory only, and the "already kept" check makes the repeat safe.
     /// </summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var o = options.Value;
         foreach (var kind in Kinds)
         {
             var last = await store.Reports.LastScheduledAtAsync(kind, cancellationToken);
+            var anchor = now;
+            if (last is { } kept)
+            {
+                anchor = kept < now ? kept : now;
+                if (ReportSchedule.Of(o, kind).Enabled && LatestBefore(o, kind, now) is { } latest && latest.AddTicks(-1) < anchor)
+                {
+                    anchor = latest.AddTicks(-1);
+                }
+            }
+
             lock (gate)
             {
-                states[kind] = new KindState { Anchor = last ?? now };
+                states[kind] = new KindState { Anchor = anchor };
             }
         }
     }
@@ -70,7 +87,13 @@ public sealed class ReportScheduler(
     /// <summary>Generates, keeps and queues every report due now; sweeps expired ones. Returns how many reports were kept.</summary>
     public async Task<int> RunDueAsync(CancellationToken cancellationToken)
     {
-        if (states.Count == 0)
+        bool initialized;
+        lock (gate)
+        {
+            initialized = states.Count > 0;
+        }
+
+        if (!initialized)
         {
             await InitializeAsync(cancellationToken);
         }
@@ -91,54 +114,81 @@ public sealed class ReportScheduler(
                 continue;
             }
 
-            var latest = ReportSchedule.Latest(o, kind, state.Anchor, now, archive.Zone);
-            DateTimeOffset occurrence;
-            if (latest is { } due)
+            DateTimeOffset anchor;
+            lock (gate)
             {
-                if (due < now - TimeSpan.FromMinutes(5))
+                anchor = state.Anchor;
+            }
+
+            var latest = ReportSchedule.Latest(o, kind, anchor, now, archive.Zone);
+            List<DateTimeOffset> run;
+            lock (gate)
+            {
+                if (latest is { } due)
                 {
-                    ReportDeliveryLog.CatchingUp(logger, kind, due);
+                    // A newer occurrence joins the ones still failing: an older period is retried too, never dropped
+                    // (the "already kept" check makes a repeat safe); a fault that never clears keeps the last few.
+                    state.Pending.Add(due);
+                    while (state.Pending.Count > MostPending)
+                    {
+                        state.Pending.Remove(state.Pending.Min);
+                    }
+
+                    state.Anchor = due > state.Anchor ? due : state.Anchor;
+                }
+                else if (state.Pending.Count == 0 || now < state.RetryAt)
+                {
+                    continue;
                 }
 
-                occurrence = due;
-                state.Attempts = 0; // a newer occurrence replaces one still failing
-                state.Failure = null;
+                run = [.. state.Pending];
             }
-            else if (state.Pending is { } pending && now >= state.RetryAt)
+
+            if (latest is { } caught && caught < now - TimeSpan.FromMinutes(5))
             {
-                occurrence = pending;
+                ReportDeliveryLog.CatchingUp(logger, kind, caught);
             }
-            else
+
+            DateTimeOffset retryAt;
+            int attempt;
+            lock (gate)
             {
-                continue;
+                attempt = state.Attempts + 1;
+                retryAt = now + Storage.State.MailOutboxRepository.Backoff(attempt, FirstRetry, LongestRetry);
+            }
+
+            Exception? fault = null;
+            foreach (var occurrence in run)
+            {
+                try
+                {
+                    kept += await GenerateAsync(kind, occurrence, cancellationToken);
+                    lock (gate)
+                    {
+                        state.Pending.Remove(occurrence);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    fault = e;
+                    ReportDeliveryLog.GenerationFailed(logger, kind, PeriodWords(kind, occurrence), attempt, retryAt, e);
+                }
             }
 
             lock (gate)
             {
-                state.Anchor = occurrence > state.Anchor ? occurrence : state.Anchor;
-            }
-
-            try
-            {
-                kept += await GenerateAsync(kind, occurrence, cancellationToken);
-                lock (gate)
+                if (state.Pending.Count == 0)
                 {
-                    state.Pending = null;
                     state.Attempts = 0;
                     state.Failure = null;
                 }
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                lock (gate)
+                else if (fault is not null)
                 {
-                    state.Attempts++;
-                    state.Pending = occurrence;
-                    state.RetryAt = now + Storage.State.MailOutboxRepository.Backoff(state.Attempts, FirstRetry, LongestRetry);
-                    state.Failure = new ReportFailure(kind, PeriodWords(kind, occurrence), state.Failure?.Since ?? now, state.Attempts, Reason(e), state.RetryAt);
+                    state.Attempts = attempt;
+                    state.RetryAt = retryAt;
+                    state.Failure = new ReportFailure(
+                        kind, string.Join("; ", state.Pending.Select(p => PeriodWords(kind, p))), state.Failure?.Since ?? now, state.Attempts, Reason(fault), state.RetryAt);
                 }
-
-                ReportDeliveryLog.GenerationFailed(logger, kind, PeriodWords(kind, occurrence), state.Attempts, state.RetryAt, e);
             }
         }
 
@@ -171,7 +221,7 @@ public sealed class ReportScheduler(
                     next = at;
                 }
 
-                if (state.Pending is not null && state.RetryAt < next)
+                if (state.Pending.Count > 0 && state.RetryAt < next)
                 {
                     next = state.RetryAt;
                 }
@@ -227,17 +277,31 @@ public sealed class ReportScheduler(
             var period = ReportPeriod.OfWeek(week, archive.Zone);
             var sites = await store.Sites.ListSitesAsync(cancellationToken);
             IEnumerable<long?> targets = sites.Count > 1 ? sites.Select(s => (long?)s.Id) : [null];
+            Exception? fault = null;
             foreach (var site in targets)
             {
-                if (await store.Reports.FindScheduledAsync(kind, site, period.First, period.Last, cancellationToken) is not null)
+                if (await store.Reports.FindScheduledAsync(kind, site, period.First, period.Last, cancellationToken) is { } existing)
                 {
                     ReportDeliveryLog.AlreadyKept(logger, kind, week.ToString());
+                    await QueueMissingMailAsync(existing, cancellationToken);
                     continue;
                 }
 
-                var report = await archive.KeepWeeklyAsync(site, week, ReportTrigger.Schedule, null, cancellationToken);
-                await mailer.QueueAsync(report, cancellationToken);
-                kept++;
+                try
+                {
+                    var report = await archive.KeepWeeklyAsync(site, week, ReportTrigger.Schedule, null, cancellationToken);
+                    await mailer.QueueAsync(report, cancellationToken);
+                    kept++;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    fault ??= e; // one site's failure does not hold back the others' reports; the occurrence is retried
+                }
+            }
+
+            if (fault is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(fault);
             }
 
             return kept;
@@ -250,15 +314,25 @@ public sealed class ReportScheduler(
             return 0;
         }
 
-        if (await store.Reports.FindScheduledAsync(kind, null, days.First, days.Last, cancellationToken) is not null)
+        if (await store.Reports.FindScheduledAsync(kind, null, days.First, days.Last, cancellationToken) is { } keptBefore)
         {
             ReportDeliveryLog.AlreadyKept(logger, kind, $"{days.First:yyyy-MM-dd} to {days.Last:yyyy-MM-dd}");
+            await QueueMissingMailAsync(keptBefore, cancellationToken);
             return 0;
         }
 
         var governors = await archive.KeepGovernorsAsync(days.First, days.Last, ReportTrigger.Schedule, null, cancellationToken);
         await mailer.QueueAsync(governors, cancellationToken);
         return 1;
+    }
+
+    /// <summary>A scheduled report kept without its e-mail (queuing failed after keeping it, or the console stopped between): queue it now.</summary>
+    private async Task QueueMissingMailAsync(KeptReport report, CancellationToken cancellationToken)
+    {
+        if (report.MailState == ReportMailState.NotMailed && report.MailQueuedAt is null)
+        {
+            await mailer.QueueAsync(report, cancellationToken);
+        }
     }
 
     private string PeriodWords(ReportKind kind, DateTimeOffset occurrence)
@@ -274,17 +348,28 @@ public sealed class ReportScheduler(
             : "the term that ended last";
     }
 
-    private static string Reason(Exception e)
+    private static string Reason(Exception e) => ReportFailureWords.Of(e); // the detail is in the log (GenerationFailed)
+
+    /// <summary>The latest occurrence at or before <paramref name="now"/>, looking back at most a year.</summary>
+    private DateTimeOffset? LatestBefore(ReportOptions o, ReportKind kind, DateTimeOffset now)
     {
-        var text = e is OperationCanceledException ? "it took longer than Reports:Timeout allows" : e.Message;
-        return text.Length > 300 ? text[..300] + "…" : text;
+        foreach (var back in (ReadOnlySpan<TimeSpan>)[TimeSpan.FromDays(1), TimeSpan.FromDays(40), TimeSpan.FromDays(366)])
+        {
+            if (ReportSchedule.Latest(o, kind, now - back, now, archive.Zone) is { } latest)
+            {
+                return latest;
+            }
+        }
+
+        return null;
     }
 
     private sealed class KindState
     {
         public DateTimeOffset Anchor { get; set; }
 
-        public DateTimeOffset? Pending { get; set; }
+        /// <summary>Occurrences not made yet (failed, retried), oldest first.</summary>
+        public SortedSet<DateTimeOffset> Pending { get; } = [];
 
         public int Attempts { get; set; }
 

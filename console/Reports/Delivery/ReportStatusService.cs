@@ -1,5 +1,7 @@
 using ClassroomGuard.Console.Mail;
 using ClassroomGuard.Console.Security;
+using ClassroomGuard.Storage.State;
+using Microsoft.Extensions.Options;
 
 namespace ClassroomGuard.Console.Reports.Delivery;
 
@@ -7,8 +9,39 @@ namespace ClassroomGuard.Console.Reports.Delivery;
 /// Scheduled reports that could not be generated, for the technician's and administrator's home (a failed e-mail of a
 /// report shows on the e-mail card like any other). Nothing when all is well; the caller's role is checked again.
 /// </summary>
-public sealed class ReportStatusService(ReportScheduler scheduler, ReportsService reports)
+public sealed class ReportStatusService(
+    ReportScheduler scheduler, ReportsService reports, ReportMailer mailer, IOptions<ReportOptions> options, IOptions<MailOptions> mail)
 {
+    /// <summary>
+    /// The home card: a scheduled report failing (<see cref="Read"/>), else, while e-mail is set up, a kind on its
+    /// schedule that nobody would receive (no enabled user of its role with an address, nothing in its Recipients).
+    /// </summary>
+    public async Task<MailStatusView?> ReadAsync(ConsoleUser? actor, CancellationToken cancellationToken)
+    {
+        if (Read(actor) is { } failing)
+        {
+            return failing;
+        }
+
+        if (actor is not { IsAdministration: true } || !mail.Value.Enabled)
+        {
+            return null;
+        }
+
+        foreach (var kind in new[] { ReportKind.Weekly, ReportKind.Governors })
+        {
+            if (ReportSchedule.Of(options.Value, kind).Enabled && (await mailer.RecipientsAsync(kind, cancellationToken)).Count == 0)
+            {
+                var (who, setting) = kind == ReportKind.Weekly ? ("a technician", "Reports:Weekly:Recipients") : ("a governor", "Reports:Governors:Recipients");
+                return new MailStatusView("warning",
+                    $"Nobody receives the {ReportsService.KindName(kind).ToLowerInvariant()} by e-mail: it is made on its schedule but sent to no one.",
+                    $"Add an e-mail address to {who} on the Users page, or set {setting}.");
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The home card for <paramref name="actor"/>, or null.</summary>
     public MailStatusView? Read(ConsoleUser? actor)
     {

@@ -50,8 +50,12 @@ public sealed class GenerateReportForm
 /// <summary>The result of a generation: the kept report, or the problems by field ("" for the whole form).</summary>
 /// <param name="Report">The report, when it was generated.</param>
 /// <param name="Problems">What is wrong, by field name.</param>
-public sealed record GenerateResult(KeptReport? Report, IReadOnlyDictionary<string, string> Problems)
+/// <param name="Busy">True when it was refused because other reports are being generated (try again in a minute).</param>
+public sealed record GenerateResult(KeptReport? Report, IReadOnlyDictionary<string, string> Problems, bool Busy = false)
 {
+    /// <summary>How long a report of the same kind, site and period is handed out again instead of printing another copy.</summary>
+    public static readonly TimeSpan ReusedFor = TimeSpan.FromMinutes(10);
+
     /// <summary>True when the report was generated.</summary>
     public bool Ok => Report is not null;
 }
@@ -136,12 +140,12 @@ public sealed class ReportsService(
             }
             else
             {
-                var recipients = await mailer.RecipientsAsync(kind, cancellationToken);
-                var users = await store.Users.ListEmailsInRoleAsync(ReportSchedule.RecipientRole(kind), cancellationToken);
-                var others = recipients.Count - users.Count;
+                var (users, otherAddresses) = await mailer.RecipientGroupsAsync(kind, cancellationToken);
+                var others = otherAddresses.Count;
+                var recipients = users.Count + others;
                 var role = kind == ReportKind.Weekly ? "technician" : "governor";
                 var to = !mail.Value.Enabled ? "not e-mailed, because e-mail is off (Mail:Host)"
-                    : recipients.Count == 0 ? $"e-mailed to nobody yet: no {role} has an e-mail address"
+                    : recipients == 0 ? $"e-mailed to nobody yet: no {role} has an e-mail address"
                     : "e-mailed to " + string.Join(" and ", new[]
                     {
                         users.Count > 0 ? $"{users.Count} {role}{(users.Count == 1 ? "" : "s")}" : null,
@@ -166,13 +170,7 @@ public sealed class ReportsService(
     public async Task<(IsoWeek Week, Dictionary<string, string> Problems)> CheckWeeklyAsync(string? week, long? siteId, CancellationToken cancellationToken)
     {
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
-        var parsed = default(IsoWeek);
-        var error = "Write the week as YYYY-Www, for example 2026-W49.";
-        if (week is not null && week.Any(char.IsControl))
-        {
-            problems[nameof(GenerateReportForm.Week)] = error; // int.TryParse would ignore a trailing NUL
-        }
-        else if (!IsoWeek.TryParse(week, out parsed, out error))
+        if (!IsoWeek.TryParse(week, out var parsed, out var error)) // digits only: a NUL or other control character is refused there
         {
             problems[nameof(GenerateReportForm.Week)] = string.IsNullOrWhiteSpace(week) ? "Give the week as YYYY-Www, for example 2026-W49." : error;
         }
@@ -235,28 +233,49 @@ public sealed class ReportsService(
             if (kind == ReportKind.Weekly)
             {
                 var (week, problems) = await CheckWeeklyAsync(form.Week, form.SiteId, cancellationToken);
-                return problems.Count > 0 ? new GenerateResult(null, problems)
-                    : new GenerateResult(await archive.KeepWeeklyAsync(form.SiteId, week, ReportTrigger.Manual, actor.Id, cancellationToken), problems);
+                if (problems.Count > 0)
+                {
+                    return new GenerateResult(null, problems);
+                }
+
+                // The same report asked for again moments later (a second click, a loop) is the one just kept.
+                var recent = await archive.RecentAsync(kind, form.SiteId, ReportPeriod.OfWeek(week, archive.Zone), time.GetUtcNow() - GenerateResult.ReusedFor, cancellationToken);
+                return new GenerateResult(recent ?? await archive.KeepWeeklyAsync(form.SiteId, week, ReportTrigger.Manual, actor.Id, cancellationToken), problems);
             }
 
             DateOnly? from = form.From is { } f ? DateOnly.FromDateTime(f) : null;
             DateOnly? to = form.To is { } t ? DateOnly.FromDateTime(t) : null;
             var refused = CheckGovernors(from, to);
-            return refused.Count > 0 ? new GenerateResult(null, refused)
-                : new GenerateResult(await archive.KeepGovernorsAsync(from!.Value, to!.Value, ReportTrigger.Manual, actor.Id, cancellationToken), refused);
+            if (refused.Count > 0)
+            {
+                return new GenerateResult(null, refused);
+            }
+
+            var again = await archive.RecentAsync(kind, null, ReportPeriod.Of(from!.Value, to!.Value, archive.Zone), time.GetUtcNow() - GenerateResult.ReusedFor, cancellationToken);
+            return new GenerateResult(again ?? await archive.KeepGovernorsAsync(from.Value, to.Value, ReportTrigger.Manual, actor.Id, cancellationToken), refused);
+        }
+        catch (ReportsBusyException)
+        {
+            return new GenerateResult(null, new Dictionary<string, string>
+            {
+                [""] = "Other reports are being generated right now. Try again in a minute.",
+            }, Busy: true);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             ReportDeliveryLog.ManualFailed(logger, actor.UserName, kind, e);
             return new GenerateResult(null, new Dictionary<string, string>
             {
-                [""] = $"The report could not be generated ({(e is OperationCanceledException ? "it took longer than Reports:Timeout allows" : e.Message)}). Try again; if it fails again, the console's log has the detail.",
+                [""] = $"The report could not be generated: {ReportFailureWords.Of(e)}. Try again; if it fails again, ask the school's technician (the console's log has the detail).",
             });
         }
     }
 
     /// <summary>"Mon 7 Dec 2026 at 07:00" in the school's time zone.</summary>
-    public string When(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, archive.Zone).ToString("ddd d MMM yyyy 'at' HH:mm", English);
+    public string When(DateTimeOffset at) => When(at, archive.Zone);
+
+    /// <summary>"Mon 7 Dec 2026 at 07:00" in <paramref name="zone"/> (the e-mail's words too).</summary>
+    public static string When(DateTimeOffset at, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(at, zone).ToString("ddd d MMM yyyy 'at' HH:mm", English);
 
     /// <summary>"240 KB".</summary>
     public static string Size(long bytes) => bytes >= 1024 * 1024
@@ -268,17 +287,20 @@ public sealed class ReportsService(
         var by = r.Trigger switch
         {
             ReportTrigger.Schedule => "By the schedule",
-            ReportTrigger.Command => "By the report command",
+            ReportTrigger.Command => "By the report command", // reserved: the command prints to a file and keeps nothing here
             _ => r.GeneratedByName is { } name ? $"By {name}" : "By a person whose account is gone",
         };
         var people = r.MailRecipients == 1 ? "1 address" : $"{r.MailRecipients} addresses";
         var mailWords = r.MailState switch
         {
+            ReportMailState.Sent when r.MailError == Mail.MailSender.AttachmentGone => $"Not e-mailed: {r.MailError}",
             ReportMailState.Sent when r.MailError is not null => $"Sent to {people}, but some were refused: {r.MailError}",
             ReportMailState.Sent => $"E-mailed to {people}",
             ReportMailState.Waiting => $"Waiting to be e-mailed to {people}",
             ReportMailState.Failing => $"Not e-mailed yet (tried again by itself): {r.MailError}",
-            _ => r.Trigger == ReportTrigger.Schedule ? "Not e-mailed: nobody to send it to, or e-mail off" : "Not e-mailed (generated on request)",
+            _ => r.Trigger != ReportTrigger.Schedule ? "Not e-mailed (generated on request)"
+                : !mail.Value.Enabled ? "Not e-mailed: e-mail is off (Mail:Host is not set)"
+                : "Not e-mailed: nobody was set to receive it when it was made (no e-mail address on a user of the role, nothing in the kind's Recipients setting)",
         };
         return new ReportRow(
             r.Kind, KindName(r.Kind), r.Title, r.SiteName is { } s ? $"Site: {s}" : null, ReportPeriod.Of(r.First, r.Last, archive.Zone).Label,

@@ -148,7 +148,7 @@ public sealed class HomePageTests(ConsoleFixture fixture) : IClassFixture<Consol
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.ChangeLog.ChangeLogService>()); // the governor's log check
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Policy.Lists.ListsProbe>()); // the technician's lists alarm
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Mail.MailStatusService>()); // the technician's e-mail card
-        context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Reports.Delivery.ReportStatusService>()); // the technician's report card
+        context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Reports.Delivery.ReportStatusService>()); // the technician's reports card
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Policy.Why.DnsFilterClient>()); // the annual review card
         ClassroomGuard.Console.Safeguarding.Review.ReviewServiceCollectionExtensions.AddAnnualReview(context.Services);
         context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true)); // the unblock count asks whether it is interactive

@@ -162,7 +162,7 @@ public sealed class AlertMailTests : IDisposable
     }
 
     [Fact]
-    public async Task ReportWithAttachment_SameSender_FileAttached_MissingFileKeptWithTheReason()
+    public async Task ReportWithAttachment_SameSender_FileAttached_MissingFileGivenUpWithTheReason()
     {
         using var smtp = await AiosmtpdServer.StartAsync(Path.Combine(root, "mail"));
         var (_, sender) = Services(smtp.Port);
@@ -177,8 +177,10 @@ public sealed class AlertMailTests : IDisposable
         var message = Assert.Single(smtp.Messages());
         var attachment = Assert.Single(message.Attachments.OfType<MimeKit.MimePart>());
         Assert.Equal("governors-report.pdf", attachment.FileName);
-        Assert.Equal(1, (await store.MailOutbox.GetAsync(missing, None))!.Attempts);
-        Assert.Contains("attachment", (await store.MailOutbox.GetStatusAsync(None)).LastError, StringComparison.Ordinal);
+        var lost = (await store.MailOutbox.GetAsync(missing, None))!;
+        Assert.Equal((0, MailSender.AttachmentGone), (lost.Attempts, lost.LastError)); // never sent, never retried: the file cannot come back
+        Assert.NotNull(lost.SentAt);
+        Assert.Equal(0, (await store.MailOutbox.GetStatusAsync(None)).Waiting);
     }
 
     [Fact]

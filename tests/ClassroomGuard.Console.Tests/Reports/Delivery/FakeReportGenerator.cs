@@ -22,6 +22,14 @@ internal sealed class FakeReportGenerator(string timeZone = "Europe/London") : I
     /// <summary>How many of the next calls fail.</summary>
     public int FailNext { get; set; }
 
+    /// <summary>When set, every call waits for it before writing (a slow Chromium, to see what waits behind it).</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
+    /// <summary>Calls that have started (waiting on <see cref="Hold"/> or not).</summary>
+    public int Started => Volatile.Read(ref started);
+
+    private int started;
+
     public Task<GeneratedReport> GenerateWeeklyAsync(long? siteId, IsoWeek week, string outputPath, CancellationToken cancellationToken)
     {
         var period = ReportPeriod.OfWeek(week, zone);
@@ -72,6 +80,12 @@ internal sealed class FakeReportGenerator(string timeZone = "Europe/London") : I
         lock (Calls)
         {
             Calls.Add(call);
+        }
+
+        Interlocked.Increment(ref started);
+        if (Hold is { } hold)
+        {
+            await hold.Task;
         }
 
         if (FailNext > 0)

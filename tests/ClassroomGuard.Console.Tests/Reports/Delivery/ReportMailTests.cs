@@ -1,3 +1,4 @@
+using ClassroomGuard.Console.Reports.Delivery;
 using ClassroomGuard.Console.Security;
 using ClassroomGuard.Console.Tests.Safeguarding;
 using ClassroomGuard.Storage.State;
@@ -37,6 +38,16 @@ public sealed class ReportMailTests : IDisposable
         Assert.Equal("ClassroomGuard: Weekly traffic report, Mon 19 Oct – Sun 25 Oct 2026", message.Subject);
         Assert.Equal(["deputy-tech@school.example", "itsupport@trust.example", "tech@school.example"],
             message.Headers["X-RcptTo"]!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+        // Nobody's copy shows the other recipients: To: is "undisclosed-recipients:;", no Cc, no Bcc header in what arrived.
+        Assert.Empty(message.To.Mailboxes);
+        Assert.Equal("undisclosed-recipients", Assert.IsType<GroupAddress>(Assert.Single(message.To)).Name);
+        Assert.Empty(message.Cc);
+        Assert.Empty(message.Bcc);
+        foreach (var address in new[] { "deputy-tech@school.example", "itsupport@trust.example", "tech@school.example" })
+        {
+            Assert.DoesNotContain(message.Headers, h => h.Field != "X-RcptTo" && h.Value.Contains(address, StringComparison.OrdinalIgnoreCase));
+        }
+
         var attachment = Assert.IsType<MimePart>(Assert.Single(message.Attachments));
         Assert.Equal("application/pdf", attachment.ContentType.MimeType);
         Assert.Equal(report.FileName, attachment.FileName);
@@ -49,11 +60,90 @@ public sealed class ReportMailTests : IDisposable
         Assert.Contains("Period:     Mon 19 Oct – Sun 25 Oct 2026", body, StringComparison.Ordinal);
         Assert.Contains($"https://classroomguard.school.example/reports/{report.Id}/pdf", body, StringComparison.Ordinal);
         Assert.Contains(report.Sha256, body, StringComparison.Ordinal);
+        Assert.Contains($"({ReportsService.Size(report.Bytes)}, PDF)", body, StringComparison.Ordinal); // the Reports page's words
         Assert.Contains("Mon 26 Oct 2026 at 07:00", body, StringComparison.Ordinal); // generated, in school time (GMT now)
 
         var after = (await world.Store.Reports.GetAsync(report.Id, ReportWorld.None))!;
         Assert.Equal((ReportMailState.Sent, 3), (after.MailState, after.MailRecipients));
         Assert.Contains("E-mailed to 3 addresses", (await world.Reports.ListAsync(Technician, 0, 10, ReportWorld.None)).Rows[0].Mail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RetentionSweep_KeepsAReportWhoseEmailWaits_TheSenderGivesUpOneWhoseFileIsGone_AndSaysSo()
+    {
+        using var world = new ReportWorld(Start, o =>
+        {
+            o.Governors.Enabled = false;
+            o.Weekly.RetentionDays = 7;
+            o.Weekly.Recipients = ["tech@school.example"];
+        }, smtpPort: AiosmtpdServer.FreePort()); // nothing listens there: a long SMTP outage
+        Assert.Equal(1, await world.RunAtAsync(Monday));
+        Assert.Equal(0, await world.Sender().SendDueAsync(ReportWorld.None));
+        var report = Assert.Single((await world.Store.Reports.ListAsync([ReportKind.Weekly], 0, 10, ReportWorld.None)).Reports);
+
+        world.Clock.Advance(TimeSpan.FromDays(8)); // past the 7 days' retention, the e-mail still not sent
+        Assert.Equal(0, await world.Archive.SweepAsync(world.Clock.GetUtcNow(), ReportWorld.None));
+        Assert.True(File.Exists(world.Archive.PathOf(report)));
+
+        File.Delete(world.Archive.PathOf(report)); // by hand: the e-mail can never be sent now
+        Assert.Equal(0, await world.Sender().SendDueAsync(ReportWorld.None));
+        Assert.Equal(0, (await world.Store.MailOutbox.GetStatusAsync(ReportWorld.None)).Waiting); // given up, not retried forever
+        var card = await world.MailStatus().ReadAsync(Technician, ReportWorld.None);
+        Assert.NotNull(card);
+        Assert.Contains("was not sent: its attached file was deleted", card.Headline, StringComparison.Ordinal);
+        var row = Assert.Single((await world.Reports.ListAsync(Technician, 0, 10, ReportWorld.None)).Rows);
+        Assert.StartsWith("Not e-mailed: its attached file was deleted", row.Mail, StringComparison.Ordinal);
+        Assert.True(row.MailProblem);
+        Assert.Equal(1, await world.Archive.SweepAsync(world.Clock.GetUtcNow(), ReportWorld.None)); // no e-mail waits now: swept
+    }
+
+    [Fact]
+    public async Task NotEmailed_TheListSaysWhy_EmailOff_OrNobodyToReceiveIt()
+    {
+        using (var off = new ReportWorld(Start, o => o.Governors.Enabled = false)) // no Mail:Host
+        {
+            Assert.Equal(1, await off.RunAtAsync(Monday));
+            Assert.Equal("Not e-mailed: e-mail is off (Mail:Host is not set)", Assert.Single((await off.Reports.ListAsync(Technician, 0, 10, ReportWorld.None)).Rows).Mail);
+        }
+
+        using var nobody = new ReportWorld(Start, o => o.Governors.Enabled = false, smtpPort: AiosmtpdServer.FreePort()); // mail on, no technician with an address
+        Assert.Equal(1, await nobody.RunAtAsync(Monday));
+        Assert.StartsWith("Not e-mailed: nobody was set to receive it", Assert.Single((await nobody.Reports.ListAsync(Technician, 0, 10, ReportWorld.None)).Rows).Mail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EmailOn_NobodyToReceiveTheGovernorsReport_TheTechniciansHomeSaysSo_UntilAGovernorHasAnAddress()
+    {
+        using var world = new ReportWorld(Start, o => o.Weekly.Recipients = ["tech@school.example"], smtpPort: AiosmtpdServer.FreePort());
+        ReportStatusService Status() => new(world.Scheduler, world.Reports, world.Mailer, Microsoft.Extensions.Options.Options.Create(world.Options), Microsoft.Extensions.Options.Options.Create(world.Mail));
+
+        var card = await Status().ReadAsync(Technician, ReportWorld.None);
+        Assert.NotNull(card);
+        Assert.Equal("warning", card.Severity);
+        Assert.Equal("Nobody receives the governors' report by e-mail: it is made on its schedule but sent to no one.", card.Headline);
+        Assert.Contains("Reports:Governors:Recipients", card.Detail, StringComparison.Ordinal);
+        Assert.Null(await Status().ReadAsync(Governor, ReportWorld.None));
+
+        await world.UserAsync("chair", Role.Governor, "chair@school.example");
+        Assert.Null(await Status().ReadAsync(Technician, ReportWorld.None));
+    }
+
+    [Fact]
+    public async Task RecipientCount_OneDeduplicatedList_AnAddressInBothCountsOnce()
+    {
+        using var world = new ReportWorld(Start, o =>
+        {
+            o.Governors.Enabled = false;
+            o.Weekly.Recipients = ["tech@school.example", " TECH@SCHOOL.EXAMPLE ", "itsupport@trust.example"];
+        }, smtpPort: AiosmtpdServer.FreePort());
+        await world.UserAsync("tech", Role.Technician, "Tech@School.example");
+        await world.UserAsync("deputy", Role.Technician, "deputy@school.example");
+
+        var (users, others) = await world.Mailer.RecipientGroupsAsync(ReportKind.Weekly, ReportWorld.None);
+        Assert.Equal((2, 1), (users.Count, others.Count));
+        Assert.Equal(3, (await world.Mailer.RecipientsAsync(ReportKind.Weekly, ReportWorld.None)).Count);
+        var weekly = Assert.Single(await world.Reports.KindsAsync(Technician, ReportWorld.None), k => k.Kind == ReportKind.Weekly);
+        Assert.Contains("e-mailed to 2 technicians and 1 other address", weekly.Schedule, StringComparison.Ordinal);
     }
 
     [Fact]

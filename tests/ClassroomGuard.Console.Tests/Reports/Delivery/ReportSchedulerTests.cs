@@ -1,6 +1,7 @@
 using ClassroomGuard.Console.Reports;
 using ClassroomGuard.Console.Reports.Delivery;
 using ClassroomGuard.Console.Security;
+using ClassroomGuard.Console.Tests.Safeguarding;
 using ClassroomGuard.Storage.State;
 
 namespace ClassroomGuard.Console.Tests.Reports.Delivery;
@@ -121,6 +122,70 @@ public sealed class ReportSchedulerTests
     }
 
     [Fact]
+    public async Task TwoSites_OneFails_ConsoleRestarts_TheFailedSitesWeekIsStillMade()
+    {
+        using var world = new ReportWorld(BeforeChange, o => o.Governors.Enabled = false);
+        await world.Store.Sites.CreateSiteAsync("Main", ReportWorld.None);
+        await world.Store.Sites.CreateSiteAsync("Annexe", ReportWorld.None);
+        world.Generator.FailNext = 1; // the first site's report fails, the second's is kept
+        var monday = new DateTimeOffset(2026, 10, 26, 7, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal(0, await world.RunAtAsync(monday));
+        Assert.Single((await world.Store.Reports.ListAsync([ReportKind.Weekly], 0, 10, ReportWorld.None)).Reports);
+
+        world.Clock.Set(monday + TimeSpan.FromMinutes(10));
+        world.Restart(); // the retry was in memory only
+        Assert.Equal(1, await world.Scheduler.RunDueAsync(ReportWorld.None));
+
+        var kept = (await world.Store.Reports.ListAsync([ReportKind.Weekly], 0, 10, ReportWorld.None)).Reports;
+        Assert.Equal(["Annexe", "Main"], kept.Select(r => r.SiteName).Order(StringComparer.Ordinal));
+        Assert.Empty(world.Scheduler.Failures);
+        Assert.Equal(3, world.Generator.Calls.Count); // the kept site's report is not made again
+    }
+
+    [Fact]
+    public async Task KeptWithoutItsEmail_AfterRestart_TheEmailIsQueued_Once()
+    {
+        using var world = new ReportWorld(BeforeChange, o =>
+        {
+            o.Governors.Enabled = false;
+            o.Weekly.Recipients = ["tech@school.example"];
+        }); // no SMTP server set: the report is kept, its e-mail not queued
+        var monday = new DateTimeOffset(2026, 10, 26, 7, 0, 0, TimeSpan.Zero);
+        Assert.Equal(1, await world.RunAtAsync(monday));
+        Assert.Equal(0, (await world.Store.MailOutbox.GetStatusAsync(ReportWorld.None)).Waiting);
+
+        world.SmtpPort = AiosmtpdServer.FreePort(); // as if queuing had failed after keeping: the e-mail is missing
+        world.Clock.Set(monday + TimeSpan.FromMinutes(5));
+        world.Restart();
+        Assert.Equal(0, await world.Scheduler.RunDueAsync(ReportWorld.None));
+        world.Restart();
+        Assert.Equal(0, await world.Scheduler.RunDueAsync(ReportWorld.None));
+
+        Assert.Equal(1, (await world.Store.MailOutbox.GetStatusAsync(ReportWorld.None)).Waiting);
+        var report = Assert.Single((await world.Store.Reports.ListAsync([ReportKind.Weekly], 0, 10, ReportWorld.None)).Reports);
+        Assert.Equal(ReportMailState.Waiting, report.MailState);
+        Assert.Single(world.Generator.Calls);
+    }
+
+    [Fact]
+    public async Task StillFailingAtTheNextOccurrence_TheOlderWeekIsRetriedNotDropped_AndStaysOnTheCard()
+    {
+        using var world = new ReportWorld(BeforeChange, o => o.Governors.Enabled = false);
+        world.Generator.FailNext = 2;
+
+        Assert.Equal(0, await world.RunAtAsync(new DateTimeOffset(2026, 10, 26, 7, 0, 0, TimeSpan.Zero))); // W43 fails
+        Assert.Equal(1, await world.RunAtAsync(new DateTimeOffset(2026, 11, 2, 7, 0, 0, TimeSpan.Zero))); // W43 fails again, W44 kept
+        var failure = Assert.Single(world.Scheduler.Failures);
+        Assert.Contains("19 Oct", failure.Period, StringComparison.Ordinal);
+        Assert.DoesNotContain("26 Oct", failure.Period, StringComparison.Ordinal);
+
+        Assert.Equal(1, await world.RunAtAsync(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero))); // the retry: W43 kept
+        Assert.Empty(world.Scheduler.Failures);
+        Assert.Equal(["weekly 2026-W43 site -", "weekly 2026-W43 site -", "weekly 2026-W44 site -", "weekly 2026-W43 site -"], world.Generator.Calls);
+    }
+
+    [Fact]
     public async Task NewAppliance_NoReportsForBeforeItWasInstalled_TheFirstAtTheNextOccurrence()
     {
         using var world = new ReportWorld(new DateTimeOffset(2026, 10, 27, 9, 0, 0, TimeSpan.Zero), o => o.Governors.Enabled = false); // a Tuesday
@@ -148,7 +213,7 @@ public sealed class ReportSchedulerTests
     public async Task FailedGeneration_RetriedAtAGrowingDelay_ShownToTheTechnicianOnly_ThenKept()
     {
         using var world = new ReportWorld(BeforeChange, o => o.Governors.Enabled = false);
-        var status = new ReportStatusService(world.Scheduler, world.Reports);
+        var status = new ReportStatusService(world.Scheduler, world.Reports, world.Mailer, Microsoft.Extensions.Options.Options.Create(world.Options), Microsoft.Extensions.Options.Options.Create(world.Mail));
         var technician = new ConsoleUser(1, "tech", "Tech", new HashSet<Role> { Role.Technician }, false);
         var governor = new ConsoleUser(2, "gov", "Gov", new HashSet<Role> { Role.Governor }, false);
         world.Generator.FailNext = 2;
@@ -160,7 +225,8 @@ public sealed class ReportSchedulerTests
         var card = status.Read(technician);
         Assert.NotNull(card);
         Assert.Contains("The weekly traffic report for Mon 19 Oct – Sun 25 Oct 2026 could not be generated", card.Headline, StringComparison.Ordinal);
-        Assert.Contains("Chromium exited", card.Headline, StringComparison.Ordinal);
+        Assert.Contains(ReportFailureWords.Unexpected, card.Headline, StringComparison.Ordinal); // a fixed sentence, not the exception's text
+        Assert.DoesNotContain("Chromium exited", card.Headline, StringComparison.Ordinal);
         Assert.Null(status.Read(governor));
 
         Assert.Equal(0, await world.RunAtAsync(monday + TimeSpan.FromSeconds(59))); // waiting out the first delay
@@ -174,6 +240,33 @@ public sealed class ReportSchedulerTests
         Assert.Empty(world.Scheduler.Failures);
         Assert.Null(status.Read(technician));
         Assert.Empty(Directory.GetFiles(world.Folder, ".*")); // no half-written file left behind
+    }
+
+    [Fact]
+    public async Task RetentionSweep_DeletesOldFilesNoRowNames_AndCrashLeftPartFiles_NeverAFreshOneOrAKeptOne()
+    {
+        using var world = new ReportWorld(BeforeChange);
+        var kept = await world.Archive.KeepWeeklyAsync(null, new IsoWeek(2026, 42), ReportTrigger.Manual, null, ReportWorld.None);
+        var old = world.Clock.GetUtcNow().UtcDateTime - TimeSpan.FromDays(1);
+        string WriteFile(string name, bool aged)
+        {
+            var path = Path.Combine(world.Folder, name);
+            File.WriteAllBytes(path, FakeReportGenerator.Pdf(name));
+            File.SetLastWriteTimeUtc(path, aged ? old : world.Clock.GetUtcNow().UtcDateTime);
+            return path;
+        }
+
+        var orphan = WriteFile("weekly-2026-w40-20261005-070000.pdf", aged: true);
+        var part = WriteFile(".0123456789abcdef0123456789abcdef.part.pdf", aged: true);
+        var fresh = WriteFile("weekly-2026-w41-20261012-070000.pdf", aged: false);
+        File.SetLastWriteTimeUtc(world.Archive.PathOf(kept), old);
+
+        await world.Archive.SweepAsync(world.Clock.GetUtcNow(), ReportWorld.None);
+
+        Assert.False(File.Exists(orphan));
+        Assert.False(File.Exists(part));
+        Assert.True(File.Exists(fresh)); // perhaps a generation's, its row not written yet
+        Assert.True(File.Exists(world.Archive.PathOf(kept)));
     }
 
     [Fact]
