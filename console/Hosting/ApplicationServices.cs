@@ -107,26 +107,8 @@ internal static class ApplicationServices
     public static void EnsureKeyFolder(ConsoleOptions options)
     {
         var path = Path.TrimEndingDirectorySeparator(options.DataProtectionKeysPath);
-        var parent = Path.GetDirectoryName(path);
-        try
-        {
-            if (parent is null || !Directory.Exists(parent))
-            {
-                throw new DirectoryNotFoundException($"its parent folder '{parent}' does not exist");
-            }
-
-            var folder = OperatingSystem.IsWindows()
-                ? Directory.CreateDirectory(path)
-                : Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            var probe = Path.Combine(folder.FullName, ".write-test");
-            File.WriteAllText(probe, string.Empty);
-            File.Delete(probe);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new OptionsValidationException(ConsoleOptions.Section, typeof(ConsoleOptions),
-                [$"Console:DataProtectionKeysPath '{options.DataProtectionKeysPath}' cannot be created or written by the service user ({ex.Message})."]);
-        }
+        OwnerOnlyFolder.Ensure(path, ConsoleOptions.Section, typeof(ConsoleOptions), "Console:DataProtectionKeysPath", p =>
+            Path.GetDirectoryName(p) is { } parent && Directory.Exists(parent) ? null : $"its parent folder '{Path.GetDirectoryName(p)}' does not exist");
     }
 
     /// <summary>The request pipeline: headers, rate limit, sign-in, roles, antiforgery, then the pages.</summary>

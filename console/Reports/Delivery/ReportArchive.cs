@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using ClassroomGuard.Console.Hosting;
 using ClassroomGuard.Console.Reports.Printing;
 using ClassroomGuard.Storage.State;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,6 @@ public sealed class ReportArchive(
     StateStore store, IOptions<ReportOptions> options, IOptions<StateOptions> state, TimeProvider time, ILogger<ReportArchive> logger,
     IReportGenerator? generator = null)
 {
-    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
     private int inside; // generations running or waiting for their turn
@@ -35,29 +35,10 @@ public sealed class ReportArchive(
     /// written stops the console's start with a message naming Reports:Directory (exit 78), as
     /// Console:DataProtectionKeysPath does, instead of failing every report later.
     /// </summary>
-    public void EnsureFolder()
-    {
-        var path = options.Value.Directory;
-        try
-        {
-            if (!Path.IsPathFullyQualified(path))
-            {
-                throw new IOException("it must be an absolute folder path");
-            }
-
-            var folder = OperatingSystem.IsWindows()
-                ? System.IO.Directory.CreateDirectory(path)
-                : System.IO.Directory.CreateDirectory(path, OwnerOnlyFolder);
-            var probe = Path.Combine(folder.FullName, ".write-test");
-            File.WriteAllText(probe, string.Empty);
-            File.Delete(probe);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new OptionsValidationException(ReportOptions.Section, typeof(ReportOptions),
-                [$"Reports:Directory '{path}' cannot be created or written by the service user ({ex.Message}). Create it (owner: the ClassroomGuard service user, mode 0700) or set Reports:Directory to a folder it can write."]);
-        }
-    }
+    public void EnsureFolder() =>
+        OwnerOnlyFolder.Ensure(options.Value.Directory, ReportOptions.Section, typeof(ReportOptions), "Reports:Directory",
+            path => Path.IsPathFullyQualified(path) ? null : "it must be an absolute folder path",
+            "Create it (owner: the ClassroomGuard service user, mode 0700) or set Reports:Directory to a folder it can write.");
 
     /// <summary>The full path of a kept report's file (its name is checked again: it can never leave the folder).</summary>
     public string PathOf(KeptReport report)
