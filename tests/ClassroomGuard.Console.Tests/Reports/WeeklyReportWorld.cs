@@ -56,6 +56,9 @@ public sealed class WeeklyReportWorld : IAsyncDisposable
             await new InfluxProvisioner(c, new InfluxReader(c, options), options, NullLogger<InfluxProvisioner>.Instance).ProvisionAsync(CancellationToken.None);
         }
 
+        // A writer made from these options (the health tests') spools in the world's folder, never the appliance's
+        // /var/lib/classroomguard/spool (the setting's default).
+        world.InfluxOptions.SpoolDirectory = Path.Combine(root, "spool");
         return world;
     }
 
