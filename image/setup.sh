@@ -100,6 +100,7 @@ if [ "$run_as" = classroomguard ] && is_root && ! id classroomguard >/dev/null 2
   useradd --system --home-dir /var/lib/classroomguard --shell /usr/sbin/nologin classroomguard
 fi
 install -d -m 0750 "$etc" "$etc/tls" "$lib" "$lib/spool" "$lib/spool-console" "$lib/spool-sniffer" "$lib/influxdb" "$lib/lists" "$log" "$run"
+install -d -m 0700 "$lib/reports" # kept reports name devices: the service user only
 group=$(id -gn "$run_as")
 # own_by_service FILE... — the service user reads settings and writes data; nobody else can.
 own_by_service() { if is_root; then chgrp "$group" "$@"; fi; }
@@ -167,6 +168,7 @@ if [ ! -f "$etc/appliance.json" ]; then
   "State": { "Path": "$lib/state.db" },
   "Dns": { "ControlSocket": "$run/dnsfilter.sock" },
   "Influx": { "Url": "$influx_url", "SpoolDirectory": "$lib/spool" },
+  "Reports": { "Directory": "$lib/reports" },
   "Console": {
     "Listen": "https://0.0.0.0:$console_port",
     "CertificatePath": "$etc/tls/console.crt",
