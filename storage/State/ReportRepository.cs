@@ -144,13 +144,13 @@ public sealed class ReportRepository
         => db.ReadAsync(tx => FindScheduled(tx, kind, siteId, first, last), cancellationToken);
 
     /// <summary>
-    /// The newest report of <paramref name="kind"/>, site and period generated at or after <paramref name="since"/>
-    /// (by anyone, or the schedule), or null: a request for the same report moments later gets that one again.
+    /// The newest report of <paramref name="kind"/>, site and period generated on request (not by the schedule) at or after
+    /// <paramref name="since"/>, or null: a request for the same report moments later gets that one again.
     /// </summary>
     public Task<KeptReport?> FindRecentAsync(ReportKind kind, long? siteId, DateOnly first, DateOnly last, DateTimeOffset since, CancellationToken cancellationToken)
         => db.ReadAsync(
             tx => tx.Single(
-                $"{Select} WHERE r.kind = $k AND ifnull(r.site_id, 0) = ifnull($s, 0) AND r.period_first = $f AND r.period_last = $l AND r.generated_at >= $since "
+                $"{Select} WHERE r.kind = $k AND ifnull(r.site_id, 0) = ifnull($s, 0) AND r.period_first = $f AND r.period_last = $l AND r.trigger_kind = 'manual' AND r.generated_at >= $since "
                 + "ORDER BY r.generated_at DESC, r.id DESC LIMIT 1",
                 Read, ("$k", EnumText.Lower(kind)), ("$s", siteId), ("$f", Sql.Day(first)), ("$l", Sql.Day(last)), ("$since", Sql.Ms(since))),
             cancellationToken);

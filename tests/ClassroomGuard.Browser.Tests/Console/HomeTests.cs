@@ -139,13 +139,18 @@ public sealed class HomeTests(ClassroomFixture fixture)
         {
             await Expect(page.Locator("#governor-title")).ToBeVisibleAsync();
             await Expect(page.Locator("#health-title, #rooms-title, #alerts-title")).ToHaveCountAsync(0);
-            // The ways on are the change-control log and the annual review, and the log opens (no dead links).
+            // The ways on are the change-control log, the governors' report and the annual review, and the log opens
+            // (no dead links).
             var links = await page.Locator("main a[href]").AllAsync();
             Assert.NotEmpty(links);
+            var hrefs = new List<string?>();
             foreach (var link in links)
             {
-                Assert.Contains(await link.GetAttributeAsync("href"), new[] { "/change-log", "/review" });
+                hrefs.Add(await link.GetAttributeAsync("href"));
+                Assert.Contains(hrefs[^1], new[] { "/change-log", "/reports/governors", "/review" });
             }
+
+            Assert.Contains("/reports/governors", hrefs);
 
             links = await page.Locator("main a[href='/change-log']").AllAsync();
 

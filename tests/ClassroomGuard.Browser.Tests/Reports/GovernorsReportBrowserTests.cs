@@ -91,6 +91,12 @@ public sealed class GovernorsReportBrowserTests(ClassroomFixture fixture)
             await Expect(page.Locator("[data-check-result]")).ToHaveAttributeAsync("data-check-result", "matches");
             await Artefacts.ShootBothAsync(page, "governors-report-hash-checked", page.Locator("[data-check]"));
 
+            // Nothing went wrong while the page was in use. (Leaving it by a full navigation below may make Blazor's
+            // script report that the old page's circuit is no longer connected, when the machine is busy; that is the
+            // page being unloaded, not a fault of the report.)
+            Assert.Empty(errors);
+            var whileInUse = errors.Count;
+
             // Days the wrong way round, from an address: refused next to the field, no report.
             var later = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-2);
             var earlier = later.AddDays(-10);
@@ -98,7 +104,7 @@ public sealed class GovernorsReportBrowserTests(ClassroomFixture fixture)
             await page.GetByText($"The last day ({earlier.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture)}) is before the first ({later.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture)}).").WaitForAsync();
             Assert.Equal(0, await page.Locator("article[data-report=governors]").CountAsync());
             await Artefacts.ShootBothAsync(page, "governors-report-days-refused");
-            Assert.Empty(errors);
+            Assert.All(errors.Skip(whileInUse), e => Assert.Contains("Cannot send data if the connection is not in the 'Connected' State", e, StringComparison.Ordinal));
         }
         finally
         {
