@@ -161,10 +161,11 @@ public sealed class DnsActivity
         }
 
         var points = 0;
-        points += Accept(writer, writer.CreatePoint("dns_activity").Tag("device", device).Tag("room", room).Tag("client", client)
-            .Field("queries", a.Queries).Field("blocked", a.BlockedCount).Field("rewritten", a.Rewritten).Field("top_domains", top.ToString()).Timestamp(second));
+        points += Accept(writer, writer.CreatePoint(Measurements.DnsActivity).Tag(Measurements.Tags.Device, device).Tag(Measurements.Tags.Room, room).Tag(Measurements.Tags.Client, client)
+            .Field(Measurements.Fields.Queries, a.Queries).Field(Measurements.Fields.Blocked, a.BlockedCount).Field(Measurements.Fields.Rewritten, a.Rewritten)
+            .Field(Measurements.Fields.TopDomains, top.ToString()).Timestamp(second));
 
-        var categories = writer.CreatePoint("dns_categories").Tag("device", device).Tag("room", room).Tag("client", client);
+        var categories = writer.CreatePoint(Measurements.DnsCategories).Tag(Measurements.Tags.Device, device).Tag(Measurements.Tags.Room, room).Tag(Measurements.Tags.Client, client);
         var any = false;
         for (var bit = 0; bit < policy.Lists.Categories.Keys.Count; bit++)
         {
@@ -193,7 +194,7 @@ public sealed class DnsActivity
         {
             var b = a.Blocks[i];
             var name = b.Name;
-            points += Accept(writer, writer.CreatePoint("dns_blocks").Tag("device", device).Tag("room", room).Tag("client", client)
+            points += Accept(writer, writer.CreatePoint(Measurements.DnsBlocks).Tag(Measurements.Tags.Device, device).Tag(Measurements.Tags.Room, room).Tag(Measurements.Tags.Client, client)
                 .Tag("n", i.ToString(CultureInfo.InvariantCulture))
                 .Field("domain", DomainText.ToDotted(name))
                 .Field("category", b.Category >= 0 ? policy.Lists.Categories.Keys[b.Category] : "")

@@ -15,9 +15,6 @@ namespace ClassroomGuard.Sniffer.Accounting;
 /// </summary>
 public sealed class NetActivityFlusher
 {
-    /// <summary>The measurement written.</summary>
-    public const string Measurement = "net_activity";
-
     /// <summary>Sites written per point.</summary>
     public const int TopSites = 5;
 
@@ -102,21 +99,21 @@ public sealed class NetActivityFlusher
         var roomLength = 0;
         deviceId?.TryFormat(device, out deviceLength, provider: CultureInfo.InvariantCulture);
         roomId?.TryFormat(room, out roomLength, provider: CultureInfo.InvariantCulture);
-        var point = writer.CreatePoint(Measurement)
-            .Tag("device", device[..deviceLength])
-            .Tag("room", room[..roomLength])
-            .Tag("client", client)
-            .Field("bytes_in", a.BytesIn)
-            .Field("bytes_out", a.BytesOut)
-            .Field("packets_in", a.PacketsIn)
-            .Field("packets_out", a.PacketsOut)
-            .Field("flows_new", a.FlowsNew);
+        var point = writer.CreatePoint(Measurements.NetActivity)
+            .Tag(Measurements.Tags.Device, device[..deviceLength])
+            .Tag(Measurements.Tags.Room, room[..roomLength])
+            .Tag(Measurements.Tags.Client, client)
+            .Field(Measurements.Fields.BytesIn, a.BytesIn)
+            .Field(Measurements.Fields.BytesOut, a.BytesOut)
+            .Field(Measurements.Fields.PacketsIn, a.PacketsIn)
+            .Field(Measurements.Fields.PacketsOut, a.PacketsOut)
+            .Field(Measurements.Fields.FlowsNew, a.FlowsNew);
 
         // Left out when no flow had a name that second, so the live view's last(top_sites) keeps the latest real one.
         var sites = FormatTopSites(a);
         if (!sites.IsEmpty)
         {
-            point = point.Field("top_sites", sites);
+            point = point.Field(Measurements.Fields.TopSites, sites);
         }
 
         point = point.Timestamp(second);

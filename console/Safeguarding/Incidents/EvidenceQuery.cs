@@ -23,9 +23,9 @@ internal static class EvidenceQuery
         var where = $"WHERE {who} AND time >= {InfluxQl.Time(from)} AND time < {InfluxQl.Time(to)}";
         var bound = $"ORDER BY time ASC LIMIT {limit.ToString(CultureInfo.InvariantCulture)}";
         return string.Join(";\n",
-            $"SELECT \"queries\", \"blocked\", \"top_domains\" FROM {rp}\"dns_activity\" {where} {bound}",
-            $"SELECT \"domain\", \"category\", \"rule\", \"reason\" FROM {rp}\"dns_blocks\" {where} {bound}",
-            $"SELECT \"bytes_in\", \"bytes_out\", \"top_sites\" FROM {rp}\"net_activity\" {where} {bound}");
+            $"SELECT \"queries\", \"blocked\", \"top_domains\" FROM {rp}\"{Measurements.DnsActivity}\" {where} {bound}",
+            $"SELECT \"domain\", \"category\", \"rule\", \"reason\" FROM {rp}\"{Measurements.DnsBlocks}\" {where} {bound}",
+            $"SELECT \"bytes_in\", \"bytes_out\", \"top_sites\" FROM {rp}\"{Measurements.NetActivity}\" {where} {bound}");
     }
 
     /// <summary>The three statements' rows, merged oldest first (at one second: DNS, then blocks, then traffic).</summary>
