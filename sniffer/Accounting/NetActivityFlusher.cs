@@ -5,8 +5,8 @@ using ClassroomGuard.Storage.TimeSeries;
 namespace ClassroomGuard.Sniffer.Accounting;
 
 /// <summary>
-/// Once a second, off the capture thread: takes the second's counters from the <see cref="TrafficAccountant"/> and
-/// writes one <c>net_activity</c> point per device with traffic (the contract the console's live view reads):
+/// Off the capture thread: takes each ended second's counters from the <see cref="TrafficAccountant"/> and writes, stamped
+/// with that whole second of the packets' clock, one <c>net_activity</c> point per device with traffic (the contract the console's live view reads):
 /// tags <c>device</c> and <c>room</c> (room left out when none) when the state knows the address's device — several
 /// addresses of one device are added together — else tag <c>client</c> with the address (<c>overflow</c> for traffic
 /// beyond <see cref="AccountingOptions.MaxDeviceAddresses"/>); integer fields <c>bytes_in</c>, <c>bytes_out</c>,
@@ -33,12 +33,44 @@ public sealed class NetActivityFlusher
     }
 
     /// <summary>
-    /// Takes the counts gathered since the last call and writes them with timestamp <paramref name="second"/>; without a
-    /// writer they are dropped. Returns the points the writer accepted.
+    /// Writes every second the capture has sealed (it seals one on the first packet of the next), each stamped with its
+    /// own second; with <paramref name="sealOpen"/> (the capture has been quiet, or is stopping) the second still open
+    /// too. Without a writer the counts are dropped. Returns the points the writer accepted.
     /// </summary>
-    public int Flush(InfluxWriter? writer, DateTimeOffset second)
+    public int Flush(InfluxWriter? writer, bool sealOpen = false)
     {
-        var counters = _accountant.Swap();
+        var seconds = _accountant.Seconds;
+        var written = 0;
+        while (true)
+        {
+            var counters = seconds.TakeSealed();
+            if (counters is null)
+            {
+                if (!sealOpen || !seconds.SealOpen())
+                {
+                    break;
+                }
+
+                sealOpen = false;
+                continue;
+            }
+
+            try
+            {
+                written += Flush(writer, counters, DateTimeOffset.FromUnixTimeSeconds(counters.Second));
+            }
+            finally
+            {
+                seconds.Release(counters); // even after a failure: a buffer never given back would stop the ring
+            }
+        }
+
+        _accountant.RefreshStatistics();
+        return written;
+    }
+
+    private int Flush(InfluxWriter? writer, SecondCounters counters, DateTimeOffset second)
+    {
         var statistics = _accountant.Statistics;
         var written = 0;
         try
@@ -84,7 +116,6 @@ public sealed class NetActivityFlusher
         finally
         {
             _byDevice.Clear();
-            counters.Clear();
         }
 
         statistics.Flushes++;
