@@ -4,6 +4,8 @@ using ClassroomGuard.DnsFilter.Policy;
 using ClassroomGuard.DnsFilter.Tests.Policy.Support;
 using ClassroomGuard.Storage.Tests.TimeSeries.Support;
 using ClassroomGuard.Storage.TimeSeries;
+using FsCheck;
+using FsCheck.Fluent;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -159,6 +161,71 @@ public sealed class DnsActivitySecondsTests : IAsyncLifetime
         Assert.Equal(counted, points.Values.SelectMany(p => p.Values).Sum());
         Assert.All(points.Values.SelectMany(p => p.Keys), t => Assert.Equal(0, t.UtcTicks % TimeSpan.TicksPerSecond));
     }
+
+    [Fact]
+    public void Property_AnySchedule_ConservesEveryCount_AndIsExactWhenNoQueryRaces()
+    {
+        // FsCheck draws schedules: queries from two clients a few ms apart, now and then seconds apart, some reading the
+        // clock up to 2.5 s before they are counted (racing a flush, or a clock stepped back), flushes at random moments.
+        // About a hundred schedules of 50-400 steps: thousands of flushes, each schedule into its own database.
+        var step = from gap in Gen.Frequency((20, Gen.Choose(0, 40)), (1, Gen.Choose(1000, 4000)))
+                   from back in Gen.Frequency((9, Gen.Constant(0)), (1, Gen.Choose(1, 2500)))
+                   from queries in Gen.Choose(1, 3)
+                   from client in Gen.Choose(1, 2)
+                   from flush in Gen.Frequency((7, Gen.Constant(false)), (1, Gen.Constant(true)))
+                   select new Step(gap, back, queries, (byte)client, flush);
+        // Half the schedules have no racing query: there every second must also be exact.
+        var schedules = (from racing in Gen.Elements(true, false)
+                         from n in Gen.Choose(50, 400)
+                         from steps in Gen.ArrayOf(step, n)
+                         select racing ? steps : steps.Select(s => s with { BackMs = 0 }).ToArray()).ToArbitrary();
+        int flushes = 0, exactSchedules = 0;
+        Prop.ForAll(schedules, steps =>
+        {
+            flushes += steps.Count(s => s.Flush);
+            exactSchedules += steps.All(s => s.BackMs == 0) ? 1 : 0;
+            RunSchedule(steps).GetAwaiter().GetResult();
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(100));
+        Assert.True(flushes > 1000 && exactSchedules > 10, $"{flushes} flushes, {exactSchedules} schedules without a race");
+    }
+
+    private async Task RunSchedule(Step[] steps)
+    {
+        await using var rig = await Rig.StartAsync(this);
+        var now = S;
+        long counted = 0;
+        var exact = new Dictionary<UInt128, Dictionary<DateTimeOffset, long>>();
+        foreach (var step in steps)
+        {
+            now = now.AddMilliseconds(step.GapMs);
+            var client = Client(step.Client);
+            var readAt = now.AddMilliseconds(-step.BackMs);
+            rig.Count(client, readAt, step.Queries);
+            counted += step.Queries;
+            var second = new DateTimeOffset(readAt.UtcTicks - readAt.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+            var seconds = exact.TryGetValue(client, out var d) ? d : exact[client] = [];
+            seconds[second] = seconds.GetValueOrDefault(second) + step.Queries;
+            if (step.Flush)
+            {
+                rig.Flush(now);
+            }
+        }
+
+        rig.Flush(now.AddSeconds(10));
+        var points = await rig.ReadAsync();
+        Assert.Equal(counted, points.Values.SelectMany(p => p.Values).Sum());
+        Assert.All(points.Values.SelectMany(p => p.Keys), t => Assert.Equal(0, t.UtcTicks % TimeSpan.TicksPerSecond));
+        if (steps.All(s => s.BackMs == 0))
+        {
+            foreach (var (client, seconds) in exact)
+            {
+                Assert.Equal(seconds.OrderBy(p => p.Key), points[client].OrderBy(p => p.Key));
+            }
+        }
+    }
+
+    /// <summary>One step of a schedule: the clock moves on, a client asks, maybe the flusher runs.</summary>
+    public readonly record struct Step(int GapMs, int BackMs, int Queries, byte Client, bool Flush);
 
     [Fact]
     public void Record_AcrossSecondsAndFlushes_AllocatesNothingOnceWarm()
