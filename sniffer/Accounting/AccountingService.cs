@@ -57,8 +57,8 @@ internal sealed class AccountingService(
 
     private async Task FlushLoopAsync(CancellationToken cancellationToken)
     {
-        var statisticsEvery = Math.Max(1, (long)snifferOptions.Value.StatisticsInterval.TotalSeconds);
-        long ticks = 0;
+        var statisticsEvery = TimeSpan.FromSeconds(Math.Max(1, (long)snifferOptions.Value.StatisticsInterval.TotalSeconds));
+        var statisticsDue = time.GetUtcNow() + statisticsEvery;
         while (!cancellationToken.IsCancellationRequested)
         {
             // Woken as soon as the capture seals a second (its next second's first packet), else just after each whole
@@ -78,15 +78,19 @@ internal sealed class AccountingService(
             if (sealedByCapture)
             {
                 FlushOnce(sealOpen: false);
-                continue;
+            }
+            else
+            {
+                // A whole tick with no packet: the capture is quiet, so the second it has open is over; write it now.
+                var packets = accountant.Statistics.Packets;
+                FlushOnce(sealOpen: packets == _packetsAtTick);
+                _packetsAtTick = packets;
             }
 
-            // A whole tick with no packet: the capture is quiet, so the second it has open is over; write it now.
-            var packets = accountant.Statistics.Packets;
-            FlushOnce(sealOpen: packets == _packetsAtTick);
-            _packetsAtTick = packets;
-            if (++ticks % statisticsEvery == 0)
+            // By the clock, not by wake-ups: a busy capture wakes the flusher every second and a quiet one does not.
+            if (time.GetUtcNow() >= statisticsDue)
             {
+                statisticsDue += statisticsEvery;
                 LogStatistics();
             }
         }
