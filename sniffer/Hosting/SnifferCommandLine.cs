@@ -40,7 +40,7 @@ internal static class SnifferCommandLine
 
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         var problems = parsed.Errors.Select(e => e.Message)
-            .Concat(parsed.UnmatchedTokens.Where(t => !IsSetting(t)).Select(t => $"unexpected argument '{t}': settings are written --Section:Key=value.")).ToList();
+            .Concat(parsed.UnmatchedTokens.Where(t => !IsSetting(t) || parsed.CommandResult.Command == interfaces).Select(t => $"unexpected argument '{t}': settings are written --Section:Key=value (and only for the service).")).ToList();
         if (problems.Count > 0)
         {
             foreach (var problem in problems)
