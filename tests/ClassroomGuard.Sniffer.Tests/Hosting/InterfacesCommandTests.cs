@@ -30,6 +30,33 @@ public sealed class InterfacesCommandTests
     }
 
     [Fact]
+    public async Task SetupDescribeInterfaces_ListsThroughTheSniffer()
+    {
+        // image/lib.sh's describe_interfaces, as set-up runs it when it asks for the mirror port, with the sniffer
+        // "published" in a temporary /opt (a link to this build); its format (link/no link) is the sniffer's, not ip's.
+        await using var lab = await NetworkLab.CreateAsync();
+        var spare = lab.Id + "m";
+        await Tool.CheckAsync("ip", "-n", lab.ClientNamespace, "link", "add", spare, "type", "veth", "peer", "name", lab.Id + "n");
+        var opt = Directory.CreateTempSubdirectory("cg-opt-");
+        try
+        {
+            Directory.CreateSymbolicLink(Path.Combine(opt.FullName, "sniffer"), AppContext.BaseDirectory);
+            var lib = Path.Combine(RepositoryRoot(), "image", "lib.sh");
+
+            var result = await lab.InClientAsync("bash", "-c", "source \"$1\"; opt=$2; dotnet_bin=dotnet; describe_interfaces", "describe", lib, opt.FullName);
+
+            Assert.True(result.ExitCode == 0, result.Output + result.Error);
+            var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Contains(lines, l => l.StartsWith($"{lab.ClientInterface} (up, link, {lab.ClientIp}/24 ", StringComparison.Ordinal));
+            Assert.Contains($"{spare} (down, no link, no address)", lines);
+        }
+        finally
+        {
+            opt.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Interfaces_All_AddsLoopbackAndPseudoDevices()
     {
         await using var lab = await NetworkLab.CreateAsync();
@@ -75,5 +102,18 @@ public sealed class InterfacesCommandTests
             var name = line.Split(": ")[1].Split('@')[0];
             Assert.Contains(listed, i => i.Name == name);
         }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "ClassroomGuard.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("ClassroomGuard.sln not found above " + AppContext.BaseDirectory);
     }
 }
