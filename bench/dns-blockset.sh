@@ -13,7 +13,7 @@
 #   block_count   its line count (the `domains=` of the results)
 # DOMAINS=0 (or below the real count) = the real folders only, as before issue #11.
 
-# The UT1 folders our default mapping blocks (dnsfilter/Lists/Ut1Categories.cs).
+# The UT1 folders our default mapping blocks (dns/Lists/Ut1Categories.cs).
 block_folders=(adult mixed_adult lingerie gambling arjel drogue agressif dangerous_material malware phishing hacking ddos
   cryptojacking stalkerware warez social_networks chat dating games filehosting doh vpn redirector residential-proxies)
 

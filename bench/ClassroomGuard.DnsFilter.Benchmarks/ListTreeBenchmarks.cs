@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using ClassroomGuard.DnsFilter.Events;
-using ClassroomGuard.DnsFilter.Lists;
+using ClassroomGuard.Dns.Lists;
 using ClassroomGuard.DnsFilter.Policy;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 using Microsoft.Extensions.Options;
 
 /// <summary>

@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using ClassroomGuard.DnsFilter.Events;
-using ClassroomGuard.DnsFilter.Lists;
+using ClassroomGuard.Dns.Lists;
 using ClassroomGuard.DnsFilter.Policy;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 using Microsoft.Extensions.Options;
 
 /// <summary>

@@ -4,7 +4,7 @@ using ClassroomGuard.DnsFilter;
 using ClassroomGuard.DnsFilter.Caching;
 using ClassroomGuard.DnsFilter.Hosting;
 using ClassroomGuard.DnsFilter.Policy;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 using ClassroomGuard.DnsFilter.Server;
 using ClassroomGuard.DnsFilter.Upstream;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using ClassroomGuard.DnsFilter.Hosting;
 using ClassroomGuard.DnsFilter.Internal;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 using ClassroomGuard.DnsFilter.Server;
 using ClassroomGuard.DnsFilter.Upstream;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 
 namespace ClassroomGuard.DnsFilter.Caching;
 

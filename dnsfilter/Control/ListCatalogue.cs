@@ -1,4 +1,4 @@
-using ClassroomGuard.DnsFilter.Lists;
+using ClassroomGuard.Dns.Lists;
 
 namespace ClassroomGuard.DnsFilter.Control;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Numerics;
-using ClassroomGuard.DnsFilter.Lists;
+using ClassroomGuard.Dns.Lists;
 using ClassroomGuard.DnsFilter.Lists.Fetching;
 using ClassroomGuard.DnsFilter.Policy;
 using ClassroomGuard.Storage.Control;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 using ClassroomGuard.DnsFilter.Server;
 
 namespace ClassroomGuard.DnsFilter.Policy;

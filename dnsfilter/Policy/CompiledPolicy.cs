@@ -1,5 +1,5 @@
 using System.Net;
-using ClassroomGuard.DnsFilter.Lists;
+using ClassroomGuard.Dns.Lists;
 using ClassroomGuard.Storage.State;
 
 namespace ClassroomGuard.DnsFilter.Policy;

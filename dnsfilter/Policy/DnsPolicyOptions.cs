@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 
 namespace ClassroomGuard.DnsFilter.Policy;
 

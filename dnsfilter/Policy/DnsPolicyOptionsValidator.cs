@@ -1,6 +1,6 @@
 using System.Net;
-using ClassroomGuard.DnsFilter.Lists;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Lists;
+using ClassroomGuard.Dns.Protocol;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using ClassroomGuard.DnsFilter.Events;
-using ClassroomGuard.DnsFilter.Lists;
+using ClassroomGuard.Dns.Lists;
 using ClassroomGuard.DnsFilter.Server;
 using ClassroomGuard.Storage.State;
 using Microsoft.Extensions.Configuration;

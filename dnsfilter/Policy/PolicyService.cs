@@ -1,5 +1,6 @@
-using ClassroomGuard.DnsFilter.Events;
 using ClassroomGuard.DnsFilter.Lists;
+using ClassroomGuard.DnsFilter.Events;
+using ClassroomGuard.Dns.Lists;
 using ClassroomGuard.Storage.State;
 using ClassroomGuard.Storage.TimeSeries;
 using Microsoft.Extensions.Configuration;
@@ -238,7 +239,7 @@ public sealed class PolicyService : BackgroundService
 
     private LoadedLists LoadLists(bool writeCache)
     {
-        var sources = ListDirectory.EffectiveSources(_listOptions, ListDirectory, StateFeeds());
+        var sources = ListSources.EffectiveSources(_listOptions, ListDirectory, StateFeeds());
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var categories = new CategoryMap();
         foreach (var key in _options.AlwaysOnCategories)

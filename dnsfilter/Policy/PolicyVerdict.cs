@@ -42,7 +42,7 @@ public struct PolicyVerdict
     /// <summary>Bit index of the category named in the block (-1 if none).</summary>
     public int Category;
 
-    /// <summary>Every category the name is listed in (bits of the policy's <see cref="Lists.CategoryMap"/>).</summary>
+    /// <summary>Every category the name is listed in (bits of the policy's <see cref="ClassroomGuard.Dns.Lists.CategoryMap"/>).</summary>
     public ulong ListedCategories;
 
     /// <summary>The teacher action (pause/focus) that blocked, or that unblocked; 0 if none.</summary>

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using ClassroomGuard.DnsFilter.Events;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 using ClassroomGuard.DnsFilter.Server;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using ClassroomGuard.DnsFilter.Hosting;
 using ClassroomGuard.DnsFilter.Internal;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 
 namespace ClassroomGuard.DnsFilter.Server;
 

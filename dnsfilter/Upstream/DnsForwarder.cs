@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using ClassroomGuard.DnsFilter.Hosting;
 using ClassroomGuard.DnsFilter.Internal;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

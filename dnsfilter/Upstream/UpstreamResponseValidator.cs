@@ -1,4 +1,4 @@
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 
 namespace ClassroomGuard.DnsFilter.Upstream;
 

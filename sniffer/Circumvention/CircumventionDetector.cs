@@ -199,7 +199,7 @@ public sealed class CircumventionDetector : IPacketSink
         _queue.TryWrite(new CircumventionAttempt(
             packet.TimestampMicroseconds, kind, packet.SourceIp, packet.SourceMac, packet.DestinationIp, packet.DestinationPort, packet.Protocol, detail,
             domain.IsEmpty ? null : HostNames.ToAlertText(domain),
-            listedWire.IsEmpty ? null : DnsFilter.Lists.DomainText.ToDotted(listedWire),
+            listedWire.IsEmpty ? null : Dns.Lists.DomainText.ToDotted(listedWire),
             suppressed));
     }
 

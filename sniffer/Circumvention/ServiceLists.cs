@@ -1,10 +1,10 @@
-using ClassroomGuard.DnsFilter.Lists;
+using ClassroomGuard.Dns.Lists;
 
 namespace ClassroomGuard.Sniffer.Circumvention;
 
 /// <summary>
 /// The UT1 lists of circumvention services, loaded once at start with the DNS filter's own loader and table
-/// (<c>dnsfilter/Lists</c>), so both read UT1 the same way: the folders the DNS filter maps to <c>doh</c>, <c>vpn</c> and
+/// (<c>dns/Lists</c>, the library both services reference), so both read UT1 the same way: the folders the DNS filter maps to <c>doh</c>, <c>vpn</c> and
 /// <c>proxy</c> by default (<see cref="Ut1Categories.Default"/>: doh, vpn, redirector — which UT1's <c>proxy</c> links
 /// to — and residential-proxies). A listed name covers its subdomains. Lookups allocate nothing.
 /// </summary>

@@ -1,3 +1,4 @@
+using ClassroomGuard.Dns.Lists;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -188,7 +189,7 @@ public sealed class FeedFetcher
 
     private static string StatePath(ListDirectory directory, string url) => Path.Combine(directory.Feeds, Key(url) + ".json");
 
-    /// <summary>The feed's file key: from its URL without credentials (as <see cref="ListDirectory.EffectiveSources"/> computes it).</summary>
+    /// <summary>The feed's file key: from its URL without credentials (as <see cref="ListSources.EffectiveSources"/> computes it).</summary>
     public static string Key(string url) => ListDirectory.FeedKey(ListAddress.WithoutUserInfo(url));
 
     /// <summary>Takes names without keeping them: the parse is the filter's own, the memory is none.</summary>

@@ -1,3 +1,4 @@
+using ClassroomGuard.Dns.Lists;
 using ClassroomGuard.DnsFilter.Policy;
 using ClassroomGuard.Storage.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -64,7 +65,7 @@ internal static class FetchListsCommand
             await output.WriteLineAsync(result.Succeeded ? $"Feed '{feed.Name}' ({shown}): {result.Message}" : $"Feed '{feed.Name}' download from {shown} failed: {result.Message}");
         }
 
-        var sources = ListDirectory.EffectiveSources(options, directory, []);
+        var sources = ListSources.EffectiveSources(options, directory, []);
         var missing = ListHealthReport.RequiredMissing(options, sources, policy.AlwaysOnCategories);
         await output.WriteLineAsync($"Lists in force: {ListHealthReport.Version(sources, directory)}");
         if (missing.Count > 0)

@@ -1,3 +1,4 @@
+using ClassroomGuard.Dns.Lists;
 using System.Globalization;
 using System.Text.Json.Serialization;
 

@@ -1,3 +1,4 @@
+using ClassroomGuard.Dns.Lists;
 using ClassroomGuard.Storage.Control;
 using ClassroomGuard.Storage.State;
 

@@ -1,3 +1,4 @@
+using ClassroomGuard.Dns.Lists;
 using ClassroomGuard.DnsFilter.Policy;
 using ClassroomGuard.Storage.State;
 using Microsoft.Extensions.Configuration;
@@ -205,7 +206,7 @@ public sealed class ListRefreshService : BackgroundService
     /// <summary>True when the sources in force are not those the files on disk and the state's feeds call for.</summary>
     private bool SourcesDiffer(ListDirectory directory)
     {
-        var wanted = ListDirectory.EffectiveSources(_options, directory, StateFeeds()).Select(s => s.Path).Order(StringComparer.Ordinal);
+        var wanted = ListSources.EffectiveSources(_options, directory, StateFeeds()).Select(s => s.Path).Order(StringComparer.Ordinal);
         var loaded = (_policyService.Lists?.Sources ?? []).Select(s => s.Path).Order(StringComparer.Ordinal);
         return !wanted.SequenceEqual(loaded, StringComparer.Ordinal);
     }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using ClassroomGuard.Console.Policy.Rules;
-using ClassroomGuard.DnsFilter.Lists;
+using ClassroomGuard.Dns.Lists;
 using ClassroomGuard.DnsFilter.Policy;
 using ClassroomGuard.Storage.State;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 using ClassroomGuard.DnsFilter.Tests.Support;
 
 namespace ClassroomGuard.DnsFilter.Tests.Caching;

@@ -1,6 +1,6 @@
 using ClassroomGuard.DnsFilter.Caching;
 using ClassroomGuard.DnsFilter.Hosting;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 using ClassroomGuard.DnsFilter.Tests.Support;
 using Microsoft.Extensions.Options;
 

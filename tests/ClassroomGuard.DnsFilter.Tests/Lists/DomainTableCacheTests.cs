@@ -1,5 +1,5 @@
-using ClassroomGuard.DnsFilter.Lists;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Lists;
+using ClassroomGuard.Dns.Protocol;
 
 namespace ClassroomGuard.DnsFilter.Tests.Lists;
 

@@ -1,6 +1,6 @@
 using System.Text;
-using ClassroomGuard.DnsFilter.Lists;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Lists;
+using ClassroomGuard.Dns.Protocol;
 
 namespace ClassroomGuard.DnsFilter.Tests.Lists;
 

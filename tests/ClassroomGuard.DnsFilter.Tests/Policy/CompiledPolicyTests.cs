@@ -124,9 +124,9 @@ public sealed class CompiledPolicyTests : IClassFixture<CompiledPolicyTests.Worl
         var staff = policy.Groups.Single(g => g.Key == "staff");
         var ks3 = policy.Groups.Single(g => g.Key == "ks3");
 
-        Assert.Equal("restrictmoderate.youtube.com.", DnsFilter.Protocol.DnsName.ToText(policy.SafeSearch.TargetOf(SafeSearchEngine.YouTube, staff.SafeSearch)));
-        Assert.Equal("restrict.youtube.com.", DnsFilter.Protocol.DnsName.ToText(policy.SafeSearch.TargetOf(SafeSearchEngine.YouTube, ks3.SafeSearch)));
-        Assert.Equal("forcesafesearch.google.com.", DnsFilter.Protocol.DnsName.ToText(policy.SafeSearch.TargetOf(SafeSearchEngine.Google, ks3.SafeSearch)));
+        Assert.Equal("restrictmoderate.youtube.com.", Dns.Protocol.DnsName.ToText(policy.SafeSearch.TargetOf(SafeSearchEngine.YouTube, staff.SafeSearch)));
+        Assert.Equal("restrict.youtube.com.", Dns.Protocol.DnsName.ToText(policy.SafeSearch.TargetOf(SafeSearchEngine.YouTube, ks3.SafeSearch)));
+        Assert.Equal("forcesafesearch.google.com.", Dns.Protocol.DnsName.ToText(policy.SafeSearch.TargetOf(SafeSearchEngine.Google, ks3.SafeSearch)));
     }
 
     [Fact]

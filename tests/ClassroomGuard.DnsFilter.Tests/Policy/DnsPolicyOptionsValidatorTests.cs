@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ClassroomGuard.DnsFilter.Lists;
+using ClassroomGuard.Dns.Lists;
 using ClassroomGuard.DnsFilter.Policy;
 using Microsoft.Extensions.Configuration;
 

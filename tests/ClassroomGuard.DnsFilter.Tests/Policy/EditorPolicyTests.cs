@@ -94,12 +94,12 @@ public sealed class EditorPolicyTests : IClassFixture<EditorPolicyTests.World>
         Assert.Equal(PolicyOutcome.Forward, Evaluate("10.2.0.5", "www.bing.com", now).Outcome);
         var youtube = Evaluate("10.2.0.5", "m.youtube.com", now);
         Assert.Equal((PolicyOutcome.Rewrite, SafeSearchEngine.YouTube, SafeSearchMode.Strict), (youtube.Outcome, youtube.Engine, youtube.Mode));
-        Assert.Equal("restrict.youtube.com.", DnsFilter.Protocol.DnsName.ToText(_world.Compiled.SafeSearch.TargetOf(youtube.Engine, youtube.Mode)));
+        Assert.Equal("restrict.youtube.com.", Dns.Protocol.DnsName.ToText(_world.Compiled.SafeSearch.TargetOf(youtube.Engine, youtube.Mode)));
 
         // ks5: moderate for both, as before the editor.
         var moderate = Evaluate("10.3.0.5", "www.youtube.com", now);
         Assert.Equal(SafeSearchMode.Moderate, moderate.Mode);
-        Assert.Equal("restrictmoderate.youtube.com.", DnsFilter.Protocol.DnsName.ToText(_world.Compiled.SafeSearch.TargetOf(moderate.Engine, moderate.Mode)));
+        Assert.Equal("restrictmoderate.youtube.com.", Dns.Protocol.DnsName.ToText(_world.Compiled.SafeSearch.TargetOf(moderate.Engine, moderate.Mode)));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 using ClassroomGuard.DnsFilter.Tests.Support;
 
 namespace ClassroomGuard.DnsFilter.Tests.Protocol;

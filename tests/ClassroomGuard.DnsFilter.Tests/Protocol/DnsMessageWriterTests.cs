@@ -1,4 +1,4 @@
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 using ClassroomGuard.DnsFilter.Tests.Support;
 
 namespace ClassroomGuard.DnsFilter.Tests.Protocol;

@@ -1,5 +1,5 @@
 using ClassroomGuard.DnsFilter.Policy;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 using ClassroomGuard.DnsFilter.Server;
 using ClassroomGuard.DnsFilter.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

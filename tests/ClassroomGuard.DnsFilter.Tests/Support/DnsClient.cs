@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 
 namespace ClassroomGuard.DnsFilter.Tests.Support;
 

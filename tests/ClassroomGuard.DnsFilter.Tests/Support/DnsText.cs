@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 
 namespace ClassroomGuard.DnsFilter.Tests.Support;
 

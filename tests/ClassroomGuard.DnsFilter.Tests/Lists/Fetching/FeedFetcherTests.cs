@@ -1,5 +1,6 @@
-using System.Text;
 using ClassroomGuard.DnsFilter.Lists;
+using System.Text;
+using ClassroomGuard.Dns.Lists;
 using ClassroomGuard.DnsFilter.Lists.Fetching;
 
 namespace ClassroomGuard.DnsFilter.Tests.Lists.Fetching;
@@ -36,7 +37,7 @@ public sealed class FeedFetcherTests : IAsyncLifetime
 
         Assert.True(result.Published, result.Message);
         var file = Lists.FeedFile(ListDirectory.FeedKey(_server.Url("/hosts.txt"))); // the key never depends on the credentials
-        Assert.Equal(file, Assert.Single(ListDirectory.EffectiveSources(new DnsListOptions { Feeds = [new ListFeedOptions { Name = "Trust list", Url = url, Format = ListFormat.Hosts, Category = "adult" }] }, Lists, [])).Path);
+        Assert.Equal(file, Assert.Single(ListSources.EffectiveSources(new DnsListOptions { Feeds = [new ListFeedOptions { Name = "Trust list", Url = url, Format = ListFormat.Hosts, Category = "adult" }] }, Lists, [])).Path);
         Assert.Contains("0.0.0.0 host249.example", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
         var state = FeedFetcher.State(Lists, url)!;
         Assert.Equal(250, state.Names);

@@ -1,5 +1,5 @@
 using ClassroomGuard.DnsFilter.Hosting;
-using ClassroomGuard.DnsFilter.Lists;
+using ClassroomGuard.Dns.Lists;
 
 namespace ClassroomGuard.DnsFilter.Tests.Lists.Fetching;
 

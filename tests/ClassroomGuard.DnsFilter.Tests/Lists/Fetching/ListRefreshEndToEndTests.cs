@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Text;
-using ClassroomGuard.DnsFilter.Lists;
+using ClassroomGuard.Dns.Lists;
 using ClassroomGuard.DnsFilter.Lists.Fetching;
 using ClassroomGuard.DnsFilter.Tests.Policy.Support;
 using ClassroomGuard.DnsFilter.Tests.Support;

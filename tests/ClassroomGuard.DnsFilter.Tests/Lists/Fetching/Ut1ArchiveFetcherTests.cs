@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 using System.Text;
-using ClassroomGuard.DnsFilter.Lists;
+using ClassroomGuard.Dns.Lists;
 using ClassroomGuard.DnsFilter.Lists.Fetching;
 
 namespace ClassroomGuard.DnsFilter.Tests.Lists.Fetching;

@@ -1,7 +1,7 @@
 using ClassroomGuard.DnsFilter.Events;
-using ClassroomGuard.DnsFilter.Lists;
+using ClassroomGuard.Dns.Lists;
 using ClassroomGuard.DnsFilter.Policy;
-using ClassroomGuard.DnsFilter.Protocol;
+using ClassroomGuard.Dns.Protocol;
 using ClassroomGuard.Storage.State;
 using Microsoft.Extensions.Options;
 

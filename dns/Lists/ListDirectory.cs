@@ -1,4 +1,4 @@
-namespace ClassroomGuard.DnsFilter.Lists;
+namespace ClassroomGuard.Dns.Lists;
 
 /// <summary>
 /// Where downloaded lists live on disk (<c>Dns:Lists:Directory</c>) and which sources are in force. The UT1 collection is
@@ -65,66 +65,6 @@ public sealed class ListDirectory
         ArgumentNullException.ThrowIfNull(url);
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(url));
         return Convert.ToHexStringLower(hash.AsSpan(0, 12));
-    }
-
-    /// <summary>
-    /// The sources in force: the configured ones, with a published UT1 download in place of the configured UT1 folder
-    /// (the copy set-up installed is the seed until the first download), plus every feed (from the settings and the
-    /// school's own from <paramref name="stateFeeds"/>) that has a good copy on disk. A feed never fetched is not a
-    /// source yet (the refresher reports it).
-    /// </summary>
-    public static IReadOnlyList<ListSource> EffectiveSources(DnsListOptions options, ListDirectory? directory, IReadOnlyList<ClassroomGuard.Storage.State.ListFeed> stateFeeds)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(stateFeeds);
-        var sources = new List<ListSource>();
-        var downloaded = directory is { HasUt1: true } && !string.IsNullOrWhiteSpace(options.Ut1Url);
-        var ut1Added = false;
-        foreach (var source in options.Sources)
-        {
-            if (source.Format == ListFormat.Ut1 && downloaded)
-            {
-                if (!ut1Added)
-                {
-                    sources.Add(new ListSource { Path = directory!.ResolveUt1Current(), Format = ListFormat.Ut1, Name = "UT1", Url = options.Ut1Url });
-                    ut1Added = true;
-                }
-
-                continue;
-            }
-
-            sources.Add(source);
-        }
-
-        if (downloaded && !ut1Added)
-        {
-            sources.Add(new ListSource { Path = directory!.ResolveUt1Current(), Format = ListFormat.Ut1, Name = "UT1", Url = options.Ut1Url });
-        }
-
-        if (directory is null)
-        {
-            return sources;
-        }
-
-        foreach (var feed in options.Feeds)
-        {
-            var file = directory.FeedFile(FeedKey(Fetching.ListAddress.WithoutUserInfo(feed.Url)));
-            if (File.Exists(file))
-            {
-                sources.Add(new ListSource { Path = file, Format = feed.Format, Category = feed.Category, Name = feed.Name, Url = feed.Url });
-            }
-        }
-
-        foreach (var feed in stateFeeds)
-        {
-            var file = directory.FeedFile(FeedKey(Fetching.ListAddress.WithoutUserInfo(feed.Url)));
-            if (File.Exists(file) && Enum.TryParse<ListFormat>(feed.Format, ignoreCase: true, out var format) && format != ListFormat.Ut1)
-            {
-                sources.Add(new ListSource { Path = file, Format = format, Category = feed.CategoryKey, Name = feed.Name, Url = feed.Url, FeedId = feed.Id });
-            }
-        }
-
-        return sources;
     }
 
     /// <summary>The directory from the settings: <c>Dns:Lists:Directory</c>, else <c>lists</c> beside <c>State:Path</c>, else null.</summary>

@@ -1,4 +1,4 @@
-namespace ClassroomGuard.DnsFilter.Lists;
+namespace ClassroomGuard.Dns.Lists;
 
 /// <summary>How a list file is written.</summary>
 public enum ListFormat

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace ClassroomGuard.DnsFilter.Protocol;
+namespace ClassroomGuard.Dns.Protocol;
 
 /// <summary>A question as read: the expanded name lives in the caller's buffer.</summary>
 public readonly ref struct DnsQuestion

@@ -1,4 +1,4 @@
-namespace ClassroomGuard.DnsFilter.Lists;
+namespace ClassroomGuard.Dns.Lists;
 
 /// <summary>One list to load.</summary>
 public sealed class ListSource
@@ -141,7 +141,7 @@ public sealed record LoadedLists(HashedDomainTable Table, CategoryMap Categories
         return Load(options.Sources, options, categories);
     }
 
-    /// <summary>Loads <paramref name="sources"/> (see <see cref="ListDirectory.EffectiveSources"/>) with the UT1 mapping of <paramref name="options"/>.</summary>
+    /// <summary>Loads <paramref name="sources"/> (the DNS filter picks them: ListSources.EffectiveSources) with the UT1 mapping of <paramref name="options"/>.</summary>
     public static LoadedLists Load(IReadOnlyList<ListSource> sources, DnsListOptions options, CategoryMap categories)
     {
         ArgumentNullException.ThrowIfNull(sources);

@@ -1,4 +1,4 @@
-namespace ClassroomGuard.DnsFilter.Lists;
+namespace ClassroomGuard.Dns.Lists;
 
 /// <summary>
 /// Category keys (as in the state's <c>categories</c> table) and the bit each has in a <see cref="DomainTable"/>

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ClassroomGuard.DnsFilter.Lists;
+namespace ClassroomGuard.Dns.Lists;
 
 /// <summary>
 /// Reads list files into a <see cref="DomainTableBuilder"/>. Files are read whole and scanned as bytes (lists are

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace ClassroomGuard.DnsFilter.Lists;
+namespace ClassroomGuard.Dns.Lists;
 
 /// <summary>Why a list entry was not used.</summary>
 public enum DomainTextResult

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace ClassroomGuard.DnsFilter.Protocol;
+namespace ClassroomGuard.Dns.Protocol;
 
 /// <summary>The fixed 12-byte DNS message header (RFC 1035 §4.1.1).</summary>
 public readonly record struct DnsHeader(

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace ClassroomGuard.DnsFilter.Lists;
+namespace ClassroomGuard.Dns.Lists;
 
 /// <summary>
 /// The block lists' set of names (millions of them), each with a category bitmask, in about 11 bytes a name: the names

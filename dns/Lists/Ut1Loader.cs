@@ -1,4 +1,4 @@
-namespace ClassroomGuard.DnsFilter.Lists;
+namespace ClassroomGuard.Dns.Lists;
 
 /// <summary>
 /// Loads the UT1 layout: <c>&lt;root&gt;/&lt;folder&gt;/domains</c>. Some folders are symbolic links, which a

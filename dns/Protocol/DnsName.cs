@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace ClassroomGuard.DnsFilter.Protocol;
+namespace ClassroomGuard.Dns.Protocol;
 
 /// <summary>
 /// Domain names in uncompressed wire form (length-prefixed labels ending in a zero byte), which is

@@ -1,4 +1,4 @@
-namespace ClassroomGuard.DnsFilter.Protocol;
+namespace ClassroomGuard.Dns.Protocol;
 
 /// <summary>What the server should do with an incoming message, decided by <see cref="DnsQuery.Parse"/>.</summary>
 public enum DnsQueryStatus

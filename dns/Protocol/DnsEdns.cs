@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace ClassroomGuard.DnsFilter.Protocol;
+namespace ClassroomGuard.Dns.Protocol;
 
 /// <summary>What an OPT record says (RFC 6891 §6.1.3).</summary>
 /// <param name="UdpPayloadSize">Requestor's UDP payload size (values below 512 are treated as 512).</param>

@@ -1,4 +1,4 @@
-namespace ClassroomGuard.DnsFilter.Lists;
+namespace ClassroomGuard.Dns.Lists;
 
 /// <summary>
 /// The default mapping of UT1 folders onto ClassroomGuard categories (keys of the state's <c>categories</c> table).

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace ClassroomGuard.DnsFilter.Protocol;
+namespace ClassroomGuard.Dns.Protocol;
 
 /// <summary>SOA timers (RFC 1035 §3.3.13).</summary>
 public readonly record struct DnsSoaTimers(uint Serial, uint Refresh, uint Retry, uint Expire, uint Minimum);

@@ -1,4 +1,4 @@
-namespace ClassroomGuard.DnsFilter.Protocol;
+namespace ClassroomGuard.Dns.Protocol;
 
 /// <summary>DNS operation codes (RFC 1035 §4.1.1, RFC 1996, RFC 2136).</summary>
 public enum DnsOpCode : byte
