@@ -57,6 +57,11 @@ public static class CaptureInterfaces
         {
             throw new PcapException("Cannot list the network interfaces: " + ex.Message, ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            // SharpPcap refuses an interface that reports two hardware addresses.
+            throw new PcapException("Cannot list the network interfaces: " + ex.Message, ex);
+        }
     }
 
     private static CaptureInterface Describe(PcapInterface i)
