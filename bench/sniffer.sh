@@ -25,7 +25,8 @@
 #    and fixed rates, our sniffer service and tcpdump capturing on the peer in another, and the counters pcap_stats
 #    reports (received / dropped). All traffic stays on that veth pair.
 # 4. BDN=1: BenchmarkDotNet with the memory diagnoser on the decode and accounting paths (Allocated must be 0 B), and
-#    as root the live capture loop on loopback (LiveCaptureBenchmarks: SharpPcap's ring read + decode, UDP to our own port).
+#    SharpPcap's two read calls on a file (SharpPcapReadBenchmarks), and as root the live capture loop on loopback
+#    (LiveCaptureBenchmarks: SharpPcap's ring read + decode, UDP to our own port).
 # Prints, as its last three lines:  sniffer pps=N   tshark pps=N   tcpdump pps=N   (wall clock, one core)
 set -euo pipefail
 
@@ -108,7 +109,7 @@ fi
 
 if [[ $BDN == 1 ]]; then
   echo "== BenchmarkDotNet: allocations on the decode and accounting paths"
-  filters=('*DecodeBenchmarks*')
+  filters=('*DecodeBenchmarks*' '*SharpPcapReadBenchmarks*')
   [[ $(id -u) -eq 0 ]] && filters+=('*LiveCaptureBenchmarks*') # capturing on lo needs CAP_NET_RAW
   (cd "$WORK" && "${BENCH[@]}" --bdn --filter "${filters[@]}" --job short --inProcess 2>&1 | grep -E '^\|' ) || echo "BenchmarkDotNet failed"
 fi
