@@ -58,6 +58,11 @@ public class DecodeBenchmarks
     /// <summary>The same through the service's sinks: flow table, per-address counters, site names, device discovery.</summary>
     [Benchmark(OperationsPerInvoke = SamplePackets.Count)]
     public void DecodeMixAccounting() => Run(_accountingDecoder, _mix);
+
+    /// <summary>The accounting without QUIC client Initials (whose decryption allocates): must allocate nothing at all.</summary>
+    [Benchmark]
+    public void DecodeMixAccountingWithoutQuicInitials() => Run(_accountingDecoder, _withoutQuicInitials);
+
     /// <summary>The same with circumvention detection (UT1 doh/vpn/proxy lookups of every SNI, shapes, rate limit).</summary>
     [Benchmark(OperationsPerInvoke = SamplePackets.Count)]
     public void DecodeMixCircumvention() => Run(_circumventionDecoder, _mix);

@@ -12,39 +12,42 @@ public static class DnsDottedName
     public const int MaxLength = DnsName.MaxLength - 2;
 
     /// <summary>
-    /// Rewrites the uncompressed wire name at the start of <paramref name="name"/> (as <see cref="DnsName.TryRead"/>
-    /// left it) in place as dotted text starting at index 0, and returns its length. Each label moves one byte left
-    /// and its length byte becomes the dot after the previous label, so nothing is copied twice.
+    /// Turns the uncompressed wire name that fills <paramref name="name"/> (as <see cref="DnsName.TryRead"/> left it) into
+    /// dotted text in place: every length byte after the first becomes a '.', and the text is the slice between the first
+    /// length byte and the root byte. Nothing moves (an overlapping copy per label cost more than the whole read).
     /// </summary>
-    /// <returns>The dotted length, or -1 when <paramref name="name"/> holds no whole wire name.</returns>
-    public static int RewriteInPlace(Span<byte> name)
+    /// <returns><see langword="false"/> when <paramref name="name"/> is not exactly one whole wire name.</returns>
+    public static bool TryDotInPlace(Span<byte> name, out Span<byte> dotted)
     {
-        var read = 0;
-        var written = 0;
-        while (read < name.Length)
+        dotted = default;
+        var position = 0;
+        while (position < name.Length)
         {
-            int length = name[read];
+            int length = name[position];
             if (length == 0)
             {
-                return written;
+                if (position != name.Length - 1)
+                {
+                    return false;
+                }
+
+                dotted = position == 0 ? name[..0] : name[1..position];
+                return true;
             }
 
-            if (length > DnsName.MaxLabelLength || read + 1 + length >= name.Length)
+            if (length > DnsName.MaxLabelLength)
             {
-                return -1;
+                return false;
             }
 
-            if (written > 0)
+            if (position > 0)
             {
-                name[written++] = (byte)'.';
+                name[position] = (byte)'.';
             }
 
-            // Overlapping move to the left: Span.CopyTo copies as memmove does.
-            name.Slice(read + 1, length).CopyTo(name[written..]);
-            written += length;
-            read += 1 + length;
+            position += 1 + length;
         }
 
-        return -1;
+        return false;
     }
 }

@@ -21,7 +21,10 @@ public sealed class AccountingStatistics
     /// <summary>Flows named from their own SNI or HTTP Host.</summary>
     public long NamedFlows { get; internal set; }
 
-    /// <summary>Server addresses learnt from DNS answers.</summary>
+    /// <summary>Flows given an inferred name (from their client's own DNS answer) when they started.</summary>
+    public long InferredFlows { get; internal set; }
+
+    /// <summary>(client, server address) pairs learnt from DNS answers.</summary>
     public long DnsAddresses { get; internal set; }
 
     /// <summary>Flows started.</summary>

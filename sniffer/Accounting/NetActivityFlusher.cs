@@ -11,7 +11,10 @@ namespace ClassroomGuard.Sniffer.Accounting;
 /// addresses of one device are added together — else tag <c>client</c> with the address (<c>overflow</c> for traffic
 /// beyond <see cref="AccountingOptions.MaxDeviceAddresses"/>); integer fields <c>bytes_in</c>, <c>bytes_out</c>,
 /// <c>packets_in</c>, <c>packets_out</c>, <c>flows_new</c>; string field <c>top_sites</c> (<c>name=bytes,…</c>, biggest
-/// first, at most five, as dnsfilter's <c>top_domains</c>; left out when no site had a name). Not thread-safe: one flusher.
+/// first, at most five, as dnsfilter's <c>top_domains</c>; left out when no site had a name) holds names the flows
+/// carried themselves (SNI, HTTP Host); string field <c>inferred_sites</c> (same format) holds names only inferred from
+/// the device's own DNS answers for the server's address — a guess, never mixed into <c>top_sites</c>. Not thread-safe:
+/// one flusher.
 /// </summary>
 public sealed class NetActivityFlusher
 {
@@ -24,6 +27,7 @@ public sealed class NetActivityFlusher
     private readonly Stack<Aggregate> _pool = new();
     private readonly byte[] _name = new byte[SiteName.MaxLength];
     private readonly char[] _text = new char[TopSites * (SiteName.MaxLength + 22)];
+    private readonly char[] _inferredText = new char[TopSites * (SiteName.MaxLength + 22)];
 
     /// <summary>Creates the flusher.</summary>
     public NetActivityFlusher(TrafficAccountant accountant, DeviceMap devices)
@@ -141,10 +145,17 @@ public sealed class NetActivityFlusher
             .Field(Measurements.Fields.FlowsNew, a.FlowsNew);
 
         // Left out when no flow had a name that second, so the live view's last(top_sites) keeps the latest real one.
-        var sites = FormatTopSites(a);
+        a.Sites.Sort(static (x, y) => y.Bytes.CompareTo(x.Bytes));
+        var sites = FormatTopSites(a, inferred: false, _text);
         if (!sites.IsEmpty)
         {
             point = point.Field(Measurements.Fields.TopSites, sites);
+        }
+
+        var guesses = FormatTopSites(a, inferred: true, _inferredText);
+        if (!guesses.IsEmpty)
+        {
+            point = point.Field(Measurements.Fields.InferredSites, guesses);
         }
 
         point = point.Timestamp(second);
@@ -158,10 +169,10 @@ public sealed class NetActivityFlusher
         return 0;
     }
 
-    // name=bytes,name=bytes — biggest first, at most five; a name whose slot was reused since is skipped.
-    private ReadOnlySpan<char> FormatTopSites(Aggregate a)
+    // name=bytes,name=bytes — biggest first (sorted by the caller), at most five of one kind; a name whose slot was
+    // reused since, or whose bytes all moved to the flow's own name, is skipped.
+    private ReadOnlySpan<char> FormatTopSites(Aggregate a, bool inferred, char[] text)
     {
-        a.Sites.Sort(static (x, y) => y.Bytes.CompareTo(x.Bytes));
         var length = 0;
         var count = 0;
         foreach (var site in a.Sites)
@@ -171,6 +182,11 @@ public sealed class NetActivityFlusher
                 break;
             }
 
+            if (site.Inferred != inferred || site.Bytes <= 0)
+            {
+                continue;
+            }
+
             if (!_accountant.Names.TryCopy(site.NameId, _name, out var nameLength))
             {
                 continue;
@@ -178,21 +194,21 @@ public sealed class NetActivityFlusher
 
             if (count > 0)
             {
-                _text[length++] = ',';
+                text[length++] = ',';
             }
 
             for (var i = 0; i < nameLength; i++)
             {
-                _text[length++] = (char)_name[i];
+                text[length++] = (char)_name[i];
             }
 
-            _text[length++] = '=';
-            site.Bytes.TryFormat(_text.AsSpan(length), out var digits, provider: CultureInfo.InvariantCulture);
+            text[length++] = '=';
+            site.Bytes.TryFormat(text.AsSpan(length), out var digits, provider: CultureInfo.InvariantCulture);
             length += digits;
             count++;
         }
 
-        return _text.AsSpan(0, length);
+        return text.AsSpan(0, length);
     }
 
     /// <summary>One device's (or one address's) counts, reused from second to second.</summary>
@@ -217,7 +233,7 @@ public sealed class NetActivityFlusher
             {
                 var site = record.Sites[i];
                 var index = 0;
-                while (index < Sites.Count && Sites[index].NameId != site.NameId)
+                while (index < Sites.Count && (Sites[index].NameId != site.NameId || Sites[index].Inferred != site.Inferred))
                 {
                     index++;
                 }

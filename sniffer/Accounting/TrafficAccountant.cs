@@ -10,7 +10,8 @@ namespace ClassroomGuard.Sniffer.Accounting;
 /// capture thread, with no allocation and no lock per packet. A packet is counted as "out" for its source when that is a
 /// local address, and "in" for its destination when that is a local unicast address (so LAN-to-LAN traffic counts for
 /// both). Bytes are frame bytes on the wire (<see cref="PacketSummary.WireLength"/>). A flow's site name comes from its
-/// TLS/QUIC SNI or HTTP Host, else from a DNS answer seen on the wire for its server's address.
+/// TLS/QUIC SNI or HTTP Host; failing that, it is inferred — and counted apart, as inferred — from a DNS answer the
+/// flow's own client received for the server's address within that answer's TTL; otherwise the flow stays unnamed.
 /// <para>
 /// Hand-over to the flusher: <see cref="SecondRing"/>, one buffer per whole second of the packets' timestamps, opened by
 /// the capture thread on each new second and read by the flusher without a lock.
@@ -21,7 +22,7 @@ public sealed class TrafficAccountant : IPacketSink
     private readonly LocalNetworks _local;
     private readonly FlowTable _flows;
     private readonly NameTable _names;
-    private readonly AddressNames _addressNames;
+    private readonly ClientNames _clientNames;
     private readonly AddressTable _addresses;
     private readonly SecondRing _seconds;
     private readonly byte[] _nameScratch = new byte[256];
@@ -39,7 +40,7 @@ public sealed class TrafficAccountant : IPacketSink
         _local = LocalNetworks.Parse(o.EffectiveLocalNetworks);
         _flows = new FlowTable(o.MaxFlows, o.TcpIdleTimeout, o.TcpClosedTimeout, o.UdpIdleTimeout, o.OtherIdleTimeout);
         _names = new NameTable(o.MaxSiteNames);
-        _addressNames = new AddressNames(o.MaxDnsAddresses);
+        _clientNames = new ClientNames(o.MaxDnsAddresses, o.MaxDnsNameLifetime);
         _addresses = new AddressTable(o.MaxDeviceAddresses);
         _seconds = new SecondRing(o.MaxDeviceAddresses + 1);
     }
@@ -83,6 +84,7 @@ public sealed class TrafficAccountant : IPacketSink
 
         var isNew = false;
         var nameId = NameTable.None;
+        var inferred = false;
         int noFlowSource = -1, noFlowDestination = -1;
         ref var sourceSlot = ref noFlowSource;
         ref var destinationSlot = ref noFlowDestination;
@@ -92,12 +94,20 @@ public sealed class TrafficAccountant : IPacketSink
             ref var flow = ref _flows[_lastFlow];
             if (isNew)
             {
-                // The server is the end that did not send the first packet seen.
-                var sourceIsClient = sourceIsA == flow.AInitiated;
-                flow.NameId = _addressNames.Get(sourceIsClient ? packet.DestinationIp : packet.SourceIp);
+                // The first packet seen came from the client: only its own recent DNS answer may suggest a name.
+                flow.NameId = _clientNames.Get(packet.SourceIp, packet.DestinationIp, now);
+                flow.NameInferred = flow.NameId != NameTable.None;
+                Statistics.InferredFlows += flow.NameInferred ? 1 : 0;
             }
 
             nameId = flow.NameId;
+            inferred = flow.NameInferred;
+            if (inferred && !flow.PayloadSeen && packet.Protocol == 6 && packet.PayloadLength == 0)
+            {
+                nameId = NameTable.None; // a TCP handshake is not booked to a guess: its ClientHello may name it otherwise
+            }
+
+            flow.PayloadSeen |= packet.PayloadLength > 0;
             _names.Touch(nameId, now);
             sourceSlot = ref sourceIsA ? ref flow.SlotA : ref flow.SlotB;
             destinationSlot = ref sourceIsA ? ref flow.SlotB : ref flow.SlotA;
@@ -117,7 +127,7 @@ public sealed class TrafficAccountant : IPacketSink
             record.FlowsNew += isNew ? 1 : 0;
             if (nameId != NameTable.None)
             {
-                record.AddSite(nameId, wire);
+                record.AddSite(nameId, wire, inferred);
             }
         }
 
@@ -130,7 +140,7 @@ public sealed class TrafficAccountant : IPacketSink
             record.FlowsNew += isNew ? 1 : 0;
             if (nameId != NameTable.None)
             {
-                record.AddSite(nameId, wire);
+                record.AddSite(nameId, wire, inferred);
             }
         }
 
@@ -147,14 +157,16 @@ public sealed class TrafficAccountant : IPacketSink
     /// <inheritdoc />
     public void OnDns(in PacketSummary packet, in DnsMessage message, DnsProtocol protocol)
     {
-        // Only unicast DNS answers name internet servers (mDNS/LLMNR name devices: discovery reads those).
+        // Only unicast DNS answers to a local client name internet servers (mDNS/LLMNR name devices: discovery reads
+        // those), and only for that client: the answer's destination.
         if (protocol is not (DnsProtocol.Udp or DnsProtocol.Tcp) || !message.IsResponse || message.ResponseCode != 0 || message.AnswerCount == 0
-            || !SiteName.TryNormalize(message.QuestionName, _nameScratch, out var length))
+            || !_local.Contains(packet.DestinationIp) || !SiteName.TryNormalize(message.QuestionName, _nameScratch, out var length))
         {
             return;
         }
 
         var nameId = NameTable.None;
+        var now = packet.TimestampMicroseconds;
         var records = message.ReadRecords(_recordNameScratch);
         while (records.TryReadNext(out var record))
         {
@@ -162,10 +174,10 @@ public sealed class TrafficAccountant : IPacketSink
             {
                 if (nameId == NameTable.None)
                 {
-                    nameId = _names.Intern(_nameScratch.AsSpan(0, length), packet.TimestampMicroseconds);
+                    nameId = _names.Intern(_nameScratch.AsSpan(0, length), now);
                 }
 
-                _addressNames.Set(record.Address, nameId);
+                _clientNames.Set(packet.DestinationIp, record.Address, nameId, now, record.TimeToLive);
                 Statistics.DnsAddresses++;
             }
         }
@@ -210,28 +222,42 @@ public sealed class TrafficAccountant : IPacketSink
             return; // SNI first, then a later Host on the same connection: keep the SNI
         }
 
-        var hadName = flow.NameId != NameTable.None;
+        var previous = flow.NameId;
+        var wasGuess = flow.NameInferred;
         var now = packet.TimestampMicroseconds;
         flow.NameId = _names.Intern(_nameScratch.AsSpan(0, length), now);
         flow.NamedByClient = true;
+        flow.NameInferred = false;
         Statistics.NamedFlows++;
-        if (hadName)
+        if (previous != NameTable.None && !wasGuess)
         {
             return; // this packet's bytes already went to the earlier name
         }
 
-        // The packet that carried the name counts for it too.
+        // The packet that carried the name counts for it — moved from the guess when it had been booked to one.
         var counters = Enter();
         if (_lastSource >= 0)
         {
-            counters.Record(_lastSource, packet.SourceIp).AddSite(flow.NameId, packet.WireLength);
+            Book(ref counters.Record(_lastSource, packet.SourceIp), previous, flow.NameId, packet.WireLength);
         }
 
         if (_lastDestination >= 0)
         {
-            counters.Record(_lastDestination, packet.DestinationIp).AddSite(flow.NameId, packet.WireLength);
+            Book(ref counters.Record(_lastDestination, packet.DestinationIp), previous, flow.NameId, packet.WireLength);
         }
 
         Exit();
+    }
+
+    private static void Book(ref AddressSecond record, long guess, long nameId, long bytes)
+    {
+        if (guess == NameTable.None)
+        {
+            record.AddSite(nameId, bytes);
+        }
+        else
+        {
+            record.MoveFromInferred(guess, nameId, bytes);
+        }
     }
 }

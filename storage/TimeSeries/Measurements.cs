@@ -77,6 +77,9 @@ public static class Measurements
         /// <summary><see cref="NetActivity"/>: the biggest sites, <c>name=bytes,…</c>.</summary>
         public const string TopSites = "top_sites";
 
+        /// <summary><see cref="NetActivity"/>: sites only inferred from the client's own DNS answers, <c>name=bytes,…</c>.</summary>
+        public const string InferredSites = "inferred_sites";
+
         /// <summary><see cref="ServiceHealth"/>: always 1, so an hour's sum is the minutes reported.</summary>
         public const string ReportingMinutes = "reporting_minutes";
     }

@@ -96,13 +96,12 @@ public readonly ref struct DnsMessage
 
             if (i == 0)
             {
-                var length = DnsDottedName.RewriteInPlace(nameBuffer[..question.Name.Length]);
-                if (length < 0)
+                if (!DnsDottedName.TryDotInPlace(nameBuffer[..question.Name.Length], out var dotted))
                 {
                     return false; // no buffer to read the name into
                 }
 
-                name = nameBuffer[..length];
+                name = dotted;
                 type = question.Type;
                 @class = question.Class;
             }
@@ -157,14 +156,12 @@ public ref struct DnsRecordReader
             return false;
         }
 
-        var length = DnsDottedName.RewriteInPlace(_nameBuffer[..wire.Name.Length]);
-        if (length < 0)
+        if (!DnsDottedName.TryDotInPlace(_nameBuffer[..wire.Name.Length], out var name))
         {
             _remaining = 0;
             return false; // no buffer to read the name into
         }
 
-        var name = _nameBuffer[..length];
         record = new DnsRecord(_message, name, wire, _index < _answerCount);
         _remaining--;
         _index++;
@@ -223,20 +220,21 @@ public readonly ref struct DnsRecord
     }
 
     /// <summary>
-    /// The target of a CNAME, PTR or NS record in dotted form (compression pointers followed by the shared codec), into
-    /// <paramref name="destination"/> (at least <see cref="DnsName.MaxLength"/> bytes).
+    /// The target of a CNAME, PTR or NS record in dotted form (compression pointers followed by the shared codec), made in
+    /// <paramref name="destination"/> (at least <see cref="DnsName.MaxLength"/> bytes; <paramref name="target"/> points into it).
     /// </summary>
     /// <returns><see langword="false"/> for other types or a malformed name.</returns>
-    public bool TryReadTargetName(Span<byte> destination, out int written)
+    public bool TryReadTargetName(Span<byte> destination, out ReadOnlySpan<byte> target)
     {
-        written = 0;
+        target = default;
         if (Type is not ((ushort)DnsRecordType.CNAME or (ushort)DnsRecordType.PTR or (ushort)DnsRecordType.NS)
-            || !DnsRData.TryReadName(_message, _wire, destination, out var length))
+            || !DnsRData.TryReadName(_message, _wire, destination, out var length)
+            || !DnsDottedName.TryDotInPlace(destination[..length], out var dotted))
         {
             return false;
         }
 
-        written = DnsDottedName.RewriteInPlace(destination[..length]);
-        return written >= 0;
+        target = dotted;
+        return true;
     }
 }

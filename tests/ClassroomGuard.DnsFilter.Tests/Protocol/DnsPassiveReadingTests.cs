@@ -16,27 +16,32 @@ public sealed class DnsPassiveReadingTests
     [InlineData("a")]
     [InlineData("xn--bcher-kva.example")]
     [InlineData("_dns.resolver.arpa")]
-    public void RewriteInPlace_WireName_GivesDottedTextWithCaseKept(string text)
+    public void TryDotInPlace_WireName_GivesDottedTextWithCaseKept(string text)
     {
         var buffer = new byte[255];
         Assert.True(DnsName.TryFromText(text, buffer, out var length));
-        var dotted = DnsDottedName.RewriteInPlace(buffer.AsSpan(0, length));
-        Assert.Equal(text, Encoding.ASCII.GetString(buffer, 0, dotted));
+        Assert.True(DnsDottedName.TryDotInPlace(buffer.AsSpan(0, length), out var dotted));
+        Assert.Equal(text, Encoding.ASCII.GetString(dotted));
     }
 
     [Fact]
-    public void RewriteInPlace_Root_IsEmpty() => Assert.Equal(0, DnsDottedName.RewriteInPlace(new byte[] { 0 }));
+    public void TryDotInPlace_Root_IsEmpty()
+    {
+        Assert.True(DnsDottedName.TryDotInPlace(new byte[] { 0 }, out var dotted));
+        Assert.True(dotted.IsEmpty);
+    }
 
     [Fact]
-    public void RewriteInPlace_LongestName_Is253()
+    public void TryDotInPlace_LongestName_Is253()
     {
         // 4×(1+62) + 1+1 + root = 255 bytes on the wire.
         var text = string.Join('.', Enumerable.Repeat(new string('c', 62), 4)) + ".d";
         var buffer = new byte[255];
         Assert.True(DnsName.TryFromText(text, buffer, out var length));
         Assert.Equal(255, length);
-        Assert.Equal(DnsDottedName.MaxLength, DnsDottedName.RewriteInPlace(buffer.AsSpan(0, length)));
-        Assert.Equal(text, Encoding.ASCII.GetString(buffer, 0, DnsDottedName.MaxLength));
+        Assert.True(DnsDottedName.TryDotInPlace(buffer.AsSpan(0, length), out var dotted));
+        Assert.Equal(DnsDottedName.MaxLength, dotted.Length);
+        Assert.Equal(text, Encoding.ASCII.GetString(dotted));
     }
 
     [Theory]
@@ -45,10 +50,11 @@ public sealed class DnsPassiveReadingTests
     [InlineData(new byte[] { 3, (byte)'a', (byte)'b', (byte)'c' })] // label ends at the end, no root byte
     [InlineData(new byte[] { 64, 0 })] // a label length no reader accepts
     [InlineData(new byte[] { 0xC0, 12 })] // a pointer: not an expanded name
-    public void RewriteInPlace_NotAWholeWireName_IsMinusOne(byte[] name) => Assert.Equal(-1, DnsDottedName.RewriteInPlace(name));
+    [InlineData(new byte[] { 1, (byte)'a', 0, 0 })] // bytes after the root
+    public void TryDotInPlace_NotExactlyOneWireName_False(byte[] name) => Assert.False(DnsDottedName.TryDotInPlace(name, out _));
 
     [Fact]
-    public void RewriteInPlace_EveryNameOfEveryCorpusMessage_MatchesThePresentationForm()
+    public void TryDotInPlace_EveryNameOfEveryCorpusMessage_MatchesThePresentationForm()
     {
         var checkedNames = 0;
         foreach (var (label, message) in DnsCorpus.Valid())
@@ -71,8 +77,8 @@ public sealed class DnsPassiveReadingTests
                 }
 
                 var expected = DnsName.ToText(wire).TrimEnd('.');
-                var length = DnsDottedName.RewriteInPlace(buffer.AsSpan(0, wire.Length));
-                Assert.Equal(expected, Encoding.ASCII.GetString(buffer, 0, length));
+                Assert.True(DnsDottedName.TryDotInPlace(buffer.AsSpan(0, wire.Length), out var dotted), label);
+                Assert.Equal(expected, Encoding.ASCII.GetString(dotted));
                 checkedNames++;
             }
         }

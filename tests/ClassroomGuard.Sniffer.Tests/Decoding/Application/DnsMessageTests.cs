@@ -30,8 +30,8 @@ public sealed class DnsMessageTests
         Assert.True(reader.TryReadNext(out var cname));
         Assert.Equal(5, cname.Type);
         Assert.Equal("www.example.org", Encoding.ASCII.GetString(cname.Name));
-        Assert.True(cname.TryReadTargetName(name, out var written));
-        Assert.Equal("edge.cdn.test", Encoding.ASCII.GetString(name, 0, written));
+        Assert.True(cname.TryReadTargetName(name, out var target));
+        Assert.Equal("edge.cdn.test", Encoding.ASCII.GetString(target));
         Assert.Equal(default, cname.Address);
         Assert.True(reader.TryReadNext(out var a));
         Assert.False(a.TryReadTargetName(name, out _), "an A record has no target name");
