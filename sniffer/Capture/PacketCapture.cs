@@ -8,17 +8,18 @@ namespace ClassroomGuard.Sniffer.Capture;
 /// <summary>
 /// A libpcap capture through SharpPcap: a live interface (<see cref="OpenLive"/>, SharpPcap's
 /// <see cref="LibPcapLiveDevice"/>) or a pcap/pcapng file (<see cref="OpenFile"/>, its <see cref="CaptureFileReaderDevice"/>),
-/// read one packet at a time with <see cref="ReadNext"/> over SharpPcap's zero-allocation path
-/// (<see cref="PcapDevice.GetNextPacketPointers"/>: <c>pcap_next_ex</c>'s own pointers, no header object, no copy).
-/// One thread reads; any thread may call <see cref="BreakLoop"/> or <see cref="GetStatistics"/>. Dispose only after the
-/// reading thread has stopped.
+/// read one packet at a time with <see cref="ReadNext"/> (<c>pcap_next_ex</c>'s own pointers on SharpPcap's handle, no
+/// header object, no copy). One thread reads; any thread may call <see cref="BreakLoop"/> or <see cref="GetStatistics"/>.
+/// Dispose after the reading thread has stopped: a read racing Dispose ends (Stopped or <see cref="ObjectDisposedException"/>)
+/// instead of reaching libpcap with a closed handle, but the last packet's bytes are libpcap's and go with the close.
 /// </summary>
 public sealed unsafe class PacketCapture : IPacketSource
 {
     private readonly PcapDevice _device;
 
     // The device's handle as opened: after Close the device swaps in an invalid (NULL) handle, which libpcap would
-    // dereference; this one is closed instead, so a late BreakLoop or GetStatistics meets ObjectDisposedException.
+    // dereference; this one is closed instead, so a late ReadNext, BreakLoop or GetStatistics meets ObjectDisposedException
+    // (and a close waits for a call in progress: SafeHandle reference counting).
     private readonly PcapHandle _handle;
     private readonly Lock _statisticsLock = new();
     private LibPcapGaps.Statistics _lastRaw;
@@ -159,9 +160,7 @@ public sealed unsafe class PacketCapture : IPacketSource
         }
 
         ObjectDisposedException.ThrowIf(_disposed, this);
-        nint header = 0;
-        nint data = 0;
-        var status = _device.GetNextPacketPointers(ref header, ref data);
+        var status = LibPcapGaps.NextEx(_handle, out var header, out var data);
         if (status == 1)
         {
             var h = (LibPcapGaps.PacketHeader*)header;
@@ -204,13 +203,15 @@ public sealed unsafe class PacketCapture : IPacketSource
             return default;
         }
 
-        if (LibPcapGaps.Stats(_handle, out var raw) < 0)
-        {
-            throw new PcapException($"Cannot read capture statistics of '{Source}': {_device.LastError}");
-        }
-
+        // pcap_stats inside the lock too: a reading taken earlier but applied later would look like a 2³² wraparound, and
+        // libpcap adds the kernel's counters into its own without a lock of its own.
         lock (_statisticsLock)
         {
+            if (LibPcapGaps.Stats(_handle, out var raw) < 0)
+            {
+                throw new PcapException($"Cannot read capture statistics of '{Source}': {_device.LastError}");
+            }
+
             _statistics = _statistics.Advance(
                 _lastRaw.Received, _lastRaw.Dropped, _lastRaw.InterfaceDropped, raw.Received, raw.Dropped, raw.InterfaceDropped);
             _lastRaw = raw;
@@ -222,6 +223,7 @@ public sealed unsafe class PacketCapture : IPacketSource
     public void Dispose()
     {
         _disposed = true;
+        BreakLoop(); // a read blocked in poll returns now, so the close (deferred until it does) is not held up by it
         _device.Close();
     }
 

@@ -4,9 +4,12 @@ using SharpPcap.LibPcap;
 namespace ClassroomGuard.Sniffer.Capture.Internal;
 
 /// <summary>
-/// The three libpcap calls SharpPcap 6.3.1 does not give us correctly, made on SharpPcap's own handle (its
+/// The libpcap calls SharpPcap 6.3.1 does not give us correctly, made on SharpPcap's own handle (its
 /// <see cref="PcapHandle"/>, so its reference counting still guards against a close while we call):
 /// <list type="bullet">
+/// <item><c>pcap_next_ex</c>: SharpPcap's <c>GetNextPacketPointers</c> reads through the device's current handle, which
+/// <c>Close</c> swaps for a NULL one, so a read racing a close would hand libpcap NULL. Through the handle as opened, a
+/// close waits for the read in progress and a later read meets <see cref="ObjectDisposedException"/>.</item>
 /// <item><c>pcap_stats</c>: SharpPcap reads <c>struct pcap_stat</c> as three pointer-sized fields, but on Linux it is three
 /// 32-bit <c>u_int</c>s, so on 64-bit Linux its <c>DroppedPackets</c> is really <c>ps_ifdrop</c> and its
 /// <c>InterfaceDroppedPackets</c> is always 0 — the ring's drops, the figure service health exists for, are lost.</item>
@@ -38,6 +41,9 @@ internal static partial class LibPcapGaps
         public uint CapturedLength;
         public uint Length;
     }
+
+    [LibraryImport(Library, EntryPoint = "pcap_next_ex")]
+    public static partial int NextEx(PcapHandle pcap, out nint header, out nint data);
 
     [LibraryImport(Library, EntryPoint = "pcap_stats")]
     public static partial int Stats(PcapHandle pcap, out Statistics statistics);
