@@ -109,6 +109,11 @@ public sealed unsafe class PacketCapture : IPacketSource
             var reason = ex.Message.StartsWith(prefix, StringComparison.Ordinal) ? ex.Message[prefix.Length..] : ex.Message;
             throw new PcapException($"Cannot read capture file '{path}': {reason}", ex) { Kind = PcapErrorKind.BadFile };
         }
+        catch
+        {
+            device.Close(); // e.g. libpcap missing a symbol we call ourselves: not a reason to keep the file open
+            throw;
+        }
     }
 
     /// <summary>Installs a BPF filter (tcpdump syntax, e.g. <c>not port 22</c>); empty installs none.</summary>
