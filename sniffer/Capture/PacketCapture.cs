@@ -64,16 +64,21 @@ public sealed unsafe class PacketCapture : IPacketSource
             $"Interface '{settings.Interface}' does not exist. Check Sniffer:Interface against 'ClassroomGuard.Sniffer interfaces' or 'ip link'.")
         { Kind = PcapErrorKind.NoSuchInterface };
         var device = new LibPcapLiveDevice(pcapInterface);
+        var configuration = new DeviceConfiguration
+        {
+            Snaplen = settings.SnapLength,
+            Mode = settings.Promiscuous ? DeviceModes.Promiscuous : DeviceModes.None,
+            ReadTimeout = (int)Math.Clamp(settings.ReadTimeout.TotalMilliseconds, 1, int.MaxValue),
+            Immediate = settings.ImmediateMode,
+            BufferSize = settings.BufferSize,
+        };
+
+        // Without a handler SharpPcap throws "Failed to set Snaplen." for a setting libpcap refuses; with it we can name ours.
+        configuration.ConfigurationFailed += (_, failed) => throw new PcapException(
+            $"libpcap refused {SettingName(failed.Property)} on '{settings.Interface}': {failed.Message} ({failed.Error}).");
         try
         {
-            device.Open(new DeviceConfiguration
-            {
-                Snaplen = settings.SnapLength,
-                Mode = settings.Promiscuous ? DeviceModes.Promiscuous : DeviceModes.None,
-                ReadTimeout = (int)Math.Clamp(settings.ReadTimeout.TotalMilliseconds, 1, int.MaxValue),
-                Immediate = settings.ImmediateMode,
-                BufferSize = settings.BufferSize,
-            });
+            device.Open(configuration);
             return new PacketCapture(device, settings.Interface, isFile: false);
         }
         catch (SharpPcap.PcapException ex)
@@ -241,11 +246,24 @@ public sealed unsafe class PacketCapture : IPacketSource
                 $"Interface '{name}' does not exist ({reason}). Check Sniffer:Interface against 'ClassroomGuard.Sniffer interfaces' or 'ip link'.", ex)
             { Kind = PcapErrorKind.NoSuchInterface },
             PcapError.PermissionDenied or PcapError.PromiscuousPermissionDenied => new PcapException(
-                $"No permission to capture on interface '{name}' ({reason}). Grant CAP_NET_RAW: 'setcap cap_net_raw+ep' on the program, or AmbientCapabilities=CAP_NET_RAW in the systemd unit.", ex)
+                $"No permission to capture on interface '{name}' (Sniffer:Interface; {reason}). Grant CAP_NET_RAW: 'setcap cap_net_raw+ep' on the program, or AmbientCapabilities=CAP_NET_RAW in the systemd unit.", ex)
             { Kind = PcapErrorKind.PermissionDenied },
-            PcapError.InterfaceNotUp => new PcapException($"Interface '{name}' is not up: 'ip link set {name} up'.", ex)
+            PcapError.InterfaceNotUp => new PcapException($"Interface '{name}' (Sniffer:Interface) is not up: 'ip link set {name} up'.", ex)
             { Kind = PcapErrorKind.NoSuchInterface },
-            _ => new PcapException(string.Create(CultureInfo.InvariantCulture, $"Cannot activate capture on '{name}' (Sniffer:Interface): {reason}"), ex),
+
+            // pcap_activate does not say which setting it could not apply: name the ones it applies.
+            _ => new PcapException(string.Create(CultureInfo.InvariantCulture, $"Cannot activate capture on '{name}': {reason}. Check Sniffer:Interface, then Sniffer:BufferSize, Sniffer:SnapLength, Sniffer:Promiscuous and Sniffer:ImmediateMode."), ex),
         };
     }
+
+    /// <summary>Our setting for a <see cref="DeviceConfiguration"/> property SharpPcap reports as refused.</summary>
+    internal static string SettingName(string property) => property switch
+    {
+        nameof(DeviceConfiguration.Snaplen) => "Sniffer:SnapLength",
+        nameof(DeviceConfiguration.BufferSize) => "Sniffer:BufferSize",
+        nameof(DeviceConfiguration.Immediate) => "Sniffer:ImmediateMode",
+        nameof(DeviceConfiguration.ReadTimeout) => "Sniffer:ReadTimeout",
+        "Promiscuous" => "Sniffer:Promiscuous",
+        _ => $"SharpPcap's {property} (not one of our settings)",
+    };
 }
