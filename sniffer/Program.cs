@@ -10,8 +10,8 @@ using Microsoft.Extensions.Options;
 
 // ClassroomGuard.Sniffer: passive capture from the mirror port. A bad setting ends with a message naming it and exit
 // code 78 (EX_CONFIG); an interface or file libpcap cannot open, or a bad filter, with 66 (EX_NOINPUT) or 77
-// (EX_NOPERM) and libpcap's reason; an unusable state database with 65 (EX_DATAERR); a capture that fails while
-// running (interface gone) with 74 (EX_IOERR). InfluxDB (per-second net_activity) is used when an Influx section is
+// (EX_NOPERM) and libpcap's reason; an unusable state database with 65 (EX_DATAERR); libpcap not installed with 69
+// (EX_UNAVAILABLE); a capture that fails while running (interface gone) with 74 (EX_IOERR). InfluxDB (per-second net_activity) is used when an Influx section is
 // present, the state (device discovery, circumvention alerts) when State:Path is set or circumvention detection is on.
 // Two ways in (SnifferCommandLine): the sniffer service, or "interfaces" (set-up lists the mirror port candidates with it).
 try
@@ -42,6 +42,11 @@ catch (PcapException ex)
         PcapErrorKind.BadFilter => 78,
         _ => 66,
     };
+}
+catch (DllNotFoundException)
+{
+    await Console.Error.WriteLineAsync("ClassroomGuard.Sniffer: libpcap is not installed (Debian package libpcap0.8): cannot capture or read capture files.");
+    return SnifferCommandLine.Unavailable;
 }
 
 static async Task<int> RunServiceAsync(string[] args)

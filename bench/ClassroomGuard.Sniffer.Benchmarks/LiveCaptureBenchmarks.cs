@@ -7,8 +7,8 @@ using ClassroomGuard.Sniffer.Decoding;
 namespace ClassroomGuard.Sniffer.Benchmarks;
 
 /// <summary>
-/// The live capture loop with the memory diagnoser: <see cref="PacketCapture.ReadNext"/> (SharpPcap's
-/// <c>GetNextPacketPointers</c> over libpcap's TPACKET_V3 ring) and the decoder, on loopback, while a second thread
+/// The live capture loop with the memory diagnoser: <see cref="PacketCapture.ReadNext"/> (<c>pcap_next_ex</c>
+/// on SharpPcap's handle, over libpcap's TPACKET_V3 ring) and the decoder, on loopback, while a second thread
 /// sends UDP datagrams to a port of our own as fast as it can (a connected socket sending a span: no allocation there
 /// either, so "Allocated" is the capture loop's). Each invocation reads and decodes <see cref="Packets"/> packets
 /// (OperationsPerInvoke), so Mean and Allocated are per packet. Traffic stays on 127.0.0.1.

@@ -10,21 +10,27 @@ namespace ClassroomGuard.Sniffer.Capture;
 /// <see cref="LibPcapLiveDevice"/>) or a pcap/pcapng file (<see cref="OpenFile"/>, its <see cref="CaptureFileReaderDevice"/>),
 /// read one packet at a time with <see cref="ReadNext"/> over SharpPcap's zero-allocation path
 /// (<see cref="PcapDevice.GetNextPacketPointers"/>: <c>pcap_next_ex</c>'s own pointers, no header object, no copy).
-/// One thread reads; any thread may call <see cref="BreakLoop"/> or <see cref="GetStatistics"/>. Dispose only after the
-/// reading thread has stopped.
+/// One thread reads; any thread may call <see cref="BreakLoop"/> or <see cref="GetStatistics"/>.
+/// Dispose after the reading thread has stopped: a read racing Dispose ends (Stopped or <see cref="ObjectDisposedException"/>)
+/// instead of reaching libpcap with a closed handle, but the last packet's bytes are libpcap's and go with the close.
 /// </summary>
 public sealed unsafe class PacketCapture : IPacketSource
 {
     private readonly PcapDevice _device;
 
     // The device's handle as opened: after Close the device swaps in an invalid (NULL) handle, which libpcap would
-    // dereference; this one is closed instead, so a late BreakLoop or GetStatistics meets ObjectDisposedException.
+    // dereference; this one is closed instead, so a late BreakLoop or GetStatistics meets ObjectDisposedException
+    // (and a close waits for a call in progress: SafeHandle reference counting).
     private readonly PcapHandle _handle;
     private readonly Lock _statisticsLock = new();
     private LibPcapGaps.Statistics _lastRaw;
     private CaptureStatistics _statistics;
     private volatile bool _stopRequested;
     private volatile bool _disposed;
+
+    // 1 while ReadNext is inside SharpPcap's read, whose device handle Close swaps for NULL: Dispose waits for it to
+    // leave before closing, and a read that starts after Dispose began sees _disposed (both sides fence: Dekker).
+    private int _reading;
 
     private PacketCapture(PcapDevice device, string source, bool isFile)
     {
@@ -63,16 +69,21 @@ public sealed unsafe class PacketCapture : IPacketSource
             $"Interface '{settings.Interface}' does not exist. Check Sniffer:Interface against 'ClassroomGuard.Sniffer interfaces' or 'ip link'.")
         { Kind = PcapErrorKind.NoSuchInterface };
         var device = new LibPcapLiveDevice(pcapInterface);
+        var configuration = new DeviceConfiguration
+        {
+            Snaplen = settings.SnapLength,
+            Mode = settings.Promiscuous ? DeviceModes.Promiscuous : DeviceModes.None,
+            ReadTimeout = (int)Math.Clamp(settings.ReadTimeout.TotalMilliseconds, 1, int.MaxValue),
+            Immediate = settings.ImmediateMode,
+            BufferSize = settings.BufferSize,
+        };
+
+        // Without a handler SharpPcap throws "Failed to set Snaplen." for a setting libpcap refuses; with it we can name ours.
+        configuration.ConfigurationFailed += (_, failed) => throw new PcapException(
+            $"libpcap refused {SettingName(failed.Property)} on '{settings.Interface}': {failed.Message} ({failed.Error}).");
         try
         {
-            device.Open(new DeviceConfiguration
-            {
-                Snaplen = settings.SnapLength,
-                Mode = settings.Promiscuous ? DeviceModes.Promiscuous : DeviceModes.None,
-                ReadTimeout = (int)Math.Clamp(settings.ReadTimeout.TotalMilliseconds, 1, int.MaxValue),
-                Immediate = settings.ImmediateMode,
-                BufferSize = settings.BufferSize,
-            });
+            device.Open(configuration);
             return new PacketCapture(device, settings.Interface, isFile: false);
         }
         catch (SharpPcap.PcapException ex)
@@ -107,6 +118,11 @@ public sealed unsafe class PacketCapture : IPacketSource
             const string prefix = "Unable to open offline adapter: ";
             var reason = ex.Message.StartsWith(prefix, StringComparison.Ordinal) ? ex.Message[prefix.Length..] : ex.Message;
             throw new PcapException($"Cannot read capture file '{path}': {reason}", ex) { Kind = PcapErrorKind.BadFile };
+        }
+        catch
+        {
+            device.Close(); // e.g. libpcap missing a symbol we call ourselves: not a reason to keep the file open
+            throw;
         }
     }
 
@@ -158,26 +174,34 @@ public sealed unsafe class PacketCapture : IPacketSource
             return CaptureReadResult.Stopped;
         }
 
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        nint header = 0;
-        nint data = 0;
-        var status = _device.GetNextPacketPointers(ref header, ref data);
-        if (status == 1)
+        Interlocked.Exchange(ref _reading, 1);
+        try
         {
-            var h = (LibPcapGaps.PacketHeader*)header;
-            packet = new CapturedPacket(
-                (h->Seconds * 1_000_000) + h->Microseconds,
-                (int)h->Length,
-                new ReadOnlySpan<byte>((void*)data, (int)h->CapturedLength));
-            return CaptureReadResult.Packet;
-        }
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            nint header = 0;
+            nint data = 0;
+            var status = _device.GetNextPacketPointers(ref header, ref data);
+            if (status == 1)
+            {
+                var h = (LibPcapGaps.PacketHeader*)header;
+                packet = new CapturedPacket(
+                    (h->Seconds * 1_000_000) + h->Microseconds,
+                    (int)h->Length,
+                    new ReadOnlySpan<byte>((void*)data, (int)h->CapturedLength));
+                return CaptureReadResult.Packet;
+            }
 
-        return status switch
+            return status switch
+            {
+                0 => CaptureReadResult.Timeout,
+                (int)PcapError.Break => _stopRequested || !IsFile ? CaptureReadResult.Stopped : CaptureReadResult.EndOfFile,
+                _ => throw new PcapException($"Reading from '{Source}' failed: {_device.LastError}"),
+            };
+        }
+        finally
         {
-            0 => CaptureReadResult.Timeout,
-            (int)PcapError.Break => _stopRequested || !IsFile ? CaptureReadResult.Stopped : CaptureReadResult.EndOfFile,
-            _ => throw new PcapException($"Reading from '{Source}' failed: {_device.LastError}"),
-        };
+            Volatile.Write(ref _reading, 0);
+        }
     }
 
     /// <summary>Makes a blocked or the next <see cref="ReadNext"/> return <see cref="CaptureReadResult.Stopped"/> (<c>pcap_breakloop</c>). Any thread.</summary>
@@ -204,13 +228,15 @@ public sealed unsafe class PacketCapture : IPacketSource
             return default;
         }
 
-        if (LibPcapGaps.Stats(_handle, out var raw) < 0)
-        {
-            throw new PcapException($"Cannot read capture statistics of '{Source}': {_device.LastError}");
-        }
-
+        // pcap_stats inside the lock too: a reading taken earlier but applied later would look like a 2³² wraparound, and
+        // libpcap adds the kernel's counters into its own without a lock of its own.
         lock (_statisticsLock)
         {
+            if (LibPcapGaps.Stats(_handle, out var raw) < 0)
+            {
+                throw new PcapException($"Cannot read capture statistics of '{Source}': {_device.LastError}");
+            }
+
             _statistics = _statistics.Advance(
                 _lastRaw.Received, _lastRaw.Dropped, _lastRaw.InterfaceDropped, raw.Received, raw.Dropped, raw.InterfaceDropped);
             _lastRaw = raw;
@@ -222,6 +248,14 @@ public sealed unsafe class PacketCapture : IPacketSource
     public void Dispose()
     {
         _disposed = true;
+        Interlocked.MemoryBarrier();
+        BreakLoop(); // a read blocked in poll returns now
+        var spin = default(SpinWait);
+        while (Volatile.Read(ref _reading) != 0)
+        {
+            spin.SpinOnce();
+        }
+
         _device.Close();
     }
 
@@ -234,11 +268,24 @@ public sealed unsafe class PacketCapture : IPacketSource
                 $"Interface '{name}' does not exist ({reason}). Check Sniffer:Interface against 'ClassroomGuard.Sniffer interfaces' or 'ip link'.", ex)
             { Kind = PcapErrorKind.NoSuchInterface },
             PcapError.PermissionDenied or PcapError.PromiscuousPermissionDenied => new PcapException(
-                $"No permission to capture on interface '{name}' ({reason}). Grant CAP_NET_RAW: 'setcap cap_net_raw+ep' on the program, or AmbientCapabilities=CAP_NET_RAW in the systemd unit.", ex)
+                $"No permission to capture on interface '{name}' (Sniffer:Interface; {reason}). Grant CAP_NET_RAW: 'setcap cap_net_raw+ep' on the program, or AmbientCapabilities=CAP_NET_RAW in the systemd unit.", ex)
             { Kind = PcapErrorKind.PermissionDenied },
-            PcapError.InterfaceNotUp => new PcapException($"Interface '{name}' is not up: 'ip link set {name} up'.", ex)
+            PcapError.InterfaceNotUp => new PcapException($"Interface '{name}' (Sniffer:Interface) is not up: 'ip link set {name} up'.", ex)
             { Kind = PcapErrorKind.NoSuchInterface },
-            _ => new PcapException(string.Create(CultureInfo.InvariantCulture, $"Cannot activate capture on '{name}' (Sniffer:Interface): {reason}"), ex),
+
+            // pcap_activate does not say which setting it could not apply: name the ones it applies.
+            _ => new PcapException(string.Create(CultureInfo.InvariantCulture, $"Cannot activate capture on '{name}': {reason}. Check Sniffer:Interface, then Sniffer:BufferSize, Sniffer:SnapLength, Sniffer:Promiscuous and Sniffer:ImmediateMode."), ex),
         };
     }
+
+    /// <summary>Our setting for a <see cref="DeviceConfiguration"/> property SharpPcap reports as refused.</summary>
+    internal static string SettingName(string property) => property switch
+    {
+        nameof(DeviceConfiguration.Snaplen) => "Sniffer:SnapLength",
+        nameof(DeviceConfiguration.BufferSize) => "Sniffer:BufferSize",
+        nameof(DeviceConfiguration.Immediate) => "Sniffer:ImmediateMode",
+        nameof(DeviceConfiguration.ReadTimeout) => "Sniffer:ReadTimeout",
+        "Promiscuous" => "Sniffer:Promiscuous",
+        _ => $"SharpPcap's {property} (not one of our settings)",
+    };
 }

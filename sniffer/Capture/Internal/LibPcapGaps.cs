@@ -4,7 +4,7 @@ using SharpPcap.LibPcap;
 namespace ClassroomGuard.Sniffer.Capture.Internal;
 
 /// <summary>
-/// The three libpcap calls SharpPcap 6.3.1 does not give us correctly, made on SharpPcap's own handle (its
+/// The libpcap calls SharpPcap 6.3.1 does not give us correctly, made on SharpPcap's own handle (its
 /// <see cref="PcapHandle"/>, so its reference counting still guards against a close while we call):
 /// <list type="bullet">
 /// <item><c>pcap_stats</c>: SharpPcap reads <c>struct pcap_stat</c> as three pointer-sized fields, but on Linux it is three

@@ -23,6 +23,7 @@ public sealed partial class SnifferPrivilegeTests(SnifferPrivilegeTests.Lab lab)
         Assert.True(result.ExitCode == 77, $"exit {result.ExitCode}: {result.Error}");
         Assert.Contains($"No permission to capture on interface '{lab.Network.ClientInterface}'", result.Error, StringComparison.Ordinal);
         Assert.Contains("CAP_NET_RAW", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Sniffer:Interface", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
