@@ -48,11 +48,7 @@ public sealed class InfluxConnection : IDisposable
             Timeout = _options.RequestTimeout,
         };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("ClassroomGuard", "1"));
-        if (!string.IsNullOrEmpty(_options.Token))
-        {
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Token", _options.Token);
-        }
-        else if (!string.IsNullOrEmpty(_options.Username))
+        if (!string.IsNullOrEmpty(_options.Username))
         {
             var raw = Encoding.UTF8.GetBytes(_options.Username + ":" + _options.Password);
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(raw));

@@ -9,9 +9,9 @@ namespace ClassroomGuard.Storage.TimeSeries;
 /// suits one appliance talking to the InfluxDB on the same box.
 /// </summary>
 /// <remarks>
-/// The client speaks the v1-compatible HTTP API (<c>/ping</c>, <c>/write</c>, <c>/query</c>), which InfluxDB 1.x
-/// serves natively, 2.x through its v1 compatibility API (use <see cref="Token"/> and a DBRP mapping) and 3.x Core
-/// natively. Credentials are never logged and never appear in <see cref="ToString"/>.
+/// The client speaks InfluxDB 1.x's HTTP API (<c>/ping</c>, <c>/write</c>, <c>/query</c> with InfluxQL), the only
+/// InfluxDB these machines can run and test (Debian's <c>influxdb</c> 1.6.7); start-up refuses any other major
+/// version (docs/architecture.md says why). Credentials are never logged and never appear in <see cref="ToString"/>.
 /// </remarks>
 public sealed class InfluxOptions : IValidatableObject
 {
@@ -59,8 +59,10 @@ public sealed class InfluxOptions : IValidatableObject
     /// <summary>Password for <see cref="Username"/>. Default none. Never logged.</summary>
     public string? Password { get; set; }
 
-    /// <summary>API token for InfluxDB 2.x/3.x (sent as <c>Authorization: Token …</c>). Default none. Never logged.
-    /// Takes precedence over <see cref="Username"/>/<see cref="Password"/>.</summary>
+    /// <summary>
+    /// Not supported: an API token is for InfluxDB 2.x/3.x, which ClassroomGuard is not tested with. Setting it stops
+    /// start-up with a message naming it (rather than silently sending requests no test has exercised). Never logged.
+    /// </summary>
     public string? Token { get; set; }
 
     /// <summary>Timestamp precision of written points: <c>Nanoseconds</c>, <c>Microseconds</c>, <c>Milliseconds</c> or
@@ -159,10 +161,17 @@ public sealed class InfluxOptions : IValidatableObject
         else if (!string.IsNullOrEmpty(Url.Query) || !string.IsNullOrEmpty(Url.UserInfo))
         {
             yield return new ValidationResult(
-                "Influx:Url must not carry a query or user info; use Influx:Username/Password or Influx:Token.", [nameof(Url)]);
+                "Influx:Url must not carry a query or user info; use Influx:Username and Influx:Password.", [nameof(Url)]);
         }
 
-        if (string.IsNullOrEmpty(Username) != string.IsNullOrEmpty(Password) && string.IsNullOrEmpty(Token))
+        if (!string.IsNullOrEmpty(Token))
+        {
+            yield return new ValidationResult(
+                "Influx:Token is for InfluxDB 2.x/3.x, which ClassroomGuard does not support (it is tested with InfluxDB 1.x, "
+                + "Debian's influxdb package); remove it and use Influx:Username and Influx:Password.", [nameof(Token)]);
+        }
+
+        if (string.IsNullOrEmpty(Username) != string.IsNullOrEmpty(Password))
         {
             yield return new ValidationResult(
                 "Influx:Username and Influx:Password must be set together.", [nameof(Username), nameof(Password)]);

@@ -88,6 +88,15 @@ public sealed class InfluxProvisioner
             throw new InfluxException(ping.Error ?? $"InfluxDB at {_connection.Url} did not answer /ping.");
         }
 
+        // Only 1.x is run by any test here (Debian's influxdb); 2.x and 3.x answer the v1 API only in part (no
+        // retention-policy or continuous-query statements), so a silent half-working start is refused instead.
+        if (ping.Version is { Length: > 0 } version && !version.TrimStart('v').StartsWith("1.", StringComparison.Ordinal))
+        {
+            throw new InfluxException(
+                $"InfluxDB at {_connection.Url} is version {version}; ClassroomGuard works with InfluxDB 1.x only "
+                + "(Debian's influxdb package, which set-up installs). Point Influx:Url at an InfluxDB 1.x server.");
+        }
+
         var db = InfluxQl.QuoteIdentifier(_options.Database);
         await _reader.QueryAsync($"CREATE DATABASE {db}", cancellationToken);
 

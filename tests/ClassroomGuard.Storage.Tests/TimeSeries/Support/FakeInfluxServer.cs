@@ -53,6 +53,9 @@ public sealed class FakeInfluxServer : IAsyncDisposable
     private int _writes;
 
     /// <summary>Queues the answer to the next write; when the script is empty, writes get 204.</summary>
+    /// <summary>The version /ping reports in <c>X-Influxdb-Version</c> (none when null).</summary>
+    public string? ReportedVersion { get; set; }
+
     public void Enqueue(HttpStatusCode status, string? retryAfter = null) => _script.Enqueue((status, retryAfter));
 
     private async Task LoopAsync()
@@ -84,6 +87,11 @@ public sealed class FakeInfluxServer : IAsyncDisposable
 
                 if (context.Request.Url!.AbsolutePath != "/write")
                 {
+                    if (ReportedVersion is not null)
+                    {
+                        context.Response.AddHeader("X-Influxdb-Version", ReportedVersion);
+                    }
+
                     context.Response.StatusCode = 204;
                     continue;
                 }
