@@ -42,7 +42,7 @@ internal static class UpstreamTile
         if (u.Answering)
         {
             var ms = u.RoundTrip!.Value.TotalMilliseconds;
-            return $"{u.Upstream} answering in {(ms < 1 ? "under 1" : ms.ToString("0", CultureInfo.InvariantCulture))}\u00a0ms"; // the number and its unit on one line
+            return $"{u.Upstream} answering in {(ms < 1 ? "under\u00a01" : ms.ToString("0", CultureInfo.InvariantCulture))}\u00a0ms"; // the number and its unit on one line
         }
 
         return $"{u.Upstream} not answering since {Since(u.FailingSince!.Value, u.CheckedAt, clock)} ({u.Problem})";

@@ -28,7 +28,7 @@ public sealed class UpstreamTileTests(ClassroomFixture fixture)
         {
             await Expect(tile).ToContainTextAsync("Answering");
             await Expect(tile.Locator(".tile-lines li")).ToHaveCountAsync(1);
-            await Expect(tile.Locator(".tile-lines li")).ToContainTextAsync(new Regex(@"^127\.0\.0\.1:\d+ answering in (under 1|\d+)\sms$")); // \s: Playwright folds the no-break space
+            await Expect(tile.Locator(".tile-lines li")).ToContainTextAsync(new Regex(@"^127\.0\.0\.1:\d+ answering in (under\s1|\d+)\sms$")); // \s: Playwright folds the no-break space
         });
 
         var dead = "127.0.0.1:" + Ports.FreeUdpAndTcp().ToString(CultureInfo.InvariantCulture);

@@ -196,9 +196,33 @@ public sealed class Appliance : IAsyncDisposable
     public async Task RestartConsoleAsync(params string[] extraArguments)
     {
         await KillConsoleAsync();
+        // Its ports were seen still taken just after the kill ("address already in use"): start once both bind again.
+        await WaitUntilFreeAsync(ConsoleUrl.Port, BlockPagePort);
         Console = ServiceProcess.StartDotnet("console/ClassroomGuard.Console.dll", [.. consoleArguments, .. extraArguments], consoleEnvironment);
         owned.Insert(0, Console);
         await WaitForConsoleAsync();
+    }
+
+    private static async Task WaitUntilFreeAsync(params int[] ports)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                foreach (var port in ports)
+                {
+                    var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                    listener.Start();
+                    listener.Stop();
+                }
+
+                return;
+            }
+            catch (System.Net.Sockets.SocketException) when (attempt < 80)
+            {
+                await Task.Delay(250);
+            }
+        }
     }
 
     private async Task WaitForConsoleAsync()
