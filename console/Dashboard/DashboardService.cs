@@ -32,7 +32,7 @@ internal sealed class DashboardService(DashboardFeed feed, RoomAccess access, Sc
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(overview);
         var roles = user.Roles;
-        var health = Policies.AdministrationRoles.Any(roles.Contains) ? Health(overview, await upstreams.CurrentAsync(cancellationToken)) : null;
+        var health = Policies.AdministrationRoles.Any(roles.Contains) ? Health(overview, await upstreams.CurrentAsync(TimeSpan.FromSeconds(5), cancellationToken)) : null;
         var rooms = roles.Contains(Role.Teacher) ? Rooms(overview, await access.RoomsForAsync(user, cancellationToken)) : null;
         var safeguarding = roles.Contains(Role.SafeguardingLead) ? Safeguarding(overview) : null;
         return new HomeView(
@@ -65,7 +65,7 @@ internal sealed class DashboardService(DashboardFeed feed, RoomAccess access, Sc
         _ => "Other alert",
     };
 
-    private HealthSection Health(SchoolOverview o, UpstreamReport upstreamReport)
+    private HealthSection Health(SchoolOverview o, UpstreamReport? upstreamReport)
     {
         var tiles = new List<HealthTile>
         {

@@ -13,7 +13,12 @@ internal sealed class UpstreamsHealthCheck(UpstreamMonitor monitor) : IHealthChe
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var report = await monitor.CurrentAsync(cancellationToken);
+        var report = await monitor.CurrentAsync(TimeSpan.FromSeconds(10), cancellationToken);
+        if (report is null)
+        {
+            return HealthCheckResult.Degraded("The first check of the upstream resolvers has not finished.");
+        }
+
         if (report.Upstreams.Count == 0)
         {
             return HealthCheckResult.Healthy("Not checked: the console's settings list no Dns:Upstreams.");

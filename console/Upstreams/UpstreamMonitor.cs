@@ -38,11 +38,22 @@ internal sealed class UpstreamMonitor(IConfiguration configuration, IOptions<Ups
     private readonly IReadOnlyList<(string Text, IPEndPoint? EndPoint)> upstreams = Parse(configuration);
     private volatile UpstreamReport? latest;
 
-    /// <summary>The last round's report, once the first round has finished (the first wait is at most one probe timeout).</summary>
-    public async Task<UpstreamReport> CurrentAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The last round's report; before the first round has finished, waits for it up to <paramref name="wait"/> (a round
+    /// takes at most two probe timeouts) and then gives null rather than hold a page or a health probe longer.
+    /// </summary>
+    public async Task<UpstreamReport?> CurrentAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
-        await firstRound.Task.WaitAsync(cancellationToken);
-        return latest!;
+        try
+        {
+            await firstRound.Task.WaitAsync(wait, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+
+        return latest;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -55,6 +66,7 @@ internal sealed class UpstreamMonitor(IConfiguration configuration, IOptions<Ups
             return;
         }
 
+        await Task.Yield(); // the console's start never waits on a DNS question
         Log.UpstreamProbeStarted(logger, string.Join(", ", upstreams.Select(u => u.Text)), settings.Name, settings.Interval);
         foreach (var (text, _) in upstreams.Where(u => u.EndPoint is null))
         {

@@ -11,8 +11,14 @@ internal static class UpstreamTile
 
     private const string Where = "Dns:Upstreams in /etc/classroomguard/dns.json";
 
-    public static HealthTile Of(UpstreamReport report, SchoolClock clock)
+    public static HealthTile Of(UpstreamReport? report, SchoolClock clock)
     {
+        if (report is null)
+        {
+            return new HealthTile(Title, Condition.NotReported, "Checking",
+                "The console has just started and is still asking them; the page shows the answers at its next refresh.");
+        }
+
         if (report.Upstreams.Count == 0)
         {
             return new HealthTile(Title, Condition.NotReported, "Not known",

@@ -18,6 +18,7 @@ namespace ClassroomGuard.Console.Tests.Upstreams;
 public sealed class UpstreamMonitorTests : IClassFixture<UnboundFixture>
 {
     private static readonly DateTimeOffset NineFourteen = new(2026, 12, 7, 9, 14, 0, TimeSpan.Zero); // GMT in December: 09:14 in school too
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private readonly UnboundFixture unbound;
     private readonly StepClock clock = new(NineFourteen);
 
@@ -32,7 +33,7 @@ public sealed class UpstreamMonitorTests : IClassFixture<UnboundFixture>
         var monitor = Monitor([unbound.Upstream], "a.test");
 
         await monitor.ProbeOnceAsync(CancellationToken.None);
-        var state = Assert.Single((await monitor.CurrentAsync(CancellationToken.None)).Upstreams);
+        var state = Assert.Single((await monitor.CurrentAsync(Wait, CancellationToken.None))!.Upstreams);
 
         Assert.True(state.Answering, state.Problem);
         Assert.NotNull(state.RoundTrip);
@@ -47,7 +48,7 @@ public sealed class UpstreamMonitorTests : IClassFixture<UnboundFixture>
 
         await monitor.ProbeOnceAsync(CancellationToken.None);
 
-        Assert.True(Assert.Single((await monitor.CurrentAsync(CancellationToken.None)).Upstreams).Answering);
+        Assert.True(Assert.Single((await monitor.CurrentAsync(Wait, CancellationToken.None))!.Upstreams).Answering);
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public sealed class UpstreamMonitorTests : IClassFixture<UnboundFixture>
         var monitor = Monitor([unbound.Upstream], "."); // the default name; this unbound refuses all but its test zones
 
         await monitor.ProbeOnceAsync(CancellationToken.None);
-        var state = Assert.Single((await monitor.CurrentAsync(CancellationToken.None)).Upstreams);
+        var state = Assert.Single((await monitor.CurrentAsync(Wait, CancellationToken.None))!.Upstreams);
 
         Assert.False(state.Answering);
         Assert.Equal("it refuses the appliance's questions: REFUSED", state.Problem);
@@ -73,7 +74,7 @@ public sealed class UpstreamMonitorTests : IClassFixture<UnboundFixture>
         await monitor.ProbeOnceAsync(CancellationToken.None);
         clock.Advance(TimeSpan.FromSeconds(30));
         await monitor.ProbeOnceAsync(CancellationToken.None);
-        var failing = await monitor.CurrentAsync(CancellationToken.None);
+        var failing = (await monitor.CurrentAsync(Wait, CancellationToken.None))!;
 
         Assert.True(failing.Upstreams[0].Answering);
         var dead = failing.Upstreams[1];
@@ -85,7 +86,7 @@ public sealed class UpstreamMonitorTests : IClassFixture<UnboundFixture>
 
         own.Start();
         await monitor.ProbeOnceAsync(CancellationToken.None);
-        var again = (await monitor.CurrentAsync(CancellationToken.None)).Upstreams[1];
+        var again = (await monitor.CurrentAsync(Wait, CancellationToken.None))!.Upstreams[1];
 
         Assert.True(again.Answering, again.Problem);
         Assert.Null(again.FailingSince);
@@ -97,7 +98,7 @@ public sealed class UpstreamMonitorTests : IClassFixture<UnboundFixture>
         var monitor = Monitor(["dns.example.org"], "a.test");
 
         await monitor.ProbeOnceAsync(CancellationToken.None);
-        var state = Assert.Single((await monitor.CurrentAsync(CancellationToken.None)).Upstreams);
+        var state = Assert.Single((await monitor.CurrentAsync(Wait, CancellationToken.None))!.Upstreams);
 
         Assert.Null(state.EndPoint);
         Assert.StartsWith("it is not an IP address", state.Problem, StringComparison.Ordinal);
@@ -133,7 +134,7 @@ public sealed class UpstreamMonitorTests : IClassFixture<UnboundFixture>
         var monitor = Monitor([unbound.Upstream, unbound.Upstream], "a.test");
         await monitor.ProbeOnceAsync(CancellationToken.None);
 
-        var tile = UpstreamTile.Of(await monitor.CurrentAsync(CancellationToken.None), School());
+        var tile = UpstreamTile.Of(await monitor.CurrentAsync(Wait, CancellationToken.None), School());
 
         Assert.Equal((Condition.Good, "All answering"), (tile.Condition, tile.Status));
         Assert.Equal(2, tile.Lines!.Count);
@@ -171,6 +172,18 @@ public sealed class UpstreamMonitorTests : IClassFixture<UnboundFixture>
         Assert.Equal("192.0.2.53 not answering since Sun 6 Dec 09:14 (it refuses the appliance's questions: REFUSED)", Assert.Single(tile.Lines!));
         Assert.Contains("Ask whoever runs it to allow the appliance's address", tile.Detail, StringComparison.Ordinal);
         Assert.Contains("asked every 5 minutes", tile.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BeforeTheFirstRound_NoReport_AndTheTileSaysItIsChecking()
+    {
+        var monitor = Monitor([unbound.Upstream], "a.test"); // never started: no round has run
+
+        var report = await monitor.CurrentAsync(TimeSpan.FromMilliseconds(50), CancellationToken.None);
+        var tile = UpstreamTile.Of(report, School());
+
+        Assert.Null(report);
+        Assert.Equal((Condition.NotReported, "Checking"), (tile.Condition, tile.Status));
     }
 
     [Fact]
