@@ -13,16 +13,20 @@
 #    sniffer: read + decode every packet and count it through the service's sinks — the accounting (flow table,
 #             per-address counters, site names) and device discovery — flushed once a second by a second thread
 #             without an InfluxDB writer (--decode FILE accounting: the service's file path, a memory-mapped reader);
-#             also reported, once each: decode alone with a no-op sink, and the libpcap pcap_next_ex path;
+#    sharppcap: the same through SharpPcap's CaptureFileReaderDevice (GetNextPacketPointers: pcap_next_ex) instead of
+#             the mapped reader — the contender that decides which one reads classic pcap files (docs/sniffer.md);
+#             also reported, once: decode alone with a no-op sink;
 #    tcpdump: tcpdump -r FILE -w /dev/null (reads and copies every packet);
 #    tshark:  tshark -r FILE -c $TSHARK_PACKETS -Y 'tls.handshake.type == 1' -T fields -e tls.handshake.extensions_server_name
 #             (only the first $TSHARK_PACKETS packets: tshark on millions of packets takes minutes).
-#    sniffer and tcpdump run $RUNS times each, alternating; the best (shortest) wall time counts. The machine is shared,
+#    sniffer, sharppcap and tcpdump run $RUNS times each, alternating; the best (shortest) wall time counts. The machine is shared,
 #    so packets per CPU-second (user+sys) are printed too.
 # 3. LIVE=1: bench/sniffer-live.sh on the same file — tcpreplay from one network namespace into a veth at --topspeed
 #    and fixed rates, our sniffer service and tcpdump capturing on the peer in another, and the counters pcap_stats
 #    reports (received / dropped). All traffic stays on that veth pair.
-# 4. BDN=1: BenchmarkDotNet with the memory diagnoser on the decode and accounting paths (Allocated must be 0 B).
+# 4. BDN=1: BenchmarkDotNet with the memory diagnoser on the decode and accounting paths (Allocated must be 0 B), and
+#    SharpPcap's two read calls on a file (SharpPcapReadBenchmarks), and as root the live capture loop on loopback
+#    (LiveCaptureBenchmarks: SharpPcap's ring read + decode, UDP to our own port).
 # Prints, as its last three lines:  sniffer pps=N   tshark pps=N   tcpdump pps=N   (wall clock, one core)
 set -euo pipefail
 
@@ -59,7 +63,7 @@ seconds() {
   cat "$WORK/time"
 }
 
-best_ours=""; best_ours_cpu=""; best_tcpdump=""; best_tcpdump_cpu=""
+best_ours=""; best_ours_cpu=""; best_tcpdump=""; best_tcpdump_cpu=""; best_sharppcap=""; best_sharppcap_cpu=""
 for run in $(seq 1 "$RUNS"); do
   echo "== run $run/$RUNS"
   taskset -c "$CPU" "${BENCH[@]}" --decode "$FILE" accounting > "$WORK/ours"
@@ -68,6 +72,13 @@ for run in $(seq 1 "$RUNS"); do
   cpu=$(grep -o 'cpu_seconds=[0-9.]*' <<<"$line" | cut -d= -f2)
   [[ -z $best_ours ]] || (( $(echo "$wall < $best_ours" | bc -l) )) && best_ours=$wall
   [[ -z $best_ours_cpu ]] || (( $(echo "$cpu < $best_ours_cpu" | bc -l) )) && best_ours_cpu=$cpu
+
+  taskset -c "$CPU" "${BENCH[@]}" --decode "$FILE" accounting sharppcap > "$WORK/sharppcap"
+  line=$(cat "$WORK/sharppcap"); echo "sniffer (SharpPcap CaptureFileReaderDevice, decode + accounting): $line"
+  wall=$(grep -o ' seconds=[0-9.]*' <<<"$line" | cut -d= -f2)
+  cpu=$(grep -o 'cpu_seconds=[0-9.]*' <<<"$line" | cut -d= -f2)
+  [[ -z $best_sharppcap ]] || (( $(echo "$wall < $best_sharppcap" | bc -l) )) && best_sharppcap=$wall
+  [[ -z $best_sharppcap_cpu ]] || (( $(echo "$cpu < $best_sharppcap_cpu" | bc -l) )) && best_sharppcap_cpu=$cpu
 
   read -r wall user sys < <(seconds tcpdump -r "$FILE" -w /dev/null)
   echo "tcpdump -r -w /dev/null: wall=${wall}s user=${user}s sys=${sys}s"
@@ -79,10 +90,6 @@ done
 echo "== sniffer decode alone (no-op sink), once"
 taskset -c "$CPU" "${BENCH[@]}" --decode "$FILE" | tee "$WORK/decodeonly"
 decode_wall=$(grep -o ' seconds=[0-9.]*' "$WORK/decodeonly" | cut -d= -f2)
-
-echo "== sniffer decode + accounting through libpcap (pcap_next_ex, fread copy), once"
-taskset -c "$CPU" "${BENCH[@]}" --decode "$FILE" accounting libpcap | tee "$WORK/libpcap"
-libpcap_wall=$(grep -o ' seconds=[0-9.]*' "$WORK/libpcap" | cut -d= -f2)
 
 echo "== tshark on the first $TSHARK_PACKETS packets (SNI extraction)"
 read -r tshark_wall tshark_user tshark_sys < <(seconds tshark -r "$FILE" -c "$TSHARK_PACKETS" -Y "tls.handshake.type == 1" -T fields -e tls.handshake.extensions_server_name)
@@ -102,14 +109,16 @@ fi
 
 if [[ $BDN == 1 ]]; then
   echo "== BenchmarkDotNet: allocations on the decode and accounting paths"
-  (cd "$WORK" && "${BENCH[@]}" --bdn --filter '*DecodeBenchmarks*' --job short --inProcess 2>&1 | grep -E '^\|' ) || echo "BenchmarkDotNet failed"
+  filters=('*DecodeBenchmarks*' '*SharpPcapReadBenchmarks*')
+  [[ $(id -u) -eq 0 ]] && filters+=('*LiveCaptureBenchmarks*') # capturing on lo needs CAP_NET_RAW
+  (cd "$WORK" && "${BENCH[@]}" --bdn --filter "${filters[@]}" --job short --inProcess 2>&1 | grep -E '^\|' ) || echo "BenchmarkDotNet failed"
 fi
 
 pps() { echo "$1 / $2" | bc -l | xargs printf '%.0f'; }
 echo "== result: best of $RUNS, one core (CPU $CPU), $PACKETS packets ($(du -h "$FILE" | cut -f1)); tshark on $TSHARK_PACKETS"
-echo "per CPU-second (user+sys): sniffer $(pps "$PACKETS" "$best_ours_cpu"), tcpdump $(pps "$PACKETS" "$best_tcpdump_cpu"), tshark $(pps "$TSHARK_PACKETS" "$(echo "$tshark_user + $tshark_sys" | bc -l)")"
+echo "per CPU-second (user+sys): sniffer $(pps "$PACKETS" "$best_ours_cpu"), sniffer via SharpPcap $(pps "$PACKETS" "$best_sharppcap_cpu"), tcpdump $(pps "$PACKETS" "$best_tcpdump_cpu"), tshark $(pps "$TSHARK_PACKETS" "$(echo "$tshark_user + $tshark_sys" | bc -l)")"
 echo "sniffer decode alone (no-op sink, one run): $(pps "$PACKETS" "$decode_wall") pps (wall)"
-echo "sniffer via libpcap pcap_next_ex (one run): $(pps "$PACKETS" "$libpcap_wall") pps (wall)"
+echo "sniffer via SharpPcap's CaptureFileReaderDevice (best of $RUNS): $(pps "$PACKETS" "$best_sharppcap") pps (wall)"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "sniffer pps=$(pps "$PACKETS" "$best_ours")"
 echo "tshark pps=$(pps "$TSHARK_PACKETS" "$tshark_wall")"

@@ -169,10 +169,15 @@ stop_background() {
   rm -f "$pidfile"
 }
 
-# describe_interfaces — this machine's network interfaces but loopback, one per line:
-# "NAME (STATE, ADDRESSES)", for a technician choosing the mirror port.
+# describe_interfaces — the interfaces the sniffer could capture on, but loopback and pseudo-devices, one per line:
+# "NAME (up|down, link|no link, ADDRESSES)", for a technician choosing the mirror port. Listed by the sniffer itself
+# (`ClassroomGuard.Sniffer interfaces`: libpcap's list through SharpPcap, the code that later opens the port), once it
+# has been built; only a first run that stops before building (a mistyped CG_SNIFF_INTERFACE) lists them with ip(8).
 describe_interfaces() {
-  local name state addresses
+  local sniffer=${opt:-/opt/classroomguard}/sniffer/ClassroomGuard.Sniffer.dll name state addresses
+  if [ -f "$sniffer" ] && "${dotnet_bin:-dotnet}" "$sniffer" interfaces 2>/dev/null; then
+    return 0
+  fi
   for name in $(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//'); do
     [ "$name" = lo ] && continue
     state=$(cat "/sys/class/net/$name/operstate" 2>/dev/null || echo unknown)

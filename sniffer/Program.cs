@@ -13,25 +13,10 @@ using Microsoft.Extensions.Options;
 // (EX_NOPERM) and libpcap's reason; an unusable state database with 65 (EX_DATAERR); a capture that fails while
 // running (interface gone) with 74 (EX_IOERR). InfluxDB (per-second net_activity) is used when an Influx section is
 // present, the state (device discovery, circumvention alerts) when State:Path is set or circumvention detection is on.
+// Two ways in (SnifferCommandLine): the sniffer service, or "interfaces" (set-up lists the mirror port candidates with it).
 try
 {
-    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = false });
-    builder.Configuration.AddClassroomGuardSources(args);
-    if (builder.Configuration.GetSection("Influx").Exists())
-    {
-        builder.Services.AddInfluxTimeSeries(); // registered first: its writer stops last, after the final flush
-    }
-
-    if (!string.IsNullOrWhiteSpace(builder.Configuration["State:Path"]))
-    {
-        builder.Services.AddStateStore(builder.Configuration);
-    }
-
-    builder.Services.AddSniffer();
-    builder.Services.AddCircumventionDetection(builder.Configuration);
-    using var host = builder.Build();
-    await host.RunAsync();
-    return Environment.ExitCode;
+    return await SnifferCommandLine.RunAsync(args, RunServiceAsync, Console.Out, Console.Error);
 }
 catch (OptionsValidationException ex)
 {
@@ -57,4 +42,25 @@ catch (PcapException ex)
         PcapErrorKind.BadFilter => 78,
         _ => 66,
     };
+}
+
+static async Task<int> RunServiceAsync(string[] args)
+{
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = false });
+    builder.Configuration.AddClassroomGuardSources(args);
+    if (builder.Configuration.GetSection("Influx").Exists())
+    {
+        builder.Services.AddInfluxTimeSeries(); // registered first: its writer stops last, after the final flush
+    }
+
+    if (!string.IsNullOrWhiteSpace(builder.Configuration["State:Path"]))
+    {
+        builder.Services.AddStateStore(builder.Configuration);
+    }
+
+    builder.Services.AddSniffer();
+    builder.Services.AddCircumventionDetection(builder.Configuration);
+    using var host = builder.Build();
+    await host.RunAsync();
+    return Environment.ExitCode;
 }

@@ -1,15 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
+using ClassroomGuard.AgentContract;
 using Microsoft.Extensions.Logging;
 
 namespace ClassroomGuard.Agent.Enrolment;
-
-/// <summary>The console's answer to an enrolment.</summary>
-/// <param name="AgentId">Credential id.</param>
-/// <param name="Secret">Credential secret (sent once).</param>
-/// <param name="RoomId">Room of the token.</param>
-public sealed record EnrolmentResponse(long AgentId, string Secret, long RoomId);
 
 /// <summary>Enrolment failed: the token was refused, or the console could not be reached or trusted.</summary>
 /// <param name="message">What happened and what to do.</param>
@@ -22,7 +17,7 @@ public sealed class EnrolmentException(string message, bool refused, Exception? 
 }
 
 /// <summary>
-/// Enrols this device with the console: POST <c>/api/agents/enrol</c> with the room token and the device report; the
+/// Enrols this device with the console: POST <see cref="AgentRoutes.Enrol"/> with the room token and the device report; the
 /// console's certificate seen on that connection is pinned (or must match <c>Agent:ExpectedConsolePin</c> when set).
 /// </summary>
 public sealed class AgentEnroller(ILogger<AgentEnroller> logger)
@@ -58,8 +53,8 @@ public sealed class AgentEnroller(ILogger<AgentEnroller> logger)
         try
         {
             response = await client.PostAsJsonAsync(
-                "/api/agents/enrol",
-                new { token, hostname = report.Hostname, macs = report.Macs, ips = report.Ips, user = report.User },
+                AgentRoutes.Enrol,
+                report.ToEnrolment(token),
                 AgentJson.Options,
                 cancellationToken).ConfigureAwait(false);
         }
@@ -85,7 +80,7 @@ public sealed class AgentEnroller(ILogger<AgentEnroller> logger)
                 throw new EnrolmentException($"Enrolment failed: the console answered {(int)response.StatusCode}.", refused: false);
             }
 
-            var answer = await response.Content.ReadFromJsonAsync<EnrolmentResponse>(AgentJson.Options, cancellationToken).ConfigureAwait(false)
+            var answer = await response.Content.ReadFromJsonAsync<EnrolmentAnswer>(AgentJson.Options, cancellationToken).ConfigureAwait(false)
                 ?? throw new EnrolmentException("The console's enrolment answer was empty.", refused: false);
             var identity = new AgentIdentity(consoleUrl.ToString(), answer.AgentId, answer.Secret, answer.RoomId, seenPin!);
             Log.Enrolled(logger, answer.AgentId, answer.RoomId, identity.CertificatePin);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ClassroomGuard.AgentContract;
 
 namespace ClassroomGuard.Agent.Enrolment;
 
@@ -11,7 +12,7 @@ namespace ClassroomGuard.Agent.Enrolment;
 public sealed record AgentIdentity(string ConsoleUrl, long AgentId, string Secret, long RoomId, string CertificatePin)
 {
     /// <summary>The Authorization header value the agent hub expects.</summary>
-    public string Authorization => FormattableString.Invariant($"Bearer {AgentId}.{Secret}");
+    public string Authorization => AgentAuthorizationHeader.Format(AgentId, Secret);
 
     /// <summary>Loads the saved identity; null when the file does not exist.</summary>
     public static AgentIdentity? Load(string path)

@@ -1,5 +1,6 @@
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using ClassroomGuard.AgentContract;
 
 namespace ClassroomGuard.Agent.Enrolment;
 
@@ -10,6 +11,12 @@ namespace ClassroomGuard.Agent.Enrolment;
 /// <param name="User">The user the agent runs as: the signed-in pupil, since the agent runs in the desktop session.</param>
 public sealed record AgentReport(string Hostname, IReadOnlyList<string> Macs, IReadOnlyList<string> Ips, string? User)
 {
+    /// <summary>This report as a heartbeat (<see cref="AgentHubMethods.Heartbeat"/>).</summary>
+    public AgentHeartbeat ToHeartbeat() => new(Hostname, [.. Macs], [.. Ips], User);
+
+    /// <summary>This report as an enrolment with <paramref name="token"/>.</summary>
+    public EnrolmentRequest ToEnrolment(string token) => new(token, Hostname, [.. Macs], [.. Ips], User);
+
     /// <summary>The report for this machine now.</summary>
     public static AgentReport Collect()
     {

@@ -1,6 +1,5 @@
-using System.Globalization;
 using System.Net.WebSockets;
-using System.Text.Json;
+using ClassroomGuard.AgentContract;
 using ClassroomGuard.Agent.Blanking;
 using ClassroomGuard.Agent.Enrolment;
 using ClassroomGuard.Agent.Hub;
@@ -20,9 +19,6 @@ public sealed class AgentConnection(
     TimeProvider time,
     ILogger<AgentConnection> logger)
 {
-    /// <summary>Hub path on the console.</summary>
-    public const string HubPath = "/hubs/agent";
-
     /// <summary>Timing of each hub connection.</summary>
     public HubConnectionOptions HubOptions { get; init; } = new();
 
@@ -40,7 +36,7 @@ public sealed class AgentConnection(
         ArgumentNullException.ThrowIfNull(identity);
         var settings = options.Value;
         var backoff = new Backoff(settings.ReconnectMinDelay, settings.ReconnectMaxDelay, Random.Shared);
-        var hubUri = new UriBuilder(new Uri(new Uri(identity.ConsoleUrl), HubPath)) { Scheme = "wss" }.Uri;
+        var hubUri = new UriBuilder(new Uri(new Uri(identity.ConsoleUrl), AgentRoutes.Hub)) { Scheme = "wss" }.Uri;
         var validate = CertificatePin.Require(identity.CertificatePin, logger);
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -93,7 +89,7 @@ public sealed class AgentConnection(
         using var timer = new PeriodicTimer(options.Value.HeartbeatInterval, time);
         do
         {
-            await hub.SendAsync("Heartbeat", [Report()], cancellationToken).ConfigureAwait(false);
+            await hub.SendAsync(AgentHubMethods.Heartbeat, [Report().ToHeartbeat()], cancellationToken).ConfigureAwait(false);
         }
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
     }
@@ -103,13 +99,10 @@ public sealed class AgentConnection(
     {
         switch (invocation.Target)
         {
-            case "Blank" when invocation.Arguments.Count == 2 && TryExpiry(invocation.Arguments[1], out var expiresAt):
-                var message = invocation.Arguments[0].ValueKind == JsonValueKind.String && invocation.Arguments[0].GetString() is { Length: > 0 } text
-                    ? text
-                    : options.Value.BlankMessage;
-                blank.Blank(message, expiresAt);
+            case AgentHubMethods.Blank when BlankCommand.TryRead(invocation.Arguments, out var command):
+                blank.Blank(command!.Message ?? options.Value.BlankMessage, command.ExpiresAt);
                 break;
-            case "Unblank" when invocation.Arguments.Count == 0:
+            case AgentHubMethods.Unblank when invocation.Arguments.Count == 0:
                 blank.Unblank();
                 break;
             default:
@@ -118,12 +111,5 @@ public sealed class AgentConnection(
         }
 
         return Task.CompletedTask;
-    }
-
-    private static bool TryExpiry(JsonElement element, out DateTimeOffset expiresAt)
-    {
-        expiresAt = default;
-        return element.ValueKind == JsonValueKind.String
-            && DateTimeOffset.TryParse(element.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out expiresAt);
     }
 }

@@ -8,12 +8,13 @@ using ClassroomGuard.Sniffer.Decoding;
 
 // bench/sniffer.sh drives this:
 //   --generate FILE COUNT     write the synthetic capture (COUNT packets), print packets and bytes
-//   --decode FILE [accounting|counting|circumvention] [libpcap]   read FILE (mapped, or through libpcap) and decode every
+//   --decode FILE [accounting|counting|circumvention] [sharppcap]   read FILE (mapped, or through SharpPcap) and decode every
 //                             packet on this thread; "accounting": through the service's accounting and discovery sinks,
 //                             flushed once a second by another thread (without an InfluxDB writer); print pps
 //   --inmemory FILE COUNT     the first COUNT packets in memory: ns per packet of decode alone and decode + accounting
-//   --live IFACE SECONDS      capture live on IFACE for SECONDS (or until idle 3 s after traffic), print pps and pcap_stats
-//   --bdn [BenchmarkDotNet args]      DecodeBenchmarks with the memory diagnoser
+//   --live IFACE SECONDS      capture live on IFACE for SECONDS (or until idle 3 s after traffic), print pcap_stats and
+//                             the bytes the capture thread allocated
+//   --bdn [BenchmarkDotNet args]      DecodeBenchmarks / LiveCaptureBenchmarks (loopback, needs CAP_NET_RAW) with the memory diagnoser
 if (args.Length > 0 && args[0] == "--bdn")
 {
     BenchmarkSwitcher.FromAssembly(typeof(DecodeBenchmarks).Assembly).Run(args[1..]);
@@ -38,9 +39,11 @@ if (args.Length >= 2 && args[0] == "--decode")
         : args.Contains("circumvention") ? CircumventionSinks.Create()
         : NullPacketSink.Instance;
 
-    // "libpcap": every packet through pcap_next_ex (fread copies it into libpcap's buffer); default: what the service
-    // uses for a classic pcap file, the memory-mapped reader (no copy).
-    Func<IPacketSource> open = args.Contains("libpcap") ? () => PacketCapture.OpenFile(args[1]) : () => PacketSources.OpenFile(args[1]);
+    // "sharppcap" (or "libpcap"): every packet through SharpPcap's CaptureFileReaderDevice and GetNextPacketPointers
+    // (libpcap's pcap_next_ex, which freads each packet into its buffer); default: what the service uses for a classic
+    // pcap file, the memory-mapped reader (no copy).
+    var throughSharpPcap = args.Contains("sharppcap") || args.Contains("libpcap");
+    Func<IPacketSource> open = throughSharpPcap ? () => PacketCapture.OpenFile(args[1]) : () => PacketSources.OpenFile(args[1]);
 
     // Warm-up: ten passes over the first 200k packets with pauses, so the tiered JIT has compiled the hot methods at
     // tier 1 (tier 0, then instrumented for PGO, then optimised) before the measured pass; otherwise its background
@@ -77,7 +80,7 @@ if (args.Length >= 2 && args[0] == "--decode")
         {
             while (await timer.WaitForNextTickAsync(stopFlushing.Token))
             {
-                sinks.Flusher.Flush(null, DateTimeOffset.UtcNow);
+                sinks.Flusher.Flush(null);
                 spare = sinks.Discovery.TakePending(spare);
             }
         }
@@ -165,7 +168,16 @@ if (args.Length >= 3 && args[0] == "--live")
     using var capture = PacketCapture.OpenLive(new LiveCaptureSettings { Interface = args[1], BufferSize = 256 * 1024 * 1024, SnapLength = 262_144 });
     var decoder = new PacketDecoder(NullPacketSink.Instance);
     using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(double.Parse(args[2], CultureInfo.InvariantCulture)));
-    var reader = Task.Factory.StartNew(() => decoder.DecodeAll(capture, stop.Token), TaskCreationOptions.LongRunning);
+    var allocated = 0L;
+    var reader = Task.Factory.StartNew(
+        () =>
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var decoded = decoder.DecodeAll(capture, stop.Token);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            return decoded;
+        },
+        TaskCreationOptions.LongRunning);
     Console.WriteLine("live: capturing");
     var last = 0L;
     var idle = 0;
@@ -183,9 +195,9 @@ if (args.Length >= 3 && args[0] == "--live")
 
     var count = await reader;
     var stats = capture.GetStatistics();
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"live packets={count} received={stats.Received} dropped={stats.Dropped} ifdropped={stats.InterfaceDropped}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"live packets={count} received={stats.Received} dropped={stats.Dropped} ifdropped={stats.InterfaceDropped} capture_thread_allocated_bytes={allocated}"));
     return 0;
 }
 
-Console.Error.WriteLine("usage: --generate FILE COUNT | --decode FILE [accounting|counting|circumvention] [libpcap] | --inmemory FILE COUNT | --read FILE | --live IFACE SECONDS | --bdn [args]");
+Console.Error.WriteLine("usage: --generate FILE COUNT | --decode FILE [accounting|counting|circumvention] [sharppcap] | --inmemory FILE COUNT | --read FILE | --live IFACE SECONDS | --bdn [args]");
 return 64;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using ClassroomGuard.AgentContract;
 using ClassroomGuard.Storage.State;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -24,19 +25,17 @@ internal sealed class AgentAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
+        if (!AgentAuthorizationHeader.IsBearer(header))
         {
             return AuthenticateResult.NoResult();
         }
 
-        var value = header.AsSpan(7).Trim();
-        var dot = value.IndexOf('.');
-        if (dot <= 0 || !long.TryParse(value[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out var agentId))
+        if (!AgentAuthorizationHeader.TryParse(header, out var agentId, out var secret))
         {
             return AuthenticateResult.Fail("Malformed agent credential.");
         }
 
-        var credential = await store.AgentCredentials.VerifyAsync(agentId, value[(dot + 1)..].ToString(), Context.RequestAborted);
+        var credential = await store.AgentCredentials.VerifyAsync(agentId, secret, Context.RequestAborted);
         if (credential is null)
         {
             Log.AgentCredentialRefused(Logger, agentId, Context.Connection.RemoteIpAddress?.ToString() ?? "unknown");

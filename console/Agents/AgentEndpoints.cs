@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using ClassroomGuard.AgentContract;
 using ClassroomGuard.Console.Hosting;
 using ClassroomGuard.Storage.State;
 using Microsoft.AspNetCore.Authentication;
@@ -9,13 +10,11 @@ using Microsoft.Extensions.Options;
 namespace ClassroomGuard.Console.Agents;
 
 /// <summary>
-/// Agent enrolment (<c>POST /api/agents/enrol</c>, anonymous, rate-limited per address) and the agent hub. The
+/// Agent enrolment (<c>POST</c> <see cref="AgentRoutes.Enrol"/>, anonymous, rate-limited per address) and the agent hub. The
 /// teacher's blank/unblank posts that the hub carries out are in <see cref="Classroom.TeacherActionEndpoints"/>.
 /// </summary>
 internal static class AgentEndpoints
 {
-    public const string EnrolPath = "/api/agents/enrol";
-    public const string HubPath = "/hubs/agent";
     private const string EnrolLimit = "agent-enrol";
     private const int MaxAddresses = 16;
 
@@ -39,8 +38,8 @@ internal static class AgentEndpoints
 
     public static IEndpointRouteBuilder MapAgentEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(EnrolPath, EnrolAsync).AllowAnonymous().RequireRateLimiting(EnrolLimit).DisableAntiforgery();
-        endpoints.MapHub<AgentHub>(HubPath).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = AgentAuthenticationHandler.SchemeName });
+        endpoints.MapPost(AgentRoutes.Enrol, EnrolAsync).AllowAnonymous().RequireRateLimiting(EnrolLimit).DisableAntiforgery();
+        endpoints.MapHub<AgentHub>(AgentRoutes.Hub).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = AgentAuthenticationHandler.SchemeName });
         return endpoints;
     }
 

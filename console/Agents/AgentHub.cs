@@ -1,12 +1,13 @@
 using System.Globalization;
+using ClassroomGuard.AgentContract;
 using ClassroomGuard.Storage.State;
 using Microsoft.AspNetCore.SignalR;
 
 namespace ClassroomGuard.Console.Agents;
 
 /// <summary>
-/// The pupil agents' hub (<c>/hubs/agent</c>, agent credential required). Agents call <see cref="Heartbeat"/>; the
-/// console calls <c>Blank(message, expiresAt)</c> and <c>Unblank()</c> on the group of the agent's device. On connect
+/// The pupil agents' hub (<see cref="AgentRoutes.Hub"/>, agent credential required). Agents call <see cref="Heartbeat"/>;
+/// the console calls <see cref="AgentHubMethods.Blank"/> and <see cref="AgentHubMethods.Unblank"/> on the group of the agent's device. On connect
 /// the push service is woken to tell the agent the current state at once, so a reconnecting agent re-applies a blank
 /// still in force.
 /// </summary>
@@ -39,6 +40,7 @@ internal sealed class AgentHub(StateStore store, AgentBlankState state, AgentPus
     /// take addresses for another device by claiming its MAC. A heartbeat on a credential revoked since the connection
     /// opened (a technician's "Reset agent") ends the connection.
     /// </summary>
+    [HubMethodName(AgentHubMethods.Heartbeat)]
     public async Task Heartbeat(AgentHeartbeat report)
     {
         ArgumentNullException.ThrowIfNull(report);

@@ -1,3 +1,4 @@
+using ClassroomGuard.AgentContract;
 using ClassroomGuard.Storage.State;
 using Microsoft.AspNetCore.SignalR;
 
@@ -65,7 +66,9 @@ internal sealed class AgentPushService(StateStore store, AgentBlankState state, 
             }
 
             var group = hub.Clients.Group(AgentHub.Group(deviceId));
-            await (until is { } expiresAt ? group.SendAsync("Blank", null, expiresAt, cancellationToken) : group.SendAsync("Unblank", cancellationToken));
+            await (until is { } expiresAt
+                ? group.SendCoreAsync(AgentHubMethods.Blank, new BlankCommand(null, expiresAt).ToArguments(), cancellationToken)
+                : group.SendCoreAsync(AgentHubMethods.Unblank, [], cancellationToken));
             Log.AgentStateSent(logger, deviceId, until is not null);
         }
 

@@ -23,6 +23,12 @@ internal sealed class DeviceActivity(int buckets)
     /// <summary>Busiest site (bytes) of its latest traffic second.</summary>
     public string? NetSite { get; set; }
 
+    /// <summary>
+    /// Busiest name of its latest second with names the sniffer only inferred from the device's own DNS answers
+    /// (net_activity.inferred_sites): a guess, shown as "probably …", never as the site.
+    /// </summary>
+    public string? ProbableSite { get; set; }
+
     /// <summary>Most-asked category of its latest DNS second, when that second had any.</summary>
     public string? DnsCategory { get; set; }
 
@@ -30,7 +36,7 @@ internal sealed class DeviceActivity(int buckets)
 }
 
 /// <summary>
-/// The one InfluxQL request per room per interval: six statements over the room's devices, sent together and read
+/// The one InfluxQL request per room per interval: seven statements over the room's devices, sent together and read
 /// back into <see cref="DeviceActivity"/> per device. Measurements that do not exist yet (net_activity before the
 /// sniffer's accounting runs) just return nothing.
 /// </summary>
@@ -54,15 +60,16 @@ internal static class RoomActivityQuery
         var bucket = bucketSeconds.ToString(CultureInfo.InvariantCulture) + "s";
         var sparkRange = $"{devices} AND time >= {start} AND time < {end}";
         return string.Join(";\n",
-            $"SELECT sum(\"queries\") AS \"q\" FROM {rp}\"dns_activity\" WHERE {sparkRange} GROUP BY time({bucket}), \"device\" fill(0)",
-            $"SELECT sum(\"bytes_in\") AS \"i\", sum(\"bytes_out\") AS \"o\" FROM {rp}\"net_activity\" WHERE {sparkRange} GROUP BY time({bucket}), \"device\" fill(0)",
-            $"SELECT last(\"top_domains\") AS \"top\" FROM {rp}\"dns_activity\" WHERE {devices} AND time >= {InfluxQl.Time(now - siteWindow)}{upTo} GROUP BY \"device\"",
-            $"SELECT * FROM {rp}\"dns_categories\" WHERE {devices} AND time >= {InfluxQl.Time(now - siteWindow)}{upTo} GROUP BY \"device\" ORDER BY time DESC LIMIT 1",
-            $"SELECT \"domain\", \"category\", \"reason\" FROM {rp}\"dns_blocks\" WHERE {devices} AND time >= {InfluxQl.Time(now - blockWindow)}{upTo} GROUP BY \"device\" ORDER BY time DESC LIMIT 1",
-            $"SELECT last(\"top_sites\") AS \"top\" FROM {rp}\"net_activity\" WHERE {devices} AND time >= {InfluxQl.Time(now - onlineWindow)}{upTo} GROUP BY \"device\"");
+            $"SELECT sum(\"queries\") AS \"q\" FROM {rp}\"{Measurements.DnsActivity}\" WHERE {sparkRange} GROUP BY time({bucket}), \"device\" fill(0)",
+            $"SELECT sum(\"bytes_in\") AS \"i\", sum(\"bytes_out\") AS \"o\" FROM {rp}\"{Measurements.NetActivity}\" WHERE {sparkRange} GROUP BY time({bucket}), \"device\" fill(0)",
+            $"SELECT last(\"top_domains\") AS \"top\" FROM {rp}\"{Measurements.DnsActivity}\" WHERE {devices} AND time >= {InfluxQl.Time(now - siteWindow)}{upTo} GROUP BY \"device\"",
+            $"SELECT * FROM {rp}\"{Measurements.DnsCategories}\" WHERE {devices} AND time >= {InfluxQl.Time(now - siteWindow)}{upTo} GROUP BY \"device\" ORDER BY time DESC LIMIT 1",
+            $"SELECT \"domain\", \"category\", \"reason\" FROM {rp}\"{Measurements.DnsBlocks}\" WHERE {devices} AND time >= {InfluxQl.Time(now - blockWindow)}{upTo} GROUP BY \"device\" ORDER BY time DESC LIMIT 1",
+            $"SELECT last(\"top_sites\") AS \"top\" FROM {rp}\"{Measurements.NetActivity}\" WHERE {devices} AND time >= {InfluxQl.Time(now - onlineWindow)}{upTo} GROUP BY \"device\"",
+            $"SELECT last(\"inferred_sites\") AS \"top\" FROM {rp}\"{Measurements.NetActivity}\" WHERE {devices} AND time >= {InfluxQl.Time(now - onlineWindow)}{upTo} GROUP BY \"device\"");
     }
 
-    /// <summary>Reads the six statements' answers into <paramref name="activity"/> (one entry per device, created by the caller).</summary>
+    /// <summary>Reads the statements' answers into <paramref name="activity"/> (one entry per device, created by the caller).</summary>
     public static void Read(InfluxQueryResult result, IReadOnlyDictionary<long, DeviceActivity> activity, long bucketStartNs, long bucketNs)
     {
         var statements = result.Statements;
@@ -97,6 +104,10 @@ internal static class RoomActivityQuery
             a.LastNet = Ms(row[0]);
             a.NetSite = TopName(Text(row, s.ColumnIndex("top")));
         });
+        if (statements.Count > 6)
+        {
+            Last(statements[6], activity, (a, row, s) => a.ProbableSite = TopName(Text(row, s.ColumnIndex("top"))));
+        }
     }
 
     /// <summary>The name with the largest count in "name=count,name=count" (dnsfilter's top_domains, the sniffer's top_sites).</summary>

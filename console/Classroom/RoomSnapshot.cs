@@ -40,6 +40,11 @@ public sealed record RoomSnapshot(
 /// <param name="Bytes">Bytes in + out per bucket, oldest first (zeros without the sniffer).</param>
 /// <param name="QueriesLine">The queries' sparkline points (<see cref="LiveText.SparkPoints"/>), computed once per snapshot for every viewer.</param>
 /// <param name="BytesLine">The bytes' sparkline points, likewise.</param>
+/// <param name="ProbableSite">
+/// When there is no <paramref name="Site"/>: the name the sniffer only inferred for its traffic from the device's own DNS
+/// look-up (net_activity.inferred_sites) — shown as "probably …", never taken as the site (an incident raised from the
+/// tile does not get it).
+/// </param>
 public sealed record DeviceTile(
     long Id,
     string Name,
@@ -54,7 +59,8 @@ public sealed record DeviceTile(
     long[] Queries,
     long[] Bytes,
     string QueriesLine,
-    string BytesLine);
+    string BytesLine,
+    string? ProbableSite = null);
 
 /// <summary>A blocked DNS query.</summary>
 /// <param name="Domain">Name asked for.</param>

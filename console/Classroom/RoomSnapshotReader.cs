@@ -86,7 +86,8 @@ internal sealed class RoomSnapshotReader(
                 a.Queries,
                 a.Bytes,
                 LiveText.SparkPoints(a.Queries),
-                LiveText.SparkPoints(a.Bytes)));
+                LiveText.SparkPoints(a.Bytes),
+                site is null ? a.ProbableSite : null));
         }
 
         return new RoomSnapshot(room.Id, room.Name, now.ToUnixTimeMilliseconds(), available ? "ok" : "unavailable", roomBlank, roomPause, tiles, alerts, roomFocus);

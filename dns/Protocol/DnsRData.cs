@@ -13,6 +13,24 @@ public static class DnsRData
         => DnsName.TryRead(message[..(record.RDataOffset + record.RData.Length)], record.RDataOffset, destination,
             DnsName.DefaultMaxCompressionPointers, out nameLength, out _);
 
+    /// <summary>
+    /// The address of an A (4 bytes) or AAAA (16 bytes) record of class IN (an mDNS cache-flush bit allowed, RFC 6762
+    /// §10.2); empty for any other record. The reader has already refused A/AAAA rdata of any other length.
+    /// </summary>
+    public static ReadOnlySpan<byte> AddressOf(in DnsRecord record)
+    {
+        if (DnsMulticast.ClassOf(record.Class) != (ushort)DnsClass.IN)
+        {
+            return default;
+        }
+
+        return (record.Type, record.RData.Length) switch
+        {
+            ((ushort)DnsRecordType.A, 4) or ((ushort)DnsRecordType.AAAA, 16) => record.RData,
+            _ => default,
+        };
+    }
+
     /// <summary>Decodes MX rdata.</summary>
     public static bool TryReadMx(ReadOnlySpan<byte> message, in DnsRecord record, Span<byte> exchange, out ushort preference, out int nameLength)
     {

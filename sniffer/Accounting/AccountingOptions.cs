@@ -53,9 +53,20 @@ public sealed class AccountingOptions : IValidatableObject
     [Range(256, 1_048_576, ErrorMessage = "Sniffer:MaxSiteNames must be between 256 and 1048576.")]
     public int MaxSiteNames { get; set; } = 16_384;
 
-    /// <summary>Most server addresses remembered from DNS answers seen on the wire (address → name). Default 65,536. Range 256-4,194,304.</summary>
+    /// <summary>
+    /// Most (client, server address) pairs remembered from the DNS answers clients received (a client's unnamed flows to
+    /// that server are counted as probably that name: inferred). Default 65,536. Range 256-4,194,304. Security: a host
+    /// flooding answers pushes out older pairs (that traffic is then unnamed), it never names another client's traffic.
+    /// </summary>
     [Range(256, 4_194_304, ErrorMessage = "Sniffer:MaxDnsAddresses must be between 256 and 4194304.")]
     public int MaxDnsAddresses { get; set; } = 65_536;
+
+    /// <summary>
+    /// Longest a DNS answer may name its client's later flows, whatever its TTL (which applies when shorter; at least
+    /// 5 s). Default 15 min. Range 1 min-1 day.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ErrorMessage = "Sniffer:MaxDnsNameLifetime must be between 00:01:00 and 1.00:00:00.")]
+    public TimeSpan MaxDnsNameLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>A device seen again is written to the state (its last-seen time) at most this often. Default 5 min. Range 1 s-1 day.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Sniffer:DeviceRefreshInterval must be between 00:00:01 and 1.00:00:00.")]

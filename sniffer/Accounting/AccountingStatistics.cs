@@ -21,7 +21,10 @@ public sealed class AccountingStatistics
     /// <summary>Flows named from their own SNI or HTTP Host.</summary>
     public long NamedFlows { get; internal set; }
 
-    /// <summary>Server addresses learnt from DNS answers.</summary>
+    /// <summary>Flows given an inferred name (from their client's own DNS answer) when they started.</summary>
+    public long InferredFlows { get; internal set; }
+
+    /// <summary>(client, server address) pairs learnt from DNS answers.</summary>
     public long DnsAddresses { get; internal set; }
 
     /// <summary>Flows started.</summary>
@@ -45,6 +48,9 @@ public sealed class AccountingStatistics
     /// <summary>Points the writer refused, its buffer full, or that could not be written (flusher).</summary>
     public long PointsDropped { get; internal set; }
 
-    /// <summary>Seconds flushed (flusher).</summary>
+    /// <summary>Seconds written (flusher).</summary>
     public long Flushes { get; internal set; }
+
+    /// <summary>Packets counted in an earlier second than their own because the flusher was seconds behind (or a file was read faster than it writes).</summary>
+    public long MergedIntoEarlierSecond { get; internal set; }
 }

@@ -52,10 +52,11 @@ public sealed class DeviceDiscovery : IPacketSink
     private int _scratchLength;
     private bool _full;
 
-    /// <summary>Creates the discovery sink (tables pre-sized from the options).</summary>
-    public DeviceDiscovery(IOptions<AccountingOptions> options)
+    /// <summary>Creates the discovery sink (tables pre-sized from the options), counting what it queues in <paramref name="progress"/>.</summary>
+    public DeviceDiscovery(IOptions<AccountingOptions> options, DiscoveryProgress? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        Progress = progress ?? new DiscoveryProgress();
         var o = options.Value;
         _local = LocalNetworks.Parse(o.EffectiveLocalNetworks);
         _refresh = o.DeviceRefreshInterval.Ticks / TimeSpan.TicksPerMicrosecond;
@@ -74,6 +75,9 @@ public sealed class DeviceDiscovery : IPacketSink
     /// <summary>Sightings queued for the state.</summary>
     public long Queued { get; private set; }
 
+    /// <summary>How many sightings have been queued and written (circumvention alerts wait on it).</summary>
+    public DiscoveryProgress Progress { get; }
+
     /// <summary>Whether <paramref name="mac"/> has been taken for a router (any thread).</summary>
     public bool IsRouter(ulong mac)
     {
@@ -84,12 +88,19 @@ public sealed class DeviceDiscovery : IPacketSink
     }
 
     /// <summary>Hands over the sightings queued since the last call (state writer thread) and starts a new batch.</summary>
-    public List<Sighting> TakePending(List<Sighting> empty)
+    public List<Sighting> TakePending(List<Sighting> empty) => TakePending(empty, out _);
+
+    /// <summary>
+    /// Hands over the sightings queued since the last call and starts a new batch; <paramref name="through"/> is the
+    /// <see cref="DiscoveryProgress.Queued"/> count the batch ends at.
+    /// </summary>
+    public List<Sighting> TakePending(List<Sighting> empty, out long through)
     {
         ArgumentNullException.ThrowIfNull(empty);
         empty.Clear();
         lock (_lock)
         {
+            through = Progress.Queued;
             var taken = _pending;
             _pending = empty;
             Volatile.Write(ref _full, false);
@@ -324,6 +335,7 @@ public sealed class DeviceDiscovery : IPacketSink
 
             _pending.Add(sighting);
             Queued++;
+            Progress.OnQueued();
             return true;
         }
     }

@@ -35,16 +35,18 @@ public sealed class DiscoveryWriter
     /// <exception cref="StateStoreException">The state could not be written; the batch is counted as lost.</exception>
     public async Task<int> WriteBatchAsync(StateStore? store, CancellationToken cancellationToken)
     {
-        var batch = _discovery.TakePending(_spare);
+        var batch = _discovery.TakePending(_spare, out var through);
         _spare = batch;
         if (batch.Count == 0)
         {
+            _discovery.Progress.OnWritten(through);
             return 0;
         }
 
         if (store is null)
         {
             Lost += batch.Count;
+            _discovery.Progress.OnWritten(through);
             return 0;
         }
 
@@ -64,10 +66,12 @@ public sealed class DiscoveryWriter
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
             Lost += batch.Count;
+            _discovery.Progress.OnWritten(through); // lost: an alert waiting for them need not wait longer
             throw;
         }
 
         Written += observations.Count;
+        _discovery.Progress.OnWritten(through);
         await RefreshMapAsync(store, cancellationToken);
         return observations.Count;
     }

@@ -251,7 +251,7 @@ internal struct Flow
     public uint Hash;
     public long LastSeen;
 
-    /// <summary>The site's name (<see cref="NameTable"/> id), or <see cref="NameTable.None"/>.</summary>
+    /// <summary>The site's name (<see cref="NameTable"/> id), or <see cref="NameTable.None"/>; see <see cref="NameInferred"/>.</summary>
     public long NameId;
 
     /// <summary>Counter slots of ends A and B when local (a cache, checked against the address on use), else -1.</summary>
@@ -266,4 +266,10 @@ internal struct Flow
 
     /// <summary>The name came from the flow's own TLS/QUIC SNI or HTTP Host (better than a DNS answer's).</summary>
     public bool NamedByClient;
+
+    /// <summary>The name is a guess from the client's own DNS answer for the server's address, not the flow's own.</summary>
+    public bool NameInferred;
+
+    /// <summary>A packet with payload was seen (before it, a TCP handshake's packets are not booked to a guessed name).</summary>
+    public bool PayloadSeen;
 }

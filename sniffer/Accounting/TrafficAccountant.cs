@@ -10,12 +10,11 @@ namespace ClassroomGuard.Sniffer.Accounting;
 /// capture thread, with no allocation and no lock per packet. A packet is counted as "out" for its source when that is a
 /// local address, and "in" for its destination when that is a local unicast address (so LAN-to-LAN traffic counts for
 /// both). Bytes are frame bytes on the wire (<see cref="PacketSummary.WireLength"/>). A flow's site name comes from its
-/// TLS/QUIC SNI or HTTP Host, else from a DNS answer seen on the wire for its server's address.
+/// TLS/QUIC SNI or HTTP Host; failing that, it is inferred — and counted apart, as inferred — from a DNS answer the
+/// flow's own client received for the server's address within that answer's TTL; otherwise the flow stays unnamed.
 /// <para>
-/// Hand-over to the flusher, once a second: two <see cref="SecondCounters"/> alternate. The capture thread brackets
-/// each packet's writes with <c>_busy</c> and reads which buffer is current (<c>_epoch</c>) inside the bracket; the
-/// flusher (<see cref="Swap"/>) advances the epoch, issues a process-wide memory barrier (so the capture thread needs
-/// no fence of its own) and waits only while a packet that started before the swap is still being counted.
+/// Hand-over to the flusher: <see cref="SecondRing"/>, one buffer per whole second of the packets' timestamps, opened by
+/// the capture thread on each new second and read by the flusher without a lock.
 /// </para>
 /// </summary>
 public sealed class TrafficAccountant : IPacketSink
@@ -23,14 +22,12 @@ public sealed class TrafficAccountant : IPacketSink
     private readonly LocalNetworks _local;
     private readonly FlowTable _flows;
     private readonly NameTable _names;
-    private readonly AddressNames _addressNames;
+    private readonly ClientNames _clientNames;
     private readonly AddressTable _addresses;
-    private readonly SecondCounters[] _buffers;
+    private readonly SecondRing _seconds;
     private readonly byte[] _nameScratch = new byte[256];
     private readonly byte[] _recordNameScratch = new byte[256];
-    private int _epoch;
-    private int _using;
-    private bool _busy;
+    private long _packetSecond;
     private int _lastFlow = -1;
     private int _lastSource = -1;
     private int _lastDestination = -1;
@@ -43,9 +40,9 @@ public sealed class TrafficAccountant : IPacketSink
         _local = LocalNetworks.Parse(o.EffectiveLocalNetworks);
         _flows = new FlowTable(o.MaxFlows, o.TcpIdleTimeout, o.TcpClosedTimeout, o.UdpIdleTimeout, o.OtherIdleTimeout);
         _names = new NameTable(o.MaxSiteNames);
-        _addressNames = new AddressNames(o.MaxDnsAddresses);
+        _clientNames = new ClientNames(o.MaxDnsAddresses, o.MaxDnsNameLifetime);
         _addresses = new AddressTable(o.MaxDeviceAddresses);
-        _buffers = [new SecondCounters(o.MaxDeviceAddresses + 1), new SecondCounters(o.MaxDeviceAddresses + 1)];
+        _seconds = new SecondRing(o.MaxDeviceAddresses + 1);
     }
 
     /// <summary>The local ranges in force.</summary>
@@ -81,12 +78,13 @@ public sealed class TrafficAccountant : IPacketSink
         }
 
         var now = packet.TimestampMicroseconds;
-        var counters = Enter();
+        var counters = Enter(now);
         Statistics.Packets++;
         Statistics.Bytes += packet.WireLength;
 
         var isNew = false;
         var nameId = NameTable.None;
+        var inferred = false;
         int noFlowSource = -1, noFlowDestination = -1;
         ref var sourceSlot = ref noFlowSource;
         ref var destinationSlot = ref noFlowDestination;
@@ -96,12 +94,20 @@ public sealed class TrafficAccountant : IPacketSink
             ref var flow = ref _flows[_lastFlow];
             if (isNew)
             {
-                // The server is the end that did not send the first packet seen.
-                var sourceIsClient = sourceIsA == flow.AInitiated;
-                flow.NameId = _addressNames.Get(sourceIsClient ? packet.DestinationIp : packet.SourceIp);
+                // The first packet seen came from the client: only its own recent DNS answer may suggest a name.
+                flow.NameId = _clientNames.Get(packet.SourceIp, packet.DestinationIp, now);
+                flow.NameInferred = flow.NameId != NameTable.None;
+                Statistics.InferredFlows += flow.NameInferred ? 1 : 0;
             }
 
             nameId = flow.NameId;
+            inferred = flow.NameInferred;
+            if (inferred && !flow.PayloadSeen && packet.Protocol == 6 && packet.PayloadLength == 0)
+            {
+                nameId = NameTable.None; // a TCP handshake is not booked to a guess: its ClientHello may name it otherwise
+            }
+
+            flow.PayloadSeen |= packet.PayloadLength > 0;
             _names.Touch(nameId, now);
             sourceSlot = ref sourceIsA ? ref flow.SlotA : ref flow.SlotB;
             destinationSlot = ref sourceIsA ? ref flow.SlotB : ref flow.SlotA;
@@ -121,7 +127,7 @@ public sealed class TrafficAccountant : IPacketSink
             record.FlowsNew += isNew ? 1 : 0;
             if (nameId != NameTable.None)
             {
-                record.AddSite(nameId, wire);
+                record.AddSite(nameId, wire, inferred);
             }
         }
 
@@ -134,7 +140,7 @@ public sealed class TrafficAccountant : IPacketSink
             record.FlowsNew += isNew ? 1 : 0;
             if (nameId != NameTable.None)
             {
-                record.AddSite(nameId, wire);
+                record.AddSite(nameId, wire, inferred);
             }
         }
 
@@ -151,14 +157,16 @@ public sealed class TrafficAccountant : IPacketSink
     /// <inheritdoc />
     public void OnDns(in PacketSummary packet, in DnsMessage message, DnsProtocol protocol)
     {
-        // Only unicast DNS answers name internet servers (mDNS/LLMNR name devices: discovery reads those).
+        // Only unicast DNS answers to a local client name internet servers (mDNS/LLMNR name devices: discovery reads
+        // those), and only for that client: the answer's destination.
         if (protocol is not (DnsProtocol.Udp or DnsProtocol.Tcp) || !message.IsResponse || message.ResponseCode != 0 || message.AnswerCount == 0
-            || !SiteName.TryNormalize(message.QuestionName, _nameScratch, out var length))
+            || !_local.Contains(packet.DestinationIp) || !SiteName.TryNormalize(message.QuestionName, _nameScratch, out var length))
         {
             return;
         }
 
         var nameId = NameTable.None;
+        var now = packet.TimestampMicroseconds;
         var records = message.ReadRecords(_recordNameScratch);
         while (records.TryReadNext(out var record))
         {
@@ -166,37 +174,17 @@ public sealed class TrafficAccountant : IPacketSink
             {
                 if (nameId == NameTable.None)
                 {
-                    nameId = _names.Intern(_nameScratch.AsSpan(0, length), packet.TimestampMicroseconds);
+                    nameId = _names.Intern(_nameScratch.AsSpan(0, length), now);
                 }
 
-                _addressNames.Set(record.Address, nameId);
+                _clientNames.Set(packet.DestinationIp, record.Address, nameId, now, record.TimeToLive);
                 Statistics.DnsAddresses++;
             }
         }
     }
 
-    /// <summary>
-    /// Flusher thread: makes the other buffer current and returns the one the capture thread was filling, once no packet
-    /// is still being counted into it. The caller reads and clears it before the next call.
-    /// </summary>
-    internal SecondCounters Swap()
-    {
-        var previous = _epoch;
-        var next = previous + 1;
-        Volatile.Write(ref _epoch, next);
-
-        // Makes the capture thread's stores visible here, or its next read of _epoch see the new value: the asymmetric
-        // half of a Dekker handshake, paid once a second here instead of a fence per packet there.
-        Interlocked.MemoryBarrierProcessWide();
-        var spin = default(SpinWait);
-        while (Volatile.Read(ref _busy) && Volatile.Read(ref _using) != next)
-        {
-            spin.SpinOnce(sleep1Threshold: 30);
-        }
-
-        RefreshStatistics();
-        return _buffers[previous & 1];
-    }
+    /// <summary>The per-second buffers (the flusher takes the sealed ones).</summary>
+    internal SecondRing Seconds => _seconds;
 
     /// <summary>Copies the tables' own counters into <see cref="Statistics"/> (a racy but harmless read of the capture thread's longs).</summary>
     internal void RefreshStatistics()
@@ -207,17 +195,18 @@ public sealed class TrafficAccountant : IPacketSink
         s.FlowsEvicted = _flows.Evicted;
         s.AddressOverflow = _addresses.Overflowed;
         s.NamesReplaced = _names.Replaced;
+        s.MergedIntoEarlierSecond = _seconds.Merged;
     }
 
-    private SecondCounters Enter()
+    private SecondCounters Enter(long timestampMicroseconds)
     {
-        _busy = true;
-        var epoch = Volatile.Read(ref _epoch);
-        _using = epoch;
-        return _buffers[epoch & 1];
+        _packetSecond = timestampMicroseconds / 1_000_000;
+        return _seconds.Enter(_packetSecond);
     }
 
-    private void Exit() => Volatile.Write(ref _busy, false);
+    private SecondCounters Enter() => _seconds.Enter(_packetSecond); // the current packet's second again
+
+    private void Exit() => _seconds.Exit();
 
     // Called after OnPacket for the same packet, so _lastFlow is the packet's flow.
     private void NameFlow(in PacketSummary packet, ReadOnlySpan<byte> raw, bool fromHello)
@@ -233,28 +222,42 @@ public sealed class TrafficAccountant : IPacketSink
             return; // SNI first, then a later Host on the same connection: keep the SNI
         }
 
-        var hadName = flow.NameId != NameTable.None;
+        var previous = flow.NameId;
+        var wasGuess = flow.NameInferred;
         var now = packet.TimestampMicroseconds;
         flow.NameId = _names.Intern(_nameScratch.AsSpan(0, length), now);
         flow.NamedByClient = true;
+        flow.NameInferred = false;
         Statistics.NamedFlows++;
-        if (hadName)
+        if (previous != NameTable.None && !wasGuess)
         {
             return; // this packet's bytes already went to the earlier name
         }
 
-        // The packet that carried the name counts for it too.
+        // The packet that carried the name counts for it — moved from the guess when it had been booked to one.
         var counters = Enter();
         if (_lastSource >= 0)
         {
-            counters.Record(_lastSource, packet.SourceIp).AddSite(flow.NameId, packet.WireLength);
+            Book(ref counters.Record(_lastSource, packet.SourceIp), previous, flow.NameId, packet.WireLength);
         }
 
         if (_lastDestination >= 0)
         {
-            counters.Record(_lastDestination, packet.DestinationIp).AddSite(flow.NameId, packet.WireLength);
+            Book(ref counters.Record(_lastDestination, packet.DestinationIp), previous, flow.NameId, packet.WireLength);
         }
 
         Exit();
+    }
+
+    private static void Book(ref AddressSecond record, long guess, long nameId, long bytes)
+    {
+        if (guess == NameTable.None)
+        {
+            record.AddSite(nameId, bytes);
+        }
+        else
+        {
+            record.MoveFromInferred(guess, nameId, bytes);
+        }
     }
 }

@@ -37,7 +37,8 @@ public static class PacketSources
 {
     /// <summary>
     /// Opens a capture file: classic pcap files are memory-mapped and read in place (<see cref="PcapFileReader"/>, no copy
-    /// per packet); pcapng and anything else go through libpcap (<see cref="PacketCapture.OpenFile"/>).
+    /// per packet, faster than libpcap's fread: docs/benchmarks.md); pcapng and anything else go through SharpPcap's file reader
+    /// (<see cref="PacketCapture.OpenFile"/>).
     /// </summary>
     /// <exception cref="PcapException">The file is missing or not a capture file; the message names it.</exception>
     public static IPacketSource OpenFile(string path) =>

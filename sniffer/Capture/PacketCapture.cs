@@ -1,30 +1,39 @@
 using System.Globalization;
 using ClassroomGuard.Sniffer.Capture.Internal;
+using SharpPcap;
+using SharpPcap.LibPcap;
 
 namespace ClassroomGuard.Sniffer.Capture;
 
 /// <summary>
-/// A libpcap capture: a live interface (<see cref="OpenLive"/>) or a pcap/pcapng file (<see cref="OpenFile"/>), read one
-/// packet at a time with <see cref="ReadNext"/>. One thread reads; any thread may call <see cref="BreakLoop"/> or
-/// <see cref="GetStatistics"/>. Dispose only after the reading thread has stopped.
+/// A libpcap capture through SharpPcap: a live interface (<see cref="OpenLive"/>, SharpPcap's
+/// <see cref="LibPcapLiveDevice"/>) or a pcap/pcapng file (<see cref="OpenFile"/>, its <see cref="CaptureFileReaderDevice"/>),
+/// read one packet at a time with <see cref="ReadNext"/> over SharpPcap's zero-allocation path
+/// (<see cref="PcapDevice.GetNextPacketPointers"/>: <c>pcap_next_ex</c>'s own pointers, no header object, no copy).
+/// One thread reads; any thread may call <see cref="BreakLoop"/> or <see cref="GetStatistics"/>. Dispose only after the
+/// reading thread has stopped.
 /// </summary>
 public sealed unsafe class PacketCapture : IPacketSource
 {
-    private readonly PcapSafeHandle _handle;
-    private readonly nint _pcap;
+    private readonly PcapDevice _device;
+
+    // The device's handle as opened: after Close the device swaps in an invalid (NULL) handle, which libpcap would
+    // dereference; this one is closed instead, so a late BreakLoop or GetStatistics meets ObjectDisposedException.
+    private readonly PcapHandle _handle;
     private readonly Lock _statisticsLock = new();
-    private LibPcap.Statistics _lastRaw;
+    private LibPcapGaps.Statistics _lastRaw;
     private CaptureStatistics _statistics;
     private volatile bool _stopRequested;
+    private volatile bool _disposed;
 
-    private PacketCapture(PcapSafeHandle handle, string source, bool isFile)
+    private PacketCapture(PcapDevice device, string source, bool isFile)
     {
-        _handle = handle;
-        _pcap = handle.DangerousGetHandle();
+        _device = device;
+        _handle = device.Handle;
         Source = source;
         IsFile = isFile;
-        LinkType = (LinkType)LibPcap.DataLink(_pcap);
-        SnapLength = LibPcap.Snapshot(_pcap);
+        LinkType = (LinkType)(int)device.LinkType;
+        SnapLength = LibPcapGaps.Snapshot(_handle);
     }
 
     /// <inheritdoc />
@@ -40,40 +49,41 @@ public sealed unsafe class PacketCapture : IPacketSource
     public int SnapLength { get; }
 
     /// <summary>The libpcap version string, e.g. <c>libpcap version 1.10.3 (with TPACKET_V3)</c>.</summary>
-    public static string LibraryVersion => LibPcap.Text(LibPcap.LibraryVersion());
+    public static string LibraryVersion => Pcap.Version;
+
+    /// <summary>What reads packets: libpcap's version and SharpPcap's, for the start-up log.</summary>
+    public static string Libraries => string.Create(CultureInfo.InvariantCulture, $"{Pcap.Version}, SharpPcap {Pcap.SharpPcapVersion.ToString(3)}");
 
     /// <summary>Opens and activates a live interface. Needs CAP_NET_RAW (see docs/sniffer.md).</summary>
     /// <exception cref="PcapException">The interface is missing, not permitted, or libpcap refused a setting; the message names it.</exception>
     public static PacketCapture OpenLive(LiveCaptureSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        byte* error = stackalloc byte[LibPcap.ErrorBufferSize];
-        error[0] = 0;
-        var pcap = LibPcap.Create(settings.Interface, error);
-        if (pcap == 0)
-        {
-            throw new PcapException($"Cannot open interface '{settings.Interface}': {LibPcap.Text(error)}");
-        }
-
-        var handle = new PcapSafeHandle(pcap);
+        var pcapInterface = CaptureInterfaces.Find(settings.Interface) ?? throw new PcapException(
+            $"Interface '{settings.Interface}' does not exist. Check Sniffer:Interface against 'ClassroomGuard.Sniffer interfaces' or 'ip link'.")
+        { Kind = PcapErrorKind.NoSuchInterface };
+        var device = new LibPcapLiveDevice(pcapInterface);
         try
         {
-            LibPcap.SetSnapLength(pcap, settings.SnapLength);
-            LibPcap.SetPromiscuous(pcap, settings.Promiscuous ? 1 : 0);
-            LibPcap.SetTimeout(pcap, (int)Math.Clamp(settings.ReadTimeout.TotalMilliseconds, 1, int.MaxValue));
-            LibPcap.SetImmediateMode(pcap, settings.ImmediateMode ? 1 : 0);
-            LibPcap.SetBufferSize(pcap, settings.BufferSize);
-            var status = LibPcap.Activate(pcap);
-            if (status < 0)
+            device.Open(new DeviceConfiguration
             {
-                throw ActivationError(settings.Interface, status, LibPcap.Text(LibPcap.GetError(pcap)));
-            }
-
-            return new PacketCapture(handle, settings.Interface, isFile: false);
+                Snaplen = settings.SnapLength,
+                Mode = settings.Promiscuous ? DeviceModes.Promiscuous : DeviceModes.None,
+                ReadTimeout = (int)Math.Clamp(settings.ReadTimeout.TotalMilliseconds, 1, int.MaxValue),
+                Immediate = settings.ImmediateMode,
+                BufferSize = settings.BufferSize,
+            });
+            return new PacketCapture(device, settings.Interface, isFile: false);
+        }
+        catch (SharpPcap.PcapException ex)
+        {
+            var detail = device.Opened ? device.LastError : string.Empty;
+            device.Close();
+            throw ActivationError(settings.Interface, ex, detail);
         }
         catch
         {
-            handle.Dispose();
+            device.Close();
             throw;
         }
     }
@@ -83,15 +93,21 @@ public sealed unsafe class PacketCapture : IPacketSource
     public static PacketCapture OpenFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte* error = stackalloc byte[LibPcap.ErrorBufferSize];
-        error[0] = 0;
-        var pcap = LibPcap.OpenOffline(path, error);
-        if (pcap == 0)
+        var device = new CaptureFileReaderDevice(path);
+        try
         {
-            throw new PcapException($"Cannot read capture file '{path}': {LibPcap.Text(error)}") { Kind = PcapErrorKind.BadFile };
+            device.Open();
+            return new PacketCapture(device, path, isFile: true);
         }
+        catch (SharpPcap.PcapException ex)
+        {
+            device.Close();
 
-        return new PacketCapture(new PcapSafeHandle(pcap), path, isFile: true);
+            // SharpPcap prefixes libpcap's reason ("<path>: No such file or directory", "unknown file format") with its own words.
+            const string prefix = "Unable to open offline adapter: ";
+            var reason = ex.Message.StartsWith(prefix, StringComparison.Ordinal) ? ex.Message[prefix.Length..] : ex.Message;
+            throw new PcapException($"Cannot read capture file '{path}': {reason}", ex) { Kind = PcapErrorKind.BadFile };
+        }
     }
 
     /// <summary>Installs a BPF filter (tcpdump syntax, e.g. <c>not port 22</c>); empty installs none.</summary>
@@ -104,25 +120,28 @@ public sealed unsafe class PacketCapture : IPacketSource
             return;
         }
 
-        LibPcap.BpfProgram program;
-        if (LibPcap.Compile(_pcap, &program, filter, optimize: 1, LibPcap.NetmaskUnknown) < 0)
+        // Compiled once on its own first, so a typo is told apart from a kernel that refuses the program.
+        using (var program = BpfProgram.TryCreate(_handle, filter))
         {
-            throw new PcapException($"Filter '{filter}' does not compile: {LibPcap.Text(LibPcap.GetError(_pcap))}") { Kind = PcapErrorKind.BadFilter };
-        }
-
-        try
-        {
-            if (LibPcap.SetFilter(_pcap, &program) < 0)
+            if (program is null)
             {
-                throw new PcapException($"Filter '{filter}' cannot be installed on '{Source}': {LibPcap.Text(LibPcap.GetError(_pcap))}")
+                throw new PcapException($"Filter '{filter}' does not compile: {_device.LastError}. Check Sniffer:Filter (tcpdump syntax, 'man pcap-filter').")
                 {
                     Kind = PcapErrorKind.BadFilter,
                 };
             }
         }
-        finally
+
+        try
         {
-            LibPcap.FreeCode(&program);
+            _device.Filter = filter;
+        }
+        catch (SharpPcap.PcapException ex)
+        {
+            throw new PcapException($"Filter '{filter}' cannot be installed on '{Source}': {ex.Message}. Check Sniffer:Filter.", ex)
+            {
+                Kind = PcapErrorKind.BadFilter,
+            };
         }
     }
 
@@ -139,23 +158,25 @@ public sealed unsafe class PacketCapture : IPacketSource
             return CaptureReadResult.Stopped;
         }
 
-        LibPcap.PacketHeader* header;
-        byte* data;
-        var status = LibPcap.NextEx(_pcap, &header, &data);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        nint header = 0;
+        nint data = 0;
+        var status = _device.GetNextPacketPointers(ref header, ref data);
         if (status == 1)
         {
+            var h = (LibPcapGaps.PacketHeader*)header;
             packet = new CapturedPacket(
-                (header->Seconds * 1_000_000) + header->Microseconds,
-                (int)header->Length,
-                new ReadOnlySpan<byte>(data, (int)header->CapturedLength));
+                (h->Seconds * 1_000_000) + h->Microseconds,
+                (int)h->Length,
+                new ReadOnlySpan<byte>((void*)data, (int)h->CapturedLength));
             return CaptureReadResult.Packet;
         }
 
         return status switch
         {
             0 => CaptureReadResult.Timeout,
-            LibPcap.ErrorBreak => _stopRequested || !IsFile ? CaptureReadResult.Stopped : CaptureReadResult.EndOfFile,
-            _ => throw new PcapException($"Reading from '{Source}' failed: {LibPcap.Text(LibPcap.GetError(_pcap))}"),
+            (int)PcapError.Break => _stopRequested || !IsFile ? CaptureReadResult.Stopped : CaptureReadResult.EndOfFile,
+            _ => throw new PcapException($"Reading from '{Source}' failed: {_device.LastError}"),
         };
     }
 
@@ -163,27 +184,19 @@ public sealed unsafe class PacketCapture : IPacketSource
     public void BreakLoop()
     {
         _stopRequested = true;
-        var added = false;
         try
         {
-            _handle.DangerousAddRef(ref added);
-            LibPcap.BreakLoop(_pcap);
+            LibPcapGaps.BreakLoop(_handle);
         }
         catch (ObjectDisposedException)
         {
             // Already closed: nothing is reading.
         }
-        finally
-        {
-            if (added)
-            {
-                _handle.DangerousRelease();
-            }
-        }
     }
 
     /// <summary>Counters since open, 32-bit wraparound handled (<c>pcap_stats</c>). Zero for files. Any thread.</summary>
     /// <exception cref="PcapException">libpcap could not read the counters.</exception>
+    /// <exception cref="ObjectDisposedException">The capture is closed.</exception>
     public CaptureStatistics GetStatistics()
     {
         if (IsFile)
@@ -191,10 +204,9 @@ public sealed unsafe class PacketCapture : IPacketSource
             return default;
         }
 
-        LibPcap.Statistics raw;
-        if (LibPcap.Stats(_pcap, &raw) < 0)
+        if (LibPcapGaps.Stats(_handle, out var raw) < 0)
         {
-            throw new PcapException($"Cannot read capture statistics of '{Source}': {LibPcap.Text(LibPcap.GetError(_pcap))}");
+            throw new PcapException($"Cannot read capture statistics of '{Source}': {_device.LastError}");
         }
 
         lock (_statisticsLock)
@@ -207,22 +219,26 @@ public sealed unsafe class PacketCapture : IPacketSource
     }
 
     /// <summary>Closes the capture (<c>pcap_close</c>).</summary>
-    public void Dispose() => _handle.Dispose();
-
-    private static PcapException ActivationError(string name, int status, string detail)
+    public void Dispose()
     {
-        var reason = LibPcap.Text(LibPcap.StatusToString(status));
-        return status switch
+        _disposed = true;
+        _device.Close();
+    }
+
+    private static PcapException ActivationError(string name, SharpPcap.PcapException ex, string detail)
+    {
+        var reason = detail.Length > 0 ? detail : ex.Message;
+        return ex.Error switch
         {
-            LibPcap.ErrorNoSuchDevice => new PcapException(
-                $"Interface '{name}' does not exist ({detail}). Check Sniffer:Interface against 'ip link'.")
+            PcapError.NoSuchDevice => new PcapException(
+                $"Interface '{name}' does not exist ({reason}). Check Sniffer:Interface against 'ClassroomGuard.Sniffer interfaces' or 'ip link'.", ex)
             { Kind = PcapErrorKind.NoSuchInterface },
-            LibPcap.ErrorPermissionDenied or LibPcap.ErrorPromiscuousPermissionDenied => new PcapException(
-                $"No permission to capture on interface '{name}' ({detail}). Grant CAP_NET_RAW: 'setcap cap_net_raw+ep' on the program, or AmbientCapabilities=CAP_NET_RAW in the systemd unit.")
+            PcapError.PermissionDenied or PcapError.PromiscuousPermissionDenied => new PcapException(
+                $"No permission to capture on interface '{name}' ({reason}). Grant CAP_NET_RAW: 'setcap cap_net_raw+ep' on the program, or AmbientCapabilities=CAP_NET_RAW in the systemd unit.", ex)
             { Kind = PcapErrorKind.PermissionDenied },
-            LibPcap.ErrorInterfaceNotUp => new PcapException($"Interface '{name}' is not up: 'ip link set {name} up'.")
+            PcapError.InterfaceNotUp => new PcapException($"Interface '{name}' is not up: 'ip link set {name} up'.", ex)
             { Kind = PcapErrorKind.NoSuchInterface },
-            _ => new PcapException(string.Create(CultureInfo.InvariantCulture, $"Cannot activate capture on '{name}': {reason} ({status}): {detail}")),
+            _ => new PcapException(string.Create(CultureInfo.InvariantCulture, $"Cannot activate capture on '{name}' (Sniffer:Interface): {reason}"), ex),
         };
     }
 }

@@ -2,13 +2,15 @@ using System.Buffers.Binary;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.Intrinsics.X86;
 using ClassroomGuard.Sniffer.Capture.Internal;
+using SharpPcap.LibPcap;
 
 namespace ClassroomGuard.Sniffer.Capture;
 
 /// <summary>
 /// Reads a classic pcap file (either byte order, microsecond or nanosecond timestamps) by mapping it into memory: each
 /// packet is a span over the mapped file, so nothing is copied — the same shape as a live capture from libpcap's
-/// TPACKET_V3 ring. A BPF filter runs through libpcap's own interpreter (<c>pcap_offline_filter</c>).
+/// TPACKET_V3 ring. A BPF filter is compiled and run by libpcap through SharpPcap's <see cref="BpfProgram"/>
+/// (<c>pcap_offline_filter</c>).
 /// A record whose length runs past the end of the file or past <see cref="MaxRecordLength"/> ends the file (as
 /// libpcap reports a truncated file) and is counted in <see cref="TruncatedRecords"/>.
 /// </summary>
@@ -28,9 +30,7 @@ public sealed unsafe class PcapFileReader : IPacketSource
     private readonly bool _swapped;
     private readonly bool _nanoseconds;
     private long _offset = GlobalHeaderLength;
-    private nint _filterPcap;
-    private LibPcap.BpfProgram _filter;
-    private bool _hasFilter;
+    private BpfProgram? _filter;
     private volatile bool _stopRequested;
 
     private PcapFileReader(string path, MemoryMappedFile file, MemoryMappedViewAccessor view, byte* pointer, long length, bool swapped, bool nanoseconds, LinkType linkType, int snapLength)
@@ -130,19 +130,19 @@ public sealed unsafe class PcapFileReader : IPacketSource
             return;
         }
 
-        // A "dead" pcap_t only carries link type and snap length for the compiler; matching runs in pcap_offline_filter.
+        // Compiled against a "dead" pcap_t that only carries the link type; matching runs in pcap_offline_filter.
         var linkType = LinkType == LinkType.RawFile ? (int)LinkType.Raw : (int)LinkType;
-        _filterPcap = LibPcap.OpenDead(linkType, Math.Max(SnapLength, 65535));
-        LibPcap.BpfProgram program;
-        if (LibPcap.Compile(_filterPcap, &program, filter, optimize: 1, LibPcap.NetmaskUnknown) < 0)
+        try
         {
-            var reason = LibPcap.Text(LibPcap.GetError(_filterPcap));
-            FreeFilter();
-            throw new PcapException($"Filter '{filter}' does not compile: {reason}") { Kind = PcapErrorKind.BadFilter };
+            _filter = BpfProgram.Create((PacketDotNet.LinkLayers)linkType, filter);
         }
-
-        _filter = program;
-        _hasFilter = true;
+        catch (SharpPcap.PcapException ex)
+        {
+            throw new PcapException($"Filter '{filter}' does not compile: {ex.Message}. Check Sniffer:Filter (tcpdump syntax, 'man pcap-filter').", ex)
+            {
+                Kind = PcapErrorKind.BadFilter,
+            };
+        }
     }
 
     /// <inheritdoc />
@@ -183,7 +183,7 @@ public sealed unsafe class PcapFileReader : IPacketSource
             _offset = offset + RecordHeaderLength + captured;
             Prefetch(_offset);
             var data = new ReadOnlySpan<byte>(_base + offset + RecordHeaderLength, (int)captured);
-            if (_hasFilter && !Matches(seconds, fraction, captured, original, data))
+            if (_filter is not null && !Matches(seconds, fraction, captured, original, data))
             {
                 continue;
             }
@@ -224,33 +224,17 @@ public sealed unsafe class PcapFileReader : IPacketSource
 
     private bool Matches(uint seconds, uint fraction, uint captured, uint original, ReadOnlySpan<byte> data)
     {
-        var header = new LibPcap.PacketHeader { Seconds = seconds, Microseconds = fraction, CapturedLength = captured, Length = original };
+        var header = new LibPcapGaps.PacketHeader { Seconds = seconds, Microseconds = fraction, CapturedLength = captured, Length = original };
         fixed (byte* bytes = data)
         {
-            fixed (LibPcap.BpfProgram* program = &_filter)
-            {
-                return LibPcap.OfflineFilter(program, &header, bytes) != 0;
-            }
+            return _filter!.Matches((nint)(&header), (nint)bytes);
         }
     }
 
     private void FreeFilter()
     {
-        if (_hasFilter)
-        {
-            fixed (LibPcap.BpfProgram* program = &_filter)
-            {
-                LibPcap.FreeCode(program);
-            }
-
-            _hasFilter = false;
-        }
-
-        if (_filterPcap != 0)
-        {
-            LibPcap.Close(_filterPcap);
-            _filterPcap = 0;
-        }
+        _filter?.Dispose();
+        _filter = null;
     }
 
     private static bool ReadMagic(ReadOnlySpan<byte> bytes, out bool swapped, out bool nanoseconds)

@@ -1,3 +1,4 @@
+using ClassroomGuard.Sniffer.Accounting;
 using ClassroomGuard.Sniffer.Hosting;
 using ClassroomGuard.Storage.State;
 using Microsoft.Extensions.Hosting;
@@ -9,7 +10,9 @@ namespace ClassroomGuard.Sniffer.Circumvention;
 /// <summary>
 /// Turns queued attempts into alerts in the state (<see cref="AlertRepository.RaiseAsync"/>, kind
 /// <see cref="AlertKind.Circumvention"/>, the kind's token as category), off the capture thread: resolves the device
-/// that held the client address at the time, formats the evidence, writes. On stop it writes what is still queued
+/// that held the client address at the packet's time — by the capture's timeline, not the wall clock: it first waits
+/// until device discovery has written every sighting up to the attempt's packet (<see cref="DiscoveryProgress"/>), and
+/// never asks who holds the address now (a later binding must not be attributed backwards) — formats the evidence, writes. On stop it writes what is still queued
 /// (the end of a capture file included). Logs its counters every <see cref="SnifferOptions.StatisticsInterval"/>.
 /// </summary>
 public sealed class CircumventionAlertWriter(
@@ -21,12 +24,15 @@ public sealed class CircumventionAlertWriter(
     ILogger<CircumventionAlertWriter> logger) : BackgroundService
 {
     /// <summary>
-    /// How long after an attempt an unknown address is looked up once more: device discovery may not yet have recorded a
-    /// device whose very first traffic was the attempt.
+    /// Longest wait (wall clock) for device discovery to write the sightings up to an attempt: it writes once a second,
+    /// so this is reached only when the state is stuck; the alert is then attributed with what the state holds.
     /// </summary>
-    public static readonly TimeSpan AttributionDelay = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan MaxAttributionWait = TimeSpan.FromSeconds(10);
 
     private readonly CircumventionStatistics _statistics = queue.Statistics;
+
+    // The discovery count a wait gave up at: attempts up to it do not wait again (one stuck state, one timeout).
+    private long _gaveUpAt;
 
     /// <inheritdoc/>
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -36,7 +42,7 @@ public sealed class CircumventionAlertWriter(
         {
             while (!cancellationToken.IsCancellationRequested && queue.Reader.TryRead(out var attempt))
             {
-                await WriteAsync(attempt, retryUnknown: false, cancellationToken, cancellationToken);
+                await WriteAsync(attempt, cancellationToken, cancellationToken);
             }
         }
         catch (OperationCanceledException)
@@ -60,7 +66,7 @@ public sealed class CircumventionAlertWriter(
                 {
                     // A write under way is finished even when stopping (it is short: one SQLite transaction), so an
                     // attempt taken off the queue is never lost to the stop.
-                    await WriteAsync(attempt, retryUnknown: true, stoppingToken, CancellationToken.None);
+                    await WriteAsync(attempt, CancellationToken.None, CancellationToken.None);
                 }
             }
         }
@@ -86,27 +92,13 @@ public sealed class CircumventionAlertWriter(
         }
     }
 
-    private async Task WriteAsync(CircumventionAttempt attempt, bool retryUnknown, CancellationToken waitToken, CancellationToken cancellationToken)
+    private async Task WriteAsync(CircumventionAttempt attempt, CancellationToken waitToken, CancellationToken cancellationToken)
     {
         try
         {
             var ip = attempt.Client.ToString();
-            var deviceId = await FindDeviceAsync(ip, attempt.At, cancellationToken);
-            var wait = attempt.At + AttributionDelay - timeProvider.GetUtcNow();
-            if (deviceId is null && retryUnknown && wait > TimeSpan.Zero && !waitToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await Task.Delay(wait, timeProvider, waitToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Stopping: look once more now rather than wait.
-                }
-
-                deviceId = await FindDeviceAsync(ip, attempt.At, cancellationToken);
-            }
-
+            await WaitForDiscoveryAsync(attempt.DiscoverySequence, waitToken);
+            var deviceId = await store.Devices.DeviceForIpAtAsync(ip, attempt.At, cancellationToken);
             var token = attempt.Kind.Token();
             var evidence = AlertEvidence.Format(attempt, deviceId, options.Value.AlertInterval);
             var alert = await store.Alerts.RaiseAsync(new NewAlert(AlertKind.Circumvention, attempt.At, evidence, deviceId, token, attempt.Domain), cancellationToken);
@@ -126,9 +118,28 @@ public sealed class CircumventionAlertWriter(
         }
     }
 
-    private async Task<long?> FindDeviceAsync(string ip, DateTimeOffset at, CancellationToken cancellationToken) =>
-        await store.Devices.DeviceForIpAtAsync(ip, at, cancellationToken)
-        ?? (await store.Devices.FindByIpAsync(ip, cancellationToken))?.Id;
+    // A file is read far faster than real time and discovery writes once a second: without this wait, a device bound
+    // by DHCP earlier in the capture would not be in the state yet when the alert is attributed.
+    private async Task WaitForDiscoveryAsync(long sequence, CancellationToken cancellationToken)
+    {
+        if (queue.Discovery is not { } discovery || sequence <= discovery.Written || sequence <= _gaveUpAt)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!await discovery.WaitForWrittenAsync(sequence, MaxAttributionWait, timeProvider, cancellationToken))
+            {
+                _gaveUpAt = discovery.Queued;
+                Log.DiscoveryBehind(logger, MaxAttributionWait);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The host's shutdown timeout ran out: attribute with what the state holds.
+        }
+    }
 
     private void LogStatistics()
     {

@@ -17,6 +17,7 @@ namespace ClassroomGuard.Sniffer.Circumvention;
 /// <param name="Domain">Server name, HTTP Host or DNS question, when there is one.</param>
 /// <param name="ListedName">The UT1 entry that matched <paramref name="Domain"/> (itself or a parent), for list detections.</param>
 /// <param name="Suppressed">Attempts of the same address, kind and name not alerted since the previous alert.</param>
+/// <param name="DiscoverySequence">Device discovery's <c>Queued</c> count when the attempt was queued (0: not known).</param>
 public readonly record struct CircumventionAttempt(
     long TimestampMicroseconds,
     CircumventionKind Kind,
@@ -28,7 +29,8 @@ public readonly record struct CircumventionAttempt(
     string Detail,
     string? Domain,
     string? ListedName,
-    long Suppressed)
+    long Suppressed,
+    long DiscoverySequence = 0)
 {
     /// <summary>The capture time.</summary>
     public DateTimeOffset At => DateTimeOffset.UnixEpoch.AddTicks(TimestampMicroseconds * 10);

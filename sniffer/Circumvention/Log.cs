@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ClassroomGuard.Sniffer.Circumvention;
 
-/// <summary>Log messages of circumvention detection (event ids 100-119).</summary>
+/// <summary>Log messages of circumvention detection (event ids 100-119, and 220-239 for attribution by the capture's timeline).</summary>
 internal static partial class Log
 {
     [LoggerMessage(100, LogLevel.Information, "Circumvention lists: {Names} names from the UT1 doh/vpn/proxy folders in {Directory} ({Milliseconds:F0} ms)")]
@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(106, LogLevel.Information, "Circumvention statistics: detected {Detected}, held back by the rate limit {Suppressed}, alerts {Raised} ({Unattributed} without a device), dropped with the queue full {QueueFull}, failed {Failed}, rate-limit resets {Resets}")]
     public static partial void Statistics(ILogger logger, long detected, long suppressed, long raised, long unattributed, long queueFull, long failed, long resets);
+
+    [LoggerMessage(220, LogLevel.Warning, "Circumvention alerts: device discovery has not written the devices seen up to an attempt within {Timeout}; alerts are attributed with what the state holds until it catches up")]
+    public static partial void DiscoveryBehind(ILogger logger, TimeSpan timeout);
 }

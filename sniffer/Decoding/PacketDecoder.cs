@@ -29,7 +29,7 @@ public sealed class PacketDecoder : IDisposable
     /// <summary>RFC 9000 14.1: a client's Initial datagram is padded to at least 1200 bytes; servers drop smaller ones.</summary>
     private const int MinInitialDatagram = 1200;
 
-    private readonly byte[] _nameScratch = new byte[DnsName.MaxLength + 3];
+    private readonly byte[] _nameScratch = new byte[Dns.Protocol.DnsName.MaxLength + 3];
     private readonly QuicInitialDecryptor _quic = new();
     private readonly QuicCryptoReassembler _quicReassembler;
     private readonly byte[] _quicPlaintext = new byte[65536];

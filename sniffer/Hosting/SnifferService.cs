@@ -57,7 +57,7 @@ internal sealed partial class SnifferService(
             MaxQuicDecryptFailuresPerSecond = settings.MaxQuicDecryptFailuresPerSecond,
         });
         health.Attach(_capture);
-        Log.CaptureOpened(logger, _capture.Source, _capture.LinkType, _capture.SnapLength, settings.Filter, PacketCapture.LibraryVersion);
+        Log.CaptureOpened(logger, _capture.Source, _capture.LinkType, _capture.SnapLength, settings.Filter, PacketCapture.Libraries);
         return base.StartAsync(cancellationToken);
     }
 

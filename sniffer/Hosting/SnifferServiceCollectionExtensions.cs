@@ -47,6 +47,7 @@ public static class SnifferServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TrafficAccountant>();
+        services.TryAddSingleton<DiscoveryProgress>();
         services.TryAddSingleton<DeviceDiscovery>();
         services.TryAddSingleton<DeviceMap>();
         services.TryAddSingleton<NetActivityFlusher>();

@@ -5,8 +5,9 @@ using ClassroomGuard.Sniffer.Decoding;
 namespace ClassroomGuard.Sniffer.Accounting.Internal;
 
 /// <summary>
-/// One second's counts for every local address that had traffic, indexed by the address's slot in
-/// <see cref="AddressTable"/>. Two of these alternate: the capture thread fills one while the flusher reads the other.
+/// One whole second's counts for every local address that had traffic, indexed by the address's slot in
+/// <see cref="AddressTable"/>. <see cref="SecondRing"/> holds a few: the capture thread fills the open one while the
+/// flusher reads the sealed ones.
 /// </summary>
 internal sealed class SecondCounters
 {
@@ -22,6 +23,12 @@ internal sealed class SecondCounters
     public int[] Touched { get; }
 
     public int TouchedCount { get; set; }
+
+    /// <summary>The second counted (Unix seconds of the packets' timestamps), while <see cref="Opened"/>.</summary>
+    public long Second;
+
+    /// <summary>Set by the capture thread when the buffer takes its first packet; cleared by <see cref="Clear"/>.</summary>
+    public bool Opened;
 
     /// <summary>The record of <paramref name="slot"/>, marked touched (and given its address) on first use this second.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -47,6 +54,8 @@ internal sealed class SecondCounters
         }
 
         TouchedCount = 0;
+        Second = 0;
+        Opened = false;
     }
 }
 
@@ -68,16 +77,18 @@ internal struct AddressSecond
     public int SitesUsed;
 
     /// <summary>
-    /// Adds <paramref name="bytes"/> to a site. With all slots taken, a new site replaces the smallest and starts from
-    /// its count (the weighted "space-saving" top-k: the big sites are never lost, a small one may be over-counted).
+    /// Adds <paramref name="bytes"/> to a site, as a fact (the flow's own SNI or Host) or as <paramref name="inferred"/>
+    /// (from the client's own DNS answer): the two are kept apart even for one name. With all slots taken, a new site
+    /// replaces the smallest and starts from its count when it is of the same kind (the weighted "space-saving" top-k:
+    /// the big sites are never lost, a small one may be over-counted) — never from a guess's bytes for a fact, or back.
     /// </summary>
-    public void AddSite(long nameId, long bytes)
+    public void AddSite(long nameId, long bytes, bool inferred = false)
     {
         var smallest = 0;
         for (var i = 0; i < SitesUsed; i++)
         {
             ref var site = ref Sites[i];
-            if (site.NameId == nameId)
+            if (site.NameId == nameId && site.Inferred == inferred)
             {
                 site.Bytes += bytes;
                 return;
@@ -91,17 +102,38 @@ internal struct AddressSecond
 
         if (SitesUsed < SiteSlots)
         {
-            Sites[SitesUsed++] = new SiteBytes(nameId, bytes);
+            Sites[SitesUsed++] = new SiteBytes(nameId, bytes, inferred);
         }
         else
         {
-            Sites[smallest] = new SiteBytes(nameId, Sites[smallest].Bytes + bytes);
+            var inherited = Sites[smallest].Inferred == inferred ? Sites[smallest].Bytes : 0;
+            Sites[smallest] = new SiteBytes(nameId, inherited + bytes, inferred);
         }
+    }
+
+    /// <summary>
+    /// Moves up to <paramref name="bytes"/> from an inferred site to a named one: the packet that carried a flow's
+    /// ClientHello or Host was first booked to the name its client's DNS answer suggested.
+    /// </summary>
+    public void MoveFromInferred(long inferredId, long nameId, long bytes)
+    {
+        for (var i = 0; i < SitesUsed; i++)
+        {
+            ref var site = ref Sites[i];
+            if (site.NameId == inferredId && site.Inferred)
+            {
+                var moved = Math.Min(bytes, site.Bytes);
+                site.Bytes -= moved;
+                break;
+            }
+        }
+
+        AddSite(nameId, bytes);
     }
 }
 
-/// <summary>Bytes counted for one site name.</summary>
-internal record struct SiteBytes(long NameId, long Bytes);
+/// <summary>Bytes counted for one site name; <see cref="Inferred"/> when the name came from the client's DNS answer, not the flow.</summary>
+internal record struct SiteBytes(long NameId, long Bytes, bool Inferred = false);
 
 /// <summary>Fixed inline storage for <see cref="AddressSecond.SiteSlots"/> sites (no array per record).</summary>
 [InlineArray(AddressSecond.SiteSlots)]

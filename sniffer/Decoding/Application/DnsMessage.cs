@@ -1,51 +1,61 @@
-using System.Buffers.Binary;
+using ClassroomGuard.Dns.Protocol;
+using WireRecord = ClassroomGuard.Dns.Protocol.DnsRecord;
 
 namespace ClassroomGuard.Sniffer.Decoding.Application;
 
 /// <summary>
-/// A DNS message seen on the wire (any resolver, mDNS too): the header and the first question, decoded by
-/// <see cref="TryRead"/>; the answer records are read on demand with <see cref="ReadRecords"/>.
+/// A DNS message seen on the wire (any resolver, mDNS and LLMNR too), as the sinks see it: the header and the first
+/// question's name in dotted form, the answer records on demand with <see cref="ReadRecords"/>. A view only: the wire
+/// format (names, compression pointers, records, rdata) is read by the shared codec (<see cref="DnsMessageReader"/> in
+/// dns/Protocol, the DNS filter's own reader), so the sniffer and the filter cannot disagree about a message.
 /// </summary>
 public readonly ref struct DnsMessage
 {
     /// <summary>Header length: 12 bytes.</summary>
-    public const int HeaderLength = 12;
+    public const int HeaderLength = DnsHeader.Size;
 
-    private DnsMessage(ReadOnlySpan<byte> message, ReadOnlySpan<byte> questionName, ushort questionType, ushort questionClass, int recordsOffset)
+    // Positioned after the questions; each ReadRecords call starts from its own copy.
+    private readonly DnsMessageReader _records;
+
+    private DnsMessage(ReadOnlySpan<byte> message, DnsHeader header, ReadOnlySpan<byte> questionName, ushort questionType, ushort questionClass, DnsMessageReader records)
     {
         Message = message;
+        Header = header;
         QuestionName = questionName;
         QuestionType = questionType;
         QuestionClass = questionClass;
-        RecordsOffset = recordsOffset;
+        _records = records;
     }
 
     /// <summary>The whole message.</summary>
     public ReadOnlySpan<byte> Message { get; }
 
+    /// <summary>The header as the shared codec read it (id, flags, counts).</summary>
+    public DnsHeader Header { get; }
+
     /// <summary>Message id.</summary>
-    public ushort Id => BinaryPrimitives.ReadUInt16BigEndian(Message);
+    public ushort Id => Header.Id;
 
     /// <summary>Whether this is a response (QR bit).</summary>
-    public bool IsResponse => (Message[2] & 0x80) != 0;
+    public bool IsResponse => Header.IsResponse;
 
     /// <summary>Opcode (0 query, 5 update, …).</summary>
-    public int Opcode => (Message[2] >> 3) & 0x0F;
+    public int Opcode => (int)Header.OpCode;
 
-    /// <summary>Response code (0 NOERROR, 3 NXDOMAIN, …).</summary>
-    public int ResponseCode => Message[3] & 0x0F;
+    /// <summary>Response code (0 NOERROR, 3 NXDOMAIN, …): the header's four bits.</summary>
+    public int ResponseCode => (int)Header.ResponseCode;
 
     /// <summary>QDCOUNT.</summary>
-    public int QuestionCount => BinaryPrimitives.ReadUInt16BigEndian(Message[4..]);
+    public int QuestionCount => Header.QuestionCount;
 
     /// <summary>ANCOUNT.</summary>
-    public int AnswerCount => BinaryPrimitives.ReadUInt16BigEndian(Message[6..]);
+    public int AnswerCount => Header.AnswerCount;
 
     /// <summary>NSCOUNT.</summary>
-    public int AuthorityCount => BinaryPrimitives.ReadUInt16BigEndian(Message[8..]);
+    public int AuthorityCount => Header.AuthorityCount;
 
     /// <summary>ARCOUNT.</summary>
-    public int AdditionalCount => BinaryPrimitives.ReadUInt16BigEndian(Message[10..]);
+    public int AdditionalCount => Header.AdditionalCount;
 
     /// <summary>The first question's name in dotted form as sent (case kept), empty when there is no question.</summary>
     public ReadOnlySpan<byte> QuestionName { get; }
@@ -53,65 +63,51 @@ public readonly ref struct DnsMessage
     /// <summary>The first question's type (1 A, 28 AAAA, 65 HTTPS, …), 0 when there is no question.</summary>
     public ushort QuestionType { get; }
 
-    /// <summary>The first question's class; mDNS uses the top bit as "unicast response wanted".</summary>
+    /// <summary>The first question's class as sent; in mDNS the top bit asks for a unicast response (<see cref="DnsMulticast"/>).</summary>
     public ushort QuestionClass { get; }
 
     /// <summary>Offset of the first resource record (after all questions).</summary>
-    public int RecordsOffset { get; }
+    public int RecordsOffset => _records.Position;
 
     /// <summary>
-    /// Reads the header and the questions, decoding the first name into <paramref name="nameBuffer"/> (at least
-    /// <see cref="DnsName.MaxLength"/> bytes; <see cref="QuestionName"/> points into it).
+    /// Reads the header and every question with the shared codec, the first name into <paramref name="nameBuffer"/>
+    /// (at least <see cref="DnsName.MaxLength"/> bytes; <see cref="QuestionName"/> points into it).
     /// </summary>
-    /// <returns><see langword="false"/> when truncated or a question name is malformed.</returns>
+    /// <returns><see langword="false"/> when truncated, a count promises more questions than the message holds, or a
+    /// question name is malformed (pointer loop or forward pointer, too many pointers, a label or name too long).</returns>
     public static bool TryRead(ReadOnlySpan<byte> data, Span<byte> nameBuffer, out DnsMessage message)
     {
         message = default;
-        if (data.Length < HeaderLength)
+        var reader = new DnsMessageReader(data);
+        if (!reader.TryReadHeader(out var header))
         {
             return false;
         }
 
-        int questions = BinaryPrimitives.ReadUInt16BigEndian(data[4..]);
-        var offset = HeaderLength;
         ReadOnlySpan<byte> name = default;
         ushort type = 0, @class = 0;
-        for (var i = 0; i < questions; i++)
+        for (var i = 0; i < header.QuestionCount; i++)
         {
-            int end;
-            if (i == 0)
-            {
-                if (!DnsName.TryRead(data, offset, nameBuffer, out var written, out end))
-                {
-                    return false;
-                }
-
-                name = nameBuffer[..written];
-            }
-            else
-            {
-                end = DnsName.Skip(data, offset);
-                if (end < 0)
-                {
-                    return false;
-                }
-            }
-
-            if ((uint)(end + 4) > (uint)data.Length)
+            // Only the first name is copied; the others are validated in place.
+            if (!reader.TryReadQuestion(i == 0 ? nameBuffer : default, out var question))
             {
                 return false;
             }
 
             if (i == 0)
             {
-                type = BinaryPrimitives.ReadUInt16BigEndian(data[end..]);
-                @class = BinaryPrimitives.ReadUInt16BigEndian(data[(end + 2)..]);
-            }
+                if (!DnsDottedName.TryDotInPlace(nameBuffer[..question.Name.Length], out var dotted))
+                {
+                    return false; // no buffer to read the name into
+                }
 
-            offset = end + 4;
+                name = dotted;
+                type = question.Type;
+                @class = question.Class;
+            }
         }
 
-        message = new DnsMessage(data, name, type, @class, offset);
+        message = new DnsMessage(data, header, name, type, @class, reader);
         return true;
     }
 
@@ -120,31 +116,31 @@ public readonly ref struct DnsMessage
     /// <paramref name="nameBuffer"/> (at least <see cref="DnsName.MaxLength"/> bytes).
     /// </summary>
     public DnsRecordReader ReadRecords(Span<byte> nameBuffer) =>
-        new(Message, nameBuffer, RecordsOffset, AnswerCount + AuthorityCount + AdditionalCount, AnswerCount);
+        new(Message, _records, nameBuffer, AnswerCount + AuthorityCount + AdditionalCount, AnswerCount);
 }
 
-/// <summary>Reads resource records one at a time; stops at the first malformed one.</summary>
+/// <summary>Reads resource records one at a time with the shared codec; stops at the first malformed one.</summary>
 public ref struct DnsRecordReader
 {
     private readonly ReadOnlySpan<byte> _message;
     private readonly Span<byte> _nameBuffer;
     private readonly int _answerCount;
-    private int _offset;
+    private DnsMessageReader _reader;
     private int _remaining;
     private int _index;
 
-    internal DnsRecordReader(ReadOnlySpan<byte> message, Span<byte> nameBuffer, int offset, int count, int answerCount)
+    internal DnsRecordReader(ReadOnlySpan<byte> message, DnsMessageReader reader, Span<byte> nameBuffer, int count, int answerCount)
     {
         _message = message;
+        _reader = reader;
         _nameBuffer = nameBuffer;
-        _offset = offset;
         _remaining = count;
         _answerCount = answerCount;
     }
 
     /// <summary>
-    /// Reads the next record (its owner name decoded into the reader's name buffer, valid until the next call).
-    /// <see langword="false"/> at the end or at a malformed record.
+    /// Reads the next record (its owner name, dotted, in the reader's name buffer, valid until the next call).
+    /// <see langword="false"/> at the end or at a malformed record (then at every later call too).
     /// </summary>
     public bool TryReadNext(out DnsRecord record)
     {
@@ -154,42 +150,36 @@ public ref struct DnsRecordReader
             return false;
         }
 
-        if (!DnsName.TryRead(_message, _offset, _nameBuffer, out var written, out var end) || (uint)(end + 10) > (uint)_message.Length)
+        if (!_reader.TryReadRecord(_nameBuffer, out var wire))
         {
             _remaining = 0;
             return false;
         }
 
-        var type = BinaryPrimitives.ReadUInt16BigEndian(_message[end..]);
-        var @class = BinaryPrimitives.ReadUInt16BigEndian(_message[(end + 2)..]);
-        var ttl = BinaryPrimitives.ReadUInt32BigEndian(_message[(end + 4)..]);
-        int length = BinaryPrimitives.ReadUInt16BigEndian(_message[(end + 8)..]);
-        var dataOffset = end + 10;
-        if (dataOffset + length > _message.Length)
+        if (!DnsDottedName.TryDotInPlace(_nameBuffer[..wire.Name.Length], out var name))
         {
             _remaining = 0;
-            return false;
+            return false; // no buffer to read the name into
         }
 
-        record = new DnsRecord(_nameBuffer[..written], type, @class, ttl, dataOffset, _message.Slice(dataOffset, length), _index < _answerCount);
-        _offset = dataOffset + length;
+        record = new DnsRecord(_message, name, wire, _index < _answerCount);
         _remaining--;
         _index++;
         return true;
     }
 }
 
-/// <summary>One resource record.</summary>
+/// <summary>One resource record, as the shared codec read it, with its owner name in dotted form.</summary>
 public readonly ref struct DnsRecord
 {
-    internal DnsRecord(ReadOnlySpan<byte> name, ushort type, ushort @class, uint ttl, int dataOffset, ReadOnlySpan<byte> data, bool isAnswer)
+    private readonly ReadOnlySpan<byte> _message;
+    private readonly WireRecord _wire;
+
+    internal DnsRecord(ReadOnlySpan<byte> message, ReadOnlySpan<byte> name, WireRecord wire, bool isAnswer)
     {
+        _message = message;
+        _wire = wire;
         Name = name;
-        Type = type;
-        Class = @class;
-        TimeToLive = ttl;
-        DataOffset = dataOffset;
-        Data = data;
         IsAnswer = isAnswer;
     }
 
@@ -197,28 +187,54 @@ public readonly ref struct DnsRecord
     public ReadOnlySpan<byte> Name { get; }
 
     /// <summary>Record type (1 A, 5 CNAME, 12 PTR, 28 AAAA, …).</summary>
-    public ushort Type { get; }
+    public ushort Type => _wire.Type;
 
-    /// <summary>Class (mDNS uses the top bit as "cache flush").</summary>
-    public ushort Class { get; }
+    /// <summary>Class as sent (mDNS uses the top bit as "cache flush": <see cref="DnsMulticast"/>).</summary>
+    public ushort Class => _wire.Class;
 
     /// <summary>Time to live in seconds.</summary>
-    public uint TimeToLive { get; }
+    public uint TimeToLive => _wire.Ttl;
 
-    /// <summary>Offset of <see cref="Data"/> in the message (to decode compressed names in CNAME/PTR data with <see cref="DnsName"/>).</summary>
-    public int DataOffset { get; }
+    /// <summary>Offset of <see cref="Data"/> in the message.</summary>
+    public int DataOffset => _wire.RDataOffset;
 
     /// <summary>The RDATA.</summary>
-    public ReadOnlySpan<byte> Data { get; }
+    public ReadOnlySpan<byte> Data => _wire.RData;
 
     /// <summary>Whether the record is in the answer section.</summary>
     public bool IsAnswer { get; }
 
-    /// <summary>The address of an A (4 bytes) or AAAA (16 bytes) record; default for other types.</summary>
-    public NetAddress Address => Type switch
+    /// <summary>The address of an A or AAAA record of class IN (<see cref="DnsRData.AddressOf"/>); default otherwise.</summary>
+    public NetAddress Address
     {
-        1 when Data.Length == 4 => NetAddress.ReadIPv4(Data),
-        28 when Data.Length == 16 => NetAddress.ReadIPv6(Data),
-        _ => default,
-    };
+        get
+        {
+            var bytes = DnsRData.AddressOf(_wire);
+            return bytes.Length switch
+            {
+                4 => NetAddress.ReadIPv4(bytes),
+                16 => NetAddress.ReadIPv6(bytes),
+                _ => default,
+            };
+        }
+    }
+
+    /// <summary>
+    /// The target of a CNAME, PTR or NS record in dotted form (compression pointers followed by the shared codec), made in
+    /// <paramref name="destination"/> (at least <see cref="DnsName.MaxLength"/> bytes; <paramref name="target"/> points into it).
+    /// </summary>
+    /// <returns><see langword="false"/> for other types or a malformed name.</returns>
+    public bool TryReadTargetName(Span<byte> destination, out ReadOnlySpan<byte> target)
+    {
+        target = default;
+        if (Type is not ((ushort)DnsRecordType.CNAME or (ushort)DnsRecordType.PTR or (ushort)DnsRecordType.NS)
+            || !DnsRData.TryReadName(_message, _wire, destination, out var length)
+            || !DnsDottedName.TryDotInPlace(destination[..length], out var dotted))
+        {
+            return false;
+        }
+
+        target = dotted;
+        return true;
+    }
 }

@@ -1,37 +1,20 @@
 namespace ClassroomGuard.Sniffer.Decoding.Internal;
 
 /// <summary>
-/// Joins a TLS ClientHello record that spans several TCP segments, in bounded memory: at most
-/// <see cref="DecoderOptions.MaxReassemblyFlows"/> flows, each with one buffer of
-/// <see cref="DecoderOptions.MaxClientHelloLength"/> bytes, allocated on first use and reused for ever after.
+/// Joins a TLS ClientHello record that spans several TCP segments, in bounded memory (a
+/// <see cref="ReassemblySlotPool{TKey, TState}"/>: at most <see cref="DecoderOptions.MaxReassemblyFlows"/> flows of
+/// <see cref="DecoderOptions.MaxClientHelloLength"/> bytes).
 /// Only in-order segments are joined (a retransmitted overlap is trimmed); a gap abandons the flow.
 /// </summary>
-internal sealed class ClientHelloReassembler
+internal sealed class ClientHelloReassembler(DecoderOptions options)
 {
-    private readonly Dictionary<FlowKey, int> _slotsByFlow;
-    private readonly Slot[] _slots;
-    private readonly Stack<int> _free;
-    private readonly int _maxLength;
-    private readonly long _timeoutMicroseconds;
-
-    public ClientHelloReassembler(DecoderOptions options)
-    {
-        _maxLength = options.MaxClientHelloLength;
-        _timeoutMicroseconds = (long)options.ReassemblyTimeout.TotalMicroseconds;
-        _slots = new Slot[options.MaxReassemblyFlows];
-        _slotsByFlow = new Dictionary<FlowKey, int>(options.MaxReassemblyFlows);
-        _free = new Stack<int>(options.MaxReassemblyFlows);
-        for (var i = _slots.Length - 1; i >= 0; i--)
-        {
-            _free.Push(i);
-        }
-    }
+    private readonly ReassemblySlotPool<FlowKey, Progress> _pool = new(options.MaxReassemblyFlows, options.MaxClientHelloLength, options.ReassemblyTimeout);
 
     /// <summary>Flows with a partial ClientHello now.</summary>
-    public int PendingFlows => _slotsByFlow.Count;
+    public int PendingFlows => _pool.Count;
 
     /// <summary>Partial ClientHellos abandoned (counted by the caller into statistics).</summary>
-    public long Abandoned { get; private set; }
+    public long Abandoned => _pool.Abandoned;
 
     /// <summary>
     /// Starts buffering a ClientHello record of <paramref name="recordLength"/> bytes whose first segment is
@@ -39,34 +22,21 @@ internal sealed class ClientHelloReassembler
     /// </summary>
     public bool Start(in FlowKey key, uint sequence, ReadOnlySpan<byte> payload, int recordLength, long now)
     {
-        if (recordLength > _maxLength)
+        if (recordLength > _pool.BufferLength)
         {
-            Abandoned++;
+            _pool.CountAbandoned();
             return false;
         }
 
-        if (_slotsByFlow.Remove(key, out var existing))
+        if (_pool.TryFind(key, out var existing))
         {
             // A new ClientHello on the same 4-tuple (port reuse): the old one is given up.
-            Abandoned++;
-            _free.Push(existing);
+            _pool.Abandon(existing);
         }
 
-        if (_free.Count == 0)
-        {
-            EvictOldest();
-        }
-
-        var index = _free.Pop();
-        ref var slot = ref _slots[index];
-        slot.Buffer ??= new byte[_maxLength];
-        payload.CopyTo(slot.Buffer);
-        slot.Key = key;
-        slot.Filled = payload.Length;
-        slot.Needed = recordLength;
-        slot.NextSequence = unchecked(sequence + (uint)payload.Length);
-        slot.LastSeen = now;
-        _slotsByFlow.Add(key, index);
+        var slot = _pool.Rent(key, now);
+        payload.CopyTo(_pool.Buffer(slot));
+        _pool.State(slot) = new Progress { Filled = payload.Length, Needed = recordLength, NextSequence = unchecked(sequence + (uint)payload.Length) };
         return true;
     }
 
@@ -78,16 +48,14 @@ internal sealed class ClientHelloReassembler
     public ReassemblyResult Add(in FlowKey key, uint sequence, ReadOnlySpan<byte> payload, long now, out ReadOnlySpan<byte> record)
     {
         record = default;
-        if (_slotsByFlow.Count == 0 || !_slotsByFlow.TryGetValue(key, out var index))
+        if (!_pool.TryFind(key, out var slot))
         {
             return ReassemblyResult.NotTracked;
         }
 
-        ref var slot = ref _slots[index];
-        if (now - slot.LastSeen > _timeoutMicroseconds)
+        if (_pool.IsExpired(slot, now))
         {
-            Release(key, index);
-            Abandoned++;
+            _pool.Abandon(slot);
             return ReassemblyResult.Abandoned;
         }
 
@@ -96,12 +64,13 @@ internal sealed class ClientHelloReassembler
             return ReassemblyResult.Pending;
         }
 
+        ref var progress = ref _pool.State(slot);
+
         // Distance of this segment from the next byte we need, modulo 2^32 (sequence numbers wrap).
-        var ahead = unchecked((int)(sequence - slot.NextSequence));
+        var ahead = unchecked((int)(sequence - progress.NextSequence));
         if (ahead > 0)
         {
-            Release(key, index);
-            Abandoned++;
+            _pool.Abandon(slot);
             return ReassemblyResult.Abandoned;
         }
 
@@ -112,54 +81,29 @@ internal sealed class ClientHelloReassembler
             return ReassemblyResult.Pending;
         }
 
-        var take = Math.Min(payload.Length - skip, slot.Needed - slot.Filled);
-        payload.Slice(skip, take).CopyTo(slot.Buffer.AsSpan(slot.Filled));
-        slot.Filled += take;
-        slot.NextSequence = unchecked(slot.NextSequence + (uint)take);
-        slot.LastSeen = now;
-        if (slot.Filled < slot.Needed)
+        var buffer = _pool.Buffer(slot);
+        var take = Math.Min(payload.Length - skip, progress.Needed - progress.Filled);
+        payload.Slice(skip, take).CopyTo(buffer.AsSpan(progress.Filled));
+        progress.Filled += take;
+        progress.NextSequence = unchecked(progress.NextSequence + (uint)take);
+        _pool.Touch(slot, now);
+        if (progress.Filled < progress.Needed)
         {
             return ReassemblyResult.Pending;
         }
 
-        record = slot.Buffer.AsSpan(0, slot.Needed);
-        Release(key, index);
+        record = buffer.AsSpan(0, progress.Needed);
+        _pool.Release(slot);
 
         // The buffer stays intact until the slot is reused, which cannot happen before the caller's next call.
         return ReassemblyResult.Complete;
     }
 
-    private void Release(in FlowKey key, int index)
+    private struct Progress
     {
-        _slotsByFlow.Remove(key);
-        _free.Push(index);
-    }
-
-    private void EvictOldest()
-    {
-        var oldest = -1;
-        var oldestTime = long.MaxValue;
-        foreach (var pair in _slotsByFlow)
-        {
-            if (_slots[pair.Value].LastSeen < oldestTime)
-            {
-                oldestTime = _slots[pair.Value].LastSeen;
-                oldest = pair.Value;
-            }
-        }
-
-        Release(_slots[oldest].Key, oldest);
-        Abandoned++;
-    }
-
-    private struct Slot
-    {
-        public byte[] Buffer;
-        public FlowKey Key;
         public int Filled;
         public int Needed;
         public uint NextSequence;
-        public long LastSeen;
     }
 }
 

@@ -19,33 +19,17 @@ internal readonly record struct QuicFlowKey(NetAddress Client, ushort Port, UInt
 /// <summary>
 /// Joins the CRYPTO stream of a client's Initial packets until it holds the whole ClientHello. Chrome sends its large
 /// (post-quantum) ClientHello over two or more Initials and scatters CRYPTO frames out of order within a packet, so the
-/// stream is rebuilt by offset with a coverage bitmap. Memory is bounded like <see cref="ClientHelloReassembler"/>:
-/// <see cref="DecoderOptions.MaxReassemblyFlows"/> slots of <see cref="DecoderOptions.MaxClientHelloLength"/> bytes.
+/// stream is rebuilt by offset with a coverage bitmap. Memory is bounded by the same kind of
+/// <see cref="ReassemblySlotPool{TKey, TState}"/> as <see cref="ClientHelloReassembler"/>.
 /// </summary>
-internal sealed class QuicCryptoReassembler
+internal sealed class QuicCryptoReassembler(DecoderOptions options)
 {
-    private readonly Dictionary<QuicFlowKey, int> _slotsByFlow;
-    private readonly Slot[] _slots;
-    private readonly Stack<int> _free;
-    private readonly int _maxLength;
-    private readonly long _timeoutMicroseconds;
+    private readonly ReassemblySlotPool<QuicFlowKey, CryptoProgress> _pool = new(options.MaxReassemblyFlows, options.MaxClientHelloLength, options.ReassemblyTimeout);
+    private readonly int _maxLength = options.MaxClientHelloLength;
 
-    public QuicCryptoReassembler(DecoderOptions options)
-    {
-        _maxLength = options.MaxClientHelloLength;
-        _timeoutMicroseconds = (long)options.ReassemblyTimeout.TotalMicroseconds;
-        _slots = new Slot[options.MaxReassemblyFlows];
-        _slotsByFlow = new Dictionary<QuicFlowKey, int>(options.MaxReassemblyFlows);
-        _free = new Stack<int>(options.MaxReassemblyFlows);
-        for (var i = _slots.Length - 1; i >= 0; i--)
-        {
-            _free.Push(i);
-        }
-    }
+    public int PendingFlows => _pool.Count;
 
-    public int PendingFlows => _slotsByFlow.Count;
-
-    public long Abandoned { get; private set; }
+    public long Abandoned => _pool.Abandoned;
 
     /// <summary>
     /// Adds the frames of one decrypted Initial payload. <see cref="QuicFramesResult.Complete"/> puts the whole ClientHello
@@ -67,8 +51,12 @@ internal sealed class QuicCryptoReassembler
                 case FrameKind.Crypto:
                     if (cryptoOffset + (ulong)data.Length > (ulong)_maxLength)
                     {
-                        Abandoned++;
-                        Drop(key);
+                        if (_pool.TryFind(key, out var dropped))
+                        {
+                            _pool.Release(dropped);
+                        }
+
+                        _pool.CountAbandoned();
                         return QuicFramesResult.Abandoned;
                     }
 
@@ -82,50 +70,50 @@ internal sealed class QuicCryptoReassembler
             return QuicFramesResult.Pending;
         }
 
-        if (!_slotsByFlow.TryGetValue(key, out var index))
+        if (!_pool.TryFind(key, out var index))
         {
-            index = Allocate(key, now);
+            index = _pool.Rent(key, now);
+            Reset(ref _pool.State(index));
+        }
+        else if (_pool.IsExpired(index, now))
+        {
+            Reset(ref _pool.State(index)); // a stale stream of the same connection ID: start it again
         }
 
-        ref var slot = ref _slots[index];
-        if (now - slot.LastSeen > _timeoutMicroseconds)
-        {
-            Reset(ref slot, key, now);
-        }
-
-        slot.LastSeen = now;
+        _pool.Touch(index, now);
+        ref var stream = ref _pool.State(index);
+        var buffer = _pool.Buffer(index);
         offset = 0;
         while (offset < frames.Length)
         {
             if (NextFrame(frames, ref offset, out var cryptoOffset, out var data) == FrameKind.Crypto)
             {
-                data.CopyTo(slot.Buffer.AsSpan((int)cryptoOffset));
-                MarkCovered(slot.Coverage, (int)cryptoOffset, data.Length);
+                data.CopyTo(buffer.AsSpan((int)cryptoOffset));
+                MarkCovered(stream.Coverage, (int)cryptoOffset, data.Length);
             }
         }
 
-        slot.Contiguous = ContiguousFrom(slot.Coverage, slot.Contiguous, _maxLength);
+        stream.Contiguous = ContiguousFrom(stream.Coverage, stream.Contiguous, _maxLength);
 
-        if (slot.Needed == 0 && slot.Contiguous >= 4)
+        if (stream.Needed == 0 && stream.Contiguous >= 4)
         {
-            var needed = 4 + ((slot.Buffer[1] << 16) | (slot.Buffer[2] << 8) | slot.Buffer[3]);
-            if (slot.Buffer[0] != 1 || needed > _maxLength)
+            var needed = 4 + ((buffer[1] << 16) | (buffer[2] << 8) | buffer[3]);
+            if (buffer[0] != 1 || needed > _maxLength)
             {
-                Abandoned++;
-                Release(key, index);
+                _pool.Abandon(index);
                 return QuicFramesResult.Abandoned;
             }
 
-            slot.Needed = needed;
+            stream.Needed = needed;
         }
 
-        if (slot.Needed == 0 || slot.Contiguous < slot.Needed)
+        if (stream.Needed == 0 || stream.Contiguous < stream.Needed)
         {
             return QuicFramesResult.Pending;
         }
 
-        clientHello = slot.Buffer.AsSpan(0, slot.Needed);
-        Release(key, index);
+        clientHello = buffer.AsSpan(0, stream.Needed);
+        _pool.Release(index);
         return QuicFramesResult.Complete;
     }
 
@@ -216,55 +204,12 @@ internal sealed class QuicCryptoReassembler
         return max;
     }
 
-    private int Allocate(in QuicFlowKey key, long now)
+    private void Reset(ref CryptoProgress stream)
     {
-        if (_free.Count == 0)
-        {
-            var oldest = -1;
-            var oldestTime = long.MaxValue;
-            QuicFlowKey oldestKey = default;
-            foreach (var pair in _slotsByFlow)
-            {
-                if (_slots[pair.Value].LastSeen < oldestTime)
-                {
-                    oldestTime = _slots[pair.Value].LastSeen;
-                    oldest = pair.Value;
-                    oldestKey = pair.Key;
-                }
-            }
-
-            Abandoned++;
-            Release(oldestKey, oldest);
-        }
-
-        var index = _free.Pop();
-        Reset(ref _slots[index], key, now);
-        _slotsByFlow.Add(key, index);
-        return index;
-    }
-
-    private void Reset(ref Slot slot, in QuicFlowKey key, long now)
-    {
-        slot.Buffer ??= new byte[_maxLength];
-        slot.Coverage ??= new ulong[(_maxLength + 63) / 64];
-        Array.Clear(slot.Coverage);
-        slot.Contiguous = 0;
-        slot.Needed = 0;
-        slot.LastSeen = now;
-    }
-
-    private void Drop(in QuicFlowKey key)
-    {
-        if (_slotsByFlow.TryGetValue(key, out var index))
-        {
-            Release(key, index);
-        }
-    }
-
-    private void Release(in QuicFlowKey key, int index)
-    {
-        _slotsByFlow.Remove(key);
-        _free.Push(index);
+        stream.Coverage ??= new ulong[(_maxLength + 63) / 64]; // once per slot, reused by every later flow in it
+        Array.Clear(stream.Coverage);
+        stream.Contiguous = 0;
+        stream.Needed = 0;
     }
 
     private enum FrameKind
@@ -274,13 +219,12 @@ internal sealed class QuicCryptoReassembler
         Malformed,
     }
 
-    private struct Slot
+    /// <summary>What of the CRYPTO stream a slot holds.</summary>
+    private struct CryptoProgress
     {
-        public byte[] Buffer;
         public ulong[] Coverage;
         public int Contiguous;
         public int Needed;
-        public long LastSeen;
     }
 }
 

@@ -4,6 +4,7 @@ using ClassroomGuard.Agent.Enrolment;
 using ClassroomGuard.Agent.Hosting;
 using ClassroomGuard.Agent.Hub;
 using ClassroomGuard.Agent.Tests.Support;
+using ClassroomGuard.AgentContract;
 using ClassroomGuard.Storage.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -66,7 +67,7 @@ public sealed class AgentConsoleTests(ConsoleServerFixture fixture, ITestOutputH
     public async Task ConnectAsync_NoOrWrongCredential_Refused()
     {
         var (identity, _) = await EnrolAsync("Auth1");
-        var hub = new UriBuilder(new Uri(Console.Url, AgentConnection.HubPath)) { Scheme = "wss" }.Uri;
+        var hub = new UriBuilder(new Uri(Console.Url, AgentRoutes.Hub)) { Scheme = "wss" }.Uri;
         var pin = CertificatePin.Require(identity.CertificatePin, NullLogger.Instance);
 
         foreach (var authorization in new[] { null, $"Bearer {identity.AgentId}.wrong", $"Bearer {identity.AgentId + 1000}.{identity.Secret}" })

@@ -147,16 +147,5 @@ public sealed class AgentPackageTests(ITestOutputHelper output)
         Assert.Fail("Timed out waiting until " + what);
     }
 
-    private static string FindRepo()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ClassroomGuard.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ClassroomGuard.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static string FindRepo() => RepositoryRoot.Find();
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace ClassroomGuard.Browser.Tests.Support;
 
@@ -127,27 +126,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Runs a tool to its end (at most <paramref name="timeout"/>) and returns its exit code and everything it printed.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> arguments, TimeSpan? timeout = null)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException(file + " did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', info.ArgumentList)} did not finish");
-        }
-
-        var output = new StringBuilder(await stdout).Append(await stderr).ToString();
-        return (process.ExitCode, output);
+        var result = await ProcessRunner.RunAsync(file, arguments, timeout: timeout);
+        return (result.ExitCode, result.Output + result.Error);
     }
 }

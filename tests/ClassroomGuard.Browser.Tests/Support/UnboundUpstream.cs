@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace ClassroomGuard.Browser.Tests.Support;
 
@@ -24,24 +23,7 @@ public sealed class UnboundUpstream : IAsyncDisposable
     {
         Directory.CreateDirectory(folder);
         var port = Ports.FreeUdpAndTcp();
-        var config = new StringBuilder();
-        config.AppendLine("server:");
-        config.AppendLine("  interface: 127.0.0.1");
-        config.AppendLine(CultureInfo.InvariantCulture, $"  port: {port}");
-        config.AppendLine("  do-daemonize: no");
-        config.AppendLine("  do-ip6: no");
-        config.AppendLine("  username: \"\"");
-        config.AppendLine("  chroot: \"\"");
-        config.AppendLine(CultureInfo.InvariantCulture, $"  directory: \"{folder}\"");
-        config.AppendLine("  pidfile: \"\"");
-        config.AppendLine("  use-syslog: no");
-        config.AppendLine("  logfile: \"\"");
-        config.AppendLine("  verbosity: 0");
-        config.AppendLine("  num-threads: 1");
-        config.AppendLine("  root-hints: \"\"");
-        config.AppendLine("  module-config: \"iterator\"");
-        config.AppendLine("  access-control: 127.0.0.0/8 allow");
-        config.AppendLine("  local-zone: \".\" refuse");
+        var config = UnboundConfig.Hermetic(port, folder);
         for (var i = 0; i < names.Count; i++)
         {
             config.AppendLine(CultureInfo.InvariantCulture, $"  local-zone: \"{names[i]}.\" static");

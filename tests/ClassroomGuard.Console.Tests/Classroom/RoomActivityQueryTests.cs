@@ -22,13 +22,14 @@ public sealed class RoomActivityQueryTests
         => Assert.Equal(expected, RoomActivityQuery.TopName(list));
 
     [Fact]
-    public void Build_DeviceIds_QuotedAsTagValuesInOneRequestOfSixStatements()
+    public void Build_DeviceIds_QuotedAsTagValuesInOneRequestOfSevenStatements()
     {
         var now = new DateTimeOffset(2025, 3, 4, 10, 0, 5, TimeSpan.Zero);
 
         var query = RoomActivityQuery.Build("raw", [7, 12], now, now.AddSeconds(5), 60, 10, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1));
 
-        Assert.Equal(6, query.Split(";\n").Length);
+        Assert.Equal(7, query.Split(";\n").Length);
+        Assert.Contains("last(\"inferred_sites\")", query, StringComparison.Ordinal);
         Assert.Contains("(\"device\" = '7' OR \"device\" = '12')", query, StringComparison.Ordinal);
         Assert.Contains("FROM \"raw\".\"net_activity\"", query, StringComparison.Ordinal);
         Assert.Contains("GROUP BY time(10s), \"device\" fill(0)", query, StringComparison.Ordinal);

@@ -59,6 +59,27 @@ public sealed class RoomSnapshotReaderTests(LiveFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task ReadAsync_InferredSites_OnlyAProbableNameWhenTrafficNamedNothingItself()
+    {
+        var (room, devices) = await fixture.RoomAsync("Live-N", 2);
+        var ns = LiveFixture.Ns(DateTimeOffset.UtcNow.AddSeconds(-2));
+        string Dev(int i) => devices[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // Device 1: only a guess from its own DNS answer. Device 2: a guess bigger than its one named flow.
+        await fixture.WriteAsync(
+            $"net_activity,device={Dev(0)},room={room.Id} bytes_in=9000i,bytes_out=400i,packets_in=7i,packets_out=4i,flows_new=1i,inferred_sites=\"adult-videos.example=9400\" {ns}",
+            $"net_activity,device={Dev(1)},room={room.Id} bytes_in=99000i,bytes_out=400i,packets_in=70i,packets_out=4i,flows_new=2i,top_sites=\"learn.example.ac.uk=400\",inferred_sites=\"adult-videos.example=99000\" {ns}");
+
+        var snapshot = await ReadUntilAsync(room.Id, s => s.Devices.Any(d => d.ProbableSite is not null) && s.Devices.Any(d => d.Site is not null), "the names");
+        var guessed = snapshot.Devices.Single(d => d.Id == devices[0]);
+        Assert.Null(guessed.Site);
+        Assert.Equal("adult-videos.example", guessed.ProbableSite);
+        var named = snapshot.Devices.Single(d => d.Id == devices[1]);
+        Assert.Equal("learn.example.ac.uk", named.Site);
+        Assert.Null(named.ProbableSite);
+    }
+
+    [Fact]
     public async Task ReadAsync_TeacherActionsInState_TilesShowBlankAndPauseWithScope()
     {
         var (room, devices) = await fixture.RoomAsync("Live-C", 2);

@@ -98,5 +98,16 @@ public sealed class RoomTileTests
         Assert.All(cut.FindAll(".tile-actions button"), b => Assert.True(b.HasAttribute("disabled")));
     }
 
+    [Fact]
+    public async Task Render_OnlyAnInferredName_ShownAsProbablyNeverAsTheSite()
+    {
+        await using var context = Context();
+        var cut = context.Render<RoomTile>(p => p.Add(t => t.Tile, Tile() with { ProbableSite = "adult-videos.example" }));
+
+        Assert.Equal("", cut.Find(".tile-site").TextContent);
+        Assert.Equal("Probably adult-videos.example (from this device's own DNS look-up)", cut.Find(".tile-probable").TextContent);
+        Assert.Empty(cut.FindAll(".tile-quiet"));
+    }
+
     private static DeviceTile Tile() => new(7, "PC-07", "Alice Example", true, null, null, null, null, null, null, [1, 2], [0, 0], "1,2 3,4", "0,31 120,31");
 }

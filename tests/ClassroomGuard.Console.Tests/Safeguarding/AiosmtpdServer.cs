@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using MimeKit;
 
 namespace ClassroomGuard.Console.Tests.Safeguarding;
@@ -33,12 +31,7 @@ internal sealed class AiosmtpdServer : IDisposable
     public string Output { get { lock (output) { return output.ToString(); } } }
 
     /// <summary>A loopback port nothing listens on now (it may be taken by the time it is used).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => LoopbackPorts.FreeTcp();
 
     /// <summary>Starts the server on a free loopback port (another one if that is taken before it binds).</summary>
     public static async Task<AiosmtpdServer> StartAsync(

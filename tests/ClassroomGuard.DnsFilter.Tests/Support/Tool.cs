@@ -1,24 +1,13 @@
-using System.Diagnostics;
-
 namespace ClassroomGuard.DnsFilter.Tests.Support;
 
 /// <summary>Runs dig and kdig (Debian bind9-dnsutils, knot-dnsutils) against our server.</summary>
 public static class Tool
 {
+    /// <summary>Everything the tool printed, output then error (<see cref="ProcessRunner"/>).</summary>
     public static async Task<string> RunAsync(string program, params string[] args)
     {
-        var start = new ProcessStartInfo(program, args)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException(program + " did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(cts.Token);
-        return await stdout + await stderr;
+        var result = await ProcessRunner.RunAsync(program, args);
+        return result.Output + result.Error;
     }
 
     /// <summary>dig at our server: one try, 2 s per try.</summary>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace ClassroomGuard.DnsFilter.Tests.Support;
 
@@ -18,7 +17,7 @@ public sealed class UnboundServer : IDisposable
     public UnboundServer()
     {
         _directory = Directory.CreateTempSubdirectory("cg-unbound-").FullName;
-        Port = FreePort.Get();
+        Port = LoopbackPorts.FreeUdpAndTcp();
         File.WriteAllText(Path.Combine(_directory, "unbound.conf"), Config(Port, _directory));
         Start();
     }
@@ -119,25 +118,7 @@ public sealed class UnboundServer : IDisposable
 
     private static string Config(int port, string directory)
     {
-        var config = new StringBuilder();
-        config.AppendLine("server:");
-        config.AppendLine("  interface: 127.0.0.1");
-        config.AppendLine($"  port: {port}");
-        config.AppendLine("  do-daemonize: no");
-        config.AppendLine("  do-ip6: no");
-        config.AppendLine("  username: \"\"");
-        config.AppendLine("  chroot: \"\"");
-        config.AppendLine($"  directory: \"{directory}\"");
-        config.AppendLine("  pidfile: \"\"");
-        config.AppendLine("  use-syslog: no");
-        config.AppendLine("  logfile: \"\"");
-        config.AppendLine("  verbosity: 0");
-        config.AppendLine("  num-threads: 1");
-        config.AppendLine("  root-hints: \"\"");
-        config.AppendLine("  module-config: \"iterator\"");
-        config.AppendLine("  access-control: 127.0.0.0/8 allow");
-        // Everything outside the test zones is refused: nothing is ever resolved from the Internet.
-        config.AppendLine("  local-zone: \".\" refuse");
+        var config = UnboundConfig.Hermetic(port, directory); // everything outside the test zones is refused
         config.AppendLine("  local-zone: \"test.\" static");
         config.AppendLine("  local-data: \"test. 3600 IN SOA ns.test. hostmaster.test. 1 3600 600 86400 60\"");
         config.AppendLine("  local-data: \"a.test. 300 IN A 192.0.2.1\"");

@@ -25,7 +25,7 @@ public sealed class NetActivityFlushTests(InfluxdFixture influxd)
     [Fact]
     public async Task Flush_MixedTraffic_OnePointPerDeviceWithExactCountsAndTopSites()
     {
-        using var rig = new AccountingRig();
+        using var rig = new AccountingRig { Time = Second.ToUnixTimeMilliseconds() * 1000 };
         await using var influx = await InfluxRig.StartAsync(influxd, "netactivity");
         rig.Map.Replace([new IpHolder(Pupil, 42, 7), new IpHolder(PupilV6, 42, 7)]);
 
@@ -39,9 +39,10 @@ public sealed class NetActivityFlushTests(InfluxdFixture influxd)
         var answer = rig.Feed(Frames.Udp(RouterMac, Resolver, 53, PupilMac, Pupil, 40001, Packets.DnsResponse("Video.Example.com", "edge.cdn.example.net", [203, 0, 113, 5])));
         In(answer, ref none);
 
-        // Flow 1: named by that DNS answer (no SNI), 3 packets.
-        Out(rig.Feed(Frames.Tcp(PupilMac, Pupil, 50001, RouterMac, "203.0.113.5", 443, Frames.Syn)), ref video);
-        In(rig.Feed(Frames.Tcp(RouterMac, "203.0.113.5", 443, PupilMac, Pupil, 50001, Frames.Syn | Frames.Ack)), ref video);
+        // Flow 1: no SNI, so only inferred from the pupil's own DNS answer — from its first packet with payload (the
+        // handshake is not booked to a guess).
+        Out(rig.Feed(Frames.Tcp(PupilMac, Pupil, 50001, RouterMac, "203.0.113.5", 443, Frames.Syn)), ref none);
+        In(rig.Feed(Frames.Tcp(RouterMac, "203.0.113.5", 443, PupilMac, Pupil, 50001, Frames.Syn | Frames.Ack)), ref none);
         In(rig.Feed(Frames.Tcp(RouterMac, "203.0.113.5", 443, PupilMac, Pupil, 50001, payload: new byte[1400])), ref video);
 
         // Flow 2: its own SNI; the SYN before the ClientHello has no name yet.
@@ -69,7 +70,7 @@ public sealed class NetActivityFlushTests(InfluxdFixture influxd)
         // Traffic with no local end is not counted at all.
         rig.Feed(Frames.Tcp(RouterMac, "198.51.100.1", 1, RouterMac, "203.0.113.1", 2));
 
-        Assert.Equal(4, rig.Flusher.Flush(influx.Writer, Second));
+        Assert.Equal(4, rig.Flusher.Flush(influx.Writer, sealOpen: true));
         var points = await influx.NetActivityAsync();
         Assert.Equal(4, points.Count);
 
@@ -82,9 +83,10 @@ public sealed class NetActivityFlushTests(InfluxdFixture influxd)
         Assert.Equal(pupilPacketsIn, device["packets_in"]);
         Assert.Equal(pupilPacketsOut, device["packets_out"]);
         Assert.Equal(5L, device["flows_new"]); // DNS answer, flows 1-3, ICMP
-        var expected = new[] { ("learn.example.ac.uk", learn), ("video.example.com", video), ("plain.example.test", plain) }
+        var expected = new[] { ("learn.example.ac.uk", learn), ("plain.example.test", plain) }
             .OrderByDescending(s => s.Item2).Select(s => $"{s.Item1}={s.Item2}");
         Assert.Equal(string.Join(",", expected), device["top_sites"]);
+        Assert.Equal($"video.example.com={video}", device["inferred_sites"]); // a guess, never among the facts
 
         var other = Assert.Single(points, p => (string?)p["client"] == Other);
         Assert.Null(other["device"]);
@@ -94,6 +96,7 @@ public sealed class NetActivityFlushTests(InfluxdFixture influxd)
         Assert.Equal(1L, other["packets_out"]);
         Assert.Equal(1L, other["flows_new"]);
         Assert.Null(other["top_sites"]); // no named flow: the field is left out (last(top_sites) keeps the latest name)
+        Assert.Null(other["inferred_sites"]);
 
         var peer = Assert.Single(points, p => (string?)p["client"] == "fe80::3");
         Assert.Equal(linkLocalPeerIn, peer["bytes_in"]);
@@ -105,14 +108,14 @@ public sealed class NetActivityFlushTests(InfluxdFixture influxd)
         Assert.Equal(1L, resolver["packets_out"]);
 
         // Nothing more happened: the next second writes nothing.
-        Assert.Equal(0, rig.Flusher.Flush(influx.Writer, Second.AddSeconds(1)));
+        Assert.Equal(0, rig.Flusher.Flush(influx.Writer, sealOpen: true));
         Assert.Equal(4, (await influx.NetActivityAsync()).Count);
     }
 
     [Fact]
     public async Task Flush_ManySitesOneSecond_AtMostFiveBiggestFirst()
     {
-        using var rig = new AccountingRig();
+        using var rig = new AccountingRig { Time = Second.ToUnixTimeMilliseconds() * 1000 };
         await using var influx = await InfluxRig.StartAsync(influxd, "topsites");
         for (var site = 1; site <= 7; site++)
         {
@@ -124,7 +127,7 @@ public sealed class NetActivityFlushTests(InfluxdFixture influxd)
             }
         }
 
-        rig.Flusher.Flush(influx.Writer, Second);
+        rig.Flusher.Flush(influx.Writer, sealOpen: true);
         var point = Assert.Single(await influx.NetActivityAsync());
         var top = ((string)point["top_sites"]!).Split(',');
         Assert.Equal(5, top.Length);
@@ -136,12 +139,12 @@ public sealed class NetActivityFlushTests(InfluxdFixture influxd)
     [Fact]
     public async Task Flush_HostileNames_NeverBreakTheTopSitesFormat()
     {
-        using var rig = new AccountingRig();
+        using var rig = new AccountingRig { Time = Second.ToUnixTimeMilliseconds() * 1000 };
         await using var influx = await InfluxRig.StartAsync(influxd, "hostile");
         rig.Feed(Frames.Tcp(PupilMac, Pupil, 50001, RouterMac, "198.51.100.1", 443, payload: Packets.ClientHelloRecord("evil=1,x.example")));
         rig.Feed(Frames.Tcp(PupilMac, Pupil, 50002, RouterMac, "198.51.100.2", 80, payload: Packets.HttpGet("a b\"c.example")));
         rig.Feed(Frames.Tcp(PupilMac, Pupil, 50003, RouterMac, "198.51.100.3", 443, payload: Packets.ClientHelloRecord("good.example")));
-        rig.Flusher.Flush(influx.Writer, Second);
+        rig.Flusher.Flush(influx.Writer, sealOpen: true);
         var point = Assert.Single(await influx.NetActivityAsync());
         Assert.Matches("^good\\.example=[0-9]+$", (string)point["top_sites"]!);
     }

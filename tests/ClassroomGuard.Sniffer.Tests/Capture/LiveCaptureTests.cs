@@ -4,7 +4,7 @@ using ClassroomGuard.Sniffer.Tests.Support;
 
 namespace ClassroomGuard.Sniffer.Tests.Capture;
 
-/// <summary>Live capture through our binding on a veth inside a test namespace, while ping runs between two namespaces.</summary>
+/// <summary>Live capture through SharpPcap on a veth inside a test namespace, while ping runs between two namespaces.</summary>
 public sealed class LiveCaptureTests
 {
     [Fact]

@@ -4,7 +4,7 @@ using ClassroomGuard.Sniffer.Tests.Support;
 
 namespace ClassroomGuard.Sniffer.Tests.Capture;
 
-/// <summary>Reading capture files written by tcpdump (pcap) and editcap (pcapng) through our libpcap binding.</summary>
+/// <summary>Reading capture files written by tcpdump (pcap) and editcap (pcapng) through SharpPcap (libpcap).</summary>
 [Collection(LabCaptureCollection.Name)]
 public sealed class PacketCaptureFileTests(LabCaptureFixture lab)
 {

@@ -32,6 +32,7 @@ public sealed partial class SnifferPrivilegeTests(SnifferPrivilegeTests.Lab lab)
 
         Assert.True(result.ExitCode == 66, $"exit {result.ExitCode}: {result.Error}");
         Assert.Contains("Interface 'cgnosuch0' does not exist", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Sniffer:Interface", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -41,6 +42,7 @@ public sealed partial class SnifferPrivilegeTests(SnifferPrivilegeTests.Lab lab)
 
         Assert.True(result.ExitCode == 78, $"exit {result.ExitCode}: {result.Error}");
         Assert.Contains("Filter 'port banana' does not compile", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Sniffer:Filter", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -35,5 +35,6 @@ public sealed class SnifferProgramTests(LabCaptureFixture lab)
 
         Assert.Equal(78, result.ExitCode);
         Assert.Contains("Filter 'port banana' does not compile", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Sniffer:Filter", result.Error, StringComparison.Ordinal);
     }
 }

@@ -104,7 +104,7 @@ internal sealed class InfluxRig : IAsyncDisposable
             foreach (var row in series.Rows)
             {
                 // Tags no point of the answer has are not columns at all: absent reads as null.
-                var point = new Dictionary<string, object?>(StringComparer.Ordinal) { ["device"] = null, ["room"] = null, ["client"] = null, ["top_sites"] = null };
+                var point = new Dictionary<string, object?>(StringComparer.Ordinal) { ["device"] = null, ["room"] = null, ["client"] = null, ["top_sites"] = null, ["inferred_sites"] = null };
                 for (var i = 0; i < series.Columns.Count; i++)
                 {
                     point[series.Columns[i]] = row[i].Kind switch

@@ -44,18 +44,9 @@ internal sealed class CircumventionHarness : IDisposable
     /// <summary>The real UT1 snapshot beside the repository (../shared/data/ut1), as CI and set-up have it.</summary>
     public static string RealUt1Root
     {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "ClassroomGuard.sln")))
-                {
-                    return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "ut1"));
-                }
-            }
-
-            return "/work/shared/data/ut1";
-        }
+        get => RepositoryRoot.TryFind() is { } repository
+            ? Path.GetFullPath(Path.Combine(repository, "..", "shared", "data", "ut1"))
+            : "/work/shared/data/ut1";
     }
 
     /// <summary>Decodes one Ethernet frame captured at <paramref name="seconds"/>.</summary>

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Text;
+using PacketDotNet;
 
 namespace ClassroomGuard.Sniffer.Tests.Support;
 
@@ -14,11 +15,19 @@ internal static class Frames
     public const byte Rst = 0x04;
     public const byte PshAck = 0x18;
 
+    // TCP, UDP and ARP frames are built with PacketDotNet's constructors (it fills in lengths, types and protocols), which
+    // reads better than bytes laid out by hand; the decoder is compared with PacketDotNet's own reading in Oracle/.
     public static byte[] Tcp(string sourceMac, string source, ushort sourcePort, string destinationMac, string destination, ushort destinationPort, byte flags = PshAck, byte[]? payload = null) =>
-        Ip(sourceMac, source, destinationMac, destination, 6, Packets.Tcp(sourcePort, destinationPort, payload ?? [], flags: flags));
+        Build(sourceMac, destinationMac, source, destination, new TcpPacket(sourcePort, destinationPort)
+        {
+            SequenceNumber = 1000,
+            Flags = flags,
+            WindowSize = 65535,
+            PayloadData = payload ?? [],
+        });
 
     public static byte[] Udp(string sourceMac, string source, ushort sourcePort, string destinationMac, string destination, ushort destinationPort, byte[]? payload = null) =>
-        Ip(sourceMac, source, destinationMac, destination, 17, Packets.Udp(sourcePort, destinationPort, payload ?? []));
+        Build(sourceMac, destinationMac, source, destination, new UdpPacket(sourcePort, destinationPort) { PayloadData = payload ?? [] });
 
     public static byte[] Icmp(string sourceMac, string source, string destinationMac, string destination) =>
         Ip(sourceMac, source, destinationMac, destination, IPAddress.Parse(source).AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? (byte)1 : (byte)58, [8, 0, 0, 0, 0, 1, 0, 1]);
@@ -48,16 +57,8 @@ internal static class Frames
 
     public static byte[] Arp(string senderMac, string senderIp, string targetIp, ushort operation = 1)
     {
-        var arp = new byte[28];
-        BinaryPrimitives.WriteUInt16BigEndian(arp, 1);
-        BinaryPrimitives.WriteUInt16BigEndian(arp.AsSpan(2), 0x0800);
-        arp[4] = 6;
-        arp[5] = 4;
-        BinaryPrimitives.WriteUInt16BigEndian(arp.AsSpan(6), operation);
-        Mac(senderMac).CopyTo(arp, 8);
-        IPAddress.Parse(senderIp).GetAddressBytes().CopyTo(arp, 14);
-        IPAddress.Parse(targetIp).GetAddressBytes().CopyTo(arp, 24);
-        return Ethernet(senderMac, "ff:ff:ff:ff:ff:ff", 0x0806, arp);
+        var arp = new PacketDotNet.ArpPacket((ArpOperation)operation, new PhysicalAddress(new byte[6]), IPAddress.Parse(targetIp), Physical(senderMac), IPAddress.Parse(senderIp));
+        return new EthernetPacket(Physical(senderMac), Physical("ff:ff:ff:ff:ff:ff"), EthernetType.Arp) { PayloadPacket = arp }.Bytes;
     }
 
     /// <summary>A DHCP message from the client (operation 1) or the server (2, with <paramref name="yourAddress"/>).</summary>
@@ -90,5 +91,18 @@ internal static class Frames
             : Udp("02:00:00:00:00:fe", "10.99.0.1", 67, clientMac, yourAddress ?? "255.255.255.255", 68, dhcp);
     }
 
-    public static byte[] Mac(string text) => PhysicalAddress.Parse(text.ToUpperInvariant().Replace(':', '-')).GetAddressBytes();
+    public static byte[] Mac(string text) => Physical(text).GetAddressBytes();
+
+    private static PhysicalAddress Physical(string text) => PhysicalAddress.Parse(text.ToUpperInvariant().Replace(':', '-'));
+
+    private static byte[] Build(string sourceMac, string destinationMac, string source, string destination, TransportPacket transport)
+    {
+        var from = IPAddress.Parse(source);
+        var to = IPAddress.Parse(destination);
+        IPPacket ip = from.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? new IPv4Packet(from, to) : new IPv6Packet(from, to);
+        ip.PayloadPacket = transport;
+        var ethernet = new EthernetPacket(Physical(sourceMac), Physical(destinationMac), ip is IPv4Packet ? EthernetType.IPv4 : EthernetType.IPv6) { PayloadPacket = ip };
+        ethernet.UpdateCalculatedValues();
+        return ethernet.Bytes;
+    }
 }

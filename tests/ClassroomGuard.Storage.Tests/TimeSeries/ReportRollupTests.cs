@@ -59,6 +59,26 @@ public sealed class ReportRollupTests(InfluxdFixture influxd)
     }
 
     [Fact]
+    public async Task RollUpHour_InferredSites_NeverInTheWeeklyTopSites()
+    {
+        // The sniffer's names only inferred from a device's own DNS answers (issue #16) are a guess: the report's sites
+        // are the names the traffic carried itself, even when the guess is far bigger.
+        await using var client = await ClientAsync(influxd, TimeSpan.FromDays(7));
+        var hour = ReportRollup.HourOf(DateTimeOffset.UtcNow).AddHours(-3);
+        var w = client.Writer;
+        Assert.True(w.TryWrite(w.CreatePoint("net_activity").Tag("device", "1").Tag("room", "1").Field("bytes_in", 1L)
+            .Field("top_sites", "learn.example.ac.uk=400").Field("inferred_sites", "adult-videos.example=99000").Timestamp(hour.AddMinutes(1))));
+        Assert.True(w.TryWrite(w.CreatePoint("net_activity").Tag("device", "2").Tag("room", "1").Field("bytes_in", 1L)
+            .Field("inferred_sites", "adult-videos.example=5000").Timestamp(hour.AddMinutes(2))));
+        await w.FlushAsync(CancellationToken.None);
+
+        await Rollup(client).RollUpHourAsync(hour.AddMinutes(20), CancellationToken.None);
+
+        var site = Assert.Single(await TopAsync(client), r => r.List == "sites");
+        Assert.Equal(("learn.example.ac.uk", 400L), (site.Name, site.Count));
+    }
+
+    [Fact]
     public async Task CatchUp_StartsWhereRawBegins_ThenFromTheWatermark_AndNeverTwice()
     {
         await using var client = await ClientAsync(influxd, TimeSpan.FromHours(6));

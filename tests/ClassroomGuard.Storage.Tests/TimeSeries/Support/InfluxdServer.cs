@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace ClassroomGuard.Storage.Tests.TimeSeries.Support;
@@ -214,12 +213,7 @@ public sealed class InfluxdServer : IAsyncDisposable
     }
 
     /// <summary>A loopback port nothing listens on right now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => LoopbackPorts.FreeTcp();
 
     private void Append(string? line)
     {
