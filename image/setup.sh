@@ -206,7 +206,10 @@ else
   start_background console "$run" "$log" "$run_as" \
     env CLASSROOMGUARD_CONFIG_DIR="$etc" ClassroomGuard__Influx__SpoolDirectory="$lib/spool-console" "$dotnet_bin" "$console_dll"
 fi
-wait_for "the console" 60 curl -skf "https://127.0.0.1:$console_port/healthz"
+# Up = serving with its state database readable. Not curl -f: /healthz is 503 too while no upstream resolver answers
+# (the school's internet down during set-up), which is not the console failing to start.
+console_serving() { curl -sk "$1" | grep -q '"state":"Healthy"'; }
+wait_for "the console" 60 console_serving "https://127.0.0.1:$console_port/healthz"
 
 # 11. The DNS filter: the school's lists, its settings, and the service (port 53 needs
 #     CAP_NET_BIND_SERVICE, which it gets and nothing more).

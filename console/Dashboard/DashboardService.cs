@@ -1,6 +1,7 @@
 using System.Globalization;
 using ClassroomGuard.Console.Classroom;
 using ClassroomGuard.Console.Security;
+using ClassroomGuard.Console.Upstreams;
 using ClassroomGuard.Storage.State;
 
 namespace ClassroomGuard.Console.Dashboard;
@@ -10,7 +11,7 @@ namespace ClassroomGuard.Console.Dashboard;
 /// <see cref="HomeView"/>, with a section for each role they hold and nothing from the roles they do not (the service
 /// checks the roles itself, whatever the page shows; a teacher's rooms come from <see cref="RoomAccess"/>).
 /// </summary>
-internal sealed class DashboardService(DashboardFeed feed, RoomAccess access, SchoolClock clock)
+internal sealed class DashboardService(DashboardFeed feed, RoomAccess access, SchoolClock clock, UpstreamMonitor upstreams)
 {
     /// <summary>Most open alerts listed on the safeguarding lead's home.</summary>
     public const int MaxAlertLines = 10;
@@ -31,7 +32,7 @@ internal sealed class DashboardService(DashboardFeed feed, RoomAccess access, Sc
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(overview);
         var roles = user.Roles;
-        var health = Policies.AdministrationRoles.Any(roles.Contains) ? Health(overview) : null;
+        var health = Policies.AdministrationRoles.Any(roles.Contains) ? Health(overview, await upstreams.CurrentAsync(TimeSpan.FromSeconds(5), cancellationToken)) : null;
         var rooms = roles.Contains(Role.Teacher) ? Rooms(overview, await access.RoomsForAsync(user, cancellationToken)) : null;
         var safeguarding = roles.Contains(Role.SafeguardingLead) ? Safeguarding(overview) : null;
         return new HomeView(
@@ -64,11 +65,12 @@ internal sealed class DashboardService(DashboardFeed feed, RoomAccess access, Sc
         _ => "Other alert",
     };
 
-    private HealthSection Health(SchoolOverview o)
+    private HealthSection Health(SchoolOverview o, UpstreamReport? upstreamReport)
     {
         var tiles = new List<HealthTile>
         {
             DnsTile(o),
+            UpstreamTile.Of(upstreamReport, clock),
             SnifferTile(o),
             InfluxTile(o),
             DiskTile(o.Disk),

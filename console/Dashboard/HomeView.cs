@@ -32,7 +32,8 @@ public sealed record HomeView(string DisplayName, string RolesText, string Updat
 /// <param name="Condition">How it stands.</param>
 /// <param name="Status">One or two words ("Answering").</param>
 /// <param name="Detail">The figures, or why there are none, and what to do.</param>
-public sealed record HealthTile(string Title, Condition Condition, string Status, string Detail);
+/// <param name="Lines">One line per part, shown as a list above the detail (the upstream resolvers); null for none.</param>
+public sealed record HealthTile(string Title, Condition Condition, string Status, string Detail, IReadOnlyList<string>? Lines = null);
 
 /// <summary>The technician's section.</summary>
 /// <param name="Services">A tile per service and resource.</param>

@@ -16,6 +16,7 @@ using ClassroomGuard.Console.Safeguarding.Incidents;
 using ClassroomGuard.Console.Safeguarding.Review;
 using ClassroomGuard.Console.Security;
 using ClassroomGuard.Console.Unblocking;
+using ClassroomGuard.Console.Upstreams;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -84,6 +85,7 @@ internal static class ApplicationServices
         services.AddClassroomLive();
         services.AddScoped<RoomAccess>();
         services.AddDashboard();
+        services.AddUpstreamProbe();
         services.AddTeacherRooms();
         services.AddChangeLog();
         services.AddWhyBlocked();

@@ -26,7 +26,8 @@ internal static class ConsoleApplication
         builder.Services.AddHealthChecks()
             .AddCheck<StateHealthCheck>("state")
             .AddCheck<TimeSeriesHealthCheck>("timeseries")
-            .AddCheck<ListsHealthCheck>("lists");
+            .AddCheck<ListsHealthCheck>("lists")
+            .AddCheck<UpstreamsHealthCheck>("upstreams");
 
         var app = builder.Build();
         ApplicationServices.EnsureKeyFolder(app.Services.GetRequiredService<IOptions<ConsoleOptions>>().Value);

@@ -164,7 +164,8 @@ public sealed class HomeTests(ClassroomFixture fixture)
         // Technician: the DNS filter's own report arrives within a minute of its start.
         await AsAsync("tech.home", async page =>
         {
-            var dns = page.Locator(".health-tile", new() { HasText = "DNS filter" });
+            // By its title: the upstream resolvers' tile speaks of the DNS filter too.
+            var dns = page.Locator(".health-tile", new() { Has = page.Locator(".tile-title", new() { HasTextRegex = new Regex("^DNS filter$") }) });
             for (var i = 0; i < 9 && !(await dns.InnerTextAsync()).Contains("Answering", StringComparison.Ordinal); i++)
             {
                 await Task.Delay(10_000);

@@ -141,6 +141,10 @@ public sealed class Appliance : IAsyncDisposable
             // Every test signs its people in from 127.0.0.1 to this one console; the per-address limit (10 a minute by
             // default, its own tests in Console.Tests) would turn later sign-ins into "Too many sign-in attempts".
             "--Console:SignInAttemptsPerMinute=1000",
+            // The DNS filter's upstream, which the console probes as the appliance's shared settings tell both; the
+            // root ("." NS, the default question) is refused by this unbound, so it asks for a name it serves.
+            string.Create(CultureInfo.InvariantCulture, $"--Dns:Upstreams:0=127.0.0.1:{upstream.Port}"),
+            "--Dns:UpstreamProbe:Name=" + UpstreamNames[0],
         ];
         consoleEnvironment = environment;
         Console = ServiceProcess.StartDotnet("console/ClassroomGuard.Console.dll", consoleArguments, environment); // the published layout, wwwroot beside it
@@ -183,6 +187,42 @@ public sealed class Appliance : IAsyncDisposable
         Console = ServiceProcess.StartDotnet("console/ClassroomGuard.Console.dll", consoleArguments, consoleEnvironment);
         owned.Insert(0, Console);
         await WaitForConsoleAsync();
+    }
+
+    /// <summary>
+    /// Restarts the console with <paramref name="extraArguments"/> after its own (none: as it started), and waits until
+    /// it serves. A test that adds some restarts it again without them before it ends: the collection shares it.
+    /// </summary>
+    public async Task RestartConsoleAsync(params string[] extraArguments)
+    {
+        await KillConsoleAsync();
+        // Its ports were seen still taken just after the kill ("address already in use"): start once both bind again.
+        await WaitUntilFreeAsync(ConsoleUrl.Port, BlockPagePort);
+        Console = ServiceProcess.StartDotnet("console/ClassroomGuard.Console.dll", [.. consoleArguments, .. extraArguments], consoleEnvironment);
+        owned.Insert(0, Console);
+        await WaitForConsoleAsync();
+    }
+
+    private static async Task WaitUntilFreeAsync(params int[] ports)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                foreach (var port in ports)
+                {
+                    var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                    listener.Start();
+                    listener.Stop();
+                }
+
+                return;
+            }
+            catch (System.Net.Sockets.SocketException) when (attempt < 80)
+            {
+                await Task.Delay(250);
+            }
+        }
     }
 
     private async Task WaitForConsoleAsync()

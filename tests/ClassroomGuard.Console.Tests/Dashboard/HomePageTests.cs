@@ -26,7 +26,8 @@ public sealed class HomePageTests(ConsoleFixture fixture) : IClassFixture<Consol
 
         page.WaitForAssertion(() => Assert.NotNull(page.Find("#health-title")), TimeSpan.FromSeconds(10));
         var tiles = page.FindAll(".health-tile").Select(t => t.TextContent).ToList();
-        Assert.Equal(5, tiles.Count);
+        Assert.Equal(6, tiles.Count);
+        Assert.Contains(tiles, t => t.Contains("Upstream DNS resolvers", StringComparison.Ordinal) && t.Contains("Not known", StringComparison.Ordinal)); // no Dns:Upstreams here
         Assert.Contains(tiles, t => t.Contains("DNS filter", StringComparison.Ordinal) && t.Contains("Not known", StringComparison.Ordinal));
         Assert.Contains(tiles, t => t.Contains("InfluxDB", StringComparison.Ordinal) && t.Contains("Not reachable", StringComparison.Ordinal));
         Assert.Contains("Not available: InfluxDB did not answer", page.Find(".blocks").TextContent, StringComparison.Ordinal);
@@ -147,6 +148,7 @@ public sealed class HomePageTests(ConsoleFixture fixture) : IClassFixture<Consol
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Unblocking.UnblockTimes>());
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.ChangeLog.ChangeLogService>()); // the governor's log check
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Policy.Lists.ListsProbe>()); // the technician's lists alarm
+        context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Upstreams.UpstreamMonitor>()); // the upstream resolvers' tile
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Mail.MailStatusService>()); // the technician's e-mail card
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Reports.Delivery.ReportStatusService>()); // the technician's reports card
         context.Services.AddSingleton(console.GetRequiredService<ClassroomGuard.Console.Policy.Why.DnsFilterClient>()); // the annual review card

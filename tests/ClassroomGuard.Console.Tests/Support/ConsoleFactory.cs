@@ -24,6 +24,9 @@ internal sealed class ConsoleFactory(Uri influxUrl, string? statePath = null) : 
     /// <summary>Failed sign-ins that lock an account.</summary>
     public int LockoutThreshold { get; init; } = 3;
 
+    /// <summary>More settings, as the appliance's settings files would give them (e.g. <c>Dns:Upstreams:0</c>).</summary>
+    public IReadOnlyDictionary<string, string>? Settings { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("State:Path", StatePath);
@@ -34,6 +37,11 @@ internal sealed class ConsoleFactory(Uri influxUrl, string? statePath = null) : 
         builder.UseSetting("Reports:Directory", Path.Combine(Root, "reports"));
         builder.UseSetting("Console:SignInAttemptsPerMinute", SignInAttemptsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("State:LockoutThreshold", LockoutThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (key, value) in Settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         if (TestServices is { } replace)
         {
             builder.ConfigureTestServices(replace);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using ClassroomGuard.Dns.Protocol;
 
 namespace ClassroomGuard.DnsFilter.Tests.Support;
 
@@ -103,7 +102,8 @@ public sealed class UnboundServer : IDisposable
     private bool Answers()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 200 };
-        var query = DnsClient.BuildQuery(1, "a.test", DnsRecordType.A, edns: false);
+        // "a.test A IN", id 1, RD: raw bytes, so the console's tests can link this file without our DNS codec.
+        byte[] query = [0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, (byte)'a', 4, (byte)'t', (byte)'e', (byte)'s', (byte)'t', 0, 0, 1, 0, 1];
         try
         {
             socket.SendTo(query, EndPoint);

@@ -92,7 +92,8 @@ public sealed partial class SetupScriptTests
 
 
             var etc = Path.Combine(prefix.FullName, "etc/classroomguard");
-            await AssertConsoleHealthyAsync(consolePort, Path.Combine(etc, "tls/console.crt"));
+            // The console started before set-up wrote dns.json: it has no upstream to check yet.
+            await AssertConsoleHealthyAsync(consolePort, Path.Combine(etc, "tls/console.crt"), upstreams: "Healthy");
             await AssertFirstSignInAsync(consolePort, Path.Combine(etc, "tls/console.crt"), password.Groups["pw"].Value);
             Assert.NotEmpty(Directory.GetFiles(Path.Combine(prefix.FullName, "var/lib/classroomguard/keys"), "key-*.xml"));
             await AssertInfluxProvisionedAsync(environment["CG_INFLUX_PORT"]!, Path.Combine(etc, "secrets.json"));
@@ -120,7 +121,8 @@ public sealed partial class SetupScriptTests
             Assert.False(PasswordLine().IsMatch(second.Stdout), "a password was printed twice");
             Assert.Contains("already exists", second.Stdout, StringComparison.Ordinal);
             Assert.Equal(certificateBefore, await File.ReadAllBytesAsync(Path.Combine(etc, "tls/console.crt")));
-            await AssertConsoleHealthyAsync(consolePort, Path.Combine(etc, "tls/console.crt"));
+            // Restarted, the console reads dns.json: its only upstream is the dead port above, so none answers.
+            await AssertConsoleHealthyAsync(consolePort, Path.Combine(etc, "tls/console.crt"), upstreams: "Unhealthy");
 
             // stop.sh stops every service set-up started: nothing from this install keeps running.
             Assert.NotEmpty(ProcessesMentioning(prefix.FullName));
@@ -136,7 +138,7 @@ public sealed partial class SetupScriptTests
         }
     }
 
-    private static async Task AssertConsoleHealthyAsync(int port, string certificatePath)
+    private static async Task AssertConsoleHealthyAsync(int port, string certificatePath, string upstreams)
     {
         // Trust exactly the certificate set-up made, as a technician comparing the fingerprint would.
         using var expected = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(certificatePath));
@@ -147,7 +149,6 @@ public sealed partial class SetupScriptTests
         using var client = new HttpClient(handler);
         using var response = await client.GetAsync(new Uri($"https://127.0.0.1:{port}/healthz"));
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"/healthz answered {response.StatusCode}: {body}");
         using var json = JsonDocument.Parse(body);
         var checks = json.RootElement.GetProperty("checks");
         Assert.Equal("Healthy", checks.GetProperty("state").GetString());
@@ -156,7 +157,12 @@ public sealed partial class SetupScriptTests
         // collection, e.g. without internet): then, and only then, the whole is Degraded.
         var lists = checks.GetProperty("lists").GetString();
         Assert.Contains(lists, (string[])["Healthy", "Degraded"]);
-        Assert.Equal(lists, json.RootElement.GetProperty("status").GetString());
+        Assert.Equal(upstreams, checks.GetProperty("upstreams").GetString());
+        // The whole is its worst check; only Unhealthy answers 503.
+        string?[] all = [lists, upstreams];
+        var worst = all.Contains("Unhealthy") ? "Unhealthy" : all.Contains("Degraded") ? "Degraded" : "Healthy";
+        Assert.Equal(worst, json.RootElement.GetProperty("status").GetString());
+        Assert.True(response.StatusCode == (worst == "Unhealthy" ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK), $"/healthz answered {response.StatusCode}: {body}");
     }
 
     /// <summary>UT1's layout as a tar.gz: set-up's seed copy plus generated adult, malware and phishing folders (over 4 MiB, as UT1's is).</summary>
