@@ -65,8 +65,8 @@ public sealed class CircumventionAlertWriter(
                 while (queue.Reader.TryRead(out var attempt))
                 {
                     // A write under way is finished even when stopping (it is short: one SQLite transaction), so an
-                    // attempt taken off the queue is never lost to the stop.
-                    await WriteAsync(attempt, CancellationToken.None, CancellationToken.None);
+                    // attempt taken off the queue is never lost to the stop; only the wait for discovery ends with it.
+                    await WriteAsync(attempt, stoppingToken, CancellationToken.None);
                 }
             }
         }
