@@ -19,6 +19,9 @@ public class DecodeBenchmarks
     private PacketDecoder _countingDecoder = null!;
     private PacketDecoder _accountingDecoder = null!;
     private PacketDecoder _circumventionDecoder = null!;
+    private AccountingSinks _secondsSinks = null!;
+    private PacketDecoder _secondsDecoder = null!;
+    private long _secondsClock;
 
     [GlobalSetup]
     public void Setup()
@@ -30,6 +33,8 @@ public class DecodeBenchmarks
         _countingDecoder = new PacketDecoder(new CountingSink());
         _accountingDecoder = new PacketDecoder(new AccountingSinks().Sink);
         _circumventionDecoder = new PacketDecoder(CircumventionSinks.Create());
+        _secondsSinks = new AccountingSinks();
+        _secondsDecoder = new PacketDecoder(_secondsSinks.Sink);
     }
 
     [GlobalCleanup]
@@ -39,6 +44,7 @@ public class DecodeBenchmarks
         _countingDecoder.Dispose();
         _accountingDecoder.Dispose();
         _circumventionDecoder.Dispose();
+        _secondsDecoder.Dispose();
     }
 
     /// <summary>Everything: bulk TCP, TLS (with split ClientHellos), DNS, QUIC (with real Initials), ARP/ICMP/mDNS.</summary>
@@ -60,6 +66,21 @@ public class DecodeBenchmarks
     /// <summary>The same with circumvention detection (UT1 doh/vpn/proxy lookups of every SNI, shapes, rate limit).</summary>
     [Benchmark(OperationsPerInvoke = SamplePackets.Count)]
     public void DecodeMixCircumvention() => Run(_circumventionDecoder, _mix);
+
+    /// <summary>
+    /// As <see cref="DecodeMixAccounting"/> with packets a millisecond apart, so each invocation opens four new seconds,
+    /// then the flusher's work (without a writer): every sealed second taken, read and given back.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = SamplePackets.Count)]
+    public void DecodeMixAccountingAcrossSeconds()
+    {
+        foreach (var packet in _mix)
+        {
+            _secondsDecoder.Decode(LinkType.Ethernet, _secondsClock += 1000, packet.Length, packet);
+        }
+
+        _secondsSinks.Flusher.Flush(null, sealOpen: true);
+    }
 
     /// <summary>The mix without QUIC client Initials: the path every other packet takes.</summary>
     [Benchmark]

@@ -80,7 +80,7 @@ if (args.Length >= 2 && args[0] == "--decode")
         {
             while (await timer.WaitForNextTickAsync(stopFlushing.Token))
             {
-                sinks.Flusher.Flush(null, DateTimeOffset.UtcNow);
+                sinks.Flusher.Flush(null);
                 spare = sinks.Discovery.TakePending(spare);
             }
         }

@@ -60,13 +60,13 @@ internal static class RoomActivityQuery
         var bucket = bucketSeconds.ToString(CultureInfo.InvariantCulture) + "s";
         var sparkRange = $"{devices} AND time >= {start} AND time < {end}";
         return string.Join(";\n",
-            $"SELECT sum(\"queries\") AS \"q\" FROM {rp}\"dns_activity\" WHERE {sparkRange} GROUP BY time({bucket}), \"device\" fill(0)",
-            $"SELECT sum(\"bytes_in\") AS \"i\", sum(\"bytes_out\") AS \"o\" FROM {rp}\"net_activity\" WHERE {sparkRange} GROUP BY time({bucket}), \"device\" fill(0)",
-            $"SELECT last(\"top_domains\") AS \"top\" FROM {rp}\"dns_activity\" WHERE {devices} AND time >= {InfluxQl.Time(now - siteWindow)}{upTo} GROUP BY \"device\"",
-            $"SELECT * FROM {rp}\"dns_categories\" WHERE {devices} AND time >= {InfluxQl.Time(now - siteWindow)}{upTo} GROUP BY \"device\" ORDER BY time DESC LIMIT 1",
-            $"SELECT \"domain\", \"category\", \"reason\" FROM {rp}\"dns_blocks\" WHERE {devices} AND time >= {InfluxQl.Time(now - blockWindow)}{upTo} GROUP BY \"device\" ORDER BY time DESC LIMIT 1",
-            $"SELECT last(\"top_sites\") AS \"top\" FROM {rp}\"net_activity\" WHERE {devices} AND time >= {InfluxQl.Time(now - onlineWindow)}{upTo} GROUP BY \"device\"",
-            $"SELECT last(\"inferred_sites\") AS \"top\" FROM {rp}\"net_activity\" WHERE {devices} AND time >= {InfluxQl.Time(now - onlineWindow)}{upTo} GROUP BY \"device\"");
+            $"SELECT sum(\"queries\") AS \"q\" FROM {rp}\"{Measurements.DnsActivity}\" WHERE {sparkRange} GROUP BY time({bucket}), \"device\" fill(0)",
+            $"SELECT sum(\"bytes_in\") AS \"i\", sum(\"bytes_out\") AS \"o\" FROM {rp}\"{Measurements.NetActivity}\" WHERE {sparkRange} GROUP BY time({bucket}), \"device\" fill(0)",
+            $"SELECT last(\"top_domains\") AS \"top\" FROM {rp}\"{Measurements.DnsActivity}\" WHERE {devices} AND time >= {InfluxQl.Time(now - siteWindow)}{upTo} GROUP BY \"device\"",
+            $"SELECT * FROM {rp}\"{Measurements.DnsCategories}\" WHERE {devices} AND time >= {InfluxQl.Time(now - siteWindow)}{upTo} GROUP BY \"device\" ORDER BY time DESC LIMIT 1",
+            $"SELECT \"domain\", \"category\", \"reason\" FROM {rp}\"{Measurements.DnsBlocks}\" WHERE {devices} AND time >= {InfluxQl.Time(now - blockWindow)}{upTo} GROUP BY \"device\" ORDER BY time DESC LIMIT 1",
+            $"SELECT last(\"top_sites\") AS \"top\" FROM {rp}\"{Measurements.NetActivity}\" WHERE {devices} AND time >= {InfluxQl.Time(now - onlineWindow)}{upTo} GROUP BY \"device\"",
+            $"SELECT last(\"inferred_sites\") AS \"top\" FROM {rp}\"{Measurements.NetActivity}\" WHERE {devices} AND time >= {InfluxQl.Time(now - onlineWindow)}{upTo} GROUP BY \"device\"");
     }
 
     /// <summary>Reads the statements' answers into <paramref name="activity"/> (one entry per device, created by the caller).</summary>

@@ -88,11 +88,11 @@ internal sealed class SchoolOverviewReader(
         var upTo = " AND time <= " + InfluxQl.Time(now);
         var online = InfluxQl.Time(now - consoleOptions.Value.OnlineWindow);
         return string.Join(";\n",
-            $"SELECT * FROM {rp}\"{ServiceHealthReporter.Measurement}\" WHERE time >= {InfluxQl.Time(now - ReportWindow)}{upTo} GROUP BY \"component\" ORDER BY time DESC LIMIT 1",
-            $"SELECT sum(*) FROM {rp}\"dns_categories\" WHERE time >= {InfluxQl.Time(MidnightBefore(now))}{upTo}",
-            $"SELECT last(\"queries\") FROM {rp}\"dns_activity\" WHERE time >= {online}{upTo} GROUP BY \"device\"",
-            $"SELECT last(\"bytes_in\") FROM {rp}\"net_activity\" WHERE time >= {online}{upTo} GROUP BY \"device\"",
-            $"SELECT sum(\"blocked\") FROM {rp}\"dns_activity\" WHERE time >= {InfluxQl.Time(now.AddHours(-1))}{upTo} GROUP BY \"room\"");
+            $"SELECT * FROM {rp}\"{Measurements.ServiceHealth}\" WHERE time >= {InfluxQl.Time(now - ReportWindow)}{upTo} GROUP BY \"component\" ORDER BY time DESC LIMIT 1",
+            $"SELECT sum(*) FROM {rp}\"{Measurements.DnsCategories}\" WHERE time >= {InfluxQl.Time(MidnightBefore(now))}{upTo}",
+            $"SELECT last(\"queries\") FROM {rp}\"{Measurements.DnsActivity}\" WHERE time >= {online}{upTo} GROUP BY \"device\"",
+            $"SELECT last(\"bytes_in\") FROM {rp}\"{Measurements.NetActivity}\" WHERE time >= {online}{upTo} GROUP BY \"device\"",
+            $"SELECT sum(\"blocked\") FROM {rp}\"{Measurements.DnsActivity}\" WHERE time >= {InfluxQl.Time(now.AddHours(-1))}{upTo} GROUP BY \"room\"");
     }
 
     private static SeriesFigures ReadSeries(InfluxQueryResult result)

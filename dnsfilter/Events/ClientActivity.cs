@@ -3,9 +3,9 @@ using ClassroomGuard.DnsFilter.Policy;
 namespace ClassroomGuard.DnsFilter.Events;
 
 /// <summary>
-/// One client's counts for the current second. Pre-sized when the client is first seen, then reused every second:
-/// recording copies the name into fixed buffers and never allocates. Guarded by its own lock (short, uncontended:
-/// one client's queries rarely arrive on two cores at once).
+/// One client's counts for one whole second of the clock (<see cref="Second"/>). Pre-sized when made, then reused
+/// (a client's current bucket is reset after it is written; a spare comes back to <see cref="DnsActivity"/>'s pool):
+/// recording copies the name into fixed buffers and never allocates. Guarded by its <see cref="ClientSlot"/>'s lock.
 /// </summary>
 internal sealed class ClientActivity
 {
@@ -27,7 +27,11 @@ internal sealed class ClientActivity
         }
     }
 
-    public UInt128 Address { get; }
+    /// <summary>The client (a bucket from the pool serves whichever client takes it).</summary>
+    public UInt128 Address;
+
+    /// <summary>The clock second counted, as <see cref="DateTimeOffset.UtcTicks"/> / <see cref="TimeSpan.TicksPerSecond"/>; meaningful while <see cref="Queries"/> is not 0.</summary>
+    public long Second;
 
     public long? DeviceId;
     public long? RoomId;
@@ -43,7 +47,6 @@ internal sealed class ClientActivity
     public readonly NameCount[] Blocks;
     public int BlocksUsed;
     public long BlocksDropped;
-    public long LastSeenTicks;
 
     public void Reset()
     {

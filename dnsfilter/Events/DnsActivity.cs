@@ -28,8 +28,11 @@ public sealed record PendingAlert(DateTimeOffset At, long? DeviceId, string Addr
 }
 
 /// <summary>
-/// Counts every policy decision per client per second (in memory, no allocation per query once a client is known),
-/// and writes them once a second to InfluxDB through <see cref="InfluxWriter.TryWrite"/>, which never blocks.
+/// Counts every policy decision per client per whole second of the clock (in memory, no allocation per query once a
+/// client is known), and writes each second, stamped with that second, to InfluxDB through
+/// <see cref="InfluxWriter.TryWrite"/>, which never blocks. The second a query counts in is the one its own clock
+/// reading falls in, whenever the flusher runs; no second is written twice for one client (docs/timeseries.md,
+/// "Seconds that are exact").
 /// High-risk blocks become <see cref="PendingAlert"/>s on a bounded channel, at most one per device+category per
 /// <see cref="DnsPolicyOptions.AlertInterval"/>; <see cref="PolicyService"/> writes them to the state.
 /// </summary>
@@ -37,7 +40,9 @@ public sealed class DnsActivity
 {
     private static readonly UInt128 OverflowKey = UInt128.MaxValue;
 
-    private readonly ConcurrentDictionary<UInt128, ClientActivity> _clients = new();
+    private readonly ConcurrentDictionary<UInt128, ClientSlot> _clients = new();
+    private readonly Stack<ClientActivity> _spares = new(); // written buckets, reused: no allocation once warm
+    private readonly Queue<ClientActivity> _late = new(); // closed seconds the flusher has not written yet, oldest first
     private readonly ConcurrentDictionary<(UInt128, int), long> _lastAlert = new();
     private readonly Channel<PendingAlert> _alerts;
     private readonly PolicyCounters _counters;
@@ -70,23 +75,36 @@ public sealed class DnsActivity
     /// <summary>Alerts waiting to be written.</summary>
     public ChannelReader<PendingAlert> Alerts => _alerts.Reader;
 
-    /// <summary>Counts one decision. Called on the query path: no allocation once the client has been seen.</summary>
+    /// <summary>
+    /// Counts one decision in the clock second <paramref name="now"/> falls in. Called on the query path: no allocation
+    /// once the client has been seen (a new second takes a written bucket back from the pool).
+    /// </summary>
     public void Record(CompiledPolicy policy, PolicyClient client, UInt128 address, ReadOnlySpan<byte> wireName, in PolicyVerdict verdict, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(client);
-        var activity = GetClient(address);
         Span<byte> lower = stackalloc byte[wireName.Length];
         wireName.CopyTo(lower);
         DnsName.ToLowerInPlace(lower);
         var hash = DomainTable.HashLabel(DomainTable.HashSeed, lower);
-        lock (activity)
+        var second = now.UtcTicks / TimeSpan.TicksPerSecond;
+        var slot = GetClient(address);
+        Monitor.Enter(slot);
+        while (slot.Removed)
         {
+            Monitor.Exit(slot); // forgotten as idle between the look-up and the lock: take the client's new slot
+            slot = GetClient(address);
+            Monitor.Enter(slot);
+        }
+
+        try
+        {
+            slot.LastSeenTicks = now.UtcTicks;
+            var activity = BucketFor(slot, second);
             activity.DeviceId = client.DeviceId;
             activity.RoomId = client.RoomId;
             activity.Mac = client.Mac;
             activity.Group = policy.Groups[client.Group].Key;
-            activity.LastSeenTicks = now.UtcTicks;
             activity.Queries++;
             var listed = verdict.ListedCategories;
             while (listed != 0)
@@ -111,6 +129,10 @@ public sealed class DnsActivity
                 activity.AddBlock(lower, hash, verdict);
             }
         }
+        finally
+        {
+            Monitor.Exit(slot);
+        }
 
         if (verdict.Outcome == PolicyOutcome.Block && verdict.Category >= 0)
         {
@@ -118,35 +140,145 @@ public sealed class DnsActivity
         }
     }
 
-    /// <summary>Writes the last second's counts and resets them; forgets clients idle for 10 minutes. Returns points written.</summary>
-    public int Flush(InfluxWriter? writer, CompiledPolicy? policy, DateTimeOffset second)
+    /// <summary>
+    /// Writes every second that ended before <paramref name="now"/>'s whole second, each stamped with its own second,
+    /// and frees its bucket; forgets clients idle for 10 minutes. Seconds not yet ended stay open, so a flush that runs
+    /// late (or twice in a second) writes exactly what was counted, once. Without a writer the counts are dropped.
+    /// Returns points written. One caller at a time.
+    /// </summary>
+    public int Flush(InfluxWriter? writer, CompiledPolicy? policy, DateTimeOffset now)
     {
         var written = 0;
-        var idleBefore = second.UtcTicks - TimeSpan.TicksPerMinute * 10;
-        foreach (var (key, activity) in _clients)
+        var cutoff = now.UtcTicks / TimeSpan.TicksPerSecond;
+        var idleBefore = now.UtcTicks - TimeSpan.TicksPerMinute * 10;
+        while (TakeLate() is { } late)
         {
-            lock (activity)
+            written += WriteBucket(writer, policy, late);
+            Return(late);
+        }
+
+        foreach (var (key, slot) in _clients)
+        {
+            lock (slot)
             {
-                if (activity.Queries == 0)
+                if (slot.Previous is { } previous && previous.Second < cutoff)
                 {
-                    if (activity.LastSeenTicks < idleBefore)
-                    {
-                        _clients.TryRemove(key, out _);
-                    }
-
-                    continue;
+                    written += WriteBucket(writer, policy, previous);
+                    slot.WrittenThrough = previous.Second;
+                    slot.Previous = null;
+                    Return(previous);
                 }
 
-                if (writer is not null && policy is not null)
+                var current = slot.Current;
+                if (current.Queries != 0 && current.Second < cutoff)
                 {
-                    written += Write(writer, policy, activity, second);
+                    written += WriteBucket(writer, policy, current);
+                    slot.WrittenThrough = current.Second;
+                    current.Reset();
                 }
 
-                activity.Reset();
+                if (current.Queries == 0 && slot.Previous is null && slot.LastSeenTicks < idleBefore)
+                {
+                    slot.Removed = true;
+                    _clients.TryRemove(key, out _);
+                    Return(current);
+                }
             }
         }
 
         return written;
+    }
+
+    /// <summary>The bucket <paramref name="second"/> counts in (under the slot's lock).</summary>
+    private ClientActivity BucketFor(ClientSlot slot, long second)
+    {
+        // A query whose clock reading is older than an open second (it raced the next second's first query, or the
+        // clock stepped back) counts in the nearest open second after it: it is never lost and never reopens a second.
+        if (slot.Previous is { } previous && second <= previous.Second)
+        {
+            return previous;
+        }
+
+        var current = slot.Current;
+        if (current.Queries != 0)
+        {
+            if (second <= current.Second)
+            {
+                return current;
+            }
+
+            // A new second before the flusher wrote the last: keep it open beside this one (it may still get a late query).
+            if (slot.Previous is { } oldest)
+            {
+                AddLate(oldest); // the flusher is more than a second behind: closed, written at its next run
+            }
+
+            slot.Previous = current;
+            slot.Current = current = Rent(slot.Address);
+        }
+
+        // After WrittenThrough: a query that raced the flush of its own second (microseconds) counts in the next one.
+        current.Second = Math.Max(second, slot.WrittenThrough + 1);
+        return current;
+    }
+
+    private int WriteBucket(InfluxWriter? writer, CompiledPolicy? policy, ClientActivity bucket)
+    {
+        var points = writer is not null && policy is not null
+            ? Write(writer, policy, bucket, new DateTimeOffset(bucket.Second * TimeSpan.TicksPerSecond, TimeSpan.Zero))
+            : 0;
+        bucket.Reset();
+        return points;
+    }
+
+    private ClientActivity Rent(UInt128 address)
+    {
+        lock (_spares)
+        {
+            if (_spares.TryPop(out var spare))
+            {
+                spare.Address = address;
+                return spare;
+            }
+        }
+
+        return new ClientActivity(address, _topDomains);
+    }
+
+    private void Return(ClientActivity bucket)
+    {
+        bucket.Reset();
+        lock (_spares)
+        {
+            if (_spares.Count < _maxClients)
+            {
+                _spares.Push(bucket);
+            }
+        }
+    }
+
+    private void AddLate(ClientActivity bucket)
+    {
+        lock (_late)
+        {
+            if (_late.Count >= _maxClients * 4)
+            {
+                // The flusher has stopped for seconds on end: bound the memory, count what is lost.
+                var dropped = _late.Dequeue();
+                Interlocked.Increment(ref _counters.PointsDropped);
+                dropped.Reset();
+            }
+
+            _late.Enqueue(bucket);
+        }
+    }
+
+    private ClientActivity? TakeLate()
+    {
+        lock (_late)
+        {
+            return _late.TryDequeue(out var bucket) ? bucket : null;
+        }
     }
 
     private int Write(InfluxWriter writer, CompiledPolicy policy, ClientActivity a, DateTimeOffset second)
@@ -161,10 +293,11 @@ public sealed class DnsActivity
         }
 
         var points = 0;
-        points += Accept(writer, writer.CreatePoint("dns_activity").Tag("device", device).Tag("room", room).Tag("client", client)
-            .Field("queries", a.Queries).Field("blocked", a.BlockedCount).Field("rewritten", a.Rewritten).Field("top_domains", top.ToString()).Timestamp(second));
+        points += Accept(writer, writer.CreatePoint(Measurements.DnsActivity).Tag(Measurements.Tags.Device, device).Tag(Measurements.Tags.Room, room).Tag(Measurements.Tags.Client, client)
+            .Field(Measurements.Fields.Queries, a.Queries).Field(Measurements.Fields.Blocked, a.BlockedCount).Field(Measurements.Fields.Rewritten, a.Rewritten)
+            .Field(Measurements.Fields.TopDomains, top.ToString()).Timestamp(second));
 
-        var categories = writer.CreatePoint("dns_categories").Tag("device", device).Tag("room", room).Tag("client", client);
+        var categories = writer.CreatePoint(Measurements.DnsCategories).Tag(Measurements.Tags.Device, device).Tag(Measurements.Tags.Room, room).Tag(Measurements.Tags.Client, client);
         var any = false;
         for (var bit = 0; bit < policy.Lists.Categories.Keys.Count; bit++)
         {
@@ -193,7 +326,7 @@ public sealed class DnsActivity
         {
             var b = a.Blocks[i];
             var name = b.Name;
-            points += Accept(writer, writer.CreatePoint("dns_blocks").Tag("device", device).Tag("room", room).Tag("client", client)
+            points += Accept(writer, writer.CreatePoint(Measurements.DnsBlocks).Tag(Measurements.Tags.Device, device).Tag(Measurements.Tags.Room, room).Tag(Measurements.Tags.Client, client)
                 .Tag("n", i.ToString(CultureInfo.InvariantCulture))
                 .Field("domain", DomainText.ToDotted(name))
                 .Field("category", b.Category >= 0 ? policy.Lists.Categories.Keys[b.Category] : "")
@@ -236,11 +369,11 @@ public sealed class DnsActivity
         return 0;
     }
 
-    private ClientActivity GetClient(UInt128 address)
+    private ClientSlot GetClient(UInt128 address)
     {
-        if (_clients.TryGetValue(address, out var activity))
+        if (_clients.TryGetValue(address, out var slot))
         {
-            return activity;
+            return slot;
         }
 
         if (_clients.Count >= _maxClients)
@@ -249,7 +382,7 @@ public sealed class DnsActivity
             address = OverflowKey;
         }
 
-        return _clients.GetOrAdd(address, static (key, top) => new ClientActivity(key, top), _topDomains);
+        return _clients.GetOrAdd(address, static (key, top) => new ClientSlot(key, new ClientActivity(key, top)), _topDomains);
     }
 
     private void MaybeAlert(CompiledPolicy policy, PolicyClient client, UInt128 address, ReadOnlySpan<byte> wireName, in PolicyVerdict verdict, DateTimeOffset now)

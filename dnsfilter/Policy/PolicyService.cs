@@ -435,28 +435,32 @@ public sealed class PolicyService : BackgroundService
     private async Task FlushLoopAsync(CancellationToken cancellationToken)
     {
         var writer = _services.GetService<InfluxWriter>();
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            // Just after each whole second of the clock: the second that ended is complete, the next one stays open.
+            var now = _time.GetUtcNow();
+            var next = (now.UtcTicks / TimeSpan.TicksPerSecond + 1) * TimeSpan.TicksPerSecond + FlushAfterSecond.Ticks;
+            await Task.Delay(TimeSpan.FromTicks(next - now.UtcTicks), _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            FlushOnce(writer, cancellationToken.IsCancellationRequested ? TimeSpan.FromSeconds(1) : TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>How long after a second ends its counts are written: queries read the clock before they are counted.</summary>
+    internal static readonly TimeSpan FlushAfterSecond = TimeSpan.FromMilliseconds(50);
+
+    // At stop (ahead = 1 s) the second under way is written too; a query after that counts in the next second.
+    private void FlushOnce(InfluxWriter? writer, TimeSpan ahead)
+    {
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
+            if (_activity.Flush(writer, _policy.Current, _time.GetUtcNow() + ahead) > 0)
             {
-                try
-                {
-                    var now = _time.GetUtcNow();
-                    var second = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond) - TimeSpan.TicksPerSecond, TimeSpan.Zero);
-                    if (_activity.Flush(writer, _policy.Current, second) > 0)
-                    {
-                        writer?.SendNow(); // the second is the batch: don't also wait for the writer's tick
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    Log.FlushFailed(_logger, e);
-                }
+                writer?.SendNow(); // the second is the batch: don't also wait for the writer's tick
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            Log.FlushFailed(_logger, e);
         }
     }
 

@@ -32,7 +32,7 @@ internal sealed class AccountingService(
     private InfluxWriter? _writer;
     private StateStore? _store;
 #pragma warning restore CA2213
-    private DateTimeOffset _lastSecond = DateTimeOffset.MinValue;
+    private long _packetsAtTick = -1;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -47,7 +47,7 @@ internal sealed class AccountingService(
         await base.StopAsync(cancellationToken);
 
         // The capture has stopped (its service stops first): what it counted last still goes out.
-        FlushOnce();
+        FlushOnce(sealOpen: true);
         await WriteBatchOnceAsync(cancellationToken);
         LogStatistics();
     }
@@ -57,40 +57,55 @@ internal sealed class AccountingService(
 
     private async Task FlushLoopAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
-        var statisticsEvery = Math.Max(1, (long)snifferOptions.Value.StatisticsInterval.TotalSeconds);
-        try
+        var statisticsEvery = TimeSpan.FromSeconds(Math.Max(1, (long)snifferOptions.Value.StatisticsInterval.TotalSeconds));
+        var statisticsDue = time.GetUtcNow() + statisticsEvery;
+        while (!cancellationToken.IsCancellationRequested)
         {
-            for (long tick = 1; await timer.WaitForNextTickAsync(cancellationToken); tick++)
+            // Woken as soon as the capture seals a second (its next second's first packet), else just after each whole
+            // second of the clock.
+            var now = time.GetUtcNow();
+            var next = (now.UtcTicks / TimeSpan.TicksPerSecond + 1) * TimeSpan.TicksPerSecond + TickAfterSecond.Ticks;
+            bool sealedByCapture;
+            try
             {
-                FlushOnce();
-                if (tick % statisticsEvery == 0)
-                {
-                    LogStatistics();
-                }
+                sealedByCapture = await accountant.Seconds.WaitSealedAsync(TimeSpan.FromTicks(next - now.UtcTicks), time, cancellationToken);
             }
-        }
-        catch (OperationCanceledException)
-        {
+            catch (OperationCanceledException)
+            {
+                return; // stopping: StopAsync writes what is left
+            }
+
+            if (sealedByCapture)
+            {
+                FlushOnce(sealOpen: false);
+            }
+            else
+            {
+                // A whole tick with no packet: the capture is quiet, so the second it has open is over; write it now.
+                var packets = accountant.Statistics.Packets;
+                FlushOnce(sealOpen: packets == _packetsAtTick);
+                _packetsAtTick = packets;
+            }
+
+            // By the clock, not by wake-ups: a busy capture wakes the flusher every second and a quiet one does not.
+            if (time.GetUtcNow() >= statisticsDue)
+            {
+                statisticsDue += statisticsEvery;
+                LogStatistics();
+            }
         }
     }
 
-    private void FlushOnce()
+    /// <summary>How long after a whole second of the clock the flusher looks for a quiet capture.</summary>
+    private static readonly TimeSpan TickAfterSecond = TimeSpan.FromMilliseconds(50);
+
+    private void FlushOnce(bool sealOpen)
     {
         lock (_flushLock)
         {
             try
             {
-                // The second that just ended; never the same second twice (a second point would overwrite the first).
-                var now = time.GetUtcNow();
-                var second = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero).AddSeconds(-1);
-                if (second <= _lastSecond)
-                {
-                    second = _lastSecond.AddSeconds(1);
-                }
-
-                _lastSecond = second;
-                if (flusher.Flush(_writer, second) > 0)
+                if (flusher.Flush(_writer, sealOpen) > 0)
                 {
                     _writer?.SendNow(); // the second is the batch: don't also wait for the writer's tick
                 }

@@ -57,6 +57,9 @@ public sealed class AccountingStatistics
     /// <summary>Points the writer refused, its buffer full, or that could not be written (flusher).</summary>
     public long PointsDropped { get; internal set; }
 
-    /// <summary>Seconds flushed (flusher).</summary>
+    /// <summary>Seconds written (flusher).</summary>
     public long Flushes { get; internal set; }
+
+    /// <summary>Packets counted in an earlier second than their own because the flusher was seconds behind (or a file was read faster than it writes).</summary>
+    public long MergedIntoEarlierSecond { get; internal set; }
 }

@@ -5,8 +5,8 @@ using ClassroomGuard.Storage.TimeSeries;
 namespace ClassroomGuard.Sniffer.Accounting;
 
 /// <summary>
-/// Once a second, off the capture thread: takes the second's counters from the <see cref="TrafficAccountant"/> and
-/// writes one <c>net_activity</c> point per device with traffic (the contract the console's live view reads):
+/// Off the capture thread: takes each ended second's counters from the <see cref="TrafficAccountant"/> and writes, stamped
+/// with that whole second of the packets' clock, one <c>net_activity</c> point per device with traffic (the contract the console's live view reads):
 /// tags <c>device</c> and <c>room</c> (room left out when none) when the state knows the address's device — several
 /// addresses of one device are added together — else tag <c>client</c> with the address (<c>overflow</c> for traffic
 /// beyond <see cref="AccountingOptions.MaxDeviceAddresses"/>); integer fields <c>bytes_in</c>, <c>bytes_out</c>,
@@ -18,9 +18,6 @@ namespace ClassroomGuard.Sniffer.Accounting;
 /// </summary>
 public sealed class NetActivityFlusher
 {
-    /// <summary>The measurement written.</summary>
-    public const string Measurement = "net_activity";
-
     /// <summary>Sites written per point.</summary>
     public const int TopSites = 5;
 
@@ -40,12 +37,44 @@ public sealed class NetActivityFlusher
     }
 
     /// <summary>
-    /// Takes the counts gathered since the last call and writes them with timestamp <paramref name="second"/>; without a
-    /// writer they are dropped. Returns the points the writer accepted.
+    /// Writes every second the capture has sealed (it seals one on the first packet of the next), each stamped with its
+    /// own second; with <paramref name="sealOpen"/> (the capture has been quiet, or is stopping) the second still open
+    /// too. Without a writer the counts are dropped. Returns the points the writer accepted.
     /// </summary>
-    public int Flush(InfluxWriter? writer, DateTimeOffset second)
+    public int Flush(InfluxWriter? writer, bool sealOpen = false)
     {
-        var counters = _accountant.Swap();
+        var seconds = _accountant.Seconds;
+        var written = 0;
+        while (true)
+        {
+            var counters = seconds.TakeSealed();
+            if (counters is null)
+            {
+                if (!sealOpen || !seconds.SealOpen())
+                {
+                    break;
+                }
+
+                sealOpen = false;
+                continue;
+            }
+
+            try
+            {
+                written += Flush(writer, counters, DateTimeOffset.FromUnixTimeSeconds(counters.Second));
+            }
+            finally
+            {
+                seconds.Release(counters); // even after a failure: a buffer never given back would stop the ring
+            }
+        }
+
+        _accountant.RefreshStatistics();
+        return written;
+    }
+
+    private int Flush(InfluxWriter? writer, SecondCounters counters, DateTimeOffset second)
+    {
         var statistics = _accountant.Statistics;
         var written = 0;
         try
@@ -91,7 +120,6 @@ public sealed class NetActivityFlusher
         finally
         {
             _byDevice.Clear();
-            counters.Clear();
         }
 
         statistics.Flushes++;
@@ -106,28 +134,28 @@ public sealed class NetActivityFlusher
         var roomLength = 0;
         deviceId?.TryFormat(device, out deviceLength, provider: CultureInfo.InvariantCulture);
         roomId?.TryFormat(room, out roomLength, provider: CultureInfo.InvariantCulture);
-        var point = writer.CreatePoint(Measurement)
-            .Tag("device", device[..deviceLength])
-            .Tag("room", room[..roomLength])
-            .Tag("client", client)
-            .Field("bytes_in", a.BytesIn)
-            .Field("bytes_out", a.BytesOut)
-            .Field("packets_in", a.PacketsIn)
-            .Field("packets_out", a.PacketsOut)
-            .Field("flows_new", a.FlowsNew);
+        var point = writer.CreatePoint(Measurements.NetActivity)
+            .Tag(Measurements.Tags.Device, device[..deviceLength])
+            .Tag(Measurements.Tags.Room, room[..roomLength])
+            .Tag(Measurements.Tags.Client, client)
+            .Field(Measurements.Fields.BytesIn, a.BytesIn)
+            .Field(Measurements.Fields.BytesOut, a.BytesOut)
+            .Field(Measurements.Fields.PacketsIn, a.PacketsIn)
+            .Field(Measurements.Fields.PacketsOut, a.PacketsOut)
+            .Field(Measurements.Fields.FlowsNew, a.FlowsNew);
 
         // Left out when no flow had a name that second, so the live view's last(top_sites) keeps the latest real one.
         a.Sites.Sort(static (x, y) => y.Bytes.CompareTo(x.Bytes));
         var sites = FormatTopSites(a, inferred: false, _text);
         if (!sites.IsEmpty)
         {
-            point = point.Field("top_sites", sites);
+            point = point.Field(Measurements.Fields.TopSites, sites);
         }
 
         var guesses = FormatTopSites(a, inferred: true, _inferredText);
         if (!guesses.IsEmpty)
         {
-            point = point.Field("inferred_sites", guesses);
+            point = point.Field(Measurements.Fields.InferredSites, guesses);
         }
 
         point = point.Timestamp(second);

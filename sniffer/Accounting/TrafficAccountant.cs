@@ -14,10 +14,8 @@ namespace ClassroomGuard.Sniffer.Accounting;
 /// flow's own client received for the server's address within that answer's TTL — and only an answer to a query that
 /// client was seen sending (<see cref="PendingQueries"/>), so a forged one names nothing; otherwise the flow stays unnamed.
 /// <para>
-/// Hand-over to the flusher, once a second: two <see cref="SecondCounters"/> alternate. The capture thread brackets
-/// each packet's writes with <c>_busy</c> and reads which buffer is current (<c>_epoch</c>) inside the bracket; the
-/// flusher (<see cref="Swap"/>) advances the epoch, issues a process-wide memory barrier (so the capture thread needs
-/// no fence of its own) and waits only while a packet that started before the swap is still being counted.
+/// Hand-over to the flusher: <see cref="SecondRing"/>, one buffer per whole second of the packets' timestamps, opened by
+/// the capture thread on each new second and read by the flusher without a lock.
 /// </para>
 /// </summary>
 public sealed class TrafficAccountant : IPacketSink
@@ -28,12 +26,10 @@ public sealed class TrafficAccountant : IPacketSink
     private readonly ClientNames _clientNames;
     private readonly PendingQueries _pendingQueries;
     private readonly AddressTable _addresses;
-    private readonly SecondCounters[] _buffers;
+    private readonly SecondRing _seconds;
     private readonly byte[] _nameScratch = new byte[256];
     private readonly byte[] _recordNameScratch = new byte[256];
-    private int _epoch;
-    private int _using;
-    private bool _busy;
+    private long _packetSecond;
     private int _lastFlow = -1;
     private int _lastSource = -1;
     private int _lastDestination = -1;
@@ -49,7 +45,7 @@ public sealed class TrafficAccountant : IPacketSink
         _clientNames = new ClientNames(o.MaxDnsAddresses, o.MaxDnsNameLifetime);
         _pendingQueries = new PendingQueries(o.MaxDnsAddresses / 4);
         _addresses = new AddressTable(o.MaxDeviceAddresses);
-        _buffers = [new SecondCounters(o.MaxDeviceAddresses + 1), new SecondCounters(o.MaxDeviceAddresses + 1)];
+        _seconds = new SecondRing(o.MaxDeviceAddresses + 1);
     }
 
     /// <summary>The local ranges in force.</summary>
@@ -85,7 +81,7 @@ public sealed class TrafficAccountant : IPacketSink
         }
 
         var now = packet.TimestampMicroseconds;
-        var counters = Enter();
+        var counters = Enter(now);
         Statistics.Packets++;
         Statistics.Bytes += packet.WireLength;
 
@@ -214,28 +210,8 @@ public sealed class TrafficAccountant : IPacketSink
         }
     }
 
-    /// <summary>
-    /// Flusher thread: makes the other buffer current and returns the one the capture thread was filling, once no packet
-    /// is still being counted into it. The caller reads and clears it before the next call.
-    /// </summary>
-    internal SecondCounters Swap()
-    {
-        var previous = _epoch;
-        var next = previous + 1;
-        Volatile.Write(ref _epoch, next);
-
-        // Makes the capture thread's stores visible here, or its next read of _epoch see the new value: the asymmetric
-        // half of a Dekker handshake, paid once a second here instead of a fence per packet there.
-        Interlocked.MemoryBarrierProcessWide();
-        var spin = default(SpinWait);
-        while (Volatile.Read(ref _busy) && Volatile.Read(ref _using) != next)
-        {
-            spin.SpinOnce(sleep1Threshold: 30);
-        }
-
-        RefreshStatistics();
-        return _buffers[previous & 1];
-    }
+    /// <summary>The per-second buffers (the flusher takes the sealed ones).</summary>
+    internal SecondRing Seconds => _seconds;
 
     /// <summary>Copies the tables' own counters into <see cref="Statistics"/> (a racy but harmless read of the capture thread's longs).</summary>
     internal void RefreshStatistics()
@@ -247,17 +223,18 @@ public sealed class TrafficAccountant : IPacketSink
         s.AddressOverflow = _addresses.Overflowed;
         s.NamesReplaced = _names.Replaced;
         s.DnsQueriesEvicted = _pendingQueries.Evicted;
+        s.MergedIntoEarlierSecond = _seconds.Merged;
     }
 
-    private SecondCounters Enter()
+    private SecondCounters Enter(long timestampMicroseconds)
     {
-        _busy = true;
-        var epoch = Volatile.Read(ref _epoch);
-        _using = epoch;
-        return _buffers[epoch & 1];
+        _packetSecond = timestampMicroseconds / 1_000_000;
+        return _seconds.Enter(_packetSecond);
     }
 
-    private void Exit() => Volatile.Write(ref _busy, false);
+    private SecondCounters Enter() => _seconds.Enter(_packetSecond); // the current packet's second again
+
+    private void Exit() => _seconds.Exit();
 
     // Called after OnPacket for the same packet, so _lastFlow is the packet's flow.
     private void NameFlow(in PacketSummary packet, ReadOnlySpan<byte> raw, bool fromHello)

@@ -16,9 +16,6 @@ public static class BlockHistoryCopy
     /// <summary>The continuous query's name: <c>cq_blocks</c>.</summary>
     public const string Name = "cq_blocks";
 
-    /// <summary>The measurement copied: <c>dns_blocks</c>.</summary>
-    public const string Measurement = "dns_blocks";
-
     /// <summary>The fields of a <c>dns_blocks</c> point (docs/dns-policy.md), all copied.</summary>
     public static IReadOnlyList<string> Fields { get; } = ["domain", "category", "reason", "rule", "group", "ip", "mac", "count"];
 
@@ -26,7 +23,7 @@ public static class BlockHistoryCopy
     public static string Select(string database)
     {
         var db = InfluxQl.QuoteIdentifier(database);
-        var measurement = InfluxQl.QuoteIdentifier(Measurement);
+        var measurement = InfluxQl.QuoteIdentifier(Measurements.DnsBlocks);
         var fields = string.Join(", ", Fields.Select(f => $"last({InfluxQl.QuoteIdentifier(f)}) AS {InfluxQl.QuoteIdentifier(f)}"));
         return $"SELECT {fields} INTO {db}.{InfluxQl.QuoteIdentifier(InfluxOptions.BlocksPolicyName)}.{measurement} "
             + $"FROM {db}.{InfluxQl.QuoteIdentifier(InfluxOptions.RawPolicyName)}.{measurement}";

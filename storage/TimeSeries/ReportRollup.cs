@@ -19,9 +19,6 @@ namespace ClassroomGuard.Storage.TimeSeries;
 /// </summary>
 public sealed class ReportRollup
 {
-    /// <summary>The measurement, in the retention policy <see cref="InfluxOptions.ReportTopPolicyName"/>.</summary>
-    public const string Measurement = "report_top";
-
     /// <summary>Entries kept per room, list and hour.</summary>
     public const int TopN = 25;
 
@@ -64,7 +61,7 @@ public sealed class ReportRollup
     /// <summary>The newest hour rolled up (its start), from the <c>done</c> markers in InfluxDB; null when none.</summary>
     public async Task<DateTimeOffset?> LastHourAsync(CancellationToken cancellationToken)
     {
-        var query = $"SELECT last(\"count\") FROM {Source(InfluxOptions.ReportTopPolicyName, Measurement)} WHERE \"list\" = {InfluxQl.QuoteString(DoneList)}";
+        var query = $"SELECT last(\"count\") FROM {Source(InfluxOptions.ReportTopPolicyName, Measurements.ReportTop)} WHERE \"list\" = {InfluxQl.QuoteString(DoneList)}";
         await foreach (var series in reader.StreamAsync(query, 100, cancellationToken))
         {
             if (series.Rows.Count > 0)
@@ -111,9 +108,9 @@ public sealed class ReportRollup
         hour = HourOf(hour);
         var range = $"time >= {InfluxQl.Time(hour)} AND time < {InfluxQl.Time(hour.AddHours(1))}";
         var query =
-            $"SELECT \"domain\", \"category\", \"group\", \"count\" FROM {Source(InfluxOptions.RawPolicyName, "dns_blocks")} WHERE {range} GROUP BY \"room\"; "
-            + $"SELECT \"top_domains\" FROM {Source(InfluxOptions.RawPolicyName, "dns_activity")} WHERE {range} GROUP BY \"room\"; "
-            + $"SELECT \"top_sites\" FROM {Source(InfluxOptions.RawPolicyName, "net_activity")} WHERE {range} GROUP BY \"room\"";
+            $"SELECT \"domain\", \"category\", \"group\", \"count\" FROM {Source(InfluxOptions.RawPolicyName, Measurements.DnsBlocks)} WHERE {range} GROUP BY \"room\"; "
+            + $"SELECT \"top_domains\" FROM {Source(InfluxOptions.RawPolicyName, Measurements.DnsActivity)} WHERE {range} GROUP BY \"room\"; "
+            + $"SELECT \"top_sites\" FROM {Source(InfluxOptions.RawPolicyName, Measurements.NetActivity)} WHERE {range} GROUP BY \"room\"";
 
         // room → list → name → count; blocked domain → category (the first seen).
         var rooms = new Dictionary<string, Dictionary<string, Dictionary<string, long>>>(StringComparer.Ordinal);
@@ -135,10 +132,10 @@ public sealed class ReportRollup
 
         await foreach (var series in reader.StreamAsync(query, InfluxReader.DefaultChunkSize, cancellationToken))
         {
-            var room = series.Tags.GetValueOrDefault("room") ?? string.Empty;
+            var room = series.Tags.GetValueOrDefault(Measurements.Tags.Room) ?? string.Empty;
             switch (series.Name)
             {
-                case "dns_blocks":
+                case Measurements.DnsBlocks:
                     int domain = series.ColumnIndex("domain"), category = series.ColumnIndex("category"), group = series.ColumnIndex("group"), count = series.ColumnIndex("count");
                     foreach (var row in series.Rows)
                     {
@@ -159,11 +156,11 @@ public sealed class ReportRollup
                     }
 
                     break;
-                case "dns_activity":
-                    AddPairs(series, "top_domains", List(room, DomainsList));
+                case Measurements.DnsActivity:
+                    AddPairs(series, Measurements.Fields.TopDomains, List(room, DomainsList));
                     break;
-                case "net_activity":
-                    AddPairs(series, "top_sites", List(room, SitesList));
+                case Measurements.NetActivity:
+                    AddPairs(series, Measurements.Fields.TopSites, List(room, SitesList));
                     break;
             }
         }
@@ -179,7 +176,7 @@ public sealed class ReportRollup
                 foreach (var (name, count) in list == GroupsList ? ordered : ordered.Take(TopN))
                 {
                     rank++;
-                    var point = PointBuilder.Create(Measurement).Tag("room", room).Tag("list", list)
+                    var point = PointBuilder.Create(Measurements.ReportTop).Tag(Measurements.Tags.Room, room).Tag("list", list)
                         .Tag("rank", rank.ToString(CultureInfo.InvariantCulture)).Field("name", name).Field("count", count);
                     if (list == BlockedList && categories.TryGetValue(name, out var category))
                     {
@@ -192,7 +189,7 @@ public sealed class ReportRollup
             }
         }
 
-        Append(lines, PointBuilder.Create(Measurement).Tag("list", DoneList).Field("count", points).Timestamp(hour));
+        Append(lines, PointBuilder.Create(Measurements.ReportTop).Tag("list", DoneList).Field("count", points).Timestamp(hour));
         await connection.WriteLinesAsync(InfluxOptions.ReportTopPolicyName, lines.WrittenMemory, cancellationToken);
         ReportRollupLog.HourRolledUp(log, hour, points);
         return points + 1;

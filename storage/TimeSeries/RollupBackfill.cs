@@ -125,7 +125,7 @@ public sealed class RollupBackfill
 
         var db = InfluxQl.QuoteIdentifier(options.Database);
         var range = $"time >= {InfluxQl.Time(from)} AND time < {InfluxQl.Time(to)}";
-        var health = InfluxQl.QuoteIdentifier(ServiceHealthReporter.Measurement);
+        var health = InfluxQl.QuoteIdentifier(Measurements.ServiceHealth);
         var query =
             $"SELECT sum(\"reporting_minutes\") FROM {db}.{InfluxQl.QuoteIdentifier(InfluxOptions.RawPolicyName)}.{health} WHERE {range} GROUP BY time(1h) fill(none); "
             + $"SELECT sum(\"sum_reporting_minutes\") FROM {db}.{InfluxQl.QuoteIdentifier(InfluxOptions.HourPolicyName)}.{health} WHERE {range} GROUP BY time(1h) fill(none)";

@@ -33,9 +33,6 @@ public sealed class ServiceHealthReporter(IServiceHealthSource source, TimeProvi
 {
     private readonly ILogger log = logger ?? NullLogger<ServiceHealthReporter>.Instance;
 
-    /// <summary>The measurement name.</summary>
-    public const string Measurement = "service_health";
-
     /// <summary>How often a point is written: once a minute.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
@@ -55,8 +52,8 @@ public sealed class ServiceHealthReporter(IServiceHealthSource source, TimeProvi
         source.ReadTotals(current);
         var stats = writer.GetStatistics();
         var writerDropped = stats.PointsRejectedFull + stats.PointsDroppedByServer + stats.PointsDroppedSpoolFull + stats.PointsInvalid;
-        var point = writer.CreatePoint(Measurement).Tag("component", source.Component)
-            .Field("reporting_minutes", 1L)
+        var point = writer.CreatePoint(Measurements.ServiceHealth).Tag(Measurements.Tags.Component, source.Component)
+            .Field(Measurements.Fields.ReportingMinutes, 1L)
             .Field("points_dropped", writerDropped - previousWriterDropped)
             .Field("spool_points", stats.SpoolPoints)
             .Field("spool_bytes", stats.SpoolBytes);

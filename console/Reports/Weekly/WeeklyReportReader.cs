@@ -213,7 +213,7 @@ public sealed class WeeklyReportReader(
     {
         var o = influxOptions.Value;
         string From(string measurement) =>
-            $"{InfluxQl.QuoteIdentifier(o.Database)}.{InfluxQl.QuoteIdentifier(measurement == ReportRollup.Measurement ? InfluxOptions.ReportTopPolicyName : InfluxOptions.HourPolicyName)}.{InfluxQl.QuoteIdentifier(measurement)}";
+            $"{InfluxQl.QuoteIdentifier(o.Database)}.{InfluxQl.QuoteIdentifier(measurement == Measurements.ReportTop ? InfluxOptions.ReportTopPolicyName : InfluxOptions.HourPolicyName)}.{InfluxQl.QuoteIdentifier(measurement)}";
         var rooms = siteRooms is null ? string.Empty
             : siteRooms.Count == 0 ? " AND \"room\" = '0'" // no room has id 0: a site without rooms has no traffic
             : " AND \"room\" =~ /^(?:" + string.Join('|', siteRooms.Order().Select(r => r.ToString(CultureInfo.InvariantCulture))) + ")$/"; // ids are digits
@@ -224,20 +224,20 @@ public sealed class WeeklyReportReader(
         foreach (var w in weeks)
         {
             var range = $"time >= {InfluxQl.Time(w.Period.Start)} AND time < {InfluxQl.Time(w.Period.End)}";
-            statements.Add($"SELECT sum(\"sum_bytes_in\") AS \"in\", sum(\"sum_bytes_out\") AS \"out\" FROM {From("net_activity")} WHERE {range}{rooms} GROUP BY \"device\", \"room\"");
-            statements.Add($"SELECT sum(\"sum_queries\") AS \"queries\", sum(\"sum_blocked\") AS \"blocked\" FROM {From("dns_activity")} WHERE {range}{rooms} GROUP BY \"device\", \"room\"");
-            statements.Add($"SELECT sum(\"sum_queries\") AS \"queries\" FROM {From("dns_activity")} WHERE {range}{rooms} GROUP BY time(1h) fill(none)");
-            statements.Add($"SELECT sum(/^sum_blocked_/) FROM {From("dns_categories")} WHERE {range}{rooms} GROUP BY time(1h) fill(none)");
+            statements.Add($"SELECT sum(\"sum_bytes_in\") AS \"in\", sum(\"sum_bytes_out\") AS \"out\" FROM {From(Measurements.NetActivity)} WHERE {range}{rooms} GROUP BY \"device\", \"room\"");
+            statements.Add($"SELECT sum(\"sum_queries\") AS \"queries\", sum(\"sum_blocked\") AS \"blocked\" FROM {From(Measurements.DnsActivity)} WHERE {range}{rooms} GROUP BY \"device\", \"room\"");
+            statements.Add($"SELECT sum(\"sum_queries\") AS \"queries\" FROM {From(Measurements.DnsActivity)} WHERE {range}{rooms} GROUP BY time(1h) fill(none)");
+            statements.Add($"SELECT sum(/^sum_blocked_/) FROM {From(Measurements.DnsCategories)} WHERE {range}{rooms} GROUP BY time(1h) fill(none)");
             statements.Add(
                 $"SELECT sum(\"sum_reporting_minutes\") AS \"minutes\", sum(\"sum_dropped\") AS \"dropped\", sum(\"sum_if_dropped\") AS \"if_dropped\", "
-                + $"sum(\"sum_points_dropped\") AS \"points_dropped\", sum(\"sum_spool_points\") AS \"spool\" FROM {From("service_health")} WHERE time >= {InfluxQl.Time(w.Period.Start)} AND time < {InfluxQl.Time(w.Until)} "
+                + $"sum(\"sum_points_dropped\") AS \"points_dropped\", sum(\"sum_spool_points\") AS \"spool\" FROM {From(Measurements.ServiceHealth)} WHERE time >= {InfluxQl.Time(w.Period.Start)} AND time < {InfluxQl.Time(w.Until)} "
                 + "GROUP BY time(1h), \"component\" fill(none)");
-            statements.Add($"SELECT \"name\", \"count\", \"category\" FROM {From(ReportRollup.Measurement)} WHERE {range} AND \"list\" <> {InfluxQl.QuoteString(ReportRollup.DoneList)}{rooms} GROUP BY \"list\"");
-            statements.Add($"SELECT count(\"count\") AS \"hours\" FROM {From(ReportRollup.Measurement)} WHERE {range} AND \"list\" = {InfluxQl.QuoteString(ReportRollup.DoneList)}");
+            statements.Add($"SELECT \"name\", \"count\", \"category\" FROM {From(Measurements.ReportTop)} WHERE {range} AND \"list\" <> {InfluxQl.QuoteString(ReportRollup.DoneList)}{rooms} GROUP BY \"list\"");
+            statements.Add($"SELECT count(\"count\") AS \"hours\" FROM {From(Measurements.ReportTop)} WHERE {range} AND \"list\" = {InfluxQl.QuoteString(ReportRollup.DoneList)}");
 
             // The spool's true peak from raw (a gauge: the hourly rollup holds only its sum), for the part of the week raw still holds.
             statements.Add(
-                $"SELECT max(\"spool_points\") AS \"peak\" FROM {InfluxQl.QuoteIdentifier(o.Database)}.{InfluxQl.QuoteIdentifier(InfluxOptions.RawPolicyName)}.{InfluxQl.QuoteIdentifier(ServiceHealthReporter.Measurement)} "
+                $"SELECT max(\"spool_points\") AS \"peak\" FROM {InfluxQl.QuoteIdentifier(o.Database)}.{InfluxQl.QuoteIdentifier(InfluxOptions.RawPolicyName)}.{InfluxQl.QuoteIdentifier(Measurements.ServiceHealth)} "
                 + $"WHERE {range} GROUP BY \"component\"");
         }
 

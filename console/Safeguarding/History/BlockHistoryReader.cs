@@ -67,7 +67,7 @@ public sealed record BlockRecordPage(IReadOnlyList<BlockRecord> Rows, BlockCurso
 public sealed class BlockHistoryReader(InfluxReader influx)
 {
     internal const string Columns = "\"domain\", \"category\", \"reason\", \"rule\", \"group\", \"ip\", \"mac\", \"count\", \"device\", \"client\", \"room\", \"n\"";
-    private static readonly string Source = InfluxQl.QuoteIdentifier(InfluxOptions.BlocksPolicyName) + "." + InfluxQl.QuoteIdentifier(BlockHistoryCopy.Measurement);
+    private static readonly string Source = InfluxQl.QuoteIdentifier(InfluxOptions.BlocksPolicyName) + "." + InfluxQl.QuoteIdentifier(Measurements.DnsBlocks);
 
     /// <summary>Most rows a page may ask for.</summary>
     public const int MaxPageSize = 1000;

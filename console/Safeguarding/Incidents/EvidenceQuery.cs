@@ -23,9 +23,9 @@ internal static class EvidenceQuery
         var where = $"WHERE {who} AND time >= {InfluxQl.Time(from)} AND time < {InfluxQl.Time(to)}";
         var bound = $"ORDER BY time ASC LIMIT {limit.ToString(CultureInfo.InvariantCulture)}";
         return string.Join(";\n",
-            $"SELECT \"queries\", \"blocked\", \"top_domains\" FROM {rp}\"dns_activity\" {where} {bound}",
-            $"SELECT \"domain\", \"category\", \"rule\", \"reason\" FROM {rp}\"dns_blocks\" {where} {bound}",
-            $"SELECT \"bytes_in\", \"bytes_out\", \"top_sites\" FROM {rp}\"net_activity\" {where} {bound}");
+            $"SELECT \"queries\", \"blocked\", \"top_domains\" FROM {rp}\"{Measurements.DnsActivity}\" {where} {bound}",
+            $"SELECT \"domain\", \"category\", \"rule\", \"reason\" FROM {rp}\"{Measurements.DnsBlocks}\" {where} {bound}",
+            $"SELECT \"bytes_in\", \"bytes_out\", \"top_sites\" FROM {rp}\"{Measurements.NetActivity}\" {where} {bound}");
     }
 
     /// <summary>The three statements' rows, merged oldest first (at one second: DNS, then blocks, then traffic).</summary>
@@ -64,7 +64,7 @@ internal static class EvidenceQuery
 
     private static EvidenceRow? Dns(InfluxSeries series, InfluxValue[] values, long at)
     {
-        var top = EvidenceRows.TopList(Text(series, values, "top_domains"));
+        var top = EvidenceRows.TopList(Text(series, values, Measurements.Fields.TopDomains));
         var queries = Long(series, values, "queries");
         return top.Count == 0 && queries is null or 0 ? null : new EvidenceRow(at, EvidenceRow.Dns, Queries: queries ?? 0, Blocked: Long(series, values, "blocked") ?? 0, Top: top);
     }
@@ -76,7 +76,7 @@ internal static class EvidenceQuery
 
     private static EvidenceRow? Net(InfluxSeries series, InfluxValue[] values, long at)
     {
-        var top = EvidenceRows.TopList(Text(series, values, "top_sites"));
+        var top = EvidenceRows.TopList(Text(series, values, Measurements.Fields.TopSites));
         var bytes = (Long(series, values, "bytes_in") ?? 0) + (Long(series, values, "bytes_out") ?? 0);
         return top.Count == 0 && bytes == 0 ? null : new EvidenceRow(at, EvidenceRow.Net, Bytes: bytes, Top: top);
     }

@@ -5,8 +5,9 @@ using ClassroomGuard.Sniffer.Decoding;
 namespace ClassroomGuard.Sniffer.Accounting.Internal;
 
 /// <summary>
-/// One second's counts for every local address that had traffic, indexed by the address's slot in
-/// <see cref="AddressTable"/>. Two of these alternate: the capture thread fills one while the flusher reads the other.
+/// One whole second's counts for every local address that had traffic, indexed by the address's slot in
+/// <see cref="AddressTable"/>. <see cref="SecondRing"/> holds a few: the capture thread fills the open one while the
+/// flusher reads the sealed ones.
 /// </summary>
 internal sealed class SecondCounters
 {
@@ -22,6 +23,12 @@ internal sealed class SecondCounters
     public int[] Touched { get; }
 
     public int TouchedCount { get; set; }
+
+    /// <summary>The second counted (Unix seconds of the packets' timestamps), while <see cref="Opened"/>.</summary>
+    public long Second;
+
+    /// <summary>Set by the capture thread when the buffer takes its first packet; cleared by <see cref="Clear"/>.</summary>
+    public bool Opened;
 
     /// <summary>The record of <paramref name="slot"/>, marked touched (and given its address) on first use this second.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -47,6 +54,8 @@ internal sealed class SecondCounters
         }
 
         TouchedCount = 0;
+        Second = 0;
+        Opened = false;
     }
 }
 

@@ -25,7 +25,7 @@ public sealed class WeeklyReportHealthTests
         var nine = period.Start.AddHours(9);
         for (var minute = 0; minute < 90; minute++)
         {
-            Assert.True(writer.TryWrite(writer.CreatePoint(ServiceHealthReporter.Measurement).Tag("component", "dnsfilter")
+            Assert.True(writer.TryWrite(writer.CreatePoint(Measurements.ServiceHealth).Tag("component", "dnsfilter")
                 .Field("reporting_minutes", 1L).Field("points_dropped", minute == 5 ? 3L : 0L).Field("spool_points", minute < 60 ? 100L : minute == 75 ? 2000L : 500L)
                 .Field("spool_bytes", 1L).Field("queries", 10L).Timestamp(nine.AddMinutes(minute))));
         }
@@ -69,7 +69,7 @@ public sealed class WeeklyReportHealthTests
                 continue;
             }
 
-            Assert.True(writer.TryWrite(writer.CreatePoint(ServiceHealthReporter.Measurement).Tag("component", "dnsfilter")
+            Assert.True(writer.TryWrite(writer.CreatePoint(Measurements.ServiceHealth).Tag("component", "dnsfilter")
                 .Field("reporting_minutes", 1L).Field("points_dropped", 0L).Field("spool_points", 0L).Timestamp(at)));
         }
 
@@ -104,7 +104,7 @@ public sealed class WeeklyReportHealthTests
         var upgrade = period.Start.AddDays(2);
         for (var at = before.Start; at < period.End; at = at.AddMinutes(1))
         {
-            var point = writer.CreatePoint(ServiceHealthReporter.Measurement).Tag("component", "dnsfilter").Field("points_dropped", 0L).Field("spool_points", 0L).Field("queries", 5L);
+            var point = writer.CreatePoint(Measurements.ServiceHealth).Tag("component", "dnsfilter").Field("points_dropped", 0L).Field("spool_points", 0L).Field("queries", 5L);
             Assert.True(writer.TryWrite((at >= upgrade ? point.Field("reporting_minutes", 1L) : point).Timestamp(at)));
         }
 
@@ -163,7 +163,7 @@ public sealed class WeeklyReportHealthTests
         {
             for (var m = from; m < to; m++)
             {
-                Assert.True(writer.TryWrite(writer.CreatePoint(ServiceHealthReporter.Measurement).Tag("component", "dnsfilter")
+                Assert.True(writer.TryWrite(writer.CreatePoint(Measurements.ServiceHealth).Tag("component", "dnsfilter")
                     .Field("reporting_minutes", 1L).Field("spool_points", 0L).Timestamp(hour.AddMinutes(m))));
             }
 

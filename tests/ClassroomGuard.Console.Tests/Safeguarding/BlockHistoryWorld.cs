@@ -117,7 +117,7 @@ public sealed class BlockHistoryWorld : IAsyncLifetime
 
     public static PointBuilder Point(InfluxWriter writer, BlockRecord r)
     {
-        var point = writer.CreatePoint(BlockHistoryCopy.Measurement);
+        var point = writer.CreatePoint(Measurements.DnsBlocks);
         if (r.DeviceId is { } device)
         {
             point = point.Tag("device", device.ToString(CultureInfo.InvariantCulture));

@@ -83,6 +83,68 @@ public sealed class DnsActivityTests : IClassFixture<UnboundFixture>, IDisposabl
     }
 
     [Fact]
+    public async Task Queries_OverSeveralSeconds_WithTheFlusherLate_EveryQueryInInflux()
+    {
+        // The whole service (server, policy, flush loop, writer) with every timer 1.7 s late, so each flush runs well
+        // into the next second: 200 queries asked with dig over about three seconds must all be in InfluxDB, spread
+        // over the seconds they were asked in (a second written twice would have lost counts).
+        await using var influx = await InfluxdServer.StartNewAsync();
+        var device = await _world.AddDeviceAsync("127.0.0.1", "aa:bb:cc:dd:ee:02");
+        var list = Path.Combine(_world.Directory, "list.txt");
+        File.WriteAllText(list, "games.test\n");
+        await using var host = await DnsTestHost.StartAsync([_unbound.Upstream], new Dictionary<string, string?>
+        {
+            ["State:Path"] = _world.StateOptions.Path,
+            ["Dns:Lists:Sources:0:Path"] = list,
+            ["Dns:Lists:Sources:0:Category"] = "games",
+            ["Influx:Url"] = influx.Url.ToString(),
+            ["Influx:Database"] = "cgseconds",
+            ["Influx:SpoolDirectory"] = Path.Combine(_world.Directory, "spool-seconds"),
+            ["Influx:FlushInterval"] = "00:00:00.200",
+        }, time: new LateTimersClock(TimeSpan.FromMilliseconds(1700)), services: s => s.AddInfluxTimeSeries());
+
+        const int Rounds = 8, PerRound = 25;
+        for (var round = 0; round < Rounds; round++)
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, PerRound).Select(i => Tool.DigAsync(host.Port, $"q{round}-{i}.games.test", "A")));
+            Assert.All(answers, a => Assert.Contains("0.0.0.0", a, StringComparison.Ordinal));
+            await Task.Delay(400);
+        }
+
+        var deviceTag = device.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var sum = "";
+        for (var attempt = 0; attempt < 100 && !sum.Contains($",{Rounds * PerRound},", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(200);
+            try
+            {
+                sum = await influx.QueryRawAsync($"SELECT sum(\"queries\"), count(\"queries\") FROM dns_activity WHERE device = '{deviceTag}'", "cgseconds");
+            }
+            catch (InvalidOperationException e)
+            {
+                sum = e.Message; // database not provisioned yet
+            }
+        }
+
+        var match = System.Text.RegularExpressions.Regex.Match(sum, @",(\d+),(\d+)\]");
+        Assert.True(match.Success, sum);
+        Assert.Equal(Rounds * PerRound, int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) >= 3, sum); // several seconds
+        var times = await influx.QueryRawAsync($"SELECT \"queries\" FROM dns_activity WHERE device = '{deviceTag}'", "cgseconds");
+        Assert.DoesNotMatch(@"""20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.", times); // every stamp a whole second (no fraction)
+    }
+
+    /// <summary>
+    /// The system clock with every timer made late by <paramref name="lateness"/>: a flusher starved of CPU, which a test
+    /// cannot cause reliably for real (a fake for that fault only; the time itself is the real clock).
+    /// </summary>
+    private sealed class LateTimersClock(TimeSpan lateness) : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            base.CreateTimer(callback, state, dueTime == Timeout.InfiniteTimeSpan ? dueTime : dueTime + lateness, period);
+    }
+
+    [Fact]
     public void Record_KnownClient_DoesNotAllocate()
     {
         var counters = new PolicyCounters();

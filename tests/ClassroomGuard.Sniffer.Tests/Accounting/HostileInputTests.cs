@@ -43,12 +43,12 @@ public sealed class HostileInputTests(LabCaptureFixture lab)
 
             if (fed % 2000 == 0)
             {
-                rig.Flusher.Flush(null, DateTimeOffset.UnixEpoch);
+                rig.Flusher.Flush(null, sealOpen: true);
                 rig.Discovery.TakePending([]);
             }
         }
 
-        rig.Flusher.Flush(null, DateTimeOffset.UnixEpoch);
+        rig.Flusher.Flush(null, sealOpen: true);
         Assert.Equal(fed, rig.Decoder.Statistics.Packets);
         Assert.True(rig.Accountant.Statistics.Packets > 0);
         Assert.True(rig.Accountant.Flows.Count <= 1024);

@@ -87,7 +87,7 @@ public sealed class LiveAccountingTests(InfluxdFixture influxd)
         }
 
         // The oracle: every frame tcpdump saw, from tshark.
-        var frames = (await Tool.CheckAsync("tshark", "-r", pcap, "-T", "fields", "-E", "separator=/t", "-e", "frame.len", "-e", "ip.src", "-e", "ip.dst", "-e", "tcp.stream"))
+        var frames = (await Tool.CheckAsync("tshark", "-r", pcap, "-T", "fields", "-E", "separator=/t", "-e", "frame.len", "-e", "ip.src", "-e", "ip.dst", "-e", "tcp.stream", "-e", "frame.time_epoch"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t')).ToList();
         var sent = frames.Where(f => f[1] == lab.ClientIp).ToList();
         var received = frames.Where(f => f[2] == lab.ClientIp).ToList();
@@ -123,6 +123,20 @@ public sealed class LiveAccountingTests(InfluxdFixture influxd)
         Assert.Equal(received.Sum(f => long.Parse(f[0], CultureInfo.InvariantCulture)), points.Sum(p => (long)p["bytes_in"]!));
         Assert.Equal(streams, points.Sum(p => (long)p["flows_new"]!));
         Assert.True(points.Sum(p => (long)p["bytes_in"]!) > FileBytes);
+
+        // Each point holds the whole clock second it is stamped with: per second, the bytes the client sent are
+        // tcpdump's for that second (the kernel stamps each frame once for both captures), give or take frames within
+        // 10 ms of the second's edges (the oracle sits on the same link, not the same socket).
+        var frameTimes = sent.Select(f => (Bytes: long.Parse(f[0], CultureInfo.InvariantCulture), At: decimal.Parse(f[4], CultureInfo.InvariantCulture))).ToList();
+        foreach (var second in points.GroupBy(p => (DateTimeOffset)p["time"]!))
+        {
+            Assert.Equal(0, second.Key.UtcTicks % TimeSpan.TicksPerSecond);
+            var start = (decimal)second.Key.ToUnixTimeSeconds();
+            var ours = second.Sum(p => (long)p["bytes_out"]!);
+            var oracle = frameTimes.Where(f => f.At >= start && f.At < start + 1).Sum(f => f.Bytes);
+            var edges = frameTimes.Where(f => Math.Abs(f.At - start) < 0.01m || Math.Abs(f.At - (start + 1)) < 0.01m).Sum(f => f.Bytes);
+            Assert.True(Math.Abs(ours - oracle) <= edges, $"second {second.Key:O}: ours {ours} bytes out, tcpdump {oracle} (±{edges} at the edges)");
+        }
 
         // The SNI names the download: in the top sites with at least the file's bytes over the seconds it took.
         var siteBytes = points.Select(p => (string?)p["top_sites"] ?? "").SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries))

@@ -25,7 +25,7 @@ public sealed class NetActivityFlushTests(InfluxdFixture influxd)
     [Fact]
     public async Task Flush_MixedTraffic_OnePointPerDeviceWithExactCountsAndTopSites()
     {
-        using var rig = new AccountingRig();
+        using var rig = new AccountingRig { Time = Second.ToUnixTimeMilliseconds() * 1000 };
         await using var influx = await InfluxRig.StartAsync(influxd, "netactivity");
         rig.Map.Replace([new IpHolder(Pupil, 42, 7), new IpHolder(PupilV6, 42, 7)]);
 
@@ -71,7 +71,7 @@ public sealed class NetActivityFlushTests(InfluxdFixture influxd)
         // Traffic with no local end is not counted at all.
         rig.Feed(Frames.Tcp(RouterMac, "198.51.100.1", 1, RouterMac, "203.0.113.1", 2));
 
-        Assert.Equal(4, rig.Flusher.Flush(influx.Writer, Second));
+        Assert.Equal(4, rig.Flusher.Flush(influx.Writer, sealOpen: true));
         var points = await influx.NetActivityAsync();
         Assert.Equal(4, points.Count);
 
@@ -109,14 +109,14 @@ public sealed class NetActivityFlushTests(InfluxdFixture influxd)
         Assert.Equal(1L, resolver["packets_out"]);
 
         // Nothing more happened: the next second writes nothing.
-        Assert.Equal(0, rig.Flusher.Flush(influx.Writer, Second.AddSeconds(1)));
+        Assert.Equal(0, rig.Flusher.Flush(influx.Writer, sealOpen: true));
         Assert.Equal(4, (await influx.NetActivityAsync()).Count);
     }
 
     [Fact]
     public async Task Flush_ManySitesOneSecond_AtMostFiveBiggestFirst()
     {
-        using var rig = new AccountingRig();
+        using var rig = new AccountingRig { Time = Second.ToUnixTimeMilliseconds() * 1000 };
         await using var influx = await InfluxRig.StartAsync(influxd, "topsites");
         for (var site = 1; site <= 7; site++)
         {
@@ -128,7 +128,7 @@ public sealed class NetActivityFlushTests(InfluxdFixture influxd)
             }
         }
 
-        rig.Flusher.Flush(influx.Writer, Second);
+        rig.Flusher.Flush(influx.Writer, sealOpen: true);
         var point = Assert.Single(await influx.NetActivityAsync());
         var top = ((string)point["top_sites"]!).Split(',');
         Assert.Equal(5, top.Length);
@@ -140,12 +140,12 @@ public sealed class NetActivityFlushTests(InfluxdFixture influxd)
     [Fact]
     public async Task Flush_HostileNames_NeverBreakTheTopSitesFormat()
     {
-        using var rig = new AccountingRig();
+        using var rig = new AccountingRig { Time = Second.ToUnixTimeMilliseconds() * 1000 };
         await using var influx = await InfluxRig.StartAsync(influxd, "hostile");
         rig.Feed(Frames.Tcp(PupilMac, Pupil, 50001, RouterMac, "198.51.100.1", 443, payload: Packets.ClientHelloRecord("evil=1,x.example")));
         rig.Feed(Frames.Tcp(PupilMac, Pupil, 50002, RouterMac, "198.51.100.2", 80, payload: Packets.HttpGet("a b\"c.example")));
         rig.Feed(Frames.Tcp(PupilMac, Pupil, 50003, RouterMac, "198.51.100.3", 443, payload: Packets.ClientHelloRecord("good.example")));
-        rig.Flusher.Flush(influx.Writer, Second);
+        rig.Flusher.Flush(influx.Writer, sealOpen: true);
         var point = Assert.Single(await influx.NetActivityAsync());
         Assert.Matches("^good\\.example=[0-9]+$", (string)point["top_sites"]!);
     }

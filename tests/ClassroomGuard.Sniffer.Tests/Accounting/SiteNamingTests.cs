@@ -191,27 +191,28 @@ public sealed class SiteNamingTests
         rig.Feed(Frames.Udp(Router, Bypass, 53, MacA, PupilA, 40000, NamingPackets.DnsAnswer(name, address, ttl)));
     }
 
-    // Takes the second's counters: (client, name, inferred) → bytes.
+    // Takes the counters of every second so far: (client, name, inferred) → bytes.
     private static Dictionary<(string Client, string Name, bool Inferred), long> Sites(AccountingRig rig)
     {
         var result = new Dictionary<(string, string, bool), long>();
-        var counters = rig.Accountant.Swap();
         var name = new byte[256];
-        for (var i = 0; i < counters.TouchedCount; i++)
+        TrafficAccountantTests.Drain(rig.Accountant, counters =>
         {
-            ref var record = ref counters.Records[counters.Touched[i]];
-            for (var s = 0; s < record.SitesUsed; s++)
+            for (var i = 0; i < counters.TouchedCount; i++)
             {
-                var site = record.Sites[s];
-                if (site.Bytes > 0 && rig.Accountant.Names.TryCopy(site.NameId, name, out var length))
+                ref var record = ref counters.Records[counters.Touched[i]];
+                for (var s = 0; s < record.SitesUsed; s++)
                 {
-                    var key = (record.Address.ToString(), Encoding.ASCII.GetString(name, 0, length), site.Inferred);
-                    result[key] = result.GetValueOrDefault(key) + site.Bytes;
+                    var site = record.Sites[s];
+                    if (site.Bytes > 0 && rig.Accountant.Names.TryCopy(site.NameId, name, out var length))
+                    {
+                        var key = (record.Address.ToString(), Encoding.ASCII.GetString(name, 0, length), site.Inferred);
+                        result[key] = result.GetValueOrDefault(key) + site.Bytes;
+                    }
                 }
             }
-        }
+        });
 
-        counters.Clear();
         return result;
     }
 }

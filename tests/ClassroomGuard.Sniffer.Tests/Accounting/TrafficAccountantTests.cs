@@ -1,4 +1,5 @@
 using ClassroomGuard.Sniffer.Accounting;
+using ClassroomGuard.Sniffer.Accounting.Internal;
 using ClassroomGuard.Sniffer.Capture;
 using ClassroomGuard.Sniffer.Tests.Support;
 
@@ -8,7 +9,7 @@ namespace ClassroomGuard.Sniffer.Tests.Accounting;
 public sealed class TrafficAccountantTests
 {
     [Fact]
-    public void Swap_WhileAnotherThreadCounts_EveryPacketCountedExactlyOnce()
+    public void Seal_WhileAnotherThreadCounts_EveryPacketCountedExactlyOnce()
     {
         using var rig = new AccountingRig();
         var frames = Enumerable.Range(0, 64)
@@ -21,7 +22,7 @@ public sealed class TrafficAccountantTests
             {
                 foreach (var frame in frames)
                 {
-                    rig.Decoder.Decode(LinkType.Ethernet, round, frame.Length, frame);
+                    rig.Decoder.Decode(LinkType.Ethernet, round * 1000L, frame.Length, frame); // 10 s: seconds sealed by both threads
                 }
             }
         });
@@ -29,15 +30,15 @@ public sealed class TrafficAccountantTests
         long bytes = 0, packets = 0;
         void Take()
         {
-            var counters = rig.Accountant.Swap();
-            for (var i = 0; i < counters.TouchedCount; i++)
+            Drain(rig.Accountant, counters =>
             {
-                ref var record = ref counters.Records[counters.Touched[i]];
-                bytes += record.BytesOut;
-                packets += record.PacketsOut;
-            }
-
-            counters.Clear();
+                for (var i = 0; i < counters.TouchedCount; i++)
+                {
+                    ref var record = ref counters.Records[counters.Touched[i]];
+                    bytes += record.BytesOut;
+                    packets += record.PacketsOut;
+                }
+            });
         }
 
         feeding.Start();
@@ -66,7 +67,7 @@ public sealed class TrafficAccountantTests
             total += rig.Feed(Frames.Udp("02:00:00:00:00:02", $"10.1.0.{i + 1}", 1000, "02:00:00:00:00:01", "198.51.100.1", 53)).Length;
         }
 
-        var counters = rig.Accountant.Swap();
+        var counters = Assert.Single(Drain(rig.Accountant));
         long counted = 0;
         for (var i = 0; i < counters.TouchedCount; i++)
         {
@@ -90,12 +91,53 @@ public sealed class TrafficAccountantTests
             total += rig.Feed(Frames.Tcp("02:00:00:00:00:02", "10.0.0.2", (ushort)(1024 + port), "02:00:00:00:00:01", "198.51.100.1", 443, Frames.Syn)).Length;
         }
 
-        var counters = rig.Accountant.Swap();
-        ref var record = ref counters.Records[counters.Touched[0]];
-        Assert.Equal(total, record.BytesOut);
-        Assert.Equal(5000, record.FlowsNew);
+        // 5000 frames a millisecond apart: five seconds, more than the ring holds unflushed (the last two merge).
+        var seconds = Drain(rig.Accountant);
+        Assert.Equal(total, seconds.Sum(c => c.Records[c.Touched[0]].BytesOut));
+        Assert.Equal(5000, seconds.Sum(c => c.Records[c.Touched[0]].FlowsNew));
+        rig.Accountant.RefreshStatistics();
+        Assert.Equal(1000, rig.Accountant.Statistics.MergedIntoEarlierSecond);
         rig.Accountant.RefreshStatistics();
         Assert.Equal(5000 - 1024, rig.Accountant.Statistics.FlowsEvicted);
         Assert.Equal(1024, rig.Accountant.Flows.Count);
+    }
+
+    /// <summary>As the flusher does: reads every sealed second, then seals the open one and reads it, giving each back.</summary>
+    internal static void Drain(TrafficAccountant accountant, Action<SecondCounters> read)
+    {
+        var sealOpen = true;
+        while (true)
+        {
+            var counters = accountant.Seconds.TakeSealed();
+            if (counters is null)
+            {
+                if (!sealOpen || !accountant.Seconds.SealOpen())
+                {
+                    return;
+                }
+
+                sealOpen = false;
+                continue;
+            }
+
+            read(counters);
+            accountant.Seconds.Release(counters);
+        }
+    }
+
+    /// <summary>Copies of every second <see cref="Drain(TrafficAccountant, Action{SecondCounters})"/> reads, oldest first.</summary>
+    internal static List<SecondCounters> Drain(TrafficAccountant accountant)
+    {
+        var copies = new List<SecondCounters>();
+        Drain(accountant, c => copies.Add(Copy(c)));
+        return copies;
+    }
+
+    private static SecondCounters Copy(SecondCounters counters)
+    {
+        var copy = new SecondCounters(counters.Records.Length) { TouchedCount = counters.TouchedCount, Second = counters.Second };
+        counters.Records.CopyTo(copy.Records, 0);
+        counters.Touched.CopyTo(copy.Touched, 0);
+        return copy;
     }
 }
