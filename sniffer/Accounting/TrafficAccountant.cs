@@ -110,6 +110,12 @@ public sealed class TrafficAccountant : IPacketSink
                 nameId = NameTable.None; // a TCP handshake is not booked to a guess: its ClientHello may name it otherwise
             }
 
+            if (inferred && nameId != NameTable.None)
+            {
+                flow.GuessBytes = (flow.GuessSecond == _packetSecond ? flow.GuessBytes : 0) + packet.WireLength;
+                flow.GuessSecond = _packetSecond;
+            }
+
             flow.PayloadSeen |= packet.PayloadLength > 0;
             _names.Touch(nameId, now);
             sourceSlot = ref sourceIsA ? ref flow.SlotA : ref flow.SlotB;
@@ -262,22 +268,25 @@ public sealed class TrafficAccountant : IPacketSink
             return; // this packet's bytes already went to the earlier name
         }
 
-        // The packet that carried the name counts for it — moved from the guess when it had been booked to one.
+        // The packet that carried the name counts for it; when the flow had been booked to a guess, every byte booked to
+        // it this second moves to the name (all the segments of a split ClientHello, not only the one that completed it).
         var counters = Enter();
+        var guessed = flow.GuessSecond == _packetSecond ? flow.GuessBytes : 0;
+        flow.GuessBytes = 0;
         if (_lastSource >= 0)
         {
-            Book(ref counters.Record(_lastSource, packet.SourceIp), previous, flow.NameId, packet.WireLength);
+            Book(ref counters.Record(_lastSource, packet.SourceIp), previous, flow.NameId, guessed, packet.WireLength);
         }
 
         if (_lastDestination >= 0)
         {
-            Book(ref counters.Record(_lastDestination, packet.DestinationIp), previous, flow.NameId, packet.WireLength);
+            Book(ref counters.Record(_lastDestination, packet.DestinationIp), previous, flow.NameId, guessed, packet.WireLength);
         }
 
         Exit();
     }
 
-    private static void Book(ref AddressSecond record, long guess, long nameId, long bytes)
+    private static void Book(ref AddressSecond record, long guess, long nameId, long guessed, long bytes)
     {
         if (guess == NameTable.None)
         {
@@ -285,7 +294,7 @@ public sealed class TrafficAccountant : IPacketSink
         }
         else
         {
-            record.MoveFromInferred(guess, nameId, bytes);
+            record.MoveFromInferred(guess, nameId, Math.Max(guessed, bytes), bytes);
         }
     }
 }

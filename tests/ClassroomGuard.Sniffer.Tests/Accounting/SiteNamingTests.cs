@@ -19,6 +19,7 @@ public sealed class SiteNamingTests
     private const string Bypass = "8.8.8.8";
     private const string Shared = "203.0.113.5";
     private const string Adult = "adult-videos.example";
+    private const string Learn = "learn.example.ac.uk";
 
     [Fact]
     public void Flows_AnotherClientsAnswer_NeverNameThem()
@@ -104,6 +105,28 @@ public sealed class SiteNamingTests
         var sites = Sites(rig);
         Assert.Equal((PupilA, "n4999.example", true), Assert.Single(sites.Keys));
         Assert.True(rig.Accountant.Statistics.DnsAddresses == 5000);
+    }
+
+    [Fact]
+    public void Flow_SplitClientHelloAfterAGuess_EverySegmentCountsForItsOwnName()
+    {
+        using var rig = new AccountingRig();
+        Asked(rig, Adult, Shared, 300);
+        rig.Feed(Frames.Tcp(MacA, PupilA, 50000, Router, Shared, 443, Frames.Syn));
+        rig.Feed(Frames.Tcp(Router, Shared, 443, MacA, PupilA, 50000, Frames.Syn | Frames.Ack));
+
+        // A ClientHello over two segments (as Chrome's post-quantum one is): the first is booked to the guess as it comes,
+        // and must move to the flow's own name with the second.
+        var record = Packets.ClientHelloRecord(Learn);
+        var half = record.Length / 2;
+        var first = rig.Feed(Frames.Tcp(MacA, PupilA, 50000, Router, Shared, 443, payload: record[..half], sequence: 1000));
+        var second = rig.Feed(Frames.Tcp(MacA, PupilA, 50000, Router, Shared, 443, payload: record[half..], sequence: 1000 + (uint)half));
+        var data = rig.Feed(Frames.Tcp(Router, Shared, 443, MacA, PupilA, 50000, payload: new byte[1400]));
+
+        var sites = Sites(rig);
+        Assert.Equal(first.Length + second.Length + data.Length, sites[(PupilA, Learn, false)]);
+        Assert.False(sites.ContainsKey((PupilA, Adult, true)));
+        Assert.Equal(1, rig.Accountant.Statistics.NamedFlows);
     }
 
     [Fact]
