@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ClassroomGuard.Dns.Protocol;
+using ClassroomGuard.Dns.Tests.Support;
 using ClassroomGuard.DnsFilter.Tests.Support;
 
 namespace ClassroomGuard.DnsFilter.Tests.Caching;

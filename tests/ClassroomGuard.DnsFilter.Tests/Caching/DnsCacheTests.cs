@@ -1,6 +1,7 @@
 using ClassroomGuard.DnsFilter.Caching;
 using ClassroomGuard.DnsFilter.Hosting;
 using ClassroomGuard.Dns.Protocol;
+using ClassroomGuard.Dns.Tests.Support;
 using ClassroomGuard.DnsFilter.Tests.Support;
 using Microsoft.Extensions.Options;
 

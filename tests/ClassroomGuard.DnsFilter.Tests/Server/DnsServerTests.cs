@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using ClassroomGuard.Dns.Protocol;
-using ClassroomGuard.DnsFilter.Tests.Protocol;
+using ClassroomGuard.Dns.Tests.Support;
 using ClassroomGuard.DnsFilter.Tests.Support;
 
 namespace ClassroomGuard.DnsFilter.Tests.Server;
@@ -252,7 +252,7 @@ public sealed class DnsServerTests : IClassFixture<UnboundFixture>, IAsyncLifeti
         Assert.True(response is not null, name);
         Assert.Equal(expected, DnsClient.ResponseCode(response));
         Assert.Equal(9, response[1]);
-        Assert.True(DnsMessageReaderTests.ReadAll(response), "the error response is well-formed");
+        Assert.True(DnsText.ReadAll(response), "the error response is well-formed");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using ClassroomGuard.DnsFilter.Policy;
 using ClassroomGuard.Dns.Protocol;
+using ClassroomGuard.Dns.Tests.Support;
 using ClassroomGuard.DnsFilter.Server;
 using ClassroomGuard.DnsFilter.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,5 @@
 using ClassroomGuard.Dns.Protocol;
+using ClassroomGuard.Dns.Tests.Support;
 using ClassroomGuard.DnsFilter.Tests.Support;
 
 namespace ClassroomGuard.DnsFilter.Tests.Upstream;

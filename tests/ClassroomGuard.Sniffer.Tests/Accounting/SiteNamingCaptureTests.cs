@@ -29,18 +29,9 @@ public sealed class SiteNamingCaptureTests(InfluxdFixture influxd)
         var dir = Directory.CreateTempSubdirectory("cg-naming-");
         try
         {
-            var frames = new List<byte[]>
-            {
-                Frames.Udp(MacA, PupilA, 40000, Router, Bypass, 53, Packets.DnsQuery(Adult)),
-                Frames.Udp(Router, Bypass, 53, MacA, PupilA, 40000, NamingPackets.DnsAnswer(Adult, Shared, 300)),
-            };
-            var inferredA = 0L;
-            var learnA = Pupil(frames, MacA, PupilA, seed: 1, ref inferredA);
-            var inferredB = 0L;
-            var learnB = Pupil(frames, MacB, PupilB, seed: 2, ref inferredB);
+            var (frames, inferredA, learnA, learnB) = Build();
             var capture = Path.Combine(dir.FullName, "naming.pcap");
-            var start = 1_772_442_900L * 1_000_000;
-            PcapWriter.Write(capture, frames.Select((frame, i) => (start + i * 10_000L, frame)));
+            PcapWriter.Write(capture, frames);
 
             var result = await Tool.RunAsync("dotnet", [
                 Path.Combine(AppContext.BaseDirectory, "ClassroomGuard.Sniffer.dll"),
@@ -77,6 +68,25 @@ public sealed class SiteNamingCaptureTests(InfluxdFixture influxd)
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The capture (also decoded by the PacketDotNet and tshark oracles): A's lookup and answer, then each pupil's traffic.
+    /// Returns A's inferred bytes and both pupils' SNI-flow bytes.
+    /// </summary>
+    internal static (List<(long Micros, byte[] Frame)> Frames, long InferredA, long LearnA, long LearnB) Build()
+    {
+        var frames = new List<byte[]>
+        {
+            Frames.Udp(MacA, PupilA, 40000, Router, Bypass, 53, Packets.DnsQuery(Adult)),
+            Frames.Udp(Router, Bypass, 53, MacA, PupilA, 40000, NamingPackets.DnsAnswer(Adult, Shared, 300)),
+        };
+        var inferredA = 0L;
+        var learnA = Pupil(frames, MacA, PupilA, seed: 1, ref inferredA);
+        var inferredB = 0L;
+        var learnB = Pupil(frames, MacB, PupilB, seed: 2, ref inferredB);
+        var start = 1_772_442_900L * 1_000_000;
+        return ([.. frames.Select((frame, i) => (start + i * 10_000L, frame))], inferredA, learnA, learnB);
     }
 
     // One pupil's traffic to the shared address; returns the bytes of its SNI flow, adds its unnamed flows' bytes after

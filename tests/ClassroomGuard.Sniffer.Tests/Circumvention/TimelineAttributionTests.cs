@@ -32,10 +32,7 @@ public sealed class TimelineAttributionTests : IDisposable
     [InlineData(RouterMac)] // through a router: only the address says who it is
     public async Task File_DhcpBindingBeforeTheAttempt_AlertNamesThatDevice(string attemptMac)
     {
-        var (store, alert) = await ReplayAsync(
-            (T0 - 10 * Second, Frames.Tcp(RouterMac, "198.51.100.9", 443, "02:00:00:00:00:99", "10.99.0.50", 40000, payload: new byte[10])), // marks the router
-            (T0, Frames.Dhcp(2, 5, DeviceMac, yourAddress: Pupil, hostName: "pupil-d")),
-            (T0 + 5 * Second, Frames.Tcp(attemptMac, Pupil, 50000, RouterMac, "8.8.4.4", 443, payload: Packets.ClientHelloRecord("dns.google"))));
+        var (store, alert) = await ReplayAsync(BindingBefore(attemptMac));
         using (store)
         {
             var device = await store.Devices.FindByMacAsync(DeviceMac, CancellationToken.None);
@@ -50,9 +47,7 @@ public sealed class TimelineAttributionTests : IDisposable
     [Fact]
     public async Task File_DhcpBindingAfterTheAttempt_NotAttributedBackwards()
     {
-        var (store, alert) = await ReplayAsync(
-            (T0, Frames.Tcp(OtherMac, Pupil, 50000, RouterMac, "8.8.4.4", 443, payload: Packets.ClientHelloRecord("dns.google"))),
-            (T0 + 5 * Second, Frames.Dhcp(2, 5, DeviceMac, yourAddress: Pupil, hostName: "pupil-d")));
+        var (store, alert) = await ReplayAsync(BindingAfter());
         using (store)
         {
             var later = await store.Devices.FindByMacAsync(DeviceMac, CancellationToken.None);
@@ -88,6 +83,21 @@ public sealed class TimelineAttributionTests : IDisposable
             Assert.DoesNotContain(Pupil, then.Ips);
         }
     }
+
+    /// <summary>The capture with the binding before the attempt, sent from <paramref name="attemptMac"/> (also decoded by the oracles).</summary>
+    internal static (long Micros, byte[] Frame)[] BindingBefore(string attemptMac) =>
+    [
+        (T0 - 10 * Second, Frames.Tcp(RouterMac, "198.51.100.9", 443, "02:00:00:00:00:99", "10.99.0.50", 40000, payload: new byte[10])), // marks the router
+        (T0, Frames.Dhcp(2, 5, DeviceMac, yourAddress: Pupil, hostName: "pupil-d")),
+        (T0 + 5 * Second, Frames.Tcp(attemptMac, Pupil, 50000, RouterMac, "8.8.4.4", 443, payload: Packets.ClientHelloRecord("dns.google"))),
+    ];
+
+    /// <summary>The capture with the binding after the attempt (also decoded by the oracles).</summary>
+    internal static (long Micros, byte[] Frame)[] BindingAfter() =>
+    [
+        (T0, Frames.Tcp(OtherMac, Pupil, 50000, RouterMac, "8.8.4.4", 443, payload: Packets.ClientHelloRecord("dns.google"))),
+        (T0 + 5 * Second, Frames.Dhcp(2, 5, DeviceMac, yourAddress: Pupil, hostName: "pupil-d")),
+    ];
 
     private async Task<(StateStore Store, Alert Alert)> ReplayAsync(params (long Micros, byte[] Frame)[] frames)
     {

@@ -1,15 +1,18 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using ClassroomGuard.Dns.Protocol;
 using ClassroomGuard.Sniffer.Capture;
 using ClassroomGuard.Sniffer.Decoding;
 using ClassroomGuard.Sniffer.Decoding.Application;
 using ClassroomGuard.Sniffer.Decoding.Link;
 using ClassroomGuard.Sniffer.Decoding.Network;
 using ClassroomGuard.Sniffer.Decoding.Transport;
+using ClassroomGuard.Sniffer.Tests.Support;
 using PacketDotNet;
 using PacketDotNet.DhcpV4;
 using OurArp = ClassroomGuard.Sniffer.Decoding.Link.ArpPacket;
@@ -23,12 +26,23 @@ namespace ClassroomGuard.Sniffer.Tests.Oracle;
 /// fields the summary does not carry) and with PacketDotNet, an independent implementation, and records every field both
 /// expose that they disagree on, as "packet N: field: ours … PacketDotNet …". PacketDotNet allocates per packet: test-only.
 /// PacketDotNet has no DNS decoder: for DNS it is compared on where the message sits (the UDP or TCP payload's offset and
-/// length, the two-byte TCP length prefix) and on the fixed header (id, flags, counts) read from the bytes it hands out.
-/// It does decode DHCPv4: message type, client MAC, addresses, transaction id, host name, requested address, vendor class.
+/// length, the two-byte TCP length prefix) and on the fixed header (id, flags, counts) read from the bytes it hands out;
+/// every UDP datagram on 53/5353/5355 and TCP segment on 53 that holds a whole message must be read or refused by ours;
+/// and, for a capture file, <see cref="CompareDnsWithTsharkAsync"/> checks the question name, answer types, TTLs, A/AAAA
+/// addresses and CNAME targets against tshark's own DNS dissector. It does decode DHCPv4: message type, client MAC, addresses, transaction id, host name, requested address, vendor class.
 /// </summary>
 internal sealed class PacketDotNetOracle : IDisposable
 {
+    private const ushort DnsPort = 53;
+    private const ushort MulticastDnsPort = 5353;
+    private const ushort LlmnrPort = 5355;
+    private const int DnsHeaderLength = 12;
+
     private readonly FactSink _sink = new();
+
+    // What ours read of each DNS message (by packet number), and the packets whose DNS message ours refused.
+    private readonly Dictionary<int, DnsFacts> _dns = [];
+    private readonly HashSet<int> _dnsRefused = [];
     private readonly PacketDecoder _decoder;
     private bool _cut;
 
@@ -51,6 +65,10 @@ internal sealed class PacketDotNetOracle : IDisposable
         var malformed = _decoder.Statistics.Malformed;
         _decoder.Decode(linkType, 0, wireLength, data);
         var oursMalformed = _decoder.Statistics.Malformed != malformed;
+        if (_sink.MalformedLayer == PacketLayer.Dns)
+        {
+            _dnsRefused.Add(number);
+        }
 
         Packet theirs;
         try
@@ -307,9 +325,21 @@ internal sealed class PacketDotNetOracle : IDisposable
         Check(number, "TCP payload length", tcp.Payload.Length, length);
         Check(number, "summary payload length", _sink.Summary.PayloadLength, length);
         Count("tcp");
-        if (_sink.DnsOffset >= 0 && (tcp.SourcePort == 53 || tcp.DestinationPort == 53))
+        if (tcp.SourcePort != DnsPort && tcp.DestinationPort != DnsPort)
         {
-            // DNS over TCP: ours hands the message after the two-byte length PacketDotNet leaves in the payload.
+            return;
+        }
+
+        // DNS over TCP: a segment that holds a two-byte length and the whole message after it must be read or refused.
+        var whole = length >= 2 + DnsHeaderLength && BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(offset)) <= length - 2;
+        if (whole && _sink.DnsOffset < 0 && _sink.MalformedLayer != PacketLayer.Dns && !_sink.Summary.IsFragment)
+        {
+            Disagree(number, "DNS over TCP", "neither read nor refused", $"a {length}-byte payload on port 53");
+        }
+
+        if (_sink.DnsOffset >= 0)
+        {
+            // Ours hands the message after the two-byte length PacketDotNet leaves in the payload.
             CompareDns(number, data, offset + 2, BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(offset)));
         }
     }
@@ -331,6 +361,12 @@ internal sealed class PacketDotNetOracle : IDisposable
         Check(number, "UDP payload length", udp.Payload.Length, length);
         Check(number, "summary payload length", _sink.Summary.PayloadLength, length);
         Count("udp");
+        var dnsPort = udp.SourcePort is DnsPort or MulticastDnsPort or LlmnrPort || udp.DestinationPort is DnsPort or MulticastDnsPort or LlmnrPort;
+        if (dnsPort && length >= DnsHeaderLength && _sink.DnsOffset < 0 && _sink.MalformedLayer != PacketLayer.Dns && !_sink.Summary.IsFragment)
+        {
+            Disagree(number, "DNS over UDP", "neither read nor refused", $"a {length}-byte payload on port {udp.SourcePort}/{udp.DestinationPort}");
+        }
+
         if (_sink.DnsOffset >= 0)
         {
             CompareDns(number, data, offset, length);
@@ -358,7 +394,63 @@ internal sealed class PacketDotNetOracle : IDisposable
         Check(number, "DNS id", _sink.DnsId, BinaryPrimitives.ReadUInt16BigEndian(header));
         Check(number, "DNS QR/opcode/rcode", _sink.DnsFlags, ((header[2] >> 7) << 8) | (((header[2] >> 3) & 0xF) << 4) | (header[3] & 0xF));
         Check(number, "DNS QDCOUNT/ANCOUNT", _sink.DnsCounts, (BinaryPrimitives.ReadUInt16BigEndian(header[4..]), BinaryPrimitives.ReadUInt16BigEndian(header[6..])));
+        _dns[number] = _sink.Dns;
         Count("dns");
+    }
+
+    /// <summary>
+    /// Reads <paramref name="path"/> (the capture just compared, packet N its frame N) with tshark and checks every DNS
+    /// message ours read against tshark's: id, first question name, the answer records' types and TTLs in order, and the
+    /// A/AAAA addresses and CNAME targets among them; a message tshark read without calling it malformed must not have
+    /// been refused by ours. Returns how many messages were compared ("dns by tshark" in <see cref="Compared"/>).
+    /// </summary>
+    public async Task<int> CompareDnsWithTsharkAsync(string path)
+    {
+        var output = await Tool.CheckAsync("tshark", "-r", path, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|",
+            "-e", "frame.number", "-e", "dns.id", "-e", "dns.qry.name", "-e", "dns.count.answers", "-e", "dns.resp.type",
+            "-e", "dns.resp.ttl", "-e", "dns.a", "-e", "dns.aaaa", "-e", "dns.cname", "-e", "_ws.malformed");
+        var compared = 0;
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var f = line.Split('\t');
+            var number = int.Parse(f[0], CultureInfo.InvariantCulture);
+            var tsharkRead = f[1].Length > 0;
+            if (!_dns.TryGetValue(number, out var ours))
+            {
+                if (tsharkRead && f[9].Length == 0 && _dnsRefused.Contains(number))
+                {
+                    Disagree(number, "DNS message", "refused", "tshark read it whole", "tshark");
+                }
+
+                continue;
+            }
+
+            if (!tsharkRead)
+            {
+                Disagree(number, "DNS message", "read", "tshark found none", "tshark");
+                continue;
+            }
+
+            // tshark lists every record of every section; the first ANCOUNT are the answers, as ours reports them.
+            var types = Values(f[4]);
+            var answers = Math.Min(int.Parse(First(f[3]), CultureInfo.InvariantCulture), types.Length);
+            var answerTypes = types[..answers];
+            Check(number, "DNS id (tshark)", (int)ours.Id, Convert.ToInt32(First(f[1]), 16));
+            Check(number, "DNS question name (tshark)", ours.QuestionName, First(f[2]) is "<Root>" ? string.Empty : First(f[2]));
+            Check(number, "DNS answer types (tshark)", Join(ours.Answers.Select(a => a.Type.ToString(CultureInfo.InvariantCulture))), Join(answerTypes));
+            Check(number, "DNS answer TTLs (tshark)", Join(ours.Answers.Select(a => a.Ttl.ToString(CultureInfo.InvariantCulture))), Join(Values(f[5]).Take(answers)));
+            Check(number, "DNS answer A addresses (tshark)", Join(ours.Answers.Where(a => a.Type == 1).Select(a => a.Value)), Join(Values(f[6]).Take(answerTypes.Count(t => t == "1"))));
+            Check(number, "DNS answer AAAA addresses (tshark)", Join(ours.Answers.Where(a => a.Type == 28).Select(a => a.Value)), Join(Values(f[7]).Take(answerTypes.Count(t => t == "28"))));
+            Check(number, "DNS answer CNAME targets (tshark)", Join(ours.Answers.Where(a => a.Type == 5).Select(a => a.Value)), Join(Values(f[8]).Take(answerTypes.Count(t => t == "5"))));
+            compared++;
+        }
+
+        Compared["dns by tshark"] = Compared.GetValueOrDefault("dns by tshark") + compared;
+        return compared;
+
+        static string[] Values(string field) => field.Length == 0 ? [] : field.Split('|');
+        static string First(string field) => field.Split('|')[0];
+        static string Join(IEnumerable<string> values) => string.Join(' ', values);
     }
 
     private void CompareDhcp(int number, DhcpV4Packet? theirs)
@@ -441,15 +533,15 @@ internal sealed class PacketDotNetOracle : IDisposable
     {
         if (!EqualityComparer<T>.Default.Equals(ours, theirs))
         {
-            Disagree(number, field, ours?.ToString() ?? "null", theirs?.ToString() ?? "null");
+            Disagree(number, field, ours?.ToString() ?? "null", theirs?.ToString() ?? "null", field.EndsWith("(tshark)", StringComparison.Ordinal) ? "tshark" : "PacketDotNet");
         }
     }
 
-    private void Disagree(int number, string field, string ours, string theirs)
+    private void Disagree(int number, string field, string ours, string theirs, string oracle = "PacketDotNet")
     {
         if (Disagreements.Count < 200)
         {
-            Disagreements.Add($"packet {number}: {field}: ours {ours}, PacketDotNet {theirs}");
+            Disagreements.Add($"packet {number}: {field}: ours {ours}, {oracle} {theirs}");
         }
     }
 
@@ -477,6 +569,8 @@ internal sealed class PacketDotNetOracle : IDisposable
         public int DnsFlags { get; private set; }
 
         public (ushort, ushort) DnsCounts { get; private set; }
+
+        public DnsFacts Dns { get; private set; } = new(0, string.Empty, []);
 
         public PacketLayer? MalformedLayer { get; private set; }
 
@@ -511,6 +605,27 @@ internal sealed class PacketDotNetOracle : IDisposable
             DnsId = message.Id;
             DnsFlags = ((message.IsResponse ? 1 : 0) << 8) | (message.Opcode << 4) | message.ResponseCode;
             DnsCounts = ((ushort)message.QuestionCount, (ushort)message.AnswerCount);
+
+            // The answer records as the naming reads them: type, TTL, the A/AAAA address, the CNAME target.
+            var answers = new List<(ushort, uint, string)>();
+            Span<byte> owner = stackalloc byte[DnsName.MaxLength];
+            Span<byte> target = stackalloc byte[DnsName.MaxLength];
+            var records = message.ReadRecords(owner);
+            while (records.TryReadNext(out var record) && record.IsAnswer)
+            {
+                var value = record.Type switch
+                {
+                    1 or 28 => record.Address.ToString(),
+                    5 when record.TryReadTargetName(target, out var name) => Encoding.ASCII.GetString(name),
+                    _ => string.Empty,
+                };
+                answers.Add((record.Type, record.TimeToLive, value));
+            }
+
+            Dns = new DnsFacts(message.Id, Encoding.ASCII.GetString(message.QuestionName), answers);
         }
     }
 }
+
+/// <summary>What ours read of one DNS message: its id, first question name and answer records (type, TTL, value).</summary>
+internal sealed record DnsFacts(ushort Id, string QuestionName, List<(ushort Type, uint Ttl, string Value)> Answers);

@@ -17,18 +17,23 @@ public sealed class QuicTsharkOracleTests : IDisposable
 
     public void Dispose() => File.Delete(_path);
 
-    [Fact]
-    public async Task ClientHellos_QuicInitials_SameSniAsTshark()
+    /// <summary>The capture's frames (also decoded by the PacketDotNet oracle).</summary>
+    internal static List<byte[]> Initials()
     {
         var hello = Packets.ClientHelloMessage("h3-split.example.org", ["h3"], padding: 1600);
         byte[] id = [0xA0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-        var frames = new List<byte[]>
-        {
+        return
+        [
             Packets.EthernetIPv4Udp(51000, 443, QuicVectors.ClientInitialV1),
             Packets.EthernetIPv4Udp(51002, 443, QuicInitialProtector.Protect(1, id, [7], 0, QuicInitialProtector.CryptoFrame(0, hello.AsSpan(0, 1000)))),
             Packets.EthernetIPv4Udp(51002, 443, QuicInitialProtector.Protect(1, id, [7], 1, QuicInitialProtector.CryptoFrame(1000, hello.AsSpan(1000)))),
-        };
-        PcapWriter.Write(_path, frames);
+        ];
+    }
+
+    [Fact]
+    public async Task ClientHellos_QuicInitials_SameSniAsTshark()
+    {
+        PcapWriter.Write(_path, Initials());
 
         var sink = new RecordingSink();
         using (var source = PacketSources.OpenFile(_path))

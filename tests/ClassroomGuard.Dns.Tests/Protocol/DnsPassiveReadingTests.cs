@@ -1,8 +1,8 @@
 using System.Text;
 using ClassroomGuard.Dns.Protocol;
-using ClassroomGuard.DnsFilter.Tests.Support;
+using ClassroomGuard.Dns.Tests.Support;
 
-namespace ClassroomGuard.DnsFilter.Tests.Protocol;
+namespace ClassroomGuard.Dns.Tests.Protocol;
 
 /// <summary>
 /// What the sniffer reads with the shared codec besides what the filter needs: dotted names in the reader's own buffer,
@@ -137,6 +137,6 @@ public sealed class DnsPassiveReadingTests
     public void Reader_CountsBeyondTheMessage_RefuseTheMissingEntries(int questions, int answers)
     {
         byte[] message = [.. DnsMessageReaderTests.Header((ushort)questions, (ushort)answers), 1, (byte)'a', 0, 0, 1, 0, 1];
-        Assert.False(DnsMessageReaderTests.ReadAll(message));
+        Assert.False(DnsText.ReadAll(message));
     }
 }

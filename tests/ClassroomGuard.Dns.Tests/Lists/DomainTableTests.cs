@@ -1,7 +1,7 @@
 using ClassroomGuard.Dns.Lists;
 using ClassroomGuard.Dns.Protocol;
 
-namespace ClassroomGuard.DnsFilter.Tests.Lists;
+namespace ClassroomGuard.Dns.Tests.Lists;
 
 public sealed class DomainTableTests
 {

@@ -1,7 +1,7 @@
 using System.Net;
 using ClassroomGuard.Dns.Protocol;
 
-namespace ClassroomGuard.DnsFilter.Tests.Support;
+namespace ClassroomGuard.Dns.Tests.Support;
 
 /// <summary>Valid messages: captured from dig, kdig and unbound on this machine, and built with the writer.</summary>
 internal static class DnsCorpus

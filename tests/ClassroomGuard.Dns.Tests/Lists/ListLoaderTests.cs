@@ -2,7 +2,7 @@ using System.Text;
 using ClassroomGuard.Dns.Lists;
 using ClassroomGuard.Dns.Protocol;
 
-namespace ClassroomGuard.DnsFilter.Tests.Lists;
+namespace ClassroomGuard.Dns.Tests.Lists;
 
 public sealed class ListLoaderTests
 {

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using ClassroomGuard.Dns.Protocol;
-using ClassroomGuard.DnsFilter.Tests.Support;
+using ClassroomGuard.Dns.Tests.Support;
 
-namespace ClassroomGuard.DnsFilter.Tests.Protocol;
+namespace ClassroomGuard.Dns.Tests.Protocol;
 
 public sealed class DnsMessageReaderTests
 {
@@ -13,7 +13,7 @@ public sealed class DnsMessageReaderTests
     public void ReadAll_ValidMessage_ReadsEverySectionToTheEnd(string name)
     {
         var message = DnsCorpus.Get(name);
-        Assert.True(ReadAll(message), name);
+        Assert.True(DnsText.ReadAll(message), name);
     }
 
     [Theory]
@@ -23,7 +23,7 @@ public sealed class DnsMessageReaderTests
         var message = DnsCorpus.Get(name);
         for (var length = 0; length < message.Length; length++)
         {
-            Assert.False(ReadAll(message.AsSpan(0, length)), $"{name} prefix {length}");
+            Assert.False(DnsText.ReadAll(message.AsSpan(0, length)), $"{name} prefix {length}");
         }
     }
 
@@ -73,7 +73,7 @@ public sealed class DnsMessageReaderTests
     {
         // Answer owner points back to the question name: the ordinary compression case.
         var message = Convert.FromHexString(DnsCorpus.UnboundAnswerHex);
-        Assert.True(ReadAll(message));
+        Assert.True(DnsText.ReadAll(message));
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class DnsMessageReaderTests
     {
         var message = Convert.FromHexString(DnsCorpus.UnboundAnswerHex);
         BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(message.Length - 6), 5);
-        Assert.False(ReadAll(message));
+        Assert.False(DnsText.ReadAll(message));
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class DnsMessageReaderTests
     {
         var message = Convert.FromHexString(DnsCorpus.UnboundAnswerHex + "00");
         BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(message.Length - 7), 5);
-        Assert.False(ReadAll(message));
+        Assert.False(DnsText.ReadAll(message));
     }
 
     [Fact]
@@ -177,7 +177,7 @@ public sealed class DnsMessageReaderTests
                 }
 
                 var length = random.Next(4) == 0 ? random.Next(message.Length + 1) : message.Length;
-                if (ReadAll(message.AsSpan(0, length)))
+                if (DnsText.ReadAll(message.AsSpan(0, length)))
                 {
                     parsed++;
                 }
@@ -199,33 +199,5 @@ public sealed class DnsMessageReaderTests
     {
         var reader = new DnsMessageReader(message);
         return reader.TryReadHeader(out _) && reader.TryReadQuestion(new byte[255], out _);
-    }
-
-    internal static bool ReadAll(ReadOnlySpan<byte> message)
-    {
-        var reader = new DnsMessageReader(message);
-        if (!reader.TryReadHeader(out var header))
-        {
-            return false;
-        }
-
-        Span<byte> name = new byte[255];
-        for (var i = 0; i < header.QuestionCount; i++)
-        {
-            if (!reader.TryReadQuestion(name, out _))
-            {
-                return false;
-            }
-        }
-
-        for (var i = 0; i < header.AnswerCount + header.AuthorityCount + header.AdditionalCount; i++)
-        {
-            if (!reader.TryReadRecord(name, out _))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

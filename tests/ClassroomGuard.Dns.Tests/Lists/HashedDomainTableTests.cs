@@ -1,7 +1,7 @@
 using ClassroomGuard.Dns.Lists;
 using ClassroomGuard.Dns.Protocol;
 
-namespace ClassroomGuard.DnsFilter.Tests.Lists;
+namespace ClassroomGuard.Dns.Tests.Lists;
 
 /// <summary>The block lists' compact table answers exactly as the exact-name table does.</summary>
 public sealed class HashedDomainTableTests

@@ -1,7 +1,7 @@
 using ClassroomGuard.Dns.Protocol;
-using ClassroomGuard.DnsFilter.Tests.Support;
+using ClassroomGuard.Dns.Tests.Support;
 
-namespace ClassroomGuard.DnsFilter.Tests.Protocol;
+namespace ClassroomGuard.Dns.Tests.Protocol;
 
 public sealed class DnsQueryTests
 {

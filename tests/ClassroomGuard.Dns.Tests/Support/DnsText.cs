@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using ClassroomGuard.Dns.Protocol;
 
-namespace ClassroomGuard.DnsFilter.Tests.Support;
+namespace ClassroomGuard.Dns.Tests.Support;
 
 /// <summary>Renders a message as presentation text through the reader, so tests compare meaning, not bytes.</summary>
 internal static class DnsText
@@ -59,5 +59,34 @@ internal static class DnsText
 
         Assert.Equal(message.Length, reader.Position);
         return text.ToString();
+    }
+
+    /// <summary>Whether the reader reads the header, every question and every record of every section.</summary>
+    public static bool ReadAll(ReadOnlySpan<byte> message)
+    {
+        var reader = new DnsMessageReader(message);
+        if (!reader.TryReadHeader(out var header))
+        {
+            return false;
+        }
+
+        Span<byte> name = new byte[255];
+        for (var i = 0; i < header.QuestionCount; i++)
+        {
+            if (!reader.TryReadQuestion(name, out _))
+            {
+                return false;
+            }
+        }
+
+        for (var i = 0; i < header.AnswerCount + header.AuthorityCount + header.AdditionalCount; i++)
+        {
+            if (!reader.TryReadRecord(name, out _))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -1,6 +1,6 @@
 using ClassroomGuard.Dns.Protocol;
 
-namespace ClassroomGuard.DnsFilter.Tests.Protocol;
+namespace ClassroomGuard.Dns.Tests.Protocol;
 
 /// <summary>
 /// RFC 4343 name comparison over every byte value: only 'A'–'Z' fold (to 'a'–'z'); every other byte, including

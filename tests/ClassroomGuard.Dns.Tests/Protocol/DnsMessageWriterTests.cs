@@ -1,7 +1,7 @@
 using ClassroomGuard.Dns.Protocol;
-using ClassroomGuard.DnsFilter.Tests.Support;
+using ClassroomGuard.Dns.Tests.Support;
 
-namespace ClassroomGuard.DnsFilter.Tests.Protocol;
+namespace ClassroomGuard.Dns.Tests.Protocol;
 
 public sealed class DnsMessageWriterTests
 {
@@ -53,7 +53,7 @@ public sealed class DnsMessageWriterTests
         Assert.False(w.TryWriteA(DnsSection.Answer, name, 60, [1, 2, 3, 4]));
         Assert.Equal(position, w.Position);
         Assert.True(w.Complete());
-        Assert.True(DnsMessageReaderTests.ReadAll(buffer.AsSpan(0, w.Position)));
+        Assert.True(DnsText.ReadAll(buffer.AsSpan(0, w.Position)));
     }
 
     [Fact]
