@@ -179,5 +179,6 @@ internal sealed class AccountingService(
         var s = accountant.Statistics;
         Log.Statistics(logger, s.Packets, s.NotLocal, accountant.Flows.Count, s.FlowsCreated, s.FlowsExpired, s.FlowsEvicted, s.AddressOverflow,
             s.PointsWritten, s.PointsDropped, discoveryWriter.Written, discoveryWriter.Lost, discovery.Dropped);
+        Log.NamingStatistics(logger, s.NamedFlows, s.InferredFlows, s.DnsAddresses, s.DnsAnswersRefused, s.DnsQueriesEvicted);
     }
 }

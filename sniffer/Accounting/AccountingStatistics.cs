@@ -27,6 +27,15 @@ public sealed class AccountingStatistics
     /// <summary>(client, server address) pairs learnt from DNS answers.</summary>
     public long DnsAddresses { get; internal set; }
 
+    /// <summary>
+    /// DNS answers to a local client that were not used for naming because they matched no query that client was seen
+    /// sending (forged, unsolicited, from another server than asked, or too late): none of them names anything.
+    /// </summary>
+    public long DnsAnswersRefused { get; internal set; }
+
+    /// <summary>Unanswered DNS queries forgotten early because their part of the pending-query table was full.</summary>
+    public long DnsQueriesEvicted { get; internal set; }
+
     /// <summary>Flows started.</summary>
     public long FlowsCreated { get; internal set; }
 

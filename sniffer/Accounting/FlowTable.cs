@@ -272,4 +272,13 @@ internal struct Flow
 
     /// <summary>A packet with payload was seen (before it, a TCP handshake's packets are not booked to a guessed name).</summary>
     public bool PayloadSeen;
+
+    /// <summary>
+    /// Bytes booked to the guessed name (per local end) in the packets' second <see cref="GuessSecond"/>: when the flow
+    /// names itself (a ClientHello split over several segments), they all move to its own name, not only the last segment's.
+    /// </summary>
+    public long GuessBytes;
+
+    /// <summary>The second (packet clock) <see cref="GuessBytes"/> were booked in.</summary>
+    public long GuessSecond;
 }

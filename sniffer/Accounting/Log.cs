@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ClassroomGuard.Sniffer.Accounting;
 
-/// <summary>Log messages of the accounting and discovery.</summary>
+/// <summary>Log messages of the accounting and discovery (event ids 30-39, and 226-239).</summary>
 internal static partial class Log
 {
     [LoggerMessage(30, LogLevel.Information, "Accounting: local networks {Networks}; flow table {MaxFlows}; writing to InfluxDB: {Influx}; device discovery into the state: {State}")]
@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(34, LogLevel.Warning, "Device discovery: watching the state for changes failed; retrying in {Delay}")]
     public static partial void WatchFailed(ILogger logger, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(226, LogLevel.Information, "Accounting: site names: {Named} flows named by their own SNI or Host, {Inferred} inferred from their client's DNS answers; {Learnt} addresses learnt from answers, {Refused} answers refused as matching no query their client sent, {Evicted} unanswered queries forgotten when the table was full")]
+    public static partial void NamingStatistics(ILogger logger, long named, long inferred, long learnt, long refused, long evicted);
 }

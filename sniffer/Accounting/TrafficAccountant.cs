@@ -11,7 +11,8 @@ namespace ClassroomGuard.Sniffer.Accounting;
 /// local address, and "in" for its destination when that is a local unicast address (so LAN-to-LAN traffic counts for
 /// both). Bytes are frame bytes on the wire (<see cref="PacketSummary.WireLength"/>). A flow's site name comes from its
 /// TLS/QUIC SNI or HTTP Host; failing that, it is inferred — and counted apart, as inferred — from a DNS answer the
-/// flow's own client received for the server's address within that answer's TTL; otherwise the flow stays unnamed.
+/// flow's own client received for the server's address within that answer's TTL — and only an answer to a query that
+/// client was seen sending (<see cref="PendingQueries"/>), so a forged one names nothing; otherwise the flow stays unnamed.
 /// <para>
 /// Hand-over to the flusher: <see cref="SecondRing"/>, one buffer per whole second of the packets' timestamps, opened by
 /// the capture thread on each new second and read by the flusher without a lock.
@@ -23,6 +24,7 @@ public sealed class TrafficAccountant : IPacketSink
     private readonly FlowTable _flows;
     private readonly NameTable _names;
     private readonly ClientNames _clientNames;
+    private readonly PendingQueries _pendingQueries;
     private readonly AddressTable _addresses;
     private readonly SecondRing _seconds;
     private readonly byte[] _nameScratch = new byte[256];
@@ -41,6 +43,7 @@ public sealed class TrafficAccountant : IPacketSink
         _flows = new FlowTable(o.MaxFlows, o.TcpIdleTimeout, o.TcpClosedTimeout, o.UdpIdleTimeout, o.OtherIdleTimeout);
         _names = new NameTable(o.MaxSiteNames);
         _clientNames = new ClientNames(o.MaxDnsAddresses, o.MaxDnsNameLifetime);
+        _pendingQueries = new PendingQueries(o.MaxDnsAddresses / 4);
         _addresses = new AddressTable(o.MaxDeviceAddresses);
         _seconds = new SecondRing(o.MaxDeviceAddresses + 1);
     }
@@ -107,6 +110,12 @@ public sealed class TrafficAccountant : IPacketSink
                 nameId = NameTable.None; // a TCP handshake is not booked to a guess: its ClientHello may name it otherwise
             }
 
+            if (inferred && nameId != NameTable.None)
+            {
+                flow.GuessBytes = (flow.GuessSecond == _packetSecond ? flow.GuessBytes : 0) + packet.WireLength;
+                flow.GuessSecond = _packetSecond;
+            }
+
             flow.PayloadSeen |= packet.PayloadLength > 0;
             _names.Touch(nameId, now);
             sourceSlot = ref sourceIsA ? ref flow.SlotA : ref flow.SlotB;
@@ -157,16 +166,40 @@ public sealed class TrafficAccountant : IPacketSink
     /// <inheritdoc />
     public void OnDns(in PacketSummary packet, in DnsMessage message, DnsProtocol protocol)
     {
-        // Only unicast DNS answers to a local client name internet servers (mDNS/LLMNR name devices: discovery reads
-        // those), and only for that client: the answer's destination.
-        if (protocol is not (DnsProtocol.Udp or DnsProtocol.Tcp) || !message.IsResponse || message.ResponseCode != 0 || message.AnswerCount == 0
-            || !_local.Contains(packet.DestinationIp) || !SiteName.TryNormalize(message.QuestionName, _nameScratch, out var length))
+        // Only unicast DNS (port 53) names internet servers, and only for the client that asked. mDNS and LLMNR never
+        // name a flow: their answers are multicast and unsolicited by design (discovery reads them for device names).
+        if (protocol is not (DnsProtocol.Udp or DnsProtocol.Tcp) || message.Opcode != 0)
         {
             return;
         }
 
-        var nameId = NameTable.None;
         var now = packet.TimestampMicroseconds;
+        if (!message.IsResponse)
+        {
+            if (_local.Contains(packet.SourceIp) && SiteName.TryNormalize(message.QuestionName, _nameScratch, out var asked))
+            {
+                _pendingQueries.Add(packet.SourceIp, packet.SourcePort, packet.DestinationIp, packet.DestinationPort, message.Id,
+                    PendingQueries.HashName(_nameScratch.AsSpan(0, asked)), now);
+            }
+
+            return;
+        }
+
+        if (message.ResponseCode != 0 || message.AnswerCount == 0 || !_local.Contains(packet.DestinationIp)
+            || !SiteName.TryNormalize(message.QuestionName, _nameScratch, out var length))
+        {
+            return;
+        }
+
+        // The answer's destination is the client: it must have asked this server this question with this id from this port.
+        if (!_pendingQueries.TryTake(packet.DestinationIp, packet.DestinationPort, packet.SourceIp, packet.SourcePort, message.Id,
+                PendingQueries.HashName(_nameScratch.AsSpan(0, length)), now))
+        {
+            Statistics.DnsAnswersRefused++;
+            return;
+        }
+
+        var nameId = NameTable.None;
         var records = message.ReadRecords(_recordNameScratch);
         while (records.TryReadNext(out var record))
         {
@@ -195,6 +228,7 @@ public sealed class TrafficAccountant : IPacketSink
         s.FlowsEvicted = _flows.Evicted;
         s.AddressOverflow = _addresses.Overflowed;
         s.NamesReplaced = _names.Replaced;
+        s.DnsQueriesEvicted = _pendingQueries.Evicted;
         s.MergedIntoEarlierSecond = _seconds.Merged;
     }
 
@@ -234,22 +268,25 @@ public sealed class TrafficAccountant : IPacketSink
             return; // this packet's bytes already went to the earlier name
         }
 
-        // The packet that carried the name counts for it — moved from the guess when it had been booked to one.
+        // The packet that carried the name counts for it; when the flow had been booked to a guess, every byte booked to
+        // it this second moves to the name (all the segments of a split ClientHello, not only the one that completed it).
         var counters = Enter();
+        var guessed = flow.GuessSecond == _packetSecond ? flow.GuessBytes : 0;
+        flow.GuessBytes = 0;
         if (_lastSource >= 0)
         {
-            Book(ref counters.Record(_lastSource, packet.SourceIp), previous, flow.NameId, packet.WireLength);
+            Book(ref counters.Record(_lastSource, packet.SourceIp), previous, flow.NameId, guessed, packet.WireLength);
         }
 
         if (_lastDestination >= 0)
         {
-            Book(ref counters.Record(_lastDestination, packet.DestinationIp), previous, flow.NameId, packet.WireLength);
+            Book(ref counters.Record(_lastDestination, packet.DestinationIp), previous, flow.NameId, guessed, packet.WireLength);
         }
 
         Exit();
     }
 
-    private static void Book(ref AddressSecond record, long guess, long nameId, long bytes)
+    private static void Book(ref AddressSecond record, long guess, long nameId, long guessed, long bytes)
     {
         if (guess == NameTable.None)
         {
@@ -257,7 +294,7 @@ public sealed class TrafficAccountant : IPacketSink
         }
         else
         {
-            record.MoveFromInferred(guess, nameId, bytes);
+            record.MoveFromInferred(guess, nameId, Math.Max(guessed, bytes), bytes);
         }
     }
 }

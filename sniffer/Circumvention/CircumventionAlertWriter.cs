@@ -31,12 +31,25 @@ public sealed class CircumventionAlertWriter(
 
     private readonly CircumventionStatistics _statistics = queue.Statistics;
 
+    // Cancelled when the host's shutdown time runs out (the token StopAsync is given), not when stopping starts: a file
+    // is read to its end and then the host stops, before discovery's next write, so a wait that ended with the stop
+    // signal would leave every alert of the file's last second unattributed.
+    private readonly CancellationTokenSource _shutdownDeadline = new();
+
     // The discovery count a wait gave up at: attempts up to it do not wait again (one stuck state, one timeout).
     private long _gaveUpAt;
 
     /// <inheritdoc/>
+    public override void Dispose()
+    {
+        _shutdownDeadline.Dispose();
+        base.Dispose();
+    }
+
+    /// <inheritdoc/>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        using var deadline = cancellationToken.Register(static source => ((CancellationTokenSource)source!).Cancel(), _shutdownDeadline);
         await base.StopAsync(cancellationToken);
         try
         {
@@ -65,8 +78,9 @@ public sealed class CircumventionAlertWriter(
                 while (queue.Reader.TryRead(out var attempt))
                 {
                     // A write under way is finished even when stopping (it is short: one SQLite transaction), so an
-                    // attempt taken off the queue is never lost to the stop.
-                    await WriteAsync(attempt, CancellationToken.None, CancellationToken.None);
+                    // attempt taken off the queue is never lost to the stop; the wait for discovery ends when the host's
+                    // shutdown time runs out.
+                    await WriteAsync(attempt, _shutdownDeadline.Token, CancellationToken.None);
                 }
             }
         }

@@ -1,4 +1,6 @@
+using ClassroomGuard.Sniffer.Accounting;
 using ClassroomGuard.Sniffer.Capture;
+using ClassroomGuard.Sniffer.Circumvention;
 using ClassroomGuard.Sniffer.Decoding;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -48,6 +50,7 @@ internal sealed partial class SnifferService(
         }
 
         IPacketSink[] all = [.. sinks];
+        CheckSinkOrder(all);
         IPacketSink sink = all.Length == 1 ? all[0] : new CompositePacketSink(all);
         _decoder = new PacketDecoder(sink, new DecoderOptions
         {
@@ -143,6 +146,29 @@ internal sealed partial class SnifferService(
         catch (OperationCanceledException)
         {
             // Stopping.
+        }
+    }
+
+    /// <summary>
+    /// Device discovery must see each packet before circumvention detection: an attempt is stamped with discovery's
+    /// progress as it is queued (<see cref="CircumventionQueue.TryWrite"/>), and only then does that progress cover the
+    /// attempt's own packet (whose sighting may be what attributes it). Sinks run in registration order, which only the
+    /// order of <c>AddSniffer()</c> and <c>AddCircumventionDetection()</c> in Program.cs fixes: checked here instead of trusted.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The detector is registered before discovery.</exception>
+    internal static void CheckSinkOrder(IReadOnlyList<IPacketSink> sinks)
+    {
+        var discovery = -1;
+        var detector = -1;
+        for (var i = 0; i < sinks.Count; i++)
+        {
+            discovery = sinks[i] is DeviceDiscovery && discovery < 0 ? i : discovery;
+            detector = sinks[i] is CircumventionDetector && detector < 0 ? i : detector;
+        }
+
+        if (discovery >= 0 && detector >= 0 && detector < discovery)
+        {
+            throw new InvalidOperationException("The circumvention detector is registered before device discovery, so alerts could not wait for the device that sent them: call AddSniffer() before AddCircumventionDetection().");
         }
     }
 }

@@ -48,6 +48,9 @@ internal sealed class ClientNames
 
         var lifetime = Math.Clamp(ttlSeconds * 1_000_000L, MinLifetimeMicroseconds, _maxLifetime);
         _current[key] = new Entry(nameId, now + lifetime);
+
+        // The newer answer replaces the older one: left in the older generation, it would come back when this one expires.
+        _previous.Remove(key);
     }
 
     /// <summary>The name <paramref name="client"/> was last given for <paramref name="server"/>, while that answer is still alive; else none.</summary>

@@ -78,13 +78,17 @@ internal struct AddressSecond
 
     /// <summary>
     /// Adds <paramref name="bytes"/> to a site, as a fact (the flow's own SNI or Host) or as <paramref name="inferred"/>
-    /// (from the client's own DNS answer): the two are kept apart even for one name. With all slots taken, a new site
-    /// replaces the smallest and starts from its count when it is of the same kind (the weighted "space-saving" top-k:
-    /// the big sites are never lost, a small one may be over-counted) — never from a guess's bytes for a fact, or back.
+    /// (from the client's own DNS answer): the two are kept apart even for one name. With all slots taken, facts come
+    /// first: a new fact replaces the smallest guess when there is one, else the smallest fact; a new guess replaces only
+    /// the smallest guess, and is not kept when every slot holds a fact — so heavy guessed traffic never pushes a fact
+    /// out of <c>top_sites</c>. Replacing one of its own kind, a site starts from the count it replaces (the weighted
+    /// "space-saving" top-k: the big sites are never lost, a small one may be over-counted); never from a guess's bytes
+    /// for a fact, or back.
     /// </summary>
     public void AddSite(long nameId, long bytes, bool inferred = false)
     {
-        var smallest = 0;
+        var smallestFact = -1;
+        var smallestGuess = -1;
         for (var i = 0; i < SitesUsed; i++)
         {
             ref var site = ref Sites[i];
@@ -94,7 +98,8 @@ internal struct AddressSecond
                 return;
             }
 
-            if (site.Bytes < Sites[smallest].Bytes)
+            ref var smallest = ref site.Inferred ? ref smallestGuess : ref smallestFact;
+            if (smallest < 0 || site.Bytes < Sites[smallest].Bytes)
             {
                 smallest = i;
             }
@@ -103,32 +108,37 @@ internal struct AddressSecond
         if (SitesUsed < SiteSlots)
         {
             Sites[SitesUsed++] = new SiteBytes(nameId, bytes, inferred);
+            return;
         }
-        else
+
+        var replaced = smallestGuess >= 0 ? smallestGuess : inferred ? -1 : smallestFact;
+        if (replaced >= 0)
         {
-            var inherited = Sites[smallest].Inferred == inferred ? Sites[smallest].Bytes : 0;
-            Sites[smallest] = new SiteBytes(nameId, inherited + bytes, inferred);
+            var inherited = Sites[replaced].Inferred == inferred ? Sites[replaced].Bytes : 0;
+            Sites[replaced] = new SiteBytes(nameId, inherited + bytes, inferred);
         }
     }
 
     /// <summary>
-    /// Moves up to <paramref name="bytes"/> from an inferred site to a named one: the packet that carried a flow's
-    /// ClientHello or Host was first booked to the name its client's DNS answer suggested.
+    /// Moves up to <paramref name="bytes"/> from an inferred site to a named one: a flow's packets up to the one that
+    /// carried its ClientHello or Host were first booked to the name its client's DNS answer suggested. The named site
+    /// gains what was moved, and at least <paramref name="atLeast"/> (the naming packet's own bytes).
     /// </summary>
-    public void MoveFromInferred(long inferredId, long nameId, long bytes)
+    public void MoveFromInferred(long inferredId, long nameId, long bytes, long atLeast)
     {
+        var moved = 0L;
         for (var i = 0; i < SitesUsed; i++)
         {
             ref var site = ref Sites[i];
             if (site.NameId == inferredId && site.Inferred)
             {
-                var moved = Math.Min(bytes, site.Bytes);
+                moved = Math.Min(bytes, site.Bytes);
                 site.Bytes -= moved;
                 break;
             }
         }
 
-        AddSite(nameId, bytes);
+        AddSite(nameId, Math.Max(moved, atLeast));
     }
 }
 

@@ -35,7 +35,8 @@ public sealed class NetActivityFlushTests(InfluxdFixture influxd)
         void In(byte[] frame, ref long site) { pupilIn += frame.Length; pupilPacketsIn++; site += frame.Length; }
         long none = 0;
 
-        // DNS from the school's resolver (itself a local device): names video.example.com → 203.0.113.5.
+        // DNS from the school's resolver (itself a local device), asked by the pupil: names video.example.com → 203.0.113.5.
+        Out(rig.Feed(Frames.Udp(PupilMac, Pupil, 40001, RouterMac, Resolver, 53, Packets.DnsQuery("Video.Example.com"))), ref none);
         var answer = rig.Feed(Frames.Udp(RouterMac, Resolver, 53, PupilMac, Pupil, 40001, Packets.DnsResponse("Video.Example.com", "edge.cdn.example.net", [203, 0, 113, 5])));
         In(answer, ref none);
 

@@ -6,7 +6,8 @@ namespace ClassroomGuard.Sniffer.Tests.Accounting;
 
 /// <summary>
 /// How flows are named: by their own SNI or Host; else inferred only from the same client's own, still-live DNS answer
-/// for the server's address (never another client's); else not at all. Frames through the real decoder and accountant.
+/// for the server's address (never another client's, never one it did not ask for); else not at all. Frames through the
+/// real decoder and accountant.
 /// </summary>
 public sealed class SiteNamingTests
 {
@@ -18,26 +19,27 @@ public sealed class SiteNamingTests
     private const string Bypass = "8.8.8.8";
     private const string Shared = "203.0.113.5";
     private const string Adult = "adult-videos.example";
+    private const string Learn = "learn.example.ac.uk";
 
     [Fact]
     public void Flows_AnotherClientsAnswer_NeverNameThem()
     {
         using var rig = new AccountingRig();
-        rig.Feed(Frames.Udp(Router, Bypass, 53, MacA, PupilA, 40000, NamingPackets.DnsAnswer(Adult, Shared, 300)));
+        Asked(rig, Adult, Shared, 300);
         rig.Feed(Frames.Tcp(MacB, PupilB, 50000, Router, Shared, 443, payload: Packets.ClientHelloRecord(null)));
         rig.Feed(Frames.Udp(MacB, PupilB, 50001, Router, Shared, 443, NamingPackets.UndecodableQuicInitial(1)));
         rig.Feed(Frames.Icmp(MacB, PupilB, Router, Shared));
 
         var sites = Sites(rig);
         Assert.DoesNotContain(sites.Keys, k => k.Client == PupilB);
-        Assert.Equal(4, rig.Accountant.Statistics.Packets); // B's traffic is counted, unnamed
+        Assert.Equal(5, rig.Accountant.Statistics.Packets); // A's query and answer, and B's traffic: counted, unnamed
     }
 
     [Fact]
     public void Flows_OwnAnswer_InferredApartFromFactsAndHandshakeNotBooked()
     {
         using var rig = new AccountingRig();
-        rig.Feed(Frames.Udp(Router, Bypass, 53, MacA, PupilA, 40000, NamingPackets.DnsAnswer(Adult, Shared, 300)));
+        Asked(rig, Adult, Shared, 300);
         rig.Feed(Frames.Tcp(MacA, PupilA, 50000, Router, Shared, 443, Frames.Syn));
         rig.Feed(Frames.Tcp(Router, Shared, 443, MacA, PupilA, 50000, Frames.Syn | Frames.Ack));
         var hello = rig.Feed(Frames.Tcp(MacA, PupilA, 50000, Router, Shared, 443, payload: Packets.ClientHelloRecord(null)));
@@ -62,7 +64,7 @@ public sealed class SiteNamingTests
     public void Flow_SniAfterAGuess_ItsClientHelloCountsForItsOwnName()
     {
         using var rig = new AccountingRig();
-        rig.Feed(Frames.Udp(Router, Bypass, 53, MacA, PupilA, 40000, NamingPackets.DnsAnswer(Adult, Shared, 300)));
+        Asked(rig, Adult, Shared, 300);
 
         // QUIC: every datagram is booked as it comes, so the one that carries the name is moved to it.
         var first = rig.Feed(Frames.Udp(MacA, PupilA, 50001, Router, Shared, 443, NamingPackets.UndecodableQuicInitial(3)));
@@ -82,7 +84,7 @@ public sealed class SiteNamingTests
     public void Flow_AfterTheAnswer_InferredOnlyWhileItLives(uint ttl, int secondsLater, bool inferred)
     {
         using var rig = new AccountingRig();
-        rig.Feed(Frames.Udp(Router, Bypass, 53, MacA, PupilA, 40000, NamingPackets.DnsAnswer(Adult, Shared, ttl)));
+        Asked(rig, Adult, Shared, ttl);
         rig.Time += secondsLater * 1_000_000L;
         rig.Feed(Frames.Icmp(MacA, PupilA, Router, Shared));
         Assert.Equal(inferred, Sites(rig).ContainsKey((PupilA, Adult, true)));
@@ -94,7 +96,7 @@ public sealed class SiteNamingTests
         using var rig = new AccountingRig(new AccountingOptions { MaxDnsAddresses = 256 });
         for (var i = 0; i < 5000; i++)
         {
-            rig.Feed(Frames.Udp(Router, Bypass, 53, MacA, PupilA, 40000, NamingPackets.DnsAnswer($"n{i}.example", $"198.51.{i / 250}.{i % 250}", 300)));
+            Asked(rig, $"n{i}.example", $"198.51.{i / 250}.{i % 250}", 300);
         }
 
         rig.Feed(Frames.Icmp(MacB, PupilB, Router, "198.51.19.249"));
@@ -103,6 +105,113 @@ public sealed class SiteNamingTests
         var sites = Sites(rig);
         Assert.Equal((PupilA, "n4999.example", true), Assert.Single(sites.Keys));
         Assert.True(rig.Accountant.Statistics.DnsAddresses == 5000);
+    }
+
+    [Fact]
+    public void Flow_SplitClientHelloAfterAGuess_EverySegmentCountsForItsOwnName()
+    {
+        using var rig = new AccountingRig();
+        Asked(rig, Adult, Shared, 300);
+        rig.Feed(Frames.Tcp(MacA, PupilA, 50000, Router, Shared, 443, Frames.Syn));
+        rig.Feed(Frames.Tcp(Router, Shared, 443, MacA, PupilA, 50000, Frames.Syn | Frames.Ack));
+
+        // A ClientHello over two segments (as Chrome's post-quantum one is): the first is booked to the guess as it comes,
+        // and must move to the flow's own name with the second.
+        var record = Packets.ClientHelloRecord(Learn);
+        var half = record.Length / 2;
+        var first = rig.Feed(Frames.Tcp(MacA, PupilA, 50000, Router, Shared, 443, payload: record[..half], sequence: 1000));
+        var second = rig.Feed(Frames.Tcp(MacA, PupilA, 50000, Router, Shared, 443, payload: record[half..], sequence: 1000 + (uint)half));
+        var data = rig.Feed(Frames.Tcp(Router, Shared, 443, MacA, PupilA, 50000, payload: new byte[1400]));
+
+        var sites = Sites(rig);
+        Assert.Equal(first.Length + second.Length + data.Length, sites[(PupilA, Learn, false)]);
+        Assert.False(sites.ContainsKey((PupilA, Adult, true)));
+        Assert.Equal(1, rig.Accountant.Statistics.NamedFlows);
+    }
+
+    [Fact]
+    public void Answer_Unsolicited_NamesNothingAndIsCounted()
+    {
+        using var rig = new AccountingRig();
+
+        // Pupil B (or anyone) sends "from port 53" to pupil A an answer A never asked for.
+        rig.Feed(Frames.Udp(MacB, Bypass, 53, MacA, PupilA, 40000, NamingPackets.DnsAnswer(Adult, Shared, 300)));
+        rig.Feed(Frames.Udp(MacA, PupilA, 50001, Router, Shared, 443, NamingPackets.UndecodableQuicInitial(1)));
+        rig.Feed(Frames.Icmp(MacA, PupilA, Router, Shared));
+
+        Assert.Empty(Sites(rig));
+        Assert.Equal(1, rig.Accountant.Statistics.DnsAnswersRefused);
+        Assert.Equal(0, rig.Accountant.Statistics.DnsAddresses);
+    }
+
+    [Fact]
+    public void Answer_Solicited_Names()
+    {
+        using var rig = new AccountingRig();
+        Asked(rig, Adult, Shared, 300);
+        var ping = rig.Feed(Frames.Icmp(MacA, PupilA, Router, Shared));
+
+        Assert.Equal(ping.Length, Sites(rig)[(PupilA, Adult, true)]);
+        Assert.Equal(0, rig.Accountant.Statistics.DnsAnswersRefused);
+        Assert.Equal(1, rig.Accountant.Statistics.DnsAddresses);
+    }
+
+    // The query went to the bypass resolver from port 40000 with id 0x4242 for the adult name; the answer differs in one thing.
+    [Theory]
+    [InlineData("9.9.9.9", 53, 40000, 0x4242, Adult)] // from a different server than asked
+    [InlineData(Bypass, 5300, 40000, 0x4242, Adult)] // from another port of that server
+    [InlineData(Bypass, 53, 40001, 0x4242, Adult)] // to another port of the client
+    [InlineData(Bypass, 53, 40000, 0x4243, Adult)] // with another id
+    [InlineData(Bypass, 53, 40000, 0x4242, "other.example")] // for another question
+    public void Answer_NotMatchingTheQuery_Refused(string server, int serverPort, int clientPort, int id, string question)
+    {
+        using var rig = new AccountingRig();
+        rig.Feed(Frames.Udp(MacA, PupilA, 40000, Router, Bypass, 53, Packets.DnsQuery(Adult)));
+        rig.Feed(Frames.Udp(Router, server, (ushort)serverPort, MacA, PupilA, (ushort)clientPort, NamingPackets.DnsAnswer(question, Shared, 300, (ushort)id)));
+        rig.Feed(Frames.Icmp(MacA, PupilA, Router, Shared));
+
+        Assert.Empty(Sites(rig));
+        Assert.Equal(serverPort == 53 ? 1 : 0, rig.Accountant.Statistics.DnsAnswersRefused); // port 5300 is not DNS to the decoder at all
+    }
+
+    [Fact]
+    public void Answer_OnlyOnePerQueryAndOnlyWhileTheQueryWaits()
+    {
+        using var rig = new AccountingRig();
+        rig.Feed(Frames.Udp(MacA, PupilA, 40000, Router, Bypass, 53, Packets.DnsQuery(Adult)));
+        rig.Feed(Frames.Udp(Router, Bypass, 53, MacA, PupilA, 40000, NamingPackets.DnsAnswer(Adult, "198.51.100.1", 300)));
+        rig.Feed(Frames.Udp(Router, Bypass, 53, MacA, PupilA, 40000, NamingPackets.DnsAnswer(Adult, Shared, 300))); // a second answer to the same query
+
+        rig.Feed(Frames.Udp(MacA, PupilA, 40002, Router, Bypass, 53, Packets.DnsQuery("late.example", id: 7)));
+        rig.Time += 11_000_000; // past the query's life (10 s)
+        rig.Feed(Frames.Udp(Router, Bypass, 53, MacA, PupilA, 40002, NamingPackets.DnsAnswer("late.example", Shared, 300, id: 7)));
+        rig.Feed(Frames.Icmp(MacA, PupilA, Router, Shared));
+
+        Assert.Empty(Sites(rig));
+        Assert.Equal(2, rig.Accountant.Statistics.DnsAnswersRefused);
+        Assert.Equal(1, rig.Accountant.Statistics.DnsAddresses);
+    }
+
+    [Fact]
+    public void Answer_MulticastDns_NeverNames()
+    {
+        // mDNS answers are multicast and unsolicited by design (and LLMNR's come from any peer): they name devices for
+        // discovery, never a flow — even one sent unicast to the client that asked.
+        using var rig = new AccountingRig();
+        rig.Feed(Frames.Udp(MacA, PupilA, 5353, "01:00:5e:00:00:fb", "224.0.0.251", 5353, Packets.DnsQuery(Adult)));
+        rig.Feed(Frames.Udp(MacB, PupilB, 5353, "01:00:5e:00:00:fb", "224.0.0.251", 5353, NamingPackets.DnsAnswer(Adult, Shared, 300)));
+        rig.Feed(Frames.Udp(MacB, PupilB, 5353, MacA, PupilA, 5353, NamingPackets.DnsAnswer(Adult, Shared, 300)));
+        rig.Feed(Frames.Icmp(MacA, PupilA, Router, Shared));
+
+        Assert.Empty(Sites(rig));
+        Assert.Equal(0, rig.Accountant.Statistics.DnsAddresses);
+    }
+
+    // Pupil A asks the bypass resolver from port 40000 (id 0x4242) and is answered.
+    private static void Asked(AccountingRig rig, string name, string address, uint ttl)
+    {
+        rig.Feed(Frames.Udp(MacA, PupilA, 40000, Router, Bypass, 53, Packets.DnsQuery(name)));
+        rig.Feed(Frames.Udp(Router, Bypass, 53, MacA, PupilA, 40000, NamingPackets.DnsAnswer(name, address, ttl)));
     }
 
     // Takes the counters of every second so far: (client, name, inferred) → bytes.

@@ -1,4 +1,5 @@
 using System.Net;
+using ClassroomGuard.Sniffer.Accounting;
 using ClassroomGuard.Sniffer.Circumvention;
 using ClassroomGuard.Sniffer.Decoding;
 using ClassroomGuard.Sniffer.Hosting;
@@ -66,7 +67,48 @@ public sealed class CircumventionAlertWriterTests : IDisposable
         Assert.Equal("ipsec", Assert.Single(alerts).Category);
     }
 
+    [Fact]
+    public async Task Stop_ShutdownTimeRunsOutWhileWaitingForDiscovery_WaitEndsAndTheAttemptIsWrittenUnattributed()
+    {
+        using var store = StateStore.Open(new StateOptions { Path = Path.Combine(_dir.FullName, "state.db") });
+        var options = Options.Create(new CircumventionOptions());
+        var discovery = new DiscoveryProgress();
+        discovery.OnQueued(); // a sighting queued before the attempt and never written: the writer waits for it
+        var queue = new CircumventionQueue(options, discovery);
+        using var writer = new CircumventionAlertWriter(queue, store, options, Options.Create(new SnifferOptions { ReadFile = "x" }), new FrozenTimeProvider(), NullLogger<CircumventionAlertWriter>.Instance);
+        await writer.StartAsync(CancellationToken.None);
+        Assert.True(queue.TryWrite(Attempt(DateTimeOffset.UtcNow.AddMinutes(-5), "10.0.0.7", CircumventionKind.IPsec)));
+        for (var i = 0; i < 200 && queue.Reader.Count > 0; i++)
+        {
+            await Task.Delay(25);
+        }
+
+        // Time never passes here, so the attribution wait's own limit never ends it: only the host's shutdown time running
+        // out (a cancelled stop token) can. The 30 s is a guard so that a regression fails instead of hanging the run.
+        await writer.StopAsync(new CancellationToken(canceled: true));
+        await writer.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30));
+        var alert = Assert.Single(await store.Alerts.ListUnacknowledgedAsync(CancellationToken.None));
+        Assert.Equal(("ipsec", (long?)null), (alert.Category, alert.DeviceId));
+    }
+
     private static CircumventionAttempt Attempt(DateTimeOffset at, string client, CircumventionKind kind, string? domain = null) =>
         new(at.ToUnixTimeMilliseconds() * 1000, kind, NetAddress.FromIPAddress(IPAddress.Parse(client)), default,
             NetAddress.FromIPAddress(IPAddress.Parse("198.51.100.1")), 443, 6, "a test packet", domain, domain, 0);
+
+    // A clock whose timers never fire: stands in for "discovery is far behind" without a test that waits for real time.
+    private sealed class FrozenTimeProvider : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => new NeverTimer();
+
+        private sealed class NeverTimer : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
 }

@@ -59,6 +59,31 @@ public sealed class TimelineAttributionTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task File_AttemptThroughTheRouterThenADhcpBinding_NotAttributedToTheLaterDevice()
+    {
+        // Only the address says who sent the attempt, and no known device held it then: the binding five seconds later
+        // must not be applied backwards.
+        var (store, alert) = await ReplayAsync(
+            (T0 - 10 * Second, Frames.Tcp(RouterMac, "198.51.100.9", 443, "02:00:00:00:00:99", "10.99.0.50", 40000, payload: new byte[10])), // marks the router
+            (T0, Frames.Tcp(RouterMac, Pupil, 50000, RouterMac, "8.8.4.4", 443, payload: Packets.ClientHelloRecord("dns.google"))),
+            (T0 + 5 * Second, Frames.Dhcp(2, 5, DeviceMac, yourAddress: Pupil, hostName: "pupil-d")));
+        using (store)
+        {
+            var later = await store.Devices.FindByMacAsync(DeviceMac, CancellationToken.None);
+            Assert.NotNull(later);
+            Assert.Equal(later.Id, (await store.Devices.FindByIpAsync(Pupil, CancellationToken.None))?.Id); // it holds the address now
+            Assert.Equal("doh", alert.Category);
+            Assert.NotEqual(later.Id, alert.DeviceId); // never the device bound afterwards
+
+            // The attempt's own packet is the only sighting of the address then: a device known by that address alone
+            // (no MAC: the router's is not the pupil's), which has since handed the address to the DHCP-bound one.
+            var then = Assert.Single(await store.Devices.ListAsync(null, CancellationToken.None), d => d.Id == alert.DeviceId);
+            Assert.Empty(then.Macs);
+            Assert.DoesNotContain(Pupil, then.Ips);
+        }
+    }
+
     /// <summary>The capture with the binding before the attempt, sent from <paramref name="attemptMac"/> (also decoded by the oracles).</summary>
     internal static (long Micros, byte[] Frame)[] BindingBefore(string attemptMac) =>
     [

@@ -17,10 +17,10 @@ internal static class Frames
 
     // TCP, UDP and ARP frames are built with PacketDotNet's constructors (it fills in lengths, types and protocols), which
     // reads better than bytes laid out by hand; the decoder is compared with PacketDotNet's own reading in Oracle/.
-    public static byte[] Tcp(string sourceMac, string source, ushort sourcePort, string destinationMac, string destination, ushort destinationPort, byte flags = PshAck, byte[]? payload = null) =>
+    public static byte[] Tcp(string sourceMac, string source, ushort sourcePort, string destinationMac, string destination, ushort destinationPort, byte flags = PshAck, byte[]? payload = null, uint sequence = 1000) =>
         Build(sourceMac, destinationMac, source, destination, new TcpPacket(sourcePort, destinationPort)
         {
-            SequenceNumber = 1000,
+            SequenceNumber = sequence,
             Flags = flags,
             WindowSize = 65535,
             PayloadData = payload ?? [],
