@@ -198,6 +198,22 @@ run_logged() {
 run_logged as_service_user "$dotnet_bin" "$console_dll" migrate
 run_logged as_service_user "$dotnet_bin" "$console_dll" create-first-admin --username admin
 
+# The DNS filter's settings (its lists come in step 11), written before the console starts: the console's probe of the
+# upstream resolvers (technician's home, /healthz) reads Dns:Upstreams from them.
+if [ ! -f "$etc/dns.json" ] && [ -n "$dns_upstreams" ]; then
+  cat >"$etc/dns.json" <<JSON
+{
+  "Dns": {
+    "Listen": $(json_string_array "$dns_listen"),
+    "Upstreams": $(json_string_array "$dns_upstreams"),
+    "Lists": { "Sources": [ { "Path": "$lib/lists/ut1", "Format": "Ut1" } ] }
+  }
+}
+JSON
+  own_by_service "$etc/dns.json"
+  chmod 0640 "$etc/dns.json"
+fi
+
 # 10. Start the console.
 if [ "$use_systemd" -eq 1 ]; then
   install_unit classroomguard-console "$etc" "$opt" "$run_as"
@@ -221,19 +237,6 @@ if [ -d "$ut1_source" ]; then
   if is_root; then chown -R "$run_as:" "$lib/lists"; fi
 else
   echo "warning: no UT1 blocklists at $ut1_source: only always-on lists and deny entries will block" >&2
-fi
-if [ ! -f "$etc/dns.json" ] && [ -n "$dns_upstreams" ]; then
-  cat >"$etc/dns.json" <<JSON
-{
-  "Dns": {
-    "Listen": $(json_string_array "$dns_listen"),
-    "Upstreams": $(json_string_array "$dns_upstreams"),
-    "Lists": { "Sources": [ { "Path": "$lib/lists/ut1", "Format": "Ut1" } ] }
-  }
-}
-JSON
-  own_by_service "$etc/dns.json"
-  chmod 0640 "$etc/dns.json"
 fi
 # The full collection (the seed above lacks adult, malware and phishing): downloaded, checked and swapped in by the
 # DNS filter's own code. A failure never stops set-up: the summary says what it means and what to do.
