@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ClassroomGuard.Console.Hosting;
+using ClassroomGuard.Storage.Hosting;
 
 namespace ClassroomGuard.Console.Commands;
 
@@ -23,7 +24,7 @@ internal static class ConsoleCommandLine
         ArgumentNullException.ThrowIfNull(runService);
         var root = Create(runService);
         var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-        var problems = result.Errors.Select(e => e.Message).Concat(result.UnmatchedTokens.Where(t => !IsSetting(t)).Select(Unexpected)).ToList();
+        var problems = result.Errors.Select(e => e.Message).Concat(result.UnmatchedTokens.Where(t => !SettingArguments.IsSetting(t)).Select(Unexpected)).ToList();
         if (problems.Count > 0)
         {
             foreach (var problem in problems)
@@ -77,13 +78,6 @@ internal static class ConsoleCommandLine
         return root;
     }
 
-    /// <summary>
-    /// Whether a token left over by System.CommandLine is a setting for the host's configuration: <c>--Key=value</c>
-    /// with a non-empty key (sections joined by ':'), in one token. The configuration provider parses it.
-    /// </summary>
-    internal static bool IsSetting(string token)
-        => token.StartsWith("--", StringComparison.Ordinal) && token.IndexOf('=', StringComparison.Ordinal) is var eq && eq > 2
-           && !token.AsSpan(2, eq - 2).ContainsAny(" \t\r\n") && token[2] != ':' && token[eq - 1] != ':';
 
     private static string Unexpected(string token) => $"unexpected argument '{token}': settings are written --Section:Key=value.";
 

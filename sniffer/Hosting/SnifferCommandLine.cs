@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ClassroomGuard.Sniffer.Capture;
+using ClassroomGuard.Storage.Hosting;
 
 namespace ClassroomGuard.Sniffer.Hosting;
 
@@ -40,7 +41,7 @@ internal static class SnifferCommandLine
 
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         var problems = parsed.Errors.Select(e => e.Message)
-            .Concat(parsed.UnmatchedTokens.Where(t => !IsSetting(t) || parsed.CommandResult.Command == interfaces).Select(t => $"unexpected argument '{t}': settings are written --Section:Key=value (and only for the service).")).ToList();
+            .Concat(parsed.UnmatchedTokens.Where(t => !SettingArguments.IsSetting(t) || parsed.CommandResult.Command == interfaces).Select(t => $"unexpected argument '{t}': settings are written --Section:Key=value (and only for the service).")).ToList();
         if (problems.Count > 0)
         {
             foreach (var problem in problems)
@@ -55,10 +56,6 @@ internal static class SnifferCommandLine
         return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null, Output = output, Error = error });
     }
 
-    /// <summary>A token for the host's configuration: <c>--Key=value</c> with a non-empty key, in one token.</summary>
-    internal static bool IsSetting(string token)
-        => token.StartsWith("--", StringComparison.Ordinal) && token.IndexOf('=', StringComparison.Ordinal) is var eq && eq > 2
-           && !token.AsSpan(2, eq - 2).ContainsAny(" \t\r\n") && token[2] != ':' && token[eq - 1] != ':';
 
     private static int ListInterfaces(bool all, TextWriter output, TextWriter error)
     {

@@ -93,7 +93,7 @@ public sealed class ConsoleCommandLineTests
     [InlineData("--State:=x", false)]
     [InlineData("--Sta te:Path=x", false)]
     [InlineData("", false)]
-    public void IsSetting_Table(string token, bool expected) => Assert.Equal(expected, ConsoleCommandLine.IsSetting(token));
+    public void IsSetting_Table(string token, bool expected) => Assert.Equal(expected, ClassroomGuard.Storage.Hosting.SettingArguments.IsSetting(token));
 
     private static async Task<(int Exit, string Output, string Error, string[]? Ran)> RunAsync(string[] args)
     {
