@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ClassroomGuard.Sniffer.Tests.Support;
 using ClassroomGuard.Storage.State;
 using ClassroomGuard.Storage.Tests.TimeSeries.Support;
@@ -136,6 +137,23 @@ public sealed class NetActivitySecondsTests(InfluxdFixture influxd)
     [Fact]
     public void Counting_AcrossSecondsAndFlushes_AllocatesNothingOnceWarm()
     {
+        // Once warm: a first pass on its own rig absorbs what happens once per process (type loading, the JIT's first
+        // compiles and tier-ups, which in a busy full run may land inside a measured second); then the fewest bytes any
+        // of three fresh rigs allocated. An allocation per packet or per second shows in every pass, so it still fails.
+        CountAcrossSeconds();
+        long fewest = long.MaxValue;
+        for (var pass = 0; pass < 3; pass++)
+        {
+            fewest = Math.Min(fewest, CountAcrossSeconds());
+        }
+
+        Assert.Equal(0, fewest);
+    }
+
+    /// <summary>200 frames in each of 12 seconds, the flusher late one second in three; bytes allocated from the third second on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // no on-stack replacement of this loop mid-measurement
+    private static long CountAcrossSeconds()
+    {
         using var rig = NewRig();
         var frame = Frames.Udp(PupilMac, Pupil, 40000, RouterMac, "198.51.100.1", 443, new byte[100]);
         long allocated = 0;
@@ -159,7 +177,7 @@ public sealed class NetActivitySecondsTests(InfluxdFixture influxd)
             }
         }
 
-        Assert.Equal(0, allocated);
+        return allocated;
     }
 
     private static AccountingRig NewRig()
