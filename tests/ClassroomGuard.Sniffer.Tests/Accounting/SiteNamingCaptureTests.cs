@@ -1,3 +1,4 @@
+using static ClassroomGuard.Sniffer.Tests.Support.NamingScenario;
 using System.Globalization;
 using ClassroomGuard.Sniffer.Tests.Support;
 using ClassroomGuard.Storage.Tests.TimeSeries.Support;
@@ -12,16 +13,6 @@ namespace ClassroomGuard.Sniffer.Tests.Accounting;
 [Collection(InfluxdCollection.Name)]
 public sealed class SiteNamingCaptureTests(InfluxdFixture influxd)
 {
-    private const string Router = "02:aa:00:00:00:01";
-    private const string MacA = "02:aa:00:00:00:0a";
-    private const string MacB = "02:aa:00:00:00:0b";
-    private const string PupilA = "10.0.0.10";
-    private const string PupilB = "10.0.0.11";
-    private const string Bypass = "8.8.8.8";
-    private const string Shared = "203.0.113.5";
-    private const string Adult = "adult-videos.example";
-    private const string Learn = "learn.example.ac.uk";
-
     [Fact]
     public async Task Program_BypassAnswerToOnePupil_OnlyItsOwnUnnamedFlowsInferredNeverAFact()
     {
