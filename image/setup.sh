@@ -5,6 +5,8 @@
 #
 # Environment (all optional; the defaults make a real appliance):
 #   CG_PREFIX            install under this folder instead of / (tests use a temp folder)
+#   CG_PUBLISHED         install this release folder (image/release.sh; the appliance image's first boot) instead of
+#                        building one from this source tree with the .NET SDK
 #   CG_SKIP_PACKAGES=1   do not apt-get install (the packages must already be there)
 #   CG_NO_SYSTEMD=1      start services as background processes even where systemd runs
 #   CG_RUN_AS            user the services run as (default: classroomguard, created if missing;
@@ -37,17 +39,29 @@ source "$repo/image/lib.sh"
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# 1. The .NET SDK builds everything; without it nothing else is worth doing.
-if ! dotnet_bin=$(find_dotnet); then
-  cat >&2 <<'MSG'
+# 1. What to install: a published release (the appliance image), or one built here with the .NET SDK.
+published=${CG_PUBLISHED:-}
+if [ -n "$published" ]; then
+  published=$(realpath -e -- "$published") || die "CG_PUBLISHED=${CG_PUBLISHED} does not exist"
+  [ -f "$published/VERSION" ] && [ -d "$published/console" ] ||
+    die "CG_PUBLISHED=$published is not a ClassroomGuard release (no VERSION or console/; image/release.sh makes one)"
+  if [ -x "$published/dotnet/dotnet" ]; then
+    dotnet_bin=$published/dotnet/dotnet
+  elif ! dotnet_bin=$(find_dotnet); then
+    die "the release $published carries no .NET runtime and none is installed (no dotnet on PATH)"
+  fi
+else
+  if ! dotnet_bin=$(find_dotnet); then
+    cat >&2 <<'MSG'
 error: the .NET 10 SDK is not installed (no `dotnet` on PATH or in /usr/share/dotnet).
        Install Microsoft's `dotnet-sdk-10.0` package for Debian 12 (see Microsoft's guide
        "Install the .NET SDK or the .NET Runtime on Debian"), then run this command again.
 MSG
-  exit 1
-fi
-if ! "$dotnet_bin" --list-sdks | grep -q '^10\.'; then
-  die "the .NET SDK found at $dotnet_bin is not version 10 ($("$dotnet_bin" --list-sdks | tr '\n' ' ')). Install dotnet-sdk-10.0 and run again."
+    exit 1
+  fi
+  if ! "$dotnet_bin" --list-sdks | grep -q '^10\.'; then
+    die "the .NET SDK found at $dotnet_bin is not version 10 ($("$dotnet_bin" --list-sdks | tr '\n' ' ')). Install dotnet-sdk-10.0 and run again."
+  fi
 fi
 
 prefix=${CG_PREFIX:-}
@@ -73,7 +87,9 @@ run_as=${CG_RUN_AS:-$default_user}
 if [ -e /proc/net/if_inet6 ]; then default_dns_listen='0.0.0.0:53,[::]:53'; else default_dns_listen=0.0.0.0:53; fi
 dns_listen=${CG_DNS_LISTEN:-$default_dns_listen}
 dns_upstreams=${CG_DNS_UPSTREAMS:-$(resolv_conf_upstreams)}
-ut1_source=${CG_UT1_DIR:-$repo/../shared/data/ut1}
+ut1_default=$repo/../shared/data/ut1
+[ -n "$published" ] && ut1_default=$published/lists/ut1
+ut1_source=${CG_UT1_DIR:-$ut1_default}
 sniff_interface=${CG_SNIFF_INTERFACE:-}
 use_systemd=0
 if [ -z "${CG_NO_SYSTEMD:-}" ] && [ -z "$prefix" ] && [ -d /run/systemd/system ]; then
@@ -107,19 +123,32 @@ own_by_service() { if is_root; then chgrp "$group" "$@"; fi; }
 if is_root; then chown -R "$run_as:" "$lib" "$log" "$run"; fi
 own_by_service "$etc" "$etc/tls"
 
-# 4. Build and publish the services that exist so far.
-say "Building ClassroomGuard (Release)"
-for svc in console dnsfilter sniffer; do
-  project=$(ls "$repo/$svc"/*.csproj)
-  # Publish beside the running copy, then swap folders: a running service keeps its old files
-  # (overwriting a loaded assembly in place can crash it) until it is restarted below.
-  rm -rf "$opt/.$svc.new" "$opt/.$svc.old"
-  "$dotnet_bin" publish "$project" -c Release -o "$opt/.$svc.new" --nologo -v quiet >"$log/build-$svc.log" 2>&1 ||
-    die "building $svc failed; see $log/build-$svc.log"
-  [ -d "$opt/$svc" ] && mv "$opt/$svc" "$opt/.$svc.old"
-  mv "$opt/.$svc.new" "$opt/$svc"
-  rm -rf "$opt/.$svc.old"
-done
+# 4. The release: built here (or given), kept under releases/<version>, and made current by one symlink switch, so
+#    a running service keeps its old files (overwriting a loaded assembly in place can crash it) until it is
+#    restarted below, and image/upgrade.sh can switch back.
+install -d -m 0755 "$opt" "$opt/releases"
+if [ -z "$published" ]; then
+  say "Building ClassroomGuard (Release)"
+  rm -rf "$opt/releases/.building"
+  version=$(bash "$repo/image/release.sh" "$opt/releases/.building" 2>"$log/build.log") ||
+    die "building ClassroomGuard failed; see $log/build.log"
+  published=$opt/releases/.building
+fi
+version=$(cat "$published/VERSION")
+release=$opt/releases/$version
+if [ "$(realpath -m "$published")" != "$(realpath -m "$release")" ]; then
+  rm -rf "$release"
+  if [ "$published" = "$opt/releases/.building" ]; then mv "$published" "$release"; else cp -a "$published" "$release"; fi
+fi
+ln -sfn "releases/$version" "$opt/.current.new" && mv -T "$opt/.current.new" "$opt/current"
+# The services run through the current release; its own runtime when it carries one.
+[ -x "$opt/current/dotnet/dotnet" ] && dotnet_bin=$opt/current/dotnet/dotnet
+units_dir=$opt/current/image/systemd
+# Installs from before releases/ kept the services straight under $opt.
+rm -rf "$opt/console" "$opt/dnsfilter" "$opt/sniffer"
+# Keep the current release and the one before it (image/upgrade.sh rolls back to it); older ones go.
+for old in $(ls -1t "$opt/releases" | grep -vxF "$version" | tail -n +2); do rm -rf "${opt:?}/releases/$old"; done
+if is_root; then chown -R root:root "$release"; fi
 
 # 5. Secrets, generated once, readable by the service user only.
 secrets=$etc/secrets.json
@@ -153,7 +182,7 @@ else
   if [ "$use_systemd" -eq 1 ]; then
     # Debian's own unit listens on every interface without authentication: keep it off.
     systemctl disable --now influxdb.service >/dev/null 2>&1 || true
-    install_unit classroomguard-influxdb "$etc" "$opt" "$run_as"
+    install_unit classroomguard-influxdb "$etc" "$opt/current" "$run_as"
   else
     start_background influxd "$run" "$log" "$run_as" /usr/bin/influxd -config "$etc/influxdb.conf"
   fi
@@ -182,7 +211,7 @@ own_by_service "$etc/appliance.json"
 chmod 0640 "$etc/appliance.json"
 
 # 9. State database and time-series provisioning, then the first administrator.
-console_dll=$opt/console/ClassroomGuard.Console.dll
+console_dll=$opt/current/console/ClassroomGuard.Console.dll
 as_service_user() { run_as_user "$run_as" env CLASSROOMGUARD_CONFIG_DIR="$etc" "$@"; }
 say "Creating or upgrading the state database and provisioning InfluxDB"
 # The commands' results are on stdout; their log lines (stderr) go to set-up's log, shown only if one fails.
@@ -216,7 +245,7 @@ fi
 
 # 10. Start the console.
 if [ "$use_systemd" -eq 1 ]; then
-  install_unit classroomguard-console "$etc" "$opt" "$run_as"
+  install_unit classroomguard-console "$etc" "$opt/current" "$run_as"
 else
   stop_background console "$run"
   start_background console "$run" "$log" "$run_as" \
@@ -240,7 +269,7 @@ else
 fi
 # The full collection (the seed above lacks adult, malware and phishing): downloaded, checked and swapped in by the
 # DNS filter's own code. A failure never stops set-up: the summary says what it means and what to do.
-dnsfilter_dll=$opt/dnsfilter/ClassroomGuard.DnsFilter.dll
+dnsfilter_dll=$opt/current/dnsfilter/ClassroomGuard.DnsFilter.dll
 lists_rc=-1 lists_output=""
 if [ -f "$etc/dns.json" ]; then
   if is_root; then chown "$run_as:" "$lib/lists"; fi # the DNS filter keeps its downloads there
@@ -261,7 +290,7 @@ if [ -f "$etc/dns.json" ]; then
 fi
 if [ -f "$etc/dns.json" ]; then
   if [ "$use_systemd" -eq 1 ]; then
-    install_unit classroomguard-dnsfilter "$etc" "$opt" "$run_as"
+    install_unit classroomguard-dnsfilter "$etc" "$opt/current" "$run_as"
   else
     stop_background dnsfilter "$run"
     caps=net_bind_service start_background dnsfilter "$run" "$log" "$run_as" \
@@ -321,10 +350,10 @@ if [ -f "$sniffer_json" ]; then
     persist_mirror_interface "$sniff_interface"
   fi
   say "Starting the sniffer on $sniff_interface"
-  sniffer_dll=$opt/sniffer/ClassroomGuard.Sniffer.dll
+  sniffer_dll=$opt/current/sniffer/ClassroomGuard.Sniffer.dll
   if [ "$use_systemd" -eq 1 ]; then
     since=$(date +%s)
-    install_unit classroomguard-sniffer "$etc" "$opt" "$run_as"
+    install_unit classroomguard-sniffer "$etc" "$opt/current" "$run_as"
     wait_for_sniffer "$sniff_interface" journal "$since"
   else
     stop_background sniffer "$run"

@@ -19,7 +19,7 @@ public sealed partial class SetupScriptTests
         Assert.Contains($"Sniffer:      capturing on {mirror.Interface}", setupOutput, StringComparison.Ordinal);
         var pid = (await File.ReadAllTextAsync(Path.Combine(prefix, "run/classroomguard/sniffer.pid"))).Trim();
         var commandLine = (await File.ReadAllTextAsync($"/proc/{pid}/cmdline")).Replace('\0', ' ');
-        Assert.Contains(Path.Combine(prefix, "opt/classroomguard/sniffer/ClassroomGuard.Sniffer.dll"), commandLine, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(prefix, "opt/classroomguard/current/sniffer/ClassroomGuard.Sniffer.dll"), commandLine, StringComparison.Ordinal);
 
         var uid = (await ScriptRunner.RunProcessAsync("id", ["-u", serviceUser])).Trim();
         var status = await File.ReadAllTextAsync($"/proc/{pid}/status");
