@@ -15,6 +15,7 @@ APPLIANCE_PACKAGES=(
   iproute2      # ip: set-up checks the sniffer's mirror interface and brings it up
   chromium      # headless, prints the reports to PDF (issue #14; Reports:ChromiumPath)
   fonts-liberation # the reports' text in those PDFs (Chromium only recommends it)
+  gnupg         # backup.sh and restore.sh: the secrets encrypted with the technician's passphrase
 )
 
 # What the test suite needs on top: the real servers and tools the tests drive.
