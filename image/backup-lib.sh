@@ -226,10 +226,11 @@ replace_folder() {
   if is_root; then chown -R "$service_user:" "$2"; fi
 }
 
-# influx_query USER PASSWORD QUERY — runs QUERY on the local InfluxDB; credentials and query in files, never argv.
+# influx_query USER PASSWORD QUERY — runs QUERY on the local influxd (its HTTP address in the influxdb.conf set-up
+# wrote, which a restore leaves as it is); credentials and query in files, never argv.
 influx_query() {
   local url auth query rc=0
-  url=$(json_value "$etc/appliance.json" Url)
+  url=http://$(sed -n 's/^ \{1,\}bind-address = "\(.*\)"$/\1/p' "$etc/influxdb.conf" | head -n 1)
   auth=$(mktemp) query=$(mktemp)
   printf 'user = "%s:%s"\n' "$1" "$2" >"$auth"
   printf 'q=%s' "$3" >"$query"

@@ -18,10 +18,11 @@ public sealed class InstalledPrefix : IDisposable
     /// <summary>The passphrase the tests give the scripts (in a file, as a script would).</summary>
     public const string Passphrase = "backup tests passphrase, not a real one";
 
-    private InstalledPrefix(string root, string version)
+    private InstalledPrefix(string root, string version, int influxPort)
     {
         Root = root;
         Version = version;
+        InfluxUrl = $"http://127.0.0.1:{influxPort}";
     }
 
     public string Root { get; }
@@ -30,6 +31,9 @@ public sealed class InstalledPrefix : IDisposable
 
     /// <summary>The console's HTTPS port in this install's settings (a restore brings the archive's).</summary>
     public int ConsolePort { get; } = LoopbackPorts.FreeTcp();
+
+    /// <summary>The local InfluxDB's HTTP address in this install's settings.</summary>
+    public string InfluxUrl { get; }
 
     public string Run => Path.Combine(Root, "run/classroomguard");
 
@@ -44,10 +48,14 @@ public sealed class InstalledPrefix : IDisposable
     /// <summary>A file holding <see cref="Passphrase"/>, inside the prefix (never part of a backup).</summary>
     public string PassphraseFile => Path.Combine(Root, "passphrase");
 
-    /// <summary>Makes a fresh install of release <paramref name="version"/> with an empty, migrated state database.</summary>
-    public static async Task<InstalledPrefix> CreateAsync(string version)
+    /// <summary>
+    /// Makes a fresh install of release <paramref name="version"/> with an empty, migrated state database; with
+    /// <paramref name="influx"/> (its HTTP and RPC ports), a local influxd of its own started and provisioned as set-up
+    /// does it.
+    /// </summary>
+    public static async Task<InstalledPrefix> CreateAsync(string version, (int Http, int Rpc)? influx = null)
     {
-        var prefix = new InstalledPrefix(Directory.CreateTempSubdirectory("cg-backup-").FullName, version);
+        var prefix = new InstalledPrefix(Directory.CreateTempSubdirectory("cg-backup-").FullName, version, influx?.Http ?? LoopbackPorts.FreeTcp());
         var release = Path.Combine(prefix.Root, "opt/classroomguard/releases", version);
         Directory.CreateDirectory(release);
         await File.WriteAllTextAsync(Path.Combine(release, "VERSION"), version + "\n");
@@ -61,8 +69,8 @@ public sealed class InstalledPrefix : IDisposable
         {
             State = new { Path = prefix.StatePath },
             Reports = new { Directory = Path.Combine(prefix.Lib, "reports") },
-            // Nothing listens there: migrate's InfluxDB step fails fast (exit 69), which restore reports as a warning.
-            Influx = new { Url = $"http://127.0.0.1:{LoopbackPorts.FreeTcp()}", SpoolDirectory = Path.Combine(prefix.Lib, "spool") },
+            // Without influx nothing listens there: migrate's InfluxDB step fails fast (exit 69), which restore reports as a warning.
+            Influx = new { Url = prefix.InfluxUrl, SpoolDirectory = Path.Combine(prefix.Lib, "spool") },
             Console = new
             {
                 Listen = $"https://127.0.0.1:{prefix.ConsolePort}",
@@ -82,6 +90,11 @@ public sealed class InstalledPrefix : IDisposable
         await File.WriteAllBytesAsync(Path.Combine(prefix.Lib, "keys", $"key-{Guid.NewGuid()}.xml"), RandomNumberGenerator.GetBytes(512));
         using (prefix.OpenStore())
         {
+        }
+
+        if (influx is { } ports)
+        {
+            await prefix.StartInfluxAsync(ports.Rpc);
         }
 
         return prefix;
@@ -104,9 +117,35 @@ public sealed class InstalledPrefix : IDisposable
     }
 
     /// <summary>The pid in the console's pid file, when there is one.</summary>
-    public int? ConsolePid() => File.Exists(Path.Combine(Run, "console.pid"))
-        ? int.Parse(File.ReadAllText(Path.Combine(Run, "console.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture)
+    public int? ConsolePid() => Pid("console");
+
+    /// <summary>The InfluxDB credentials in this install's secrets.json.</summary>
+    public async Task<string> InfluxPasswordAsync() =>
+        JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Etc, "secrets.json"))).RootElement.GetProperty("Influx").GetProperty("Password").GetString()!;
+
+    private int? Pid(string service) => File.Exists(Path.Combine(Run, service + ".pid"))
+        ? int.Parse(File.ReadAllText(Path.Combine(Run, service + ".pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture)
         : null;
+
+    /// <summary>
+    /// Set-up's step 7 with set-up's own functions (lib.sh): influxdb.conf (loopback HTTP and RPC ports), influxd as a
+    /// background process, the admin user of secrets.json; then the console's migrate provisions the database.
+    /// </summary>
+    private async Task StartInfluxAsync(int rpcPort)
+    {
+        var port = new Uri(InfluxUrl).Port;
+        Directory.CreateDirectory(Run);
+        Directory.CreateDirectory(Path.Combine(Root, "var/log/classroomguard"));
+        await ProcessRunner.CheckAsync("bash", "-c",
+            """set -e; source "$1/image/lib.sh"; etc=$2/etc/classroomguard; log=$2/var/log/classroomguard; """ +
+            """write_influx_config "$etc/influxdb.conf" "$2/var/lib/classroomguard/influxdb" "$3" "$4"; """ +
+            """start_background influxd "$2/run/classroomguard" "$log" "$(id -un)" /usr/bin/influxd -config "$etc/influxdb.conf"; """ +
+            """wait_for InfluxDB 30 curl -sf "http://127.0.0.1:$3/ping"; ensure_influx_admin "http://127.0.0.1:$3" classroomguard "$5" """,
+            "start", RepositoryRoot.Find(), Root, port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            rpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture), await InfluxPasswordAsync());
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        await ProcessRunner.CheckAsync("/usr/bin/env", "CLASSROOMGUARD_CONFIG_DIR=" + Etc, dotnet, Path.Combine(AppContext.BaseDirectory, "ClassroomGuard.Console.dll"), "migrate");
+    }
 
     public StateStore OpenStore() => StateStore.Open(new StateOptions { Path = StatePath, BusyTimeout = TimeSpan.FromSeconds(10) });
 
@@ -135,21 +174,13 @@ public sealed class InstalledPrefix : IDisposable
         return entries;
     }
 
+    /// <summary>Stops this install's influxd (so another install can take its ports, as a new appliance would have them).</summary>
+    public void StopInflux() => Stop("influxd");
+
     public void Dispose()
     {
-        if (ConsolePid() is { } pid)
-        {
-            try
-            {
-                using var console = System.Diagnostics.Process.GetProcessById(pid);
-                console.Kill();
-                console.WaitForExit(10_000);
-            }
-            catch (ArgumentException)
-            {
-                // not running
-            }
-        }
+        Stop("console");
+        Stop("influxd");
 
         try
         {
@@ -159,5 +190,26 @@ public sealed class InstalledPrefix : IDisposable
         {
             // best effort: a temp folder left behind is harmless
         }
+    }
+
+    private void Stop(string service)
+    {
+        if (Pid(service) is not { } pid)
+        {
+            return;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            process.Kill();
+            process.WaitForExit(10_000);
+        }
+        catch (ArgumentException)
+        {
+            // not running
+        }
+
+        File.Delete(Path.Combine(Run, service + ".pid"));
     }
 }
