@@ -63,7 +63,8 @@ command -v gpg >/dev/null || fail 69 "gpg is missing: sudo apt-get install gnupg
 read_passphrase "$passphrase_file" 1
 
 # The work happens beside the archive (so one free-space check covers it), in a folder only we can read.
-install -d -m 0700 "$(dirname "$out")" 2>/dev/null || fail 73 "cannot create the folder $(dirname "$out")"
+# Created if missing, never re-moded (install -d would chmod an existing folder: a USB stick's mount point, say).
+[ -d "$(dirname "$out")" ] || install -d -m 0700 "$(dirname "$out")" 2>/dev/null || fail 73 "cannot create the folder $(dirname "$out")"
 staging=$(mktemp -d "$(dirname "$out")/.classroomguard-backup.XXXXXX") || fail 73 "cannot write in $(dirname "$out")"
 trap 'rm -rf "$staging"' EXIT
 # Minimal free-space check: the copy and the archive of the database, reports and (asked for) time series fit twice.

@@ -174,6 +174,23 @@ public sealed class InstalledPrefix : IDisposable
         return entries;
     }
 
+    /// <summary>
+    /// Hands the install to a service user other than the caller, with set-up's owners and modes: the data folder
+    /// theirs, settings and secrets root's with their group, 0640 (the tests run as root, as on an appliance).
+    /// </summary>
+    public async Task GiveToServiceUserAsync(string user, string group)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // the test's own connections closed: no -wal left as root's
+        await ProcessRunner.CheckAsync("bash", "-c",
+            """set -e; chmod 0755 "$1"; chown -R "$2:$3" "$1/var/lib/classroomguard"; chmod 0750 "$1/var/lib/classroomguard"; """ +
+            """cd "$1/etc/classroomguard"; chgrp -R "$3" .; chmod 0750 . tls; chmod 0640 ./*.json tls/console.key""",
+            "give", Root, user, group);
+    }
+
+    /// <summary>Owner, group and octal mode of a path under the install (stat's "%U:%G %a").</summary>
+    public async Task<string> OwnerAndModeAsync(string relativePath) =>
+        (await ProcessRunner.CheckAsync("stat", "-c", "%U:%G %a", Path.Combine(Root, relativePath))).Trim();
+
     /// <summary>Stops this install's influxd (so another install can take its ports, as a new appliance would have them).</summary>
     public void StopInflux() => Stop("influxd");
 
