@@ -7,11 +7,12 @@
 # bundle_version TAR — the one version a bundle holds (releases/<version>/...), or fails saying why. Refuses what a
 # release never holds and what could write outside its folder: absolute names, "..", device files, hard links.
 bundle_version() {
-  local listing versions bad
-  if ! listing=$(LC_ALL=C tar -tvf "$1" 2>&1); then
-    echo "$1 is not a complete tar archive (tar: $(head -n 1 <<<"$listing" | sed 's/^tar: //')): copy it again" >&2
+  local listing versions bad errors
+  if ! errors=$(LC_ALL=C tar -tf "$1" 2>&1 >/dev/null); then
+    echo "$1 is not a complete tar archive (tar: $(head -n 1 <<<"$errors" | sed 's/^tar: //')): copy it again" >&2
     return 1
   fi
+  listing=$(LC_ALL=C tar -tvf "$1")
   bad=$(awk '$1 !~ /^[-dl]/ {print $NF}' <<<"$listing" | head -n 3)
   [ -z "$bad" ] || { echo "$1 holds entries a release never has (devices, hard links): $bad" >&2; return 1; }
   listing=$(LC_ALL=C tar -tf "$1" | sed 's|^\./||')

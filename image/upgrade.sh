@@ -65,7 +65,8 @@ old_version=$(cat "$opt/current/VERSION")
 old_target=$(readlink "$opt/current")
 
 # One upgrade at a time; set-up's folders exist on an installed appliance. The services are started with this
-# descriptor closed (9>&-): one that inherited it would hold the lock for as long as it runs.
+# descriptor closed (9>&-): one that inherited it would hold the lock for as long as it runs. They are started from a
+# subshell, so this shell has no job to report when a broken one dies.
 exec 9>"$run/upgrade.lock"
 flock -n 9 || { echo "error: another upgrade is running now; wait for it to finish" >&2; exit 75; }
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
@@ -152,9 +153,9 @@ start_all() {
   local name
   for name in "${services[@]}"; do
     if [ "$name" = sniffer ]; then
-      start_sniffer_and_wait "$sniff_interface" 9>&- || { problem="the sniffer did not start capturing on $sniff_interface"; return 1; }
+      (start_sniffer_and_wait "$sniff_interface") 9>&- || { problem="the sniffer did not start capturing on $sniff_interface"; return 1; }
     else
-      start_service "$name" 9>&- || { problem="the $name could not be started"; return 1; }
+      (start_service "$name") 9>&- || { problem="the $name could not be started"; return 1; }
     fi
   done
   wait_healthy
