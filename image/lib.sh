@@ -273,3 +273,55 @@ wait_for_sniffer() {
   echo "error: the sniffer did not start capturing on $iface: ${reason:-no reason given; see ${log:-/var/log/classroomguard}/sniffer.log}" >&2
   return 1
 }
+
+# shellcheck disable=SC2154 # set-up's variables, set by set-up and upgrade.sh
+# start_service NAME — (re)starts set-up's service NAME (console, dnsfilter or sniffer) from $opt/current: its unit
+# under systemd ($use_systemd=1), else a background process with the same settings and capabilities. Reads set-up's
+# variables (etc lib run log opt run_as dotnet_bin use_systemd); image/setup.sh and image/upgrade.sh both start the
+# services through it, so an upgrade starts them exactly as set-up does.
+start_service() {
+  local name=$1
+  if [ "${use_systemd:-0}" -eq 1 ]; then
+    install_unit "classroomguard-$name" "$etc" "$opt/current" "$run_as"
+    return
+  fi
+  stop_background "$name" "$run"
+  case "$name" in
+    console)
+      start_background console "$run" "$log" "$run_as" env CLASSROOMGUARD_CONFIG_DIR="$etc" \
+        ClassroomGuard__Influx__SpoolDirectory="$lib/spool-console" "$dotnet_bin" "$opt/current/console/ClassroomGuard.Console.dll" ;;
+    dnsfilter)
+      caps=net_bind_service start_background dnsfilter "$run" "$log" "$run_as" \
+        env CLASSROOMGUARD_CONFIG_DIR="$etc" "$dotnet_bin" "$opt/current/dnsfilter/ClassroomGuard.DnsFilter.dll" ;;
+    sniffer)
+      # Its own InfluxDB spool, as in the unit: a spool folder is one process's queue (per-process file sequence).
+      caps=net_raw start_background sniffer "$run" "$log" "$run_as" env CLASSROOMGUARD_CONFIG_DIR="$etc" \
+        ClassroomGuard__Influx__SpoolDirectory="$lib/spool-sniffer" "$dotnet_bin" "$opt/current/sniffer/ClassroomGuard.Sniffer.dll" ;;
+    *) echo "error: start_service: no service called $name" >&2; return 64 ;;
+  esac
+}
+
+# start_sniffer_and_wait IFACE — starts the sniffer (start_service) and waits until it captures on IFACE, or fails
+# quoting its own reason (wait_for_sniffer).
+start_sniffer_and_wait() {
+  local since offset
+  if [ "${use_systemd:-0}" -eq 1 ]; then
+    since=$(date +%s)
+    start_service sniffer
+    wait_for_sniffer "$1" journal "$since"
+  else
+    offset=$(stat -c %s "$log/sniffer.log" 2>/dev/null || echo 0)
+    start_service sniffer
+    wait_for_sniffer "$1" "$log/sniffer.log" "$offset" "$(cat "$run/sniffer.pid")"
+  fi
+}
+
+# dns_probe_target LISTEN — "HOST PORT" to ask for the DNS filter's readiness canary, from its first Dns:Listen entry
+# (0.0.0.0:53 -> 127.0.0.1 53, [::]:53 -> ::1 53).
+dns_probe_target() {
+  local first=${1%%,*} host port
+  host=${first%:*} port=${first##*:}
+  [ "$host" = 0.0.0.0 ] && host=127.0.0.1
+  [ "$host" = "[::]" ] && host=::1
+  echo "${host//[\[\]]/} $port"
+}
