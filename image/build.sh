@@ -94,7 +94,7 @@ printf '127.0.0.1\tlocalhost\n127.0.1.1\tclassroomguard\n::1\tlocalhost ip6-loca
 cat >"$root/etc/fstab" <<'FSTAB'
 # <file system> <mount point> <type> <options> <dump> <pass>
 LABEL=cgroot    /             ext4   errors=remount-ro 0 1
-LABEL=CGBOOT    /boot/efi     vfat   umask=0077,nofail,x-systemd.device-timeout=10s 0 2
+LABEL=CGBOOT    /boot/efi     vfat   umask=0077,nofail 0 2
 FSTAB
 mkdir -p "$root/boot/efi"
 # Root has no password in the image (locked); first boot sets one made on the machine and shows it on its screen.
@@ -145,7 +145,9 @@ done
 ln -sfn "$opt/current/image/appliance/classroomguard-mirror" "$root/usr/local/sbin/classroomguard-mirror"
 
 # 4. Nothing machine-specific or secret stays in the image; then the disk.
-[ -e "$root/initrd.img" ] || rootfs_chroot "$root" update-initramfs -c -k all >/dev/null
+# Again now that fstab names the root file system: the initramfs then carries fsck.ext4 and checks it before mounting.
+rootfs_chroot "$root" update-initramfs -u -k all >/dev/null 2>&1 ||
+  { echo "error: update-initramfs failed in the image" >&2; exit 1; }
 rootfs_scrub "$root"
 say "Assembling the disk ($size)"
 name=classroomguard-$version
