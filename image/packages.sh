@@ -64,7 +64,6 @@ TEST_PACKAGES=(
   qemu-system-x86  # boots the images in the tests
   ovmf             # UEFI firmware for qemu
   systemd          # systemd-analyze security --offline: the units' exposure
-  gnupg            # backup.sh: the secrets encrypted with the technician's passphrase
 )
 
 # install_packages PKG... — installs what is missing, quietly; fails loudly naming apt's error.
