@@ -264,6 +264,6 @@ restore_timeseries() {
     influx_query "$user" "$password" "DROP DATABASE \"$db\"" ||
       fail 75 "InfluxDB did not drop its database $db before the restore (is it running?). Settings, secrets and database are restored; run the restore again with --with-timeseries once InfluxDB runs"
   done
-  influxd restore -portable -host "$rpc" "$dir" >"$staging/influx.log" 2>&1 ||
+  influxd restore -portable -host "$rpc" "$dir" >"${staging:?}/influx.log" 2>&1 ||
     fail 75 "influxd restore failed: $(tail -n 3 "$staging/influx.log" | tr '\n' ' '). Settings, secrets and database are restored; run the restore again with --with-timeseries"
 }

@@ -84,7 +84,7 @@ say "Copying the state database (online)"
 # The owner writes the copy in its own folder (the staging folder is root's alone), then it moves here.
 db_owner=$(stat -c %U "$state_db")
 db_copy=$lib/.backup-$stamp-$$.db
-trap 'rm -rf "$staging" "$db_copy"' EXIT
+trap 'rm -rf "$staging" "$db_copy" "$out.partial"' EXIT
 run_as_user "$db_owner" sqlite3 -bail -cmd ".timeout 30000" "$state_db" "VACUUM INTO '${db_copy//\'/\'\'}'" ||
   fail 75 "could not copy the state database $state_db (busy or damaged); try again in a minute"
 mv "$db_copy" "$b/state.db"
