@@ -85,7 +85,6 @@ internal static class ApplicationServices
         services.AddAgentHub();
         services.AddClassroomLive();
         services.AddScoped<RoomAccess>();
-        services.AddScoped<KioskCredentialsAdmin>();
         services.AddDashboard();
         services.AddUpstreamProbe();
         services.AddTeacherRooms();

@@ -1,5 +1,4 @@
 using ClassroomGuard.Console.Administration;
-using ClassroomGuard.Console.Classroom;
 using ClassroomGuard.Console.Hosting;
 using ClassroomGuard.Console.Security;
 using ClassroomGuard.Storage.State;
@@ -26,7 +25,8 @@ internal sealed record IssuedDisplay(string Label, string FileText, bool PinMiss
 /// Issues, lists and revokes classroom display credentials, for the room page's panel and the <c>kiosk</c> command.
 /// Only technicians and administrators (the people who manage rooms and enrolment) may; checked here on the server.
 /// </summary>
-internal sealed class KioskCredentialsAdmin(StateStore store, EnrolmentCommand pins, AdminQueries words, SchoolClock clock, IOptions<ConsoleOptions> options, ILogger<KioskCredentialsAdmin> logger)
+internal sealed class KioskCredentialsAdmin(
+    StateStore store, EnrolmentCommand pins, AdminQueries words, IOptions<StateOptions> state, IOptions<ConsoleOptions> options, ILogger<KioskCredentialsAdmin> logger)
 {
     /// <summary>Said to anyone else.</summary>
     public const string NotAllowed = "Only technicians and administrators manage classroom displays.";
@@ -75,7 +75,7 @@ internal sealed class KioskCredentialsAdmin(StateStore store, EnrolmentCommand p
         var credential = issued!.Credential;
         var console = PublicUrl() ?? consoleUrl;
         var pin = pins.Pin();
-        var text = KioskFile.Text(credential.RoomName, DateOnly.FromDateTime(clock.Local(credential.IssuedAt).DateTime), credential.IssuedByName, console, issued.Text, pin);
+        var text = KioskFile.Text(credential.RoomName, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(credential.IssuedAt, TimeZoneInfo.FindSystemTimeZoneById(state.Value.TimeZone)).DateTime), credential.IssuedByName, console, issued.Text, pin);
         Log.DisplayIssued(logger, actor.UserName, credential.Label, roomId);
         return (AdminResult.Done($"Classroom display \u201c{credential.Label}\u201d issued. Copy or download its file now: it is shown only this once."),
             new IssuedDisplay(credential.Label, text, pin is null));
