@@ -37,6 +37,13 @@ internal sealed class RoomAccess(StateStore store)
             : user.Roles.Contains(Role.Teacher) && await store.TeacherRooms.IsAssignedAsync(user.Id, roomId, cancellationToken);
     }
 
+    /// <summary>
+    /// Whether a person may plan the room's lesson there (lesson focus, asking for a site to be unblocked): as
+    /// <see cref="CanUseRoomAsync"/>, but never a classroom display, which shows the room and blanks, pauses and reports only.
+    /// </summary>
+    public async Task<bool> CanTeachInRoomAsync(ConsoleUser? user, long roomId, CancellationToken cancellationToken)
+        => user is { Display: null } && await CanUseRoomAsync(user, roomId, cancellationToken);
+
     /// <summary>The rooms <paramref name="user"/> may see, by name.</summary>
     public async Task<IReadOnlyList<Room>> RoomsForAsync(ConsoleUser? user, CancellationToken cancellationToken)
     {

@@ -41,14 +41,7 @@ internal static class KioskCommand
                 : Fail<Uri>(r, $"--console-url '{r.Tokens.Single().Value}' must look like https://192.168.1.2:8443 (https, no path)."),
         };
         var by = ByOption();
-        var command = new Command("issue", "Issues a classroom display credential for a room and prints classroomguard-kiosk.conf (shown only this once). " + settingsHelp)
-        {
-            TreatUnmatchedTokensAsErrors = false,
-        };
-        command.Add(room);
-        command.Add(label);
-        command.Add(consoleUrl);
-        command.Add(by);
+        var command = Sub("issue", "Issues a classroom display credential for a room and prints classroomguard-kiosk.conf (shown only this once). " + settingsHelp, room, label, consoleUrl, by);
         command.SetAction((result, ct) => RunAsync(result, "issue", async (services, output) =>
         {
             var (target, refusal) = await FindRoomAsync(services, result.GetValue(room)!, ct);
@@ -80,8 +73,7 @@ internal static class KioskCommand
     private static Command List(string settingsHelp)
     {
         var room = RoomOption(required: false);
-        var command = new Command("list", "Lists classroom display credentials (number, room, label, state, issued, last used). " + settingsHelp) { TreatUnmatchedTokensAsErrors = false };
-        command.Add(room);
+        var command = Sub("list", "Lists classroom display credentials (number, room, label, state, issued, last used). " + settingsHelp, room);
         command.SetAction((result, ct) => RunAsync(result, "list", async (services, output) =>
         {
             long? roomId = null;
@@ -118,11 +110,7 @@ internal static class KioskCommand
         var label = new Option<string>("--label") { Description = "The display's label, with --room.", HelpName = "L" };
         var id = new Option<long?>("--id") { Description = "The credential's number, as 'kiosk list' shows it.", HelpName = "N" };
         var by = ByOption();
-        var command = new Command("revoke", "Revokes a classroom display credential: the display leaves the room within a minute. " + settingsHelp) { TreatUnmatchedTokensAsErrors = false };
-        command.Add(room);
-        command.Add(label);
-        command.Add(id);
-        command.Add(by);
+        var command = Sub("revoke", "Revokes a classroom display credential: the display leaves the room within a minute. " + settingsHelp, room, label, id, by);
         command.Validators.Add(r =>
         {
             if ((r.GetValue(id) is null) == (r.GetValue(room) is null || r.GetValue(label) is null))
@@ -170,6 +158,18 @@ internal static class KioskCommand
             await output.WriteLineAsync(outcome.Message);
             return ExitCodes.Success;
         }, ct));
+        return command;
+    }
+
+    // Settings (--Section:Key=value) are left unmatched for the host's configuration, as on every command.
+    private static Command Sub(string name, string description, params Option[] options)
+    {
+        var command = new Command(name, description) { TreatUnmatchedTokensAsErrors = false };
+        foreach (var option in options)
+        {
+            command.Add(option);
+        }
+
         return command;
     }
 

@@ -75,7 +75,8 @@ public sealed class KioskDisplayTests(ClassroomFixture fixture, ITestOutputHelpe
         }
 
         await display.GotoAsync("/rooms/" + other.Room.Id.ToString(CultureInfo.InvariantCulture));
-        await Expect(display.Locator("h1")).ToHaveTextAsync("This room is not available to you");
+        await Expect(display.GetByRole(AriaRole.Heading, new() { Name = "This room is not available to you" })).ToBeVisibleAsync();
+        await Expect(display.Locator("body")).Not.ToContainTextAsync(other.Room.Name);
         await display.GotoAsync("/");
         await display.WaitForURLAsync("**" + roomPath);
         await display.Locator("#live-status[data-state=live]").WaitForAsync(new() { Timeout = 30_000 });

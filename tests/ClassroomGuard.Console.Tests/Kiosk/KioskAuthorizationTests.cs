@@ -110,6 +110,21 @@ public sealed class KioskAuthorizationTests(ConsoleFixture fixture) : IClassFixt
         Assert.False(await access.CanUseRoomAsync(user, room.Id, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task LessonFocusAndUnblockRequests_Display_RefusedInItsOwnRoom()
+    {
+        var (room, _, display, _) = await KioskWorld.ArrangeAsync(Factory, "teaching");
+        var user = DisplayUser(display);
+        await using var scope = Factory.Services.CreateAsyncScope();
+
+        var focus = await scope.ServiceProvider.GetRequiredService<LessonFocus>().StartAsync(user, room.Id, null, null, "www.bbc.co.uk", 30, CancellationToken.None);
+        var mayAsk = await scope.ServiceProvider.GetRequiredService<ClassroomGuard.Console.Unblocking.UnblockService>().MayAskAsync(user, room.Id, CancellationToken.None);
+
+        Assert.False(focus.Ok, focus.Message);
+        Assert.False(mayAsk);
+        Assert.Empty(await ConsoleSession.Store(Factory).TeacherActions.ActiveAtAsync(DateTimeOffset.UtcNow, room.Id, CancellationToken.None));
+    }
+
     private static ConsoleUser DisplayUser(NewKioskCredential display)
         => ConsoleUser.From(KioskDisplay.CreatePrincipal(display.Credential, DateTimeOffset.UtcNow))!;
 }
