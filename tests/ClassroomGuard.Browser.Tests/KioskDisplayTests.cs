@@ -95,12 +95,17 @@ public sealed class KioskDisplayTests(ClassroomFixture fixture, ITestOutputHelpe
 
     // The panel's buttons act over the page's circuit, which connects after the first paint: a click before that does
     // nothing, so click until what it opens is there (each button here is harmless to press twice).
-    private static async Task ClickOnceLiveAsync(ILocator button, ILocator opens)
+    private async Task ClickOnceLiveAsync(ILocator button, ILocator opens)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (await opens.CountAsync() == 0)
         {
-            Assert.True(DateTime.UtcNow < deadline, "the page did not answer the click within 30 s");
+            if (DateTime.UtcNow > deadline)
+            {
+                await button.Page.ScreenshotAsync(new() { Path = Artefacts.Screenshot("kiosk-click-unanswered.png"), FullPage = true });
+                Assert.Fail("the page did not answer the click within 60 s; the console said:\n" + fixture.Appliance.Console.Output);
+            }
+
             await button.ClickAsync();
             await opens.First.WaitForAsync(new() { Timeout = 2_000 }).ContinueWith(_ => { }, TaskScheduler.Default);
         }
