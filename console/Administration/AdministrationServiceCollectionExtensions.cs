@@ -7,6 +7,7 @@ internal static class AdministrationServiceCollectionExtensions
     {
         services.AddScoped<AdminActions>();
         services.AddScoped<AdminQueries>();
+        services.AddScoped<Kiosk.KioskCredentialsAdmin>(); // the room page's "Classroom displays" panel
         services.AddSingleton<EnrolmentCommand>();
         return services;
     }

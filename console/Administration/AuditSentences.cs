@@ -22,6 +22,7 @@ public static partial class AuditSentences
         ("focus_list.", "Lesson focus lists"),
         ("blocks.", "Block history downloads"),
         ("report.", "Report downloads"),
+        ("display.", "Classroom displays"),
     ];
 
     private static readonly Dictionary<string, Func<Facts, string>> Sentences = new(StringComparer.Ordinal)
@@ -49,6 +50,8 @@ public static partial class AuditSentences
         ["focus_list.update"] = f => $"{f.Actor} changed the lesson focus list {f.Quoted}{f.Sites}",
         ["focus_list.delete"] = f => $"{f.Actor} deleted the lesson focus list {f.Quoted}",
         ["blocks.export"] = f => $"{f.Actor} downloaded the block history as a CSV file ({f.Detail})",
+        ["display.issue"] = f => $"{f.Actor} issued the classroom display credential {QuotedIn(f.Detail) ?? "(unnamed)"} for the room {f.Quoted}",
+        ["display.revoke"] = f => $"{f.Actor} revoked the classroom display credential {QuotedIn(f.Detail) ?? "(unnamed)"} of the room {f.Quoted}",
         ["report.download"] = f => $"{f.Actor} downloaded {f.Target}{(f.Detail == "generated now" ? ", generated for them" : string.Empty)}",
     };
 

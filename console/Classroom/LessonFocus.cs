@@ -170,7 +170,7 @@ internal sealed class LessonFocus(StateStore store, RoomAccess access, SchoolClo
         };
 
     private async Task<Room?> RoomAsync(ConsoleUser? user, long roomId, CancellationToken cancellationToken)
-        => await access.CanUseRoomAsync(user, roomId, cancellationToken)
+        => await access.CanTeachInRoomAsync(user, roomId, cancellationToken)
             ? (await store.Sites.ListRoomsAsync(null, cancellationToken)).FirstOrDefault(r => r.Id == roomId)
             : null;
 

@@ -8,7 +8,7 @@ namespace ClassroomGuard.Console.Classroom;
 /// action asks (authorization twice: the page's policy, then this for the room it touches).
 /// <para>A teacher has the rooms a technician assigned them (<see cref="StateStore.TeacherRooms"/>, several each); the
 /// safeguarding lead, technicians and administrators have every room; a governor has none. Someone who is a teacher and
-/// also holds one of the wider roles has every room.</para>
+/// also holds one of the wider roles has every room. A classroom display has its own room only, and no room list.</para>
 /// </summary>
 internal sealed class RoomAccess(StateStore store)
 {
@@ -21,6 +21,12 @@ internal sealed class RoomAccess(StateStore store)
     /// <summary>Whether <paramref name="user"/> may see and act on the room (false for a room that does not exist).</summary>
     public async Task<bool> CanUseRoomAsync(ConsoleUser? user, long roomId, CancellationToken cancellationToken)
     {
+        if (user?.Display is { } display)
+        {
+            // A classroom display: its own room, while its credential stands (revocation takes effect at the next check).
+            return display.RoomId == roomId && await store.KioskCredentials.IsActiveAsync(display.CredentialId, cancellationToken);
+        }
+
         if (user is null || !Policies.ClassroomRoles.Any(user.Roles.Contains))
         {
             return false;
@@ -30,6 +36,13 @@ internal sealed class RoomAccess(StateStore store)
             ? (await store.Sites.ListRoomsAsync(null, cancellationToken)).Any(r => r.Id == roomId)
             : user.Roles.Contains(Role.Teacher) && await store.TeacherRooms.IsAssignedAsync(user.Id, roomId, cancellationToken);
     }
+
+    /// <summary>
+    /// Whether a person may plan the room's lesson there (lesson focus, asking for a site to be unblocked): as
+    /// <see cref="CanUseRoomAsync"/>, but never a classroom display, which shows the room and blanks, pauses and reports only.
+    /// </summary>
+    public async Task<bool> CanTeachInRoomAsync(ConsoleUser? user, long roomId, CancellationToken cancellationToken)
+        => user is { Display: null } && await CanUseRoomAsync(user, roomId, cancellationToken);
 
     /// <summary>The rooms <paramref name="user"/> may see, by name.</summary>
     public async Task<IReadOnlyList<Room>> RoomsForAsync(ConsoleUser? user, CancellationToken cancellationToken)

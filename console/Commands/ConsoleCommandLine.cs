@@ -14,7 +14,7 @@ namespace ClassroomGuard.Console.Commands;
 /// </summary>
 internal static class ConsoleCommandLine
 {
-    public const string Usage = "Usage: ClassroomGuard.Console [migrate | create-first-admin [--username NAME] | verify-log | " + ReportCommand.Usage + "] [--Section:Key=value …] (--help for more)";
+    public const string Usage = "Usage: ClassroomGuard.Console [migrate | create-first-admin [--username NAME] | verify-log | " + ReportCommand.Usage + " | " + KioskCommand.Usage + "] [--Section:Key=value …] (--help for more)";
 
     private const string SettingsHelp = "Settings as --Section:Key=value (for example --State:Path=/var/lib/classroomguard/state.db) override the configuration files.";
 
@@ -75,6 +75,7 @@ internal static class ConsoleCommandLine
         root.Add(createAdmin);
         root.Add(verifyLog);
         root.Add(ReportCommand.Create(SettingsHelp));
+        root.Add(KioskCommand.Create(SettingsHelp));
         return root;
     }
 

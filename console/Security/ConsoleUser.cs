@@ -21,6 +21,12 @@ public sealed record ConsoleUser(long Id, string UserName, string DisplayName, I
     /// <summary>The authentication scheme (cookie).</summary>
     public const string Scheme = "ClassroomGuard";
 
+    /// <summary>
+    /// Set when this is a classroom display's session (it holds none of the people's roles): it may use its own room and
+    /// nothing else (<see cref="Kiosk.KioskDisplay"/>).
+    /// </summary>
+    public Kiosk.KioskDisplay? Display { get; init; }
+
     /// <summary>May use the administration pages.</summary>
     public bool IsAdministration => Policies.AdministrationRoles.Any(Roles.Contains);
 
@@ -42,7 +48,7 @@ public sealed record ConsoleUser(long Id, string UserName, string DisplayName, I
             principal.FindFirstValue(ClaimTypes.Name) ?? string.Empty,
             principal.FindFirstValue(ClaimTypes.GivenName) ?? string.Empty,
             roles,
-            principal.HasClaim(c => c.Type == MustChangePasswordClaim));
+            principal.HasClaim(c => c.Type == MustChangePasswordClaim)) { Display = Kiosk.KioskDisplay.From(principal) };
     }
 
     /// <summary>The session principal for <paramref name="account"/>, signed in at <paramref name="signedInAt"/>.</summary>

@@ -18,6 +18,12 @@ public static class Policies
     /// <summary>The filtering policy editor: Technician or Administrator propose changes (a second one approves).</summary>
     public const string PolicyEditing = nameof(PolicyEditing);
 
+    /// <summary>
+    /// The live room page: the <see cref="Classroom"/> roles, and a classroom display (<see cref="Kiosk.KioskDisplay.Role"/>),
+    /// which <see cref="Classroom.RoomAccess"/> then allows its own room only.
+    /// </summary>
+    public const string RoomPage = nameof(RoomPage);
+
     /// <summary>The change-control log: Governor, SafeguardingLead, Technician, Administrator.</summary>
     public const string ChangeLog = nameof(ChangeLog);
 
@@ -83,6 +89,13 @@ public static class Policies
     {
         ArgumentNullException.ThrowIfNull(options);
         options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+
+        // [Authorize] without a policy (Home, your password, sign-out) is for people: a classroom display holds only its
+        // own role, which no other policy names, so it reaches its room page and nothing else. The fallback stays
+        // "signed in" for Blazor's circuit hub, which the display's room page needs.
+        options.DefaultPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser()
+            .RequireAssertion(c => !c.User.IsInRole(Kiosk.KioskDisplay.Role)).Build();
+        options.AddPolicy(RoomPage, p => p.RequireAuthenticatedUser().RequireRole([.. ClassroomRoles.Select(r => r.ToString()), Kiosk.KioskDisplay.Role]));
         options.AddPolicy(Administration, p => p.RequireAuthenticatedUser().RequireRole(AdministrationRoles.Select(r => r.ToString())));
         options.AddPolicy(PolicyEditing, p => p.RequireAuthenticatedUser().RequireRole(AdministrationRoles.Select(r => r.ToString())));
         options.AddPolicy(ChangeLog, p => p.RequireAuthenticatedUser().RequireRole(ChangeLogRoles.Select(r => r.ToString())));

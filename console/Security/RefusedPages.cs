@@ -58,6 +58,11 @@ internal static class RefusedPages
             return [];
         }
 
+        if (user.Display is { } display)
+        {
+            return [(display.RoomPath, "this display's room")];
+        }
+
         var links = new List<(string, string)>();
         if (user.Roles.Contains(Role.Governor))
         {

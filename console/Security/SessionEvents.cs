@@ -9,7 +9,8 @@ namespace ClassroomGuard.Console.Security;
 /// <summary>
 /// Cookie events. Every request re-reads the user from the state database, so disabling an account or
 /// changing roles takes effect at once rather than when the cookie expires; a session also ends at
-/// <see cref="ConsoleOptions.SessionAbsoluteLimit"/> after sign-in however active it is. A signed-in user
+/// <see cref="ConsoleOptions.SessionAbsoluteLimit"/> after sign-in however active it is (a classroom display's session
+/// instead lasts while its credential is not revoked). A signed-in user
 /// refused a page gets a plain 403 page (not a redirect), so the refusal is visible and testable.
 /// </summary>
 internal sealed class SessionEvents(StateStore store, IOptions<ConsoleOptions> options, TimeProvider time, ILogger<SessionEvents> logger)
@@ -20,6 +21,19 @@ internal sealed class SessionEvents(StateStore store, IOptions<ConsoleOptions> o
         if (StaticAssetRequests.IsStaticAsset(context.HttpContext))
         {
             return; // the app's own static files are public: no database read for them
+        }
+
+        if (Kiosk.KioskDisplay.From(context.Principal) is { } display)
+        {
+            // A classroom display: no absolute limit (its session is bound to a revocable credential), re-checked here.
+            if (!await store.KioskCredentials.IsActiveAsync(display.CredentialId, context.HttpContext.RequestAborted))
+            {
+                Log.DisplaySessionEnded(logger, display.Label);
+                Kiosk.KioskEndpoints.MarkRevoked(context.HttpContext);
+                await RejectAsync(context, display.Label, "classroom display credential revoked");
+            }
+
+            return;
         }
 
         var current = ConsoleUser.From(context.Principal);

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace ClassroomGuard.Console.Security;
 
 /// <summary>
-/// Sign-in attempts (POST /signin) per client IP address: a fixed one-minute window of
+/// Sign-in attempts (POST /signin, and a classroom display's POST /kiosk/sign-in) per client IP address: a fixed one-minute window of
 /// <see cref="ConsoleOptions.SignInAttemptsPerMinute"/>; beyond it a 429 page with Retry-After. Other requests
 /// are not limited here.
 /// </summary>
@@ -14,10 +14,13 @@ internal static class SignInRateLimit
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
+    private static bool IsSignIn(PathString path)
+        => path.Equals(AccountPaths.SignIn, StringComparison.OrdinalIgnoreCase) || path.Equals(Kiosk.KioskPaths.SignIn, StringComparison.OrdinalIgnoreCase);
+
     public static void Configure(RateLimiterOptions limiter, ConsoleOptions options)
     {
         limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(AccountPaths.SignIn, StringComparison.OrdinalIgnoreCase)
+            HttpMethods.IsPost(context.Request.Method) && IsSignIn(context.Request.Path)
                 ? RateLimitPartition.GetFixedWindowLimiter(
                     context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = options.SignInAttemptsPerMinute, Window = Window, QueueLimit = 0, AutoReplenishment = true })

@@ -120,12 +120,12 @@ internal sealed class UnblockService(StateStore store, RoomAccess access, Unbloc
     public static bool IsApprover(ConsoleUser? user) => user is not null && Policies.UnblockApprovalRoles.Any(user.Roles.Contains);
 
     /// <summary>Whether <paramref name="user"/> may ask for sites in the room.</summary>
-    public Task<bool> MayAskAsync(ConsoleUser? user, long roomId, CancellationToken cancellationToken) => access.CanUseRoomAsync(user, roomId, cancellationToken);
+    public Task<bool> MayAskAsync(ConsoleUser? user, long roomId, CancellationToken cancellationToken) => access.CanTeachInRoomAsync(user, roomId, cancellationToken);
 
     /// <summary>The dialog's data, or null when <paramref name="user"/> may not ask in the room.</summary>
     public async Task<UnblockFormView?> FormAsync(ConsoleUser? user, long roomId, CancellationToken cancellationToken)
     {
-        if (!await access.CanUseRoomAsync(user, roomId, cancellationToken) || await store.Sites.GetRoomAsync(roomId, cancellationToken) is not { } room)
+        if (!await access.CanTeachInRoomAsync(user, roomId, cancellationToken) || await store.Sites.GetRoomAsync(roomId, cancellationToken) is not { } room)
         {
             return null;
         }
@@ -147,7 +147,7 @@ internal sealed class UnblockService(StateStore store, RoomAccess access, Unbloc
             return new UnblockAskResult(false, "Your session has ended. Sign in again.", Empty);
         }
 
-        if (!await access.CanUseRoomAsync(user, roomId, cancellationToken) || await store.Sites.GetRoomAsync(roomId, cancellationToken) is not { } room)
+        if (!await access.CanTeachInRoomAsync(user, roomId, cancellationToken) || await store.Sites.GetRoomAsync(roomId, cancellationToken) is not { } room)
         {
             Log.UnblockAskRefused(logger, user.UserName, roomId, "room not allowed");
             return new UnblockAskResult(false, NotYourRoom, Empty);

@@ -42,6 +42,7 @@ public sealed class StateStore : IDisposable
         EnrolmentTokens = new EnrolmentTokenRepository(db);
         AdminAudit = new AdminAuditRepository(db);
         AgentCredentials = new AgentCredentialRepository(db);
+        KioskCredentials = new KioskCredentialRepository(db);
         TeacherRooms = new TeacherRoomRepository(db);
         FocusLists = new FocusListRepository(db);
         MailOutbox = new MailOutboxRepository(db);
@@ -93,6 +94,9 @@ public sealed class StateStore : IDisposable
 
     /// <summary>Credentials of enrolled pupil agents.</summary>
     public AgentCredentialRepository AgentCredentials { get; }
+
+    /// <summary>Classroom display (kiosk) credentials.</summary>
+    public KioskCredentialRepository KioskCredentials { get; }
 
     /// <summary>Which rooms each teacher is assigned.</summary>
     public TeacherRoomRepository TeacherRooms { get; }

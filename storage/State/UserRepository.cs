@@ -181,10 +181,10 @@ public sealed partial class UserRepository
             tx => tx.Long("SELECT id FROM users WHERE user_name = $n", ("$n", userName.Trim())) is { } id ? Load(tx, id) : null,
             cancellationToken);
 
-    /// <summary>All users by name.</summary>
+    /// <summary>All users by name (not the accounts of classroom displays, which are not people).</summary>
     public Task<IReadOnlyList<UserAccount>> ListAsync(CancellationToken cancellationToken)
         => db.ReadAsync<IReadOnlyList<UserAccount>>(
-            tx => tx.Query("SELECT id FROM users ORDER BY user_name", r => r.GetInt64(0)).Select(id => Load(tx, id)!).ToList(),
+            tx => tx.Query("SELECT id FROM users WHERE id NOT IN (SELECT user_id FROM kiosk_credentials) ORDER BY user_name", r => r.GetInt64(0)).Select(id => Load(tx, id)!).ToList(),
             cancellationToken);
 
     /// <summary>Replaces a user's roles. Refused if no enabled administrator would remain.</summary>
@@ -264,6 +264,9 @@ public sealed partial class UserRepository
             r => new UserAccount(r.GetInt64(0), r.GetString(1), r.GetString(2), roles, r.GetInt64(3) == 1, r.GetInt32(4), Sql.TimeOrNull(r, 5), Sql.Time(r, 6), r.GetInt64(7) == 1),
             ("$id", id));
     }
+
+    /// <summary>A password hash nobody knows the password of (accounts that never sign in with one: classroom displays).</summary>
+    internal static string UnusablePasswordHash() => Hasher.HashPassword(null!, GeneratePassword() + GeneratePassword());
 
     private static string GeneratePassword() => new(RandomNumberGenerator.GetItems<char>(PasswordAlphabet, GeneratedPasswordLength));
 

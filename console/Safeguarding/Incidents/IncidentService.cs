@@ -218,7 +218,8 @@ internal sealed class IncidentService(
     {
         ArgumentNullException.ThrowIfNull(tile);
         ArgumentNullException.ThrowIfNull(form);
-        if (!MayUse(user) || !await rooms.CanUseRoomAsync(user, roomId, cancellationToken)
+        // A classroom display reports from its own room (RoomAccess); it reads no incident log.
+        if (!(MayUse(user) || user?.Display is not null) || !await rooms.CanUseRoomAsync(user, roomId, cancellationToken)
             || await store.Devices.GetAsync(tile.Id, cancellationToken) is not { } device || device.RoomId != roomId)
         {
             IncidentsLog.ReportRefused(logger, user?.UserName ?? "?", roomId, "not their room, or the device is not in it");

@@ -92,7 +92,7 @@ public sealed class StateStoreTests
         context.CloseStore();
         // Roll the file back to its V3 shape: the users table without the V4 column, V4's (and later) tables gone.
         context.RawSql("""
-            DROP TABLE reports; DROP TABLE review_triggers; DROP TABLE review_actions; DROP TABLE review_checks; DROP TABLE reviews; DROP TABLE incident_views;
+            DROP TABLE kiosk_credentials; DROP TABLE reports; DROP TABLE review_triggers; DROP TABLE review_actions; DROP TABLE review_checks; DROP TABLE reviews; DROP TABLE incident_views;
             DROP TABLE incident_evidence; DROP TABLE incident_events; DROP TABLE mail_outbox; DROP INDEX incidents_person; DROP INDEX incidents_reported_by;
             ALTER TABLE incidents DROP COLUMN room_id; ALTER TABLE incidents DROP COLUMN room_label; ALTER TABLE incidents DROP COLUMN description;
             ALTER TABLE incidents DROP COLUMN alert_id; ALTER TABLE incidents DROP COLUMN closed_at; ALTER TABLE users DROP COLUMN email;
