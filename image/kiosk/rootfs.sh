@@ -4,9 +4,11 @@
 # What a classroom display runs, and why each is there (no recommends: each one is chosen).
 KIOSK_PACKAGES=(
   linux-image-amd64 initramfs-tools systemd-sysv udev kmod
-  dbus libpam-systemd   # logind: gives the kiosk session its seat (screen, keyboard) without root
+  dbus libpam-systemd   # a logind session for the kiosk user: its XDG_RUNTIME_DIR
+  seatd                 # hands cage the screen and input devices (logind would need polkit to let cage activate its session)
   systemd-resolved      # the DNS servers DHCP names, when CONSOLE is a host name
   cage                  # Debian's Wayland kiosk compositor: one full-screen application, nothing else
+  xwayland              # Debian's cage 0.1.4 refuses to start without it (Chromium itself runs on Wayland)
   chromium              # the room page
   fonts-liberation fonts-dejavu-core
   libgl1-mesa-dri libegl1 # mesa's software renderer, for PCs (and VMs) without a GPU driver
@@ -81,13 +83,14 @@ kiosk_install_files() {
 kiosk_chroot_setup() {
   cat <<'SETUP'
 set -e
-# The display's user: no password (locked), no login shell; logind gives its session the seat.
-useradd --system --user-group --home-dir /var/lib/classroomguard-kiosk --no-create-home --shell /usr/sbin/nologin kiosk
+# The display's user: no password (locked), no login shell. Group video: seatd's socket (seatd -g video), which hands
+# cage the screen and input devices.
+useradd --system --user-group --groups video --home-dir /var/lib/classroomguard-kiosk --no-create-home --shell /usr/sbin/nologin kiosk
 passwd -l root >/dev/null
-systemctl enable systemd-networkd systemd-resolved classroomguard-kiosk-config classroomguard-kiosk
+systemctl enable systemd-networkd systemd-resolved seatd classroomguard-kiosk-config classroomguard-kiosk
 systemctl set-default graphical.target
-# tty7 belongs to the kiosk; no getty is started there.
-systemctl mask getty@tty7.service
+# tty1, the screen at boot, belongs to the kiosk: no login prompt there (the root account is locked anyway).
+systemctl mask getty@tty1.service
 ln -sf /run/systemd/resolve/stub-resolv.conf /etc/resolv.conf
 SETUP
 }
