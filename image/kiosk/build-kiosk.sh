@@ -27,6 +27,7 @@ while [ $# -gt 0 ]; do
     --size) size=${2:?--size needs a value such as 4G}; shift 2 ;;
     --kiosk-config) config=${2:?--kiosk-config needs a file}; shift 2 ;;
     --mirror) mirror=${2:?--mirror needs a URL}; shift 2 ;;
+    --release) echo "error: --release is for the appliance image; a classroom display carries no ClassroomGuard release" >&2; exit 64 ;;
     -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (see --help)" >&2; exit 64 ;;
   esac
