@@ -4,7 +4,7 @@
 # What a classroom display runs, and why each is there (no recommends: each one is chosen).
 KIOSK_PACKAGES=(
   linux-image-amd64 initramfs-tools systemd-sysv udev kmod
-  dbus libpam-systemd   # a logind session for the kiosk user: its XDG_RUNTIME_DIR
+  dbus                  # Chromium asks the system bus about power and network state
   seatd                 # hands cage the screen and input devices (logind would need polkit to let cage activate its session)
   systemd-resolved      # the DNS servers DHCP names, when CONSOLE is a host name
   cage                  # Debian's Wayland kiosk compositor: one full-screen application, nothing else
@@ -48,7 +48,12 @@ deb ${mirror%/debian}/debian-security $KIOSK_SUITE-security main
 LIST
   printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod 755 "$root/usr/sbin/policy-rc.d"
   find "$cache" -maxdepth 1 -name '*.deb' -exec cp -n -l {} "$root/var/cache/apt/archives/" \;
-  kiosk_chroot "$root" sh -c "apt-get -q update && apt-get -q -y install --no-install-recommends ${KIOSK_PACKAGES[*]}" \
+  # The initramfs is made once at the end, not by the kernel's install and again by each package that triggers it.
+  chroot "$root" dpkg-divert --quiet --local --rename --add /usr/sbin/update-initramfs
+  ln -s /bin/true "$root/usr/sbin/update-initramfs"
+  kiosk_chroot "$root" sh -c "apt-get -q update && apt-get -q -y install --no-install-recommends ${KIOSK_PACKAGES[*]} &&
+    rm /usr/sbin/update-initramfs && dpkg-divert --quiet --local --rename --remove /usr/sbin/update-initramfs &&
+    update-initramfs -c -k all" \
     >"$root.apt.log" 2>&1 || {
     echo "error: installing the kiosk's packages failed; the log ends:" >&2; tail -n 20 "$root.apt.log" >&2; return 1; }
   find "$root/var/cache/apt/archives" -maxdepth 1 -name '*.deb' -exec cp -n -l {} "$cache/" \;
@@ -69,7 +74,6 @@ kiosk_install_files() {
   install -m 755 "$files/kiosk-config.sh" "$files/session.sh" "$lib/"
   install -m 644 "$files/pages.sh" "$lib/"
   install -m 644 "$files"/classroomguard-kiosk*.service "$root/etc/systemd/system/"
-  install -m 644 "$files/pam-classroomguard-kiosk" "$root/etc/pam.d/classroomguard-kiosk"
   install -m 644 "$files/wired.network" "$root/etc/systemd/network/20-wired.network"
   echo "$version" >"$lib/VERSION"
   echo classroom-display >"$root/etc/hostname"
@@ -85,7 +89,7 @@ kiosk_chroot_setup() {
 set -e
 # The display's user: no password (locked), no login shell. Group video: seatd's socket (seatd -g video), which hands
 # cage the screen and input devices.
-useradd --system --user-group --groups video --home-dir /var/lib/classroomguard-kiosk --no-create-home --shell /usr/sbin/nologin kiosk
+useradd --system --user-group --groups video,render --home-dir /var/lib/classroomguard-kiosk --no-create-home --shell /usr/sbin/nologin kiosk
 passwd -l root >/dev/null
 systemctl enable systemd-networkd systemd-resolved seatd classroomguard-kiosk-config classroomguard-kiosk
 systemctl set-default graphical.target

@@ -15,7 +15,7 @@ mkdir -p "$outdir" || { echo "error: cannot create $outdir" >&2; exit 73; }
 rm -f "$outdir/console" "$outdir/credential" "$outdir/pin" "$outdir/room" "$outdir/problem.txt"
 umask 027
 
-todo="Issue a display credential in ClassroomGuard: Rooms → (the room) → Classroom display; copy classroomguard-kiosk.conf onto this display's boot partition (the drive called CGBOOT), then restart the display."
+todo="Issue a display credential in ClassroomGuard: Rooms & enrolment → the room → Classroom displays; copy classroomguard-kiosk.conf onto this display's boot partition (the drive called CGBOOT), then restart the display."
 problems=()
 fail() {
   printf '%s\n' "${problems[@]}" "$todo" >"$outdir/problem.txt"
