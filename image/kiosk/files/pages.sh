@@ -25,9 +25,9 @@ PAGE
   mv -f "$file.new" "$file"
 }
 
-# page_waiting FILE CONSOLE ROOM REASON — shown until the console answers; reloads itself every 3 s.
+# page_waiting FILE CONSOLE ROOM REASON — shown until the console answers; reloads itself every 10 s.
 page_waiting() {
-  write_page "$1" "Waiting for ClassroomGuard" '<meta http-equiv="refresh" content="3">' \
+  write_page "$1" "Waiting for ClassroomGuard" '<meta http-equiv="refresh" content="10">' \
     "<h1>Waiting for ClassroomGuard at $(html_escape "$2")…</h1>
 <p>$(html_escape "${3:+Classroom display for $3. }")This screen shows the room as soon as ClassroomGuard answers.</p>
 <p class=\"small\">$(html_escape "$4")</p>"
