@@ -136,7 +136,7 @@ public sealed class InstalledPrefix : IDisposable
         var port = new Uri(InfluxUrl).Port;
         Directory.CreateDirectory(Run);
         Directory.CreateDirectory(Path.Combine(Root, "var/log/classroomguard"));
-        await ProcessRunner.CheckAsync("bash", "-c",
+        await ProcessRunner.CheckAsync(TimeSpan.FromSeconds(60), "bash", "-c", // wait_for alone may take 30 s
             """set -e; source "$1/image/lib.sh"; etc=$2/etc/classroomguard; log=$2/var/log/classroomguard; """ +
             """write_influx_config "$etc/influxdb.conf" "$2/var/lib/classroomguard/influxdb" "$3" "$4"; """ +
             """start_background influxd "$2/run/classroomguard" "$log" "$(id -un)" /usr/bin/influxd -config "$etc/influxdb.conf"; """ +
