@@ -132,45 +132,38 @@ systemd_services() { [ -z "$prefix" ] && [ -z "${CG_NO_SYSTEMD:-}" ] && [ -d /ru
 # The services restore stops and starts; InfluxDB stays up (migrate provisions it, the time series restore into it).
 RESTORED_SERVICES=(sniffer dnsfilter console)
 
-# stop_services STASH — stops the running services, noting in STASH how to start each again: its unit, or (background
-# processes of set-up) its exact command line, environment, user and the capabilities set-up gave it.
+# stop_services STASH — stops the running services, noting each in STASH to start it again.
 stop_services() {
-  local stash=$1 name pid caps amb
+  local stash=$1 name pid
   mkdir -p "$stash"
   for name in "${RESTORED_SERVICES[@]}"; do
     if systemd_services; then
       if systemctl is-active --quiet "classroomguard-$name.service"; then
-        touch "$stash/$name.unit"
+        touch "$stash/$name"
         systemctl stop "classroomguard-$name.service"
       fi
       continue
     fi
     pid=$(cat "$run/$name.pid" 2>/dev/null) || continue
-    kill -0 "$pid" 2>/dev/null || continue
-    cp "/proc/$pid/cmdline" "$stash/$name.cmdline"
-    cp "/proc/$pid/environ" "$stash/$name.environ"
-    stat -c %U "/proc/$pid" >"$stash/$name.user"
-    # The two capabilities set-up hands out (lib.sh as_user_argv): CAP_NET_BIND_SERVICE (10), CAP_NET_RAW (13).
-    amb=$((16#$(sed -n 's/^CapAmb:\s*//p' "/proc/$pid/status")))
-    caps=""
-    if (((amb >> 10) & 1)); then caps=net_bind_service; fi
-    if (((amb >> 13) & 1)); then caps=${caps:+$caps,}net_raw; fi
-    printf '%s\n' "$caps" >"$stash/$name.caps"
-    stop_background "$name" "$run"
+    if kill -0 "$pid" 2>/dev/null; then
+      touch "$stash/$name"
+      stop_background "$name" "$run"
+    fi
   done
 }
 
-# start_services STASH — starts again what stop_services stopped, the same way.
+# start_services STASH — starts again what stop_services stopped: its unit, or (without systemd) set-up's own
+# background process through lib.sh's start_service, with the settings and capabilities set-up gives it.
 start_services() {
-  local stash=$1 name argv envv
+  local stash=$1 name
+  # shellcheck disable=SC2034 # start_service reads set-up's variables
+  local run_as=$service_user use_systemd=0
   for name in "${RESTORED_SERVICES[@]}"; do
-    if [ -f "$stash/$name.unit" ]; then
+    [ -f "$stash/$name" ] || continue
+    if systemd_services; then
       systemctl start "classroomguard-$name.service" || echo "warning: classroomguard-$name did not start: journalctl -u classroomguard-$name" >&2
-    elif [ -f "$stash/$name.cmdline" ]; then
-      mapfile -d '' argv <"$stash/$name.cmdline"
-      mapfile -d '' envv <"$stash/$name.environ"
-      caps=$(cat "$stash/$name.caps") start_background "$name" "$run" "$log" "$(cat "$stash/$name.user")" \
-        env -i "${envv[@]}" "${argv[@]}"
+    else
+      start_service "$name" || echo "warning: the $name did not start: see $log/$name.log" >&2
     fi
   done
 }

@@ -101,8 +101,8 @@ public sealed class InstalledPrefix : IDisposable
     }
 
     /// <summary>
-    /// Starts the console as set-up does where systemd does not run (lib.sh's start_background: a pid file in
-    /// run/classroomguard, its log in var/log/classroomguard) and returns its pid.
+    /// Starts the console as set-up does where systemd does not run (lib.sh's start_service, with set-up's variables: a
+    /// background process, its pid file in run/classroomguard, its log in var/log/classroomguard) and returns its pid.
     /// </summary>
     public async Task<int> StartConsoleAsync()
     {
@@ -110,10 +110,10 @@ public sealed class InstalledPrefix : IDisposable
         Directory.CreateDirectory(Path.Combine(Root, "var/log/classroomguard"));
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         await ProcessRunner.CheckAsync("bash", "-c",
-            """source "$1/image/lib.sh" && start_background console "$2/run/classroomguard" "$2/var/log/classroomguard" "$(id -un)" """ +
-            """env CLASSROOMGUARD_CONFIG_DIR="$2/etc/classroomguard" ClassroomGuard__Influx__SpoolDirectory="$2/var/lib/classroomguard/spool-console" "$3" "$2/opt/classroomguard/current/console/ClassroomGuard.Console.dll" """,
+            """source "$1/image/lib.sh"; etc=$2/etc/classroomguard lib=$2/var/lib/classroomguard run=$2/run/classroomguard """ +
+            """log=$2/var/log/classroomguard opt=$2/opt/classroomguard run_as=$(id -un) dotnet_bin=$3 use_systemd=0; start_service console""",
             "start", RepositoryRoot.Find(), Root, dotnet);
-        return ConsolePid() ?? throw new InvalidOperationException("start_background wrote no pid file");
+        return ConsolePid() ?? throw new InvalidOperationException("start_service wrote no pid file");
     }
 
     /// <summary>The pid in the console's pid file, when there is one.</summary>
@@ -136,7 +136,7 @@ public sealed class InstalledPrefix : IDisposable
         var port = new Uri(InfluxUrl).Port;
         Directory.CreateDirectory(Run);
         Directory.CreateDirectory(Path.Combine(Root, "var/log/classroomguard"));
-        await ProcessRunner.CheckAsync("bash", "-c",
+        await ProcessRunner.CheckAsync(TimeSpan.FromSeconds(60), "bash", "-c", // wait_for alone may take 30 s
             """set -e; source "$1/image/lib.sh"; etc=$2/etc/classroomguard; log=$2/var/log/classroomguard; """ +
             """write_influx_config "$etc/influxdb.conf" "$2/var/lib/classroomguard/influxdb" "$3" "$4"; """ +
             """start_background influxd "$2/run/classroomguard" "$log" "$(id -un)" /usr/bin/influxd -config "$etc/influxdb.conf"; """ +
@@ -152,10 +152,9 @@ public sealed class InstalledPrefix : IDisposable
     /// <summary>Runs image/backup.sh or image/restore.sh (<paramref name="script"/>) on this install, as a technician would.</summary>
     public Task<ProcessRunner.Result> RunScriptAsync(string script, params string[] arguments)
     {
-        // env(1) sets the variables: the shared runner starts processes as they are, without an environment of their own.
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? Path.GetDirectoryName(host) + ":" : string.Empty;
-        string[] command = ["CG_PREFIX=" + Root, "PATH=" + dotnet + Environment.GetEnvironmentVariable("PATH"), "bash", Path.Combine(RepositoryRoot.Find(), "image", script)];
-        return ProcessRunner.RunAsync("/usr/bin/env", [.. command, .. arguments], timeout: TimeSpan.FromSeconds(60));
+        var environment = new Dictionary<string, string?> { ["CG_PREFIX"] = Root, ["PATH"] = dotnet + Environment.GetEnvironmentVariable("PATH") };
+        return ProcessRunner.RunAsync("bash", [Path.Combine(RepositoryRoot.Find(), "image", script), .. arguments], timeout: TimeSpan.FromSeconds(120), environment: environment); // a busy CI machine: seconds become tens
     }
 
     /// <summary>Every file and folder under etc/ and var/lib/ with its mode and SHA-256: what a refused restore must leave as it was.</summary>

@@ -19,7 +19,14 @@ public sealed class TimeSeriesBackupTests(ITestOutputHelper output)
     public async Task BackupAndRestore_WithTimeseries_BringsThePointsAndTheCredentialsOntoTheFreshInflux()
     {
         // The fresh appliance's influxd has the same (set-up's) ports as the old one's, and a password of its own.
-        var ports = (LoopbackPorts.FreeTcp(), LoopbackPorts.FreeTcp());
+        var http = LoopbackPorts.FreeTcp();
+        var rpc = LoopbackPorts.FreeTcp();
+        while (rpc == http)
+        {
+            rpc = LoopbackPorts.FreeTcp(); // two asks can get the same free port: influxd cannot bind both to it
+        }
+
+        var ports = (http, rpc);
         using var school = await InstalledPrefix.CreateAsync("20261201.0900-aaaaaaa", ports);
         var schoolPassword = await school.InfluxPasswordAsync();
         var lines = Enumerable.Range(0, Points).Select(i => $"backup_test,host=pupil-{i % 7} value={i} {1_765_000_000L + i}000000000");
