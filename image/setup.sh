@@ -226,7 +226,9 @@ run_logged() {
     exit "$rc"
   fi
 }
-run_logged as_service_user "$dotnet_bin" "$console_dll" migrate
+# InfluxDB has just started and answered /ping: on a slow machine (a small PC's first boot, a VM without acceleration)
+# its first provisioning queries can still take longer than the console's everyday 10 s.
+run_logged as_service_user "$dotnet_bin" "$console_dll" migrate --Influx:RequestTimeout=00:02:00
 run_logged as_service_user "$dotnet_bin" "$console_dll" create-first-admin --username admin
 
 # The DNS filter's settings (its lists come in step 11), written before the console starts: the console's probe of the
