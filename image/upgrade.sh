@@ -187,7 +187,7 @@ wait_healthy() {
     *)
       local how="within ${timeout}s (its state: ${state:-no answer})"
       service_gone console && how="it stopped"
-      problem="the console did not answer healthy at $health_url: $how; its log ends: $(log_tail console | tail -n 5)"
+      problem="the console did not answer healthy at $health_url: $how; its log says: $(log_reason console)"
       return 1 ;;
   esac
   dns_status="not configured (no $etc/dns.json)"
@@ -195,10 +195,10 @@ wait_healthy() {
     read -r dns_host dns_port < <(dns_probe_target "$(dns_listen_setting)")
     until dns_answers_nxdomain "$dns_host" "$dns_port" use-application-dns.net; do
       if service_gone dnsfilter; then
-        problem="the DNS filter did not answer on $dns_host port $dns_port: it stopped; its log ends: $(log_tail dnsfilter | tail -n 5)"
+        problem="the DNS filter did not answer on $dns_host port $dns_port: it stopped; its log says: $(log_reason dnsfilter)"
         return 1
       elif [ "$SECONDS" -ge "$deadline" ]; then
-        problem="the DNS filter did not answer on $dns_host port $dns_port within ${timeout}s; its log ends: $(log_tail dnsfilter | tail -n 5)"
+        problem="the DNS filter did not answer on $dns_host port $dns_port within ${timeout}s; its log says: $(log_reason dnsfilter)"
         return 1
       fi
       sleep 0.5
@@ -268,13 +268,15 @@ for old in "$opt/releases"/*; do
   case "$(basename "$old")" in "$new_version" | "$old_version") ;; *) rm -rf "$old" ;; esac
 done
 find "$lib/upgrade-backups" -mindepth 1 -maxdepth 1 -type d | sort | head -n -3 | xargs -r rm -rf
+sniffer_status="not running (it was not running before)"
+[ -z "$sniff_interface" ] || sniffer_status="capturing on $sniff_interface"
 schema_after=$(sqlite3 "$state_db" 'PRAGMA user_version' 2>/dev/null || echo unknown)
 cat <<DONE
 ClassroomGuard upgraded: $old_version -> $new_version
   State database: schema $schema_before -> $schema_after (copy from before the upgrade: $backup)
   Console:        $console_status
   DNS filter:     $dns_status
-  Sniffer:        ${sniff_interface:+capturing on $sniff_interface}${sniff_interface:-not running (it was not running before)}
+  Sniffer:        $sniffer_status
   Kept for going back: $opt/releases/$old_version
   Log:            $logfile
 DONE
