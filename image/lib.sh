@@ -195,13 +195,18 @@ interface_addresses() { ip -o addr show dev "$1" scope global | awk '{print $4}'
 # interface_is_up NAME — true when the administrative state is up (a capture on a down link fails).
 interface_is_up() { ip -o link show dev "$1" | grep -q '[<,]UP[,>]'; }
 
+# render_unit FILE ETC OPT USER DOTNET — prints the unit FILE with its @ETC@ @OPT@ @USER@ @DOTNET@ filled in (set-up
+# installs units with it, and the appliance image's build into its root file system).
+render_unit() {
+  sed -e "s|@ETC@|$2|g" -e "s|@OPT@|$3|g" -e "s|@USER@|$4|g" -e "s|@DOTNET@|$5|g" "$1"
+}
+
 # install_unit NAME ETC OPT USER — installs NAME.service from $units_dir (default image/systemd), running on
 # $dotnet_bin (default: the dotnet on PATH), and (re)starts it.
 install_unit() {
   local name=$1 dotnet_path=${dotnet_bin:-}
   [ -n "$dotnet_path" ] || dotnet_path=$(find_dotnet)
-  sed -e "s|@ETC@|$2|g" -e "s|@OPT@|$3|g" -e "s|@USER@|$4|g" -e "s|@DOTNET@|$dotnet_path|g" \
-    "${units_dir:-$repo/image/systemd}/$name.service" >"/etc/systemd/system/$name.service"
+  render_unit "${units_dir:-$repo/image/systemd}/$name.service" "$2" "$3" "$4" "$dotnet_path" >"/etc/systemd/system/$name.service"
   systemctl daemon-reload
   systemctl enable "$name.service" >/dev/null 2>&1
   systemctl restart "$name.service"

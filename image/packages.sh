@@ -15,6 +15,7 @@ APPLIANCE_PACKAGES=(
   iproute2      # ip: set-up checks the sniffer's mirror interface and brings it up
   chromium      # headless, prints the reports to PDF (issue #14; Reports:ChromiumPath)
   fonts-liberation # the reports' text in those PDFs (Chromium only recommends it)
+  gnupg         # backup.sh and restore.sh: the secrets encrypted with the technician's passphrase
 )
 
 # What the test suite needs on top: the real servers and tools the tests drive.
@@ -51,6 +52,18 @@ TEST_PACKAGES=(
   # drives Debian's Chromium; no browser is downloaded.
   chromium         # /usr/bin/chromium, headless
   fonts-liberation # readable text in the console screenshots (Chromium only recommends it)
+  # Image tests (issue #15): image/build.sh makes the appliance and kiosk images with Debian's tools, and the tests
+  # boot them under qemu (UEFI) and check the systemd units offline.
+  debootstrap      # the root filesystems, from Debian's mirror
+  e2fsprogs        # mkfs.ext4 -d: the root partition from a folder, no loop device or mount
+  dosfstools       # mkfs.vfat: the EFI system partition
+  mtools           # mcopy: files onto the EFI system partition without mounting it
+  fdisk            # sfdisk: the GPT partition table of the image file
+  grub-efi-amd64-bin # grub-mkstandalone -O x86_64-efi: the boot loader
+  qemu-utils       # qemu-img: qcow2 images and test overlays
+  qemu-system-x86  # boots the images in the tests
+  ovmf             # UEFI firmware for qemu
+  systemd          # systemd-analyze security --offline: the units' exposure
 )
 
 # install_packages PKG... — installs what is missing, quietly; fails loudly naming apt's error.

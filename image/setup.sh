@@ -22,6 +22,8 @@
 #   CG_UT1_DIR           UT1 blocklists to install (default: ../shared/data/ut1 beside the repo)
 #   CG_UT1_ARCHIVE       a UT1 archive (blacklists.tar.gz) on this machine, readable by the service user,
 #                        to install the full lists from instead of downloading them from UT1 (offline)
+#   CG_FETCH_LISTS=0     do not download the full block lists now (the appliance image's first boot: the DNS filter
+#                        fetches them itself when it starts without them)
 #   CG_SNIFF_INTERFACE   the interface cabled to the switch's mirror (SPAN) port, e.g. eth1, that
 #                        the sniffer captures on (default: the one chosen at an earlier run, kept in
 #                        sniffer.json; none: the sniffer is not started, and set-up lists the
@@ -265,7 +267,10 @@ fi
 # DNS filter's own code. A failure never stops set-up: the summary says what it means and what to do.
 dnsfilter_dll=$opt/current/dnsfilter/ClassroomGuard.DnsFilter.dll
 lists_rc=-1 lists_output=""
-if [ -f "$etc/dns.json" ]; then
+if [ "${CG_FETCH_LISTS:-1}" = 0 ] && [ -f "$etc/dns.json" ]; then
+  if is_root; then chown "$run_as:" "$lib/lists"; fi # the DNS filter keeps its downloads there
+  say "Not fetching the full block lists now (CG_FETCH_LISTS=0): the DNS filter fetches them when it starts"
+elif [ -f "$etc/dns.json" ]; then
   if is_root; then chown "$run_as:" "$lib/lists"; fi # the DNS filter keeps its downloads there
   fetch_args=(fetch-lists)
   [ -n "${CG_UT1_ARCHIVE:-}" ] && fetch_args+=("--Dns:Lists:Ut1Url=$CG_UT1_ARCHIVE")
