@@ -81,7 +81,10 @@ phase=checked
 finish() {
   local rc=$?
   case "$phase" in
-    stopped | switched) roll_back "it stopped unexpectedly (exit $rc) while the services were $phase" && rc=0 || rc=$? ;;
+    stopped | switched)
+      local how="it stopped unexpectedly (exit $rc)"
+      [ "$rc" -ne 130 ] || how="it was interrupted (Ctrl-C or a stop signal)"
+      roll_back "$how while the services were $phase" && rc=0 || rc=$? ;;
   esac
   exec >&- 2>&-
   # shellcheck disable=SC2086 # two pids
@@ -227,7 +230,9 @@ roll_back() {
   say "Rolling back to $old_version"
   stop_services
   switch_current "$old_target"
-  restore_data
+  # Only a switched upgrade ran the new migration; before that, the database is as it was (and a copy that failed
+  # its check must not replace it).
+  [ "$switched" -eq 0 ] || restore_data
   problem=""
   if start_all; then
     echo "ClassroomGuard is back on $old_version: the console is $console_status, the DNS filter is $dns_status." >&2
@@ -241,7 +246,7 @@ roll_back() {
 
 # 2. Stop, keep a copy of what an upgrade could change, switch.
 say "Stopping the services (${services[*]})"
-phase=stopped
+phase=stopped switched=0
 stop_services
 # After the stop nothing writes, so the copy is the database at the switch: a rollback loses no change.
 backup=$lib/upgrade-backups/$stamp-from-$old_version
@@ -257,7 +262,7 @@ fi
 cp -a "$etc" "$backup/etc" || { roll_back "could not copy the settings $etc into $backup" || exit $?; }
 
 say "Switching to $new_version"
-phase=switched
+phase=switched switched=1
 switch_current "releases/$new_version"
 problem=""
 start_all || { roll_back "$problem" && exit 0 || exit $?; }
