@@ -117,11 +117,15 @@ dns_listen_setting() {
   tr -d '\n' <"$etc/dns.json" | sed -n 's/.*"Listen": *\[\([^]]*\)\].*/\1/p' | tr -d ' "'
 }
 
-# log_tail NAME — the end of a service's log, for a technician reading why it did not come up.
-log_tail() {
+# log_reason NAME — why a service did not come up, from the end of its log: its own last words (the services end
+# with "ClassroomGuard.<Service>: <reason>") or .NET's unhandled exception, else the last lines.
+log_reason() {
+  local recent reason
   if [ "$use_systemd" -eq 1 ]; then
-    journalctl -u "classroomguard-$1.service" -n 15 -o cat --no-pager 2>/dev/null || true
+    recent=$(journalctl -u "classroomguard-$1.service" -n 80 -o cat --no-pager 2>/dev/null || true)
   else
-    tail -n 15 "$log/$1.log" 2>/dev/null || true
+    recent=$(tail -n 80 "$log/$1.log" 2>/dev/null || true)
   fi
+  reason=$(grep -E '^(Unhandled exception\.|ClassroomGuard\.[A-Za-z]+: )' <<<"$recent" | tail -n 1 || true)
+  printf '%s\n' "${reason:-$(tail -n 5 <<<"$recent")}"
 }

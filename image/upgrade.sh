@@ -81,7 +81,10 @@ phase=checked
 finish() {
   local rc=$?
   case "$phase" in
-    stopped | switched) roll_back "it stopped unexpectedly (exit $rc) while the services were $phase" && rc=0 || rc=$? ;;
+    stopped | switched)
+      local how="it stopped unexpectedly (exit $rc)"
+      [ "$rc" -ne 130 ] || how="it was interrupted (Ctrl-C or a stop signal)"
+      roll_back "$how while the services were $phase" && rc=0 || rc=$? ;;
   esac
   exec >&- 2>&-
   # shellcheck disable=SC2086 # two pids
@@ -187,7 +190,7 @@ wait_healthy() {
     *)
       local how="within ${timeout}s (its state: ${state:-no answer})"
       service_gone console && how="it stopped"
-      problem="the console did not answer healthy at $health_url: $how; its log ends: $(log_tail console | tail -n 5)"
+      problem="the console did not answer healthy at $health_url: $how; its log says: $(log_reason console)"
       return 1 ;;
   esac
   dns_status="not configured (no $etc/dns.json)"
@@ -195,10 +198,10 @@ wait_healthy() {
     read -r dns_host dns_port < <(dns_probe_target "$(dns_listen_setting)")
     until dns_answers_nxdomain "$dns_host" "$dns_port" use-application-dns.net; do
       if service_gone dnsfilter; then
-        problem="the DNS filter did not answer on $dns_host port $dns_port: it stopped; its log ends: $(log_tail dnsfilter | tail -n 5)"
+        problem="the DNS filter did not answer on $dns_host port $dns_port: it stopped; its log says: $(log_reason dnsfilter)"
         return 1
       elif [ "$SECONDS" -ge "$deadline" ]; then
-        problem="the DNS filter did not answer on $dns_host port $dns_port within ${timeout}s; its log ends: $(log_tail dnsfilter | tail -n 5)"
+        problem="the DNS filter did not answer on $dns_host port $dns_port within ${timeout}s; its log says: $(log_reason dnsfilter)"
         return 1
       fi
       sleep 0.5
@@ -227,7 +230,9 @@ roll_back() {
   say "Rolling back to $old_version"
   stop_services
   switch_current "$old_target"
-  restore_data
+  # Only a switched upgrade ran the new migration; before that, the database is as it was (and a copy that failed
+  # its check must not replace it).
+  [ "$switched" -eq 0 ] || restore_data
   problem=""
   if start_all; then
     echo "ClassroomGuard is back on $old_version: the console is $console_status, the DNS filter is $dns_status." >&2
@@ -241,7 +246,7 @@ roll_back() {
 
 # 2. Stop, keep a copy of what an upgrade could change, switch.
 say "Stopping the services (${services[*]})"
-phase=stopped
+phase=stopped switched=0
 stop_services
 # After the stop nothing writes, so the copy is the database at the switch: a rollback loses no change.
 backup=$lib/upgrade-backups/$stamp-from-$old_version
@@ -257,7 +262,7 @@ fi
 cp -a "$etc" "$backup/etc" || { roll_back "could not copy the settings $etc into $backup" || exit $?; }
 
 say "Switching to $new_version"
-phase=switched
+phase=switched switched=1
 switch_current "releases/$new_version"
 problem=""
 start_all || { roll_back "$problem" && exit 0 || exit $?; }
@@ -268,13 +273,15 @@ for old in "$opt/releases"/*; do
   case "$(basename "$old")" in "$new_version" | "$old_version") ;; *) rm -rf "$old" ;; esac
 done
 find "$lib/upgrade-backups" -mindepth 1 -maxdepth 1 -type d | sort | head -n -3 | xargs -r rm -rf
+sniffer_status="not running (it was not running before)"
+[ -z "$sniff_interface" ] || sniffer_status="capturing on $sniff_interface"
 schema_after=$(sqlite3 "$state_db" 'PRAGMA user_version' 2>/dev/null || echo unknown)
 cat <<DONE
 ClassroomGuard upgraded: $old_version -> $new_version
   State database: schema $schema_before -> $schema_after (copy from before the upgrade: $backup)
   Console:        $console_status
   DNS filter:     $dns_status
-  Sniffer:        ${sniff_interface:+capturing on $sniff_interface}${sniff_interface:-not running (it was not running before)}
+  Sniffer:        $sniffer_status
   Kept for going back: $opt/releases/$old_version
   Log:            $logfile
 DONE
