@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace ClassroomGuard.Image.Tests.Qemu;
 
@@ -15,9 +16,11 @@ internal sealed class QemuMachine : IAsyncDisposable
     public const string OvmfCode = "/usr/share/OVMF/OVMF_CODE.fd";
     public const string OvmfVars = "/usr/share/OVMF/OVMF_VARS.fd";
 
+    private const int HotplugSlots = 2;
     private readonly Process process;
     private readonly StringBuilder qemuSays = new();
     private readonly DirectoryInfo folder;
+    private int disksAttached;
 
     private QemuMachine(Process process, DirectoryInfo folder, int httpsPort, int dnsPort)
     {
@@ -86,6 +89,35 @@ internal sealed class QemuMachine : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Plugs <paramref name="path"/> into the running machine as a read-only virtio disk (as a technician plugs in a USB
+    /// stick); the guest sees it as <c>/dev/disk/by-id/virtio-SERIAL</c>. At most two per machine.
+    /// </summary>
+    public async Task AttachReadOnlyDiskAsync(string path, string serial)
+    {
+        var slot = Interlocked.Increment(ref disksAttached);
+        if (slot > HotplugSlots)
+        {
+            throw new InvalidOperationException($"a test machine has {HotplugSlots} slots for extra disks");
+        }
+
+        await Qmp.ExecuteAsync("blockdev-add", new JsonObject
+        {
+            ["driver"] = "raw",
+            ["node-name"] = serial,
+            ["read-only"] = true,
+            ["file"] = new JsonObject { ["driver"] = "file", ["filename"] = Path.GetFullPath(path), ["read-only"] = true },
+        });
+        await Qmp.ExecuteAsync("device_add", new JsonObject
+        {
+            ["driver"] = "virtio-blk-pci",
+            ["drive"] = serial,
+            ["id"] = serial,
+            ["serial"] = serial,
+            ["bus"] = string.Create(CultureInfo.InvariantCulture, $"hotplug{slot}"),
+        });
+    }
+
     /// <summary>What qemu itself printed (its errors and warnings), for failure messages.</summary>
     public string QemuSays
     {
@@ -143,9 +175,10 @@ internal sealed class QemuMachine : IAsyncDisposable
             "-device", "virtio-serial", "-device", "virtserialport,chardev=qga0,name=org.qemu.guest_agent.0",
             "-display", "none",
         ];
-        foreach (var drive in options.ReadOnlyDrives)
+        // Empty PCIe slots for disks plugged in while the machine runs (AttachReadOnlyDiskAsync): q35's root bus takes none.
+        for (var slot = 1; slot <= HotplugSlots; slot++)
         {
-            arguments.AddRange(["-drive", $"if=virtio,format=raw,readonly=on,file={Path.GetFullPath(drive)}"]);
+            arguments.AddRange(["-device", string.Create(CultureInfo.InvariantCulture, $"pcie-root-port,id=hotplug{slot},chassis={slot}")]);
         }
 
         if (options.Display)

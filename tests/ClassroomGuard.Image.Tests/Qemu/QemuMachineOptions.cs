@@ -7,9 +7,6 @@ internal sealed record QemuMachineOptions(string BaseImage)
     /// <summary><c>qcow2</c> (the built images) or <c>raw</c>.</summary>
     public string BaseFormat { get; init; } = "qcow2";
 
-    /// <summary>Files given to the guest as extra read-only raw drives (<c>/dev/vdb</c>, …), e.g. an upgrade bundle.</summary>
-    public IReadOnlyList<string> ReadOnlyDrives { get; init; } = [];
-
     /// <summary>
     /// qemu <c>guestfwd</c> rules (<c>tcp:10.0.2.100:8443-tcp:127.0.0.1:PORT</c>): the only places the guest reaches,
     /// all on this machine's loopback.

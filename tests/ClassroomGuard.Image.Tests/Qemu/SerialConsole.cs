@@ -66,7 +66,8 @@ internal sealed partial class SerialConsole(string path)
         }
     }
 
-    // CSI sequences (colours, cursor moves: systemd's status and agetty's clear screen) and OSC/charset switches.
-    [GeneratedRegex(@"\x1B(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[()][0-9A-Za-z]|[=>c78])")]
+    // CSI sequences (colours, cursor moves: systemd's status and agetty's clear screen), OSC, charset switches and the
+    // one-character ones (ESC M, systemd's spinner going back a line; ESC c, a reset).
+    [GeneratedRegex(@"\x1B(\[[0-9;?=]*[ -/]*[@-~]|\][^\x07]*\x07|[()][0-9A-Za-z]|[@-Z\\^_=>c78])")]
     private static partial Regex TerminalEscape();
 }

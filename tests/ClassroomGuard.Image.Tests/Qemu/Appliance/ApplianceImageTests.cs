@@ -9,9 +9,11 @@ namespace ClassroomGuard.Image.Tests.Qemu.Appliance;
 /// one booted machine (<see cref="FirstBootedAppliance"/>), each leaving it working.
 /// </summary>
 [Collection(BootedImagesCollection.Name)]
-public sealed partial class ApplianceImageTests(BuiltImages images, FirstBootedAppliance appliance, ITestOutputHelper output)
+public sealed partial class ApplianceImageTests(BuiltImages images, FirstBootedAppliance appliance, ITestOutputHelper testOutput)
     : IClassFixture<FirstBootedAppliance>
 {
+    private readonly LiveLog output = new(testOutput);
+
     [Fact]
     public Task FirstBoot_ShowsAddressAndPasswordOnce_ConsoleAnswersHttps_AndThePasswordSignsIn() => appliance.RunAsync(images, output, async vm =>
     {

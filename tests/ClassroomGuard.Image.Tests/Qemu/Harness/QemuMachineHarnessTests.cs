@@ -40,6 +40,13 @@ public sealed class QemuMachineHarnessTests(ITestOutputHelper output)
                 var info = JsonNode.Parse(await ProcessRunner.CheckAsync("qemu-img", "info", "-U", "--output=json", Path.Combine(folder, "disk.qcow2")))!;
                 Assert.Equal(disk, info["backing-filename"]!.GetValue<string>());
 
+                // A disk plugged in while it runs (an upgrade bundle, in the appliance tests) shows in qemu's block list.
+                var stick = Path.Combine(empty.FullName, "stick.raw");
+                await File.WriteAllBytesAsync(stick, new byte[1024 * 1024]);
+                await machine.AttachReadOnlyDiskAsync(stick, "cg-stick");
+                var blocks = (await machine.Qmp.ExecuteAsync("query-block"))!.ToJsonString();
+                Assert.Contains(stick, blocks, StringComparison.Ordinal);
+
                 // The forwarded HTTPS port is bound by qemu on loopback only.
                 using var tcp = new System.Net.Sockets.TcpClient();
                 await tcp.ConnectAsync(System.Net.IPAddress.Loopback, machine.HttpsPort);
