@@ -13,6 +13,10 @@ internal static partial class ApplianceBanner
     [GeneratedRegex(@"First sign-in: user admin, password (?<password>\S+) \(shown once; change it after signing in\)")]
     public static partial Regex PasswordLine();
 
+    /// <summary>Any password the first boot shows once (the administrator's, and any other such line the banner has).</summary>
+    [GeneratedRegex(@"password (?<password>\S+) \(shown once")]
+    public static partial Regex AnyShownPassword();
+
     /// <summary>Later boots: <c>ClassroomGuard health: &lt;Healthy|Degraded|Unhealthy|not answering&gt;</c></summary>
     [GeneratedRegex(@"ClassroomGuard health: (?<health>Healthy|Degraded|Unhealthy|not answering)")]
     public static partial Regex HealthLine();

@@ -21,6 +21,9 @@ public sealed class FirstBootedAppliance : IAsyncLifetime
     /// <summary>The first administrator's password, as the first boot's banner showed it.</summary>
     public string Password { get; private set; } = string.Empty;
 
+    /// <summary>Every password the first boot's banner showed (the administrator's first).</summary>
+    public IReadOnlyList<string> ShownPasswords { get; private set; } = [];
+
     /// <summary>The console's address in the banner (the guest's own, 10.0.2.15 under qemu's user networking).</summary>
     public string Address { get; private set; } = string.Empty;
 
@@ -105,6 +108,7 @@ public sealed class FirstBootedAppliance : IAsyncLifetime
             await machine.Agent.WaitUntilAnsweringAsync(Acceleration.Scaled(TimeSpan.FromMinutes(2)));
             output.WriteLine($"first boot: guest agent answering after {clock.Elapsed.TotalSeconds:0} s");
             FirstBootSerial = machine.Serial.Text();
+            ShownPasswords = [Password, .. ApplianceBanner.AnyShownPassword().Matches(FirstBootSerial).Select(m => m.Groups["password"].Value).Distinct().Where(p => p != Password)];
             var pem = await machine.Agent.CheckAsync("cat " + ApplianceConsole.CertificatePath);
             Console = new ApplianceConsole(machine.HttpsPort, X509Certificate2.CreateFromPem(pem));
         }
