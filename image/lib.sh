@@ -195,13 +195,18 @@ interface_addresses() { ip -o addr show dev "$1" scope global | awk '{print $4}'
 # interface_is_up NAME — true when the administrative state is up (a capture on a down link fails).
 interface_is_up() { ip -o link show dev "$1" | grep -q '[<,]UP[,>]'; }
 
+# render_unit FILE ETC OPT USER DOTNET — prints the unit FILE with its @ETC@ @OPT@ @USER@ @DOTNET@ filled in (set-up
+# installs units with it, and the appliance image's build into its root file system).
+render_unit() {
+  sed -e "s|@ETC@|$2|g" -e "s|@OPT@|$3|g" -e "s|@USER@|$4|g" -e "s|@DOTNET@|$5|g" "$1"
+}
+
 # install_unit NAME ETC OPT USER — installs NAME.service from $units_dir (default image/systemd), running on
 # $dotnet_bin (default: the dotnet on PATH), and (re)starts it.
 install_unit() {
   local name=$1 dotnet_path=${dotnet_bin:-}
   [ -n "$dotnet_path" ] || dotnet_path=$(find_dotnet)
-  sed -e "s|@ETC@|$2|g" -e "s|@OPT@|$3|g" -e "s|@USER@|$4|g" -e "s|@DOTNET@|$dotnet_path|g" \
-    "${units_dir:-$repo/image/systemd}/$name.service" >"/etc/systemd/system/$name.service"
+  render_unit "${units_dir:-$repo/image/systemd}/$name.service" "$2" "$3" "$4" "$dotnet_path" >"/etc/systemd/system/$name.service"
   systemctl daemon-reload
   systemctl enable "$name.service" >/dev/null 2>&1
   systemctl restart "$name.service"
@@ -267,4 +272,56 @@ wait_for_sniffer() {
   reason=$(sniffer_output "$source" "$from" | grep -E '^ClassroomGuard\.Sniffer: ' | tail -n 1 || true)
   echo "error: the sniffer did not start capturing on $iface: ${reason:-no reason given; see ${log:-/var/log/classroomguard}/sniffer.log}" >&2
   return 1
+}
+
+# shellcheck disable=SC2154 # set-up's variables, set by set-up and upgrade.sh
+# start_service NAME — (re)starts set-up's service NAME (console, dnsfilter or sniffer) from $opt/current: its unit
+# under systemd ($use_systemd=1), else a background process with the same settings and capabilities. Reads set-up's
+# variables (etc lib run log opt run_as dotnet_bin use_systemd); image/setup.sh and image/upgrade.sh both start the
+# services through it, so an upgrade starts them exactly as set-up does.
+start_service() {
+  local name=$1
+  if [ "${use_systemd:-0}" -eq 1 ]; then
+    install_unit "classroomguard-$name" "$etc" "$opt/current" "$run_as"
+    return
+  fi
+  stop_background "$name" "$run"
+  case "$name" in
+    console)
+      start_background console "$run" "$log" "$run_as" env CLASSROOMGUARD_CONFIG_DIR="$etc" \
+        ClassroomGuard__Influx__SpoolDirectory="$lib/spool-console" "$dotnet_bin" "$opt/current/console/ClassroomGuard.Console.dll" ;;
+    dnsfilter)
+      caps=net_bind_service start_background dnsfilter "$run" "$log" "$run_as" \
+        env CLASSROOMGUARD_CONFIG_DIR="$etc" "$dotnet_bin" "$opt/current/dnsfilter/ClassroomGuard.DnsFilter.dll" ;;
+    sniffer)
+      # Its own InfluxDB spool, as in the unit: a spool folder is one process's queue (per-process file sequence).
+      caps=net_raw start_background sniffer "$run" "$log" "$run_as" env CLASSROOMGUARD_CONFIG_DIR="$etc" \
+        ClassroomGuard__Influx__SpoolDirectory="$lib/spool-sniffer" "$dotnet_bin" "$opt/current/sniffer/ClassroomGuard.Sniffer.dll" ;;
+    *) echo "error: start_service: no service called $name" >&2; return 64 ;;
+  esac
+}
+
+# start_sniffer_and_wait IFACE — starts the sniffer (start_service) and waits until it captures on IFACE, or fails
+# quoting its own reason (wait_for_sniffer).
+start_sniffer_and_wait() {
+  local since offset
+  if [ "${use_systemd:-0}" -eq 1 ]; then
+    since=$(date +%s)
+    start_service sniffer
+    wait_for_sniffer "$1" journal "$since"
+  else
+    offset=$(stat -c %s "$log/sniffer.log" 2>/dev/null || echo 0)
+    start_service sniffer
+    wait_for_sniffer "$1" "$log/sniffer.log" "$offset" "$(cat "$run/sniffer.pid")"
+  fi
+}
+
+# dns_probe_target LISTEN — "HOST PORT" to ask for the DNS filter's readiness canary, from its first Dns:Listen entry
+# (0.0.0.0:53 -> 127.0.0.1 53, [::]:53 -> ::1 53).
+dns_probe_target() {
+  local first=${1%%,*} host port
+  host=${first%:*} port=${first##*:}
+  [ "$host" = 0.0.0.0 ] && host=127.0.0.1
+  [ "$host" = "[::]" ] && host=::1
+  echo "${host//[\[\]]/} $port"
 }

@@ -15,6 +15,7 @@ APPLIANCE_PACKAGES=(
   iproute2      # ip: set-up checks the sniffer's mirror interface and brings it up
   chromium      # headless, prints the reports to PDF (issue #14; Reports:ChromiumPath)
   fonts-liberation # the reports' text in those PDFs (Chromium only recommends it)
+  gnupg         # backup.sh and restore.sh: the secrets encrypted with the technician's passphrase
 )
 
 # What the test suite needs on top: the real servers and tools the tests drive.
@@ -64,7 +65,6 @@ TEST_PACKAGES=(
   ovmf             # UEFI firmware for qemu
   qemu-guest-agent # image tests: the guest agent client's own tests talk to a real qemu-ga on a unix socket
   systemd          # systemd-analyze security --offline: the units' exposure
-  gnupg            # backup.sh: the secrets encrypted with the technician's passphrase
 )
 
 # install_packages PKG... — installs what is missing, quietly; fails loudly naming apt's error.

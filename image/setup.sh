@@ -22,6 +22,8 @@
 #   CG_UT1_DIR           UT1 blocklists to install (default: ../shared/data/ut1 beside the repo)
 #   CG_UT1_ARCHIVE       a UT1 archive (blacklists.tar.gz) on this machine, readable by the service user,
 #                        to install the full lists from instead of downloading them from UT1 (offline)
+#   CG_FETCH_LISTS=0     do not download the full block lists now (the appliance image's first boot: the DNS filter
+#                        fetches them itself when it starts without them)
 #   CG_SNIFF_INTERFACE   the interface cabled to the switch's mirror (SPAN) port, e.g. eth1, that
 #                        the sniffer captures on (default: the one chosen at an earlier run, kept in
 #                        sniffer.json; none: the sniffer is not started, and set-up lists the
@@ -244,13 +246,7 @@ JSON
 fi
 
 # 10. Start the console.
-if [ "$use_systemd" -eq 1 ]; then
-  install_unit classroomguard-console "$etc" "$opt/current" "$run_as"
-else
-  stop_background console "$run"
-  start_background console "$run" "$log" "$run_as" \
-    env CLASSROOMGUARD_CONFIG_DIR="$etc" ClassroomGuard__Influx__SpoolDirectory="$lib/spool-console" "$dotnet_bin" "$console_dll"
-fi
+start_service console
 # Up = serving with its state database readable. Not curl -f: /healthz is 503 too while no upstream resolver answers
 # (the school's internet down during set-up), which is not the console failing to start.
 console_serving() { curl -sk "$1" | grep -q '"state":"Healthy"'; }
@@ -271,7 +267,10 @@ fi
 # DNS filter's own code. A failure never stops set-up: the summary says what it means and what to do.
 dnsfilter_dll=$opt/current/dnsfilter/ClassroomGuard.DnsFilter.dll
 lists_rc=-1 lists_output=""
-if [ -f "$etc/dns.json" ]; then
+if [ "${CG_FETCH_LISTS:-1}" = 0 ] && [ -f "$etc/dns.json" ]; then
+  if is_root; then chown "$run_as:" "$lib/lists"; fi # the DNS filter keeps its downloads there
+  say "Not fetching the full block lists now (CG_FETCH_LISTS=0): the DNS filter fetches them when it starts"
+elif [ -f "$etc/dns.json" ]; then
   if is_root; then chown "$run_as:" "$lib/lists"; fi # the DNS filter keeps its downloads there
   fetch_args=(fetch-lists)
   [ -n "${CG_UT1_ARCHIVE:-}" ] && fetch_args+=("--Dns:Lists:Ut1Url=$CG_UT1_ARCHIVE")
@@ -289,19 +288,10 @@ if [ -f "$etc/dns.json" ]; then
   [ -n "$lists_output" ] && printf '%s\n' "$lists_output" | sed 's/^/    /'
 fi
 if [ -f "$etc/dns.json" ]; then
-  if [ "$use_systemd" -eq 1 ]; then
-    install_unit classroomguard-dnsfilter "$etc" "$opt/current" "$run_as"
-  else
-    stop_background dnsfilter "$run"
-    caps=net_bind_service start_background dnsfilter "$run" "$log" "$run_as" \
-      env CLASSROOMGUARD_CONFIG_DIR="$etc" "$dotnet_bin" "$dnsfilter_dll"
-  fi
-  first_listen=${dns_listen%%,*}
-  dns_host=${first_listen%:*} dns_port=${first_listen##*:}
-  [ "$dns_host" = 0.0.0.0 ] && dns_host=127.0.0.1
-  [ "$dns_host" = "[::]" ] && dns_host=::1
+  start_service dnsfilter
+  read -r dns_host dns_port < <(dns_probe_target "$dns_listen")
   # The Firefox canary is NXDOMAIN only once the policy is loaded: a real readiness check.
-  wait_for "the DNS filter" 60 dns_answers_nxdomain "${dns_host//[\[\]]/}" "$dns_port" use-application-dns.net
+  wait_for "the DNS filter" 60 dns_answers_nxdomain "$dns_host" "$dns_port" use-application-dns.net
   dns_status="$dns_listen (settings: $etc/dns.json)"
 fi
 
@@ -350,20 +340,7 @@ if [ -f "$sniffer_json" ]; then
     persist_mirror_interface "$sniff_interface"
   fi
   say "Starting the sniffer on $sniff_interface"
-  sniffer_dll=$opt/current/sniffer/ClassroomGuard.Sniffer.dll
-  if [ "$use_systemd" -eq 1 ]; then
-    since=$(date +%s)
-    install_unit classroomguard-sniffer "$etc" "$opt/current" "$run_as"
-    wait_for_sniffer "$sniff_interface" journal "$since"
-  else
-    stop_background sniffer "$run"
-    offset=$(stat -c %s "$log/sniffer.log" 2>/dev/null || echo 0)
-    # Its own InfluxDB spool, as in the unit: a spool folder is one process's queue (per-process file sequence).
-    caps=net_raw start_background sniffer "$run" "$log" "$run_as" \
-      env CLASSROOMGUARD_CONFIG_DIR="$etc" ClassroomGuard__Influx__SpoolDirectory="$lib/spool-sniffer" \
-      "$dotnet_bin" "$sniffer_dll"
-    wait_for_sniffer "$sniff_interface" "$log/sniffer.log" "$offset" "$(cat "$run/sniffer.pid")"
-  fi
+  start_sniffer_and_wait "$sniff_interface"
   sniffer_status="capturing on $sniff_interface (settings: $sniffer_json)"
 fi
 

@@ -22,12 +22,12 @@ public class ProcessRunner
 
     /// <summary>
     /// Runs <paramref name="file"/> with <paramref name="arguments"/> (each passed as is, no shell), feeding it
-    /// <paramref name="input"/> if given; kills it and throws <see cref="TimeoutException"/> after
-    /// <paramref name="timeout"/> (30 s by default).
+    /// <paramref name="input"/> if given; kills it (and what it started) and throws <see cref="TimeoutException"/> after
+    /// <paramref name="timeout"/> (30 s by default). <paramref name="environment"/> sets variables (null removes one).
     /// </summary>
-    public static async Task<Result> RunAsync(string file, IEnumerable<string> arguments, string? input = null, TimeSpan? timeout = null)
+    public static async Task<Result> RunAsync(string file, IEnumerable<string> arguments, string? input = null, TimeSpan? timeout = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        using var process = Start(file, arguments, redirectInput: input is not null);
+        using var process = Start(file, arguments, redirectInput: input is not null, environment);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (input is not null)
@@ -44,16 +44,19 @@ public class ProcessRunner
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish: {await error.ConfigureAwait(false)}");
+            throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish: {await output.ConfigureAwait(false)}{await error.ConfigureAwait(false)}");
         }
 
         return new Result(process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));
     }
 
     /// <summary>Runs a tool and returns its standard output; throws, quoting its error output, unless it exits 0.</summary>
-    public static async Task<string> CheckAsync(string file, params string[] arguments)
+    public static Task<string> CheckAsync(string file, params string[] arguments) => CheckAsync(TimeSpan.FromSeconds(30), file, arguments);
+
+    /// <summary>As <see cref="CheckAsync(string, string[])"/>, for a tool that may take up to <paramref name="timeout"/> (a build).</summary>
+    public static async Task<string> CheckAsync(TimeSpan timeout, string file, params string[] arguments)
     {
-        var result = await RunAsync(file, arguments).ConfigureAwait(false);
+        var result = await RunAsync(file, arguments, timeout: timeout).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"'{file} {string.Join(' ', arguments)}' exited {result.ExitCode}: {result.Error}{result.Output}");
@@ -63,7 +66,7 @@ public class ProcessRunner
     }
 
     /// <summary>Starts a tool with its standard output and error (and input, if asked) redirected, UTF-8.</summary>
-    public static Process Start(string file, IEnumerable<string> arguments, bool redirectInput = false)
+    public static Process Start(string file, IEnumerable<string> arguments, bool redirectInput = false, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -77,6 +80,18 @@ public class ProcessRunner
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(key);
+            }
+            else
+            {
+                info.Environment[key] = value;
+            }
         }
 
         return Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
