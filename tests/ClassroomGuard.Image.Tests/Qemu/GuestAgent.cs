@@ -10,7 +10,8 @@ namespace ClassroomGuard.Image.Tests.Qemu;
 /// </summary>
 internal sealed class GuestAgent : IDisposable
 {
-    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(10);
+    // A guest under software emulation on a busy host answers slowly, but it answers.
+    private static readonly TimeSpan AnswerTimeout = Acceleration.Scaled(TimeSpan.FromSeconds(10));
     private readonly string path;
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
     private JsonLineSocket? socket;

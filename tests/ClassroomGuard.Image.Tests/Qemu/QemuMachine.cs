@@ -62,8 +62,11 @@ internal sealed class QemuMachine : IAsyncDisposable
         QemuMachine? machine = null;
         try
         {
+            var (baseImage, baseFormat) = options.EspFiles.Count == 0
+                ? (Path.GetFullPath(options.BaseImage), options.BaseFormat)
+                : (await WithEspFilesAsync(options, folder.FullName), "raw");
             var overlay = Path.Combine(folder.FullName, "disk.qcow2");
-            await ProcessRunner.CheckAsync("qemu-img", "create", "-q", "-f", "qcow2", "-b", Path.GetFullPath(options.BaseImage), "-F", options.BaseFormat, overlay);
+            await ProcessRunner.CheckAsync("qemu-img", "create", "-q", "-f", "qcow2", "-b", baseImage, "-F", baseFormat, overlay);
             var vars = Path.Combine(folder.FullName, "OVMF_VARS.fd");
             File.Copy(OvmfVars, vars);
             var httpsPort = LoopbackPorts.FreeTcp();
@@ -147,6 +150,31 @@ internal sealed class QemuMachine : IAsyncDisposable
         if (Environment.GetEnvironmentVariable("CG_KEEP_VM") is not { Length: > 0 })
         {
             folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>A sparse copy of the raw image with the files on its ESP, written by image/disk.sh's own disk_write_esp_file.</summary>
+    private static async Task<string> WithEspFilesAsync(QemuMachineOptions options, string folder)
+    {
+        var raw = Path.Combine(folder, "base.raw");
+        var source = options.RawImage ?? throw new InvalidOperationException("files for the ESP need the image's .raw (RawImage)");
+        Must(await ProcessRunner.RunAsync("cp", ["--sparse=always", "--reflink=auto", source, raw], timeout: TimeSpan.FromMinutes(10)), "cp");
+        var disk = Path.Combine(RepositoryRoot.Find(), "image/disk.sh");
+        foreach (var (name, text) in options.EspFiles)
+        {
+            var file = Path.Combine(folder, "esp-" + Path.GetFileName(name));
+            await File.WriteAllTextAsync(file, text);
+            Must(await ProcessRunner.RunAsync("bash", ["-c", "source \"$1\" && disk_write_esp_file \"$2\" \"$3\" \"$4\"", "bash", disk, raw, name, file]), "disk_write_esp_file " + name);
+        }
+
+        return raw;
+    }
+
+    private static void Must(ProcessRunner.Result result, string what)
+    {
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{what} failed (exit {result.ExitCode}): {result.Error}{result.Output}");
         }
     }
 

@@ -17,4 +17,14 @@ internal sealed record QemuMachineOptions(string BaseImage)
     public bool Display { get; init; }
 
     public int MemoryMiB { get; init; } = 2048;
+
+    /// <summary>
+    /// Files put on the EFI system partition before the first boot (name → text), as a technician copies them onto
+    /// the CGBOOT drive: the appliance's <c>classroomguard-appliance.conf</c>, the kiosk's <c>classroomguard-kiosk.conf</c>.
+    /// The machine then boots a copy of <see cref="RawImage"/> (mtools writes into a raw disk only).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> EspFiles { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The built image's <c>.raw</c>, needed for <see cref="EspFiles"/>.</summary>
+    public string? RawImage { get; init; }
 }

@@ -15,15 +15,19 @@ internal sealed partial class ApplianceConsole(int port, X509Certificate2 certif
 {
     public const string CertificatePath = "/etc/classroomguard/tls/console.crt";
 
+    // A TLS handshake with a guest under software emulation takes seconds of its CPU.
+    private static readonly TimeSpan RequestTimeout = Acceleration.Scaled(TimeSpan.FromSeconds(30));
+
     public Uri BaseAddress { get; } = new($"https://127.0.0.1:{port}");
 
     /// <summary>The certificate's SHA-256 as the forwarded port presents it (a TLS handshake of our own).</summary>
     public async Task<string> PresentedFingerprintAsync()
     {
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        using var timeout = new CancellationTokenSource(RequestTimeout);
+        await tcp.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
         await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, _, _, _) => true);
-        await tls.AuthenticateAsClientAsync("classroomguard");
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "classroomguard" }, timeout.Token);
         return tls.RemoteCertificate is { } presented
             ? Convert.ToHexString(presented.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256))
             : throw new InvalidOperationException("the console presented no certificate");
@@ -91,7 +95,7 @@ internal sealed partial class ApplianceConsole(int port, X509Certificate2 certif
             AllowAutoRedirect = false,
             CookieContainer = new CookieContainer(),
         };
-        return new HttpClient(handler, disposeHandler: true) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        return new HttpClient(handler, disposeHandler: true) { BaseAddress = BaseAddress, Timeout = RequestTimeout };
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"(?<v>[^\"]+)\"")]
