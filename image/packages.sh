@@ -63,6 +63,7 @@ TEST_PACKAGES=(
   qemu-utils       # qemu-img: qcow2 images and test overlays
   qemu-system-x86  # boots the images in the tests
   ovmf             # UEFI firmware for qemu
+  qemu-guest-agent # image tests: the guest agent client's own tests talk to a real qemu-ga on a unix socket
   systemd          # systemd-analyze security --offline: the units' exposure
 )
 
