@@ -7,7 +7,7 @@ public sealed partial class ApplianceImageTests
     /// <summary>Issue #15: DNS answers again within 2 s of the DNS filter crashing (systemd restarts it).</summary>
     private static readonly TimeSpan DnsBackWithin = TimeSpan.FromSeconds(2);
 
-    [Fact]
+    [BootFact]
     public Task DnsFilter_Crashes_ForwardedPortAnswersAgainWithin2Seconds() => appliance.RunAsync(images, output, async vm =>
     {
         const string unit = "classroomguard-dnsfilter.service";

@@ -7,7 +7,7 @@ public sealed partial class ApplianceImageTests
     /// <summary>Where the password must never be written: everything persistent (not /proc, /sys, /run or /dev).</summary>
     private const string PersistentFolders = "/etc /var /opt /root /home /srv /boot /usr/local";
 
-    [Fact]
+    [BootFact]
     public Task Reboot_KeepsPasswordCertificateAndData_ShowsHealthNotPassword_AndThePasswordIsNeverLogged() => appliance.RunAsync(images, output, async vm =>
     {
         var fingerprint = await appliance.Console.PresentedFingerprintAsync();

@@ -15,7 +15,7 @@ public sealed partial class ApplianceImageTests
         ("classroomguard-sniffer.service", ["CAP_NET_RAW"], false),
     ];
 
-    [Fact]
+    [BootFact]
     public Task Services_RunAsClassroomguard_WithExactlyTheCapabilitiesTheirUnitsGrant() => appliance.RunAsync(images, output, async vm =>
     {
         await ForwardedDns.WaitUntilAnsweringAsync(vm.DnsPort, Acceleration.Scaled(TimeSpan.FromMinutes(2)));
@@ -41,7 +41,7 @@ public sealed partial class ApplianceImageTests
         }
     });
 
-    [Fact]
+    [BootFact]
     public Task Units_InTheGuest_SystemdAnalyzeSecurityExposureAtMost2_5() => appliance.RunAsync(images, output, async vm =>
     {
         var worst = new List<string>();

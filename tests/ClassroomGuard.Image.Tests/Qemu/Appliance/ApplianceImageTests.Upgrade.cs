@@ -8,7 +8,7 @@ public sealed partial class ApplianceImageTests
     private const string NewerVersion = "2099.01.01.000000-upgrade-test";
     private const string BrokenVersion = "2099.01.01.000001-broken-test";
 
-    [Fact]
+    [BootFact]
     public Task Upgrade_NewerBundleFromAPluggedInDisk_SwitchesRelease_KeepsAccountCertificateAndFiltering() => appliance.RunAsync(images, output, async vm =>
     {
         var image = await images.ApplianceAsync(output);
@@ -23,7 +23,7 @@ public sealed partial class ApplianceImageTests
         await AssertStillTheSameApplianceAsync(vm, fingerprint);
     });
 
-    [Fact]
+    [BootFact]
     public Task Upgrade_BrokenBundle_RollsBackToTheRunningRelease_AndKeepsServing() => appliance.RunAsync(images, output, async vm =>
     {
         var image = await images.ApplianceAsync(output);

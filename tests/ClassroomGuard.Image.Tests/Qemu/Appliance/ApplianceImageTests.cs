@@ -14,7 +14,7 @@ public sealed partial class ApplianceImageTests(BuiltImages images, FirstBootedA
 {
     private readonly LiveLog output = new(testOutput);
 
-    [Fact]
+    [BootFact]
     public Task FirstBoot_ShowsAddressAndPasswordOnce_ConsoleAnswersHttps_AndThePasswordSignsIn() => appliance.RunAsync(images, output, async vm =>
     {
         output.WriteLine($"banner: console at https://{appliance.Address}:8443/, password of {appliance.Password.Length} characters");
@@ -33,7 +33,7 @@ public sealed partial class ApplianceImageTests(BuiltImages images, FirstBootedA
         Assert.Null(await appliance.Console.SignInAsync("admin", appliance.Password + "x"));
     });
 
-    [Fact]
+    [BootFact]
     public Task DnsFilter_ThroughTheForwardedPort_CanaryIsNxdomain_AndUt1GamblingIsBlocked() => appliance.RunAsync(images, output, async vm =>
     {
         await ForwardedDns.WaitUntilAnsweringAsync(vm.DnsPort, Acceleration.Scaled(TimeSpan.FromMinutes(2)));
