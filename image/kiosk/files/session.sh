@@ -16,11 +16,16 @@ page=$run/start.html
 # shellcheck source=image/kiosk/files/pages.sh
 source "$(dirname "${BASH_SOURCE[0]}")/pages.sh"
 
+# --disable-gpu --disable-gpu-compositing: Chromium draws in software into shared-memory buffers, which cage (pixman)
+# shows as they are. With its GPU process (mesa's software GL, and Debian's --enable-gpu-rasterization default) the
+# window stayed white under cage and the page's script never ran (qemu, virtio-gpu: docs/image.md "The white window").
+# The room page is video frames and text: software drawing is enough for it.
 # shellcheck disable=SC2054 # the commas are in Chromium's feature list
 flags=(--kiosk --noerrdialogs --disable-infobars --no-first-run --disable-background-networking
   --disable-component-update --disable-sync --disable-features=Translate,MediaRouter --disable-translate
   --password-store=basic --disable-session-crashed-bubble --overscroll-history-navigation=0 --disable-pinch
-  --check-for-update-interval=31536000 --ozone-platform=wayland --user-data-dir="$state/chromium")
+  --check-for-update-interval=31536000 --ozone-platform=wayland --disable-gpu --disable-gpu-compositing
+  --user-data-dir="$state/chromium")
 
 # A killed Chromium offers to "restore pages" on its next start: tell it the last exit was clean.
 preferences="$state/chromium/Default/Preferences"
